@@ -1,0 +1,108 @@
+// Reads a YAML config file, substitutes ${VAR} from the environment, and validates it once, reporting
+// every problem by its path (`chains[1].rpc[0].url: must be an http(s) URL`).
+
+import { readFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { EreError } from '../domain/errors.js';
+import { configSchema, type Config } from './schema.js';
+
+export interface ConfigProblem {
+  path: string;
+  message: string;
+}
+
+export class ConfigError extends EreError {
+  override name = 'ConfigError';
+  readonly problems: ConfigProblem[];
+
+  constructor(source: string, problems: ConfigProblem[]) {
+    super(`Invalid config ${source}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`, {
+      metaMessages: problems.map(formatProblem),
+    });
+    this.problems = problems;
+  }
+}
+
+export function formatProblem(problem: ConfigProblem): string {
+  return problem.path ? `${problem.path}: ${problem.message}` : problem.message;
+}
+
+/** `['chains', 1, 'rpc', 0, 'url']` → `chains[1].rpc[0].url` */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((text, key) => {
+    if (typeof key === 'number') return `${text}[${key}]`;
+    return text ? `${text}.${String(key)}` : String(key);
+  }, '');
+}
+
+const variablePattern = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+/**
+ * Replaces `${VAR}` in every string of the parsed tree (not in the raw text, so a value with YAML syntax
+ * in it cannot change the document's shape). `$$` stands for a literal `$`.
+ */
+export function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, problems: ConfigProblem[], path: PropertyKey[] = []): unknown {
+  if (typeof value === 'string') {
+    return value.replace(variablePattern, (match, name: string | undefined) => {
+      if (name === undefined) return '$';
+      const replacement = env[name];
+      if (replacement === undefined) {
+        problems.push({ path: formatPath(path), message: `environment variable ${name} is not set` });
+        return match;
+      }
+      return replacement;
+    });
+  }
+  if (Array.isArray(value)) return value.map((item, index) => substituteEnv(item, env, problems, [...path, index]));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, substituteEnv(item, env, problems, [...path, key])]));
+  }
+  return value;
+}
+
+function zodProblems(error: z.ZodError): ConfigProblem[] {
+  return error.issues.flatMap((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), message: 'unknown key' }));
+    }
+    if (issue.code === 'invalid_type' && issue.input === undefined) {
+      return [{ path: formatPath(issue.path), message: 'is required' }];
+    }
+    return [{ path: formatPath(issue.path), message: issue.message }];
+  });
+}
+
+/** Validates a config given as text (YAML or JSON). Throws ConfigError listing every problem. */
+export function parseConfig(text: string, options: { env?: NodeJS.ProcessEnv; source?: string } = {}): Config {
+  const source = options.source ?? '(inline)';
+  const document = parseDocument(text, { prettyErrors: false });
+  if (document.errors.length > 0) {
+    throw new ConfigError(
+      source,
+      document.errors.map((error) => ({ path: '', message: `YAML: ${error.message.split('\n')[0]}` })),
+    );
+  }
+  const problems: ConfigProblem[] = [];
+  const substituted = substituteEnv(document.toJS() ?? {}, options.env ?? process.env, problems);
+  const result = configSchema.safeParse(substituted);
+  if (!result.success) problems.push(...zodProblems(result.error));
+  if (problems.length > 0 || !result.success) throw new ConfigError(source, problems);
+  return result.data;
+}
+
+export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): Config {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(file, [{ path: '', message: `cannot read file: ${(error as NodeJS.ErrnoException).code ?? String(error)}` }]);
+  }
+  return parseConfig(text, { env, source: file });
+}
+
+export function summarizeConfig(config: Config): string {
+  const endpoints = config.chains.reduce((sum, chain) => sum + chain.rpc.length, 0);
+  const chains = config.chains.map((chain) => `${chain.id} (${chain.rpc.length})`).join(', ');
+  return `${config.chains.length} chain${config.chains.length === 1 ? '' : 's'}, ${endpoints} RPC endpoint${endpoints === 1 ? '' : 's'}: ${chains}`;
+}

@@ -1,0 +1,113 @@
+// The config file's schema: every key known, every value checked, defaults stated here once.
+
+import { validate as isCronExpression } from 'node-cron';
+import { z } from 'zod';
+import { parseDurationMs } from './duration.js';
+
+const idPattern = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
+const id = z
+  .string()
+  .regex(idPattern, 'must be 1-63 characters of a-z, 0-9, "_", "." or "-", starting with a letter or digit');
+
+function duration(defaultValue: string, { min, max }: { min: number; max: number }) {
+  return z
+    .union([z.string(), z.number()])
+    .default(defaultValue)
+    .transform((value, ctx) => {
+      const ms = parseDurationMs(value);
+      if (ms === null) {
+        ctx.addIssue({ code: 'custom', message: 'must be a duration such as "500ms", "15s", "2m", "1h" or a number of seconds' });
+        return z.NEVER;
+      }
+      if (ms < min || ms > max) {
+        ctx.addIssue({ code: 'custom', message: `must be between ${min} ms and ${max} ms` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+}
+
+const httpUrl = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}, 'must be an http(s) URL');
+
+const labels = z.record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'label names are letters, digits and "_"'), z.string()).default({});
+
+export const rpcEndpointSchema = z.strictObject({
+  id,
+  url: httpUrl,
+  headers: z.record(z.string(), z.string()).default({}),
+  labels,
+});
+
+export const chainSchema = z.strictObject({
+  id,
+  chainId: z.number().int().positive(),
+  rpc: z.array(rpcEndpointSchema).min(1, 'needs at least one endpoint'),
+  pollInterval: duration('15s', { min: 100, max: 3_600_000 }),
+  timeout: duration('10s', { min: 100, max: 120_000 }),
+  /** An endpoint further behind the consensus head than this is not healthy. */
+  maxLagBlocks: z.number().int().nonnegative().default(5),
+  /** Samples older than this many poll intervals no longer count towards the consensus head. */
+  staleAfterIntervals: z.number().positive().default(3),
+  labels,
+});
+
+export const configSchema = z
+  .strictObject({
+    server: z
+      .strictObject({
+        host: z.string().min(1).default('127.0.0.1'),
+        port: z.number().int().min(0).max(65_535).default(9470),
+        /** Base URL users reach the service at, used in links. */
+        publicUrl: httpUrl.optional(),
+      })
+      .prefault({}),
+    storage: z
+      .strictObject({
+        path: z.string().min(1).default('ere.db'),
+        rawRetention: duration('7d', { min: 60_000, max: 3_650 * 86_400_000 }),
+        rollupRetention: duration('400d', { min: 86_400_000, max: 3_650 * 86_400_000 }),
+        /** Cron expression (node-cron) for the retention job. */
+        retentionSchedule: z.string().refine(isCronExpression, 'must be a cron expression such as "17 * * * *"').default('17 * * * *'),
+        flushInterval: duration('1s', { min: 10, max: 60_000 }),
+      })
+      .prefault({}),
+    log: z
+      .strictObject({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      })
+      .prefault({}),
+    chains: z.array(chainSchema).min(1, 'needs at least one chain'),
+  })
+  .superRefine((config, ctx) => {
+    const chainIds = new Set<string>();
+    const endpointIds = new Map<string, string>();
+    config.chains.forEach((chain, chainIndex) => {
+      if (chainIds.has(chain.id)) ctx.addIssue({ code: 'custom', path: ['chains', chainIndex, 'id'], message: `duplicate chain id "${chain.id}"` });
+      chainIds.add(chain.id);
+      chain.rpc.forEach((endpoint, endpointIndex) => {
+        const other = endpointIds.get(endpoint.id);
+        if (other !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['chains', chainIndex, 'rpc', endpointIndex, 'id'],
+            message: `duplicate endpoint id "${endpoint.id}" (also on chain "${other}"); endpoint ids are unique across chains`,
+          });
+        }
+        endpointIds.set(endpoint.id, chain.id);
+      });
+      if (chain.timeout > chain.pollInterval) {
+        ctx.addIssue({ code: 'custom', path: ['chains', chainIndex, 'timeout'], message: 'must not be longer than pollInterval' });
+      }
+    });
+  });
+
+export type Config = z.output<typeof configSchema>;
+export type ChainConfig = Config['chains'][number];
+export type RpcEndpointConfig = ChainConfig['rpc'][number];

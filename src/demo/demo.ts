@@ -1,0 +1,160 @@
+// `ere demo`: a self-contained run on this machine. A local anvil chain, three RPC endpoints in front of
+// it (the node itself and two fault-injecting proxies), a config written to a temporary directory, the
+// service monitoring them, and a fault injected now and then so that the numbers move.
+
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import type { Output } from '../cli/args.js';
+import { loadConfigFile } from '../config/load.js';
+import { createLogger } from '../log/logger.js';
+import { secretsScrubber, startService, type RunningService } from '../main.js';
+import { startAnvil } from './anvil.js';
+import { startFaultProxy, type Fault, type FaultProxy } from './fault-proxy.js';
+
+export interface DemoOptions {
+  host: string;
+  port: number;
+  dbPath?: string | undefined;
+  output: Output;
+  /** Seconds each fault lasts and seconds of calm between faults. */
+  faultSeconds?: number;
+  calmSeconds?: number;
+}
+
+interface Scenario {
+  endpoint: 'provider-a' | 'provider-b';
+  fault: Fault;
+  says: string;
+}
+
+/** The faults the demo cycles through, one at a time. */
+export const demoScenarios: readonly Scenario[] = [
+  { endpoint: 'provider-a', fault: { kind: 'stale' }, says: 'falls behind (its head stops moving)' },
+  { endpoint: 'provider-b', fault: { kind: 'http_status', status: 503 }, says: 'answers HTTP 503' },
+  { endpoint: 'provider-a', fault: { kind: 'hang' }, says: 'hangs (probes time out)' },
+  { endpoint: 'provider-b', fault: { kind: 'ahead', blocks: 50 }, says: 'lies: reports a head 50 blocks ahead (the consensus head does not follow)' },
+  { endpoint: 'provider-a', fault: { kind: 'rate_limited' }, says: 'rate-limits (HTTP 429)' },
+  { endpoint: 'provider-b', fault: { kind: 'slow', delayMs: 1_200 }, says: 'answers slowly (1.2 s)' },
+  { endpoint: 'provider-a', fault: { kind: 'wrong_chain_id', chainId: 1 }, says: 'serves the wrong chain (chain id 1)' },
+];
+
+export function demoConfigYaml(options: { host: string; port: number; dbPath: string; nodeUrl: string; proxyA: string; proxyB: string }): string {
+  return `# Written by "ere demo". Copy it and point the URLs at your own endpoints.
+server:
+  host: ${options.host}
+  port: ${options.port}
+storage:
+  path: ${JSON.stringify(options.dbPath)}
+log:
+  level: info
+chains:
+  - id: demo
+    chainId: 31337
+    pollInterval: 2s
+    timeout: 1500ms
+    maxLagBlocks: 3
+    rpc:
+      - id: anvil-node
+        url: ${options.nodeUrl}
+        labels: { provider: self-hosted }
+      - id: provider-a
+        url: ${options.proxyA}
+        labels: { provider: proxy-a }
+      - id: provider-b
+        url: ${options.proxyB}
+        labels: { provider: proxy-b }
+`;
+}
+
+function describeChain(service: RunningService): string {
+  const health = service.tracker.health('demo');
+  if (!health) return '';
+  const head = health.consensusHead === null ? 'no head' : `head ${health.consensusHead} (${health.headAgeSeconds?.toFixed(1)} s old)`;
+  const endpoints = health.endpoints
+    .map((endpoint) => `${endpoint.endpoint} ${endpoint.healthy ? 'healthy' : `UNHEALTHY (${endpoint.unhealthyReasons.join(', ')})`}`)
+    .join('; ');
+  return `[demo] ${head}, ${health.healthyEndpoints}/${health.configuredEndpoints} healthy: ${endpoints}`;
+}
+
+export async function runDemo(options: DemoOptions): Promise<{ configPath: string; service: RunningService; stop(): Promise<void> }> {
+  const { output } = options;
+  const dir = mkdtempSync(join(tmpdir(), 'ere-demo-'));
+  const anvil = await startAnvil({ blockTimeSeconds: 1 });
+  const proxies: Record<Scenario['endpoint'], FaultProxy> = {
+    'provider-a': await startFaultProxy({ upstreamUrl: anvil.url }),
+    'provider-b': await startFaultProxy({ upstreamUrl: anvil.url }),
+  };
+  const configPath = join(dir, 'ere-demo.yaml');
+  const logPath = join(dir, 'ere.log');
+  writeFileSync(
+    configPath,
+    demoConfigYaml({
+      host: options.host,
+      port: options.port,
+      dbPath: options.dbPath ?? join(dir, 'ere.db'),
+      nodeUrl: anvil.url,
+      proxyA: proxies['provider-a'].url,
+      proxyB: proxies['provider-b'].url,
+    }),
+  );
+
+  const config = loadConfigFile(configPath);
+  const scrubber = secretsScrubber(config);
+  const logger = createLogger({ level: config.log.level, scrubber, destination: pino.destination({ dest: logPath, sync: false }) });
+  let service: RunningService;
+  try {
+    service = await startService(config, { logger, scrubber });
+  } catch (error) {
+    await Promise.all([proxies['provider-a'].close(), proxies['provider-b'].close(), anvil.stop()]);
+    throw error;
+  }
+
+  output.out(`ERE Monitor demo: a local anvil chain (chain id 31337, a block a second) behind three endpoints.
+  config:   ${configPath}
+  log:      ${logPath}
+  metrics:  ${service.url}/metrics
+  chain:    ${service.url}/api/v1/chains/demo
+  samples:  ${service.url}/api/v1/endpoints/provider-a/samples?limit=10
+  API doc:  ${service.url}/api/v1/openapi.json
+Faults are injected on provider-a and provider-b in turn; Ctrl-C stops everything.`);
+
+  const faultMs = (options.faultSeconds ?? 20) * 1_000;
+  const calmMs = (options.calmSeconds ?? 15) * 1_000;
+  const timers = new Set<NodeJS.Timeout>();
+  const later = (ms: number, fn: () => void) => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      fn();
+    }, ms);
+    timers.add(timer);
+  };
+  const inject = (index: number) => {
+    const scenario = demoScenarios[index % demoScenarios.length]!;
+    proxies[scenario.endpoint].setFault(scenario.fault);
+    output.out(`[fault] ${scenario.endpoint} ${scenario.says} for ${faultMs / 1_000} s`);
+    later(faultMs, () => {
+      proxies[scenario.endpoint].setFault({ kind: 'none' });
+      output.out(`[fault] ${scenario.endpoint} is back to normal`);
+      later(calmMs, () => inject(index + 1));
+    });
+  };
+  later(calmMs, () => inject(0));
+  const status = setInterval(() => output.out(describeChain(service)), 5_000);
+
+  let stopped: Promise<void> | undefined;
+  return {
+    configPath,
+    service,
+    stop: () =>
+      (stopped ??= (async () => {
+        clearInterval(status);
+        for (const timer of timers) clearTimeout(timer);
+        await service.stop();
+        await Promise.all([proxies['provider-a'].close(), proxies['provider-b'].close()]);
+        await anvil.stop();
+        logger.flush();
+      })()),
+  };
+}

@@ -1,0 +1,83 @@
+// What an RPC endpoint probe observes, and what the monitor derives from it for the endpoint and its chain.
+
+/** Why a probe failed. A closed union: safe as a metric label. */
+export const rpcErrorClasses = [
+  'timeout',
+  'http_status',
+  'rate_limited',
+  'jsonrpc_error',
+  'invalid_response',
+  'chain_id_mismatch',
+  'connection',
+] as const;
+export type RpcErrorClass = (typeof rpcErrorClasses)[number];
+
+export interface RpcEndpointTarget {
+  chain: string;
+  endpoint: string;
+  url: string;
+  headers: Record<string, string>;
+  expectedChainId: number;
+  timeoutMs: number;
+  labels: Record<string, string>;
+}
+
+/** The raw outcome of one probe, before anything is derived from the other endpoints. */
+export interface RpcObservation {
+  chain: string;
+  endpoint: string;
+  /** When the probe started, ms since the epoch. */
+  at: number;
+  ok: boolean;
+  latencyMs: number;
+  errorClass: RpcErrorClass | null;
+  /** Redacted, human-readable reason of a failure. */
+  errorMessage: string | null;
+  chainId: number | null;
+  headBlock: number | null;
+  /** Timestamp of the head block, seconds since the epoch. */
+  headTimestamp: number | null;
+  syncing: boolean | null;
+  /** null when the endpoint refuses `net_peerCount`: no data, not a failure. */
+  peerCount: number | null;
+  gasUsed: number | null;
+  gasLimit: number | null;
+  baseFeePerGasWei: number | null;
+  /** Only set on probes that asked for it (at start and hourly). */
+  clientVersion: string | null;
+  /** Whether the probe went out as one JSON-RPC batch. */
+  batched: boolean;
+}
+
+/** An observation with what is derived from the chain's other endpoints at the time it was made. */
+export interface RpcSample extends RpcObservation {
+  headAgeSeconds: number | null;
+  lagBlocks: number | null;
+  lagSeconds: number | null;
+  healthy: boolean;
+}
+
+export interface EndpointHealth {
+  endpoint: string;
+  up: boolean;
+  healthy: boolean;
+  /** Why the endpoint is not healthy; empty when it is. */
+  unhealthyReasons: string[];
+  headBlock: number | null;
+  headAgeSeconds: number | null;
+  lagBlocks: number | null;
+  lagSeconds: number | null;
+  lastObservedAt: number | null;
+}
+
+export interface ChainHealth {
+  chain: string;
+  consensusHead: number | null;
+  consensusHeadTimestamp: number | null;
+  headAgeSeconds: number | null;
+  configuredEndpoints: number;
+  healthyEndpoints: number;
+  /** Exactly one healthy endpoint left: the chain hangs on it. */
+  singlePointOfFailure: boolean;
+  endpoints: EndpointHealth[];
+}

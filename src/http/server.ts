@@ -1,0 +1,55 @@
+// Builds the HTTP server without listening, so that tests can `inject()`. One error handler: 4xx name the
+// problem, 5xx never leak internals.
+
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
+import type { Clock } from '../domain/clock.js';
+import type { Logger } from '../log/logger.js';
+import type { RpcSampleStore } from '../store/rpc-samples.js';
+import type { ChainView } from './chain-view.js';
+import { HttpError, registerRoutes, type RouteDefinition } from './route.js';
+import { chainRoutes } from './routes/chains.js';
+import { endpointRoutes } from './routes/endpoints.js';
+import { systemRoutes, type Readiness } from './routes/system.js';
+
+export interface HttpDeps {
+  version: string;
+  clock: Clock;
+  logger: Logger;
+  registry: Registry;
+  readiness: () => Readiness;
+  view: ChainView;
+  samples: RpcSampleStore;
+}
+
+export function buildServer(deps: HttpDeps): FastifyInstance {
+  const app: FastifyInstance = Fastify({
+    // Per-request lines are info; the service logs what matters (errors) at warn and above.
+    loggerInstance: deps.logger.child({ module: 'http' }, { level: 'warn' }) as FastifyBaseLogger,
+    forceCloseConnections: true,
+  });
+
+  const routes: RouteDefinition[] = [];
+  routes.push(
+    ...systemRoutes({ registry: deps.registry, readiness: deps.readiness, version: deps.version, allRoutes: () => routes }),
+    ...chainRoutes(deps.view),
+    ...endpointRoutes({ view: deps.view, samples: deps.samples, clock: deps.clock }),
+  );
+  registerRoutes(app, routes);
+
+  app.setNotFoundHandler((request, reply) => {
+    void reply.code(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` });
+  });
+  app.setErrorHandler((error, request, reply) => {
+    if (error instanceof HttpError) {
+      return reply.code(error.statusCode).send({ error: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) });
+    }
+    const statusCode = (error as { statusCode?: number }).statusCode;
+    if (statusCode !== undefined && statusCode >= 400 && statusCode < 500) {
+      return reply.code(statusCode).send({ error: 'bad_request', message: (error as Error).message });
+    }
+    request.log.error({ err: error, route: request.routeOptions.url }, 'request failed');
+    return reply.code(500).send({ error: 'internal_error', message: 'internal error' });
+  });
+  return app;
+}

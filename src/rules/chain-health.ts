@@ -1,0 +1,88 @@
+// Pure derivation of a chain's state from the latest observation of each of its endpoints: the consensus
+// head, each endpoint's lag behind it, and how many endpoints are healthy (redundancy).
+
+import type { ChainHealth, EndpointHealth, RpcObservation } from '../domain/rpc.js';
+
+export interface ChainHealthPolicy {
+  /** An endpoint further than this from the consensus head, behind or ahead, is not healthy. */
+  maxLagBlocks: number;
+  /** An observation older than this no longer says anything about the endpoint. */
+  staleAfterMs: number;
+}
+
+/**
+ * The highest block that at least two endpoints agree has been reached: the second-highest head when
+ * there are several, the only head when there is one. A single lying or forked endpoint cannot move it.
+ */
+export function consensusHead(heads: readonly number[]): number | null {
+  if (heads.length === 0) return null;
+  const sorted = [...heads].sort((a, b) => b - a);
+  return sorted.length === 1 ? sorted[0]! : sorted[1]!;
+}
+
+function isFresh(observation: RpcObservation | undefined, nowMs: number, policy: ChainHealthPolicy): observation is RpcObservation {
+  return observation !== undefined && nowMs - observation.at <= policy.staleAfterMs;
+}
+
+function endpointHealth(
+  endpoint: string,
+  observation: RpcObservation | undefined,
+  consensus: { head: number | null; timestamp: number | null },
+  nowMs: number,
+  policy: ChainHealthPolicy,
+): EndpointHealth {
+  const fresh = isFresh(observation, nowMs, policy);
+  const up = fresh && observation.ok;
+  const head = up ? observation.headBlock : null;
+  const headTimestamp = up ? observation.headTimestamp : null;
+  const lagBlocks = head !== null && consensus.head !== null ? consensus.head - head : null;
+  const lagSeconds = headTimestamp !== null && consensus.timestamp !== null && lagBlocks !== null ? (lagBlocks === 0 ? 0 : consensus.timestamp - headTimestamp) : null;
+
+  const unhealthyReasons: string[] = [];
+  if (observation === undefined) unhealthyReasons.push('not probed yet');
+  else if (!fresh) unhealthyReasons.push('no recent probe');
+  else if (!observation.ok) unhealthyReasons.push(`probe failed: ${observation.errorClass ?? 'unknown'}`);
+  if (up && observation.syncing === true) unhealthyReasons.push('syncing');
+  if (lagBlocks !== null && lagBlocks > policy.maxLagBlocks) unhealthyReasons.push(`${lagBlocks} blocks behind the consensus head`);
+  if (lagBlocks !== null && -lagBlocks > policy.maxLagBlocks) unhealthyReasons.push(`${-lagBlocks} blocks ahead of the consensus head`);
+
+  return {
+    endpoint,
+    up,
+    healthy: unhealthyReasons.length === 0,
+    unhealthyReasons,
+    headBlock: head,
+    headAgeSeconds: headTimestamp === null ? null : nowMs / 1_000 - headTimestamp,
+    lagBlocks,
+    lagSeconds,
+    lastObservedAt: observation?.at ?? null,
+  };
+}
+
+/** The chain's state at `nowMs`, with its endpoints in the given (configured) order. */
+export function deriveChainHealth(
+  chain: string,
+  endpoints: readonly string[],
+  latest: ReadonlyMap<string, RpcObservation>,
+  nowMs: number,
+  policy: ChainHealthPolicy,
+): ChainHealth {
+  const reporting = endpoints
+    .map((endpoint) => latest.get(endpoint))
+    .filter((observation): observation is RpcObservation => isFresh(observation, nowMs, policy) && observation.ok && observation.headBlock !== null);
+  const head = consensusHead(reporting.map((observation) => observation.headBlock!));
+  const timestamp = reporting.find((observation) => observation.headBlock === head)?.headTimestamp ?? null;
+
+  const endpointStates = endpoints.map((endpoint) => endpointHealth(endpoint, latest.get(endpoint), { head, timestamp }, nowMs, policy));
+  const healthyEndpoints = endpointStates.filter((state) => state.healthy).length;
+  return {
+    chain,
+    consensusHead: head,
+    consensusHeadTimestamp: timestamp,
+    headAgeSeconds: timestamp === null ? null : nowMs / 1_000 - timestamp,
+    configuredEndpoints: endpoints.length,
+    healthyEndpoints,
+    singlePointOfFailure: healthyEndpoints === 1,
+    endpoints: endpointStates,
+  };
+}
