@@ -84,7 +84,8 @@ export class Scheduler {
     if (state.inFlight) {
       this.hooks.onSkip?.(state.task);
     } else {
-      this.hooks.onLag?.(state.task, now - state.dueAt);
+      // Timers have millisecond granularity and may fire a fraction early: that is on time.
+      this.hooks.onLag?.(state.task, Math.max(0, now - state.dueAt));
       state.inFlight = state.task
         .run()
         .catch((error: unknown) => this.hooks.onError?.(state.task, error))

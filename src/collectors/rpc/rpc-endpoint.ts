@@ -100,6 +100,8 @@ class RpcEndpointProbe implements Probe<RpcObservation> {
 
   /** Some providers answer a batch with 4xx or a single error object; they get single requests. */
   private refusedBatch(error: unknown): boolean {
+    // The endpoint answered the batch, and the answer itself was wrong: not a refusal.
+    if (error instanceof RpcProbeError) return false;
     const failure = classifyRpcFailure(error, { timeoutMs: this.target.timeoutMs, httpStatuses: this.httpStatuses });
     return failure.errorClass === 'invalid_response' || (failure.errorClass === 'http_status' && [...this.httpStatuses].some((status) => status >= 400 && status < 500));
   }
