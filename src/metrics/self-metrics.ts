@@ -5,6 +5,8 @@ import { Counter, Gauge, Histogram, collectDefaultMetrics, type Registry } from 
 export function createSelfMetrics(registry: Registry, options: { version: string }) {
   const registers = [registry];
   collectDefaultMetrics({ register: registry, prefix: 'ere_' });
+  // Gauges named *_total break the naming rules (promtool flags them); each has a twin without the suffix.
+  for (const name of ['ere_nodejs_active_handles_total', 'ere_nodejs_active_requests_total', 'ere_nodejs_active_resources_total']) registry.removeSingleMetric(name);
   const buildInfo = new Gauge<'version' | 'node_version'>({
     name: 'ere_build_info',
     help: 'ERE Monitor version, value 1.',

@@ -1,0 +1,108 @@
+// The HTTP layer on its own: readiness, errors that never leak, and /metrics checked by promtool and
+// against the golden list of metric families.
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Registry } from 'prom-client';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/load.js';
+import { fixedClock } from '../../src/domain/clock.js';
+import { ChainView } from '../../src/http/chain-view.js';
+import { defineRoute } from '../../src/http/route.js';
+import { buildServer } from '../../src/http/server.js';
+import { createLogger } from '../../src/log/logger.js';
+import { SecretScrubber } from '../../src/log/redact.js';
+import { createRpcMetrics } from '../../src/metrics/rpc-metrics.js';
+import { createSelfMetrics } from '../../src/metrics/self-metrics.js';
+import { ChainTracker } from '../../src/rules/chain-tracker.js';
+import { openDatabase } from '../../src/store/database.js';
+import { RpcSampleStore } from '../../src/store/rpc-samples.js';
+import { tempDir } from '../helpers/service.js';
+
+const config = parseConfig(`chains: [{ id: c, chainId: 1, pollInterval: 15s, rpc: [{ id: a, url: "https://a.example.com/v2/KEYKEYKEYKEY" }, { id: b, url: "https://b.example.com/" }] }]`);
+const now = 1_800_000_000_000;
+
+function build(readiness = () => ({ ready: true })) {
+  const clock = fixedClock(now);
+  const tracker = new ChainTracker([{ chain: 'c', endpoints: ['a', 'b'], policy: { maxLagBlocks: 5, staleAfterMs: 45_000 } }], clock);
+  const registry = new Registry();
+  createSelfMetrics(registry, { version: '0.0.0-test' });
+  const rpcMetrics = createRpcMetrics(registry, tracker);
+  const lines: string[] = [];
+  const logger = createLogger({ level: 'info', scrubber: new SecretScrubber(), destination: { write: (line: string) => void lines.push(line) } });
+  const { db } = openDatabase(join(tempDir(), 'ere.db'));
+  const app = buildServer({ version: '0.0.0-test', clock, logger, registry, readiness, view: new ChainView(config, tracker), samples: new RpcSampleStore(db) });
+  return { app, tracker, rpcMetrics, lines };
+}
+
+function observe(tracker: ChainTracker, rpcMetrics: ReturnType<typeof createRpcMetrics>) {
+  const base = { chain: 'c', at: now - 2_000, latencyMs: 80, chainId: 1, syncing: false, gasUsed: 15_000_000, gasLimit: 30_000_000, baseFeePerGasWei: 7e9, batched: true };
+  for (const observation of [
+    { ...base, endpoint: 'a', ok: true, errorClass: null, errorMessage: null, headBlock: 100, headTimestamp: now / 1_000 - 12, peerCount: 50, clientVersion: 'Geth/v1.14.8-stable/linux-amd64/go1.22.5' },
+    { ...base, endpoint: 'b', ok: false, errorClass: 'timeout' as const, errorMessage: 'no answer within 10000 ms', headBlock: null, headTimestamp: null, peerCount: null, clientVersion: null },
+  ]) {
+    rpcMetrics.recordSample(tracker.observe(observation).sample);
+  }
+}
+
+describe('HTTP server', () => {
+  it('is not ready until the service says so, with the reason', async () => {
+    const { app } = build(() => ({ ready: false, reason: 'collectors are not scheduled yet' }));
+    const response = await app.inject({ method: 'GET', url: '/readyz' });
+    expect(response.statusCode).toBe(503);
+    expect(response.json()).toEqual({ error: 'not_ready', message: 'collectors are not scheduled yet' });
+  });
+
+  it('answers an unexpected error with a bare 500 and logs it', async () => {
+    const { app, lines } = build();
+    // A route that fails the way a bug would, registered on the real server and error handler.
+    const { registerRoutes } = await import('../../src/http/route.js');
+    registerRoutes(app, [
+      defineRoute({
+        method: 'GET',
+        url: '/boom',
+        summary: 'fails',
+        tag: 'test',
+        responses: {},
+        handler: () => {
+          throw new Error('SQLITE_CORRUPT: database disk image is malformed at /var/lib/ere/ere.db');
+        },
+      }),
+    ]);
+    const response = await app.inject({ method: 'GET', url: '/boom' });
+    expect(response.statusCode).toBe(500);
+    expect(response.json()).toEqual({ error: 'internal_error', message: 'internal error' });
+    expect(lines.join('')).toContain('SQLITE_CORRUPT');
+  });
+
+  it('serves metrics that promtool accepts, with only the metric families of the golden list', async () => {
+    const { app, tracker, rpcMetrics } = build();
+    observe(tracker, rpcMetrics);
+    const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toContain('ere_rpc_endpoint_up{chain="c",endpoint="a"} 1');
+    expect(metrics).toContain('ere_rpc_endpoint_up{chain="c",endpoint="b"} 0');
+    expect(metrics).toContain('ere_rpc_endpoint_info{chain="c",endpoint="a",client="Geth",version="v1.14.8-stable"} 1');
+    expect(metrics).toContain('ere_rpc_endpoint_gas_utilization_ratio{chain="c",endpoint="a"} 0.5');
+    expect(metrics).toContain('ere_chain_single_point_of_failure{chain="c"} 1');
+    expect(metrics).toContain('ere_rpc_probe_errors_total{chain="c",endpoint="b",error_class="timeout"} 1');
+    expect(metrics).not.toMatch(/example\.com|KEYKEY/);
+
+    const lint = spawnSync('promtool', ['check', 'metrics'], { input: metrics, encoding: 'utf8' });
+    expect(lint.error).toBeUndefined();
+    expect(`${lint.stdout}${lint.stderr}`.trim()).toBe('');
+    expect(lint.status).toBe(0);
+
+    const families = metrics
+      .split('\n')
+      .filter((line) => line.startsWith('# TYPE ere_') && !/ere_(process|nodejs)_/.test(line))
+      .map((line) => line.slice('# TYPE '.length))
+      .sort();
+    const golden = readFileSync(new URL('./metrics.golden.txt', import.meta.url), 'utf8').trim().split('\n');
+    expect(families).toEqual(golden);
+  });
+
+  it('promtool is the real one', () => {
+    expect(execFileSync('promtool', ['--version'], { encoding: 'utf8' })).toMatch(/promtool, version \d/);
+  });
+});
