@@ -73,7 +73,7 @@ export function resolveAnvilBinary(
     packageJson = createRequire(import.meta.url).resolve(`${packageName}/package.json`);
   } catch (cause) {
     throw new AnvilError('binary_not_found', `npm package ${packageName} is not installed`, {
-      details: 'it is an optional dependency of @foundry-rs/anvil; reinstall with optional dependencies',
+      details: `the demo ships the anvil build for linux/x64 (an optional dependency); on ${platform}/${arch} install ${packageName} or put anvil from Foundry on the machine`,
       cause,
     });
   }
