@@ -1,9 +1,9 @@
 // The bare baseline: the same HTTP requests ERE's RPC probe sends (the same JSON-RPC batch body, byte
 // for byte apart from the ids, the same header, the same global fetch), on the same scheduler at the
-// same rate, but the answer is read and thrown away: no JSON parsing, no samples, no metrics, no store.
+// same rate (bench/fixed-rate-scheduler.ts: the service's policy), but the answer is read and thrown away: no JSON parsing, no samples, no metrics, no store.
 // Whatever ERE costs beyond this is the price of its processing.
 
-import { Scheduler } from '../src/scheduler/scheduler.js';
+import { startFixedRate, type FixedRateTask } from './fixed-rate-scheduler.js';
 import type { PollRecorder } from './measure.js';
 
 export interface PollTargets {
@@ -32,14 +32,11 @@ function batchBody(withClientVersion: boolean): string {
 }
 
 export function startBaselinePoller(targets: PollTargets, recorder: PollRecorder): { stop(): Promise<void> } {
-  const scheduler = new Scheduler({ onLag: (_task, lagMs) => recorder.lag(lagMs), onSkip: () => recorder.skip() });
-  for (let index = 0; index < targets.endpoints; index++) {
+  const tasks = Array.from({ length: targets.endpoints }, (_, index): FixedRateTask => {
     const url = `${targets.serverUrl}/ep/${index}`;
     let firstPoll = true;
-    scheduler.add({
+    return {
       id: `ep-${index}`,
-      kind: 'rpc',
-      intervalMs: targets.intervalMs,
       run: async () => {
         const body = batchBody(firstPoll);
         firstPoll = false;
@@ -51,8 +48,7 @@ export function startBaselinePoller(targets: PollTargets, recorder: PollRecorder
           recorder.pollDone(false);
         }
       },
-    });
-  }
-  scheduler.start();
-  return { stop: () => scheduler.stop() };
+    };
+  });
+  return startFixedRate(tasks, targets.intervalMs, { onLag: (id, lagMs) => recorder.lag(id, lagMs), onSkip: (id) => recorder.skip(id) });
 }

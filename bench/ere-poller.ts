@@ -57,11 +57,11 @@ function listenToSchedulers(recorder: PollRecorder): void {
     }
     const { onLag, onSkip } = hooks;
     hooks.onLag = (task, lagMs) => {
-      recorder.lag(lagMs);
+      recorder.lag(task.id, lagMs);
       onLag?.call(hooks, task, lagMs);
     };
     hooks.onSkip = (task) => {
-      recorder.skip();
+      recorder.skip(task.id);
       onSkip?.call(hooks, task);
     };
     start.call(this);

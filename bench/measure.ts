@@ -23,6 +23,9 @@ export interface PhaseResult {
   errors: number;
   /** Runs the scheduler skipped because the previous run of the same endpoint was still in flight. */
   skipped: number;
+  /** Timer fires for a slot already run (a scheduler fault): skipped, or run a second time. */
+  refiredSkips: number;
+  refiredRuns: number;
   cpuUserSeconds: number;
   cpuSystemSeconds: number;
   /** Share of the window the event loop was busy, 0..1. */
@@ -35,15 +38,24 @@ export interface PhaseResult {
   notes: Record<string, number | string>;
 }
 
-/** Counts polls, errors, skips and lags; only while the window is open. */
+/**
+ * Counts polls, errors, skips and lags; only while the window is open. It also tells a genuine skip (a
+ * run still in flight one interval later) from a timer that fires again for a slot it has just run
+ * (less than half an interval after that run started): the latter is a scheduler fault, counted apart.
+ */
 export class PollRecorder {
   measuring = false;
   polls = 0;
   errors = 0;
   skipped = 0;
+  refiredSkips = 0;
+  refiredRuns = 0;
   /** Every poll completed, window or not (to check that ERE stored them all). */
   pollsEver = 0;
   readonly lagsMs: number[] = [];
+  private readonly lastStartedAt = new Map<string, number>();
+
+  constructor(private readonly intervalMs: number) {}
 
   pollDone(ok: boolean): void {
     this.pollsEver += 1;
@@ -52,12 +64,24 @@ export class PollRecorder {
     if (!ok) this.errors += 1;
   }
 
-  lag(lagMs: number): void {
-    if (this.measuring) this.lagsMs.push(lagMs);
+  /** A run of `taskId` started `lagMs` after it was due. */
+  lag(taskId: string, lagMs: number): void {
+    const refired = this.refired(taskId);
+    this.lastStartedAt.set(taskId, performance.now());
+    if (!this.measuring) return;
+    this.lagsMs.push(lagMs);
+    if (refired) this.refiredRuns += 1;
   }
 
-  skip(): void {
-    if (this.measuring) this.skipped += 1;
+  skip(taskId: string): void {
+    if (!this.measuring) return;
+    if (this.refired(taskId)) this.refiredSkips += 1;
+    else this.skipped += 1;
+  }
+
+  private refired(taskId: string): boolean {
+    const last = this.lastStartedAt.get(taskId);
+    return last !== undefined && performance.now() - last < this.intervalMs / 2;
   }
 }
 
@@ -103,6 +127,8 @@ export async function measureWindow(
     polls: recorder.polls,
     errors: recorder.errors,
     skipped: recorder.skipped,
+    refiredSkips: recorder.refiredSkips,
+    refiredRuns: recorder.refiredRuns,
     cpuUserSeconds: cpu.user / 1e6,
     cpuSystemSeconds: cpu.system / 1e6,
     eventLoopUtilization: elu.utilization,

@@ -20,7 +20,7 @@ export interface PhaseOptions {
 export type PhaseMessage = { type: 'result'; result: PhaseResult };
 
 async function runPhase(options: PhaseOptions): Promise<PhaseResult> {
-  const recorder = new PollRecorder();
+  const recorder = new PollRecorder(options.intervalMs);
   const window = { warmupMs: options.warmupMs, durationMs: options.durationMs };
   if (options.mode === 'baseline') {
     const { startBaselinePoller } = await import('./baseline-poller.js');

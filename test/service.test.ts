@@ -17,6 +17,17 @@ const get = async (url: string) => {
   return { status: response.statusCode, body: response.json() as Record<string, any> };
 };
 const chain = async () => (await get('/api/v1/chains/local')).body;
+const anvilHead = async () => {
+  const response = await fetch(anvil.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber","params":[]}' });
+  return Number(BigInt(((await response.json()) as { result: string }).result));
+};
+/** Waits until the honest endpoints (not the liar) and the consensus are all at `head`. */
+const settledAt = (head: number) =>
+  waitFor(async () => {
+    const current = await chain();
+    const heads = Object.fromEntries(current.endpoints.map((endpoint: { id: string; headBlock: number | null }) => [endpoint.id, endpoint.headBlock]));
+    return current.consensusHead === head && heads.node === head && heads.proxy === head && current;
+  }, 10_000, `the chain at block ${head}`);
 
 beforeAll(async () => {
   anvil = await startAnvil();
@@ -45,11 +56,11 @@ afterAll(async () => {
 describe('service', () => {
   it('a lying endpoint far ahead moves neither the consensus head nor the others', async () => {
     await anvil.mine(1);
-    const response = await fetch(anvil.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber","params":[]}' });
-    const head = Number(BigInt(((await response.json()) as { result: string }).result));
+    const head = await anvilHead();
     const state = await waitFor(async () => {
       const current = await chain();
-      return current.consensusHead === head && current.endpoints.every((endpoint: { headBlock: number | null }) => endpoint.headBlock !== null && endpoint.headBlock >= head) && current;
+      const heads = Object.fromEntries(current.endpoints.map((endpoint: { id: string; headBlock: number | null }) => [endpoint.id, endpoint.headBlock]));
+      return current.consensusHead === head && heads.node === head && heads.proxy === head && heads.liar === head + 1_000 && current;
     });
     expect(state).toMatchObject({ status: 'degraded', healthyEndpoints: 2, configuredEndpoints: 3, singlePointOfFailure: false });
     const liarState = state.endpoints.find((endpoint: { id: string }) => endpoint.id === 'liar');
@@ -74,16 +85,19 @@ describe('service', () => {
   });
 
   it('the chain head age grows while no block is mined, and drops when one is', async () => {
+    // Block timestamps are whole seconds, so ages are compared with each other, not with fixed bounds.
     await anvil.mine(1);
-    await waitFor(async () => (await chain()).headAgeSeconds < 1);
+    const head = await settledAt(await anvilHead());
     await new Promise((resolve) => setTimeout(resolve, 1_600));
     const halted = await chain();
-    expect(halted.headAgeSeconds).toBeGreaterThanOrEqual(1.5);
+    expect(halted.consensusHead).toBe(head.consensusHead);
+    expect(halted.headAgeSeconds - head.headAgeSeconds).toBeGreaterThanOrEqual(1.5);
     const metrics = (await service.app.inject({ method: 'GET', url: '/metrics' })).body;
     const metricAge = Number(/ere_chain_head_age_seconds\{chain="local"\} ([\d.]+)/.exec(metrics)?.[1]);
     expect(metricAge).toBeGreaterThanOrEqual(halted.headAgeSeconds);
     await anvil.mine(1);
-    await waitFor(async () => (await chain()).headAgeSeconds < 1, 5_000, 'a fresh head');
+    const fresh = await settledAt(halted.consensusHead + 1);
+    expect(fresh.headAgeSeconds).toBeLessThan(halted.headAgeSeconds);
   });
 
   it('serves stored samples newest first, bounded by limit', async () => {
