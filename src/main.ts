@@ -8,6 +8,7 @@ import { collectors } from './collectors/index.js';
 import { collectorRun } from './collectors/runner.js';
 import type { Config } from './config/schema.js';
 import { systemClock, type Clock } from './domain/clock.js';
+import { EreError } from './domain/errors.js';
 import type { RpcEndpointTarget, RpcObservation } from './domain/rpc.js';
 import { ChainView } from './http/chain-view.js';
 import type { Readiness } from './http/routes/system.js';
@@ -164,7 +165,19 @@ export async function startService(config: Config, options: ServiceOptions = {})
   };
 
   const app = buildServer({ version, clock, logger, registry, readiness, view: new ChainView(config, tracker), samples: store });
-  const url = await app.listen({ host: config.server.host, port: config.server.port });
+  let url: string;
+  try {
+    url = await app.listen({ host: config.server.host, port: config.server.port });
+  } catch (error) {
+    await retention.stop();
+    await app.close();
+    db.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new EreError(`cannot listen on ${config.server.host}:${config.server.port}${code === 'EADDRINUSE' ? ': the address is in use' : ''}`, {
+      details: 'choose another port with --port or server.port',
+      cause: error,
+    });
+  }
   writer.start();
   scheduler.start();
   log.info({ url, chains: config.chains.length, endpoints: configured.size, version }, 'ERE Monitor started');

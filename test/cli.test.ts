@@ -110,6 +110,21 @@ describe('ere CLI', () => {
     expect(output).not.toMatch(/Error/);
   });
 
+  it('start: a port in use is a clear error and exit 1, not a hang', async () => {
+    const dir = tempDir();
+    const config = join(dir, 'ere.yaml');
+    writeFileSync(config, `storage: { path: ${JSON.stringify(join(dir, 'ere.db'))} }\nchains:\n  - { id: local, chainId: 31337, rpc: [{ id: node, url: "${anvil.url}" }] }\n`);
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const result = ere(['start', '--config', config, '--port', String((taken.address() as { port: number }).port)]);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/cannot listen on 127\.0\.0\.1:\d+: the address is in use/);
+    } finally {
+      taken.close();
+    }
+  });
+
   it('demo: runs a chain behind three endpoints, shows them, and stops everything on SIGINT', async () => {
     const port = await freePort();
     const child = spawn(process.execPath, [bin, 'demo', '--port', String(port)], { stdio: 'pipe' });
