@@ -90,22 +90,8 @@ const maxColumns = ['ok_latency_max_ms', 'max_lag_blocks', 'max_lag_seconds', 'm
 /** max() of SQLite returns NULL if any argument is NULL; a missing value must not erase a known one. */
 const mergeMax = (column: string) => `${column} = CASE WHEN excluded.${column} IS NULL THEN ${column} WHEN ${column} IS NULL THEN excluded.${column} ELSE max(${column}, excluded.${column}) END`;
 
-export interface RpcRollupRow {
-  endpoint: string;
-  chain: string;
-  minuteMs: number;
-  total: number;
-  ok: number;
-  healthy: number;
-  okLatencySumMs: number;
-  okLatencyMaxMs: number | null;
-  okLatencyLe: Record<number, number>;
-  errors: Record<RpcErrorClass, number>;
-  maxLagBlocks: number | null;
-  maxLagSeconds: number | null;
-  maxHeadAgeSeconds: number | null;
-  maxHeadBlock: number | null;
-}
+/** A stored rollup row: the delta's fields, with latency buckets keyed by their bound in ms. */
+export type RpcRollupRow = Omit<RpcRollupDelta, 'okLatencyLe'> & { okLatencyLe: Record<number, number> };
 
 export class RpcSampleStore {
   private readonly insertSample: Statement;
