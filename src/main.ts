@@ -15,8 +15,8 @@ import type { Readiness } from './http/routes/system.js';
 import { buildServer } from './http/server.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { SecretScrubber, redactUrl } from './log/redact.js';
-import { createRpcMetrics } from './metrics/rpc-metrics.js';
-import { createSelfMetrics } from './metrics/self-metrics.js';
+import { createRpcMetrics, type RpcMetrics } from './metrics/rpc-metrics.js';
+import { createSelfMetrics, type SelfMetrics } from './metrics/self-metrics.js';
 import { ChainTracker } from './rules/chain-tracker.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { openDatabase, type Database } from './store/database.js';
@@ -70,6 +70,77 @@ export function rpcTargets(config: Config): RpcEndpointTarget[] {
   );
 }
 
+function createTracker(config: Config, clock: Clock): ChainTracker {
+  return new ChainTracker(
+    config.chains.map((chain) => ({
+      chain: chain.id,
+      endpoints: chain.rpc.map((endpoint) => endpoint.id),
+      policy: { maxLagBlocks: chain.maxLagBlocks, staleAfterMs: chain.pollInterval * chain.staleAfterIntervals },
+    })),
+    clock,
+  );
+}
+
+function createWriter(store: RpcSampleStore, config: Config, metrics: SelfMetrics, log: Logger): SampleWriter {
+  return new SampleWriter(store, {
+    flushIntervalMs: config.storage.flushInterval,
+    onFlush: ({ samples, durationSeconds }) => {
+      metrics.storeWriteDuration.observe(durationSeconds);
+      metrics.storeSamplesWritten.inc(samples);
+    },
+    onError: (error, waiting) => {
+      metrics.storeWriteErrors.inc();
+      log.error({ err: error, waiting }, 'writing samples failed; they stay queued');
+    },
+    onDrop: (count) => metrics.storeSamplesDropped.inc(count),
+  });
+}
+
+/** What happens to each RPC observation: derived against its chain, counted, stored, and logged on change. */
+function rpcObservationHandler(deps: { scrubber: SecretScrubber; tracker: ChainTracker; metrics: RpcMetrics; writer: SampleWriter; log: Logger }) {
+  const lastOutcome = new Map<string, string>();
+  return (observation: RpcObservation): void => {
+    const scrubbed = observation.errorMessage === null ? observation : { ...observation, errorMessage: deps.scrubber.scrub(observation.errorMessage) };
+    const { sample, chain } = deps.tracker.observe(scrubbed);
+    deps.metrics.recordSample(sample);
+    deps.writer.enqueue(sample, chain);
+    // Log changes of an endpoint's outcome, not every failed probe.
+    const outcome = sample.ok ? 'up' : `down: ${sample.errorClass}`;
+    if (lastOutcome.get(sample.endpoint) === outcome) return;
+    lastOutcome.set(sample.endpoint, outcome);
+    const fields = { chain: sample.chain, endpoint: sample.endpoint, errorClass: sample.errorClass, reason: sample.errorMessage };
+    if (sample.ok) deps.log.info(fields, 'endpoint is up');
+    else deps.log.warn(fields, 'endpoint probe failed');
+  };
+}
+
+function scheduleRetention(db: Database, config: Config, clock: Clock, metrics: SelfMetrics, log: Logger) {
+  return cron.schedule(config.storage.retentionSchedule, () => {
+    try {
+      const deleted = applyRetention(db, { rawRetentionMs: config.storage.rawRetention, rollupRetentionMs: config.storage.rollupRetention }, clock.now());
+      metrics.retentionDeleted.inc({ table: 'rpc_samples' }, deleted.samples);
+      metrics.retentionDeleted.inc({ table: 'rpc_rollups_1m' }, deleted.rollups);
+      metrics.retentionDeleted.inc({ table: 'chain_rollups_1m' }, deleted.chainRollups);
+      log.info(deleted, 'retention applied');
+    } catch (error) {
+      log.error({ err: error }, 'retention failed');
+    }
+  });
+}
+
+async function listen(app: FastifyInstance, config: Config, release: () => Promise<void>): Promise<string> {
+  try {
+    return await app.listen({ host: config.server.host, port: config.server.port });
+  } catch (error) {
+    await release();
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new EreError(`cannot listen on ${config.server.host}:${config.server.port}${code === 'EADDRINUSE' ? ': the address is in use' : ''}`, {
+      details: 'choose another port with --port or server.port',
+      cause: error,
+    });
+  }
+}
+
 export async function startService(config: Config, options: ServiceOptions = {}): Promise<RunningService> {
   const clock = options.clock ?? systemClock;
   const scrubber = options.scrubber ?? secretsScrubber(config);
@@ -79,51 +150,19 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const { db, applied } = openDatabase(config.storage.path);
   if (applied.length > 0) log.info({ migrations: applied }, 'applied migrations');
   const store = new RpcSampleStore(db);
+  const targets = rpcTargets(config);
 
   const registry = new Registry();
   const selfMetrics = createSelfMetrics(registry, { version });
-  const tracker = new ChainTracker(
-    config.chains.map((chain) => ({
-      chain: chain.id,
-      endpoints: chain.rpc.map((endpoint) => endpoint.id),
-      policy: { maxLagBlocks: chain.maxLagBlocks, staleAfterMs: chain.pollInterval * chain.staleAfterIntervals },
-    })),
-    clock,
-  );
-  const configured = new Set(rpcTargets(config).map((target) => `${target.chain}/${target.endpoint}`));
+  const tracker = createTracker(config, clock);
+  // The last known state survives a restart: the API shows it before the first new probe.
+  const configured = new Set(targets.map((target) => `${target.chain}/${target.endpoint}`));
   for (const sample of store.latestPerEndpoint()) if (configured.has(`${sample.chain}/${sample.endpoint}`)) tracker.seed(sample);
-  const rpcMetrics = createRpcMetrics(registry, tracker);
 
   const storeLog = logger.child({ module: 'store' });
-  const writer = new SampleWriter(store, {
-    flushIntervalMs: config.storage.flushInterval,
-    onFlush: ({ samples, durationSeconds }) => {
-      selfMetrics.storeWriteDuration.observe(durationSeconds);
-      selfMetrics.storeSamplesWritten.inc(samples);
-    },
-    onError: (error, waiting) => {
-      selfMetrics.storeWriteErrors.inc();
-      storeLog.error({ err: error, waiting }, 'writing samples failed; they stay queued');
-    },
-    onDrop: (count) => selfMetrics.storeSamplesDropped.inc(count),
-  });
-
-  const rpcLog = logger.child({ module: 'collector', collector: 'rpc' });
-  const lastOutcome = new Map<string, string>();
-  const onRpcObservation = (observation: RpcObservation) => {
-    const scrubbed = observation.errorMessage === null ? observation : { ...observation, errorMessage: scrubber.scrub(observation.errorMessage) };
-    const { sample, chain } = tracker.observe(scrubbed);
-    rpcMetrics.recordSample(sample);
-    writer.enqueue(sample, chain);
-    // Log changes of an endpoint's outcome, not every failed probe.
-    const outcome = sample.ok ? 'up' : `down: ${sample.errorClass}`;
-    if (lastOutcome.get(sample.endpoint) !== outcome) {
-      const fields = { chain: sample.chain, endpoint: sample.endpoint, errorClass: sample.errorClass, reason: sample.errorMessage };
-      if (sample.ok) rpcLog.info(fields, 'endpoint is up');
-      else rpcLog.warn(fields, 'endpoint probe failed');
-      lastOutcome.set(sample.endpoint, outcome);
-    }
-  };
+  const writer = createWriter(store, config, selfMetrics, storeLog);
+  const rpcLog = logger.child({ module: 'collector', collector: collectors.rpc.kind });
+  const onObservation = rpcObservationHandler({ scrubber, tracker, metrics: createRpcMetrics(registry, tracker), writer, log: rpcLog });
 
   const shutdown = new AbortController();
   const schedulerLog = logger.child({ module: 'scheduler' });
@@ -133,28 +172,18 @@ export async function startService(config: Config, options: ServiceOptions = {})
     onError: (task, error) => schedulerLog.error({ err: error, task: task.id }, 'task failed unexpectedly'),
   });
   const probeContext = { clock, shutdownSignal: shutdown.signal };
-  for (const target of rpcTargets(config)) {
+  const intervals = new Map(config.chains.map((chain) => [chain.id, chain.pollInterval]));
+  for (const target of targets) {
     const probe = collectors.rpc.createProbe(target, probeContext);
     scheduler.add({
       id: `rpc/${target.endpoint}`,
       kind: collectors.rpc.kind,
-      intervalMs: config.chains.find((chain) => chain.id === target.chain)!.pollInterval,
-      run: collectorRun(collectors.rpc, target, probe, { clock, metrics: selfMetrics, onObservation: onRpcObservation }),
+      intervalMs: intervals.get(target.chain)!,
+      run: collectorRun(collectors.rpc, target, probe, { clock, metrics: selfMetrics, onObservation }),
     });
     rpcLog.info({ chain: target.chain, endpoint: target.endpoint, url: redactUrl(target.url) }, 'watching endpoint');
   }
-
-  const retention = cron.schedule(config.storage.retentionSchedule, () => {
-    try {
-      const deleted = applyRetention(db, { rawRetentionMs: config.storage.rawRetention, rollupRetentionMs: config.storage.rollupRetention }, clock.now());
-      selfMetrics.retentionDeleted.inc({ table: 'rpc_samples' }, deleted.samples);
-      selfMetrics.retentionDeleted.inc({ table: 'rpc_rollups_1m' }, deleted.rollups);
-      selfMetrics.retentionDeleted.inc({ table: 'chain_rollups_1m' }, deleted.chainRollups);
-      storeLog.info(deleted, 'retention applied');
-    } catch (error) {
-      storeLog.error({ err: error }, 'retention failed');
-    }
-  });
+  const retention = scheduleRetention(db, config, clock, selfMetrics, storeLog);
 
   let stopping = false;
   const readiness = (): Readiness => {
@@ -163,24 +192,15 @@ export async function startService(config: Config, options: ServiceOptions = {})
     if (!scheduler.started) return { ready: false, reason: 'collectors are not scheduled yet' };
     return { ready: true };
   };
-
   const app = buildServer({ version, clock, logger, registry, readiness, view: new ChainView(config, tracker), samples: store });
-  let url: string;
-  try {
-    url = await app.listen({ host: config.server.host, port: config.server.port });
-  } catch (error) {
+  const url = await listen(app, config, async () => {
     await retention.stop();
     await app.close();
     db.close();
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new EreError(`cannot listen on ${config.server.host}:${config.server.port}${code === 'EADDRINUSE' ? ': the address is in use' : ''}`, {
-      details: 'choose another port with --port or server.port',
-      cause: error,
-    });
-  }
+  });
   writer.start();
   scheduler.start();
-  log.info({ url, chains: config.chains.length, endpoints: configured.size, version }, 'ERE Monitor started');
+  log.info({ url, chains: config.chains.length, endpoints: targets.length, version }, 'ERE Monitor started');
 
   let stopped: Promise<void> | undefined;
   const stop = () =>
