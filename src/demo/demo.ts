@@ -140,7 +140,8 @@ Faults are injected on provider-a and provider-b in turn; Ctrl-C stops everythin
       later(calmMs, () => inject(index + 1));
     });
   };
-  later(calmMs, () => inject(0));
+  // The first fault comes soon, so that a newcomer sees the numbers move within seconds.
+  later(Math.min(calmMs, 10_000), () => inject(0));
   const status = setInterval(() => output.out(describeChain(service)), 5_000);
 
   let stopped: Promise<void> | undefined;
