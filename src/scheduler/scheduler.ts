@@ -20,8 +20,10 @@ export interface SchedulerHooks {
 
 interface TaskState {
   task: ScheduledTask;
-  /** Runs after the first are due at phaseAt + k × interval. */
+  /** Runs after the first are due at phaseAt + slot × interval. */
   phaseAt: number;
+  /** The slot dueAt stands for; -1 for the first run. Kept as an integer: recomputing it from times drifts. */
+  slot: number;
   dueAt: number;
   timer: NodeJS.Timeout | undefined;
   inFlight: Promise<void> | undefined;
@@ -39,7 +41,7 @@ export class Scheduler {
 
   add(task: ScheduledTask): void {
     if (this.states.some((state) => state.task.id === task.id)) throw new Error(`task ${task.id} is scheduled twice`);
-    const state: TaskState = { task, phaseAt: 0, dueAt: 0, timer: undefined, inFlight: undefined };
+    const state: TaskState = { task, phaseAt: 0, slot: -1, dueAt: 0, timer: undefined, inFlight: undefined };
     this.states.push(state);
     if (this.running) this.startTask(state);
   }
@@ -70,6 +72,7 @@ export class Scheduler {
     // The first run comes within a second, so that a fresh start shows data quickly.
     state.dueAt = now + this.random() * Math.min(state.task.intervalMs, 1_000);
     state.phaseAt = now + this.random() * state.task.intervalMs;
+    state.slot = -1;
     this.arm(state);
   }
 
@@ -92,10 +95,14 @@ export class Scheduler {
         .finally(() => (state.inFlight = undefined));
     }
     // Fixed rate: the next due time follows the schedule, not the end of the run; missed slots are skipped.
+    // It is the slot after the one just served (even when the timer fired a fraction of a ms early), or
+    // the first slot still ahead when runs were missed.
     const { intervalMs } = state.task;
-    // phaseAt is less than one interval ahead, so slots is never below 0; the first due time after now.
-    const slots = Math.floor((now - state.phaseAt) / intervalMs) + 1;
-    state.dueAt = state.phaseAt + Math.max(0, slots) * intervalMs;
+    const first = state.slot === -1;
+    state.slot = Math.max(state.slot + 1, Math.floor((now - state.phaseAt) / intervalMs) + 1);
+    // The first run is an extra one; its phase slot must not follow it by less than half an interval.
+    if (first && state.phaseAt + state.slot * intervalMs - now < intervalMs / 2) state.slot += 1;
+    state.dueAt = state.phaseAt + state.slot * intervalMs;
     this.arm(state);
   }
 }

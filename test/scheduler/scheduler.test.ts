@@ -41,6 +41,26 @@ describe('Scheduler', () => {
     expect(lags.every((lag) => lag >= 0)).toBe(true);
   });
 
+  it('runs each task once per interval, never twice for one slot', async () => {
+    const runs = new Map<string, number[]>();
+    const scheduler = new Scheduler();
+    const started = performance.now();
+    for (let index = 0; index < 20; index += 1) {
+      const id = `task-${index}`;
+      scheduler.add({ id, kind: 'test', intervalMs: 50, run: async () => void (runs.get(id) ?? runs.set(id, []).get(id)!).push(performance.now() - started) });
+    }
+    scheduler.start();
+    await sleep(1_000);
+    await scheduler.stop();
+    for (const times of runs.values()) {
+      // 1 s at 50 ms: 20 slots and the first run, give or take the slots cut at either end.
+      expect(times.length).toBeGreaterThanOrEqual(18);
+      expect(times.length).toBeLessThanOrEqual(21);
+      const gaps = times.slice(1).map((time, index) => time - times[index]!);
+      expect(Math.min(...gaps)).toBeGreaterThan(20);
+    }
+  });
+
   it('stop() waits for runs in flight and schedules nothing after', async () => {
     const scheduler = new Scheduler({}, () => 0);
     let finished = 0;
