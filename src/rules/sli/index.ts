@@ -1,0 +1,14 @@
+// Every SLI kind, in one explicit list. A new kind (validator attestations, governance timeliness) is one
+// file and one line here.
+
+import { availability } from './availability.js';
+import { freshness } from './freshness.js';
+import { latency } from './latency.js';
+import { redundancy } from './redundancy.js';
+import type { SliKind } from './sli-kind.js';
+
+export const sliKinds: readonly SliKind[] = [availability, latency, freshness, redundancy];
+
+export function sliKind(kind: string): SliKind | undefined {
+  return sliKinds.find((candidate) => candidate.kind === kind);
+}

@@ -1,0 +1,33 @@
+// Counts an SLI's good and valid events per minute from the rollups, with one prepared statement per SLO.
+
+import type { Database, Statement } from 'better-sqlite3';
+import type { EventCounts } from '../domain/slo.js';
+import type { SliQuery, SliSelection } from '../rules/sli/sli-kind.js';
+
+export interface MinuteCounts extends EventCounts {
+  minuteMs: number;
+}
+
+export class SliCounter {
+  private readonly perMinuteStatement: Statement;
+  private readonly totalStatement: Statement;
+  private readonly scope: unknown[];
+
+  constructor(db: Database, selection: SliSelection, query: SliQuery) {
+    const byEndpoint = query.table === 'rpc_rollups_1m';
+    const where = byEndpoint ? `endpoint IN (${selection.endpoints.map(() => '?').join(', ') || 'NULL'})` : 'chain = ?';
+    this.scope = byEndpoint ? [...selection.endpoints] : [selection.chain];
+    const from = `FROM ${query.table} WHERE ${where} AND minute_ms >= ? AND minute_ms < ?`;
+    this.perMinuteStatement = db.prepare(`SELECT minute_ms AS minuteMs, sum(${query.good}) AS good, sum(${query.valid}) AS valid ${from} GROUP BY minute_ms ORDER BY minute_ms`);
+    this.totalStatement = db.prepare(`SELECT coalesce(sum(${query.good}), 0) AS good, coalesce(sum(${query.valid}), 0) AS valid ${from}`);
+  }
+
+  /** Minutes in [fromMs, toMs) that have data, oldest first. */
+  perMinute(fromMs: number, toMs: number): MinuteCounts[] {
+    return this.perMinuteStatement.all(...this.scope, fromMs, toMs) as MinuteCounts[];
+  }
+
+  total(fromMs: number, toMs: number): EventCounts {
+    return this.totalStatement.get(...this.scope, fromMs, toMs) as EventCounts;
+  }
+}
