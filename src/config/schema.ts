@@ -3,6 +3,7 @@
 import { validate as isCronExpression } from 'node-cron';
 import { z } from 'zod';
 import { parseDurationMs } from './duration.js';
+import { sloSchema } from './slo-schema.js';
 
 const idPattern = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
 const id = z
@@ -84,6 +85,7 @@ export const configSchema = z
       })
       .prefault({}),
     chains: z.array(chainSchema).min(1, 'needs at least one chain'),
+    slos: z.array(sloSchema).default([]),
   })
   .superRefine((config, ctx) => {
     const chainIds = new Set<string>();
@@ -106,7 +108,37 @@ export const configSchema = z
         ctx.addIssue({ code: 'custom', path: ['chains', chainIndex, 'timeout'], message: 'must not be longer than pollInterval' });
       }
     });
+    checkSloReferences(config, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
   });
+
+/** SLO ids are unique and their SLIs select endpoints that exist. */
+function checkSloReferences(
+  config: { chains: { id: string; rpc: { id: string; labels: Record<string, string> }[]; labels: Record<string, string> }[]; slos: { id: string; sli: { chain: string; endpoints?: string[] | undefined; labels?: Record<string, string> | undefined } }[] },
+  problem: (path: (string | number)[], message: string) => void,
+): void {
+  const ids = new Set<string>();
+  config.slos.forEach((slo, index) => {
+    if (ids.has(slo.id)) problem(['slos', index, 'id'], `duplicate SLO id "${slo.id}"`);
+    ids.add(slo.id);
+    const chain = config.chains.find((candidate) => candidate.id === slo.sli.chain);
+    if (!chain) return problem(['slos', index, 'sli', 'chain'], `no chain "${slo.sli.chain}"`);
+    slo.sli.endpoints?.forEach((endpoint, endpointIndex) => {
+      if (!chain.rpc.some((candidate) => candidate.id === endpoint)) problem(['slos', index, 'sli', 'endpoints', endpointIndex], `no endpoint "${endpoint}" on chain "${chain.id}"`);
+    });
+    if (slo.sli.labels && selectEndpoints(chain, slo.sli).length === 0) problem(['slos', index, 'sli', 'labels'], 'matches no endpoint of the chain');
+  });
+}
+
+/** The endpoint ids an SLI selects on its chain: the listed ones (or all), those whose labels match. */
+export function selectEndpoints(
+  chain: { rpc: { id: string; labels: Record<string, string> }[]; labels: Record<string, string> },
+  sli: { endpoints?: string[] | undefined; labels?: Record<string, string> | undefined },
+): string[] {
+  return chain.rpc
+    .filter((endpoint) => !sli.endpoints || sli.endpoints.includes(endpoint.id))
+    .filter((endpoint) => Object.entries(sli.labels ?? {}).every(([name, value]) => ({ ...chain.labels, ...endpoint.labels })[name] === value))
+    .map((endpoint) => endpoint.id);
+}
 
 export type Config = z.output<typeof configSchema>;
 export type ChainConfig = Config['chains'][number];

@@ -22,3 +22,37 @@ export interface BurnRateTier {
 }
 
 export type SloAlertState = 'inactive' | 'firing' | 'resolved';
+
+/** What an SLI counts over: some endpoints of a chain, or the chain itself. */
+export interface SliSelection {
+  chain: string;
+  endpoints: readonly string[];
+}
+
+/** One SQL aggregate per minute over a rollup table: `good` and `valid` expressions, summed. */
+export interface SliQuery {
+  table: 'rpc_rollups_1m' | 'chain_rollups_1m';
+  /** SQL summed per minute for good events (whole minutes for per-minute kinds). */
+  good: string;
+  valid: string;
+}
+
+/** An SLO as the engine runs it: resolved from the config, nothing left to look up. */
+export interface SloDefinition {
+  id: string;
+  service: string;
+  description: string;
+  /** Percent, as configured (99.9). */
+  objectivePercent: number;
+  /** Ratio (0.999). */
+  objective: number;
+  window: SloWindow;
+  /** As configured: "30d", "month". */
+  windowText: string;
+  budgeting: Budgeting;
+  /** Time slices: the share of good events that makes a minute good. */
+  timesliceObjective: number;
+  sli: { kind: string; description: string; selection: SliSelection; query: SliQuery };
+  labels: Record<string, string>;
+  alerting: { enabled: boolean; minValidEvents: number; tiers: BurnRateTier[] };
+}

@@ -2,20 +2,9 @@
 // rollups (never from raw samples), over the endpoints or the chain an SLO selects.
 
 import type { z } from 'zod';
+import type { SliQuery } from '../../domain/slo.js';
 
-/** What an SLI counts over: some endpoints of a chain, or the chain itself. */
-export interface SliSelection {
-  chain: string;
-  endpoints: readonly string[];
-}
-
-/** One SQL aggregate per minute over a rollup table: `good` and `valid` expressions, summed. */
-export interface SliQuery {
-  table: 'rpc_rollups_1m' | 'chain_rollups_1m';
-  /** SQL summed per minute for good events (whole minutes for per-minute kinds). */
-  good: string;
-  valid: string;
-}
+export type { SliQuery, SliSelection } from '../../domain/slo.js';
 
 export interface SliKind<Params extends z.ZodType = z.ZodType> {
   kind: string;
