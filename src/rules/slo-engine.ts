@@ -1,0 +1,154 @@
+// Evaluates every SLO once a minute, incrementally: each SLO keeps its recent minutes in a MinuteSeries and
+// a running count over its window, fed from the rollups minute by minute (never by rescanning raw
+// samples). Statuses, alert states and transitions are persisted in one transaction per cycle; alert
+// states are reloaded at start, so a restart neither forgets a firing alert nor fires it again.
+
+import type { Database } from 'better-sqlite3';
+import type { Clock } from '../domain/clock.js';
+import type { AlertSeverity, EventCounts, SloAlertState, SloDefinition } from '../domain/slo.js';
+import { SliCounter } from '../store/sli-counts.js';
+import { SloStore, type AlertTransition, type StoredAlert } from '../store/slo-store.js';
+import { nextAlertState } from './slo/alert-state.js';
+import { MinuteSeries } from './slo/minute-series.js';
+import { computeStatus, seriesWindows, sloEvents, type SloStatus } from './slo/status.js';
+import { minuteMs, windowAt } from './slo/window.js';
+
+const severities: readonly AlertSeverity[] = ['page', 'ticket'];
+
+interface SloState {
+  definition: SloDefinition;
+  counter: SliCounter;
+  series: MinuteSeries;
+  seriesMinutes: number;
+  /** Counts over [windowStartMs, evaluated end). */
+  windowCounts: EventCounts;
+  windowStartMs: number | null;
+  status: SloStatus | null;
+}
+
+export interface SloEngineOptions {
+  clock: Clock;
+  /**
+   * How long after a minute ends before it is counted: a probe is stamped with its start and written up to
+   * a timeout and a flush later, so a minute's rollups are complete only then.
+   */
+  settleMs: number;
+}
+
+const add = (a: EventCounts, b: EventCounts): EventCounts => ({ good: a.good + b.good, valid: a.valid + b.valid });
+const subtract = (a: EventCounts, b: EventCounts): EventCounts => ({ good: a.good - b.good, valid: a.valid - b.valid });
+
+export class SloEngine {
+  private readonly states: SloState[];
+  private readonly store: SloStore;
+  private readonly alerts = new Map<string, StoredAlert>();
+
+  constructor(
+    db: Database,
+    definitions: readonly SloDefinition[],
+    private readonly options: SloEngineOptions,
+  ) {
+    this.store = new SloStore(db);
+    this.states = definitions.map((definition) => {
+      const windows = seriesWindows(definition);
+      return {
+        definition,
+        counter: new SliCounter(db, definition.sli.selection, definition.sli.query),
+        series: new MinuteSeries(windows),
+        seriesMinutes: Math.max(...windows),
+        windowCounts: { good: 0, valid: 0 },
+        windowStartMs: null,
+        status: null,
+      };
+    });
+    const known = new Set(definitions.map((definition) => definition.id));
+    for (const alert of this.store.alerts()) if (known.has(alert.slo)) this.alerts.set(`${alert.slo}/${alert.severity}`, alert);
+  }
+
+  definitions(): SloDefinition[] {
+    return this.states.map((state) => state.definition);
+  }
+
+  /** The latest status of every SLO (null before its first evaluation). */
+  statuses(): { definition: SloDefinition; status: SloStatus | null; alerts: Record<AlertSeverity, StoredAlert | null> }[] {
+    return this.states.map((state) => ({ definition: state.definition, status: state.status, alerts: this.alertsOf(state.definition.id) }));
+  }
+
+  alertsOf(slo: string): Record<AlertSeverity, StoredAlert | null> {
+    return { page: this.alerts.get(`${slo}/page`) ?? null, ticket: this.alerts.get(`${slo}/ticket`) ?? null };
+  }
+
+  transitions(slo: string): AlertTransition[] {
+    return this.store.transitions(slo);
+  }
+
+  /** The end (exclusive) of the last settled minute at `nowMs`. */
+  settledEnd(nowMs: number): number {
+    const settled = nowMs - this.options.settleMs;
+    return settled - (settled % minuteMs);
+  }
+
+  /** One evaluation cycle over every SLO, persisted. */
+  evaluate(): SloStatus[] {
+    const endMs = this.settledEnd(this.options.clock.now());
+    const statuses: SloStatus[] = [];
+    const changedAlerts: StoredAlert[] = [];
+    const transitions: AlertTransition[] = [];
+    for (const state of this.states) {
+      this.advance(state, endMs);
+      const window = windowAt(state.definition.window, endMs);
+      const status = computeStatus({ definition: state.definition, evaluatedAtMs: endMs, window, windowCounts: state.windowCounts, series: state.series });
+      state.status = status;
+      statuses.push(status);
+      for (const severity of severities) {
+        const step = this.stepAlert(state.definition.id, severity, status, endMs);
+        if (step) {
+          changedAlerts.push(step.alert);
+          if (step.transition) transitions.push(step.transition);
+        }
+      }
+    }
+    this.store.recordEvaluation(statuses, changedAlerts, transitions);
+    return statuses;
+  }
+
+  private stepAlert(slo: string, severity: AlertSeverity, status: SloStatus, atMs: number): { alert: StoredAlert; transition: AlertTransition | null } | null {
+    const key = `${slo}/${severity}`;
+    const current = this.alerts.get(key);
+    const currentState: SloAlertState = current?.state ?? 'inactive';
+    const step = nextAlertState(currentState, status.firing[severity]);
+    if (!step.transition) return null;
+    const alert: StoredAlert = { slo, severity, state: step.state, sinceMs: atMs, updatedAtMs: atMs };
+    this.alerts.set(key, alert);
+    const detail = { tiers: status.tiers.filter((tier) => tier.severity === severity), sliRatio: status.sliRatio, budgetRemainingRatio: status.errorBudget?.remainingRatio ?? null };
+    return { alert, transition: { slo, severity, from: step.transition.from, to: step.transition.to, atMs, detail } };
+  }
+
+  /** Brings an SLO's series and window counts up to `endMs`. */
+  private advance(state: SloState, endMs: number): void {
+    const { definition, counter, series } = state;
+    const windowStartMs = windowAt(definition.window, endMs).startMs;
+    const events = (fromMs: number, toMs: number) =>
+      counter.perMinute(fromMs, toMs).map((minute) => ({ minuteMs: minute.minuteMs, ...sloEvents(definition, minute) }));
+    const sum = (minutes: { good: number; valid: number }[]) => minutes.reduce<EventCounts>(add, { good: 0, valid: 0 });
+
+    const seriesFrom = series.endMs ?? endMs - state.seriesMinutes * minuteMs;
+    if (seriesFrom < endMs) {
+      const fresh = events(seriesFrom, endMs);
+      for (const minute of fresh) series.push(minute.minuteMs, minute);
+      // An empty last minute still moves the series on, so that old minutes leave the windows.
+      if ((series.endMs ?? 0) < endMs) series.push(endMs - minuteMs, { good: 0, valid: 0 });
+      if (state.windowStartMs !== null) state.windowCounts = add(state.windowCounts, sum(fresh.filter((minute) => minute.minuteMs >= Math.max(seriesFrom, state.windowStartMs!))));
+    }
+
+    const newMonth = definition.window.kind === 'calendar' && windowStartMs !== state.windowStartMs;
+    const longPause = state.windowStartMs !== null && windowStartMs - state.windowStartMs > state.seriesMinutes * minuteMs;
+    if (state.windowStartMs === null || windowStartMs < state.windowStartMs || newMonth || longPause) {
+      // First evaluation, a new calendar month, or a long pause: count the window afresh.
+      state.windowCounts = sum(events(windowStartMs, endMs));
+    } else if (windowStartMs > state.windowStartMs) {
+      state.windowCounts = subtract(state.windowCounts, sum(events(state.windowStartMs, windowStartMs)));
+    }
+    state.windowStartMs = windowStartMs;
+  }
+}
