@@ -1,9 +1,9 @@
 // The bare baseline: the same HTTP requests ERE's RPC probe sends (the same JSON-RPC batch body, byte
-// for byte apart from the ids, the same header, the same global fetch), on the same scheduler at the
-// same rate (bench/fixed-rate-scheduler.ts: the service's policy), but the answer is read and thrown away: no JSON parsing, no samples, no metrics, no store.
-// Whatever ERE costs beyond this is the price of its processing.
+// for byte apart from the ids, the same header, the same global fetch), on the service's own Scheduler
+// at the same rate, but the answer is read and thrown away: no JSON parsing, no samples, no metrics, no
+// store. Whatever ERE costs beyond this is the price of its processing.
 
-import { startFixedRate, type FixedRateTask } from './fixed-rate-scheduler.js';
+import { Scheduler } from '../src/scheduler/scheduler.js';
 import type { PollRecorder } from './measure.js';
 
 export interface PollTargets {
@@ -32,11 +32,14 @@ function batchBody(withClientVersion: boolean): string {
 }
 
 export function startBaselinePoller(targets: PollTargets, recorder: PollRecorder): { stop(): Promise<void> } {
-  const tasks = Array.from({ length: targets.endpoints }, (_, index): FixedRateTask => {
+  const scheduler = new Scheduler({ onLag: (task, lagMs) => recorder.lag(task.id, lagMs), onSkip: (task) => recorder.skip(task.id) });
+  for (let index = 0; index < targets.endpoints; index++) {
     const url = `${targets.serverUrl}/ep/${index}`;
     let firstPoll = true;
-    return {
+    scheduler.add({
       id: `ep-${index}`,
+      kind: 'rpc',
+      intervalMs: targets.intervalMs,
       run: async () => {
         const body = batchBody(firstPoll);
         firstPoll = false;
@@ -48,7 +51,8 @@ export function startBaselinePoller(targets: PollTargets, recorder: PollRecorder
           recorder.pollDone(false);
         }
       },
-    };
-  });
-  return startFixedRate(tasks, targets.intervalMs, { onLag: (id, lagMs) => recorder.lag(id, lagMs), onSkip: (id) => recorder.skip(id) });
+    });
+  }
+  scheduler.start();
+  return { stop: () => scheduler.stop() };
 }

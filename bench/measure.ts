@@ -34,6 +34,8 @@ export interface PhaseResult {
   rssEndBytes: number;
   heapUsedEndBytes: number;
   lag: LagSummary;
+  /** CPU per 1,000 polls in consecutive slices from the start of the warm-up: shows when it settles. */
+  cpuTimeline: { sliceSeconds: number; cpuPerThousandPolls: number[] };
   /** Poller-specific checks, e.g. samples stored by ERE. */
   notes: Record<string, number | string>;
 }
@@ -96,6 +98,26 @@ export function summarizeLags(lagsMs: readonly number[]): LagSummary {
   return { runs: sorted.length, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), maxMs: sorted.at(-1) ?? Number.NaN };
 }
 
+const timelineSliceMs = 5_000;
+
+function cpuTimeline(recorder: PollRecorder, sliceMs: number) {
+  const slices: number[] = [];
+  const cpuMicros = () => {
+    const { user, system } = process.cpuUsage();
+    return user + system;
+  };
+  let cpuAt = cpuMicros();
+  let pollsAt = recorder.pollsEver;
+  const timer = setInterval(() => {
+    const cpu = cpuMicros();
+    const polls = recorder.pollsEver - pollsAt;
+    slices.push(polls === 0 ? Number.NaN : ((cpu - cpuAt) / 1e6 / polls) * 1_000);
+    cpuAt = cpu;
+    pollsAt = recorder.pollsEver;
+  }, sliceMs);
+  return { slices, stop: () => clearInterval(timer) };
+}
+
 /**
  * Lets the poller warm up (connections opened, code optimised, first-run burst over), then opens the
  * window for `durationMs` and returns what happened in it.
@@ -105,6 +127,7 @@ export async function measureWindow(
   recorder: PollRecorder,
   { warmupMs, durationMs }: { warmupMs: number; durationMs: number },
 ): Promise<Omit<PhaseResult, 'notes'>> {
+  const timeline = cpuTimeline(recorder, timelineSliceMs);
   await sleep(warmupMs);
   let rssPeakBytes = process.memoryUsage.rss();
   const rssSampler = setInterval(() => (rssPeakBytes = Math.max(rssPeakBytes, process.memoryUsage.rss())), 250);
@@ -120,6 +143,7 @@ export async function measureWindow(
   recorder.measuring = false;
 
   clearInterval(rssSampler);
+  timeline.stop();
   const memory = process.memoryUsage();
   return {
     mode,
@@ -136,5 +160,6 @@ export async function measureWindow(
     rssEndBytes: memory.rss,
     heapUsedEndBytes: memory.heapUsed,
     lag: summarizeLags(recorder.lagsMs),
+    cpuTimeline: { sliceSeconds: timelineSliceMs / 1_000, cpuPerThousandPolls: timeline.slices },
   };
 }

@@ -20,6 +20,8 @@ export interface PhaseReport {
   result: PhaseResult;
   /** What the JSON-RPC server received and sent during the whole phase, warm-up included. */
   traffic: ServerStats;
+  /** Cores the whole machine kept busy during the phase (all processes): shows interference. */
+  machineBusyCores: number | null;
 }
 
 export interface BenchReport {
@@ -36,6 +38,23 @@ export function machineInfo(): MachineInfo {
     // Not Linux: the model stays unknown.
   }
   return { cpus: availableParallelism(), cpuModel, node: process.version, platform: `${platform()} ${release()}` };
+}
+
+/** Busy and total jiffies of all cores, from /proc/stat (null where there is none). */
+export function machineCpuTicks(): { busy: number; total: number } | null {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal: idle and iowait are not busy.
+    const total = fields.slice(0, 8).reduce((sum, value) => sum + value, 0);
+    return { busy: total - fields[3]! - fields[4]!, total };
+  } catch {
+    return null;
+  }
+}
+
+export function busyCores(before: { busy: number; total: number } | null, after: { busy: number; total: number } | null, cores: number): number | null {
+  if (!before || !after || after.total === before.total) return null;
+  return ((after.busy - before.busy) / (after.total - before.total)) * cores;
 }
 
 const cpuSeconds = (result: PhaseResult) => result.cpuUserSeconds + result.cpuSystemSeconds;
@@ -81,6 +100,10 @@ export function printReport(report: BenchReport): boolean {
   console.log('refired: timer fires for a slot already run, skipped + run twice (a scheduler fault when not 0+0)\n');
   console.log('traffic seen by the JSON-RPC server (whole phase, warm-up included):');
   for (const { result, traffic } of report.phases) console.log(trafficLine(result.mode, traffic));
+  const busy = report.phases.map(({ result, machineBusyCores }) => `${result.mode} ${machineBusyCores?.toFixed(2) ?? '?'}`).join(', ');
+  console.log(`whole machine, cores busy during each phase (all processes, this benchmark's included): ${busy} of ${report.machine.cpus}`);
+  console.log(`CPU s per 1,000 polls, by ${report.phases[0]?.result.cpuTimeline.sliceSeconds ?? 5} s slice from the start of the warm-up:`);
+  for (const { result } of report.phases) console.log(`  ${result.mode}: ${result.cpuTimeline.cpuPerThousandPolls.map((value) => value.toFixed(2)).join(' ')}`);
   for (const { result } of report.phases) {
     const notes = Object.entries(result.notes);
     if (notes.length > 0) console.log(`${result.mode}: ${notes.map(([key, value]) => `${key} ${value}`).join(', ')}`);

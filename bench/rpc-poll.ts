@@ -3,15 +3,16 @@
 // in a third process; prints polls/s, CPU seconds per 1,000 polls, RSS and scheduling lag of both, and
 // ERE's CPU as a ratio of the baseline's from the same run. See docs/benchmarks.md.
 //
-// Flags (or BENCH_* environment variables): --endpoints 200, --interval 1s, --duration 30s, --warmup 5s,
-// --chains 1, --block-txs 150, --quick (5 s window, 2 s warm-up), --profile [dir], --json <file>.
+// Flags (or BENCH_* environment variables): --endpoints 200, --interval 1s, --duration 30s, --warmup 15s,
+// --chains 1, --block-txs 150, --phases baseline,ere, --quick (5 s window, 2 s warm-up), --profile <dir>
+// (V8 CPU profiles of the phases, summarised), --json <file>, --node-arg <flag> (repeatable, for the phases).
 
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseDurationMs } from '../src/config/duration.js';
-import { machineInfo, printReport, type BenchReport, type PhaseReport } from './report.js';
+import { busyCores, machineCpuTicks, machineInfo, printReport, type BenchReport, type PhaseReport } from './report.js';
 import { ChildSet } from './children.js';
 import type { PhaseMode, PhaseResult } from './measure.js';
 import type { PhaseMessage, PhaseOptions } from './phase.js';
@@ -30,7 +31,11 @@ interface BenchOptions {
   phases: PhaseMode[];
   profileDir: string | undefined;
   jsonFile: string | undefined;
+  /** Extra node flags for the phase processes, e.g. `--perf-basic-prof` for `perf record`. */
+  phaseNodeArgs: string[];
 }
+
+const optionalPath = (path: string | undefined) => (path === undefined ? undefined : resolve(path));
 
 function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
   const { values } = parseArgs({
@@ -46,6 +51,7 @@ function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
       quick: { type: 'boolean' },
       profile: { type: 'string' },
       json: { type: 'string' },
+      'node-arg': { type: 'string', multiple: true },
     },
   });
   const quick = values.quick ?? env.BENCH_QUICK === '1';
@@ -66,12 +72,14 @@ function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
     endpoints,
     intervalMs: duration('interval', values.interval ?? env.BENCH_INTERVAL, '1s'),
     durationMs: duration('duration', values.duration ?? env.BENCH_DURATION, quick ? '5s' : '30s'),
-    warmupMs: duration('warmup', values.warmup ?? env.BENCH_WARMUP, quick ? '2s' : '5s'),
+    warmupMs: duration('warmup', values.warmup ?? env.BENCH_WARMUP, quick ? '2s' : '15s'),
     chains: Math.min(endpoints, count('chains', values.chains ?? env.BENCH_CHAINS, 1, 1)),
     blockTxs: count('block-txs', values['block-txs'] ?? env.BENCH_BLOCK_TXS, 150, 0),
     phases: phases as PhaseMode[],
-    profileDir: values.profile ?? env.BENCH_PROFILE,
-    jsonFile: values.json ?? env.BENCH_JSON,
+    // Absolute: the phases run with the repository as their working directory.
+    profileDir: optionalPath(values.profile ?? env.BENCH_PROFILE),
+    jsonFile: optionalPath(values.json ?? env.BENCH_JSON),
+    phaseNodeArgs: values['node-arg'] ?? [],
   };
 }
 
@@ -99,6 +107,9 @@ async function runPhase(children: ChildSet, options: PhaseOptions, extraNodeArgs
   return result;
 }
 
+/** Set on SIGINT/SIGTERM: the children's exits that follow are expected, not failures. */
+let interrupted = false;
+
 async function main(): Promise<number> {
   const options = readOptions(process.argv.slice(2), process.env);
   const machine = machineInfo();
@@ -110,6 +121,7 @@ async function main(): Promise<number> {
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
+      interrupted = true;
       console.error(`\n${signal}: stopping the benchmark's child processes`);
       void cleanup().finally(() => process.exit(130));
     });
@@ -127,9 +139,11 @@ async function main(): Promise<number> {
     for (const mode of options.phases) {
       console.log(`running ${mode} …`);
       await server.statsNow('reset');
-      const profileArgs = options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', join(options.profileDir, mode)] : [];
-      const result = await runPhase(children, { mode, serverUrl: server.url, endpoints: options.endpoints, chains: options.chains, intervalMs: options.intervalMs, warmupMs: options.warmupMs, durationMs: options.durationMs, dataDir }, profileArgs);
-      phases.push({ result, traffic: await server.statsNow('stats') });
+      const nodeArgs = [...options.phaseNodeArgs, ...(options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', join(options.profileDir, mode)] : [])];
+      const ticksBefore = machineCpuTicks();
+      const result = await runPhase(children, { mode, serverUrl: server.url, endpoints: options.endpoints, chains: options.chains, intervalMs: options.intervalMs, warmupMs: options.warmupMs, durationMs: options.durationMs, dataDir }, nodeArgs);
+      const machineBusyCores = busyCores(ticksBefore, machineCpuTicks(), machine.cpus);
+      phases.push({ result, traffic: await server.statsNow('stats'), machineBusyCores });
     }
     const report: BenchReport = { machine, options: { ...options, targetPollsPerSecond: (options.endpoints * 1_000) / options.intervalMs }, phases };
     const broken = printReport(report);
@@ -144,6 +158,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
+    if (interrupted) return;
     console.error('benchmark failed:', error);
     process.exit(1);
   },

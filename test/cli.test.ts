@@ -1,7 +1,7 @@
 // The `ere` command as users run it: the built bin/ere.js in a child process.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,8 +77,10 @@ describe('ere CLI', () => {
   it('migrate: applies the migrations, then says it is up to date', () => {
     const db = join(tempDir(), 'ere.db');
     const first = ere(['migrate', '--db', db]);
-    expect(first).toMatchObject({ status: 0, stdout: 'applied 001_rpc_samples_and_rollups.sql\n' });
-    expect(ere(['migrate', '--db', db])).toMatchObject({ status: 0, stdout: `${db}: up to date (1 migration applied)\n` });
+    const files = readdirSync(join(root, 'migrations')).filter((file) => file.endsWith('.sql')).sort();
+    expect(files[0]).toBe('001_rpc_samples_and_rollups.sql');
+    expect(first).toMatchObject({ status: 0, stdout: files.map((file) => `applied ${file}\n`).join('') });
+    expect(ere(['migrate', '--db', db])).toMatchObject({ status: 0, stdout: `${db}: up to date (${files.length} migrations applied)\n` });
   });
 
   it('start: serves with --host/--port/--db overriding the config, and exits 0 on SIGTERM', async () => {
