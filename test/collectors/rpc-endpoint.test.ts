@@ -167,7 +167,7 @@ describe('rpc endpoint collector against misbehaving servers', () => {
     });
     const error = await failure(probe(url).run());
     expect(error.errorClass).toBe('rate_limited');
-    expect(error.shortMessage).toMatch(/-32005: daily request limit reached/);
+    expect(error.shortMessage).toMatch(/-32005 on eth_chainId: daily request limit reached/);
   });
 
   it('classifies a block without a timestamp and a non-hex head as invalid_response', async () => {

@@ -1,15 +1,29 @@
-// The RPC endpoint collector: one probe per endpoint per tick, through viem, as one JSON-RPC batch where
-// the endpoint accepts batches: chain id, head, latest block, syncing, peers, and the client version at
-// start and hourly.
+// The RPC endpoint collector: one probe per endpoint per tick, sent with viem's HTTP JSON-RPC client as one
+// batch where the endpoint accepts batches: chain id, head, latest block, syncing, peers, and the client
+// version at start and hourly. The probe's requests are fixed, so it sends its batch itself rather than
+// through viem's per-call batch scheduler, and matches the answers by id.
 
-import { createClient, hexToNumber, http, isHex, type Client, type Hex } from 'viem';
+import { hexToNumber, isHex, type Hex } from 'viem';
+import { getHttpRpcClient, type HttpRpcClient } from 'viem/utils';
 import { ProbeAbortedError, type Collector, type Probe, type ProbeContext } from '../collector.js';
-import type { RpcEndpointTarget, RpcObservation } from '../../domain/rpc.js';
-import { RpcProbeError, classifyRpcFailure } from './rpc-probe-error.js';
+import type { RpcEndpointTarget, RpcErrorClass, RpcObservation } from '../../domain/rpc.js';
+import { RpcProbeError, classifyRpcFailure, type PartialRpcAnswer } from './rpc-probe-error.js';
 
 const clientVersionEveryMs = 3_600_000;
 /** After an endpoint refuses a batch, ask single requests for this long before trying a batch again. */
 const batchRetryAfterMs = 3_600_000;
+
+interface RpcCall {
+  id: number;
+  method: string;
+  params: unknown[];
+}
+
+interface RpcAnswer {
+  id?: unknown;
+  result?: unknown;
+  error?: { code?: unknown; message?: unknown } | null;
+}
 
 interface RpcBlock {
   number: Hex | null;
@@ -19,7 +33,16 @@ interface RpcBlock {
   baseFeePerGas?: Hex | null;
 }
 
-type SyncingAnswer = false | { currentBlock?: Hex; highestBlock?: Hex };
+/** Index of each call in the batch; web3_clientVersion only when asked. */
+const calls = ['eth_chainId', 'eth_blockNumber', 'eth_getBlockByNumber', 'eth_syncing', 'net_peerCount', 'web3_clientVersion'] as const;
+const callParams: Record<(typeof calls)[number], unknown[]> = {
+  eth_chainId: [],
+  eth_blockNumber: [],
+  eth_getBlockByNumber: ['latest', false],
+  eth_syncing: [],
+  net_peerCount: [],
+  web3_clientVersion: [],
+};
 
 function quantity(value: unknown, field: string): number {
   if (typeof value !== 'string' || !isHex(value) || value === '0x') throw new RpcProbeError('invalid_response', `${field} is not a hex quantity`);
@@ -36,24 +59,37 @@ function isBlock(value: unknown): value is RpcBlock {
   return value !== null && typeof value === 'object' && 'timestamp' in value && 'number' in value;
 }
 
-/** A refusal that only concerns one optional method ("method not found", "not supported"): no data. */
-function isMethodRefusal(error: unknown): boolean {
-  const failure = classifyRpcFailure(error, { timeoutMs: 0, httpStatuses: new Set() });
-  return failure.errorClass === 'jsonrpc_error';
-}
-
-async function optional<T>(request: Promise<T>): Promise<T | null> {
-  try {
-    return await request;
-  } catch (error) {
-    if (isMethodRefusal(error)) return null;
-    throw error;
-  }
+/** Every observation has this one shape, built in one literal: V8 keeps one hidden class for all. */
+function observation(
+  target: RpcEndpointTarget,
+  at: number,
+  latencyMs: number,
+  failure: { errorClass: RpcErrorClass; errorMessage: string; partial: PartialRpcAnswer } | null,
+  answer: Omit<RpcObservation, 'chain' | 'endpoint' | 'at' | 'ok' | 'latencyMs' | 'errorClass' | 'errorMessage'> | null,
+): RpcObservation {
+  return {
+    chain: target.chain,
+    endpoint: target.endpoint,
+    at,
+    ok: failure === null,
+    latencyMs,
+    errorClass: failure?.errorClass ?? null,
+    errorMessage: failure?.errorMessage ?? null,
+    chainId: answer?.chainId ?? failure?.partial.chainId ?? null,
+    headBlock: answer?.headBlock ?? failure?.partial.headBlock ?? null,
+    headTimestamp: answer?.headTimestamp ?? failure?.partial.headTimestamp ?? null,
+    syncing: answer?.syncing ?? null,
+    peerCount: answer?.peerCount ?? null,
+    gasUsed: answer?.gasUsed ?? null,
+    gasLimit: answer?.gasLimit ?? null,
+    baseFeePerGasWei: answer?.baseFeePerGasWei ?? null,
+    clientVersion: answer?.clientVersion ?? null,
+    batched: answer?.batched ?? false,
+  };
 }
 
 class RpcEndpointProbe implements Probe<RpcObservation> {
-  private readonly batchClient: Client;
-  private readonly singleClient: Client;
+  private readonly rpc: HttpRpcClient;
   private readonly httpStatuses = new Set<number>();
   private batchRefusedAt: number | null = null;
   private clientVersionReadAt: number | null = null;
@@ -63,15 +99,12 @@ class RpcEndpointProbe implements Probe<RpcObservation> {
     private readonly context: ProbeContext,
   ) {
     const fetchFn = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-      const signals = [context.shutdownSignal, init?.signal].filter((signal): signal is AbortSignal => signal instanceof AbortSignal);
-      const response = await fetch(input, { ...init, signal: AbortSignal.any(signals) });
+      const signal = init?.signal ? AbortSignal.any([context.shutdownSignal, init.signal]) : context.shutdownSignal;
+      const response = await fetch(input, { ...init, signal });
       this.httpStatuses.add(response.status);
       return response;
     };
-    const transport = (batch: boolean) =>
-      http(target.url, { batch, timeout: target.timeoutMs, retryCount: 0, fetchFn, fetchOptions: { headers: target.headers } });
-    this.batchClient = createClient({ transport: transport(true), cacheTime: 0 });
-    this.singleClient = createClient({ transport: transport(false), cacheTime: 0 });
+    this.rpc = getHttpRpcClient(target.url, { timeout: target.timeoutMs, fetchFn, fetchOptions: { headers: target.headers } });
   }
 
   async run(): Promise<RpcObservation> {
@@ -79,64 +112,81 @@ class RpcEndpointProbe implements Probe<RpcObservation> {
     const started = performance.now();
     const wantClientVersion = this.clientVersionReadAt === null || at - this.clientVersionReadAt >= clientVersionEveryMs;
     const useBatch = this.batchRefusedAt === null || at - this.batchRefusedAt >= batchRetryAfterMs;
+    const requests = (wantClientVersion ? calls : calls.slice(0, -1)).map((method, index): RpcCall => ({ id: index + 1, method, params: callParams[method] }));
     this.httpStatuses.clear();
     try {
-      let answer: Omit<RpcObservation, 'at' | 'latencyMs'>;
+      let answers: RpcAnswer[];
+      let batched = useBatch;
       try {
-        answer = await this.query(useBatch ? this.batchClient : this.singleClient, useBatch, wantClientVersion);
+        answers = await this.send(requests, useBatch);
       } catch (error) {
         if (!useBatch || !this.refusedBatch(error)) throw error;
         this.httpStatuses.clear();
-        answer = await this.query(this.singleClient, false, wantClientVersion);
+        answers = await this.send(requests, false);
         this.batchRefusedAt = at;
+        batched = false;
       }
+      const answer = this.interpret(requests, answers, batched);
       if (wantClientVersion) this.clientVersionReadAt = at;
-      return { ...answer, at, latencyMs: performance.now() - started };
+      return observation(this.target, at, performance.now() - started, null, answer);
     } catch (error) {
       if (this.context.shutdownSignal.aborted) throw new ProbeAbortedError('probe aborted: shutting down', { cause: error });
       throw classifyRpcFailure(error, { timeoutMs: this.target.timeoutMs, httpStatuses: this.httpStatuses });
     }
   }
 
+  private async send(requests: RpcCall[], batch: boolean): Promise<RpcAnswer[]> {
+    if (!batch) return Promise.all(requests.map((request) => this.rpc.request({ body: request }) as Promise<RpcAnswer>));
+    const answers = (await this.rpc.request({ body: requests })) as unknown;
+    if (!Array.isArray(answers)) throw new BatchNotAnsweredError();
+    return answers as RpcAnswer[];
+  }
+
   /** Some providers answer a batch with 4xx or a single error object; they get single requests. */
   private refusedBatch(error: unknown): boolean {
-    // The endpoint answered the batch, and the answer itself was wrong: not a refusal.
-    if (error instanceof RpcProbeError) return false;
+    if (error instanceof BatchNotAnsweredError) return true;
     const failure = classifyRpcFailure(error, { timeoutMs: this.target.timeoutMs, httpStatuses: this.httpStatuses });
     return failure.errorClass === 'invalid_response' || (failure.errorClass === 'http_status' && [...this.httpStatuses].some((status) => status >= 400 && status < 500));
   }
 
-  private async query(client: Client, batched: boolean, wantClientVersion: boolean): Promise<Omit<RpcObservation, 'at' | 'latencyMs'>> {
-    const request = (method: string, params: unknown[] = []) => client.request({ method, params } as never) as Promise<unknown>;
-    const [chainIdHex, blockNumberHex, block, syncing, peerCountHex, clientVersion] = await Promise.all([
-      request('eth_chainId'),
-      request('eth_blockNumber'),
-      request('eth_getBlockByNumber', ['latest', false]),
-      optional(request('eth_syncing') as Promise<SyncingAnswer>),
-      optional(request('net_peerCount')),
-      wantClientVersion ? optional(request('web3_clientVersion')) : Promise.resolve(null),
-    ]);
+  /** A JSON-RPC error answer: rate limiting when the provider says so (-32005, or HTTP 429), else jsonrpc_error. */
+  private rpcError(method: string, error: NonNullable<RpcAnswer['error']>): RpcProbeError {
+    const code = typeof error.code === 'number' ? error.code : 'unknown';
+    const message = String(error.message ?? 'error').split('\n')[0]!.slice(0, 200);
+    const errorClass = code === -32005 || this.httpStatuses.has(429) ? 'rate_limited' : 'jsonrpc_error';
+    return new RpcProbeError(errorClass, `JSON-RPC error ${code} on ${method}: ${message}`);
+  }
 
-    const chainId = quantity(chainIdHex, 'eth_chainId');
-    const headBlock = quantity(blockNumberHex, 'eth_blockNumber');
+  private interpret(requests: RpcCall[], answers: RpcAnswer[], batched: boolean) {
+    const byId = new Map(answers.filter((answer) => answer !== null && typeof answer === 'object').map((answer) => [answer.id, answer]));
+    const result = (index: number, required: boolean): unknown => {
+      const request = requests[index];
+      if (!request) return null;
+      const answer = byId.get(request.id);
+      if (!answer) throw new RpcProbeError('invalid_response', `no answer to ${request.method}`);
+      if (!answer.error) return answer.result;
+      const failure = this.rpcError(request.method, answer.error);
+      // An optional method refused ("method not found", "not supported") is no data, not a failure.
+      if (!required && failure.errorClass === 'jsonrpc_error') return null;
+      throw failure;
+    };
+    const chainId = quantity(result(0, true), 'eth_chainId');
+    const headBlock = quantity(result(1, true), 'eth_blockNumber');
+    const block = result(2, true);
     if (!isBlock(block)) throw new RpcProbeError('invalid_response', 'eth_getBlockByNumber(latest) returned no block');
     const headTimestamp = quantity(block.timestamp, 'block.timestamp');
     if (chainId !== this.target.expectedChainId) {
-      throw new RpcProbeError('chain_id_mismatch', `chain id ${chainId}, expected ${this.target.expectedChainId}`, {
-        partial: { chainId, headBlock, headTimestamp },
-      });
+      throw new RpcProbeError('chain_id_mismatch', `chain id ${chainId}, expected ${this.target.expectedChainId}`, { partial: { chainId, headBlock, headTimestamp } });
     }
+    const syncing = result(3, false);
+    const peerCount = result(4, false);
+    const clientVersion = result(5, false);
     return {
-      chain: this.target.chain,
-      endpoint: this.target.endpoint,
-      ok: true,
-      errorClass: null,
-      errorMessage: null,
       chainId,
       headBlock,
       headTimestamp,
-      syncing: syncing === null ? null : syncing !== false,
-      peerCount: peerCountHex === null ? null : quantity(peerCountHex, 'net_peerCount'),
+      syncing: syncing === null || syncing === undefined ? null : syncing !== false,
+      peerCount: peerCount === null || peerCount === undefined ? null : quantity(peerCount, 'net_peerCount'),
       gasUsed: quantity(block.gasUsed, 'block.gasUsed'),
       gasLimit: quantity(block.gasLimit, 'block.gasLimit'),
       baseFeePerGasWei: optionalQuantity(block.baseFeePerGas, 'block.baseFeePerGas'),
@@ -146,30 +196,19 @@ class RpcEndpointProbe implements Probe<RpcObservation> {
   }
 }
 
+/** The endpoint answered a batch with something other than a JSON array. */
+class BatchNotAnsweredError extends RpcProbeError {
+  constructor() {
+    super('invalid_response', 'the batch was not answered with a JSON array');
+  }
+}
+
 export const rpcEndpointCollector: Collector<RpcEndpointTarget, RpcObservation> = {
   kind: 'rpc',
   createProbe: (target, context) => new RpcEndpointProbe(target, context),
   failure(target, error, startedAt, durationMs) {
     if (error instanceof ProbeAbortedError) return null;
     const failure = error instanceof RpcProbeError ? error : classifyRpcFailure(error, { timeoutMs: target.timeoutMs, httpStatuses: new Set() });
-    return {
-      chain: target.chain,
-      endpoint: target.endpoint,
-      at: startedAt,
-      ok: false,
-      latencyMs: durationMs,
-      errorClass: failure.errorClass,
-      errorMessage: failure.shortMessage,
-      chainId: failure.partial.chainId ?? null,
-      headBlock: failure.partial.headBlock ?? null,
-      headTimestamp: failure.partial.headTimestamp ?? null,
-      syncing: null,
-      peerCount: null,
-      gasUsed: null,
-      gasLimit: null,
-      baseFeePerGasWei: null,
-      clientVersion: null,
-      batched: false,
-    };
+    return observation(target, startedAt, durationMs, { errorClass: failure.errorClass, errorMessage: failure.shortMessage, partial: failure.partial }, null);
   },
 };
