@@ -100,8 +100,9 @@ function createWriter(store: RpcSampleStore, config: Config, metrics: SelfMetric
 function rpcObservationHandler(deps: { scrubber: SecretScrubber; tracker: ChainTracker; metrics: RpcMetrics; writer: SampleWriter; log: Logger }) {
   const lastOutcome = new Map<string, string>();
   return (observation: RpcObservation): void => {
-    const scrubbed = observation.errorMessage === null ? observation : { ...observation, errorMessage: deps.scrubber.scrub(observation.errorMessage) };
-    const { sample, chain } = deps.tracker.observe(scrubbed);
+    // The observation is the pipeline's own, fresh from the collector: scrubbed in place, its shape kept.
+    if (observation.errorMessage !== null) observation.errorMessage = deps.scrubber.scrub(observation.errorMessage);
+    const { sample, chain } = deps.tracker.observe(observation);
     deps.metrics.recordSample(sample);
     deps.writer.enqueue(sample, chain);
     // Log changes of an endpoint's outcome, not every failed probe.

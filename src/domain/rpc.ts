@@ -81,3 +81,12 @@ export interface ChainHealth {
   singlePointOfFailure: boolean;
   endpoints: EndpointHealth[];
 }
+
+/** What a chain looked like when one of its endpoints was probed: the numbers its per-minute rollup keeps. */
+export interface ChainObservation {
+  chain: string;
+  consensusHead: number | null;
+  headAgeSeconds: number | null;
+  configuredEndpoints: number;
+  healthyEndpoints: number;
+}

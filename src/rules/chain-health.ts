@@ -11,20 +11,38 @@ export interface ChainHealthPolicy {
 }
 
 /**
- * The highest block that at least two endpoints agree has been reached: the second-highest head when
- * there are several, the only head when there is one. A single lying or forked endpoint cannot move it.
+ * The consensus head: the highest block that at least two endpoints agree has been reached, i.e. the
+ * second-highest head when several endpoints answer, the only head when one does. A single lying or forked
+ * endpoint cannot move it. Over the fresh, successful observations, in one pass without sorting or
+ * allocating: it runs on every probe.
  */
-export function consensusHead(heads: readonly number[]): number | null {
-  if (heads.length === 0) return null;
-  const sorted = [...heads].sort((a, b) => b - a);
-  return sorted.length === 1 ? sorted[0]! : sorted[1]!;
+export function consensusOf(
+  observations: Iterable<RpcObservation | undefined>,
+  nowMs: number,
+  policy: ChainHealthPolicy,
+): { head: number | null; timestamp: number | null } {
+  let first: RpcObservation | null = null;
+  let second: RpcObservation | null = null;
+  let reporting = 0;
+  for (const observation of observations) {
+    if (!isFresh(observation, nowMs, policy) || !observation.ok || observation.headBlock === null) continue;
+    reporting += 1;
+    if (first === null || observation.headBlock > first.headBlock!) {
+      second = first;
+      first = observation;
+    } else if (second === null || observation.headBlock > second.headBlock!) {
+      second = observation;
+    }
+  }
+  const consensus = reporting >= 2 ? second : first;
+  return { head: consensus?.headBlock ?? null, timestamp: consensus?.headTimestamp ?? null };
 }
 
 function isFresh(observation: RpcObservation | undefined, nowMs: number, policy: ChainHealthPolicy): observation is RpcObservation {
   return observation !== undefined && nowMs - observation.at <= policy.staleAfterMs;
 }
 
-function endpointHealth(
+export function endpointHealth(
   endpoint: string,
   observation: RpcObservation | undefined,
   consensus: { head: number | null; timestamp: number | null },
@@ -67,12 +85,11 @@ export function deriveChainHealth(
   nowMs: number,
   policy: ChainHealthPolicy,
 ): ChainHealth {
-  const reporting = endpoints
-    .map((endpoint) => latest.get(endpoint))
-    .filter((observation): observation is RpcObservation => isFresh(observation, nowMs, policy) && observation.ok && observation.headBlock !== null);
-  const head = consensusHead(reporting.map((observation) => observation.headBlock!));
-  const timestamp = reporting.find((observation) => observation.headBlock === head)?.headTimestamp ?? null;
-
+  const { head, timestamp } = consensusOf(
+    endpoints.map((endpoint) => latest.get(endpoint)),
+    nowMs,
+    policy,
+  );
   const endpointStates = endpoints.map((endpoint) => endpointHealth(endpoint, latest.get(endpoint), { head, timestamp }, nowMs, policy));
   const healthyEndpoints = endpointStates.filter((state) => state.healthy).length;
   return {

@@ -1,9 +1,10 @@
 // Keeps the latest observation of every endpoint and turns each new observation into a sample with what
-// the chain's other endpoints say (lag, health), using the pure rules in chain-health.ts.
+// the chain's other endpoints say (lag, health), using the pure rules in chain-health.ts. It runs on every
+// probe, so it judges only the endpoint observed; the full chain state is derived for scrapes and the API.
 
 import type { Clock } from '../domain/clock.js';
-import type { ChainHealth, RpcObservation, RpcSample } from '../domain/rpc.js';
-import { deriveChainHealth, type ChainHealthPolicy } from './chain-health.js';
+import type { ChainHealth, ChainObservation, RpcObservation, RpcSample } from '../domain/rpc.js';
+import { consensusOf, deriveChainHealth, endpointHealth, type ChainHealthPolicy } from './chain-health.js';
 
 export interface TrackedChain {
   chain: string;
@@ -11,9 +12,15 @@ export interface TrackedChain {
   policy: ChainHealthPolicy;
 }
 
+interface ChainState extends TrackedChain {
+  latest: Map<string, RpcObservation>;
+  /** Each endpoint's health as judged at its own last probe. */
+  judged: Map<string, { healthy: boolean; at: number }>;
+}
+
 export class ChainTracker {
-  private readonly chains = new Map<string, TrackedChain>();
-  private readonly latest = new Map<string, Map<string, RpcObservation>>();
+  private readonly chains = new Map<string, ChainState>();
+  private readonly chainOfEndpoint = new Map<string, ChainState>();
   /** Asked only at start and hourly, so kept apart from the latest observation. */
   private readonly clientVersions = new Map<string, string>();
 
@@ -22,8 +29,9 @@ export class ChainTracker {
     private readonly clock: Clock,
   ) {
     for (const chain of chains) {
-      this.chains.set(chain.chain, chain);
-      this.latest.set(chain.chain, new Map());
+      const state: ChainState = { ...chain, latest: new Map(), judged: new Map() };
+      this.chains.set(chain.chain, state);
+      for (const endpoint of chain.endpoints) this.chainOfEndpoint.set(endpoint, state);
     }
   }
 
@@ -32,25 +40,41 @@ export class ChainTracker {
   }
 
   /** Records an observation and returns it as a sample, derived against the chain at that moment. */
-  observe(observation: RpcObservation): { sample: RpcSample; chain: ChainHealth } {
-    const latest = this.latest.get(observation.chain);
-    if (!latest) throw new Error(`unknown chain ${observation.chain}`);
-    latest.set(observation.endpoint, observation);
-    if (observation.clientVersion !== null) this.clientVersions.set(observation.endpoint, observation.clientVersion);
-    const chain = this.health(observation.chain)!;
-    const state = chain.endpoints.find((endpoint) => endpoint.endpoint === observation.endpoint)!;
+  observe(observation: RpcObservation): { sample: RpcSample; chain: ChainObservation } {
+    const state = this.chains.get(observation.chain);
+    if (!state) throw new Error(`unknown chain ${observation.chain}`);
+    this.remember(state, observation);
+    const now = this.clock.now();
+    const consensus = consensusOf(state.latest.values(), now, state.policy);
+    const judged = endpointHealth(observation.endpoint, observation, consensus, now, state.policy);
+    state.judged.set(observation.endpoint, { healthy: judged.healthy, at: observation.at });
+
+    let healthyEndpoints = 0;
+    for (const { healthy, at } of state.judged.values()) if (healthy && now - at <= state.policy.staleAfterMs) healthyEndpoints += 1;
     const answeredAt = observation.at + observation.latencyMs;
-    const headAgeSeconds = observation.headTimestamp === null ? null : answeredAt / 1_000 - observation.headTimestamp;
     return {
-      sample: { ...observation, headAgeSeconds, lagBlocks: state.lagBlocks, lagSeconds: state.lagSeconds, healthy: state.healthy },
-      chain,
+      sample: toSample(observation, {
+        headAgeSeconds: observation.headTimestamp === null ? null : answeredAt / 1_000 - observation.headTimestamp,
+        lagBlocks: judged.lagBlocks,
+        lagSeconds: judged.lagSeconds,
+        healthy: judged.healthy,
+      }),
+      chain: {
+        chain: state.chain,
+        consensusHead: consensus.head,
+        headAgeSeconds: consensus.timestamp === null ? null : now / 1_000 - consensus.timestamp,
+        configuredEndpoints: state.endpoints.length,
+        healthyEndpoints,
+      },
     };
   }
 
   /** Seeds the tracker (e.g. from the store after a restart) without deriving samples. */
-  seed(observation: RpcObservation): void {
-    this.latest.get(observation.chain)?.set(observation.endpoint, observation);
-    if (observation.clientVersion !== null) this.clientVersions.set(observation.endpoint, observation.clientVersion);
+  seed(sample: RpcSample): void {
+    const state = this.chains.get(sample.chain);
+    if (!state) return;
+    this.remember(state, sample);
+    state.judged.set(sample.endpoint, { healthy: sample.healthy, at: sample.at });
   }
 
   clientVersion(endpoint: string): string | undefined {
@@ -58,9 +82,9 @@ export class ChainTracker {
   }
 
   health(chain: string): ChainHealth | undefined {
-    const tracked = this.chains.get(chain);
-    if (!tracked) return undefined;
-    return deriveChainHealth(chain, tracked.endpoints, this.latest.get(chain)!, this.clock.now(), tracked.policy);
+    const state = this.chains.get(chain);
+    if (!state) return undefined;
+    return deriveChainHealth(chain, state.endpoints, state.latest, this.clock.now(), state.policy);
   }
 
   allHealth(): ChainHealth[] {
@@ -68,10 +92,38 @@ export class ChainTracker {
   }
 
   latestObservation(endpoint: string): RpcObservation | undefined {
-    for (const observations of this.latest.values()) {
-      const observation = observations.get(endpoint);
-      if (observation) return observation;
-    }
-    return undefined;
+    return this.chainOfEndpoint.get(endpoint)?.latest.get(endpoint);
   }
+
+  private remember(state: ChainState, observation: RpcObservation): void {
+    state.latest.set(observation.endpoint, observation);
+    if (observation.clientVersion !== null) this.clientVersions.set(observation.endpoint, observation.clientVersion);
+  }
+}
+
+/** One literal for every sample, so they all share one object shape. */
+function toSample(observation: RpcObservation, derived: Pick<RpcSample, 'headAgeSeconds' | 'lagBlocks' | 'lagSeconds' | 'healthy'>): RpcSample {
+  return {
+    chain: observation.chain,
+    endpoint: observation.endpoint,
+    at: observation.at,
+    ok: observation.ok,
+    latencyMs: observation.latencyMs,
+    errorClass: observation.errorClass,
+    errorMessage: observation.errorMessage,
+    chainId: observation.chainId,
+    headBlock: observation.headBlock,
+    headTimestamp: observation.headTimestamp,
+    syncing: observation.syncing,
+    peerCount: observation.peerCount,
+    gasUsed: observation.gasUsed,
+    gasLimit: observation.gasLimit,
+    baseFeePerGasWei: observation.baseFeePerGasWei,
+    clientVersion: observation.clientVersion,
+    batched: observation.batched,
+    headAgeSeconds: derived.headAgeSeconds,
+    lagBlocks: derived.lagBlocks,
+    lagSeconds: derived.lagSeconds,
+    healthy: derived.healthy,
+  };
 }

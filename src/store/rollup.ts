@@ -1,6 +1,6 @@
 // Pure aggregation of samples into per-minute rollup deltas, merged into the stored rows by the writer.
 
-import { rpcErrorClasses, type ChainHealth, type RpcErrorClass, type RpcSample } from '../domain/rpc.js';
+import { rpcErrorClasses, type ChainObservation, type RpcErrorClass, type RpcSample } from '../domain/rpc.js';
 
 /** Fixed latency bucket bounds of the rollups, in ms (columns `ok_latency_le_<bound>_ms`). */
 export const latencyBucketsMs = [25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000] as const;
@@ -84,7 +84,7 @@ export function aggregateRpcSamples(samples: readonly RpcSample[]): RpcRollupDel
   return [...deltas.values()];
 }
 
-export function aggregateChainObservations(observations: readonly { at: number; health: ChainHealth }[]): ChainRollupDelta[] {
+export function aggregateChainObservations(observations: readonly { at: number; health: ChainObservation }[]): ChainRollupDelta[] {
   const deltas = new Map<string, ChainRollupDelta>();
   for (const { at, health } of observations) {
     const minute = minuteOf(at);

@@ -1,7 +1,7 @@
 // Buffers samples and writes them in one transaction per flush (every second by default, or sooner when
 // the buffer fills), with their rollups. A failed write keeps the batch for the next flush.
 
-import type { ChainHealth, RpcSample } from '../domain/rpc.js';
+import type { ChainObservation, RpcSample } from '../domain/rpc.js';
 import { aggregateChainObservations, aggregateRpcSamples } from './rollup.js';
 import type { RpcSampleStore } from './rpc-samples.js';
 
@@ -18,7 +18,7 @@ export interface SampleWriterOptions {
 
 export class SampleWriter {
   private samples: RpcSample[] = [];
-  private chainObservations: { at: number; health: ChainHealth }[] = [];
+  private chainObservations: { at: number; health: ChainObservation }[] = [];
   private timer: NodeJS.Timeout | undefined;
   private readonly maxBatch: number;
   private readonly maxBuffered: number;
@@ -36,7 +36,7 @@ export class SampleWriter {
     this.timer.unref();
   }
 
-  enqueue(sample: RpcSample, chain: ChainHealth): void {
+  enqueue(sample: RpcSample, chain: ChainObservation): void {
     this.samples.push(sample);
     this.chainObservations.push({ at: sample.at, health: chain });
     if (this.samples.length > this.maxBuffered) {

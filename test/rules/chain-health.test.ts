@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { RpcObservation } from '../../src/domain/rpc.js';
-import { consensusHead, deriveChainHealth } from '../../src/rules/chain-health.js';
+import { consensusOf, deriveChainHealth } from '../../src/rules/chain-health.js';
 
 const now = 1_700_000_000_000;
 const policy = { maxLagBlocks: 3, staleAfterMs: 30_000 };
@@ -33,15 +34,32 @@ function health(observations: RpcObservation[]) {
   return deriveChainHealth('c', observations.map((item) => item.endpoint), new Map(observations.map((item) => [item.endpoint, item])), now, policy);
 }
 
-describe('consensusHead', () => {
+const headsOf = (heads: number[]) => heads.map((headBlock, index) => observation(`e${index}`, { headBlock }));
+
+describe('consensusOf', () => {
   it.each([
     { heads: [], expected: null },
     { heads: [7], expected: 7 },
     { heads: [10, 12], expected: 10 },
     { heads: [100, 101, 5_000_000], expected: 101 },
+    { heads: [5_000_000, 100, 101], expected: 101 },
     { heads: [100, 100, 99], expected: 100 },
   ])('$heads → $expected', ({ heads, expected }) => {
-    expect(consensusHead(heads)).toBe(expected);
+    expect(consensusOf(headsOf(heads), now, policy).head).toBe(expected);
+  });
+
+  it('is the second-highest head of several, the only one of one, whatever the order', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 1_000_000 }), { minLength: 1, maxLength: 12 }), (heads) => {
+        const sorted = [...heads].sort((a, b) => b - a);
+        expect(consensusOf(headsOf(heads), now, policy).head).toBe(sorted.length === 1 ? sorted[0] : sorted[1]);
+      }),
+    );
+  });
+
+  it('ignores failed and stale observations', () => {
+    const observations = [observation('a', { headBlock: 10 }), observation('b', { headBlock: 99, ok: false }), observation('c', { headBlock: 98, at: now - 60_000 })];
+    expect(consensusOf(observations, now, policy).head).toBe(10);
   });
 });
 
