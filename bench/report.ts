@@ -128,3 +128,18 @@ export function printReport(report: BenchReport): boolean {
   console.log(`goal at ${target} polls/s: ${checks.join('; ')} → ${met ? 'MET' : 'NOT MET'} (informational)`);
   return false;
 }
+
+/** The verdict over alternating rounds: the median of each round's CPU ratio, so one noisy phase cannot decide it. */
+export function printRounds(reports: readonly BenchReport[]): void {
+  const ratios = reports.flatMap((report) => {
+    const baseline = report.phases.find(({ result }) => result.mode === 'baseline')?.result;
+    const ere = report.phases.find(({ result }) => result.mode === 'ere')?.result;
+    return baseline && ere && baseline.polls > 0 && ere.polls > 0 ? [cpuPerThousandPolls(ere) / cpuPerThousandPolls(baseline)] : [];
+  });
+  if (ratios.length === 0) return;
+  const sorted = [...ratios].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  const median = sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  console.log(`\nCPU per 1,000 polls, ERE / baseline, by round: ${ratios.map((ratio) => `${ratio.toFixed(2)}×`).join(', ')}`);
+  console.log(`median over ${ratios.length} round${ratios.length === 1 ? '' : 's'}: ${median.toFixed(2)}× (goal ≤ ${goal.cpuRatio}×) ${median <= goal.cpuRatio ? 'MET' : 'NOT MET'} (informational)`);
+}

@@ -4,7 +4,7 @@
 // ERE's CPU as a ratio of the baseline's from the same run. See docs/benchmarks.md.
 //
 // Flags (or BENCH_* environment variables): --endpoints 200, --interval 1s, --duration 30s, --warmup 15s,
-// --chains 1, --block-txs 150, --phases baseline,ere, --quick (5 s window, 2 s warm-up), --profile <dir>
+// --chains 1, --block-txs 150, --phases baseline,ere, --rounds 3 (alternating; the verdict is the median ratio), --quick (5 s window, 2 s warm-up), --profile <dir>
 // (V8 CPU profiles of the phases, summarised), --json <file>, --node-arg <flag> (repeatable, for the phases).
 
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseDurationMs } from '../src/config/duration.js';
-import { busyCores, machineCpuTicks, machineInfo, printReport, type BenchReport, type PhaseReport } from './report.js';
+import { busyCores, machineCpuTicks, machineInfo, printReport, printRounds, type BenchReport, type PhaseReport } from './report.js';
 import { ChildSet } from './children.js';
 import type { PhaseMode, PhaseResult } from './measure.js';
 import type { PhaseMessage, PhaseOptions } from './phase.js';
@@ -29,6 +29,8 @@ interface BenchOptions {
   chains: number;
   blockTxs: number;
   phases: PhaseMode[];
+  /** The phases run this many times, alternating, and the verdict takes the median ratio: this VM is noisy. */
+  rounds: number;
   profileDir: string | undefined;
   jsonFile: string | undefined;
   /** Extra node flags for the phase processes, e.g. `--perf-basic-prof` for `perf record`. */
@@ -48,6 +50,7 @@ function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
       chains: { type: 'string' },
       'block-txs': { type: 'string' },
       phases: { type: 'string' },
+      rounds: { type: 'string' },
       quick: { type: 'boolean' },
       profile: { type: 'string' },
       json: { type: 'string' },
@@ -76,6 +79,7 @@ function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
     chains: Math.min(endpoints, count('chains', values.chains ?? env.BENCH_CHAINS, 1, 1)),
     blockTxs: count('block-txs', values['block-txs'] ?? env.BENCH_BLOCK_TXS, 150, 0),
     phases: phases as PhaseMode[],
+    rounds: count('rounds', values.rounds ?? env.BENCH_ROUNDS, quick ? 1 : 3, 1),
     // Absolute: the phases run with the repository as their working directory.
     profileDir: optionalPath(values.profile ?? env.BENCH_PROFILE),
     jsonFile: optionalPath(values.json ?? env.BENCH_JSON),
@@ -135,20 +139,31 @@ async function main(): Promise<number> {
     );
     console.log(`machine: ${machine.cpus} cores (nproc), ${machine.cpuModel}, node ${machine.node}, ${machine.platform}`);
     const server = await startServer(children, options);
-    const phases: PhaseReport[] = [];
-    for (const mode of options.phases) {
-      console.log(`running ${mode} …`);
-      await server.statsNow('reset');
-      const nodeArgs = [...options.phaseNodeArgs, ...(options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', join(options.profileDir, mode)] : [])];
-      const ticksBefore = machineCpuTicks();
-      const result = await runPhase(children, { mode, serverUrl: server.url, endpoints: options.endpoints, chains: options.chains, intervalMs: options.intervalMs, warmupMs: options.warmupMs, durationMs: options.durationMs, dataDir }, nodeArgs);
-      const machineBusyCores = busyCores(ticksBefore, machineCpuTicks(), machine.cpus);
-      phases.push({ result, traffic: await server.statsNow('stats'), machineBusyCores });
+    const reports: BenchReport[] = [];
+    let broken = false;
+    for (let round = 1; round <= options.rounds; round += 1) {
+      const phases: PhaseReport[] = [];
+      for (const mode of options.phases) {
+        console.log(`round ${round}/${options.rounds}: running ${mode} …`);
+        await server.statsNow('reset');
+        const profileDir = options.profileDir ? join(options.profileDir, `${mode}-${round}`) : undefined;
+        const nodeArgs = [...options.phaseNodeArgs, ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [])];
+        const ticksBefore = machineCpuTicks();
+        const result = await runPhase(children, { mode, serverUrl: server.url, endpoints: options.endpoints, chains: options.chains, intervalMs: options.intervalMs, warmupMs: options.warmupMs, durationMs: options.durationMs, dataDir }, nodeArgs);
+        const machineBusyCores = busyCores(ticksBefore, machineCpuTicks(), machine.cpus);
+        phases.push({ result, traffic: await server.statsNow('stats'), machineBusyCores });
+      }
+      const report: BenchReport = { machine, options: { ...options, targetPollsPerSecond: (options.endpoints * 1_000) / options.intervalMs }, phases };
+      broken = printReport(report) || broken;
+      reports.push(report);
     }
-    const report: BenchReport = { machine, options: { ...options, targetPollsPerSecond: (options.endpoints * 1_000) / options.intervalMs }, phases };
-    const broken = printReport(report);
-    if (options.jsonFile) writeFileSync(options.jsonFile, `${JSON.stringify(report, null, 2)}\n`);
-    if (options.profileDir) for (const mode of options.phases) summarizeProfiles(join(options.profileDir, mode), mode, { skipSeconds: options.warmupMs / 1_000 });
+    printRounds(reports);
+    if (options.jsonFile) writeFileSync(options.jsonFile, `${JSON.stringify({ rounds: reports }, null, 2)}\n`);
+    if (options.profileDir) {
+      for (let round = 1; round <= options.rounds; round += 1) {
+        for (const mode of options.phases) summarizeProfiles(join(options.profileDir, `${mode}-${round}`), mode, { skipSeconds: options.warmupMs / 1_000 });
+      }
+    }
     return broken ? 1 : 0;
   } finally {
     await cleanup();
