@@ -18,6 +18,9 @@ import { SecretScrubber, redactUrl } from './log/redact.js';
 import { createRpcMetrics, type RpcMetrics } from './metrics/rpc-metrics.js';
 import { createSelfMetrics, type SelfMetrics } from './metrics/self-metrics.js';
 import { ChainTracker } from './rules/chain-tracker.js';
+import { SloEngine } from './rules/slo-engine.js';
+import { resolveSlos } from './config/slos.js';
+import { createSloMetrics } from './metrics/slo-metrics.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { openDatabase, type Database } from './store/database.js';
 import { applyRetention } from './store/retention.js';
@@ -38,6 +41,7 @@ export interface RunningService {
   app: FastifyInstance;
   db: Database;
   tracker: ChainTracker;
+  slos: SloEngine;
   logger: Logger;
   /** Flushes buffered samples now (tests read the store right after). */
   flush(): void;
@@ -129,6 +133,26 @@ function scheduleRetention(db: Database, config: Config, clock: Clock, metrics: 
   });
 }
 
+/**
+ * A minute is counted once every probe that started in it has been written: after the longest timeout
+ * and two flushes, with a margin.
+ */
+export function settleMs(config: Config): number {
+  return Math.max(...config.chains.map((chain) => chain.timeout)) + 2 * config.storage.flushInterval + 5_000;
+}
+
+function createSloEngine(db: Database, config: Config, clock: Clock, log: Logger): SloEngine {
+  return new SloEngine(db, resolveSlos(config), {
+    clock,
+    settleMs: settleMs(config),
+    onTransition: (transition) => {
+      const fields = { slo: transition.slo, severity: transition.severity, from: transition.from, to: transition.to };
+      if (transition.to === 'firing') log.warn(fields, 'SLO burn-rate alert firing');
+      else log.info(fields, 'SLO burn-rate alert changed');
+    },
+  });
+}
+
 async function listen(app: FastifyInstance, config: Config, release: () => Promise<void>): Promise<string> {
   try {
     return await app.listen({ host: config.server.host, port: config.server.port });
@@ -185,6 +209,11 @@ export async function startService(config: Config, options: ServiceOptions = {})
     rpcLog.info({ chain: target.chain, endpoint: target.endpoint, url: redactUrl(target.url) }, 'watching endpoint');
   }
   const retention = scheduleRetention(db, config, clock, selfMetrics, storeLog);
+  const slos = createSloEngine(db, config, clock, logger.child({ module: 'slo' }));
+  createSloMetrics(registry, slos);
+  if (slos.definitions().length > 0) {
+    scheduler.add({ id: 'slo/evaluate', kind: 'slo', intervalMs: 60_000, run: async () => void slos.evaluate() });
+  }
 
   let stopping = false;
   const readiness = (): Readiness => {
@@ -193,7 +222,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
     if (!scheduler.started) return { ready: false, reason: 'collectors are not scheduled yet' };
     return { ready: true };
   };
-  const app = buildServer({ version, clock, logger, registry, readiness, view: new ChainView(config, tracker), samples: store });
+  const app = buildServer({ version, clock, logger, registry, readiness, view: new ChainView(config, tracker), samples: store, slos });
   const url = await listen(app, config, async () => {
     await retention.stop();
     await app.close();
@@ -217,5 +246,5 @@ export async function startService(config: Config, options: ServiceOptions = {})
       log.info('stopped');
     })());
 
-  return { url, app, db, tracker, logger, flush: () => writer.flush(), stop };
+  return { url, app, db, tracker, slos, logger, flush: () => writer.flush(), stop };
 }

@@ -5,11 +5,13 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../log/logger.js';
+import type { SloEngine } from '../rules/slo-engine.js';
 import type { RpcSampleStore } from '../store/rpc-samples.js';
 import type { ChainView } from './chain-view.js';
 import { HttpError, registerRoutes, type RouteDefinition } from './route.js';
 import { chainRoutes } from './routes/chains.js';
 import { endpointRoutes } from './routes/endpoints.js';
+import { sloRoutes } from './routes/slos.js';
 import { systemRoutes, type Readiness } from './routes/system.js';
 
 export interface HttpDeps {
@@ -20,6 +22,7 @@ export interface HttpDeps {
   readiness: () => Readiness;
   view: ChainView;
   samples: RpcSampleStore;
+  slos: SloEngine;
 }
 
 export function buildServer(deps: HttpDeps): FastifyInstance {
@@ -34,6 +37,7 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
     ...systemRoutes({ registry: deps.registry, readiness: deps.readiness, version: deps.version, allRoutes: () => routes }),
     ...chainRoutes(deps.view),
     ...endpointRoutes({ view: deps.view, samples: deps.samples, clock: deps.clock }),
+    ...sloRoutes(deps.slos),
   );
   registerRoutes(app, routes);
 

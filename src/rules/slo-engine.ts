@@ -33,6 +33,8 @@ export interface SloEngineOptions {
    * a timeout and a flush later, so a minute's rollups are complete only then.
    */
   settleMs: number;
+  /** Told of each alert transition once it is persisted. */
+  onTransition?: (transition: AlertTransition) => void;
 }
 
 const add = (a: EventCounts, b: EventCounts): EventCounts => ({ good: a.good + b.good, valid: a.valid + b.valid });
@@ -109,6 +111,7 @@ export class SloEngine {
       }
     }
     this.store.recordEvaluation(statuses, changedAlerts, transitions);
+    for (const transition of transitions) this.options.onTransition?.(transition);
     return statuses;
   }
 

@@ -16,11 +16,17 @@ import { SecretScrubber } from '../../src/log/redact.js';
 import { createRpcMetrics } from '../../src/metrics/rpc-metrics.js';
 import { createSelfMetrics } from '../../src/metrics/self-metrics.js';
 import { ChainTracker } from '../../src/rules/chain-tracker.js';
+import { SloEngine } from '../../src/rules/slo-engine.js';
+import { resolveSlos } from '../../src/config/slos.js';
+import { createSloMetrics } from '../../src/metrics/slo-metrics.js';
 import { openDatabase } from '../../src/store/database.js';
 import { RpcSampleStore } from '../../src/store/rpc-samples.js';
 import { tempDir } from '../helpers/service.js';
 
-const config = parseConfig(`chains: [{ id: c, chainId: 1, pollInterval: 15s, rpc: [{ id: a, url: "https://a.example.com/v2/KEYKEYKEYKEY" }, { id: b, url: "https://b.example.com/" }] }]`);
+const config = parseConfig(`
+chains: [{ id: c, chainId: 1, pollInterval: 15s, rpc: [{ id: a, url: "https://a.example.com/v2/KEYKEYKEYKEY" }, { id: b, url: "https://b.example.com/" }] }]
+slos: [{ id: avail, service: rpc, objective: 99.9, sli: { kind: availability, chain: c } }]
+`);
 const now = 1_800_000_000_000;
 
 function build(readiness = () => ({ ready: true })) {
@@ -32,7 +38,10 @@ function build(readiness = () => ({ ready: true })) {
   const lines: string[] = [];
   const logger = createLogger({ level: 'info', scrubber: new SecretScrubber(), destination: { write: (line: string) => void lines.push(line) } });
   const { db } = openDatabase(join(tempDir(), 'ere.db'));
-  const app = buildServer({ version: '0.0.0-test', clock, logger, registry, readiness, view: new ChainView(config, tracker), samples: new RpcSampleStore(db) });
+  const slos = new SloEngine(db, resolveSlos(config), { clock, settleMs: 30_000 });
+  createSloMetrics(registry, slos);
+  slos.evaluate();
+  const app = buildServer({ version: '0.0.0-test', clock, logger, registry, readiness, view: new ChainView(config, tracker), samples: new RpcSampleStore(db), slos });
   return { app, tracker, rpcMetrics, lines };
 }
 
@@ -87,6 +96,8 @@ describe('HTTP server', () => {
     expect(metrics).toContain('ere_chain_single_point_of_failure{chain="c"} 1');
     expect(metrics).toContain('ere_rpc_probe_errors_total{chain="c",endpoint="b",error_class="timeout"} 1');
     expect(metrics).not.toMatch(/example\.com|KEYKEY/);
+    expect(metrics).toContain('ere_slo_objective_ratio{slo="avail",service="rpc"} 0.999');
+    expect(metrics).toContain('ere_slo_alert_firing{slo="avail",service="rpc",severity="page"} 0');
 
     const lint = spawnSync('promtool', ['check', 'metrics'], { input: metrics, encoding: 'utf8' });
     expect(lint.error).toBeUndefined();

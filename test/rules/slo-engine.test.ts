@@ -5,17 +5,15 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { resolveSlos } from '../../src/config/slos.js';
 import { fixedClock } from '../../src/domain/clock.js';
-import type { ChainHealth } from '../../src/domain/rpc.js';
 import { SloEngine } from '../../src/rules/slo-engine.js';
 import { openDatabase } from '../../src/store/database.js';
 import { RpcSampleStore } from '../../src/store/rpc-samples.js';
 import { SampleWriter } from '../../src/store/sample-writer.js';
 import { tempDir } from '../helpers/service.js';
-import { sample } from '../store/rollup.test.js';
+import { writeProbes as writeProbesAt } from '../helpers/probes.js';
 
 const minute = 60_000;
 const start = Date.UTC(2026, 9, 1);
-const health: ChainHealth = { chain: 'c', consensusHead: 1, consensusHeadTimestamp: 1, headAgeSeconds: 1, configuredEndpoints: 1, healthyEndpoints: 1, singlePointOfFailure: true, endpoints: [] };
 
 const config = parseConfig(`
 chains: [{ id: c, chainId: 1, rpc: [{ id: e, url: "http://e" }] }]
@@ -24,16 +22,7 @@ slos:
   - { id: slices, service: rpc, objective: 99, window: month, budgeting: timeslices, sli: { kind: availability, chain: c } }
 `);
 
-/** Writes 4 probes a minute over [fromMinute, toMinute), failing where `fails(minuteIndex)` says. */
-function writeProbes(writer: SampleWriter, fromMinute: number, toMinute: number, fails: (index: number) => boolean) {
-  for (let index = fromMinute; index < toMinute; index += 1) {
-    for (let probe = 0; probe < 4; probe += 1) {
-      const ok = !fails(index);
-      writer.enqueue(sample({ chain: 'c', endpoint: 'e', at: start + index * minute + probe * 15_000, ok, errorClass: ok ? null : 'timeout', healthy: ok }), health);
-    }
-  }
-  writer.flush();
-}
+const writeProbes = (writer: SampleWriter, from: number, to: number, fails: (index: number) => boolean) => writeProbesAt(writer, start, from, to, fails);
 
 function setup() {
   const path = join(tempDir(), 'ere.db');

@@ -1,0 +1,95 @@
+// SLO status through the API and /metrics: an endpoint that fails for an hour pages, then resolves.
+
+import { join } from 'node:path';
+import { Registry } from 'prom-client';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/load.js';
+import { resolveSlos } from '../../src/config/slos.js';
+import { fixedClock } from '../../src/domain/clock.js';
+import { ChainView } from '../../src/http/chain-view.js';
+import { buildServer } from '../../src/http/server.js';
+import { createLogger } from '../../src/log/logger.js';
+import { SecretScrubber } from '../../src/log/redact.js';
+import { createSloMetrics } from '../../src/metrics/slo-metrics.js';
+import { ChainTracker } from '../../src/rules/chain-tracker.js';
+import { SloEngine } from '../../src/rules/slo-engine.js';
+import { openDatabase } from '../../src/store/database.js';
+import { RpcSampleStore } from '../../src/store/rpc-samples.js';
+import { SampleWriter } from '../../src/store/sample-writer.js';
+import { writeProbes } from '../helpers/probes.js';
+import { tempDir } from '../helpers/service.js';
+
+const minute = 60_000;
+const start = Date.UTC(2026, 9, 1);
+const config = parseConfig(`
+chains: [{ id: c, chainId: 1, rpc: [{ id: e, url: "http://e.example.com" }] }]
+slos:
+  - { id: avail, service: rpc, objective: 99, window: 7d, description: "RPC answers", sli: { kind: availability, chain: c }, labels: { team: infra } }
+`);
+
+function setup() {
+  const { db } = openDatabase(join(tempDir(), 'ere.db'));
+  const clock = fixedClock(start);
+  const writer = new SampleWriter(new RpcSampleStore(db), { flushIntervalMs: 60_000 });
+  const engine = new SloEngine(db, resolveSlos(config), { clock, settleMs: 30_000 });
+  const registry = new Registry();
+  createSloMetrics(registry, engine);
+  const tracker = new ChainTracker([{ chain: 'c', endpoints: ['e'], policy: { maxLagBlocks: 3, staleAfterMs: 45_000 } }], clock);
+  const logger = createLogger({ level: 'silent', scrubber: new SecretScrubber() });
+  const app = buildServer({ version: 'test', clock, logger, registry, readiness: () => ({ ready: true }), view: new ChainView(config, tracker), samples: new RpcSampleStore(db), slos: engine });
+  const get = async (url: string) => (await app.inject({ method: 'GET', url })).json();
+  return { writer, clock, engine, app, get };
+}
+
+describe('SLO API and metrics', () => {
+  it('show no data before the first evaluation, then the SLI, budget, burn rates and a page while an endpoint fails', async () => {
+    const { writer, clock, engine, app, get } = setup();
+    const before = await get('/api/v1/slos');
+    expect(before.slos).toEqual([
+      expect.objectContaining({ id: 'avail', evaluatedAt: null, sliRatio: null, alerts: { page: { state: 'inactive', since: null }, ticket: { state: 'inactive', since: null } } }),
+    ]);
+
+    writeProbes(writer, start, 0, 23 * 60, () => false);
+    writeProbes(writer, start, 23 * 60, 24 * 60, () => true);
+    clock.set(start + 24 * 60 * minute + 30_000);
+    engine.evaluate();
+    const slo = await get('/api/v1/slos/avail');
+    expect(slo).toMatchObject({
+      id: 'avail',
+      service: 'rpc',
+      description: 'RPC answers',
+      objectivePercent: 99,
+      window: '7d',
+      budgeting: 'occurrences',
+      labels: { team: 'infra' },
+      sli: { kind: 'availability', chain: 'c', endpoints: ['e'], description: 'good = successful probe; valid = every probe' },
+      evaluatedAt: new Date(start + 24 * 60 * minute).toISOString(),
+      windowRange: { validEvents: 24 * 60 * 4, goodEvents: 23 * 60 * 4 },
+      alerts: { page: { state: 'firing' } },
+      data: { validEvents: 24 * 60 * 4, minValidEvents: 20, sufficient: true },
+    });
+    expect(slo.sliRatio).toBeCloseTo(23 / 24, 9);
+    expect(slo.burnRates['1h']).toBeCloseTo(100, 6);
+    expect(slo.errorBudget.remainingRatio).toBe(0);
+    expect(slo.tiers[0]).toMatchObject({ severity: 'page', threshold: 14.4, longWindowSeconds: 14 * 60, shortWindowSeconds: 60, fires: true, guarded: false });
+
+    const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toContain('ere_slo_alert_firing{slo="avail",service="rpc",severity="page"} 1');
+    expect(Number(/^ere_slo_burn_rate\{slo="avail",service="rpc",window="1h"\} (\S+)$/m.exec(metrics)?.[1])).toBeCloseTo(100, 6);
+    expect(metrics).toContain('ere_slo_sli_ratio{slo="avail",service="rpc",window="1h"} 0');
+    expect(metrics).toContain('ere_slo_error_budget_remaining_ratio{slo="avail",service="rpc"} 0');
+
+    writeProbes(writer, start, 24 * 60, 26 * 60, () => false);
+    clock.set(start + 26 * 60 * minute + 30_000);
+    engine.evaluate();
+    expect((await get('/api/v1/slos/avail')).alerts.page.state).toBe('resolved');
+    expect(engine.transitions('avail').map((transition) => `${transition.severity}:${transition.to}`)).toContain('page:resolved');
+  });
+
+  it('an unknown SLO is a 404', async () => {
+    const { app } = setup();
+    const response = await app.inject({ method: 'GET', url: '/api/v1/slos/nope' });
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toEqual({ error: 'not_found', message: 'no SLO "nope"' });
+  });
+});
