@@ -65,6 +65,20 @@ chains:
       - id: provider-b
         url: ${options.proxyB}
         labels: { provider: proxy-b }
+slos:
+  - id: provider-a-availability
+    service: demo-rpc
+    description: provider-a answers its probes
+    objective: 99
+    window: 7d
+    sli: { kind: availability, chain: demo, endpoints: [provider-a] }
+  - id: demo-redundancy
+    service: demo-rpc
+    description: at least two healthy endpoints
+    objective: 99.5
+    window: 7d
+    budgeting: timeslices
+    sli: { kind: redundancy, chain: demo, minHealthyEndpoints: 2 }
 `;
 }
 
@@ -117,6 +131,7 @@ export async function runDemo(options: DemoOptions): Promise<{ configPath: strin
   metrics:  ${service.url}/metrics
   chain:    ${service.url}/api/v1/chains/demo
   samples:  ${service.url}/api/v1/endpoints/provider-a/samples?limit=10
+  SLOs:     ${service.url}/api/v1/slos (evaluated every minute, from the first minute that has settled)
   API doc:  ${service.url}/api/v1/openapi.json
 Faults are injected on provider-a and provider-b in turn; Ctrl-C stops everything.`);
 

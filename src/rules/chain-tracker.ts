@@ -39,8 +39,12 @@ export class ChainTracker {
     return [...this.chains.keys()];
   }
 
-  /** Records an observation and returns it as a sample, derived against the chain at that moment. */
-  observe(observation: RpcObservation): { sample: RpcSample; chain: ChainObservation } {
+  /**
+   * Records an observation and returns it as a sample, derived against the chain at that moment, with the
+   * chain's state; that is null until every endpoint has a fresh judgment (just after start, or after a
+   * stall), because redundancy is not known then, and an unknown is neither good nor bad.
+   */
+  observe(observation: RpcObservation): { sample: RpcSample; chain: ChainObservation | null } {
     const state = this.chains.get(observation.chain);
     if (!state) throw new Error(`unknown chain ${observation.chain}`);
     this.remember(state, observation);
@@ -50,7 +54,12 @@ export class ChainTracker {
     state.judged.set(observation.endpoint, { healthy: judged.healthy, at: observation.at });
 
     let healthyEndpoints = 0;
-    for (const { healthy, at } of state.judged.values()) if (healthy && now - at <= state.policy.staleAfterMs) healthyEndpoints += 1;
+    let fresh = 0;
+    for (const { healthy, at } of state.judged.values()) {
+      if (now - at > state.policy.staleAfterMs) continue;
+      fresh += 1;
+      if (healthy) healthyEndpoints += 1;
+    }
     const answeredAt = observation.at + observation.latencyMs;
     return {
       sample: toSample(observation, {
@@ -59,13 +68,16 @@ export class ChainTracker {
         lagSeconds: judged.lagSeconds,
         healthy: judged.healthy,
       }),
-      chain: {
-        chain: state.chain,
-        consensusHead: consensus.head,
-        headAgeSeconds: consensus.timestamp === null ? null : now / 1_000 - consensus.timestamp,
-        configuredEndpoints: state.endpoints.length,
-        healthyEndpoints,
-      },
+      chain:
+        fresh < state.endpoints.length
+          ? null
+          : {
+              chain: state.chain,
+              consensusHead: consensus.head,
+              headAgeSeconds: consensus.timestamp === null ? null : now / 1_000 - consensus.timestamp,
+              configuredEndpoints: state.endpoints.length,
+              healthyEndpoints,
+            },
     };
   }
 

@@ -36,13 +36,14 @@ export class SampleWriter {
     this.timer.unref();
   }
 
-  enqueue(sample: RpcSample, chain: ChainObservation): void {
+  /** `chain` is null when the chain's state was not known at the sample (no chain rollup then). */
+  enqueue(sample: RpcSample, chain: ChainObservation | null): void {
     this.samples.push(sample);
-    this.chainObservations.push({ at: sample.at, health: chain });
+    if (chain !== null) this.chainObservations.push({ at: sample.at, health: chain });
     if (this.samples.length > this.maxBuffered) {
       const excess = this.samples.length - this.maxBuffered;
       this.samples.splice(0, excess);
-      this.chainObservations.splice(0, excess);
+      this.chainObservations.splice(0, Math.max(0, this.chainObservations.length - this.maxBuffered));
       this.options.onDrop?.(excess);
     }
     if (this.samples.length >= this.maxBatch) this.flush();

@@ -9,6 +9,14 @@ const endpoints = ['a', 'b', 'c', 'd', 'e'];
 const policy = { maxLagBlocks: 3, staleAfterMs: 10_000 };
 
 describe('ChainTracker.observe', () => {
+  it('reports no chain state until every endpoint has been probed, so a start is not a redundancy outage', () => {
+    const clock = fixedClock(1_700_000_000_000);
+    const tracker = new ChainTracker([{ chain: 'c', endpoints: ['a', 'b'], policy }], clock);
+    const base = { chain: 'c', at: clock.now(), ok: true, latencyMs: 5, errorClass: null, errorMessage: null, chainId: 1, headBlock: 100, headTimestamp: 1_200, syncing: false, peerCount: null, gasUsed: null, gasLimit: null, baseFeePerGasWei: null, clientVersion: null, batched: true };
+    expect(tracker.observe({ ...base, endpoint: 'a' }).chain).toBeNull();
+    expect(tracker.observe({ ...base, endpoint: 'b' }).chain).toMatchObject({ healthyEndpoints: 2, configuredEndpoints: 2, consensusHead: 100 });
+  });
+
   it('judges the observed endpoint exactly as the full derivation does', () => {
     fc.assert(
       fc.property(
@@ -52,9 +60,13 @@ describe('ChainTracker.observe', () => {
             const full = deriveChainHealth('c', endpoints, latest, clock.now(), policy);
             const state = full.endpoints.find((endpoint) => endpoint.endpoint === step.endpoint)!;
             expect(sample).toMatchObject({ lagBlocks: state.lagBlocks, lagSeconds: state.lagSeconds, healthy: state.healthy });
-            expect(chain.consensusHead).toBe(full.consensusHead);
-            expect(chain.healthyEndpoints).toBeGreaterThanOrEqual(0);
-            expect(chain.healthyEndpoints).toBeLessThanOrEqual(endpoints.length);
+            // The chain's state is known only while every endpoint has a fresh judgment.
+            const allFresh = endpoints.every((endpoint) => latest.has(endpoint) && clock.now() - latest.get(endpoint)!.at <= policy.staleAfterMs);
+            expect(chain !== null).toBe(allFresh);
+            if (chain) {
+              expect(chain.consensusHead).toBe(full.consensusHead);
+              expect(chain.healthyEndpoints).toBeLessThanOrEqual(endpoints.length);
+            }
           }
         },
       ),
