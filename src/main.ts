@@ -122,10 +122,12 @@ function rpcObservationHandler(deps: { scrubber: SecretScrubber; tracker: ChainT
 function scheduleRetention(db: Database, config: Config, clock: Clock, metrics: SelfMetrics, log: Logger) {
   return cron.schedule(config.storage.retentionSchedule, () => {
     try {
-      const deleted = applyRetention(db, { rawRetentionMs: config.storage.rawRetention, rollupRetentionMs: config.storage.rollupRetention }, clock.now());
+      const { rawRetention, rollupRetention, sloStatusRetention } = config.storage;
+      const deleted = applyRetention(db, { rawRetentionMs: rawRetention, rollupRetentionMs: rollupRetention, sloStatusRetentionMs: sloStatusRetention }, clock.now());
       metrics.retentionDeleted.inc({ table: 'rpc_samples' }, deleted.samples);
       metrics.retentionDeleted.inc({ table: 'rpc_rollups_1m' }, deleted.rollups);
       metrics.retentionDeleted.inc({ table: 'chain_rollups_1m' }, deleted.chainRollups);
+      metrics.retentionDeleted.inc({ table: 'slo_status_1m' }, deleted.sloStatuses);
       log.info(deleted, 'retention applied');
     } catch (error) {
       log.error({ err: error }, 'retention failed');

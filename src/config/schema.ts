@@ -74,6 +74,8 @@ export const configSchema = z
         path: z.string().min(1).default('ere.db'),
         rawRetention: duration('7d', { min: 60_000, max: 3_650 * 86_400_000 }),
         rollupRetention: duration('400d', { min: 86_400_000, max: 3_650 * 86_400_000 }),
+        /** Per-minute SLO evaluations (burn-down history); reports read the rollups, not these. */
+        sloStatusRetention: duration('35d', { min: 86_400_000, max: 3_650 * 86_400_000 }),
         /** Cron expression (node-cron) for the retention job. */
         retentionSchedule: z.string().refine(isCronExpression, 'must be a cron expression such as "17 * * * *"').default('17 * * * *'),
         flushInterval: duration('1s', { min: 10, max: 60_000 }),

@@ -5,12 +5,14 @@ import type { Database } from 'better-sqlite3';
 export interface RetentionPolicy {
   rawRetentionMs: number;
   rollupRetentionMs: number;
+  sloStatusRetentionMs: number;
 }
 
 export interface RetentionResult {
   samples: number;
   rollups: number;
   chainRollups: number;
+  sloStatuses: number;
 }
 
 const chunk = 5_000;
@@ -32,5 +34,6 @@ export function applyRetention(db: Database, policy: RetentionPolicy, nowMs: num
     // Rollups expire a minute's worth per endpoint at a time: one statement each is short.
     rollups: db.prepare('DELETE FROM rpc_rollups_1m WHERE minute_ms < ?').run(nowMs - policy.rollupRetentionMs).changes,
     chainRollups: db.prepare('DELETE FROM chain_rollups_1m WHERE minute_ms < ?').run(nowMs - policy.rollupRetentionMs).changes,
+    sloStatuses: db.prepare('DELETE FROM slo_status_1m WHERE evaluated_at_ms < ?').run(nowMs - policy.sloStatusRetentionMs).changes,
   };
 }

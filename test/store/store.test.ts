@@ -128,7 +128,7 @@ describe('SampleWriter and RpcSampleStore', () => {
 });
 
 describe('retention', () => {
-  it('deletes raw samples after their retention and rollups after theirs', () => {
+  it('deletes raw samples, rollups and SLO evaluations after their own retention', () => {
     const { db } = openDatabase(join(tempDir(), 'ere.db'));
     const store = new RpcSampleStore(db);
     const writer = new SampleWriter(store, { flushIntervalMs: 60_000 });
@@ -136,8 +136,10 @@ describe('retention', () => {
     const now = 500 * day;
     for (const age of [1, 6, 8, 30, 399, 401]) writer.enqueue(sample({ at: now - age * day }), chain);
     writer.close();
-    const deleted = applyRetention(db, { rawRetentionMs: 7 * day, rollupRetentionMs: 400 * day }, now);
-    expect(deleted).toEqual({ samples: 4, rollups: 1, chainRollups: 1 });
+    const status = db.prepare('INSERT INTO slo_status_1m (slo, evaluated_at_ms, window_good, window_valid, page_firing, ticket_firing) VALUES (?, ?, 0, 0, 0, 0)');
+    for (const age of [1, 34, 36]) status.run('s', now - age * day);
+    const deleted = applyRetention(db, { rawRetentionMs: 7 * day, rollupRetentionMs: 400 * day, sloStatusRetentionMs: 35 * day }, now);
+    expect(deleted).toEqual({ samples: 4, rollups: 1, chainRollups: 1, sloStatuses: 1 });
     expect(store.samples('e', { fromMs: 0, toMs: now, limit: 100 })).toHaveLength(2);
     expect(store.rollups('e', 0, now)).toHaveLength(5);
     db.close();
