@@ -7,7 +7,7 @@ import { hexToNumber, isHex, type Hex } from 'viem';
 import { getHttpRpcClient, type HttpRpcClient } from 'viem/utils';
 import { ProbeAbortedError, type Collector, type Probe, type ProbeContext } from '../collector.js';
 import type { RpcEndpointTarget, RpcErrorClass, RpcObservation } from '../../domain/rpc.js';
-import { RpcProbeError, classifyRpcFailure, type PartialRpcAnswer } from './rpc-probe-error.js';
+import { RpcProbeError, classifyRpcFailure, jsonRpcFailure, type PartialRpcAnswer } from './rpc-probe-error.js';
 
 const clientVersionEveryMs = 3_600_000;
 /** After an endpoint refuses a batch, ask single requests for this long before trying a batch again. */
@@ -149,14 +149,6 @@ class RpcEndpointProbe implements Probe<RpcObservation> {
     return failure.errorClass === 'invalid_response' || (failure.errorClass === 'http_status' && [...this.httpStatuses].some((status) => status >= 400 && status < 500));
   }
 
-  /** A JSON-RPC error answer: rate limiting when the provider says so (-32005, or HTTP 429), else jsonrpc_error. */
-  private rpcError(method: string, error: NonNullable<RpcAnswer['error']>): RpcProbeError {
-    const code = typeof error.code === 'number' ? error.code : 'unknown';
-    const message = String(error.message ?? 'error').split('\n')[0]!.slice(0, 200);
-    const errorClass = code === -32005 || this.httpStatuses.has(429) ? 'rate_limited' : 'jsonrpc_error';
-    return new RpcProbeError(errorClass, `JSON-RPC error ${code} on ${method}: ${message}`);
-  }
-
   private interpret(requests: RpcCall[], answers: RpcAnswer[], batched: boolean) {
     const byId = new Map(answers.filter((answer) => answer !== null && typeof answer === 'object').map((answer) => [answer.id, answer]));
     const result = (index: number, required: boolean): unknown => {
@@ -165,7 +157,7 @@ class RpcEndpointProbe implements Probe<RpcObservation> {
       const answer = byId.get(request.id);
       if (!answer) throw new RpcProbeError('invalid_response', `no answer to ${request.method}`);
       if (!answer.error) return answer.result;
-      const failure = this.rpcError(request.method, answer.error);
+      const failure = jsonRpcFailure(request.method, answer.error, this.httpStatuses);
       // An optional method refused ("method not found", "not supported") is no data, not a failure.
       if (!required && failure.errorClass === 'jsonrpc_error') return null;
       throw failure;
@@ -208,7 +200,7 @@ export const rpcEndpointCollector: Collector<RpcEndpointTarget, RpcObservation> 
   createProbe: (target, context) => new RpcEndpointProbe(target, context),
   failure(target, error, startedAt, durationMs) {
     if (error instanceof ProbeAbortedError) return null;
-    const failure = error instanceof RpcProbeError ? error : classifyRpcFailure(error, { timeoutMs: target.timeoutMs, httpStatuses: new Set() });
+    const failure = classifyRpcFailure(error, { timeoutMs: target.timeoutMs, httpStatuses: new Set() });
     return observation(target, startedAt, durationMs, { errorClass: failure.errorClass, errorMessage: failure.shortMessage, partial: failure.partial }, null);
   },
 };

@@ -23,7 +23,6 @@ interface ErrorLike {
   status?: number;
   code?: number | string;
   shortMessage?: string;
-  details?: string;
   cause?: unknown;
 }
 
@@ -43,9 +42,19 @@ function truncate(text: string, max = 200): string {
 }
 
 /**
+ * A JSON-RPC error answer to `method`: rate limiting when the provider says so (code -32005, or an HTTP
+ * 429 carrying the error object), otherwise jsonrpc_error.
+ */
+export function jsonRpcFailure(method: string, error: { code?: unknown; message?: unknown }, httpStatuses: ReadonlySet<number>): RpcProbeError {
+  const code = typeof error.code === 'number' ? error.code : 'unknown';
+  const message = truncate(String(error.message ?? 'error'));
+  const errorClass = code === -32005 || httpStatuses.has(429) ? 'rate_limited' : 'jsonrpc_error';
+  return new RpcProbeError(errorClass, `JSON-RPC error ${code} on ${method}: ${message}`);
+}
+
+/**
  * Maps whatever viem or fetch threw onto an error class. `httpStatuses` are the statuses the probe's
- * HTTP responses had: a provider may answer 429 with a JSON-RPC error body, which viem reports as an
- * RPC error, and the status is what tells it is rate limiting.
+ * HTTP responses had, which tell a 429 from other failures whatever the body said.
  */
 export function classifyRpcFailure(error: unknown, context: { timeoutMs: number; httpStatuses: ReadonlySet<number> }): RpcProbeError {
   if (error instanceof RpcProbeError) return error;
@@ -54,16 +63,6 @@ export function classifyRpcFailure(error: unknown, context: { timeoutMs: number;
 
   if (named('TimeoutError')) return new RpcProbeError('timeout', `no answer within ${context.timeoutMs} ms`, { cause: error });
   if (context.httpStatuses.has(429)) return new RpcProbeError('rate_limited', 'HTTP 429 Too Many Requests', { cause: error });
-
-  // Only an RpcRequestError carries a provider's own error object; viem's typed wrappers around other
-  // failures (UnknownRpcError around a TypeError, when a batch gets a non-array answer) are not one.
-  const rpcError = errors.find((item) => item.name === 'RpcRequestError' && typeof item.code === 'number');
-  if (rpcError) {
-    const code = rpcError.code as number;
-    const message = truncate(rpcError.details ?? rpcError.shortMessage ?? 'error');
-    if (code === -32005) return new RpcProbeError('rate_limited', `JSON-RPC error ${code}: ${message}`, { cause: error });
-    return new RpcProbeError('jsonrpc_error', `JSON-RPC error ${code}: ${message}`, { cause: error });
-  }
 
   const httpError = named('HttpRequestError');
   const status = httpError?.status ?? [...context.httpStatuses].find((code) => code < 200 || code >= 300);
