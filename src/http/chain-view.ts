@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { Config } from '../config/schema.js';
 import { parseClientVersion } from '../domain/client-version.js';
-import type { ChainHealth, EndpointHealth, RpcErrorClass, RpcSample } from '../domain/rpc.js';
+import type { ChainHealth, EndpointHealth, RpcSample } from '../domain/rpc.js';
 import { rpcErrorClasses } from '../domain/rpc.js';
 import { redactUrl } from '../log/redact.js';
 import type { ChainTracker } from '../rules/chain-tracker.js';
@@ -95,7 +95,10 @@ export class ChainView {
     private readonly config: Config,
     private readonly tracker: ChainTracker,
   ) {
-    for (const chain of config.chains) for (const endpoint of chain.rpc) this.endpointConfigs.set(endpoint.id, { chain: chain.id, url: endpoint.url, labels: endpoint.labels });
+    // Labels as SLO selectors see them: the chain's, overridden by the endpoint's.
+    for (const chain of config.chains) {
+      for (const endpoint of chain.rpc) this.endpointConfigs.set(endpoint.id, { chain: chain.id, url: endpoint.url, labels: { ...chain.labels, ...endpoint.labels } });
+    }
   }
 
   hasEndpoint(id: string): boolean {
@@ -103,14 +106,13 @@ export class ChainView {
   }
 
   chains(): ChainSummary[] {
-    return this.config.chains.map((chain) => this.summary(chain.id)!);
+    return this.config.chains.map((chain) => this.summary(chain.id, this.tracker.health(chain.id)!));
   }
 
   chain(id: string): ChainDetail | undefined {
-    const summary = this.summary(id);
     const health = this.tracker.health(id);
-    if (!summary || !health) return undefined;
-    return { ...summary, endpoints: health.endpoints.map((state) => this.endpointState(state)) };
+    if (!health) return undefined;
+    return { ...this.summary(id, health), endpoints: health.endpoints.map((state) => this.endpointState(state)) };
   }
 
   endpoint(id: string): EndpointState | undefined {
@@ -119,13 +121,10 @@ export class ChainView {
     return state ? this.endpointState(state) : undefined;
   }
 
-  private summary(id: string): ChainSummary | undefined {
-    const chain = this.config.chains.find((candidate) => candidate.id === id);
-    const health = this.tracker.health(id);
-    if (!chain || !health) return undefined;
+  private summary(id: string, health: ChainHealth): ChainSummary {
     return {
       id,
-      chainId: chain.chainId,
+      chainId: this.config.chains.find((candidate) => candidate.id === id)!.chainId,
       status: status(health),
       consensusHead: health.consensusHead,
       consensusHeadTime: health.consensusHeadTimestamp === null ? null : iso(health.consensusHeadTimestamp * 1_000),
@@ -157,7 +156,7 @@ export class ChainView {
       syncing: answered?.syncing ?? null,
       peerCount: answered?.peerCount ?? null,
       latencyMs: observation?.latencyMs ?? null,
-      errorClass: (observation?.errorClass ?? null) as RpcErrorClass | null,
+      errorClass: observation?.errorClass ?? null,
       errorMessage: observation?.errorMessage ?? null,
       client: version?.client ?? null,
       clientVersion: version?.version ?? null,
