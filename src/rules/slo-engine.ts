@@ -141,7 +141,8 @@ export class SloEngine {
       for (const minute of fresh) series.push(minute.minuteMs, minute);
       // An empty last minute still moves the series on, so that old minutes leave the windows.
       if ((series.endMs ?? 0) < endMs) series.push(endMs - minuteMs, { good: 0, valid: 0 });
-      if (state.windowStartMs !== null) state.windowCounts = add(state.windowCounts, sum(fresh.filter((minute) => minute.minuteMs >= Math.max(seriesFrom, state.windowStartMs!))));
+      const windowStart = state.windowStartMs;
+      if (windowStart !== null) state.windowCounts = add(state.windowCounts, sum(fresh.filter((minute) => minute.minuteMs >= windowStart)));
     }
 
     const newMonth = definition.window.kind === 'calendar' && windowStartMs !== state.windowStartMs;
