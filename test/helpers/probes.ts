@@ -2,7 +2,7 @@
 
 import type { ChainObservation } from '../../src/domain/rpc.js';
 import type { SampleWriter } from '../../src/store/sample-writer.js';
-import { sample } from '../store/rollup.test.js';
+import { sample } from './samples.js';
 
 const minuteMs = 60_000;
 const chain: ChainObservation = { chain: 'c', consensusHead: 1, headAgeSeconds: 1, configuredEndpoints: 1, healthyEndpoints: 1 };

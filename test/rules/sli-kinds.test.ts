@@ -9,7 +9,7 @@ import { RpcSampleStore } from '../../src/store/rpc-samples.js';
 import { SampleWriter } from '../../src/store/sample-writer.js';
 import { SliCounter } from '../../src/store/sli-counts.js';
 import { tempDir } from '../helpers/service.js';
-import { sample } from '../store/rollup.test.js';
+import { sample } from '../helpers/samples.js';
 
 const minute = 1_700_000_040_000;
 const health = (healthyEndpoints: number): ChainHealth => ({

@@ -1,35 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ChainHealth, RpcSample } from '../../src/domain/rpc.js';
+import type { ChainHealth } from '../../src/domain/rpc.js';
 import { aggregateChainObservations, aggregateRpcSamples, minuteOf } from '../../src/store/rollup.js';
-
-const minute = 1_700_000_040_000;
-
-export function sample(fields: Partial<RpcSample> = {}): RpcSample {
-  return {
-    chain: 'c',
-    endpoint: 'e',
-    at: minute + 1_000,
-    ok: true,
-    latencyMs: 40,
-    errorClass: null,
-    errorMessage: null,
-    chainId: 1,
-    headBlock: 10,
-    headTimestamp: 1,
-    syncing: false,
-    peerCount: null,
-    gasUsed: 1,
-    gasLimit: 2,
-    baseFeePerGasWei: 3,
-    clientVersion: null,
-    batched: true,
-    headAgeSeconds: 2,
-    lagBlocks: 0,
-    lagSeconds: 0,
-    healthy: true,
-    ...fields,
-  };
-}
+import { minute, sample } from '../helpers/samples.js';
 
 describe('aggregateRpcSamples', () => {
   it('counts per endpoint and minute, with cumulative latency buckets over successful probes', () => {

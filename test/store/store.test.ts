@@ -9,7 +9,7 @@ import { RpcSampleStore } from '../../src/store/rpc-samples.js';
 import { SampleWriter } from '../../src/store/sample-writer.js';
 import type { ChainHealth } from '../../src/domain/rpc.js';
 import { tempDir } from '../helpers/service.js';
-import { sample } from './rollup.test.js';
+import { sample } from '../helpers/samples.js';
 
 const chain: ChainHealth = {
   chain: 'c',
