@@ -1,7 +1,8 @@
 // `ere`: dispatches to a command and turns errors into exit codes (2 for usage, 1 for everything else).
 
 import { consoleOutput, UsageError, type Output } from './args.js';
-import { commands, describeError, mainUsage } from './commands.js';
+import { describeError } from './command.js';
+import { commands, mainUsage } from './commands/index.js';
 
 export async function main(argv: string[], output: Output = consoleOutput): Promise<number> {
   const [name, ...rest] = argv;

@@ -1,0 +1,23 @@
+// Every `ere` command, in the order the help lists them.
+
+import type { Command } from '../command.js';
+import { checkConfig } from './check-config.js';
+import { demo } from './demo.js';
+import { migrate } from './migrate.js';
+import { slo } from './slo.js';
+import { start } from './start.js';
+
+export const commands: readonly Command[] = [start, checkConfig, migrate, demo, slo];
+
+export function mainUsage(): string {
+  const width = Math.max(...commands.map((command) => command.name.length));
+  return `Usage: ere <command> [options]
+
+ERE Monitor: watches EVM chains through their RPC endpoints and exposes what it sees as Prometheus
+metrics and a REST API.
+
+Commands:
+${commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`).join('\n')}
+
+Run "ere <command> --help" for a command's options.`;
+}
