@@ -11,6 +11,7 @@ import { resolveSlos } from './config/slos.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { EreError } from './domain/errors.js';
 import type { RpcEndpointTarget, RpcObservation } from './domain/rpc.js';
+import type { SloDefinition } from './domain/slo.js';
 import { ChainView } from './http/chain-view.js';
 import type { Readiness } from './http/routes/system.js';
 import { buildServer } from './http/server.js';
@@ -18,9 +19,9 @@ import { createLogger, type Logger } from './log/logger.js';
 import { SecretScrubber, redactUrl } from './log/redact.js';
 import { createRpcMetrics, type RpcMetrics } from './metrics/rpc-metrics.js';
 import { createSelfMetrics, type SelfMetrics } from './metrics/self-metrics.js';
-import { createSloMetrics } from './metrics/slo-metrics.js';
+import { createSloEventMetrics, createSloMetrics } from './metrics/slo-metrics.js';
 import { ChainTracker } from './rules/chain-tracker.js';
-import { SloEngine } from './rules/slo-engine.js';
+import { SloEngine, type SloEngineOptions } from './rules/slo-engine.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { openDatabase, type Database } from './store/database.js';
 import { applyRetention } from './store/retention.js';
@@ -143,10 +144,11 @@ export function settleMs(config: Config): number {
   return Math.max(...config.chains.map((chain) => chain.timeout)) + 2 * config.storage.flushInterval + 5_000;
 }
 
-function createSloEngine(db: Database, config: Config, clock: Clock, log: Logger): SloEngine {
-  return new SloEngine(db, resolveSlos(config), {
+function createSloEngine(db: Database, definitions: SloDefinition[], config: Config, clock: Clock, log: Logger, onEvents: SloEngineOptions['onEvents']): SloEngine {
+  return new SloEngine(db, definitions, {
     clock,
     settleMs: settleMs(config),
+    onEvents,
     onTransition: (transition) => {
       const fields = { slo: transition.slo, severity: transition.severity, from: transition.from, to: transition.to };
       if (transition.to === 'firing') log.warn(fields, 'SLO burn-rate alert firing');
@@ -211,7 +213,10 @@ export async function startService(config: Config, options: ServiceOptions = {})
     rpcLog.info({ chain: target.chain, endpoint: target.endpoint, url: redactUrl(target.url) }, 'watching endpoint');
   }
   const retention = scheduleRetention(db, config, clock, selfMetrics, storeLog);
-  const slos = createSloEngine(db, config, clock, logger.child({ module: 'slo' }));
+  const sloDefinitions = resolveSlos(config);
+  // The event counters exist before the engine, which adds each settled minute to them.
+  const sloEvents = createSloEventMetrics(registry, sloDefinitions);
+  const slos = createSloEngine(db, sloDefinitions, config, clock, logger.child({ module: 'slo' }), sloEvents.record);
   createSloMetrics(registry, slos);
   if (slos.definitions().length > 0) {
     scheduler.add({ id: 'slo/evaluate', kind: 'slo', intervalMs: 60_000, run: async () => void slos.evaluate() });

@@ -1,7 +1,10 @@
-// Prometheus metrics of the SLOs, read from the engine's latest statuses at scrape time. Labels: slo and
-// service (config ids), window (a fixed set), severity (page, ticket).
+// Prometheus metrics of the SLOs: gauges read from the engine's latest statuses at scrape time, and the
+// counters of the events the engine counts, from which Prometheus can compute the same SLOs (the rules of
+// `ere slo rules`). Labels: slo and service (config ids), window (a fixed set), severity (page, ticket),
+// outcome (good, bad).
 
-import { Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import type { EventCounts, SloDefinition } from '../domain/slo.js';
 import type { SloEngine } from '../rules/slo-engine.js';
 import { reportedWindows } from '../rules/slo/status.js';
 
@@ -59,5 +62,29 @@ export function createSloMetrics(registry: Registry, engine: SloEngine) {
         for (const severity of ['page', 'ticket'] as const) metric.set({ ...labels, severity }, alerts[severity]?.state === 'firing' ? 1 : 0);
       }),
     ),
+  };
+}
+
+export type SloEventOutcome = 'good' | 'bad';
+
+/**
+ * `ere_slo_events_total`: each SLO's good and bad events (minutes for time slices), added as the engine
+ * counts them. Created before the engine, which reports to it; every label set starts at 0 so that rate()
+ * has a first sample to start from.
+ */
+export function createSloEventMetrics(registry: Registry, definitions: readonly SloDefinition[]) {
+  const events = new Counter<'slo' | 'service' | 'outcome'>({
+    name: 'ere_slo_events_total',
+    help: 'Events the SLO counts, by outcome (valid = good + bad); for time slices, minutes.',
+    labelNames: ['slo', 'service', 'outcome'],
+    registers: [registry],
+  });
+  const labels = (definition: SloDefinition, outcome: SloEventOutcome) => ({ slo: definition.id, service: definition.service, outcome });
+  for (const definition of definitions) for (const outcome of ['good', 'bad'] as const) events.inc(labels(definition, outcome), 0);
+  return {
+    record(definition: SloDefinition, counts: EventCounts): void {
+      events.inc(labels(definition, 'good'), counts.good);
+      events.inc(labels(definition, 'bad'), counts.valid - counts.good);
+    },
   };
 }

@@ -35,6 +35,12 @@ export interface SloEngineOptions {
   settleMs: number;
   /** Told of each alert transition once it is persisted. */
   onTransition?: (transition: AlertTransition) => void;
+  /**
+   * Told of the events of the minutes that settled since the last evaluation, once each (as the SLO counts
+   * them: minutes for time slices). Never of the history loaded at the first evaluation, which an earlier
+   * run may have counted: to Prometheus a restart then looks like a counter reset, not a burst.
+   */
+  onEvents?: (definition: SloDefinition, counts: EventCounts) => void;
 }
 
 const add = (a: EventCounts, b: EventCounts): EventCounts => ({ good: a.good + b.good, valid: a.valid + b.valid });
@@ -135,9 +141,11 @@ export class SloEngine {
       counter.perMinute(fromMs, toMs).map((minute) => ({ minuteMs: minute.minuteMs, ...sloEvents(definition, minute) }));
     const sum = (minutes: { good: number; valid: number }[]) => minutes.reduce<EventCounts>(add, { good: 0, valid: 0 });
 
+    const loadingHistory = series.endMs === null;
     const seriesFrom = series.endMs ?? endMs - state.seriesMinutes * minuteMs;
     if (seriesFrom < endMs) {
       const fresh = events(seriesFrom, endMs);
+      if (!loadingHistory) this.options.onEvents?.(definition, sum(fresh));
       for (const minute of fresh) series.push(minute.minuteMs, minute);
       // An empty last minute still moves the series on, so that old minutes leave the windows.
       if ((series.endMs ?? 0) < endMs) series.push(endMs - minuteMs, { good: 0, valid: 0 });

@@ -18,7 +18,7 @@ import { createSelfMetrics } from '../../src/metrics/self-metrics.js';
 import { ChainTracker } from '../../src/rules/chain-tracker.js';
 import { SloEngine } from '../../src/rules/slo-engine.js';
 import { resolveSlos } from '../../src/config/slos.js';
-import { createSloMetrics } from '../../src/metrics/slo-metrics.js';
+import { createSloEventMetrics, createSloMetrics } from '../../src/metrics/slo-metrics.js';
 import { openDatabase } from '../../src/store/database.js';
 import { RpcSampleStore } from '../../src/store/rpc-samples.js';
 import { tempDir } from '../helpers/service.js';
@@ -38,7 +38,8 @@ function build(readiness = () => ({ ready: true })) {
   const lines: string[] = [];
   const logger = createLogger({ level: 'info', scrubber: new SecretScrubber(), destination: { write: (line: string) => void lines.push(line) } });
   const { db } = openDatabase(join(tempDir(), 'ere.db'));
-  const slos = new SloEngine(db, resolveSlos(config), { clock, settleMs: 30_000 });
+  const definitions = resolveSlos(config);
+  const slos = new SloEngine(db, definitions, { clock, settleMs: 30_000, onEvents: createSloEventMetrics(registry, definitions).record });
   createSloMetrics(registry, slos);
   slos.evaluate();
   const app = buildServer({ version: '0.0.0-test', clock, logger, registry, readiness, view: new ChainView(config, tracker), samples: new RpcSampleStore(db), slos });
@@ -98,6 +99,8 @@ describe('HTTP server', () => {
     expect(metrics).not.toMatch(/example\.com|KEYKEY/);
     expect(metrics).toContain('ere_slo_objective_ratio{slo="avail",service="rpc"} 0.999');
     expect(metrics).toContain('ere_slo_alert_firing{slo="avail",service="rpc",severity="page"} 0');
+    expect(metrics).toContain('ere_slo_events_total{slo="avail",service="rpc",outcome="good"} 0');
+    expect(metrics).toContain('ere_slo_events_total{slo="avail",service="rpc",outcome="bad"} 0');
 
     const lint = spawnSync('promtool', ['check', 'metrics'], { input: metrics, encoding: 'utf8' });
     expect(lint.error).toBeUndefined();

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { resolveSlos } from '../../src/config/slos.js';
 import { fixedClock } from '../../src/domain/clock.js';
-import { SloEngine } from '../../src/rules/slo-engine.js';
+import { SloEngine, type SloEngineOptions } from '../../src/rules/slo-engine.js';
+import type { EventCounts } from '../../src/domain/slo.js';
 import { openDatabase } from '../../src/store/database.js';
 import { RpcSampleStore } from '../../src/store/rpc-samples.js';
 import { SampleWriter } from '../../src/store/sample-writer.js';
@@ -29,7 +30,7 @@ function setup() {
   const { db } = openDatabase(path);
   const writer = new SampleWriter(new RpcSampleStore(db), { flushIntervalMs: 60_000 });
   const clock = fixedClock(start);
-  const engine = () => new SloEngine(db, resolveSlos(config), { clock, settleMs: 30_000 });
+  const engine = (onEvents?: SloEngineOptions['onEvents']) => new SloEngine(db, resolveSlos(config), { clock, settleMs: 30_000, onEvents });
   return { db, writer, clock, engine };
 }
 
@@ -121,5 +122,42 @@ describe('SloEngine', () => {
     expect(slices.window).toMatchObject({ startMs: start, good: 90, valid: 100 });
     // 10 bad minutes of a 1 % budget of October's 44,640 minutes.
     expect(slices.errorBudget!.consumedRatio).toBeCloseTo(10 / 446.4, 9);
+  });
+
+  it('reports the events of each newly settled minute once, and never the history it loads at start', () => {
+    const { writer, clock, engine } = setup();
+    const reported: Record<string, EventCounts> = {};
+    const onEvents = (definition: { id: string }, counts: EventCounts) => {
+      const total = (reported[definition.id] ??= { good: 0, valid: 0 });
+      total.good += counts.good;
+      total.valid += counts.valid;
+    };
+    const fails = (index: number) => index % 5 === 0;
+    writeProbes(writer, 0, 60, fails);
+    clock.set(start + 60 * minute + 30_000);
+    const slo = engine(onEvents);
+    slo.evaluate();
+    expect(reported).toEqual({});
+
+    // Minutes 60-89 (6 of them failing), 4 probes each, settling in steps; evaluating twice adds nothing.
+    // The time-slice SLO counts whole minutes.
+    let written = 60;
+    for (const until of [61, 62, 75, 90]) {
+      writeProbes(writer, written, until, fails);
+      written = until;
+      clock.set(start + until * minute + 30_000);
+      slo.evaluate();
+      slo.evaluate();
+    }
+    expect(reported).toEqual({ avail: { good: 24 * 4, valid: 30 * 4 }, slices: { good: 24, valid: 30 } });
+
+    // A restart loads all of it as history and reports nothing until new minutes settle.
+    const restarted = engine(onEvents);
+    restarted.evaluate();
+    expect(reported).toEqual({ avail: { good: 24 * 4, valid: 30 * 4 }, slices: { good: 24, valid: 30 } });
+    writeProbes(writer, 90, 91, () => true);
+    clock.set(start + 91 * minute + 30_000);
+    restarted.evaluate();
+    expect(reported).toEqual({ avail: { good: 24 * 4, valid: 31 * 4 }, slices: { good: 24, valid: 31 } });
   });
 });
