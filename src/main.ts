@@ -22,6 +22,7 @@ import { createSelfMetrics, type SelfMetrics } from './metrics/self-metrics.js';
 import { createSloEventMetrics, createSloMetrics } from './metrics/slo-metrics.js';
 import { ChainTracker } from './rules/chain-tracker.js';
 import { SloEngine, type SloEngineOptions } from './rules/slo-engine.js';
+import { SloReports } from './rules/slo-reports.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { openDatabase, type Database } from './store/database.js';
 import { applyRetention } from './store/retention.js';
@@ -229,7 +230,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
     if (!scheduler.started) return { ready: false, reason: 'collectors are not scheduled yet' };
     return { ready: true };
   };
-  const app = buildServer({ version, clock, logger, registry, readiness, view: new ChainView(config, tracker), samples: store, slos });
+  const app = buildServer({ version, clock, logger, registry, readiness, view: new ChainView(config, tracker), samples: store, slos, sloReports: new SloReports(db, slos.definitions(), () => slos.settledEnd(clock.now())) });
   const url = await listen(app, config, async () => {
     await retention.stop();
     await app.close();

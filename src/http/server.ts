@@ -6,11 +6,13 @@ import type { Registry } from 'prom-client';
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../log/logger.js';
 import type { SloEngine } from '../rules/slo-engine.js';
+import type { SloReports } from '../rules/slo-reports.js';
 import type { RpcSampleStore } from '../store/rpc-samples.js';
 import type { ChainView } from './chain-view.js';
 import { HttpError, registerRoutes, type RouteDefinition } from './route.js';
 import { chainRoutes } from './routes/chains.js';
 import { endpointRoutes } from './routes/endpoints.js';
+import { sloReportRoutes } from './routes/slo-reports.js';
 import { sloRoutes } from './routes/slos.js';
 import { systemRoutes, type Readiness } from './routes/system.js';
 
@@ -23,6 +25,7 @@ export interface HttpDeps {
   view: ChainView;
   samples: RpcSampleStore;
   slos: SloEngine;
+  sloReports: SloReports;
 }
 
 export function buildServer(deps: HttpDeps): FastifyInstance {
@@ -38,6 +41,7 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
     ...chainRoutes(deps.view),
     ...endpointRoutes({ view: deps.view, samples: deps.samples, clock: deps.clock }),
     ...sloRoutes(deps.slos),
+    ...sloReportRoutes({ reports: deps.sloReports, clock: deps.clock }),
   );
   registerRoutes(app, routes);
 

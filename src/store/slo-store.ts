@@ -21,12 +21,28 @@ export interface AlertTransition {
   detail: unknown;
 }
 
+/** One stored evaluation, as the history of an SLO shows it. */
+export interface StoredEvaluation {
+  evaluatedAtMs: number;
+  windowGood: number;
+  windowValid: number;
+  sliRatio: number | null;
+  budgetRemainingRatio: number | null;
+  budgetConsumedRatio: number | null;
+  burnRates: Record<string, number | null>;
+  firing: { page: boolean; ticket: boolean };
+}
+
+const burnRateColumns = ['5m', '30m', '1h', '2h', '6h', '1d', '3d', 'window'] as const;
+
 export class SloStore {
   private readonly insertStatus: Statement;
   private readonly upsertAlert: Statement;
   private readonly insertTransition: Statement;
   private readonly selectAlerts: Statement;
   private readonly selectTransitions: Statement;
+  private readonly selectTransitionsBetween: Statement;
+  private readonly selectHistory: Statement;
 
   constructor(private readonly db: Database) {
     this.insertStatus = db.prepare(`INSERT OR REPLACE INTO slo_status_1m (slo, evaluated_at_ms, window_good, window_valid, sli_ratio, budget_remaining_ratio,
@@ -39,6 +55,16 @@ export class SloStore {
     this.selectTransitions = db.prepare(
       'SELECT slo, severity, from_state AS "from", to_state AS "to", at_ms AS atMs, detail FROM slo_alert_transitions WHERE slo = ? ORDER BY at_ms, id',
     );
+    this.selectTransitionsBetween = db.prepare(
+      'SELECT slo, severity, from_state AS "from", to_state AS "to", at_ms AS atMs, detail FROM slo_alert_transitions WHERE slo = ? AND at_ms > ? AND at_ms <= ? ORDER BY at_ms, id',
+    );
+    // The last evaluation in each step ending at from + k × step; SQLite takes the bare columns from the row
+    // that holds max(evaluated_at_ms).
+    this.selectHistory = db.prepare(`SELECT max(evaluated_at_ms) AS evaluatedAtMs, window_good AS windowGood, window_valid AS windowValid, sli_ratio AS sliRatio,
+      budget_remaining_ratio AS budgetRemainingRatio, budget_consumed_ratio AS budgetConsumedRatio, ${burnRateColumns.map((window) => `burn_rate_${window} AS "${window}"`).join(', ')},
+      page_firing AS page, ticket_firing AS ticket
+      FROM slo_status_1m WHERE slo = @slo AND evaluated_at_ms > @from - @step AND evaluated_at_ms <= @to
+      GROUP BY CAST((evaluated_at_ms - @from + @step - 1) / @step AS INTEGER) ORDER BY evaluatedAtMs`);
   }
 
   alerts(): StoredAlert[] {
@@ -46,7 +72,30 @@ export class SloStore {
   }
 
   transitions(slo: string): AlertTransition[] {
-    return (this.selectTransitions.all(slo) as (Omit<AlertTransition, 'detail'> & { detail: string })[]).map((row) => ({ ...row, detail: JSON.parse(row.detail) }));
+    return parseTransitions(this.selectTransitions.all(slo));
+  }
+
+  /**
+   * Transitions caused by the minutes of [fromMs, toMs), oldest first: an evaluation is stamped with the end
+   * of the minutes it counted, so those are the ones stamped in (fromMs, toMs].
+   */
+  transitionsBetween(slo: string, fromMs: number, toMs: number): AlertTransition[] {
+    return parseTransitions(this.selectTransitionsBetween.all(slo, fromMs, toMs));
+  }
+
+  /** At most one evaluation per step: the latest at or before each from + k × step, k ≥ 0, up to `toMs`. */
+  history(slo: string, fromMs: number, toMs: number, stepMs: number): StoredEvaluation[] {
+    const rows = this.selectHistory.all({ slo, from: fromMs, to: toMs, step: stepMs }) as Record<string, number | null>[];
+    return rows.map((row) => ({
+      evaluatedAtMs: row.evaluatedAtMs!,
+      windowGood: row.windowGood!,
+      windowValid: row.windowValid!,
+      sliRatio: row.sliRatio ?? null,
+      budgetRemainingRatio: row.budgetRemainingRatio ?? null,
+      budgetConsumedRatio: row.budgetConsumedRatio ?? null,
+      burnRates: Object.fromEntries(burnRateColumns.map((window) => [window, row[window] ?? null])),
+      firing: { page: row.page === 1, ticket: row.ticket === 1 },
+    }));
   }
 
   /** One evaluation cycle in one transaction: every status, changed alert states and their transitions. */
@@ -59,6 +108,10 @@ export class SloStore {
       }
     })();
   }
+}
+
+function parseTransitions(rows: unknown[]): AlertTransition[] {
+  return (rows as (Omit<AlertTransition, 'detail'> & { detail: string })[]).map((row) => ({ ...row, detail: JSON.parse(row.detail) }));
 }
 
 function statusRow(status: SloStatus) {

@@ -17,6 +17,7 @@ import { createRpcMetrics } from '../../src/metrics/rpc-metrics.js';
 import { createSelfMetrics } from '../../src/metrics/self-metrics.js';
 import { ChainTracker } from '../../src/rules/chain-tracker.js';
 import { SloEngine } from '../../src/rules/slo-engine.js';
+import { SloReports } from '../../src/rules/slo-reports.js';
 import { resolveSlos } from '../../src/config/slos.js';
 import { createSloEventMetrics, createSloMetrics } from '../../src/metrics/slo-metrics.js';
 import { openDatabase } from '../../src/store/database.js';
@@ -42,7 +43,7 @@ function build(readiness = () => ({ ready: true })) {
   const slos = new SloEngine(db, definitions, { clock, settleMs: 30_000, onEvents: createSloEventMetrics(registry, definitions).record });
   createSloMetrics(registry, slos);
   slos.evaluate();
-  const app = buildServer({ version: '0.0.0-test', clock, logger, registry, readiness, view: new ChainView(config, tracker), samples: new RpcSampleStore(db), slos });
+  const app = buildServer({ version: '0.0.0-test', clock, logger, registry, readiness, view: new ChainView(config, tracker), samples: new RpcSampleStore(db), slos, sloReports: new SloReports(db, slos.definitions(), () => slos.settledEnd(clock.now())) });
   return { app, tracker, rpcMetrics, lines };
 }
 

@@ -13,6 +13,7 @@ import { SecretScrubber } from '../../src/log/redact.js';
 import { createSloMetrics } from '../../src/metrics/slo-metrics.js';
 import { ChainTracker } from '../../src/rules/chain-tracker.js';
 import { SloEngine } from '../../src/rules/slo-engine.js';
+import { SloReports } from '../../src/rules/slo-reports.js';
 import { openDatabase } from '../../src/store/database.js';
 import { RpcSampleStore } from '../../src/store/rpc-samples.js';
 import { SampleWriter } from '../../src/store/sample-writer.js';
@@ -36,7 +37,7 @@ function setup() {
   createSloMetrics(registry, engine);
   const tracker = new ChainTracker([{ chain: 'c', endpoints: ['e'], policy: { maxLagBlocks: 3, staleAfterMs: 45_000 } }], clock);
   const logger = createLogger({ level: 'silent', scrubber: new SecretScrubber() });
-  const app = buildServer({ version: 'test', clock, logger, registry, readiness: () => ({ ready: true }), view: new ChainView(config, tracker), samples: new RpcSampleStore(db), slos: engine });
+  const app = buildServer({ version: 'test', clock, logger, registry, readiness: () => ({ ready: true }), view: new ChainView(config, tracker), samples: new RpcSampleStore(db), slos: engine, sloReports: new SloReports(db, engine.definitions(), () => engine.settledEnd(clock.now())) });
   const get = async (url: string) => (await app.inject({ method: 'GET', url })).json();
   return { writer, clock, engine, app, get };
 }
@@ -84,6 +85,74 @@ describe('SLO API and metrics', () => {
     engine.evaluate();
     expect((await get('/api/v1/slos/avail')).alerts.page.state).toBe('resolved');
     expect(engine.transitions('avail').map((transition) => `${transition.severity}:${transition.to}`)).toContain('page:resolved');
+  });
+
+  it('history: the last evaluation in each step, oldest first, with burn rates and firing tiers', async () => {
+    const { writer, clock, engine, get } = setup();
+    writeProbes(writer, start, 0, 60, (minute) => minute >= 50);
+    for (let minute = 41; minute <= 60; minute += 1) {
+      clock.set(start + minute * 60_000 + 30_000);
+      engine.evaluate();
+    }
+    const from = new Date(start + 40 * minute).toISOString();
+    const to = new Date(start + 60 * minute).toISOString();
+    const history = await get(`/api/v1/slos/avail/history?from=${from}&to=${to}&step=5m`);
+    expect(history).toMatchObject({ slo: 'avail', from, to, stepSeconds: 300 });
+    expect(history.points.map((point: { at: string }) => point.at)).toEqual([45, 50, 55, 60].map((m) => new Date(start + m * minute).toISOString()));
+    expect(history.points[1]).toMatchObject({ evaluatedAt: new Date(start + 50 * minute).toISOString(), sliRatio: 1, windowValidEvents: 200, firing: { page: false } });
+    expect(history.points[3]).toMatchObject({ windowValidEvents: 240, windowGoodEvents: 200, firing: { page: true } });
+    expect(history.points[3].burnRates['5m']).toBeCloseTo(100, 6);
+
+    const everyMinute = await get(`/api/v1/slos/avail/history?from=${from}&to=${to}`);
+    expect(everyMinute.stepSeconds).toBe(60);
+    expect(everyMinute.points).toHaveLength(20);
+  });
+
+  it('report: a range or a calendar month, from the rollups, with incidents, days and alert transitions', async () => {
+    const { writer, clock, engine, get } = setup();
+    writeProbes(writer, start, 0, 3 * 60, (minute) => minute >= 60 && minute < 90);
+    for (const at of [91, 181]) {
+      clock.set(start + at * minute + 30_000);
+      engine.evaluate();
+    }
+    const report = await get(`/api/v1/slos/avail/report?from=${start}&to=${start + 3 * 60 * minute}`);
+    expect(report).toMatchObject({
+      slo: { id: 'avail', service: 'rpc', objectivePercent: 99, window: '7d', budgeting: 'occurrences', labels: { team: 'infra' } },
+      period: { from: new Date(start).toISOString(), to: new Date(start + 3 * 60 * minute).toISOString(), partial: false },
+      goodEvents: 150 * 4,
+      validEvents: 180 * 4,
+      objectiveMet: false,
+      errorBudget: { consumedEvents: 120, remainingRatio: 0 },
+      dataCoverageRatio: 1,
+      incidents: [{ start: new Date(start + 60 * minute).toISOString(), end: new Date(start + 90 * minute).toISOString(), durationSeconds: 1_800, goodEvents: 0, validEvents: 120 }],
+      days: [{ date: '2026-10-01', goodEvents: 600, validEvents: 720, objectiveMet: false }],
+      alerts: [
+        { severity: 'page', from: 'inactive', to: 'firing', at: new Date(start + 91 * minute).toISOString() },
+        { severity: 'ticket', from: 'inactive', to: 'firing', at: new Date(start + 91 * minute).toISOString() },
+      ],
+    });
+    expect(report.sliRatio).toBeCloseTo(600 / 720, 12);
+
+    const october = await get('/api/v1/slos/avail/report?period=2026-10&incidents=0');
+    expect(october).toMatchObject({ period: { label: '2026-10', partial: true }, goodEvents: 600, validEvents: 720, incidents: [] });
+    expect(october.alerts.map((alert: { severity: string; to: string }) => `${alert.severity}:${alert.to}`)).toEqual(['page:firing', 'ticket:firing', 'page:resolved', 'ticket:resolved']);
+    expect(october.period.to).toBe(new Date(start + 181 * minute).toISOString());
+    expect(october.days).toHaveLength(31);
+  });
+
+  it('history and report reject bad parameters by name', async () => {
+    const { app } = setup();
+    const status = async (url: string) => {
+      const response = await app.inject({ method: 'GET', url });
+      return [response.statusCode, response.json().field];
+    };
+    expect(await status('/api/v1/slos/avail/report?period=2026-13')).toEqual([400, 'query.period']);
+    expect(await status('/api/v1/slos/avail/report?period=2026-10&from=1')).toEqual([400, 'query.period']);
+    expect(await status('/api/v1/slos/avail/report?incidents=51')).toEqual([400, 'query.incidents']);
+    expect(await status('/api/v1/slos/avail/history?step=90s')).toEqual([400, 'query.step']);
+    expect(await status('/api/v1/slos/avail/history?from=0&step=1m')).toEqual([400, 'query.step']);
+    expect(await status('/api/v1/slos/avail/history?from=2026-10-02T00:00:00Z&to=2026-10-01T00:00:00Z')).toEqual([400, 'query.from']);
+    expect(await status('/api/v1/slos/nope/report')).toEqual([404, undefined]);
   });
 
   it('an unknown SLO is a 404', async () => {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Clock } from '../../domain/clock.js';
 import type { RpcSampleStore } from '../../store/rpc-samples.js';
 import { endpointStateSchema, sampleSchema, sampleView, type ChainView } from '../chain-view.js';
+import { instant, wholeNumber } from '../query.js';
 import { HttpError, defineRoute, errorBodySchema, notFound, type RouteDefinition } from '../route.js';
 
 export const maxSampleLimit = 1_000;
@@ -11,29 +12,10 @@ const defaultRangeMs = 3_600_000;
 
 const endpointParams = z.strictObject({ id: z.string().min(1).describe('Endpoint id from the config.') });
 
-/** An instant as an ISO 8601 date-time or milliseconds since the epoch. */
-const instant = z
-  .string()
-  .transform((value, ctx) => {
-    const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
-    if (!Number.isFinite(ms)) {
-      ctx.addIssue({ code: 'custom', message: 'must be an ISO 8601 date-time or milliseconds since the epoch' });
-      return z.NEVER;
-    }
-    return ms;
-  })
-  .optional();
-
 const samplesQuery = z.strictObject({
   from: instant.describe('Start of the range (inclusive). Default: one hour before `to`.'),
   to: instant.describe('End of the range (inclusive). Default: now.'),
-  limit: z
-    .string()
-    .regex(/^\d+$/, 'must be a whole number')
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(maxSampleLimit, `must be at most ${maxSampleLimit}`))
-    .optional()
-    .describe(`Most samples to return, 1 to ${maxSampleLimit}. Default 100.`),
+  limit: wholeNumber(1, maxSampleLimit).describe(`Most samples to return, 1 to ${maxSampleLimit}. Default 100.`),
 });
 
 export function endpointRoutes(deps: { view: ChainView; samples: RpcSampleStore; clock: Clock }): RouteDefinition[] {

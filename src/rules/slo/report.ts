@@ -1,0 +1,186 @@
+// An SLO's compliance report over a period (a calendar month or any range of whole minutes): the SLI, whether
+// the objective was met, the budget spent, the worst incidents and the SLI of each UTC day. Pure: it is
+// given the SLO's events per minute, counted as the SLO counts them (time slices already turned into
+// good and bad minutes).
+
+import { EreError } from '../../domain/errors.js';
+import type { EventCounts, SloDefinition, SloWindow } from '../../domain/slo.js';
+import { burnRate, errorBudget, sliRatio, type ErrorBudget } from './budget.js';
+import { dayMs, minuteMs, parseMonth, windowAt } from './window.js';
+
+export interface MinuteEvents extends EventCounts {
+  minuteMs: number;
+}
+
+export interface ReportPeriod {
+  /** Start, inclusive, on a minute. */
+  fromMs: number;
+  /** End, exclusive, on a minute. */
+  toMs: number;
+  /** What the user asked for: "2026-10", or the range. */
+  label: string;
+  /** The period reaches past the last settled minute: the report covers [fromMs, toMs) so far. */
+  partial: boolean;
+  /** The whole period's length, which a time-slice budget is a share of even while it is partial. */
+  totalMs: number;
+}
+
+/** A run of minutes that burned budget faster than the objective allows, gaps of a few good minutes bridged. */
+export interface Incident {
+  startMs: number;
+  /** Exclusive. */
+  endMs: number;
+  good: number;
+  valid: number;
+  /** Over the incident: its error ratio over the budget ratio. */
+  burnRate: number;
+  /** The highest burn rate of one minute in it. */
+  peakBurnRate: number;
+  /** Share of the period's error budget this incident spent (null when the period has no budget). */
+  budgetConsumedRatio: number | null;
+}
+
+export interface DayReport extends EventCounts {
+  dayMs: number;
+  sliRatio: number | null;
+  /** Null without data. */
+  objectiveMet: boolean | null;
+}
+
+export interface SloReport {
+  slo: string;
+  period: ReportPeriod;
+  good: number;
+  valid: number;
+  sliRatio: number | null;
+  objectiveRatio: number;
+  /** Null without data: no data is never counted as meeting the objective. */
+  objectiveMet: boolean | null;
+  errorBudget: ErrorBudget | null;
+  /** Minutes of the period that had any valid event, over the minutes of the period covered so far. */
+  dataCoverageRatio: number;
+  incidents: Incident[];
+  days: DayReport[];
+}
+
+/** Good minutes between two bad ones that still make one incident. */
+export const incidentGapMinutes = 5;
+
+export function buildReport(definition: SloDefinition, period: ReportPeriod, minutes: readonly MinuteEvents[], maxIncidents = 5): SloReport {
+  const { objective } = definition;
+  const inPeriod = minutes.filter((minute) => minute.minuteMs >= period.fromMs && minute.minuteMs < period.toMs && minute.valid > 0);
+  const totals = inPeriod.reduce<EventCounts>((sum, minute) => ({ good: sum.good + minute.good, valid: sum.valid + minute.valid }), { good: 0, valid: 0 });
+  // Time slices: the budget is a share of every minute of the period, as the SLO status counts it.
+  const budgetBase = definition.budgeting === 'timeslices' ? period.totalMs / minuteMs : totals.valid;
+  const budget = errorBudget(objective, totals, budgetBase);
+  const ratio = sliRatio(totals);
+  const coveredMinutes = Math.max(0, (period.toMs - period.fromMs) / minuteMs);
+  return {
+    slo: definition.id,
+    period,
+    ...totals,
+    sliRatio: ratio,
+    objectiveRatio: objective,
+    objectiveMet: ratio === null ? null : ratio >= objective,
+    errorBudget: budget,
+    dataCoverageRatio: coveredMinutes > 0 ? inPeriod.length / coveredMinutes : 0,
+    incidents: worstIncidents(objective, inPeriod, budget?.totalEvents ?? null, maxIncidents),
+    days: perDay(objective, period, inPeriod),
+  };
+}
+
+/**
+ * Incidents: minutes whose burn rate is above 1 (faster than the budget allows), joined when fewer than
+ * `incidentGapMinutes` minutes separate them, ranked by the budget they spent, then by burn rate.
+ */
+export function worstIncidents(objective: number, minutes: readonly MinuteEvents[], budgetEvents: number | null, limit: number): Incident[] {
+  // First the spans: runs of burning minutes, bridged over short gaps.
+  const spans: { startMs: number; endMs: number; peakBurnRate: number }[] = [];
+  for (const minute of minutes) {
+    const rate = burnRate(objective, minute);
+    // A hair above 1 is float noise (0.1 / (1 − 0.9) is 1.0000000000000002), not an incident.
+    if (rate === null || rate <= 1 + 1e-9) continue;
+    const last = spans.at(-1);
+    if (last && minute.minuteMs - last.endMs < incidentGapMinutes * minuteMs) {
+      last.endMs = minute.minuteMs + minuteMs;
+      last.peakBurnRate = Math.max(last.peakBurnRate, rate);
+    } else spans.push({ startMs: minute.minuteMs, endMs: minute.minuteMs + minuteMs, peakBurnRate: rate });
+  }
+  // Then every minute inside a span, the good ones in its gaps included, counts towards it.
+  let index = 0;
+  const incidents = spans.map((span): Incident => {
+    const counts = { good: 0, valid: 0 };
+    while (index < minutes.length && minutes[index]!.minuteMs < span.endMs) {
+      const minute = minutes[index++]!;
+      if (minute.minuteMs < span.startMs) continue;
+      counts.good += minute.good;
+      counts.valid += minute.valid;
+    }
+    const bad = counts.valid - counts.good;
+    return {
+      ...span,
+      ...counts,
+      burnRate: burnRate(objective, counts) ?? 0,
+      budgetConsumedRatio: budgetEvents !== null && budgetEvents > 0 ? bad / budgetEvents : null,
+    };
+  });
+  return incidents.sort((a, b) => b.valid - b.good - (a.valid - a.good) || b.burnRate - a.burnRate || a.startMs - b.startMs).slice(0, limit);
+}
+
+/** Every UTC day the period touches, with or without data. */
+function perDay(objective: number, period: ReportPeriod, minutes: readonly MinuteEvents[]): DayReport[] {
+  const days = new Map<number, EventCounts>();
+  for (let day = period.fromMs - (period.fromMs % dayMs); day < period.toMs; day += dayMs) days.set(day, { good: 0, valid: 0 });
+  for (const minute of minutes) {
+    const counts = days.get(minute.minuteMs - (minute.minuteMs % dayMs))!;
+    counts.good += minute.good;
+    counts.valid += minute.valid;
+  }
+  return [...days].map(([day, counts]) => {
+    const ratio = sliRatio(counts);
+    return { dayMs: day, ...counts, sliRatio: ratio, objectiveMet: ratio === null ? null : ratio >= objective };
+  });
+}
+
+export class ReportPeriodError extends EreError {
+  override name = 'ReportPeriodError';
+}
+
+export interface PeriodRequest {
+  /** A calendar month, `YYYY-MM` (UTC). */
+  period?: string | undefined;
+  fromMs?: number | undefined;
+  /** Exclusive. */
+  toMs?: number | undefined;
+}
+
+/**
+ * The period a report covers: a calendar month, a range (rounded down to whole minutes), or by default the
+ * SLO's current window. Whatever lies past the last settled minute is not reported yet: the period is
+ * then partial.
+ */
+export function resolvePeriod(request: PeriodRequest, window: SloWindow, settledEndMs: number): ReportPeriod {
+  const floorMinute = (ms: number) => ms - (((ms % minuteMs) + minuteMs) % minuteMs);
+  let fromMs: number;
+  let toMs: number;
+  let label: string;
+  if (request.period !== undefined) {
+    if (request.fromMs !== undefined || request.toMs !== undefined) throw new ReportPeriodError('give either period or from and to, not both');
+    const month = parseMonth(request.period);
+    if (!month) throw new ReportPeriodError(`period "${request.period}" is not a month such as 2026-10`);
+    ({ startMs: fromMs, endMs: toMs } = month);
+    label = request.period;
+  } else if (request.fromMs !== undefined || request.toMs !== undefined) {
+    toMs = floorMinute(request.toMs ?? settledEndMs);
+    fromMs = floorMinute(request.fromMs ?? toMs - windowAt(window, toMs).totalMs);
+    if (fromMs >= toMs) throw new ReportPeriodError('from must be before to (a period of at least one minute)');
+    label = `${new Date(fromMs).toISOString()}/${new Date(toMs).toISOString()}`;
+  } else {
+    const current = windowAt(window, settledEndMs);
+    fromMs = current.startMs;
+    toMs = current.startMs + current.totalMs;
+    label = window.kind === 'calendar' ? new Date(fromMs).toISOString().slice(0, 7) : `last ${current.totalMs / dayMs}d`;
+  }
+  const partial = toMs > settledEndMs;
+  return { fromMs, toMs: partial ? Math.max(fromMs, settledEndMs) : toMs, label, partial, totalMs: toMs - fromMs };
+}
