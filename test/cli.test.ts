@@ -41,7 +41,7 @@ describe('ere CLI', () => {
   it('lists its commands, and every command has --help', () => {
     const main = ere(['--help']);
     expect(main.status).toBe(0);
-    for (const command of ['start', 'check-config', 'migrate', 'demo']) {
+    for (const command of ['start', 'check-config', 'migrate', 'report', 'demo']) {
       expect(main.stdout).toContain(`  ${command}`);
       const help = ere([command, '--help']);
       expect(help.status).toBe(0);

@@ -4,10 +4,11 @@ import type { Command } from '../command.js';
 import { checkConfig } from './check-config.js';
 import { demo } from './demo.js';
 import { migrate } from './migrate.js';
+import { report } from './report.js';
 import { slo } from './slo.js';
 import { start } from './start.js';
 
-export const commands: readonly Command[] = [start, checkConfig, migrate, demo, slo];
+export const commands: readonly Command[] = [start, checkConfig, migrate, report, demo, slo];
 
 export function mainUsage(): string {
   const width = Math.max(...commands.map((command) => command.name.length));

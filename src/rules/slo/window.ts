@@ -37,3 +37,12 @@ export function windowAt(window: SloWindow, atMs: number): { startMs: number; en
 export function nominalWindowMs(window: SloWindow): number {
   return window.kind === 'rolling' ? window.durationMs : 30 * dayMs;
 }
+
+/**
+ * The end (exclusive) of the last settled minute at `nowMs`: a minute's rollups are complete only once the
+ * probes that started in it have been written, `settleMs` after it ends.
+ */
+export function settledEnd(nowMs: number, settleMs: number): number {
+  const settled = nowMs - settleMs;
+  return settled - (((settled % minuteMs) + minuteMs) % minuteMs);
+}
