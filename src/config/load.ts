@@ -3,14 +3,11 @@
 
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
-import type { z } from 'zod';
 import { EreError } from '../domain/errors.js';
+import { formatPath, formatProblem, zodIssueProblems, type ConfigProblem } from './problems.js';
 import { configSchema, type Config } from './schema.js';
 
-export interface ConfigProblem {
-  path: string;
-  message: string;
-}
+export { formatPath, formatProblem, type ConfigProblem } from './problems.js';
 
 export class ConfigError extends EreError {
   override name = 'ConfigError';
@@ -22,18 +19,6 @@ export class ConfigError extends EreError {
     });
     this.problems = problems;
   }
-}
-
-export function formatProblem(problem: ConfigProblem): string {
-  return problem.path ? `${problem.path}: ${problem.message}` : problem.message;
-}
-
-/** `['chains', 1, 'rpc', 0, 'url']` → `chains[1].rpc[0].url` */
-export function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((text, key) => {
-    if (typeof key === 'number') return `${text}[${key}]`;
-    return text ? `${text}.${String(key)}` : String(key);
-  }, '');
 }
 
 const variablePattern = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
@@ -61,18 +46,6 @@ export function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, problems: 
   return value;
 }
 
-function zodProblems(error: z.ZodError): ConfigProblem[] {
-  return error.issues.flatMap((issue) => {
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), message: 'unknown key' }));
-    }
-    if (issue.code === 'invalid_type' && issue.input === undefined) {
-      return [{ path: formatPath(issue.path), message: 'is required' }];
-    }
-    return [{ path: formatPath(issue.path), message: issue.message }];
-  });
-}
-
 /** Validates a config given as text (YAML or JSON). Throws ConfigError listing every problem. */
 export function parseConfig(text: string, options: { env?: NodeJS.ProcessEnv; source?: string } = {}): Config {
   const source = options.source ?? '(inline)';
@@ -86,7 +59,7 @@ export function parseConfig(text: string, options: { env?: NodeJS.ProcessEnv; so
   const problems: ConfigProblem[] = [];
   const substituted = substituteEnv(document.toJS() ?? {}, options.env ?? process.env, problems);
   const result = configSchema.safeParse(substituted);
-  if (!result.success) problems.push(...zodProblems(result.error));
+  if (!result.success) problems.push(...zodIssueProblems(result.error).map((problem) => ({ path: formatPath(problem.path), message: problem.message })));
   if (problems.length > 0 || !result.success) throw new ConfigError(source, problems);
   return result.data;
 }
