@@ -58,7 +58,7 @@ export function parseConfig(text: string, options: { env?: NodeJS.ProcessEnv; so
   }
   const problems: ConfigProblem[] = [];
   const substituted = substituteEnv(document.toJS() ?? {}, options.env ?? process.env, problems);
-  const result = configSchema.safeParse(substituted);
+  const result = configSchema.safeParse(substituted, { reportInput: true });
   if (!result.success) problems.push(...zodIssueProblems(result.error).map((problem) => ({ path: formatPath(problem.path), message: problem.message })));
   if (problems.length > 0 || !result.success) throw new ConfigError(source, problems);
   return result.data;

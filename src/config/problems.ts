@@ -26,7 +26,11 @@ export function formatPath(path: readonly PropertyKey[]): string {
   }, '');
 }
 
-/** One problem per issue, an unknown key named as its own path, a missing value as "is required". */
+/**
+ * One problem per issue, an unknown key named as its own path, a missing value as "is required". Parse
+ * with `reportInput: true`: without it zod 4 leaves `input` out of every issue, and a value of the wrong
+ * type would read as missing.
+ */
 export function zodIssueProblems(error: z.ZodError): KeyedProblem[] {
   return error.issues.flatMap((issue) => {
     if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ path: [...issue.path, key], message: 'unknown key' }));

@@ -56,7 +56,7 @@ export const sloSchema = z
     const kind = sliKind(slo.sli.kind);
     if (!kind) return;
     const { kind: _kind, chain: _chain, endpoints: _endpoints, labels: _labels, ...params } = slo.sli;
-    const result = kind.params.safeParse(params);
+    const result = kind.params.safeParse(params, { reportInput: true });
     if (!result.success) {
       for (const issue of result.error.issues) {
         const path = ['sli', ...issue.path];

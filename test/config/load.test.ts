@@ -75,6 +75,15 @@ chains:
     expect(problems).toHaveLength(7);
   });
 
+  it('tells a value of the wrong type from a missing one', () => {
+    expect(problemsOf(`server: { port: "http" }\nchains: 5\nslos: [{ id: a, service: s, objective: 99, sli: { kind: latency, chain: c, thresholdMs: "500" } }]\n`)).toEqual([
+      { path: 'server.port', message: 'Invalid input: expected number, received string' },
+      { path: 'chains', message: 'Invalid input: expected array, received number' },
+      { path: 'slos[0].sli.thresholdMs', message: 'Invalid input: expected number, received string' },
+    ]);
+    expect(problemsOf('server: { port: 1 }\n')).toEqual([{ path: 'chains', message: 'is required' }]);
+  });
+
   it('rejects duplicate ids across chains and a timeout longer than the interval', () => {
     const problems = problemsOf(`
 chains:
