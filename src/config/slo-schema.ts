@@ -6,6 +6,9 @@ import { parseDurationMs } from './duration.js';
 
 const sloIdPattern = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
 
+/** Label names as Prometheus has them, since SLO labels become metric labels. */
+export const labelNamePattern = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
 /** `7d`, `28d`, `30d` (any whole number of days from 1 to 400) or `month` (the calendar month, UTC). */
 export const sloWindowSchema = z.string().refine((value) => {
   if (value === 'month') return true;
@@ -41,7 +44,7 @@ export const sloSchema = z
       /** Endpoint labels that must all match. */
       labels: z.record(z.string(), z.string()).optional(),
     }),
-    labels: z.record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'label names are letters, digits and "_"'), z.string()).default({}),
+    labels: z.record(z.string().regex(labelNamePattern, 'label names are letters, digits and "_"'), z.string()).default({}),
     alerting: z
       .strictObject({
         enabled: z.boolean().default(true),
