@@ -1,9 +1,12 @@
-// Reads a YAML config file, substitutes ${VAR} from the environment, and validates it once, reporting
-// every problem by its path (`chains[1].rpc[0].url: must be an http(s) URL`).
+// Reads a YAML config file, substitutes ${VAR} from the environment, appends the SLOs of the OpenSLO files
+// it lists, and validates it once, reporting every problem by its path (`chains[1].rpc[0].url: must be an
+// http(s) URL`).
 
 import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parseDocument } from 'yaml';
 import { EreError } from '../domain/errors.js';
+import { includeOpenSloFiles } from './openslo/in-config.js';
 import { formatPath, formatProblem, zodIssueProblems, type ConfigProblem } from './problems.js';
 import { configSchema, type Config } from './schema.js';
 
@@ -46,8 +49,11 @@ export function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, problems: 
   return value;
 }
 
-/** Validates a config given as text (YAML or JSON). Throws ConfigError listing every problem. */
-export function parseConfig(text: string, options: { env?: NodeJS.ProcessEnv; source?: string } = {}): Config {
+/**
+ * Validates a config given as text (YAML or JSON), with the SLOs of its `opensloFiles` (read relative to
+ * `baseDir`, by default the working directory). Throws ConfigError listing every problem.
+ */
+export function parseConfig(text: string, options: { env?: NodeJS.ProcessEnv; source?: string; baseDir?: string } = {}): Config {
   const source = options.source ?? '(inline)';
   const document = parseDocument(text, { prettyErrors: false });
   if (document.errors.length > 0) {
@@ -58,8 +64,10 @@ export function parseConfig(text: string, options: { env?: NodeJS.ProcessEnv; so
   }
   const problems: ConfigProblem[] = [];
   const substituted = substituteEnv(document.toJS() ?? {}, options.env ?? process.env, problems);
-  const result = configSchema.safeParse(substituted, { reportInput: true });
-  if (!result.success) problems.push(...zodIssueProblems(result.error).map((problem) => ({ path: formatPath(problem.path), message: problem.message })));
+  const included = includeOpenSloFiles(substituted, options.baseDir ?? process.cwd());
+  problems.push(...included.problems);
+  const result = configSchema.safeParse(included.config, { reportInput: true });
+  if (!result.success) problems.push(...zodIssueProblems(result.error).map(included.locate));
   if (problems.length > 0 || !result.success) throw new ConfigError(source, problems);
   return result.data;
 }
@@ -71,7 +79,7 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
   } catch (error) {
     throw new ConfigError(file, [{ path: '', message: `cannot read file: ${(error as NodeJS.ErrnoException).code ?? String(error)}` }]);
   }
-  return parseConfig(text, { env, source: file });
+  return parseConfig(text, { env, source: file, baseDir: dirname(file) });
 }
 
 export function summarizeConfig(config: Config): string {

@@ -88,6 +88,8 @@ export const configSchema = z
       .prefault({}),
     chains: z.array(chainSchema).min(1, 'needs at least one chain'),
     slos: z.array(sloSchema).default([]),
+    /** OpenSLO v1 files (relative to the config file) whose SLOs the loader appends to `slos`. */
+    opensloFiles: z.array(z.string().min(1)).default([]),
   })
   .superRefine((config, ctx) => {
     const chainIds = new Set<string>();
@@ -114,7 +116,7 @@ export const configSchema = z
   });
 
 /** SLO ids are unique and their SLIs select endpoints that exist. */
-function checkSloReferences(
+export function checkSloReferences(
   config: { chains: { id: string; rpc: { id: string; labels: Record<string, string> }[]; labels: Record<string, string> }[]; slos: { id: string; sli: { chain: string; endpoints?: string[] | undefined; labels?: Record<string, string> | undefined } }[] },
   problem: (path: (string | number)[], message: string) => void,
 ): void {
