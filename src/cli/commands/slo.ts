@@ -2,8 +2,9 @@
 
 import { UsageError } from '../args.js';
 import { help, type Command } from '../command.js';
+import { sloImport } from './slo-import.js';
 
-const subcommands: readonly Command[] = [];
+const subcommands: readonly Command[] = [sloImport];
 
 function usage(): string {
   const width = Math.max(0, ...subcommands.map((command) => command.name.length));
