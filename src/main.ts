@@ -1,6 +1,7 @@
 // The composition root: wires config → collectors → samples → store, the chain tracker, metrics and HTTP,
 // with explicit dependencies, and shuts them down in order.
 
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import cron from 'node-cron';
 import { Registry } from 'prom-client';
@@ -145,6 +146,25 @@ export function settleMs(config: Config): number {
   return Math.max(...config.chains.map((chain) => chain.timeout)) + 2 * config.storage.flushInterval + 5_000;
 }
 
+/**
+ * Counts every SLO's window in slices of 50 ms, yielding between them so that probes and HTTP keep running,
+ * then evaluates once so that statuses appear without waiting for the next minute.
+ */
+async function warmUpSlos(slos: SloEngine, signal: AbortSignal, log: Logger): Promise<void> {
+  const count = slos.definitions().length;
+  if (count === 0) return;
+  const started = performance.now();
+  try {
+    while (!signal.aborted && slos.warmUp(50) > 0) await yieldToEventLoop();
+    if (signal.aborted) return;
+    log.info({ slos: count, ms: Math.round(performance.now() - started) }, 'SLO windows counted');
+    slos.evaluate({ warmOnly: true });
+  } catch (error) {
+    // The scheduled evaluations go on and count what is left themselves.
+    log.error({ err: error }, 'counting SLO windows failed');
+  }
+}
+
 function createSloEngine(db: Database, definitions: SloDefinition[], config: Config, clock: Clock, log: Logger, onEvents: SloEngineOptions['onEvents']): SloEngine {
   return new SloEngine(db, definitions, {
     clock,
@@ -219,9 +239,12 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const sloEvents = createSloEventMetrics(registry, sloDefinitions);
   const slos = createSloEngine(db, sloDefinitions, config, clock, logger.child({ module: 'slo' }), sloEvents.record);
   createSloMetrics(registry, slos);
+  let sloWarming = true;
   if (slos.definitions().length > 0) {
-    scheduler.add({ id: 'slo/evaluate', kind: 'slo', intervalMs: 60_000, run: async () => void slos.evaluate() });
+    // While the windows are being counted, cycles evaluate the SLOs already counted; after, all of them.
+    scheduler.add({ id: 'slo/evaluate', kind: 'slo', intervalMs: 60_000, run: async () => void slos.evaluate({ warmOnly: sloWarming }) });
   }
+  const sloWarmUp = warmUpSlos(slos, shutdown.signal, logger.child({ module: 'slo' })).finally(() => (sloWarming = false));
 
   let stopping = false;
   const readiness = (): Readiness => {
@@ -246,6 +269,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
       stopping = true;
       log.info('stopping');
       shutdown.abort();
+      await sloWarmUp;
       await scheduler.stop();
       await retention.stop();
       await app.close();

@@ -11,6 +11,7 @@ export interface MinuteCounts extends EventCounts {
 export class SliCounter {
   private readonly perMinuteStatement: Statement;
   private readonly totalStatement: Statement;
+  private readonly timesliceStatement: Statement;
   private readonly scope: unknown[];
 
   constructor(db: Database, selection: SliSelection, query: SliQuery) {
@@ -20,6 +21,10 @@ export class SliCounter {
     const from = `FROM ${query.table} WHERE ${where} AND minute_ms >= ? AND minute_ms < ?`;
     this.perMinuteStatement = db.prepare(`SELECT minute_ms AS minuteMs, sum(${query.good}) AS good, sum(${query.valid}) AS valid ${from} GROUP BY minute_ms ORDER BY minute_ms`);
     this.totalStatement = db.prepare(`SELECT coalesce(sum(${query.good}), 0) AS good, coalesce(sum(${query.valid}), 0) AS valid ${from}`);
+    // The same rule as sloEvents(): a minute with valid events is good when good / valid reaches the target,
+    // divided in doubles as JavaScript divides.
+    this.timesliceStatement = db.prepare(`SELECT coalesce(sum(CASE WHEN CAST(good AS REAL) / valid >= ? THEN 1 ELSE 0 END), 0) AS good, count(*) AS valid
+      FROM (SELECT sum(${query.good}) AS good, sum(${query.valid}) AS valid ${from} GROUP BY minute_ms) WHERE valid > 0`);
   }
 
   /** Minutes in [fromMs, toMs) that have data, oldest first. */
@@ -29,5 +34,10 @@ export class SliCounter {
 
   total(fromMs: number, toMs: number): EventCounts {
     return this.totalStatement.get(...this.scope, fromMs, toMs) as EventCounts;
+  }
+
+  /** Time slices in [fromMs, toMs): minutes with valid events, and those whose good share reached `target`. */
+  timesliceTotal(fromMs: number, toMs: number, target: number): EventCounts {
+    return this.timesliceStatement.get(target, ...this.scope, fromMs, toMs) as EventCounts;
   }
 }

@@ -10,8 +10,14 @@ import type { EventCounts } from '../../src/domain/slo.js';
 import { openDatabase } from '../../src/store/database.js';
 import { RpcSampleStore } from '../../src/store/rpc-samples.js';
 import { SampleWriter } from '../../src/store/sample-writer.js';
+import type { ChainObservation } from '../../src/domain/rpc.js';
+import { sloEvents } from '../../src/rules/slo/status.js';
+import { SliCounter } from '../../src/store/sli-counts.js';
 import { tempDir } from '../helpers/service.js';
 import { writeProbes as writeProbesAt } from '../helpers/probes.js';
+import { sample } from '../helpers/samples.js';
+
+const chainObservation: ChainObservation = { chain: 'c', consensusHead: 1, headAgeSeconds: 1, configuredEndpoints: 1, healthyEndpoints: 1 };
 
 const minute = 60_000;
 const start = Date.UTC(2026, 9, 1);
@@ -102,6 +108,41 @@ describe('SloEngine', () => {
       const fresh = engine().evaluate();
       expect(mine.map((status) => status.window)).toEqual(fresh.map((status) => status.window));
       expect(mine.map((status) => status.burnRates)).toEqual(fresh.map((status) => status.burnRates));
+    }
+  });
+
+  it('warms up in slices: SLOs not counted yet are left out of warm-only cycles, and nothing is counted twice', () => {
+    const { writer, clock, engine } = setup();
+    writeProbes(writer, 0, 200, (index) => index % 9 === 0);
+    clock.set(start + 200 * minute + 30_000);
+    const warming = engine();
+    expect(warming.warmUp(0)).toBe(2);
+    expect(warming.evaluate({ warmOnly: true })).toEqual([]);
+    expect(warming.warmUp(Infinity)).toBe(0);
+    writeProbes(writer, 200, 210, () => true);
+    clock.set(start + 210 * minute + 30_000);
+    const warmed = warming.evaluate({ warmOnly: true });
+    expect(warmed.map((status) => status.window)).toEqual(engine().evaluate().map((status) => status.window));
+  });
+
+  it('time slices summed in SQL follow the same rule as minute by minute', () => {
+    const { db, writer } = setup();
+    const [, slices] = resolveSlos(config);
+    // Minutes with 0 to 4 failed probes of 4, against targets on and off the shares 0.25, 0.5 and 0.75.
+    for (let index = 0; index < 60; index += 1) {
+      for (let probe = 0; probe < 4; probe += 1) {
+        const ok = probe >= index % 5;
+        writer.enqueue(sample({ chain: 'c', endpoint: 'e', at: start + index * minute + probe * 15_000, ok, errorClass: ok ? null : 'timeout' }), chainObservation);
+      }
+    }
+    writer.flush();
+    const counter = new SliCounter(db, slices!.sli.selection, slices!.sli.query);
+    for (const target of [0.25, 0.5, 0.74, 0.75, 0.76, 0.99, 1]) {
+      const byMinute = counter
+        .perMinute(start, start + 60 * minute)
+        .map((counts) => sloEvents({ ...slices!, timesliceObjective: target }, counts))
+        .reduce((sum, counts) => ({ good: sum.good + counts.good, valid: sum.valid + counts.valid }), { good: 0, valid: 0 });
+      expect(counter.timesliceTotal(start, start + 60 * minute, target)).toEqual(byMinute);
     }
   });
 
