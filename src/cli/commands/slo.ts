@@ -3,8 +3,9 @@
 import { UsageError } from '../args.js';
 import { help, type Command } from '../command.js';
 import { sloImport } from './slo-import.js';
+import { sloRules } from './slo-rules.js';
 
-const subcommands: readonly Command[] = [sloImport];
+const subcommands: readonly Command[] = [sloRules, sloImport];
 
 function usage(): string {
   const width = Math.max(0, ...subcommands.map((command) => command.name.length));

@@ -1,0 +1,62 @@
+// `ere slo rules`: the Prometheus rules that compute the configured SLOs from ere_slo_events_total, with
+// Sloth's names, printed or written to a file.
+
+import { writeFileSync } from 'node:fs';
+import { ConfigError, loadConfigFile, parseConfig } from '../../config/load.js';
+import type { Config } from '../../config/schema.js';
+import { resolveSlos } from '../../config/slos.js';
+import { demoConfigYaml } from '../../demo/demo.js';
+import { prometheusRulesYaml } from '../../rules/slo/prometheus-rules-file.js';
+import { version } from '../../version.js';
+import { parseCommandArgs } from '../args.js';
+import { help, type Command } from '../command.js';
+
+/** The config `ere demo` writes; its SLOs do not depend on the addresses, so placeholders do. */
+function demoConfig(): Config {
+  const local = 'http://127.0.0.1:8545';
+  return parseConfig(demoConfigYaml({ host: '127.0.0.1', port: 9470, dbPath: 'ere.db', nodeUrl: local, proxyA: local, proxyB: local }), { source: 'the demo config' });
+}
+
+export const sloRules: Command = {
+  name: 'rules',
+  summary: 'Print Prometheus rules (Sloth-compatible) that compute the SLOs from ere_slo_events_total.',
+  usage: `Usage: ere slo rules [--config <file>] [--out <file>]
+
+Prints a Prometheus rules file for the SLOs of the config: per SLO, Sloth's SLI and metadata recording
+rules (so Sloth's Grafana dashboards work) and page and ticket burn-rate alerts with the SLO's own tiers
+and low-traffic guard, all computed from the ere_slo_events_total counters ERE exports. Check it with
+"promtool check rules" and load it with Prometheus' rule_files. See docs/slo-rules.md.
+
+A calendar-month SLO is computed over the last 30 days: PromQL has no calendar months.
+
+Options:
+  --config <file>  YAML config file (default: the config "ere demo" runs with).
+  --out <file>     Write the rules to this file instead of printing them.
+  -h, --help       Show this help.`,
+  async run(argv, output) {
+    const { values } = parseCommandArgs(argv, { config: { type: 'string', short: 'c' }, out: { type: 'string', short: 'o' } });
+    if (values.help) return help(this, output);
+    let config: Config;
+    try {
+      config = values.config === undefined ? demoConfig() : loadConfigFile(values.config);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      output.err(error.message);
+      return 1;
+    }
+    const definitions = resolveSlos(config);
+    const rules = prometheusRulesYaml(definitions, { version, source: values.config ?? 'the config "ere demo" runs with' });
+    if (values.out === undefined) {
+      output.out(rules.trimEnd());
+      return 0;
+    }
+    try {
+      writeFileSync(values.out, rules);
+    } catch (error) {
+      output.err(`cannot write ${values.out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+      return 1;
+    }
+    output.out(`${values.out}: rules for ${definitions.length} SLO${definitions.length === 1 ? '' : 's'}`);
+    return 0;
+  },
+};
