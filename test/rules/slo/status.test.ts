@@ -54,7 +54,7 @@ describe('computeStatus', () => {
   });
 
   it('a good service fires nothing and forecasts from the last hour', () => {
-    const result = status(definition, 4_320, 0.0005);
+    const result = status(definition, 4_320, 0.0005, 10_000);
     expect(result.firing).toEqual({ page: false, ticket: false });
     expect(result.errorBudget!.consumedRatio).toBeCloseTo(0.5, 9);
     // Half the budget left at burn rate 0.5: a whole window to go.
