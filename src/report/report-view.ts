@@ -33,7 +33,7 @@ export const sloReportSchema = z.object({
   errorBudget: z
     .object({ totalEvents: z.number(), consumedEvents: z.number(), remainingEvents: z.number(), consumedRatio: z.number().nullable(), remainingRatio: z.number() })
     .nullable(),
-  dataCoverageRatio: z.number().describe('Share of the minutes covered that had valid events.'),
+  dataCoverageRatio: z.number().describe('Share of the data slots covered that had valid events: endpoint-minutes for SLIs counted per endpoint, minutes for chain SLIs and time slices.'),
   incidents: z
     .array(
       z.object({

@@ -6,7 +6,7 @@ import type { Database } from 'better-sqlite3';
 import type { SloDefinition } from '../domain/slo.js';
 import { SliCounter } from '../store/sli-counts.js';
 import { SloStore, type AlertTransition, type StoredEvaluation } from '../store/slo-store.js';
-import { buildReport, resolvePeriod, type PeriodRequest, type SloReport } from './slo/report.js';
+import { buildReport, resolvePeriod, type PeriodRequest, type ReportSource, type SloReport } from './slo/report.js';
 import { sloEvents } from './slo/status.js';
 import { minuteMs } from './slo/window.js';
 
@@ -41,15 +41,38 @@ export class SloReports {
   /** @throws ReportPeriodError when the period asked for is not one. */
   report(definition: SloDefinition, request: PeriodRequest, maxIncidents?: number): SloReportWithAlerts {
     const period = resolvePeriod(request, definition.window, this.settledEnd());
-    const minutes = this.counter(definition)
-      .perMinute(period.fromMs, period.toMs)
-      .map((minute) => ({ minuteMs: minute.minuteMs, ...sloEvents(definition, minute) }));
-    return { ...buildReport(definition, period, minutes, maxIncidents), alerts: this.store.transitionsBetween(definition.id, period.fromMs, period.toMs) };
+    return { ...buildReport(definition, period, this.source(definition), maxIncidents), alerts: this.store.transitionsBetween(definition.id, period.fromMs, period.toMs) };
   }
 
   /** Stored evaluations, at most one per step (whole minutes). */
   history(definition: SloDefinition, fromMs: number, toMs: number, stepMs: number): StoredEvaluation[] {
     return this.store.history(definition.id, fromMs, toMs, Math.max(minuteMs, stepMs));
+  }
+
+  /** The rollups as a report source: sums in index order, and only the minutes with bad events grouped. */
+  source(definition: SloDefinition): ReportSource {
+    const counter = this.counter(definition);
+    const candidateMinutes = (fromMs: number, toMs: number) =>
+      counter.minutesWithBadEvents(fromMs, toMs).map((minute) => ({ minuteMs: minute.minuteMs, ...sloEvents(definition, minute) }));
+    if (definition.budgeting === 'timeslices') {
+      return {
+        range: (fromMs, toMs) => {
+          const counts = counter.timesliceTotal(fromMs, toMs, definition.timesliceObjective);
+          return { ...counts, dataSlots: counts.valid };
+        },
+        candidateMinutes,
+        slotsPerMinute: 1,
+      };
+    }
+    const { selection, query } = definition.sli;
+    return {
+      range: (fromMs, toMs) => {
+        const { good, valid, rows } = counter.coverage(fromMs, toMs);
+        return { good, valid, dataSlots: rows };
+      },
+      candidateMinutes,
+      slotsPerMinute: query.table === 'rpc_rollups_1m' ? selection.endpoints.length : 1,
+    };
   }
 
   private counter(definition: SloDefinition): SliCounter {

@@ -13,12 +13,20 @@ export class SliCounter {
   private readonly totalStatement: Statement;
   private readonly timesliceStatement: Statement;
   private readonly scope: unknown[];
+  private readonly from: string;
+  private rangeStatement: Statement | undefined;
+  private badMinutesStatement: Statement | undefined;
 
-  constructor(db: Database, selection: SliSelection, query: SliQuery) {
+  constructor(
+    private readonly db: Database,
+    selection: SliSelection,
+    private readonly query: SliQuery,
+  ) {
     const byEndpoint = query.table === 'rpc_rollups_1m';
     const where = byEndpoint ? `endpoint IN (${selection.endpoints.map(() => '?').join(', ') || 'NULL'})` : 'chain = ?';
     this.scope = byEndpoint ? [...selection.endpoints] : [selection.chain];
     const from = `FROM ${query.table} WHERE ${where} AND minute_ms >= ? AND minute_ms < ?`;
+    this.from = from;
     this.perMinuteStatement = db.prepare(`SELECT minute_ms AS minuteMs, sum(${query.good}) AS good, sum(${query.valid}) AS valid ${from} GROUP BY minute_ms ORDER BY minute_ms`);
     this.totalStatement = db.prepare(`SELECT coalesce(sum(${query.good}), 0) AS good, coalesce(sum(${query.valid}), 0) AS valid ${from}`);
     // The same rule as sloEvents(): a minute with valid events is good when good / valid reaches the target,
@@ -39,5 +47,28 @@ export class SliCounter {
   /** Time slices in [fromMs, toMs): minutes with valid events, and those whose good share reached `target`. */
   timesliceTotal(fromMs: number, toMs: number, target: number): EventCounts {
     return this.timesliceStatement.get(target, ...this.scope, fromMs, toMs) as EventCounts;
+  }
+
+  /**
+   * Events in [fromMs, toMs), and how many rows (endpoint-minutes, or chain-minutes) had valid events. Summed
+   * in index order, without grouping by minute, so a month of several endpoints stays cheap.
+   */
+  coverage(fromMs: number, toMs: number): EventCounts & { rows: number } {
+    this.rangeStatement ??= this.db.prepare(
+      `SELECT coalesce(sum(${this.query.good}), 0) AS good, coalesce(sum(${this.query.valid}), 0) AS valid, coalesce(sum(CASE WHEN (${this.query.valid}) > 0 THEN 1 ELSE 0 END), 0) AS rows ${this.from}`,
+    );
+    return this.rangeStatement.get(...this.scope, fromMs, toMs) as EventCounts & { rows: number };
+  }
+
+  /**
+   * The minutes of [fromMs, toMs) in which some row had a bad event, each with its counts over all the
+   * selected rows, oldest first: every other minute is all good. Only these minutes are grouped.
+   */
+  minutesWithBadEvents(fromMs: number, toMs: number): MinuteCounts[] {
+    this.badMinutesStatement ??= this.db.prepare(
+      `SELECT minute_ms AS minuteMs, sum(${this.query.good}) AS good, sum(${this.query.valid}) AS valid ${this.from}
+        AND minute_ms IN (SELECT minute_ms ${this.from} AND (${this.query.good}) < (${this.query.valid})) GROUP BY minute_ms ORDER BY minute_ms`,
+    );
+    return this.badMinutesStatement.all(...this.scope, fromMs, toMs, ...this.scope, fromMs, toMs) as MinuteCounts[];
   }
 }

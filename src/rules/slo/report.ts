@@ -66,15 +66,46 @@ export interface SloReport {
 /** Good minutes between two bad ones that still make one incident. */
 export const incidentGapMinutes = 5;
 
-export function buildReport(definition: SloDefinition, period: ReportPeriod, minutes: readonly MinuteEvents[], maxIncidents = 5): SloReport {
+/**
+ * Where a report's numbers come from, counted as the SLO counts them (time slices as good and bad minutes).
+ * The store answers from the rollups; `minuteSource` answers from minutes in memory, the reference.
+ */
+export interface ReportSource {
+  /** Events in [fromMs, toMs), and the data slots (endpoint-minutes, or minutes) that had any. */
+  range(fromMs: number, toMs: number): EventCounts & { dataSlots: number };
+  /** Minutes of [fromMs, toMs) that may have burned budget, oldest first: all others were all good. */
+  candidateMinutes(fromMs: number, toMs: number): MinuteEvents[];
+  /** Data slots a minute has: the endpoints an endpoint-minute SLI counts, else 1. */
+  slotsPerMinute: number;
+}
+
+/** A source over minutes in memory: each minute with valid events is one data slot. */
+export function minuteSource(minutes: readonly MinuteEvents[]): ReportSource {
+  const within = (fromMs: number, toMs: number) => minutes.filter((minute) => minute.minuteMs >= fromMs && minute.minuteMs < toMs && minute.valid > 0);
+  return {
+    range: (fromMs, toMs) => {
+      const counts = within(fromMs, toMs);
+      return { good: sumOf(counts, 'good'), valid: sumOf(counts, 'valid'), dataSlots: counts.length };
+    },
+    candidateMinutes: (fromMs, toMs) => within(fromMs, toMs).filter((minute) => minute.good < minute.valid),
+    slotsPerMinute: 1,
+  };
+}
+
+const pick = ({ good, valid }: EventCounts): EventCounts => ({ good, valid });
+const sumOf = (counts: readonly EventCounts[], key: keyof EventCounts) => counts.reduce((sum, count) => sum + count[key], 0);
+
+export function buildReport(definition: SloDefinition, period: ReportPeriod, source: ReportSource, maxIncidents = 5): SloReport {
   const { objective } = definition;
-  const inPeriod = minutes.filter((minute) => minute.minuteMs >= period.fromMs && minute.minuteMs < period.toMs && minute.valid > 0);
-  const totals = inPeriod.reduce<EventCounts>((sum, minute) => ({ good: sum.good + minute.good, valid: sum.valid + minute.valid }), { good: 0, valid: 0 });
+  const days = perDay(objective, period, source);
+  const totals = { good: sumOf(days, 'good'), valid: sumOf(days, 'valid') };
   // Time slices: the budget is a share of every minute of the period, as the SLO status counts it.
   const budgetBase = definition.budgeting === 'timeslices' ? period.totalMs / minuteMs : totals.valid;
   const budget = errorBudget(objective, totals, budgetBase);
   const ratio = sliRatio(totals);
-  const coveredMinutes = Math.max(0, (period.toMs - period.fromMs) / minuteMs);
+  const slots = (Math.max(0, period.toMs - period.fromMs) / minuteMs) * source.slotsPerMinute;
+  const dataSlots = days.reduce((sum, day) => sum + day.dataSlots, 0);
+  const candidates = source.candidateMinutes(period.fromMs, period.toMs);
   return {
     slo: definition.id,
     period,
@@ -83,9 +114,9 @@ export function buildReport(definition: SloDefinition, period: ReportPeriod, min
     objectiveRatio: objective,
     objectiveMet: ratio === null ? null : ratio >= objective,
     errorBudget: budget,
-    dataCoverageRatio: coveredMinutes > 0 ? inPeriod.length / coveredMinutes : 0,
-    incidents: worstIncidents(objective, inPeriod, budget?.totalEvents ?? null, maxIncidents),
-    days: perDay(objective, period, inPeriod),
+    dataCoverageRatio: slots > 0 ? dataSlots / slots : 0,
+    incidents: worstIncidents(objective, candidates, budget?.totalEvents ?? null, maxIncidents, source.range),
+    days: days.map(({ dataSlots: _slots, ...day }) => day),
   };
 }
 
@@ -93,7 +124,14 @@ export function buildReport(definition: SloDefinition, period: ReportPeriod, min
  * Incidents: minutes whose burn rate is above 1 (faster than the budget allows), joined when fewer than
  * `incidentGapMinutes` minutes separate them, ranked by the budget they spent, then by burn rate.
  */
-export function worstIncidents(objective: number, minutes: readonly MinuteEvents[], budgetEvents: number | null, limit: number): Incident[] {
+export function worstIncidents(
+  objective: number,
+  minutes: readonly MinuteEvents[],
+  budgetEvents: number | null,
+  limit: number,
+  /** Counts over a span, its good minutes included; by default from `minutes`, which must then hold them. */
+  spanCounts?: (startMs: number, endMs: number) => EventCounts,
+): Incident[] {
   // First the spans: runs of burning minutes, bridged over short gaps.
   const spans: { startMs: number; endMs: number; peakBurnRate: number }[] = [];
   for (const minute of minutes) {
@@ -109,8 +147,8 @@ export function worstIncidents(objective: number, minutes: readonly MinuteEvents
   // Then every minute inside a span, the good ones in its gaps included, counts towards it.
   let index = 0;
   const incidents = spans.map((span): Incident => {
-    const counts = { good: 0, valid: 0 };
-    while (index < minutes.length && minutes[index]!.minuteMs < span.endMs) {
+    const counts = spanCounts ? pick(spanCounts(span.startMs, span.endMs)) : { good: 0, valid: 0 };
+    while (!spanCounts && index < minutes.length && minutes[index]!.minuteMs < span.endMs) {
       const minute = minutes[index++]!;
       if (minute.minuteMs < span.startMs) continue;
       counts.good += minute.good;
@@ -128,18 +166,14 @@ export function worstIncidents(objective: number, minutes: readonly MinuteEvents
 }
 
 /** Every UTC day the period touches, with or without data. */
-function perDay(objective: number, period: ReportPeriod, minutes: readonly MinuteEvents[]): DayReport[] {
-  const days = new Map<number, EventCounts>();
-  for (let day = period.fromMs - (period.fromMs % dayMs); day < period.toMs; day += dayMs) days.set(day, { good: 0, valid: 0 });
-  for (const minute of minutes) {
-    const counts = days.get(minute.minuteMs - (minute.minuteMs % dayMs))!;
-    counts.good += minute.good;
-    counts.valid += minute.valid;
+function perDay(objective: number, period: ReportPeriod, source: ReportSource): (DayReport & { dataSlots: number })[] {
+  const days: (DayReport & { dataSlots: number })[] = [];
+  for (let day = period.fromMs - (period.fromMs % dayMs); day < period.toMs; day += dayMs) {
+    const { good, valid, dataSlots } = source.range(Math.max(day, period.fromMs), Math.min(day + dayMs, period.toMs));
+    const ratio = sliRatio({ good, valid });
+    days.push({ dayMs: day, good, valid, dataSlots, sliRatio: ratio, objectiveMet: ratio === null ? null : ratio >= objective });
   }
-  return [...days].map(([day, counts]) => {
-    const ratio = sliRatio(counts);
-    return { dayMs: day, ...counts, sliRatio: ratio, objectiveMet: ratio === null ? null : ratio >= objective };
-  });
+  return days;
 }
 
 export class ReportPeriodError extends EreError {

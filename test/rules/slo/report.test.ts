@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { SloDefinition } from '../../../src/domain/slo.js';
-import { buildReport, incidentGapMinutes, resolvePeriod, ReportPeriodError, worstIncidents, type MinuteEvents, type ReportPeriod } from '../../../src/rules/slo/report.js';
+import { buildReport, incidentGapMinutes, minuteSource, resolvePeriod, ReportPeriodError, worstIncidents, type MinuteEvents, type ReportPeriod } from '../../../src/rules/slo/report.js';
 import { dayMs, minuteMs } from '../../../src/rules/slo/window.js';
 
 const october = Date.UTC(2026, 9, 1);
@@ -36,7 +36,7 @@ function minutes(from: number, to: number, bad: (index: number) => number = () =
 describe('buildReport', () => {
   it('totals the period, says whether the objective was met and how much budget the worst incident spent', () => {
     const data = minutes(0, 31 * 1_440, (index) => (index >= 600 && index < 630 ? 10 : 0));
-    const report = buildReport(definition(), month, data);
+    const report = buildReport(definition(), month, minuteSource(data));
     expect(report.valid).toBe(31 * 1_440 * 10);
     expect(report.good).toBe(31 * 1_440 * 10 - 300);
     expect(report.objectiveMet).toBe(true);
@@ -55,14 +55,14 @@ describe('buildReport', () => {
   });
 
   it('without data the objective is neither met nor missed, and the days say so', () => {
-    const report = buildReport(definition(), month, []);
+    const report = buildReport(definition(), month, minuteSource([]));
     expect(report).toMatchObject({ sliRatio: null, objectiveMet: null, errorBudget: null, dataCoverageRatio: 0, incidents: [] });
     expect(report.days.every((day) => day.sliRatio === null && day.objectiveMet === null)).toBe(true);
   });
 
   it('a missed objective, with data for half the month only', () => {
     const data = minutes(0, 15 * 1_440, (index) => (index % 10 === 0 ? 2 : 0));
-    const report = buildReport(definition(), month, data);
+    const report = buildReport(definition(), month, minuteSource(data));
     expect(report.sliRatio).toBeCloseTo(0.98, 12);
     expect(report.objectiveMet).toBe(false);
     expect(report.errorBudget?.remainingRatio).toBe(0);
@@ -72,14 +72,14 @@ describe('buildReport', () => {
 
   it('time slices: the budget is a share of every minute of the period, measured or not', () => {
     const data = minutes(0, 1_440).map((minute, index) => ({ minuteMs: minute.minuteMs, good: index < 100 ? 0 : 1, valid: 1 }));
-    const report = buildReport(definition({ budgeting: 'timeslices' }), month, data);
+    const report = buildReport(definition({ budgeting: 'timeslices' }), month, minuteSource(data));
     expect(report.errorBudget?.totalEvents).toBeCloseTo(0.01 * 31 * 1_440, 9);
     expect(report.errorBudget?.consumedEvents).toBe(100);
   });
 
   it('ignores minutes outside the period', () => {
     const data = [...minutes(-10, 0, () => 10), ...minutes(0, 10)];
-    expect(buildReport(definition(), month, data)).toMatchObject({ good: 100, valid: 100, incidents: [] });
+    expect(buildReport(definition(), month, minuteSource(data))).toMatchObject({ good: 100, valid: 100, incidents: [] });
   });
 });
 
