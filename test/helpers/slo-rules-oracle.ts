@@ -8,7 +8,9 @@
 // ended. Prometheus 2.x range selectors are closed, [t − W, t], so at t = k minutes rate() over W sees
 // exactly minutes [k − W, k), the minutes ERE sums at its evaluation ending at k, with samples on both
 // edges and so no extrapolation. The counters start at 1e6, so rate()'s "never extrapolate below zero"
-// limit cannot apply to one outcome and not the other.
+// limit cannot apply to one outcome and not the other. promtool's test engine loads at most 10,000 samples
+// of a series into one query: at two samples a minute, a scenario longer than 83 hours fails the period
+// rules (30d, 7d), so scenarios stay shorter.
 
 import type { AlertSeverity, EventCounts, SloDefinition } from '../../src/domain/slo.js';
 import { MinuteSeries } from '../../src/rules/slo/minute-series.js';
