@@ -16,13 +16,17 @@ export const sloWindowSchema = z.string().refine((value) => {
   return match !== null && Number(match[1]) >= 1 && Number(match[1]) <= 400;
 }, 'must be a rolling window in days such as "7d", "28d" or "30d", or "month" for the calendar month');
 
-const durationText = z.string().refine((value) => parseDurationMs(value) !== null, 'must be a duration such as "5m", "1h" or "3d"');
+/** Alert windows are counted in the rollups' whole minutes. */
+const windowText = z.string().refine((value) => {
+  const ms = parseDurationMs(value);
+  return ms !== null && ms >= 60_000 && ms % 60_000 === 0;
+}, 'must be a whole number of minutes, such as "5m", "90m", "1h" or "3d"');
 
 const tierSchema = z.strictObject({
   severity: z.enum(['page', 'ticket']),
   burnRate: z.number().positive(),
-  longWindow: durationText,
-  shortWindow: durationText,
+  longWindow: windowText,
+  shortWindow: windowText,
 });
 
 export const sloSchema = z
@@ -44,7 +48,18 @@ export const sloSchema = z
       /** Endpoint labels that must all match. */
       labels: z.record(z.string(), z.string()).optional(),
     }),
-    labels: z.record(z.string().regex(labelNamePattern, 'label names are letters, digits and "_"'), z.string()).default({}),
+    labels: z
+      .record(z.string(), z.string())
+      .superRefine((labels, ctx) => {
+        for (const name of Object.keys(labels)) {
+          if (!labelNamePattern.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'label names are letters, digits and "_"' });
+          // Prometheus reserves "__"; the generated rules set the sloth_ labels and severity themselves.
+          else if (name.startsWith('__') || name.startsWith('sloth_') || name === 'severity') {
+            ctx.addIssue({ code: 'custom', path: [name], message: 'is reserved ("__…", "sloth_…" and "severity" are set by ERE)' });
+          }
+        }
+      })
+      .default({}),
     alerting: z
       .strictObject({
         enabled: z.boolean().default(true),

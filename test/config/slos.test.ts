@@ -59,6 +59,26 @@ slos:
     });
   });
 
+  it('alert windows are whole minutes, and the label names ERE sets are reserved', () => {
+    expect(
+      problemsOf(`
+  - id: a
+    service: rpc
+    objective: 99
+    sli: { kind: availability, chain: mainnet }
+    labels: { __name: x, sloth_id: y, severity: z, team: ok }
+    alerting: { tiers: [{ severity: page, burnRate: 10, longWindow: 90s, shortWindow: 30s }, { severity: ticket, burnRate: 2, longWindow: 90m, shortWindow: 1500ms }] }
+`),
+    ).toEqual([
+      { path: 'slos[0].labels.__name', message: expect.stringMatching(/^is reserved/) },
+      { path: 'slos[0].labels.sloth_id', message: expect.stringMatching(/^is reserved/) },
+      { path: 'slos[0].labels.severity', message: expect.stringMatching(/^is reserved/) },
+      { path: 'slos[0].alerting.tiers[0].longWindow', message: expect.stringMatching(/^must be a whole number of minutes/) },
+      { path: 'slos[0].alerting.tiers[0].shortWindow', message: expect.stringMatching(/^must be a whole number of minutes/) },
+      { path: 'slos[0].alerting.tiers[1].shortWindow', message: expect.stringMatching(/^must be a whole number of minutes/) },
+    ]);
+  });
+
   it('reports every problem by path', () => {
     expect(
       problemsOf(`
