@@ -17,7 +17,7 @@ import { tempDir } from '../../helpers/service.js';
 const config = parseConfig(`
 chains: [{ id: c, chainId: 1, rpc: [{ id: e, url: "http://e" }] }]
 slos:
-  - { id: api, service: rpc, objective: 99.9, labels: { team: infra, sloth_id: not-this }, sli: { kind: availability, chain: c } }
+  - { id: api, service: rpc, objective: 99.9, labels: { team: infra }, sli: { kind: availability, chain: c } }
   - id: monthly
     service: "rpc \\"edge\\""
     objective: 99.5
