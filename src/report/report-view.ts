@@ -8,17 +8,33 @@ import type { SloReportWithAlerts } from '../rules/slo-reports.js';
 const iso = (ms: number) => new Date(ms).toISOString();
 const finiteOrNull = (value: number | null) => (value === null || !Number.isFinite(value) ? null : value);
 
+/** What an SLO is, as every view of it starts: the status routes and the reports. */
+export const sloIdentitySchema = z.object({
+  id: z.string(),
+  service: z.string(),
+  description: z.string(),
+  objectivePercent: z.number(),
+  window: z.string().describe('"30d" or another rolling window, or "month" (the calendar month, UTC).'),
+  budgeting: z.enum(['occurrences', 'timeslices']),
+  sli: z.object({ kind: z.string(), description: z.string(), chain: z.string(), endpoints: z.array(z.string()) }),
+  labels: z.record(z.string(), z.string()),
+});
+
+export function sloIdentity(definition: SloDefinition): z.infer<typeof sloIdentitySchema> {
+  return {
+    id: definition.id,
+    service: definition.service,
+    description: definition.description,
+    objectivePercent: definition.objectivePercent,
+    window: definition.windowText,
+    budgeting: definition.budgeting,
+    sli: { kind: definition.sli.kind, description: definition.sli.description, chain: definition.sli.selection.chain, endpoints: [...definition.sli.selection.endpoints] },
+    labels: definition.labels,
+  };
+}
+
 export const sloReportSchema = z.object({
-  slo: z.object({
-    id: z.string(),
-    service: z.string(),
-    description: z.string(),
-    objectivePercent: z.number(),
-    window: z.string(),
-    budgeting: z.enum(['occurrences', 'timeslices']),
-    sli: z.object({ kind: z.string(), description: z.string() }),
-    labels: z.record(z.string(), z.string()),
-  }),
+  slo: sloIdentitySchema,
   period: z.object({
     label: z.string().describe('"2026-10", an ISO 8601 interval, or "last 30d".'),
     from: z.string(),
@@ -59,16 +75,7 @@ export type SloReportView = z.infer<typeof sloReportSchema>;
 export function reportView(definition: SloDefinition, report: SloReportWithAlerts): SloReportView {
   const budget = report.errorBudget;
   return {
-    slo: {
-      id: definition.id,
-      service: definition.service,
-      description: definition.description,
-      objectivePercent: definition.objectivePercent,
-      window: definition.windowText,
-      budgeting: definition.budgeting,
-      sli: { kind: definition.sli.kind, description: definition.sli.description },
-      labels: definition.labels,
-    },
+    slo: sloIdentity(definition),
     period: { label: report.period.label, from: iso(report.period.fromMs), to: iso(report.period.toMs), partial: report.period.partial },
     goodEvents: report.good,
     validEvents: report.valid,

@@ -6,6 +6,7 @@ import type { SloEngine } from '../../rules/slo-engine.js';
 import type { SloStatus } from '../../rules/slo/status.js';
 import type { StoredAlert } from '../../store/slo-store.js';
 import type { SloDefinition } from '../../domain/slo.js';
+import { sloIdentity, sloIdentitySchema } from '../../report/report-view.js';
 import { defineRoute, errorBodySchema, notFound, type RouteDefinition } from '../route.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -14,15 +15,7 @@ const finiteOrNull = (value: number | null | undefined) => (value === null || va
 const alertSchema = z.object({ state: z.enum(['inactive', 'firing', 'resolved']), since: z.string().nullable() });
 const burnRatesSchema = z.record(z.string(), z.number().nullable()).describe('By window: 5m, 30m, 1h, 2h, 6h, 1d, 3d and "window" (the whole SLO window).');
 
-export const sloSummarySchema = z.object({
-  id: z.string(),
-  service: z.string(),
-  description: z.string(),
-  objectivePercent: z.number(),
-  window: z.string().describe('"30d" or another rolling window, or "month" (the calendar month, UTC).'),
-  budgeting: z.enum(['occurrences', 'timeslices']),
-  sli: z.object({ kind: z.string(), description: z.string(), chain: z.string(), endpoints: z.array(z.string()) }),
-  labels: z.record(z.string(), z.string()),
+export const sloSummarySchema = sloIdentitySchema.extend({
   evaluatedAt: z.string().nullable().describe('End (exclusive) of the last minute counted; null before the first evaluation.'),
   sliRatio: z.number().nullable().describe('Over the SLO window; null without valid events (no data is never good).'),
   errorBudgetRemainingRatio: z.number().nullable(),
@@ -59,14 +52,7 @@ function alertView(alert: StoredAlert | null) {
 
 function summary(definition: SloDefinition, status: SloStatus | null, alerts: Record<'page' | 'ticket', StoredAlert | null>): z.infer<typeof sloSummarySchema> {
   return {
-    id: definition.id,
-    service: definition.service,
-    description: definition.description,
-    objectivePercent: definition.objectivePercent,
-    window: definition.windowText,
-    budgeting: definition.budgeting,
-    sli: { kind: definition.sli.kind, description: definition.sli.description, chain: definition.sli.selection.chain, endpoints: [...definition.sli.selection.endpoints] },
-    labels: definition.labels,
+    ...sloIdentity(definition),
     evaluatedAt: iso(status?.evaluatedAtMs ?? null),
     sliRatio: status?.sliRatio ?? null,
     errorBudgetRemainingRatio: status?.errorBudget?.remainingRatio ?? null,
