@@ -11,7 +11,7 @@ import { SloStore, type AlertTransition, type StoredAlert } from '../store/slo-s
 import { nextAlertState } from './slo/alert-state.js';
 import { MinuteSeries } from './slo/minute-series.js';
 import { computeStatus, seriesWindows, sloEvents, type SloStatus } from './slo/status.js';
-import { minuteMs, windowAt } from './slo/window.js';
+import { minuteMs, windowAt, settledEnd } from './slo/window.js';
 
 const severities: readonly AlertSeverity[] = ['page', 'ticket'];
 
@@ -92,8 +92,7 @@ export class SloEngine {
 
   /** The end (exclusive) of the last settled minute at `nowMs`. */
   settledEnd(nowMs: number): number {
-    const settled = nowMs - this.options.settleMs;
-    return settled - (settled % minuteMs);
+    return settledEnd(nowMs, this.options.settleMs);
   }
 
   /**

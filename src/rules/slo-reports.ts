@@ -34,10 +34,6 @@ export class SloReports {
     return this.byId.get(id);
   }
 
-  definitions(): SloDefinition[] {
-    return [...this.byId.values()];
-  }
-
   /** @throws ReportPeriodError when the period asked for is not one. */
   report(definition: SloDefinition, request: PeriodRequest, maxIncidents?: number): SloReportWithAlerts {
     const period = resolvePeriod(request, definition.window, this.settledEnd());

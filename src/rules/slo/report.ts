@@ -129,8 +129,8 @@ export function worstIncidents(
   minutes: readonly MinuteEvents[],
   budgetEvents: number | null,
   limit: number,
-  /** Counts over a span, its good minutes included; by default from `minutes`, which must then hold them. */
-  spanCounts?: (startMs: number, endMs: number) => EventCounts,
+  /** Counts over a span, the good minutes in its gaps included. */
+  spanCounts: (startMs: number, endMs: number) => EventCounts,
 ): Incident[] {
   // First the spans: runs of burning minutes, bridged over short gaps.
   const spans: { startMs: number; endMs: number; peakBurnRate: number }[] = [];
@@ -144,16 +144,8 @@ export function worstIncidents(
       last.peakBurnRate = Math.max(last.peakBurnRate, rate);
     } else spans.push({ startMs: minute.minuteMs, endMs: minute.minuteMs + minuteMs, peakBurnRate: rate });
   }
-  // Then every minute inside a span, the good ones in its gaps included, counts towards it.
-  let index = 0;
   const incidents = spans.map((span): Incident => {
-    const counts = spanCounts ? pick(spanCounts(span.startMs, span.endMs)) : { good: 0, valid: 0 };
-    while (!spanCounts && index < minutes.length && minutes[index]!.minuteMs < span.endMs) {
-      const minute = minutes[index++]!;
-      if (minute.minuteMs < span.startMs) continue;
-      counts.good += minute.good;
-      counts.valid += minute.valid;
-    }
+    const counts = pick(spanCounts(span.startMs, span.endMs));
     const bad = counts.valid - counts.good;
     return {
       ...span,

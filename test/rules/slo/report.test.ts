@@ -87,29 +87,32 @@ describe('worstIncidents', () => {
   it('bridges gaps shorter than the gap limit, splits longer ones, and ranks by budget spent', () => {
     const bad = new Set([10, 11, 12, 13 + incidentGapMinutes, 100, 101, 102, 103, 104, 105, 300]);
     const data = minutes(0, 400, (index) => (bad.has(index) ? 5 : 0));
-    const incidents = worstIncidents(0.99, data, 1_000, 10);
+    const incidents = worstIncidents(0.99, data, 1_000, 10, minuteSource(data).range);
     expect(incidents.map((incident) => [(incident.startMs - october) / minuteMs, (incident.endMs - october) / minuteMs])).toEqual([
       [100, 106],
       [10, 13],
       [13 + incidentGapMinutes, 14 + incidentGapMinutes],
       [300, 301],
     ]);
-    const bridged = worstIncidents(0.99, minutes(0, 400, (index) => (index === 10 || index === 10 + incidentGapMinutes - 1 ? 5 : 0)), 1_000, 10);
+    const bridgedData = minutes(0, 400, (index) => (index === 10 || index === 10 + incidentGapMinutes - 1 ? 5 : 0));
+    const bridged = worstIncidents(0.99, bridgedData, 1_000, 10, minuteSource(bridgedData).range);
     expect(bridged).toHaveLength(1);
     expect(bridged[0]).toMatchObject({ good: (incidentGapMinutes - 2) * 10 + 10, valid: incidentGapMinutes * 10, budgetConsumedRatio: 0.01 });
     expect(bridged[0]!.peakBurnRate).toBeCloseTo(50, 9);
   });
 
   it('a minute burning exactly at the objective is not an incident; the limit caps the list', () => {
-    expect(worstIncidents(0.9, minutes(0, 10, () => 1), 100, 5)).toEqual([]);
-    expect(worstIncidents(0.99, minutes(0, 100, (index) => (index % 10 === 0 ? 1 : 0)), 100, 3)).toHaveLength(3);
+    const atObjective = minutes(0, 10, () => 1);
+    expect(worstIncidents(0.9, atObjective, 100, 5, minuteSource(atObjective).range)).toEqual([]);
+    const many = minutes(0, 100, (index) => (index % 10 === 0 ? 1 : 0));
+    expect(worstIncidents(0.99, many, 100, 3, minuteSource(many).range)).toHaveLength(3);
   });
 
   it('every bad event of a burning minute lands in exactly one incident', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 10 }), { minLength: 1, maxLength: 300 }), (bads) => {
         const data = minutes(0, bads.length, (index) => bads[index]!);
-        const incidents = worstIncidents(0.99, data, 100, 1_000);
+        const incidents = worstIncidents(0.99, data, 100, 1_000, minuteSource(data).range);
         const burningBad = data.filter((minute) => minute.good < minute.valid).reduce((sum, minute) => sum + minute.valid - minute.good, 0);
         expect(incidents.reduce((sum, incident) => sum + incident.valid - incident.good, 0)).toBe(burningBad);
         for (let index = 1; index < incidents.length; index += 1) {
