@@ -1,8 +1,9 @@
 // Every receiver kind, one file each. Adding a kind is one file and one line here.
 
 import type { ReceiverKind } from '../receiver.js';
+import { alertmanagerReceiver } from './alertmanager.js';
 
-export const receiverKinds: readonly ReceiverKind[] = [];
+export const receiverKinds: readonly ReceiverKind[] = [alertmanagerReceiver];
 
 export function receiverKind(kind: string): ReceiverKind | undefined {
   return receiverKinds.find((candidate) => candidate.kind === kind);
