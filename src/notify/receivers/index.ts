@@ -2,8 +2,9 @@
 
 import type { ReceiverKind } from '../receiver.js';
 import { alertmanagerReceiver } from './alertmanager.js';
+import { slackReceiver } from './slack.js';
 
-export const receiverKinds: readonly ReceiverKind[] = [alertmanagerReceiver];
+export const receiverKinds: readonly ReceiverKind[] = [alertmanagerReceiver, slackReceiver];
 
 export function receiverKind(kind: string): ReceiverKind | undefined {
   return receiverKinds.find((candidate) => candidate.kind === kind);
