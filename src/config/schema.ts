@@ -2,42 +2,9 @@
 
 import { validate as isCronExpression } from 'node-cron';
 import { z } from 'zod';
-import { parseDurationMs } from './duration.js';
+import { alertingSchema, checkAlertingReferences } from './alerting-schema.js';
+import { duration, httpUrl, id, labels } from './fields.js';
 import { sloSchema } from './slo-schema.js';
-
-const idPattern = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
-const id = z
-  .string()
-  .regex(idPattern, 'must be 1-63 characters of a-z, 0-9, "_", "." or "-", starting with a letter or digit');
-
-function duration(defaultValue: string, { min, max }: { min: number; max: number }) {
-  return z
-    .union([z.string(), z.number()])
-    .default(defaultValue)
-    .transform((value, ctx) => {
-      const ms = parseDurationMs(value);
-      if (ms === null) {
-        ctx.addIssue({ code: 'custom', message: 'must be a duration such as "500ms", "15s", "2m", "1h" or a number of seconds' });
-        return z.NEVER;
-      }
-      if (ms < min || ms > max) {
-        ctx.addIssue({ code: 'custom', message: `must be between ${min} ms and ${max} ms` });
-        return z.NEVER;
-      }
-      return ms;
-    });
-}
-
-const httpUrl = z.string().refine((value) => {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}, 'must be an http(s) URL');
-
-const labels = z.record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'label names are letters, digits and "_"'), z.string()).default({});
 
 export const rpcEndpointSchema = z.strictObject({
   id,
@@ -67,6 +34,11 @@ export const configSchema = z
         port: z.number().int().min(0).max(65_535).default(9470),
         /** Base URL users reach the service at, used in links. */
         publicUrl: httpUrl.optional(),
+        /**
+         * Bearer token for the API: always required by the mutating routes (silences, acks), which are off
+         * without one; required by the read routes too when `protectReads` is true.
+         */
+        auth: z.strictObject({ token: z.string().min(16, 'must be at least 16 characters').optional(), protectReads: z.boolean().default(false) }).prefault({}),
       })
       .prefault({}),
     storage: z
@@ -90,6 +62,7 @@ export const configSchema = z
     slos: z.array(sloSchema).default([]),
     /** OpenSLO v1 files (relative to the config file) whose SLOs the loader appends to `slos`. */
     opensloFiles: z.array(z.string().min(1)).default([]),
+    alerting: alertingSchema,
   })
   .superRefine((config, ctx) => {
     const chainIds = new Set<string>();
@@ -113,6 +86,7 @@ export const configSchema = z
       }
     });
     checkSloReferences(config, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
+    checkAlertingReferences(config, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
   });
 
 /** SLO ids are unique and their SLIs select endpoints that exist. */

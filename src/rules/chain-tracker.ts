@@ -103,6 +103,13 @@ export class ChainTracker {
     return this.chainIds().map((chain) => this.health(chain)!);
   }
 
+  /** Whether the endpoint has an observation recent enough to say anything about it now. */
+  isFresh(endpoint: string): boolean {
+    const state = this.chainOfEndpoint.get(endpoint);
+    const observation = state?.latest.get(endpoint);
+    return observation !== undefined && this.clock.now() - observation.at <= state!.policy.staleAfterMs;
+  }
+
   latestObservation(endpoint: string): RpcObservation | undefined {
     return this.chainOfEndpoint.get(endpoint)?.latest.get(endpoint);
   }

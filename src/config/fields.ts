@@ -1,0 +1,55 @@
+// Field schemas the config's sections share: ids, durations, URLs, labels.
+
+import { z } from 'zod';
+import { parseDurationMs } from './duration.js';
+
+const idPattern = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
+export const id = z
+  .string()
+  .regex(idPattern, 'must be 1-63 characters of a-z, 0-9, "_", "." or "-", starting with a letter or digit');
+
+export function duration(defaultValue: string, { min, max }: { min: number; max: number }) {
+  return z
+    .union([z.string(), z.number()])
+    .default(defaultValue)
+    .transform((value, ctx) => {
+      const ms = parseDurationMs(value);
+      if (ms === null) {
+        ctx.addIssue({ code: 'custom', message: 'must be a duration such as "500ms", "15s", "2m", "1h" or a number of seconds' });
+        return z.NEVER;
+      }
+      if (ms < min || ms > max) {
+        ctx.addIssue({ code: 'custom', message: `must be between ${min} ms and ${max} ms` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+}
+
+export const httpUrl = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}, 'must be an http(s) URL');
+
+export const labels = z.record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'label names are letters, digits and "_"'), z.string()).default({});
+
+
+/** A duration with no default: undefined when not given (route timings inherit from the parent). */
+export function optionalDuration({ min, max }: { min: number; max: number }) {
+  return z
+    .union([z.string(), z.number()])
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined) return undefined;
+      const ms = parseDurationMs(value);
+      if (ms === null || ms < min || ms > max) {
+        ctx.addIssue({ code: 'custom', message: `must be a duration such as "30s", "5m" or "4h", between ${min} ms and ${max} ms` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+}
