@@ -92,12 +92,15 @@ function listen(server: Server, port: number): Promise<void> {
   });
 }
 
-function stop(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    if (!server.listening) return resolve();
+async function stop(server: Server): Promise<void> {
+  if (!server.listening) return;
+  await new Promise<void>((resolve) => {
     server.close(() => resolve());
     server.closeAllConnections();
   });
+  // Clients in this process (fetch's pool) learn of the closed sockets on a later turn of the event
+  // loop; until then they may reuse one and see a reset instead of a refused connection.
+  await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
 export async function startHttpReceiver(options: HttpReceiverOptions = {}): Promise<HttpReceiver> {
