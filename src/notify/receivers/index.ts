@@ -2,9 +2,10 @@
 
 import type { ReceiverKind } from '../receiver.js';
 import { alertmanagerReceiver } from './alertmanager.js';
+import { pagerDutyReceiver } from './pagerduty.js';
 import { slackReceiver } from './slack.js';
 
-export const receiverKinds: readonly ReceiverKind[] = [alertmanagerReceiver, slackReceiver];
+export const receiverKinds: readonly ReceiverKind[] = [alertmanagerReceiver, slackReceiver, pagerDutyReceiver];
 
 export function receiverKind(kind: string): ReceiverKind | undefined {
   return receiverKinds.find((candidate) => candidate.kind === kind);

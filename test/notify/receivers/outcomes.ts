@@ -23,10 +23,8 @@ export function describeDeliveryOutcomes(setup: OutcomeSetup): void {
       for (const secret of setup.secrets()) expect(text).not.toContain(secret);
     };
 
-    afterEach(() => {
-      setup.server().reset();
-      setup.server().respondWith(() => ({ status: 200 }));
-    });
+    // Answers are queued, never set as the responder, so that the file's own responder is left as it was.
+    afterEach(() => setup.server().reset());
 
     it('2xx is delivered', async () => {
       setup.server().enqueue({ status: 202, body: { status: 'success' } });
@@ -36,21 +34,21 @@ export function describeDeliveryOutcomes(setup: OutcomeSetup): void {
     });
 
     it('429 is retried after the server’s Retry-After', async () => {
-      setup.server().respondWith(() => ({ status: 429, body: 'slow down', headers: { 'retry-after': '7' } }));
+      setup.server().enqueue({ status: 429, body: 'slow down', headers: { 'retry-after': '7' } });
       const result = await deliver();
       expect(result).toMatchObject({ outcome: 'retry', statusCode: 429, retryAfterMs: 7_000 });
       expectNoSecret(result);
     });
 
     it('503 is retried', async () => {
-      setup.server().respondWith(() => ({ status: 503, body: 'unavailable' }));
+      setup.server().enqueue({ status: 503, body: 'unavailable' });
       const result = await deliver();
       expect(result).toMatchObject({ outcome: 'retry', statusCode: 503 });
       expectNoSecret(result);
     });
 
     it('400 fails without retry', async () => {
-      setup.server().respondWith(() => ({ status: 400, body: 'invalid_payload' }));
+      setup.server().enqueue({ status: 400, body: 'invalid_payload' });
       const result = await deliver();
       expect(result).toMatchObject({ outcome: 'failed', statusCode: 400 });
       expect(result.outcome === 'failed' && result.error).toContain('400');
@@ -58,7 +56,7 @@ export function describeDeliveryOutcomes(setup: OutcomeSetup): void {
     });
 
     it('a server slower than the timeout is retried', async () => {
-      setup.server().respondWith(() => ({ status: 200, delayMs: 3_000 }));
+      setup.server().enqueue({ status: 200, delayMs: 3_000 });
       const started = Date.now();
       const result = await deliver(200);
       expect(Date.now() - started).toBeLessThan(2_000);
@@ -66,7 +64,7 @@ export function describeDeliveryOutcomes(setup: OutcomeSetup): void {
     });
 
     it('a reset connection is retried', async () => {
-      setup.server().respondWith(() => ({ destroy: true }));
+      setup.server().enqueue({ destroy: true });
       const result = await deliver();
       expect(result).toMatchObject({ outcome: 'retry', statusCode: null });
       expectNoSecret(result);
