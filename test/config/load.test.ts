@@ -28,7 +28,9 @@ describe('parseConfig', () => {
     const config = parseConfig(minimal, { env: { KEY: 'abc123' } });
     expect(config.chains[0]).toMatchObject({ pollInterval: 15_000, timeout: 10_000, maxLagBlocks: 5 });
     expect(config.chains[0]!.rpc[0]!.url).toBe('https://eth-mainnet.example.com/v2/abc123');
-    expect(config.server).toEqual({ host: '127.0.0.1', port: 9470 });
+    expect(config.server).toEqual({ host: '127.0.0.1', port: 9470, auth: { protectReads: false } });
+    expect(config.alerting.rules.map((rule) => rule.name)).toEqual(['EndpointDown', 'EndpointLagging', 'ChainHalted', 'RedundancyLow']);
+    expect(config.alerting.routeTree).toBeNull();
     expect(config.storage).toMatchObject({ path: 'ere.db', rawRetention: 7 * 86_400_000, rollupRetention: 400 * 86_400_000 });
     expect(summarizeConfig(config)).toBe('1 chain, 1 RPC endpoint: mainnet (1)');
   });
