@@ -124,7 +124,7 @@ describe('compileMatchers', () => {
     { matchers: ['a="x"', 'b="y"'], labels: { a: 'x', b: 'y' }, expected: true },
     { matchers: ['a="x"', 'b="y"'], labels: { a: 'x', b: 'z' }, expected: false },
     { matchers: ['a="x"', 'b!~"z|w"'], labels: { a: 'x' }, expected: true },
-  ])('$matchers on $labels → $expected', ({ matchers, labels, expected }) => {
+  ] as { matchers: string[]; labels: Record<string, string>; expected: boolean }[])('$matchers on $labels → $expected', ({ matchers, labels, expected }) => {
     const parsed = matchers.map(parseMatcher);
     expect(compileMatchers(parsed)(labels)).toBe(expected);
     expect(cachedMatchers(parsed)(labels)).toBe(expected);

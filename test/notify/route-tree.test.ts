@@ -52,7 +52,7 @@ describe('routeAlert on Alertmanager\'s example tree', () => {
     { labels: {}, expected: [{ receiver: 'team-X-mails', path: '', groupBy: byService }] },
     // Anchored: `foo1x` is not `foo1`.
     { labels: { service: 'foo1x', severity: 'critical' }, expected: [{ receiver: 'team-X-mails', path: '', groupBy: byService }] },
-  ])('$labels', ({ labels, expected }) => {
+  ] as { labels: Record<string, string>; expected: Partial<ResolvedRoute>[] }[])('$labels', ({ labels, expected }) => {
     expect(routeAlert(simple, labels)).toEqual(expected.map((item) => ({ ...item, ...simpleTimings })));
   });
 });
@@ -83,7 +83,7 @@ describe('routeAlert: siblings and continue', () => {
     // A matched continue route still counts: the parent is not added after it.
     { labels: { team: 'c' }, expected: ['any-team@3'] },
     { labels: { env: 'dev' }, expected: ['default@'] },
-  ])('$labels → $expected', ({ labels, expected }) => {
+  ] as { labels: Record<string, string>; expected: string[] }[])('$labels → $expected', ({ labels, expected }) => {
     expect(receiversOf(routeAlert(tree, labels))).toEqual(expected);
   });
 
@@ -143,7 +143,7 @@ describe('routeAlert: inheritance', () => {
       labels: { chain: 'eth', severity: 'page', scope: 'endpoint', endpoint: 'e1' },
       expected: { receiver: 'pager', path: '0/0/0/0', ...defaults, groupBy: [], groupWaitMs: 1_000, repeatIntervalMs: 10 * minute },
     },
-  ])('$labels', ({ labels, expected }) => {
+  ] as { labels: Record<string, string>; expected: ResolvedRoute }[])('$labels', ({ labels, expected }) => {
     expect(routeAlert(tree, labels)).toEqual([expected]);
   });
 
