@@ -4,8 +4,9 @@ import type { ReceiverKind } from '../receiver.js';
 import { alertmanagerReceiver } from './alertmanager.js';
 import { pagerDutyReceiver } from './pagerduty.js';
 import { slackReceiver } from './slack.js';
+import { webhookReceiver } from './webhook.js';
 
-export const receiverKinds: readonly ReceiverKind[] = [alertmanagerReceiver, slackReceiver, pagerDutyReceiver];
+export const receiverKinds: readonly ReceiverKind[] = [alertmanagerReceiver, slackReceiver, pagerDutyReceiver, webhookReceiver];
 
 export function receiverKind(kind: string): ReceiverKind | undefined {
   return receiverKinds.find((candidate) => candidate.kind === kind);
