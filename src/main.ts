@@ -17,6 +17,7 @@ import { ChainView } from './http/chain-view.js';
 import type { Readiness } from './http/routes/system.js';
 import { buildServer } from './http/server.js';
 import { createLogger, type Logger } from './log/logger.js';
+import { alertRules, createAlerting, receiverSecrets, type Alerting } from './notify/alerting.js';
 import { SecretScrubber, redactUrl } from './log/redact.js';
 import { createRpcMetrics, type RpcMetrics } from './metrics/rpc-metrics.js';
 import { createSelfMetrics, type SelfMetrics } from './metrics/self-metrics.js';
@@ -45,15 +46,18 @@ export interface RunningService {
   db: Database;
   tracker: ChainTracker;
   slos: SloEngine;
+  alerting: Alerting;
   logger: Logger;
   /** Flushes buffered samples now (tests read the store right after). */
   flush(): void;
   stop(): Promise<void>;
 }
 
-/** Every secret the config holds: RPC URLs and header values. */
+/** Every secret the config holds: RPC URLs and header values, receiver URLs and keys, the API token. */
 export function secretsScrubber(config: Config): SecretScrubber {
   const scrubber = new SecretScrubber();
+  scrubber.add(...receiverSecrets(config));
+  if (config.server.auth.token !== undefined) scrubber.add(config.server.auth.token);
   for (const chain of config.chains) {
     for (const endpoint of chain.rpc) {
       scrubber.addUrl(endpoint.url);
@@ -122,7 +126,7 @@ function rpcObservationHandler(deps: { scrubber: SecretScrubber; tracker: ChainT
   };
 }
 
-function scheduleRetention(db: Database, config: Config, clock: Clock, metrics: SelfMetrics, log: Logger) {
+function scheduleRetention(db: Database, config: Config, clock: Clock, metrics: SelfMetrics, log: Logger, alerting: Alerting) {
   return cron.schedule(config.storage.retentionSchedule, () => {
     try {
       const { rawRetention, rollupRetention, sloStatusRetention } = config.storage;
@@ -131,6 +135,11 @@ function scheduleRetention(db: Database, config: Config, clock: Clock, metrics: 
       metrics.retentionDeleted.inc({ table: 'rpc_rollups_1m' }, deleted.rollups);
       metrics.retentionDeleted.inc({ table: 'chain_rollups_1m' }, deleted.chainRollups);
       metrics.retentionDeleted.inc({ table: 'slo_status_1m' }, deleted.sloStatuses);
+      const historyCutoff = clock.now() - config.alerting.historyRetention;
+      const notifications = alerting.outbox.prune(historyCutoff);
+      const alertHistory = alerting.store.prune(historyCutoff);
+      metrics.retentionDeleted.inc({ table: 'notifications' }, notifications);
+      metrics.retentionDeleted.inc({ table: 'alert_transitions' }, alertHistory.transitions);
       log.info(deleted, 'retention applied');
     } catch (error) {
       log.error({ err: error }, 'retention failed');
@@ -233,7 +242,6 @@ export async function startService(config: Config, options: ServiceOptions = {})
     });
     rpcLog.info({ chain: target.chain, endpoint: target.endpoint, url: redactUrl(target.url) }, 'watching endpoint');
   }
-  const retention = scheduleRetention(db, config, clock, selfMetrics, storeLog);
   const sloDefinitions = resolveSlos(config);
   // The event counters exist before the engine, which adds each settled minute to them.
   const sloEvents = createSloEventMetrics(registry, sloDefinitions);
@@ -245,6 +253,12 @@ export async function startService(config: Config, options: ServiceOptions = {})
     scheduler.add({ id: 'slo/evaluate', kind: 'slo', intervalMs: 60_000, run: async () => void slos.evaluate({ warmOnly: sloWarming }) });
   }
   const sloWarmUp = warmUpSlos(slos, shutdown.signal, logger.child({ module: 'slo' })).finally(() => (sloWarming = false));
+
+  let externalUrl = config.server.publicUrl?.replace(/\/+$/, '') ?? `http://${config.server.host}:${config.server.port}`;
+  const rules = alertRules(config, { tracker, slos: slos.definitions(), sloStatus: (slo) => slos.statusOf(slo) });
+  const alerting = createAlerting(db, config, { clock, logger, registry, rules, externalUrl: () => externalUrl });
+  scheduler.add({ id: 'alerts/evaluate', kind: 'alerts', intervalMs: config.alerting.evaluationInterval, run: async () => alerting.evaluate() });
+  const retention = scheduleRetention(db, config, clock, selfMetrics, storeLog, alerting);
 
   let stopping = false;
   const readiness = (): Readiness => {
@@ -259,8 +273,10 @@ export async function startService(config: Config, options: ServiceOptions = {})
     await app.close();
     db.close();
   });
+  if (config.server.publicUrl === undefined) externalUrl = url;
   writer.start();
   scheduler.start();
+  alerting.worker.start();
   log.info({ url, chains: config.chains.length, endpoints: targets.length, version }, 'ERE Monitor started');
 
   let stopped: Promise<void> | undefined;
@@ -271,6 +287,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
       shutdown.abort();
       await sloWarmUp;
       await scheduler.stop();
+      await alerting.stop();
       await retention.stop();
       await app.close();
       writer.close();
@@ -278,5 +295,5 @@ export async function startService(config: Config, options: ServiceOptions = {})
       log.info('stopped');
     })());
 
-  return { url, app, db, tracker, slos, logger, flush: () => writer.flush(), stop };
+  return { url, app, db, tracker, slos, alerting, logger, flush: () => writer.flush(), stop };
 }

@@ -297,7 +297,8 @@ export class AlertEngine {
 
   private routesOf(labels: Record<string, string>): ResolvedRoute[] {
     const seen = new Set<string>();
-    return routeAlert(this.options.routing.root, labels).filter((route) => !seen.has(route.receiver) && seen.add(route.receiver));
+    const { receivers } = this.options.routing;
+    return routeAlert(this.options.routing.root, labels).filter((route) => receivers.has(route.receiver) && !seen.has(route.receiver) && seen.add(route.receiver));
   }
 
   private policy(route: ResolvedRoute): ReceiverPolicy {

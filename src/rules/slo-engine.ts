@@ -50,6 +50,7 @@ export class SloEngine {
   private readonly states: SloState[];
   private readonly store: SloStore;
   private readonly alerts = new Map<string, StoredAlert>();
+  private readonly byId: Map<string, SloState>;
 
   constructor(
     db: Database,
@@ -69,6 +70,7 @@ export class SloEngine {
         status: null,
       };
     });
+    this.byId = new Map(this.states.map((state) => [state.definition.id, state]));
     const known = new Set(definitions.map((definition) => definition.id));
     for (const alert of this.store.alerts()) if (known.has(alert.slo)) this.alerts.set(`${alert.slo}/${alert.severity}`, alert);
   }
@@ -80,6 +82,11 @@ export class SloEngine {
   /** The latest status of every SLO (null before its first evaluation). */
   statuses(): { definition: SloDefinition; status: SloStatus | null; alerts: Record<AlertSeverity, StoredAlert | null> }[] {
     return this.states.map((state) => ({ definition: state.definition, status: state.status, alerts: this.alertsOf(state.definition.id) }));
+  }
+
+  /** One SLO's latest status (null before its first evaluation, or for an unknown id). */
+  statusOf(slo: string): SloStatus | null {
+    return this.byId.get(slo)?.status ?? null;
   }
 
   alertsOf(slo: string): Record<AlertSeverity, StoredAlert | null> {

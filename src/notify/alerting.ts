@@ -1,0 +1,112 @@
+// Wires alerting together for the service: the rules from the config's sources, the engine, the receivers
+// built from the config, the delivery worker that drains the outbox, and their metrics.
+
+import type { Database } from 'better-sqlite3';
+import type { Registry } from 'prom-client';
+import type { Config } from '../config/schema.js';
+import type { Clock } from '../domain/clock.js';
+import type { SloDefinition } from '../domain/slo.js';
+import type { Logger } from '../log/logger.js';
+import { createAlertMetrics } from '../metrics/alert-metrics.js';
+import type { AlertRule } from '../rules/alerts/alert-rule.js';
+import { sloSource, thresholdSources } from '../rules/alerts/sources/index.js';
+import { AlertEngine } from '../rules/alert-engine.js';
+import type { ChainTracker } from '../rules/chain-tracker.js';
+import type { SloStatus } from '../rules/slo/status.js';
+import { AlertStore } from '../store/alert-store.js';
+import { Outbox } from '../store/outbox.js';
+import { DeliveryWorker, type ReceiverRuntime } from './delivery-worker.js';
+import { receiverKind } from './receivers/index.js';
+
+export interface Alerting {
+  engine: AlertEngine;
+  store: AlertStore;
+  outbox: Outbox;
+  worker: DeliveryWorker;
+  evaluate(): void;
+  stop(): Promise<void>;
+}
+
+export function alertRules(config: Config, deps: { tracker: ChainTracker; slos: readonly SloDefinition[]; sloStatus: (slo: string) => SloStatus | null }): AlertRule[] {
+  return [
+    ...thresholdSources.flatMap((source) => source.createRules(config.alerting.rules, { config, tracker: deps.tracker })),
+    ...sloSource.createRules({ definitions: deps.slos, status: deps.sloStatus, config: config.alerting.sloAlerts }),
+  ];
+}
+
+/** Every receiver secret in the config, for the log scrubber. */
+export function receiverSecrets(config: Config): string[] {
+  return config.alerting.receivers.flatMap((receiver) => receiverKind(receiver.kind)?.secrets(receiver.settings) ?? []);
+}
+
+export function receiverRuntimes(config: Config, clock: Clock): ReceiverRuntime[] {
+  return config.alerting.receivers.map((receiver) => {
+    const kind = receiverKind(receiver.kind)!;
+    return { id: receiver.id, kind: receiver.kind, receiver: kind.create(receiver.settings, { clock, timeoutMs: receiver.timeout }), maxBatchSize: kind.maxBatchSize, rateLimit: receiver.rateLimit };
+  });
+}
+
+export function createAlerting(
+  db: Database,
+  config: Config,
+  deps: { clock: Clock; logger: Logger; registry: Registry; rules: AlertRule[]; externalUrl: () => string },
+): Alerting {
+  const log = deps.logger.child({ module: 'alerting' });
+  const { alerting } = config;
+  const routing = {
+    root: alerting.routeTree ?? { matchers: [], continue: false, routes: [] },
+    inhibitRules: alerting.inhibitRules,
+    receivers: new Map(alerting.receivers.map((receiver) => [receiver.id, { sendResolved: receiver.sendResolved, resendIntervalMs: receiverKind(receiver.kind)?.resendIntervalMs }])),
+  };
+  let worker: DeliveryWorker | undefined;
+  let metrics: ReturnType<typeof createAlertMetrics> | undefined;
+  const engine = new AlertEngine(db, deps.rules, {
+    clock: deps.clock,
+    // Without a route (no receivers) alerts are kept and shown, and nobody is notified.
+    routing: alerting.routeTree ? routing : { ...routing, root: { receiver: '', matchers: [], continue: false, routes: [] } },
+    get externalUrl() {
+      return deps.externalUrl();
+    },
+    onTransition: (transition) => {
+      metrics?.transition(transition.to);
+      const fields = { alert: transition.rule, severity: transition.severity, fingerprint: transition.fingerprint, labels: transition.labels, from: transition.from, to: transition.to, value: transition.value };
+      if (transition.to === 'firing') log.warn(fields, 'alert firing');
+      else log.info(fields, 'alert changed');
+    },
+    onQueued: (queued) => {
+      for (const entry of queued) if (entry.status === 'suppressed') metrics?.suppressed(entry.receiver);
+      worker?.wake();
+    },
+    onRuleError: (rule, error) => log.error({ err: error, rule: rule.name }, 'alert rule could not be evaluated; its alerts keep their state'),
+  });
+  const outbox = new Outbox(db);
+  const runtimes = receiverRuntimes(config, deps.clock);
+  worker = new DeliveryWorker(outbox, runtimes, {
+    clock: deps.clock,
+    tickMs: alerting.delivery.pollInterval,
+    backoff: { initialMs: alerting.delivery.initialBackoff, maxMs: alerting.delivery.maxBackoff },
+    breaker: { failures: alerting.delivery.breakerFailures, cooldownMs: alerting.delivery.breakerCooldown, maxCooldownMs: alerting.delivery.maxBreakerCooldown },
+    giveUpAfterMs: alerting.delivery.giveUpAfter,
+    get externalUrl() {
+      return deps.externalUrl();
+    },
+    log,
+    onAttempt: (attempt) => metrics?.attempt(attempt),
+  });
+  const started = worker;
+  metrics = createAlertMetrics(deps.registry, {
+    engine,
+    outbox,
+    receivers: runtimes.map((runtime) => runtime.id),
+    clock: deps.clock,
+    breakerOpen: (receiver) => started.breakerState(receiver) === 'open',
+  });
+  return {
+    engine,
+    store: new AlertStore(db),
+    outbox,
+    worker,
+    evaluate: () => void engine.evaluate(),
+    stop: () => started.stop(),
+  };
+}
