@@ -139,7 +139,8 @@ export function compileMatcherRegex(value: string): RegExp | string {
   try {
     return new RegExp(`^(?:${body})$`, [...new Set(inline)].join(''));
   } catch (error) {
-    return (error as Error).message.replace(/^Invalid regular expression: /, '');
+    // V8 quotes the anchored source, which is ours, not what the author wrote: keep only the reason.
+    return (error as Error).message.replace(/^Invalid regular expression: \/[\s\S]*\/[a-z]*: /, '');
   }
 }
 
