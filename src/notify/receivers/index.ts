@@ -2,11 +2,12 @@
 
 import type { ReceiverKind } from '../receiver.js';
 import { alertmanagerReceiver } from './alertmanager.js';
+import { discordReceiver } from './discord.js';
 import { pagerDutyReceiver } from './pagerduty.js';
 import { slackReceiver } from './slack.js';
 import { webhookReceiver } from './webhook.js';
 
-export const receiverKinds: readonly ReceiverKind[] = [alertmanagerReceiver, slackReceiver, pagerDutyReceiver, webhookReceiver];
+export const receiverKinds: readonly ReceiverKind[] = [alertmanagerReceiver, slackReceiver, pagerDutyReceiver, webhookReceiver, discordReceiver];
 
 export function receiverKind(kind: string): ReceiverKind | undefined {
   return receiverKinds.find((candidate) => candidate.kind === kind);
