@@ -7,8 +7,9 @@ import { migrate } from './migrate.js';
 import { report } from './report.js';
 import { slo } from './slo.js';
 import { start } from './start.js';
+import { testNotify } from './test-notify.js';
 
-export const commands: readonly Command[] = [start, checkConfig, migrate, report, demo, slo];
+export const commands: readonly Command[] = [start, checkConfig, migrate, report, demo, slo, testNotify];
 
 export function mainUsage(): string {
   const width = Math.max(...commands.map((command) => command.name.length));
