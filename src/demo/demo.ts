@@ -2,6 +2,7 @@
 // it (the node itself and two fault-injecting proxies), a config written to a temporary directory, the
 // service monitoring them, and a fault injected now and then so that the numbers move.
 
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import type { Output } from '../cli/args.js';
 import { loadConfigFile } from '../config/load.js';
 import { createLogger } from '../log/logger.js';
 import { secretsScrubber, startService, type RunningService } from '../main.js';
+import { startAlertLogReceiver } from './alert-log-receiver.js';
 import { startAnvil } from './anvil.js';
 import { startFaultProxy, type Fault, type FaultProxy } from './fault-proxy.js';
 
@@ -40,7 +42,7 @@ export const demoScenarios: readonly Scenario[] = [
   { endpoint: 'provider-a', fault: { kind: 'wrong_chain_id', chainId: 1 }, says: 'serves the wrong chain (chain id 1)' },
 ];
 
-export function demoConfigYaml(options: { host: string; port: number; dbPath: string; nodeUrl: string; proxyA: string; proxyB: string }): string {
+export function demoConfigYaml(options: { host: string; port: number; dbPath: string; nodeUrl: string; proxyA: string; proxyB: string; webhookUrl: string; webhookKey: string }): string {
   return `# Written by "ere demo". Copy it and point the URLs at your own endpoints.
 server:
   host: ${options.host}
@@ -79,6 +81,61 @@ slos:
     window: 7d
     budgeting: timeslices
     sli: { kind: redundancy, chain: demo, minHealthyEndpoints: 2 }
+# Alert rules with short "for" durations so that the demo's 20-second faults fire them; the defaults
+# (used when "rules" is left out) wait minutes, as production alerts should.
+alerting:
+  evaluationInterval: 2s
+  rules:
+    - name: EndpointDown
+      source: endpoint
+      metric: up
+      op: "=="
+      threshold: 0
+      for: 6s
+      keepFiringFor: 4s
+      severity: warning
+      annotations:
+        summary: "{{ $labels.endpoint }} on {{ $labels.chain }} is down"
+    - name: EndpointLagging
+      source: endpoint
+      metric: lag_blocks
+      op: ">"
+      threshold: 3
+      clear: 1
+      for: 6s
+      severity: warning
+      annotations:
+        summary: "{{ $labels.endpoint }} is {{ $value }} blocks off the consensus head"
+    - name: EndpointSlow
+      source: endpoint
+      metric: latency_seconds
+      op: ">"
+      threshold: 1
+      for: 6s
+      severity: info
+      annotations:
+        summary: "{{ $labels.endpoint }} answers in {{ $value | humanizeDuration }}"
+    - name: ChainHalted
+      source: chain
+      metric: head_age_seconds
+      op: ">"
+      threshold: 15
+      for: 5s
+      severity: critical
+      annotations:
+        summary: "{{ $labels.chain }} has made no block for {{ $value | humanizeDuration }}"
+  receivers:
+    # A webhook on loopback that checks the HMAC signature and prints what it receives.
+    - id: demo-webhook
+      kind: webhook
+      url: ${options.webhookUrl}
+      hmacKey: ${options.webhookKey}
+  route:
+    receiver: demo-webhook
+    groupBy: [alertname, chain]
+    groupWait: 2s
+    groupInterval: 10s
+    repeatInterval: 1h
 `;
 }
 
@@ -100,6 +157,8 @@ export async function runDemo(options: DemoOptions): Promise<{ configPath: strin
     'provider-a': await startFaultProxy({ upstreamUrl: anvil.url }),
     'provider-b': await startFaultProxy({ upstreamUrl: anvil.url }),
   };
+  const webhookKey = randomBytes(24).toString('hex');
+  const webhook = await startAlertLogReceiver({ host: '127.0.0.1', hmacKey: webhookKey, print: (line) => output.out(line) });
   const configPath = join(dir, 'ere-demo.yaml');
   const logPath = join(dir, 'ere.log');
   writeFileSync(
@@ -111,6 +170,8 @@ export async function runDemo(options: DemoOptions): Promise<{ configPath: strin
       nodeUrl: anvil.url,
       proxyA: proxies['provider-a'].url,
       proxyB: proxies['provider-b'].url,
+      webhookUrl: webhook.url,
+      webhookKey,
     }),
   );
 
@@ -121,7 +182,7 @@ export async function runDemo(options: DemoOptions): Promise<{ configPath: strin
   try {
     service = await startService(config, { logger, scrubber });
   } catch (error) {
-    await Promise.all([proxies['provider-a'].close(), proxies['provider-b'].close(), anvil.stop()]);
+    await Promise.all([proxies['provider-a'].close(), proxies['provider-b'].close(), webhook.close(), anvil.stop()]);
     throw error;
   }
 
@@ -132,6 +193,7 @@ export async function runDemo(options: DemoOptions): Promise<{ configPath: strin
   chain:    ${service.url}/api/v1/chains/demo
   samples:  ${service.url}/api/v1/endpoints/provider-a/samples?limit=10
   SLOs:     ${service.url}/api/v1/slos (evaluated every minute, from the first minute that has settled)
+  alerts:   ${service.url}/api/v1/alerts (and /api/v1/notifications); "[webhook]" lines are what the demo's receiver got
   API doc:  ${service.url}/api/v1/openapi.json
 Faults are injected on provider-a and provider-b in turn; Ctrl-C stops everything.`);
 
@@ -168,7 +230,7 @@ Faults are injected on provider-a and provider-b in turn; Ctrl-C stops everythin
         clearInterval(status);
         for (const timer of timers) clearTimeout(timer);
         await service.stop();
-        await Promise.all([proxies['provider-a'].close(), proxies['provider-b'].close()]);
+        await Promise.all([proxies['provider-a'].close(), proxies['provider-b'].close(), webhook.close()]);
         await anvil.stop();
         logger.flush();
       })()),

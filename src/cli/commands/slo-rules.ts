@@ -14,7 +14,7 @@ import { help, type Command } from '../command.js';
 /** The config `ere demo` writes; its SLOs do not depend on the addresses, so placeholders do. */
 function demoConfig(): Config {
   const local = 'http://127.0.0.1:8545';
-  return parseConfig(demoConfigYaml({ host: '127.0.0.1', port: 9470, dbPath: 'ere.db', nodeUrl: local, proxyA: local, proxyB: local }), { source: 'the demo config' });
+  return parseConfig(demoConfigYaml({ host: '127.0.0.1', port: 9470, dbPath: 'ere.db', nodeUrl: local, proxyA: local, proxyB: local, webhookUrl: 'http://127.0.0.1:1/alerts', webhookKey: 'placeholder-key-0123456789' }), { source: 'the demo config' });
 }
 
 export const sloRules: Command = {

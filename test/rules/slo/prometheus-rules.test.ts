@@ -124,7 +124,7 @@ describe('Prometheus rules for SLOs', () => {
   });
 
   it('promtool accepts the rules of the demo config', () => {
-    const demo = parseConfig(demoConfigYaml({ host: '127.0.0.1', port: 9470, dbPath: 'ere.db', nodeUrl: 'http://127.0.0.1:8545', proxyA: 'http://127.0.0.1:1', proxyB: 'http://127.0.0.1:2' }));
+    const demo = parseConfig(demoConfigYaml({ host: '127.0.0.1', port: 9470, dbPath: 'ere.db', nodeUrl: 'http://127.0.0.1:8545', proxyA: 'http://127.0.0.1:1', proxyB: 'http://127.0.0.1:2', webhookUrl: 'http://127.0.0.1:3/alerts', webhookKey: 'placeholder-key-0123456789' }));
     const check = promtoolCheck(prometheusRulesYaml(resolveSlos(demo), { version: '1.2.3', source: 'the demo config' }));
     expect(`${check.stdout}${check.stderr}`).toContain('SUCCESS');
     expect(check.status).toBe(0);
