@@ -1,17 +1,23 @@
 // Builds the HTTP server without listening, so that tests can `inject()`. One error handler: 4xx name the
-// problem, 5xx never leak internals.
+// problem, 5xx never leak internals. Routes that need the API token are guarded where they are registered.
 
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../log/logger.js';
+import type { AlertEngine } from '../rules/alert-engine.js';
 import type { SloEngine } from '../rules/slo-engine.js';
 import type { SloReports } from '../rules/slo-reports.js';
+import type { AlertStore } from '../store/alert-store.js';
+import type { Outbox } from '../store/outbox.js';
 import type { RpcSampleStore } from '../store/rpc-samples.js';
 import type { ChainView } from './chain-view.js';
-import { HttpError, registerRoutes, type RouteDefinition } from './route.js';
+import { HttpError, registerRoutes, type AuthSettings, type RouteDefinition } from './route.js';
+import { alertRoutes } from './routes/alerts.js';
 import { chainRoutes } from './routes/chains.js';
 import { endpointRoutes } from './routes/endpoints.js';
+import { notificationRoutes } from './routes/notifications.js';
+import { silenceRoutes } from './routes/silences.js';
 import { sloReportRoutes } from './routes/slo-reports.js';
 import { sloRoutes } from './routes/slos.js';
 import { systemRoutes, type Readiness } from './routes/system.js';
@@ -26,6 +32,13 @@ export interface HttpDeps {
   samples: RpcSampleStore;
   slos: SloEngine;
   sloReports: SloReports;
+  /**
+   * `server.auth`. Without it no token is configured: the mutating routes answer 403 and reads are open.
+   * The service must pass it so that `protectReads` applies.
+   */
+  auth?: AuthSettings;
+  /** The alerting engine and what it persists; without it the alert, silence and notification routes are absent. */
+  alerts?: { engine: AlertEngine; store: AlertStore; outbox: Outbox };
 }
 
 export function buildServer(deps: HttpDeps): FastifyInstance {
@@ -43,7 +56,11 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
     ...sloRoutes(deps.slos),
     ...sloReportRoutes({ reports: deps.sloReports, clock: deps.clock }),
   );
-  registerRoutes(app, routes);
+  if (deps.alerts) {
+    const { engine, store, outbox } = deps.alerts;
+    routes.push(...alertRoutes({ engine, store, outbox, clock: deps.clock }), ...silenceRoutes({ engine, clock: deps.clock }), ...notificationRoutes({ outbox, clock: deps.clock }));
+  }
+  registerRoutes(app, routes, deps.auth);
 
   app.setNotFoundHandler((request, reply) => {
     void reply.code(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` });
