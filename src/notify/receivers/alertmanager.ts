@@ -16,31 +16,23 @@ const firingValidityMs = 4 * resendIntervalMs;
 /** A test alert resolves by itself soon: it is not a real problem. */
 const testValidityMs = 5 * 60_000;
 
-const httpBaseUrl = z.string().refine((value) => {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}, 'must be an http(s) URL, such as "http://alertmanager:9093"');
-
 export const alertmanagerConfigSchema = z
   .strictObject({
     kind: z.literal('alertmanager'),
     /** Alertmanager's base URL, with its path prefix if it has one (`--web.route-prefix`). */
-    url: httpBaseUrl,
+    url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, such as "http://alertmanager:9093"' }),
     headers: z.record(z.string(), z.string()).default({}),
     basicAuth: z.strictObject({ username: z.string().min(1), password: z.string() }).optional(),
   })
   .superRefine((config, ctx) => {
-    if (!config.basicAuth) return;
-    if (hasUrlCredentials(config.url)) {
+    const urlCredentials = hasUrlCredentials(config.url);
+    if (config.basicAuth && urlCredentials) {
       ctx.addIssue({ code: 'custom', path: ['basicAuth'], message: 'the url already has credentials: give them in one place' });
     }
+    if (!config.basicAuth && !urlCredentials) return;
     for (const name of Object.keys(config.headers)) {
       if (name.toLowerCase() === 'authorization') {
-        ctx.addIssue({ code: 'custom', path: ['headers', name], message: 'conflicts with basicAuth: give credentials in one place' });
+        ctx.addIssue({ code: 'custom', path: ['headers', name], message: 'conflicts with the credentials in basicAuth or the url: give them in one place' });
       }
     }
   });
