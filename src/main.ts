@@ -267,7 +267,19 @@ export async function startService(config: Config, options: ServiceOptions = {})
     if (!scheduler.started) return { ready: false, reason: 'collectors are not scheduled yet' };
     return { ready: true };
   };
-  const app = buildServer({ version, clock, logger, registry, readiness, view: new ChainView(config, tracker), samples: store, slos, sloReports: new SloReports(db, slos.definitions(), () => slos.settledEnd(clock.now())) });
+  const app = buildServer({
+    version,
+    clock,
+    logger,
+    registry,
+    readiness,
+    view: new ChainView(config, tracker),
+    samples: store,
+    slos,
+    sloReports: new SloReports(db, slos.definitions(), () => slos.settledEnd(clock.now())),
+    auth: config.server.auth,
+    alerts: { engine: alerting.engine, store: alerting.store, outbox: alerting.outbox },
+  });
   const url = await listen(app, config, async () => {
     await retention.stop();
     await app.close();

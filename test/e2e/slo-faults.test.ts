@@ -71,6 +71,11 @@ describe('SLO alerting on the demo faults', () => {
     expect(firing.tiers[0].longBurnRate).toBeGreaterThan(2);
     const metrics = (await service.app.inject({ method: 'GET', url: '/metrics' })).body;
     expect(metrics).toContain('ere_slo_alert_firing{slo="provider-a-availability",service="demo-rpc",severity="page"} 1');
+    // The alerting engine carries the decision as a page alert, which routing and receivers take from there.
+    service.alerting.evaluate();
+    const sloAlert = service.alerting.engine.active().find((alert) => alert.rule === 'SloErrorBudgetBurn' && alert.severity === 'page');
+    expect(sloAlert).toMatchObject({ state: 'firing', labels: { slo: 'provider-a-availability', service: 'demo-rpc', scope: 'slo', chain: 'demo' } });
+    expect(sloAlert!.value).toBeGreaterThan(2);
 
     proxy.setFault({ kind: 'none' });
     await waitFor(() => !service.slos.evaluate()[0]!.firing.page && alertState() === 'resolved', 150_000, 'the page to resolve');
@@ -79,6 +84,8 @@ describe('SLO alerting on the demo faults', () => {
       'page:firing->resolved',
     ]);
     expect(service.logLines.some((line) => line.includes('SLO burn-rate alert firing'))).toBe(true);
+    service.alerting.evaluate();
+    expect(service.alerting.engine.active().some((alert) => alert.rule === 'SloErrorBudgetBurn')).toBe(false);
 
     // The report shows the outage as the worst incident, starting in the minute the fault began.
     const report = await get(`/api/v1/slos/provider-a-availability/report?from=${outageStart - 180_000}&to=${Date.now()}`);
