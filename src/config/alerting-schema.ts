@@ -143,9 +143,11 @@ const receiverSchema = z
       return z.NEVER;
     }
     const own = Object.fromEntries(Object.entries(value).filter(([key]) => !sharedReceiverKeys.includes(key) || key === 'kind'));
-    const parsed = kind.configSchema.safeParse(own);
+    const parsed = kind.configSchema.safeParse(own, { reportInput: true });
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: issue.path as PropertyKey[], message: issue.message });
+      // Passed on as they are (code and input kept), so that an unknown key or a missing field of a kind
+      // reads like any other: `receivers[0].colour: unknown key`, `receivers[0].routingKey: is required`.
+      for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, input: issue.input } as z.core.$ZodRawIssue);
       return z.NEVER;
     }
     return { id: value.id, kind: value.kind, timeout: value.timeout, sendResolved: value.sendResolved, rateLimit: value.rateLimit, settings: parsed.data as { kind: string } };
