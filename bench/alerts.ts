@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fixedClock } from '../src/domain/clock.js';
 import { createLogger } from '../src/log/logger.js';
+import { SecretScrubber } from '../src/log/redact.js';
 import { DeliveryWorker } from '../src/notify/delivery-worker.js';
 import { defaultInhibitRules } from '../src/notify/inhibition.js';
 import { parseMatcher } from '../src/notify/matchers.js';
@@ -182,7 +183,7 @@ async function benchDelivery() {
       breaker: { failures: 1_000, cooldownMs: 1_000, maxCooldownMs: 1_000 },
       giveUpAfterMs: 3_600_000,
       externalUrl: 'http://ere.bench',
-      log: createLogger({ level: 'silent' }),
+      log: createLogger({ level: 'silent', scrubber: new SecretScrubber() }),
     });
     const started = performance.now();
     while (outbox.pendingByReceiver(clock.now()).length > 0) await worker.runOnce();
