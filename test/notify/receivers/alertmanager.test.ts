@@ -3,16 +3,12 @@
 // Alertmanager does with the pushes: one alert across replicas, resolved when told, resolved by itself when
 // ERE stops re-sending. The request itself and its classified outcomes are checked against a capture server.
 
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AlertSnapshot, NotificationBatch } from '../../../src/domain/alert.js';
 import { fixedClock, systemClock, type Clock } from '../../../src/domain/clock.js';
 import { alertmanagerReceiver } from '../../../src/notify/receivers/alertmanager.js';
 import { receiverKind } from '../../../src/notify/receivers/index.js';
+import { basicAuthHeader, freePort, startAlertmanager, type Alertmanager } from '../../helpers/alertmanager.js';
 import { alertNowMs, resolvedAlert, testAlert, testBatch, testNotification } from '../../helpers/alerts.js';
 import { startHttpReceiver, type HttpReceiver } from '../../helpers/http-receiver.js';
 import { waitFor } from '../../helpers/service.js';
@@ -24,14 +20,6 @@ const password = 's3cret-pass';
 const passwordHash = '$2b$04$9dZsC0NdtcsWFBRKusRMYOc.PYO0OKaXLFwDeAPGG0GkB703f4WE.';
 const prefix = '/am';
 const signal = new AbortController().signal;
-
-interface Alertmanager {
-  version: string;
-  /** `http://127.0.0.1:<port>/am`, no credentials. */
-  baseUrl: string;
-  port: number;
-  stop(): Promise<void>;
-}
 
 /** An alert as `GET /api/v2/alerts` lists it. */
 interface GettableAlert {
@@ -50,87 +38,6 @@ interface NotifiedAlert {
   endsAt: string;
 }
 
-function alertmanagerBinary(): string {
-  const onPath = (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, 'prometheus-alertmanager'));
-  for (const candidate of [...onPath, '/usr/bin/prometheus-alertmanager']) {
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // Not there; try the next.
-    }
-  }
-  throw new Error('prometheus-alertmanager not found: run `sh scripts/install-test-deps.sh` as root (Debian package prometheus-alertmanager)');
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
-}
-
-function basicAuthHeader(secret: string): string {
-  return `Basic ${Buffer.from(`${username}:${secret}`).toString('base64')}`;
-}
-
-async function startAlertmanager(webhookUrl: string): Promise<Alertmanager> {
-  const binary = alertmanagerBinary();
-  const version = /version (\S+)/.exec(spawnSync(binary, ['--version'], { encoding: 'utf8' }).stdout)?.[1] ?? 'unknown';
-  const dir = mkdtempSync(join(tmpdir(), 'ere-alertmanager-'));
-  // One group per alert, notified at once, so that the webhook sees each transition within a second.
-  writeFileSync(
-    join(dir, 'alertmanager.yml'),
-    `route: { receiver: capture, group_by: ['...'], group_wait: 0s, group_interval: 1s, repeat_interval: 1h }
-receivers: [{ name: capture, webhook_configs: [{ url: '${webhookUrl}', send_resolved: true }] }]
-`,
-  );
-  writeFileSync(join(dir, 'web.yml'), `basic_auth_users: { ${username}: '${passwordHash}' }\n`);
-  // A port found free can be taken before Alertmanager binds it: then try another.
-  for (let attempt = 1; ; attempt += 1) {
-    const port = await freePort();
-    const baseUrl = `http://127.0.0.1:${port}${prefix}`;
-    const flags = [
-      `--config.file=${join(dir, 'alertmanager.yml')}`,
-      `--web.config.file=${join(dir, 'web.yml')}`,
-      `--storage.path=${join(dir, `data-${attempt}`)}`,
-      '--cluster.listen-address=',
-      `--web.listen-address=127.0.0.1:${port}`,
-      `--web.external-url=${baseUrl}`,
-      '--log.level=warn',
-    ];
-    const child = spawn(binary, flags, { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => void (stderr = (stderr + chunk.toString()).slice(-4_000)));
-    const stop = async (): Promise<void> => {
-      child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      await exited(child);
-      clearTimeout(killer);
-      rmSync(dir, { recursive: true, force: true });
-    };
-    try {
-      await waitFor(
-        async () => {
-          if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode}: ${stderr}`);
-          return (await fetch(`${baseUrl}/-/ready`, { headers: { authorization: basicAuthHeader(password) } })).ok;
-        },
-        30_000,
-        'Alertmanager to be ready',
-      );
-      return { version, baseUrl, port, stop };
-    } catch (error) {
-      await stop();
-      if (attempt >= 3 || !stderr.includes('address already in use')) throw error;
-    }
-  }
-}
-
 function receiver(config: Record<string, unknown>, clock: Clock = systemClock, timeoutMs = 10_000) {
   return alertmanagerReceiver.create(alertmanagerReceiver.configSchema.parse({ kind: 'alertmanager', ...config }), { clock, timeoutMs });
 }
@@ -145,12 +52,18 @@ const firing = (alert: AlertSnapshot, overrides: Partial<NotificationBatch> = {}
 describe('alertmanager receiver, against a real Alertmanager', () => {
   let alertmanager: Alertmanager;
   let webhook: HttpReceiver;
-  const withBasicAuth = (clock?: Clock) => receiver({ url: alertmanager.baseUrl, basicAuth: { username, password } }, clock);
+  const withBasicAuth = (clock?: Clock) => receiver({ url: alertmanager.url, basicAuth: { username, password } }, clock);
   const urlWith = (secret: string, port = alertmanager.port) => `http://${username}:${secret}@127.0.0.1:${port}${prefix}`;
 
   beforeAll(async () => {
     webhook = await startHttpReceiver();
-    alertmanager = await startAlertmanager(`${webhook.url}/hook`);
+    // One group per alert, so that each alert's transitions are notified on their own.
+    alertmanager = await startAlertmanager({
+      webhookUrl: `${webhook.url}/hook`,
+      groupBy: ['...'],
+      pathPrefix: prefix,
+      basicAuth: { username, password, passwordHash },
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -161,7 +74,7 @@ describe('alertmanager receiver, against a real Alertmanager', () => {
   /** Alertmanager's alerts of one rule, as its API lists them with the given extra query. */
   async function listed(alertname: string, query = ''): Promise<GettableAlert[]> {
     const filter = new URLSearchParams({ filter: `alertname="${alertname}"` });
-    const response = await fetch(`${alertmanager.baseUrl}/api/v2/alerts?${filter.toString()}${query}`, { headers: { authorization: basicAuthHeader(password) } });
+    const response = await fetch(`${alertmanager.url}/api/v2/alerts?${filter.toString()}${query}`, { headers: { authorization: basicAuthHeader(username, password) } });
     expect(response.status).toBe(200);
     return (await response.json()) as GettableAlert[];
   }
@@ -242,7 +155,7 @@ describe('alertmanager receiver, against a real Alertmanager', () => {
     const now = Date.now();
     const alert = alertNamed('RpcBurnTest');
     // Credentials given as a plain header work too.
-    const am = receiver({ url: alertmanager.baseUrl, headers: { Authorization: basicAuthHeader(password) } }, fixedClock(now));
+    const am = receiver({ url: alertmanager.url, headers: { Authorization: basicAuthHeader(username, password) } }, fixedClock(now));
     expect((await am.deliver(firing(alert, { test: true }), signal)).outcome).toBe('delivered');
 
     expect(await listed('RpcBurnTest')).toEqual([
@@ -293,7 +206,7 @@ describe('alertmanager receiver, the request', () => {
 
     const [request] = await server.waitFor(1);
     expect(request!.path).toBe(`${prefix}/api/v2/alerts`);
-    expect(request!.headers).toMatchObject({ 'content-type': 'application/json', authorization: basicAuthHeader(password), 'x-scope-orgid': 'tenant-1' });
+    expect(request!.headers).toMatchObject({ 'content-type': 'application/json', authorization: basicAuthHeader(username, password), 'x-scope-orgid': 'tenant-1' });
     const common = { labels: alert.labels, annotations: alert.annotations, startsAt: new Date(alert.startsAtMs).toISOString(), generatorURL: alert.generatorUrl };
     const firingUntil = new Date(alertNowMs + 4 * 60_000).toISOString();
     expect(request!.json).toEqual([

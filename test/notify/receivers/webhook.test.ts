@@ -2,17 +2,13 @@
 // side by side with what a real Alertmanager sends), the idempotency key, custom headers, and the HMAC
 // signature checked with node:crypto as a receiving service would, then with verifyWebhookSignature.
 
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
-import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { NotificationBatch } from '../../../src/domain/alert.js';
 import { fixedClock } from '../../../src/domain/clock.js';
 import { receiverKind } from '../../../src/notify/receivers/index.js';
 import { verifyWebhookSignature, webhookMessage, webhookReceiver, type WebhookMessage } from '../../../src/notify/receivers/webhook.js';
+import { startAlertmanager, type Alertmanager } from '../../helpers/alertmanager.js';
 import { alertNowMs, resolvedAlert, testAlert, testBatch, testNotification } from '../../helpers/alerts.js';
 import { startHttpReceiver, type CapturedRequest, type HttpReceiver } from '../../helpers/http-receiver.js';
 import { describeDeliveryOutcomes } from './outcomes.js';
@@ -194,59 +190,23 @@ describe('webhook receiver', () => {
 // What a real Alertmanager (Debian's prometheus-alertmanager) sends to a webhook, compared shape for shape with
 // ERE's message for the same alert: anything written against Alertmanager's payload reads ERE's.
 describe('webhook payload next to a real Alertmanager’s', () => {
-  let alertmanager: ChildProcess | undefined;
-  let dir: string;
+  let alertmanager: Alertmanager;
   let capture: HttpReceiver;
-  let amUrl: string;
 
   beforeAll(async () => {
     capture = await startHttpReceiver();
-    dir = mkdtempSync(join(tmpdir(), 'ere-webhook-am-'));
-    writeFileSync(
-      join(dir, 'alertmanager.yml'),
-      `route: { receiver: capture, group_by: ['alertname'], group_wait: 0s, group_interval: 1s, repeat_interval: 1h }
-receivers: [{ name: capture, webhook_configs: [{ url: '${capture.url}/am', send_resolved: true }] }]
-`,
-    );
-    const probe = createNetServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const port = (probe.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => probe.close(() => resolve()));
-    amUrl = `http://127.0.0.1:${port}`;
-    const binary = '/usr/bin/prometheus-alertmanager';
-    try {
-      accessSync(binary, constants.X_OK);
-    } catch {
-      throw new Error(`${binary} not found: run \`sh scripts/install-test-deps.sh\` as root (Debian package prometheus-alertmanager)`);
-    }
-    alertmanager = spawn(
-      binary,
-      [`--config.file=${join(dir, 'alertmanager.yml')}`, `--storage.path=${join(dir, 'data')}`, '--cluster.listen-address=', `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
-      { stdio: 'ignore' },
-    );
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      const ready = await fetch(`${amUrl}/-/ready`).then((response) => response.ok, () => false);
-      if (ready) break;
-      if (Date.now() > deadline) throw new Error('Alertmanager did not become ready');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }, 30_000);
+    alertmanager = await startAlertmanager({ webhookUrl: `${capture.url}/am`, groupBy: ['alertname'] });
+  }, 60_000);
 
   afterAll(async () => {
-    if (alertmanager && alertmanager.exitCode === null) {
-      const exited = new Promise((resolve) => alertmanager!.once('exit', resolve));
-      alertmanager.kill('SIGTERM');
-      await exited;
-    }
+    await alertmanager?.stop();
     await capture?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('has the same fields, of the same types, and the same values where both know them', async () => {
     const startsAtMs = Math.floor(Date.now() / 1_000) * 1_000 - 600_000;
     const alert = testAlert({ startsAtMs, labels: { alertname: 'WebhookShape', severity: 'page', chain: 'mainnet' } });
-    const posted = await fetch(`${amUrl}/api/v2/alerts`, {
+    const posted = await fetch(`${alertmanager.url}/api/v2/alerts`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify([{ labels: alert.labels, annotations: alert.annotations, startsAt: new Date(startsAtMs).toISOString(), generatorURL: alert.generatorUrl }]),
