@@ -43,6 +43,13 @@ export interface AlertEngineOptions {
 
 export class SilenceError extends EreError {
   override name = 'SilenceError';
+  /** What validateSilence found wrong, each as `<field>: <problem>`. */
+  readonly problems: string[];
+
+  constructor(problems: string[]) {
+    super(`invalid silence: ${problems.join('; ')}`);
+    this.problems = problems;
+  }
 }
 
 /** An active alert with what routing and muting make of it now. */
@@ -177,7 +184,7 @@ export class AlertEngine {
     const nowMs = this.options.clock.now();
     const candidate = { ...input, startsAtMs: input.startsAtMs ?? nowMs };
     const problems = validateSilence(candidate, nowMs);
-    if (problems.length > 0) throw new SilenceError(`invalid silence: ${problems.join('; ')}`);
+    if (problems.length > 0) throw new SilenceError(problems);
     const silence: Silence = { id: randomUUID(), ...candidate, createdAtMs: nowMs, updatedAtMs: nowMs };
     this.store.saveSilence(silence);
     this.silenceList = [...this.silenceList, silence];

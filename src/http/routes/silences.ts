@@ -47,9 +47,9 @@ const postableSilence = z.strictObject({
   comment: z.string(),
 });
 
-/** The engine lists its problems as `<field>: <problem>`, joined by "; ": named here as body fields. */
+/** The engine names each problem as `<field>: <problem>`: named here as body fields. */
 function silenceProblem(error: SilenceError): HttpError {
-  const problems = error.shortMessage.replace(/^invalid silence: /, '').split('; ').map((problem) => `body.${problem}`);
+  const problems = error.problems.map((problem) => `body.${problem}`);
   const field = /^([^:\s]+):/.exec(problems[0] ?? '')?.[1] ?? 'body';
   return new HttpError(400, 'bad_request', `invalid silence: ${problems.join('; ')}`, field);
 }
