@@ -140,6 +140,7 @@ try {
     samples: new RpcSampleStore(db),
     slos: engine,
     sloReports: new SloReports(db, definitions, () => engine.settledEnd(clock.now())),
+    auth: { protectReads: false },
   });
   await app.ready();
   const reportMs: number[] = [];

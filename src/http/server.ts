@@ -32,11 +32,8 @@ export interface HttpDeps {
   samples: RpcSampleStore;
   slos: SloEngine;
   sloReports: SloReports;
-  /**
-   * `server.auth`. Without it no token is configured: the mutating routes answer 403 and reads are open.
-   * The service must pass it so that `protectReads` applies.
-   */
-  auth?: AuthSettings;
+  /** `server.auth`. With no token in it the mutating routes answer 403, and reads are open unless `protectReads`. */
+  auth: AuthSettings;
   /** The alerting engine and what it persists; without it the alert, silence and notification routes are absent. */
   alerts?: { engine: AlertEngine; store: AlertStore; outbox: Outbox };
 }

@@ -74,7 +74,7 @@ function setup(options: { auth?: AuthSettings; alerts?: boolean } = {}) {
     samples: new RpcSampleStore(db),
     slos,
     sloReports: new SloReports(db, slos.definitions(), () => slos.settledEnd(clock.now())),
-    ...(options.auth ? { auth: options.auth } : {}),
+    auth: options.auth ?? { protectReads: false },
     ...(options.alerts === false ? {} : { alerts: { engine, store, outbox } }),
   });
   const bodies: string[] = [];

@@ -43,7 +43,7 @@ function build(readiness = () => ({ ready: true })) {
   const slos = new SloEngine(db, definitions, { clock, settleMs: 30_000, onEvents: createSloEventMetrics(registry, definitions).record });
   createSloMetrics(registry, slos);
   slos.evaluate();
-  const app = buildServer({ version: '0.0.0-test', clock, logger, registry, readiness, view: new ChainView(config, tracker), samples: new RpcSampleStore(db), slos, sloReports: new SloReports(db, slos.definitions(), () => slos.settledEnd(clock.now())) });
+  const app = buildServer({ version: '0.0.0-test', clock, logger, registry, readiness, view: new ChainView(config, tracker), samples: new RpcSampleStore(db), slos, sloReports: new SloReports(db, slos.definitions(), () => slos.settledEnd(clock.now())), auth: { protectReads: false } });
   return { app, tracker, rpcMetrics, lines };
 }
 

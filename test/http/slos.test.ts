@@ -37,7 +37,7 @@ function setup() {
   createSloMetrics(registry, engine);
   const tracker = new ChainTracker([{ chain: 'c', endpoints: ['e'], policy: { maxLagBlocks: 3, staleAfterMs: 45_000 } }], clock);
   const logger = createLogger({ level: 'silent', scrubber: new SecretScrubber() });
-  const app = buildServer({ version: 'test', clock, logger, registry, readiness: () => ({ ready: true }), view: new ChainView(config, tracker), samples: new RpcSampleStore(db), slos: engine, sloReports: new SloReports(db, engine.definitions(), () => engine.settledEnd(clock.now())) });
+  const app = buildServer({ version: 'test', clock, logger, registry, readiness: () => ({ ready: true }), view: new ChainView(config, tracker), samples: new RpcSampleStore(db), slos: engine, sloReports: new SloReports(db, engine.definitions(), () => engine.settledEnd(clock.now())), auth: { protectReads: false } });
   const get = async (url: string) => (await app.inject({ method: 'GET', url })).json();
   return { writer, clock, engine, app, get };
 }
