@@ -93,7 +93,7 @@ export class DeliveryWorker {
 
   /** One pass over every receiver; resolves when each has sent what it could. */
   async runOnce(): Promise<void> {
-    await Promise.all([...this.receivers.values()].map((state) => (state.running ??= this.drain(state).finally(() => (state.running = null)))));
+    await Promise.all([...this.receivers.values()].map((state) => this.run(state)));
   }
 
   breakerState(receiver: string): BreakerState['state'] | undefined {
@@ -111,10 +111,22 @@ export class DeliveryWorker {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = null;
-      for (const state of this.receivers.values()) state.running ??= this.drain(state).finally(() => (state.running = null));
+      for (const state of this.receivers.values()) void this.run(state);
       if (!this.stopping.signal.aborted) this.schedule(this.options.tickMs ?? 1_000);
     }, delayMs);
     this.timer.unref?.();
+  }
+
+  /**
+   * Drains a receiver unless it is being drained already. Never rejects: an error (the database locked or
+   * failing) is logged and the pass ends; what it did not record stays pending for the next pass. Rejected,
+   * the timer's pass would be an unhandled rejection, which ends the process.
+   */
+  private run(state: ReceiverState): Promise<void> {
+    state.running ??= this.drain(state)
+      .catch((error: unknown) => this.options.log.error({ err: error, receiver: state.runtime.id }, 'delivery pass failed; will retry'))
+      .finally(() => (state.running = null));
+    return state.running;
   }
 
   private async drain(state: ReceiverState): Promise<void> {
