@@ -3,6 +3,7 @@
 // refused connections, receiver isolation, the circuit breaker, giving up, and a stop mid-request.
 
 import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/domain/clock.js';
@@ -452,5 +453,30 @@ describe('DeliveryWorker', () => {
     const { fingerprint } = outbox.list({ limit: 1 })[0]!;
     expect(target.requests.map(carried)).toEqual([[`${fingerprint}:firing`], [`${fingerprint}:firing`], [`${fingerprint}:resolved`]]);
     expect(message(target.requests[2]!).alerts[0]).toMatchObject({ labels: { alertname: 'EndpointLagging', endpoint: 'a' }, endsAt: new Date(t0 + 15_000).toISOString().replace('.000Z', 'Z') });
+  });
+
+  it('survives a database error in a pass (another connection holding the write lock): logs it, and delivers once the lock is gone', async () => {
+    const target = await server();
+    const clock = fixedClock(t0);
+    const { db, path } = database();
+    // Fail at once instead of waiting out the busy timeout.
+    db.pragma('busy_timeout = 0');
+    const { outbox, queue } = outboxOn(db, clock);
+    const id = queue({ fingerprint: 'x', receiver: 'hook' });
+    const other = new BetterSqlite3(path);
+    cleanups.push(() => other.open && other.close());
+    other.prepare('BEGIN IMMEDIATE').run();
+
+    const logLines: string[] = [];
+    const delivery = worker(outbox, [webhook('hook', target)], { clock, log: pino({ level: 'warn' }, { write: (line: string) => void logLines.push(line) }) });
+    delivery.start();
+    // Delivered, but the attempt cannot be recorded: the row stays pending and is sent again (same key).
+    await target.waitFor(2, 10_000);
+    expect(statusOf(outbox, id)).toBe('pending');
+    expect(logLines.some((line) => line.includes('SQLITE_BUSY'))).toBe(true);
+
+    other.prepare('COMMIT').run();
+    await waitFor(() => statusOf(outbox, id) === 'delivered', 10_000, 'the notification recorded as delivered');
+    expect(new Set(target.requests.map((request) => request.headers['idempotency-key'])).size).toBe(1);
   });
 });
