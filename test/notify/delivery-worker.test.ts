@@ -354,6 +354,29 @@ describe('DeliveryWorker', () => {
     expect(down.requests).toHaveLength(1);
   });
 
+  it('keeps within the receiver’s rate limit: a burst at once, then one request per refill', async () => {
+    const target = await server();
+    const clock = fixedClock(t0);
+    const { outbox, queue } = outboxOn(database().db, clock);
+    const limited = { ...webhook('hook', target, { maxBatchSize: 1 }), rateLimit: { perMinute: 60, burst: 2 } };
+    const delivery = worker(outbox, [limited], { clock });
+    const ids = ['a', 'b', 'c', 'd'].map((fingerprint) => queue({ fingerprint, receiver: 'hook', groupKey: fingerprint }));
+
+    await delivery.runOnce();
+    await delivery.runOnce();
+    expect(target.requests.map(carried)).toEqual([['a:firing'], ['b:firing']]);
+    clock.advance(999);
+    await delivery.runOnce();
+    expect(target.requests).toHaveLength(2);
+    clock.advance(1);
+    await delivery.runOnce();
+    expect(target.requests).toHaveLength(3);
+    clock.advance(60_000);
+    await delivery.runOnce();
+    expect(target.requests.map(carried)).toEqual([['a:firing'], ['b:firing'], ['c:firing'], ['d:firing']]);
+    expect(ids.map((id) => statusOf(outbox, id))).toEqual(['delivered', 'delivered', 'delivered', 'delivered']);
+  });
+
   it('marks notifications older than the give-up age failed at their next failed attempt, and keeps younger ones in the same batch', async () => {
     const target = await server();
     target.respondWith(() => ({ status: 502 }));
