@@ -26,11 +26,15 @@ interface Ere {
   output: string[];
 }
 
+/** The output of every run of the service. */
+const allOutput: string[][] = [];
+
 async function startEre(configPath: string): Promise<Ere> {
   const child = spawn(process.execPath, [bin, 'start', '--config', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
   child.stdout!.on('data', (chunk: Buffer) => output.push(...chunk.toString('utf8').split('\n').filter(Boolean)));
   child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
+  allOutput.push(output);
   const url = await waitFor(
     () => {
       for (const line of output) {
@@ -63,6 +67,8 @@ const proxies: FaultProxy[] = [];
 let hook: HttpReceiver;
 let configPath: string;
 const received: Received[] = [];
+const secretPath = 'hook-token-5f2a9c81d4e7';
+const hmacKey = 'hmac-key-0b6e3f9a27c4d815';
 /** How the receiver answers now; the test changes it as the scenario goes. */
 let mode: 'error' | 'ok' | 'hang' = 'ok';
 
@@ -91,7 +97,7 @@ beforeAll(async () => {
       alerting: {
         evaluationInterval: '1s',
         rules: [{ name: 'EndpointDown', source: 'endpoint', metric: 'up', op: '==', threshold: 0, severity: 'critical', annotations: { summary: '{{ $labels.endpoint }} is down' } }],
-        receivers: [{ id: 'hook', kind: 'webhook', url: `${hook.url}/alerts`, timeout: '5s', hmacKey: 'a-key-of-sixteen-chars-or-more' }],
+        receivers: [{ id: 'hook', kind: 'webhook', url: `${hook.url}/alerts/${secretPath}`, timeout: '5s', hmacKey }],
         route: { receiver: 'hook', groupBy: ['...'], groupWait: '0s', groupInterval: '1s', repeatInterval: '4h' },
         delivery: { initialBackoff: '200ms', maxBackoff: '1s', breakerFailures: 1000, pollInterval: '100ms' },
       },
@@ -183,6 +189,13 @@ describe('alert delivery through receiver outages and a killed service', () => {
       setFaults(false);
       await waitFor(() => acknowledgedKeys().length >= 6 || undefined, 60_000, 'the resolved notifications');
       expectExactlyOnceInOrder(['firing', 'resolved']);
+
+      // The receiver's secrets appear nowhere: not in the log (which holds the failed attempts), the
+      // metrics or the API.
+      const exposed = [allOutput.flat().join('\n'), await (await fetch(`${ere.url}/metrics`)).text(), await (await fetch(`${ere.url}/api/v1/notifications?attempts=true`)).text()].join('\n');
+      expect(exposed).toContain('delivery failed; will retry');
+      expect(exposed).not.toContain(secretPath);
+      expect(exposed).not.toContain(hmacKey);
     } finally {
       if (ere.child.exitCode === null) await killed(ere, 'SIGTERM');
     }
