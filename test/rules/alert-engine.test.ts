@@ -126,4 +126,43 @@ describe('AlertEngine', () => {
     clock.advance(15_000);
     expect(engine.evaluate().map((t) => `${t.from}→${t.to}`)).toEqual(['firing→resolved']);
   });
+
+  it('inhibits per-endpoint alerts of a halted chain, and a ticket while the page of the same SLO fires', () => {
+    const { db } = openDatabase(join(tempDir(), 'ere.db'));
+    const clock = fixedClock(start);
+    const halted = { value: 90 };
+    const signal = (labels: Record<string, string>, value: () => number, threshold: number): AlertSignal => ({ labels, value: value(), condition: () => value() > threshold });
+    const rule = (name: string, severity: AlertRule['severity'], signals: () => AlertSignal[]): AlertRule => ({ name, severity, source: 'test', timing: { forMs: 0, keepFiringForMs: 0 }, labels: {}, annotations: {}, signals });
+    const rules = [
+      rule('ChainHalted', 'critical', () => [signal({ scope: 'chain', chain: 'demo' }, () => halted.value, 60)]),
+      rule('EndpointLagging', 'warning', () => [signal({ scope: 'endpoint', chain: 'demo', endpoint: 'a' }, () => 9, 5), signal({ scope: 'endpoint', chain: 'other', endpoint: 'b' }, () => 9, 5)]),
+      rule('SloErrorBudgetBurn', 'page', () => [signal({ scope: 'slo', slo: 'avail' }, () => 20, 14)]),
+      rule('SloErrorBudgetBurn', 'ticket', () => [signal({ scope: 'slo', slo: 'avail' }, () => 20, 6), signal({ scope: 'slo', slo: 'latency' }, () => 20, 6)]),
+    ];
+    const engine = new AlertEngine(db, rules, { clock, routing: routing(['hook']), externalUrl: 'http://ere.test' });
+    engine.evaluate();
+    const outbox = new Outbox(db);
+    const told = () => Object.fromEntries(outbox.list({ limit: 50 }).reverse().map((row) => [`${row.alert.rule}/${row.alert.severity}/${row.alert.labels.endpoint ?? row.alert.labels.slo ?? row.alert.labels.chain}`, `${row.kind}:${row.status}`]));
+    expect(told()).toEqual({
+      'ChainHalted/critical/demo': 'firing:pending',
+      'EndpointLagging/warning/a': 'firing:suppressed',
+      'EndpointLagging/warning/b': 'firing:pending',
+      'SloErrorBudgetBurn/page/avail': 'firing:pending',
+      'SloErrorBudgetBurn/ticket/avail': 'firing:suppressed',
+      'SloErrorBudgetBurn/ticket/latency': 'firing:pending',
+    });
+    const suppressed = outbox.list({ status: 'suppressed', limit: 10 });
+    expect(suppressed.map((row) => [row.alert.labels.endpoint ?? row.alert.labels.slo, row.alert.severity, row.reason])).toEqual([
+      ['avail', 'ticket', 'inhibited by inhibit rule 0'],
+      ['a', 'warning', 'inhibited by inhibit rule 1'],
+    ]);
+    expect(engine.active().find((alert) => alert.labels.endpoint === 'a')?.inhibited).toBe(true);
+
+    // The chain moves again: its lagging endpoint, still lagging, is notified now.
+    halted.value = 1;
+    clock.advance(15_000);
+    engine.evaluate();
+    expect(told()['EndpointLagging/warning/a']).toBe('firing:pending');
+    expect(told()['ChainHalted/critical/demo']).toBe('resolved:pending');
+  });
 });
