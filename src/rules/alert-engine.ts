@@ -111,7 +111,9 @@ export class AlertEngine {
         if (change.record) this.store.saveAlert(change.record);
         else this.store.deleteAlert(change.fingerprint);
       }
-      const told = (fingerprint: string) => (receiver: string) => queued.findLast((entry) => entry.fingerprint === fingerprint && entry.receiver === receiver)?.told ?? this.told.get(fingerprint)?.get(receiver);
+      // Each alert is planned once per receiver per cycle (a firing alert, or one resolving now), so what
+      // the receiver was told before this cycle is all a plan needs.
+      const told = (fingerprint: string) => (receiver: string) => this.told.get(fingerprint)?.get(receiver);
       const firing = [...next.values()].filter((alert) => alert.state === 'firing');
       for (const alert of firing) {
         const routes = this.routesOf(alert.labels);
