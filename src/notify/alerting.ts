@@ -53,35 +53,18 @@ export function createAlerting(
 ): Alerting {
   const log = deps.logger.child({ module: 'alerting' });
   const { alerting } = config;
+  // Without a route (no receivers) alerts are kept and shown, and nobody is notified: the engine routes
+  // only to configured receivers.
   const routing = {
-    root: alerting.routeTree ?? { matchers: [], continue: false, routes: [] },
+    root: alerting.routeTree ?? { receiver: '', matchers: [], continue: false, routes: [] },
     inhibitRules: alerting.inhibitRules,
     receivers: new Map(alerting.receivers.map((receiver) => [receiver.id, { sendResolved: receiver.sendResolved, resendIntervalMs: receiverKind(receiver.kind)?.resendIntervalMs }])),
   };
-  let worker: DeliveryWorker | undefined;
-  let metrics: ReturnType<typeof createAlertMetrics> | undefined;
-  const engine = new AlertEngine(db, deps.rules, {
-    clock: deps.clock,
-    // Without a route (no receivers) alerts are kept and shown, and nobody is notified.
-    routing: alerting.routeTree ? routing : { ...routing, root: { receiver: '', matchers: [], continue: false, routes: [] } },
-    get externalUrl() {
-      return deps.externalUrl();
-    },
-    onTransition: (transition) => {
-      metrics?.transition(transition.to);
-      const fields = { alert: transition.rule, severity: transition.severity, fingerprint: transition.fingerprint, labels: transition.labels, from: transition.from, to: transition.to, value: transition.value };
-      if (transition.to === 'firing') log.warn(fields, 'alert firing');
-      else log.info(fields, 'alert changed');
-    },
-    onQueued: (queued) => {
-      for (const entry of queued) if (entry.status === 'suppressed') metrics?.suppressed(entry.receiver);
-      worker?.wake();
-    },
-    onRuleError: (rule, error) => log.error({ err: error, rule: rule.name }, 'alert rule could not be evaluated; its alerts keep their state'),
-  });
   const outbox = new Outbox(db);
   const runtimes = receiverRuntimes(config, deps.clock);
-  worker = new DeliveryWorker(outbox, runtimes, {
+  // The metrics need the engine and the worker; the engine and the worker report to the metrics.
+  let metrics: ReturnType<typeof createAlertMetrics> | undefined;
+  const worker = new DeliveryWorker(outbox, runtimes, {
     clock: deps.clock,
     tickMs: alerting.delivery.pollInterval,
     backoff: { initialMs: alerting.delivery.initialBackoff, maxMs: alerting.delivery.maxBackoff },
@@ -93,13 +76,30 @@ export function createAlerting(
     log,
     onAttempt: (attempt) => metrics?.attempt(attempt),
   });
-  const started = worker;
+  const engine = new AlertEngine(db, deps.rules, {
+    clock: deps.clock,
+    routing,
+    get externalUrl() {
+      return deps.externalUrl();
+    },
+    onTransition: (transition) => {
+      metrics?.transition(transition.to);
+      const fields = { alert: transition.rule, severity: transition.severity, fingerprint: transition.fingerprint, labels: transition.labels, from: transition.from, to: transition.to, value: transition.value };
+      if (transition.to === 'firing') log.warn(fields, 'alert firing');
+      else log.info(fields, 'alert changed');
+    },
+    onQueued: (queued) => {
+      for (const entry of queued) if (entry.status === 'suppressed') metrics?.suppressed(entry.receiver);
+      worker.wake();
+    },
+    onRuleError: (rule, error) => log.error({ err: error, rule: rule.name }, 'alert rule could not be evaluated; its alerts keep their state'),
+  });
   metrics = createAlertMetrics(deps.registry, {
     engine,
     outbox,
     receivers: runtimes.map((runtime) => runtime.id),
     clock: deps.clock,
-    breakerOpen: (receiver) => started.breakerState(receiver) === 'open',
+    breakerOpen: (receiver) => worker.breakerState(receiver) === 'open',
   });
   return {
     engine,
@@ -107,6 +107,6 @@ export function createAlerting(
     outbox,
     worker,
     evaluate: () => void engine.evaluate(),
-    stop: () => started.stop(),
+    stop: () => worker.stop(),
   };
 }
