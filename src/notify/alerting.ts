@@ -62,6 +62,8 @@ export function createAlerting(
   };
   const outbox = new Outbox(db);
   const runtimes = receiverRuntimes(config, deps.clock);
+  for (const receiver of alerting.receivers) log.info({ receiver: receiver.id, kind: receiver.kind, target: receiverKind(receiver.kind)!.describe(receiver.settings) }, 'notifying receiver');
+  log.info({ rules: deps.rules.length, receivers: runtimes.length }, runtimes.length === 0 ? 'alerting: no receivers, alerts are shown but not sent' : 'alerting ready');
   // The metrics need the engine and the worker; the engine and the worker report to the metrics.
   let metrics: ReturnType<typeof createAlertMetrics> | undefined;
   const worker = new DeliveryWorker(outbox, runtimes, {
