@@ -17,7 +17,7 @@ import { ChainView } from './http/chain-view.js';
 import type { Readiness } from './http/routes/system.js';
 import { buildServer } from './http/server.js';
 import { createLogger, type Logger } from './log/logger.js';
-import { alertRules, createAlerting, receiverSecrets, type Alerting } from './notify/alerting.js';
+import { alertRules, configuredExternalUrl, createAlerting, receiverSecrets, type Alerting } from './notify/alerting.js';
 import { SecretScrubber, redactUrl } from './log/redact.js';
 import { createRpcMetrics, type RpcMetrics } from './metrics/rpc-metrics.js';
 import { createSelfMetrics, type SelfMetrics } from './metrics/self-metrics.js';
@@ -254,7 +254,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
   }
   const sloWarmUp = warmUpSlos(slos, shutdown.signal, logger.child({ module: 'slo' })).finally(() => (sloWarming = false));
 
-  let externalUrl = config.server.publicUrl?.replace(/\/+$/, '') ?? `http://${config.server.host}:${config.server.port}`;
+  let externalUrl = configuredExternalUrl(config);
   const rules = alertRules(config, { tracker, slos: slos.definitions(), sloStatus: (slo) => slos.statusOf(slo) });
   const alerting = createAlerting(db, config, { clock, logger, registry, rules, externalUrl: () => externalUrl });
   scheduler.add({ id: 'alerts/evaluate', kind: 'alerts', intervalMs: config.alerting.evaluationInterval, run: async () => alerting.evaluate() });

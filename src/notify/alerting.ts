@@ -13,8 +13,8 @@ import { sloSource, thresholdSources } from '../rules/alerts/sources/index.js';
 import { AlertEngine } from '../rules/alert-engine.js';
 import type { ChainTracker } from '../rules/chain-tracker.js';
 import type { SloStatus } from '../rules/slo/status.js';
-import { AlertStore } from '../store/alert-store.js';
-import { Outbox } from '../store/outbox.js';
+import type { AlertStore } from '../store/alert-store.js';
+import type { Outbox } from '../store/outbox.js';
 import { DeliveryWorker, type ReceiverRuntime } from './delivery-worker.js';
 import { receiverKind } from './receivers/index.js';
 
@@ -32,6 +32,11 @@ export function alertRules(config: Config, deps: { tracker: ChainTracker; slos: 
     ...thresholdSources.flatMap((source) => source.createRules(config.alerting.rules, { config, tracker: deps.tracker })),
     ...sloSource.createRules({ definitions: deps.slos, status: deps.sloStatus, config: config.alerting.sloAlerts }),
   ];
+}
+
+/** The base URL notifications link to: `server.publicUrl`, else the configured listen address. */
+export function configuredExternalUrl(config: Config): string {
+  return config.server.publicUrl?.replace(/\/+$/, '') ?? `http://${config.server.host}:${config.server.port}`;
 }
 
 /** Every receiver secret in the config, for the log scrubber. */
@@ -60,24 +65,11 @@ export function createAlerting(
     inhibitRules: alerting.inhibitRules,
     receivers: new Map(alerting.receivers.map((receiver) => [receiver.id, { sendResolved: receiver.sendResolved, resendIntervalMs: receiverKind(receiver.kind)?.resendIntervalMs }])),
   };
-  const outbox = new Outbox(db);
   const runtimes = receiverRuntimes(config, deps.clock);
   for (const receiver of alerting.receivers) log.info({ receiver: receiver.id, kind: receiver.kind, target: receiverKind(receiver.kind)!.describe(receiver.settings) }, 'notifying receiver');
   log.info({ rules: deps.rules.length, receivers: runtimes.length }, runtimes.length === 0 ? 'alerting: no receivers, alerts are shown but not sent' : 'alerting ready');
   // The metrics need the engine and the worker; the engine and the worker report to the metrics.
   let metrics: ReturnType<typeof createAlertMetrics> | undefined;
-  const worker = new DeliveryWorker(outbox, runtimes, {
-    clock: deps.clock,
-    tickMs: alerting.delivery.pollInterval,
-    backoff: { initialMs: alerting.delivery.initialBackoff, maxMs: alerting.delivery.maxBackoff },
-    breaker: { failures: alerting.delivery.breakerFailures, cooldownMs: alerting.delivery.breakerCooldown, maxCooldownMs: alerting.delivery.maxBreakerCooldown },
-    giveUpAfterMs: alerting.delivery.giveUpAfter,
-    get externalUrl() {
-      return deps.externalUrl();
-    },
-    log,
-    onAttempt: (attempt) => metrics?.attempt(attempt),
-  });
   const engine = new AlertEngine(db, deps.rules, {
     clock: deps.clock,
     routing,
@@ -90,23 +82,36 @@ export function createAlerting(
       if (transition.to === 'firing') log.warn(fields, 'alert firing');
       else log.info(fields, 'alert changed');
     },
+    // The worker below is built before any cycle runs.
     onQueued: (queued) => {
       for (const entry of queued) if (entry.status === 'suppressed') metrics?.suppressed(entry.receiver);
       worker.wake();
     },
     onRuleError: (rule, error) => log.error({ err: error, rule: rule.name }, 'alert rule could not be evaluated; its alerts keep their state'),
   });
+  const worker = new DeliveryWorker(engine.outbox, runtimes, {
+    clock: deps.clock,
+    tickMs: alerting.delivery.pollInterval,
+    backoff: { initialMs: alerting.delivery.initialBackoff, maxMs: alerting.delivery.maxBackoff },
+    breaker: { failures: alerting.delivery.breakerFailures, cooldownMs: alerting.delivery.breakerCooldown, maxCooldownMs: alerting.delivery.maxBreakerCooldown },
+    giveUpAfterMs: alerting.delivery.giveUpAfter,
+    get externalUrl() {
+      return deps.externalUrl();
+    },
+    log,
+    onAttempt: (attempt) => metrics?.attempt(attempt),
+  });
   metrics = createAlertMetrics(deps.registry, {
     engine,
-    outbox,
+    outbox: engine.outbox,
     receivers: runtimes.map((runtime) => runtime.id),
     clock: deps.clock,
     breakerOpen: (receiver) => worker.breakerState(receiver) === 'open',
   });
   return {
     engine,
-    store: new AlertStore(db),
-    outbox,
+    store: engine.store,
+    outbox: engine.outbox,
     worker,
     evaluate: () => void engine.evaluate(),
     stop: () => worker.stop(),

@@ -71,8 +71,9 @@ interface Change {
 const ruleKey = (rule: { name: string; severity: string }) => `${rule.name}/${rule.severity}`;
 
 export class AlertEngine {
-  private readonly store: AlertStore;
-  private readonly outbox: Outbox;
+  /** What the engine persists, for the API and the delivery worker to read. */
+  readonly store: AlertStore;
+  readonly outbox: Outbox;
   private alerts = new Map<string, AlertRecord>();
   /** fingerprint → receiver → the latest notification it was sent (or suppressed). */
   private readonly told = new Map<string, Map<string, LastTold>>();

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { loadConfigFile } from '../../config/load.js';
 import type { NotificationBatch } from '../../domain/alert.js';
 import { systemClock } from '../../domain/clock.js';
-import { receiverRuntimes } from '../../notify/alerting.js';
+import { configuredExternalUrl, receiverRuntimes } from '../../notify/alerting.js';
 import { receiverKind } from '../../notify/receivers/index.js';
 import { fingerprintOf, sortedLabels } from '../../rules/alerts/fingerprint.js';
 import { UsageError, parseCommandArgs } from '../args.js';
@@ -72,7 +72,7 @@ Options:
     }
     const runtime = receiverRuntimes(config, systemClock).find((candidate) => candidate.id === configured.id)!;
     const where = receiverKind(configured.kind)!.describe(configured.settings);
-    const externalUrl = config.server.publicUrl?.replace(/\/+$/, '') ?? `http://${config.server.host}:${config.server.port}`;
+    const externalUrl = configuredExternalUrl(config);
     const started = performance.now();
     const result = await runtime.receiver.deliver(testBatch(configured.id, externalUrl, Date.now()), AbortSignal.timeout(configured.timeout + 1_000));
     const ms = Math.round(performance.now() - started);
