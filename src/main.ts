@@ -7,6 +7,8 @@ import cron from 'node-cron';
 import { Registry } from 'prom-client';
 import { collectors } from './collectors/index.js';
 import { collectorRun } from './collectors/runner.js';
+import { governanceReaders } from './collectors/governance/readers.js';
+import { resolveGovernanceTarget } from './config/governance-schema.js';
 import type { Config } from './config/schema.js';
 import { resolveSlos } from './config/slos.js';
 import { systemClock, type Clock } from './domain/clock.js';
@@ -23,6 +25,7 @@ import { createRpcMetrics, type RpcMetrics } from './metrics/rpc-metrics.js';
 import { createSelfMetrics, type SelfMetrics } from './metrics/self-metrics.js';
 import { createSloEventMetrics, createSloMetrics } from './metrics/slo-metrics.js';
 import { ChainTracker } from './rules/chain-tracker.js';
+import { GovernanceTracker } from './rules/governance-tracker.js';
 import { SloEngine, type SloEngineOptions } from './rules/slo-engine.js';
 import { SloReports } from './rules/slo-reports.js';
 import { Scheduler } from './scheduler/scheduler.js';
@@ -47,6 +50,7 @@ export interface RunningService {
   tracker: ChainTracker;
   slos: SloEngine;
   alerting: Alerting;
+  governance: GovernanceTracker;
   logger: Logger;
   /** Flushes buffered samples now (tests read the store right after). */
   flush(): void;
@@ -187,6 +191,31 @@ function createSloEngine(db: Database, definitions: SloDefinition[], config: Con
   });
 }
 
+function createGovernanceTracker(db: Database, config: Config, tracker: ChainTracker, clock: Clock, logger: Logger): GovernanceTracker {
+  const log = logger.child({ module: 'governance' });
+  const targets = config.governance.map(resolveGovernanceTarget);
+  const lastError = new Map<string, string>();
+  const governance = new GovernanceTracker(db, targets, {
+    clock,
+    readers: governanceReaders(config, tracker),
+    hooks: {
+      onBatch: (target, batch) => {
+        if (lastError.delete(target.id)) log.info({ target: target.id }, 'governance ingestion recovered');
+        if (batch.inserted > 0) log.debug({ target: target.id, events: batch.inserted, blocks: batch.blocks }, 'governance events ingested');
+      },
+      onSkipped: (target, skipped) => log.warn({ target: target.id, reason: skipped.reason, block: skipped.blockNumber, logIndex: skipped.logIndex, detail: skipped.detail }, 'governance log skipped'),
+      onReorg: (target, reorg) => log.warn({ target: target.id, ...reorg }, 'chain reorganised under a governance target: rolled back and re-ingesting'),
+      onError: (target, error) => {
+        const message = (error as { shortMessage?: string }).shortMessage ?? error.message;
+        if (lastError.get(target.id) !== message) log.warn({ target: target.id, err: error }, 'governance ingestion failed');
+        lastError.set(target.id, message);
+      },
+    },
+  });
+  for (const target of targets) log.info({ target: target.id, kind: target.kind, chain: target.chain, address: target.address, cursor: governance.status(target.id)?.cursorBlock ?? null }, 'watching governance target');
+  return governance;
+}
+
 async function listen(app: FastifyInstance, config: Config, release: () => Promise<void>): Promise<string> {
   try {
     return await app.listen({ host: config.server.host, port: config.server.port });
@@ -254,6 +283,11 @@ export async function startService(config: Config, options: ServiceOptions = {})
   }
   const sloWarmUp = warmUpSlos(slos, shutdown.signal, logger.child({ module: 'slo' })).finally(() => (sloWarming = false));
 
+  const governance = createGovernanceTracker(db, config, tracker, clock, logger);
+  for (const target of governance.targets()) {
+    scheduler.add({ id: `governance/${target.id}`, kind: 'governance', intervalMs: target.pollIntervalMs, run: async () => void (await governance.poll(target.id, { signal: shutdown.signal })) });
+  }
+
   let externalUrl = configuredExternalUrl(config);
   const rules = alertRules(config, { tracker, slos: slos.definitions(), sloStatus: (slo) => slos.statusOf(slo) });
   const alerting = createAlerting(db, config, { clock, logger, registry, rules, externalUrl: () => externalUrl });
@@ -307,5 +341,5 @@ export async function startService(config: Config, options: ServiceOptions = {})
       log.info('stopped');
     })());
 
-  return { url, app, db, tracker, slos, alerting, logger, flush: () => writer.flush(), stop };
+  return { url, app, db, tracker, slos, alerting, governance, logger, flush: () => writer.flush(), stop };
 }

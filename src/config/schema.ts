@@ -4,6 +4,7 @@ import { validate as isCronExpression } from 'node-cron';
 import { z } from 'zod';
 import { alertingSchema, checkAlertingReferences } from './alerting-schema.js';
 import { duration, httpUrl, id, labels } from './fields.js';
+import { checkGovernanceReferences, governanceSchema } from './governance-schema.js';
 import { sloSchema } from './slo-schema.js';
 
 export const rpcEndpointSchema = z.strictObject({
@@ -62,6 +63,8 @@ export const configSchema = z
     slos: z.array(sloSchema).default([]),
     /** OpenSLO v1 files (relative to the config file) whose SLOs the loader appends to `slos`. */
     opensloFiles: z.array(z.string().min(1)).default([]),
+    /** Governors, timelocks, Safes and proxies watched on the chains. */
+    governance: governanceSchema,
     alerting: alertingSchema,
   })
   .superRefine((config, ctx) => {
@@ -87,6 +90,7 @@ export const configSchema = z
     });
     checkSloReferences(config, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
     checkAlertingReferences(config, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
+    checkGovernanceReferences(config, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
   });
 
 /** SLO ids are unique and their SLIs select endpoints that exist. */

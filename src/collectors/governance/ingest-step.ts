@@ -1,0 +1,166 @@
+// One ingestion step of one governance target: on one endpoint, check that the block at the cursor is still
+// on the chain (else find the fork point), fetch and decode the logs of the next block range up to
+// head − confirmations, and, once caught up, read the contracts' state at that block. Returns what it
+// found; storing it (events and cursor in one transaction) is the tracker's job.
+
+import type { AbiEvent, Address, Hex, Log } from 'viem';
+import type { EventValue, GovernanceEvent, GovernanceSnapshot, GovernanceTarget, IngestCursor } from '../../domain/governance.js';
+import type { Clock } from '../../domain/clock.js';
+import { GovernanceReadError, type ChainReader, type EndpointReader } from './chain-reader.js';
+import { decodeGovernanceLog, eventsByTopic, type SkipReason } from './decode.js';
+import type { ContractReads, GovernanceCollectorKind, SnapshotRequest } from './kind.js';
+import { nextRangeSize } from './log-range.js';
+
+export interface SkippedLog {
+  reason: SkipReason;
+  blockNumber: number;
+  logIndex: number;
+  detail: string;
+}
+
+export type StepResult =
+  | {
+      kind: 'batch';
+      endpoint: string;
+      from: number;
+      to: { blockNumber: number; blockHash: Hex; blockTimeMs: number };
+      events: GovernanceEvent[];
+      skipped: SkippedLog[];
+      /** The state read at `to`, when the step reached head − confirmations. */
+      snapshot: GovernanceSnapshot | null;
+      caughtUp: boolean;
+    }
+  | { kind: 'reorg'; endpoint: string; from: IngestCursor; fork: { blockNumber: number; blockHash: Hex } | null }
+  | { kind: 'idle'; endpoint: string; safeHead: number };
+
+export interface StepInput {
+  cursor: IngestCursor | null;
+  /** Recent checkpoints of the target, newest first. */
+  checkpoints: () => readonly { blockNumber: number; blockHash: Hex }[];
+  snapshotRequest: () => SnapshotRequest;
+  previousSnapshot: Record<string, EventValue> | null;
+}
+
+/** getLogs attempts with a halved range before the step gives up on a range refused as too large. */
+const maxRangeAttempts = 6;
+
+export class TargetIngestion {
+  private rangeSize: number;
+  private readonly byTopic: Map<Hex, AbiEvent[]>;
+  private addresses: Address[] | null = null;
+
+  constructor(
+    readonly target: GovernanceTarget,
+    private readonly kind: GovernanceCollectorKind,
+    private readonly reader: ChainReader,
+    private readonly clock: Clock,
+  ) {
+    this.rangeSize = target.maxBlockRange;
+    this.byTopic = eventsByTopic(kind.events);
+  }
+
+  get currentRangeSize(): number {
+    return this.rangeSize;
+  }
+
+  step(input: StepInput): Promise<StepResult> {
+    return this.reader.withEndpoint((endpoint) => this.stepOn(endpoint, input));
+  }
+
+  private async stepOn(endpoint: EndpointReader, input: StepInput): Promise<StepResult> {
+    const { target } = this;
+    const id = endpoint.endpoint.id;
+    const head = Number(await endpoint.blockNumber());
+    const safeHead = head - target.confirmations;
+    const { cursor } = input;
+    if (cursor !== null && cursor.blockNumber <= head) {
+      const onChain = await endpoint.block(BigInt(cursor.blockNumber));
+      if (onChain.hash !== cursor.blockHash) return { kind: 'reorg', endpoint: id, from: cursor, fork: await this.forkPoint(endpoint, cursor, input.checkpoints()) };
+    }
+    const from = cursor === null ? target.startBlock : cursor.blockNumber + 1;
+    if (from > safeHead) return { kind: 'idle', endpoint: id, safeHead };
+    const blockTimes = new Map<number, number>();
+    const reads = this.contractReads(endpoint, BigInt(safeHead), blockTimes);
+    this.addresses ??= await this.kind.addresses(target, reads, input.previousSnapshot);
+    const { logs, to: toNumber } = await this.fetchLogs(endpoint, from, safeHead);
+    const toBlock = await endpoint.block(BigInt(toNumber));
+    blockTimes.set(toNumber, toBlock.timestampMs);
+    const events: GovernanceEvent[] = [];
+    const skipped: SkippedLog[] = [];
+    for (const log of logs) {
+      const blockNumber = Number(log.blockNumber);
+      const logIndex = Number(log.logIndex);
+      const decoded = decodeGovernanceLog(log, this.byTopic);
+      if (!decoded.ok) {
+        skipped.push({ reason: decoded.reason, blockNumber, logIndex, detail: decoded.detail });
+        continue;
+      }
+      const embedded = (log as { blockTimestamp?: Hex }).blockTimestamp;
+      if (embedded !== undefined && !blockTimes.has(blockNumber)) blockTimes.set(blockNumber, Number(BigInt(embedded)) * 1_000);
+      events.push({
+        target: target.id,
+        chain: target.chain,
+        blockNumber,
+        blockHash: log.blockHash!,
+        blockTimeMs: blockTimes.get(blockNumber) ?? (await reads.blockTimeMs(BigInt(blockNumber))),
+        txHash: log.transactionHash!,
+        logIndex,
+        address: log.address,
+        name: decoded.name,
+        key: this.kind.keyOf(decoded.name, decoded.args),
+        args: decoded.args,
+      });
+    }
+    const caughtUp = toNumber >= safeHead;
+    let snapshot: GovernanceSnapshot | null = null;
+    if (caughtUp) {
+      const atTo = this.contractReads(endpoint, BigInt(toNumber), blockTimes);
+      const state = await this.kind.snapshot(target, atTo, input.snapshotRequest(), input.previousSnapshot);
+      snapshot = { target: target.id, blockNumber: toNumber, blockTimeMs: toBlock.timestampMs, readAtMs: this.clock.now(), state };
+    }
+    return { kind: 'batch', endpoint: id, from, to: { blockNumber: toNumber, blockHash: toBlock.hash, blockTimeMs: toBlock.timestampMs }, events, skipped, snapshot, caughtUp };
+  }
+
+  /** Logs from `from` on, as many blocks as the adaptive range allows, halving it when refused. */
+  private async fetchLogs(endpoint: EndpointReader, from: number, safeHead: number): Promise<{ logs: Log[]; to: number }> {
+    for (let attempt = 1; ; attempt += 1) {
+      const to = Math.min(from + this.rangeSize - 1, safeHead);
+      const started = performance.now();
+      try {
+        const logs = await endpoint.getLogs(this.addresses!, [...this.byTopic.keys()], BigInt(from), BigInt(to));
+        this.rangeSize = nextRangeSize(this.rangeSize, this.target.maxBlockRange, { kind: 'ok', durationMs: performance.now() - started });
+        return { logs, to };
+      } catch (error) {
+        const errorClass = error instanceof GovernanceReadError ? error.errorClass : null;
+        if ((errorClass !== 'range_too_large' && errorClass !== 'timeout') || attempt >= maxRangeAttempts || this.rangeSize === 1) throw error;
+        this.rangeSize = nextRangeSize(this.rangeSize, this.target.maxBlockRange, { kind: errorClass === 'timeout' ? 'timeout' : 'too_large' });
+      }
+    }
+  }
+
+  /** The newest checkpoint still on the chain, or null when none is (ingest the target again from its start). */
+  private async forkPoint(endpoint: EndpointReader, cursor: IngestCursor, checkpoints: readonly { blockNumber: number; blockHash: Hex }[]) {
+    for (const checkpoint of checkpoints) {
+      if (checkpoint.blockNumber >= cursor.blockNumber) continue;
+      const onChain = await endpoint.block(BigInt(checkpoint.blockNumber));
+      if (onChain.hash === checkpoint.blockHash) return checkpoint;
+    }
+    return null;
+  }
+
+  private contractReads(endpoint: EndpointReader, blockNumber: bigint, blockTimes: Map<number, number>): ContractReads {
+    return {
+      blockNumber,
+      call: (address, abi, functionName, args = []) => endpoint.call(address, abi, functionName, args, blockNumber),
+      storageAt: (address, slot) => endpoint.storageAt(address, slot, blockNumber),
+      blockTimeMs: async (number) => {
+        const key = Number(number);
+        const known = blockTimes.get(key);
+        if (known !== undefined) return known;
+        const block = await endpoint.block(number);
+        blockTimes.set(key, block.timestampMs);
+        return block.timestampMs;
+      },
+    };
+  }
+}

@@ -1,0 +1,40 @@
+// The interface every governance collector kind implements (governor, timelock, Safe, proxy): the events it
+// decodes, which contracts' logs a target covers, what each event is about, and what it reads from the
+// contracts directly at a confirmed block. A kind does I/O only through the ContractReads it is given.
+
+import type { AbiEvent, Address, Hex } from 'viem';
+import type { EventValue, GovernanceKindName, GovernanceTarget } from '../../domain/governance.js';
+
+/** Read-only calls at one block, through whichever endpoint the ingestion step is using. */
+export interface ContractReads {
+  /** The block every read is made at (head − confirmations). */
+  readonly blockNumber: bigint;
+  /** `eth_call` of a view function; throws GovernanceReadError('reverted') when the call reverts. */
+  call(address: Address, abi: readonly unknown[], functionName: string, args?: readonly unknown[]): Promise<unknown>;
+  /** `eth_getStorageAt`. */
+  storageAt(address: Address, slot: Hex): Promise<Hex>;
+  /** A block's timestamp in ms (at most one request per block per step). */
+  blockTimeMs(blockNumber: bigint): Promise<number>;
+}
+
+/** What the tracker asks a kind to read besides its fixed state: the proposals not yet final. */
+export interface SnapshotRequest {
+  openProposals: readonly { id: string; voteStart: number; voteEnd: number }[];
+}
+
+export interface GovernanceCollectorKind<Target extends GovernanceTarget = GovernanceTarget> {
+  kind: GovernanceKindName;
+  /** Every event the kind decodes; variants of one event (indexed or not) may be listed side by side. */
+  events: readonly AbiEvent[];
+  /** The contracts whose logs belong to the target: the target itself, and e.g. a governor's token. */
+  addresses(target: Target, reads: ContractReads, previous: Record<string, EventValue> | null): Promise<Address[]>;
+  /** What an event is about, for lookups (a proposal id, an operation id, an owner), or null. */
+  keyOf(name: string, args: Record<string, EventValue>): string | null;
+  /** The state read directly at `reads.blockNumber`, as JSON; `previous` is the last snapshot, if any. */
+  snapshot(target: Target, reads: ContractReads, request: SnapshotRequest, previous: Record<string, EventValue> | null): Promise<Record<string, EventValue>>;
+}
+
+/** Keeps a kind's functions typed by its own target. */
+export function defineGovernanceKind<Target extends GovernanceTarget>(kind: GovernanceCollectorKind<Target>): GovernanceCollectorKind {
+  return kind as unknown as GovernanceCollectorKind;
+}

@@ -1,0 +1,175 @@
+// The timelock model: operations (OpenZeppelin) or queued transactions (Compound) folded from their events,
+// the minimum delay, and who holds which role; the view dates each operation's readiness and says which are
+// waiting, ready, overdue (ready for longer than the grace), done, cancelled or expired.
+
+import { keccak256, toBytes } from 'viem';
+import type { GovernanceEvent, GovernanceTarget } from '../../domain/governance.js';
+import { changeOf, type GovernanceChange, type GovernanceModel } from './model.js';
+
+type TimelockTarget = Extract<GovernanceTarget, { kind: 'timelock' }>;
+
+export const operationStatuses = ['scheduled', 'ready', 'overdue', 'executed', 'cancelled', 'expired'] as const;
+export type OperationStatus = (typeof operationStatuses)[number];
+
+export interface TimelockCall {
+  index: number;
+  target: string;
+  value: string;
+  /** The function called: a signature (Compound) or the calldata's 4-byte selector. */
+  call: string;
+}
+
+export interface TimelockOperation {
+  id: string;
+  calls: TimelockCall[];
+  predecessor: string | null;
+  delaySeconds: number | null;
+  scheduledAtMs: number;
+  scheduledTx: string;
+  readyAtMs: number;
+  executedAtMs: number | null;
+  cancelledAtMs: number | null;
+}
+
+export interface TimelockState {
+  operations: Map<string, TimelockOperation>;
+  minDelaySeconds: number | null;
+  roles: Map<string, Set<string>>;
+  changes: GovernanceChange[];
+}
+
+export interface OperationView extends TimelockOperation {
+  status: OperationStatus;
+}
+
+export interface TimelockView {
+  operations: OperationView[];
+  byStatus: Record<OperationStatus, number>;
+  minDelaySeconds: number | null;
+  /** Role name (or hash when unknown) → the accounts holding it, as far as events since the start block tell. */
+  roles: Record<string, string[]>;
+  changes: GovernanceChange[];
+}
+
+const roleNames = new Map<string, string>([
+  [`0x${'00'.repeat(32)}`, 'DEFAULT_ADMIN_ROLE'],
+  ...['PROPOSER_ROLE', 'EXECUTOR_ROLE', 'CANCELLER_ROLE', 'TIMELOCK_ADMIN_ROLE'].map((name) => [keccak256(toBytes(name)), name] as [string, string]),
+]);
+
+export function roleName(role: string): string {
+  return roleNames.get(role.toLowerCase()) ?? role;
+}
+
+/** Compound's Timelock lets a queued transaction be executed for this long after its ETA. */
+const compoundGraceSeconds = 14 * 86_400;
+
+const short = (address: unknown) => {
+  const text = String(address);
+  return text.length > 12 ? `${text.slice(0, 6)}…${text.slice(-4)}` : text;
+};
+
+function schedule(state: TimelockState, event: GovernanceEvent): void {
+  const { args } = event;
+  const compound = event.name === 'QueueTransaction';
+  const id = compound ? String(args.txHash) : String(args.id);
+  const delaySeconds = compound ? null : Number(args.delay);
+  const call: TimelockCall = {
+    index: compound ? 0 : Number(args.index),
+    target: String(args.target),
+    value: String(args.value),
+    call: compound ? String(args.signature) || String(args.data).slice(0, 10) : String(args.data).slice(0, 10) || '(none)',
+  };
+  const existing = state.operations.get(id);
+  if (existing && existing.scheduledTx === event.txHash) {
+    existing.calls.push(call);
+    return;
+  }
+  state.operations.set(id, {
+    id,
+    calls: [call],
+    predecessor: compound || /^0x0*$/.test(String(args.predecessor)) ? null : String(args.predecessor),
+    delaySeconds,
+    scheduledAtMs: event.blockTimeMs,
+    scheduledTx: event.txHash,
+    readyAtMs: compound ? Number(args.eta) * 1_000 : event.blockTimeMs + (delaySeconds ?? 0) * 1_000,
+    executedAtMs: null,
+    cancelledAtMs: null,
+  });
+}
+
+export function operationStatus(operation: TimelockOperation, flavor: TimelockTarget['settings']['flavor'], graceMs: number, nowMs: number): OperationStatus {
+  if (operation.executedAtMs !== null) return 'executed';
+  if (operation.cancelledAtMs !== null) return 'cancelled';
+  if (nowMs < operation.readyAtMs) return 'scheduled';
+  if (flavor === 'compound' && nowMs > operation.readyAtMs + compoundGraceSeconds * 1_000) return 'expired';
+  return nowMs > operation.readyAtMs + graceMs ? 'overdue' : 'ready';
+}
+
+export const timelockModel: GovernanceModel<TimelockState, TimelockView, TimelockTarget> = {
+  kind: 'timelock',
+  initial: () => ({ operations: new Map(), minDelaySeconds: null, roles: new Map(), changes: [] }),
+  apply(state, event) {
+    const { args } = event;
+    switch (event.name) {
+      case 'CallScheduled':
+      case 'QueueTransaction':
+        return schedule(state, event);
+      case 'CallExecuted':
+      case 'ExecuteTransaction': {
+        const operation = state.operations.get(String(event.key));
+        if (operation) operation.executedAtMs ??= event.blockTimeMs;
+        return;
+      }
+      case 'Cancelled':
+      case 'CancelTransaction': {
+        const operation = state.operations.get(String(event.key));
+        if (operation) operation.cancelledAtMs = event.blockTimeMs;
+        return;
+      }
+      case 'MinDelayChange':
+      case 'NewDelay': {
+        const previous = event.name === 'MinDelayChange' ? Number(args.oldDuration) : state.minDelaySeconds;
+        const next = Number(event.name === 'MinDelayChange' ? args.newDuration : args.newDelay);
+        state.minDelaySeconds = next;
+        state.changes.push(changeOf(event, `minimum delay ${previous ?? '?'} s → ${next} s`));
+        return;
+      }
+      case 'RoleGranted':
+      case 'RoleRevoked': {
+        const role = roleName(String(args.role));
+        const holders = state.roles.get(role) ?? new Set<string>();
+        if (event.name === 'RoleGranted') holders.add(String(args.account));
+        else holders.delete(String(args.account));
+        state.roles.set(role, holders);
+        state.changes.push(changeOf(event, `${role} ${event.name === 'RoleGranted' ? 'granted to' : 'revoked from'} ${short(args.account)}`));
+        return;
+      }
+      case 'RoleAdminChanged':
+        state.changes.push(changeOf(event, `admin role of ${roleName(String(args.role))} is now ${roleName(String(args.newAdminRole))}`));
+        return;
+      case 'NewAdmin':
+        state.changes.push(changeOf(event, `admin is now ${short(args.newAdmin)}`));
+        return;
+      case 'NewPendingAdmin':
+        state.changes.push(changeOf(event, `pending admin is now ${short(args.newPendingAdmin)}`));
+        return;
+      default:
+    }
+  },
+  view(target, state, snapshot, nowMs) {
+    const operations = [...state.operations.values()].map((operation) => ({
+      ...operation,
+      status: operationStatus(operation, target.settings.flavor, target.settings.executionGraceMs, nowMs),
+    }));
+    const byStatus = Object.fromEntries(operationStatuses.map((status) => [status, 0])) as Record<OperationStatus, number>;
+    for (const operation of operations) byStatus[operation.status] += 1;
+    const read = snapshot?.state.minDelaySeconds;
+    return {
+      operations,
+      byStatus,
+      minDelaySeconds: typeof read === 'number' ? read : state.minDelaySeconds,
+      roles: Object.fromEntries([...state.roles].map(([role, holders]) => [role, [...holders].sort()])),
+      changes: [...state.changes].reverse(),
+    };
+  },
+};
