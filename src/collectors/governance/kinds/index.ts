@@ -3,9 +3,11 @@
 import type { GovernanceKindName } from '../../../domain/governance.js';
 import type { GovernanceCollectorKind } from '../kind.js';
 import { governorKind } from './governor.js';
+import { proxyKind } from './proxy.js';
+import { safeKind } from './safe.js';
 import { timelockKind } from './timelock.js';
 
-export const governanceCollectorKinds: readonly GovernanceCollectorKind[] = [governorKind, timelockKind];
+export const governanceCollectorKinds: readonly GovernanceCollectorKind[] = [governorKind, timelockKind, safeKind, proxyKind];
 
 export function governanceCollectorKind(kind: GovernanceKindName): GovernanceCollectorKind {
   const found = governanceCollectorKinds.find((candidate) => candidate.kind === kind);
