@@ -9,6 +9,7 @@ import { parseMatcher, type Matcher } from '../notify/matchers.js';
 import { receiverKind, receiverKinds } from '../notify/receivers/index.js';
 import { checkRouteTree, type RouteNode } from '../notify/route-tree.js';
 import { thresholdOperators } from '../rules/alerts/lifecycle.js';
+import { governanceAlertNames } from '../rules/alerts/sources/governance.js';
 import { thresholdMetrics } from '../rules/alerts/sources/index.js';
 import { checkTemplate } from '../rules/alerts/template.js';
 import { duration, id, labels, optionalDuration } from './fields.js';
@@ -199,6 +200,18 @@ export const alertingSchema = z
     rules: z.array(ruleSchema).default(() => defaultAlertRules.map((rule) => ruleSchema.parse(rule))),
     /** Labels and annotations (templated) added to the SLO burn-rate alerts. */
     sloAlerts: z.strictObject({ labels: alertLabelsSchema, annotations: z.record(z.string(), template).default({}) }).prefault({}),
+    /** The governance alerts: on by default for every governance target, severities overridable by alert name. */
+    governance: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        /** How long an alert about a change (threshold, owners, upgrade…) fires after the change's block. */
+        changeHold: duration('1h', { min: 60_000, max: 30 * day }),
+        /** A target whose ingestion keeps failing this long fires GovernanceIngestionFailing. */
+        ingestionFailingFor: duration('10m', { min: 0, max: 7 * day }),
+        severities: z.partialRecord(z.enum(governanceAlertNames as [string, ...string[]]), z.enum(alertSeverities)).default({}),
+        labels: alertLabelsSchema,
+      })
+      .prefault({}),
     receivers: z.array(receiverSchema).default([]),
     route: routeSchema.optional(),
     inhibitRules: z.array(inhibitRuleSchema).optional(),

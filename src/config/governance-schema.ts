@@ -63,7 +63,7 @@ export type GovernanceTargetConfig = z.output<typeof governanceTargetSchema>;
 
 /** Target ids are unique and name chains that exist. */
 export function checkGovernanceReferences(
-  config: { chains: { id: string }[]; governance: GovernanceTargetConfig[] },
+  config: { chains: { id: string }[]; governance: GovernanceTargetConfig[]; slos: { sli: { kind: string; chain: string; targets?: unknown } }[] },
   problem: (path: (string | number)[], message: string) => void,
 ): void {
   const ids = new Set<string>();
@@ -76,6 +76,16 @@ export function checkGovernanceReferences(
     const other = addresses.get(key);
     if (other !== undefined) problem(['governance', index, 'address'], `the same ${target.kind} is already watched as "${other}"`);
     addresses.set(key, target.id);
+  });
+  // Governance SLIs count the proposals of governors on their chain.
+  config.slos.forEach((slo, index) => {
+    if (!slo.sli.kind.startsWith('governance_')) return;
+    const governors = config.governance.filter((target) => target.kind === 'governor' && target.chain === slo.sli.chain);
+    if (governors.length === 0) problem(['slos', index, 'sli', 'chain'], `no governor is watched on chain "${slo.sli.chain}" (governance:)`);
+    const targets = Array.isArray(slo.sli.targets) ? (slo.sli.targets as string[]) : [];
+    targets.forEach((target, targetIndex) => {
+      if (!governors.some((governor) => governor.id === target)) problem(['slos', index, 'sli', 'targets', targetIndex], `no governor "${target}" on chain "${slo.sli.chain}"`);
+    });
   });
 }
 

@@ -31,7 +31,10 @@ export interface SliSelection {
 
 /** One SQL aggregate per minute over a rollup table: `good` and `valid` expressions, summed. */
 export interface SliQuery {
-  table: 'rpc_rollups_1m' | 'chain_rollups_1m';
+  /** Endpoint-minutes, chain-minutes, or governance outcomes (one row per decided subject). */
+  table: 'rpc_rollups_1m' | 'chain_rollups_1m' | 'governance_sli_outcomes';
+  /** Further equality filters on the table's columns (column → accepted values), set by the kind, never by users' SQL. */
+  filters?: Readonly<Record<string, readonly string[]>>;
   /** SQL summed per minute for good events (whole minutes for per-minute kinds). */
   good: string;
   valid: string;

@@ -9,6 +9,7 @@ import type { SloDefinition } from '../domain/slo.js';
 import type { Logger } from '../log/logger.js';
 import { createAlertMetrics } from '../metrics/alert-metrics.js';
 import type { AlertRule } from '../rules/alerts/alert-rule.js';
+import { governanceSource, type GovernanceReader } from '../rules/alerts/sources/governance.js';
 import { sloSource, thresholdSources } from '../rules/alerts/sources/index.js';
 import { AlertEngine } from '../rules/alert-engine.js';
 import type { ChainTracker } from '../rules/chain-tracker.js';
@@ -27,10 +28,21 @@ export interface Alerting {
   stop(): Promise<void>;
 }
 
-export function alertRules(config: Config, deps: { tracker: ChainTracker; slos: readonly SloDefinition[]; sloStatus: (slo: string) => SloStatus | null }): AlertRule[] {
+export function alertRules(
+  config: Config,
+  deps: { tracker: ChainTracker; slos: readonly SloDefinition[]; sloStatus: (slo: string) => SloStatus | null; governance?: GovernanceReader; clock?: Clock },
+): AlertRule[] {
+  const { governance } = config.alerting;
   return [
     ...thresholdSources.flatMap((source) => source.createRules(config.alerting.rules, { config, tracker: deps.tracker })),
     ...sloSource.createRules({ definitions: deps.slos, status: deps.sloStatus, config: config.alerting.sloAlerts }),
+    ...(deps.governance
+      ? governanceSource.createRules({
+          reader: deps.governance,
+          now: () => (deps.clock ?? { now: Date.now }).now(),
+          config: { enabled: governance.enabled, changeHoldMs: governance.changeHold, ingestionFailingForMs: governance.ingestionFailingFor, severities: governance.severities, labels: governance.labels },
+        })
+      : []),
   ];
 }
 

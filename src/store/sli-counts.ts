@@ -23,8 +23,13 @@ export class SliCounter {
     private readonly query: SliQuery,
   ) {
     const byEndpoint = query.table === 'rpc_rollups_1m';
-    const where = byEndpoint ? `endpoint IN (${selection.endpoints.map(() => '?').join(', ') || 'NULL'})` : 'chain = ?';
-    this.scope = byEndpoint ? [...selection.endpoints] : [selection.chain];
+    const filters = Object.entries(query.filters ?? {});
+    for (const [column] of filters) if (!/^[a-z_]+$/.test(column)) throw new Error(`not a column name: ${column}`);
+    const where = [
+      byEndpoint ? `endpoint IN (${selection.endpoints.map(() => '?').join(', ') || 'NULL'})` : 'chain = ?',
+      ...filters.map(([column, values]) => `${column} IN (${values.map(() => '?').join(', ') || 'NULL'})`),
+    ].join(' AND ');
+    this.scope = [...(byEndpoint ? selection.endpoints : [selection.chain]), ...filters.flatMap(([, values]) => values)];
     const from = `FROM ${query.table} WHERE ${where} AND minute_ms >= ? AND minute_ms < ?`;
     this.from = from;
     this.perMinuteStatement = db.prepare(`SELECT minute_ms AS minuteMs, sum(${query.good}) AS good, sum(${query.valid}) AS valid ${from} GROUP BY minute_ms ORDER BY minute_ms`);

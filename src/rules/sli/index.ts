@@ -3,11 +3,13 @@
 
 import { availability } from './availability.js';
 import { freshness } from './freshness.js';
+import { governanceExecution } from './governance-execution.js';
+import { governanceParticipation } from './governance-participation.js';
 import { latency } from './latency.js';
 import { redundancy } from './redundancy.js';
 import type { SliKind } from './sli-kind.js';
 
-export const sliKinds: readonly SliKind[] = [availability, latency, freshness, redundancy];
+export const sliKinds: readonly SliKind[] = [availability, latency, freshness, redundancy, governanceExecution, governanceParticipation];
 
 export function sliKind(kind: string): SliKind | undefined {
   return sliKinds.find((candidate) => candidate.kind === kind);
