@@ -21,11 +21,12 @@ import { buildServer } from './http/server.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { alertRules, configuredExternalUrl, createAlerting, receiverSecrets, type Alerting } from './notify/alerting.js';
 import { SecretScrubber, redactUrl } from './log/redact.js';
+import { createGovernanceIngestMetrics, createGovernanceMetrics } from './metrics/governance-metrics.js';
 import { createRpcMetrics, type RpcMetrics } from './metrics/rpc-metrics.js';
 import { createSelfMetrics, type SelfMetrics } from './metrics/self-metrics.js';
 import { createSloEventMetrics, createSloMetrics } from './metrics/slo-metrics.js';
 import { ChainTracker } from './rules/chain-tracker.js';
-import { GovernanceTracker } from './rules/governance-tracker.js';
+import { GovernanceTracker, type GovernanceTrackerHooks } from './rules/governance-tracker.js';
 import { SloEngine, type SloEngineOptions } from './rules/slo-engine.js';
 import { SloReports } from './rules/slo-reports.js';
 import { Scheduler } from './scheduler/scheduler.js';
@@ -191,27 +192,37 @@ function createSloEngine(db: Database, definitions: SloDefinition[], config: Con
   });
 }
 
-function createGovernanceTracker(db: Database, config: Config, tracker: ChainTracker, clock: Clock, logger: Logger): GovernanceTracker {
+/** Hooks that call each of `all` in turn. */
+function everyHook(...all: GovernanceTrackerHooks[]): GovernanceTrackerHooks {
+  return {
+    onBatch: (target, batch) => all.forEach((hooks) => hooks.onBatch?.(target, batch)),
+    onSkipped: (target, skipped) => all.forEach((hooks) => hooks.onSkipped?.(target, skipped)),
+    onReorg: (target, reorg) => all.forEach((hooks) => hooks.onReorg?.(target, reorg)),
+    onError: (target, error) => all.forEach((hooks) => hooks.onError?.(target, error)),
+  };
+}
+
+function createGovernanceTracker(db: Database, config: Config, tracker: ChainTracker, clock: Clock, logger: Logger, registry: Registry): GovernanceTracker {
   const log = logger.child({ module: 'governance' });
   const targets = config.governance.map(resolveGovernanceTarget);
   const lastError = new Map<string, string>();
-  const governance = new GovernanceTracker(db, targets, {
-    clock,
-    readers: governanceReaders(config, tracker),
-    hooks: {
-      onBatch: (target, batch) => {
-        if (lastError.delete(target.id)) log.info({ target: target.id }, 'governance ingestion recovered');
-        if (batch.inserted > 0) log.debug({ target: target.id, events: batch.inserted, blocks: batch.blocks }, 'governance events ingested');
-      },
-      onSkipped: (target, skipped) => log.warn({ target: target.id, reason: skipped.reason, block: skipped.blockNumber, logIndex: skipped.logIndex, detail: skipped.detail }, 'governance log skipped'),
-      onReorg: (target, reorg) => log.warn({ target: target.id, ...reorg }, 'chain reorganised under a governance target: rolled back and re-ingesting'),
-      onError: (target, error) => {
-        const message = (error as { shortMessage?: string }).shortMessage ?? error.message;
-        if (lastError.get(target.id) !== message) log.warn({ target: target.id, err: error }, 'governance ingestion failed');
-        lastError.set(target.id, message);
-      },
+  // The counters exist before the tracker, which feeds them through its hooks; the gauges read it after.
+  const metrics = createGovernanceIngestMetrics(registry, targets);
+  const logging: GovernanceTrackerHooks = {
+    onBatch: (target, batch) => {
+      if (lastError.delete(target.id)) log.info({ target: target.id }, 'governance ingestion recovered');
+      if (batch.inserted > 0) log.debug({ target: target.id, events: batch.inserted, blocks: batch.blocks }, 'governance events ingested');
     },
-  });
+    onSkipped: (target, skipped) => log.warn({ target: target.id, reason: skipped.reason, block: skipped.blockNumber, logIndex: skipped.logIndex, detail: skipped.detail }, 'governance log skipped'),
+    onReorg: (target, reorg) => log.warn({ target: target.id, ...reorg }, 'chain reorganised under a governance target: rolled back and re-ingesting'),
+    onError: (target, error) => {
+      const message = (error as { shortMessage?: string }).shortMessage ?? error.message;
+      if (lastError.get(target.id) !== message) log.warn({ target: target.id, err: error }, 'governance ingestion failed');
+      lastError.set(target.id, message);
+    },
+  };
+  const governance = new GovernanceTracker(db, targets, { clock, readers: governanceReaders(config, tracker, metrics.onRequest), hooks: everyHook(logging, metrics.hooks) });
+  createGovernanceMetrics(registry, governance, clock);
   for (const target of targets) log.info({ target: target.id, kind: target.kind, chain: target.chain, address: target.address, cursor: governance.status(target.id)?.cursorBlock ?? null }, 'watching governance target');
   return governance;
 }
@@ -283,7 +294,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
   }
   const sloWarmUp = warmUpSlos(slos, shutdown.signal, logger.child({ module: 'slo' })).finally(() => (sloWarming = false));
 
-  const governance = createGovernanceTracker(db, config, tracker, clock, logger);
+  const governance = createGovernanceTracker(db, config, tracker, clock, logger, registry);
   for (const target of governance.targets()) {
     scheduler.add({ id: `governance/${target.id}`, kind: 'governance', intervalMs: target.pollIntervalMs, run: async () => void (await governance.poll(target.id, { signal: shutdown.signal })) });
   }
