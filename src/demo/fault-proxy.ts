@@ -18,7 +18,9 @@ export type Fault =
   | { kind: 'ahead'; blocks: number }
   | { kind: 'syncing' }
   | { kind: 'no_batch' }
-  | { kind: 'refuse_peer_count' };
+  | { kind: 'refuse_peer_count' }
+  /** eth_getLogs over more than `maxBlocks` blocks is refused, as hosted providers cap log queries. */
+  | { kind: 'log_range_limit'; maxBlocks: number };
 
 export type FaultKind = Fault['kind'];
 
@@ -194,11 +196,22 @@ function planCall(call: JsonRpcRequest, fault: Fault, frozenHead: bigint | undef
         : { forward: call };
     case 'stale':
       return planStale(call, frozenHead ?? 0n);
+    case 'log_range_limit':
+      return logRangeBlocks(call) > fault.maxBlocks ? { answer: errorResponse(call.id, -32005, `query exceeds max block range ${fault.maxBlocks}`) } : { forward: call };
     case 'ahead':
       return planAhead(call, BigInt(fault.blocks));
     default:
       return { forward: call };
   }
+}
+
+/** How many blocks an eth_getLogs call spans (0 for other calls, or when it names no numbered range). */
+function logRangeBlocks(call: JsonRpcRequest): number {
+  if (call.method !== 'eth_getLogs' || !Array.isArray(call.params)) return 0;
+  const filter = call.params[0] as { fromBlock?: unknown; toBlock?: unknown } | undefined;
+  const from = typeof filter?.fromBlock === 'string' && filter.fromBlock.startsWith('0x') ? Number(BigInt(filter.fromBlock)) : null;
+  const to = typeof filter?.toBlock === 'string' && filter.toBlock.startsWith('0x') ? Number(BigInt(filter.toBlock)) : null;
+  return from === null || to === null ? 0 : to - from + 1;
 }
 
 function planStale(call: JsonRpcRequest, head: bigint): CallPlan {

@@ -9,7 +9,7 @@ import type { Clock } from '../../domain/clock.js';
 import { GovernanceReadError, type ChainReader, type EndpointReader } from './chain-reader.js';
 import { decodeGovernanceLog, eventsByTopic, type SkipReason } from './decode.js';
 import type { ContractReads, GovernanceCollectorKind, SnapshotRequest } from './kind.js';
-import { nextRangeSize } from './log-range.js';
+import { initialRange, nextRange, type RangeState } from './log-range.js';
 
 export interface SkippedLog {
   reason: SkipReason;
@@ -41,11 +41,8 @@ export interface StepInput {
   previousSnapshot: Record<string, EventValue> | null;
 }
 
-/** getLogs attempts with a halved range before the step gives up on a range refused as too large. */
-const maxRangeAttempts = 6;
-
 export class TargetIngestion {
-  private rangeSize: number;
+  private range: RangeState;
   private readonly byTopic: Map<Hex, AbiEvent[]>;
   private addresses: Address[] | null = null;
 
@@ -55,12 +52,12 @@ export class TargetIngestion {
     private readonly reader: ChainReader,
     private readonly clock: Clock,
   ) {
-    this.rangeSize = target.maxBlockRange;
+    this.range = initialRange(target.maxBlockRange);
     this.byTopic = eventsByTopic(kind.events);
   }
 
   get currentRangeSize(): number {
-    return this.rangeSize;
+    return this.range.size;
   }
 
   step(input: StepInput): Promise<StepResult> {
@@ -123,17 +120,18 @@ export class TargetIngestion {
 
   /** Logs from `from` on, as many blocks as the adaptive range allows, halving it when refused. */
   private async fetchLogs(endpoint: EndpointReader, from: number, safeHead: number): Promise<{ logs: Log[]; to: number }> {
-    for (let attempt = 1; ; attempt += 1) {
-      const to = Math.min(from + this.rangeSize - 1, safeHead);
+    // Halving ends: at one block a refusal is thrown.
+    for (;;) {
+      const to = Math.min(from + this.range.size - 1, safeHead);
       const started = performance.now();
       try {
         const logs = await endpoint.getLogs(this.addresses!, [...this.byTopic.keys()], BigInt(from), BigInt(to));
-        this.rangeSize = nextRangeSize(this.rangeSize, this.target.maxBlockRange, { kind: 'ok', durationMs: performance.now() - started });
+        this.range = nextRange(this.range, this.target.maxBlockRange, { kind: 'ok', durationMs: performance.now() - started });
         return { logs, to };
       } catch (error) {
         const errorClass = error instanceof GovernanceReadError ? error.errorClass : null;
-        if ((errorClass !== 'range_too_large' && errorClass !== 'timeout') || attempt >= maxRangeAttempts || this.rangeSize === 1) throw error;
-        this.rangeSize = nextRangeSize(this.rangeSize, this.target.maxBlockRange, { kind: errorClass === 'timeout' ? 'timeout' : 'too_large' });
+        if ((errorClass !== 'range_too_large' && errorClass !== 'timeout') || this.range.size === 1) throw error;
+        this.range = nextRange(this.range, this.target.maxBlockRange, { kind: errorClass === 'timeout' ? 'timeout' : 'too_large' });
       }
     }
   }
