@@ -3,7 +3,7 @@
 // tracker replays stored events through `apply` at start and after a reorg, and feeds new ones as they
 // are ingested; nothing here does I/O.
 
-import type { GovernanceEvent, GovernanceKindName, GovernanceSnapshot, GovernanceTarget } from '../../domain/governance.js';
+import type { EventValue, GovernanceEvent, GovernanceKindName, GovernanceSnapshot, GovernanceTarget } from '../../domain/governance.js';
 
 export interface GovernanceModel<State, View, Target extends GovernanceTarget = GovernanceTarget> {
   kind: GovernanceKindName;
@@ -28,4 +28,9 @@ export interface GovernanceChange {
 
 export function changeOf(event: GovernanceEvent, summary: string): GovernanceChange {
   return { name: event.name, blockNumber: event.blockNumber, blockTimeMs: event.blockTimeMs, txHash: event.txHash, logIndex: event.logIndex, summary };
+}
+
+/** 0x1234…abcd: enough to tell addresses apart in a one-line summary. */
+export function shortAddress(address: EventValue | undefined): string {
+  return typeof address === 'string' && address.length === 42 ? `${address.slice(0, 6)}…${address.slice(-4)}` : String(address);
 }

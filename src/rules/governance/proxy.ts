@@ -3,8 +3,7 @@
 // that emits the standard's events but keeps its addresses elsewhere.
 
 import type { EventValue, GovernanceEvent, GovernanceSnapshot, GovernanceTarget } from '../../domain/governance.js';
-import { changeOf, type GovernanceChange, type GovernanceModel } from './model.js';
-import { shortAddress } from './safe.js';
+import { changeOf, shortAddress, type GovernanceChange, type GovernanceModel } from './model.js';
 
 export interface ProxyState {
   implementation: string | null;

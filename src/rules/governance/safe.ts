@@ -4,7 +4,7 @@
 // the target's start block.
 
 import type { EventValue, GovernanceEvent, GovernanceSnapshot, GovernanceTarget, SafeSettings } from '../../domain/governance.js';
-import { changeOf, type GovernanceChange, type GovernanceModel } from './model.js';
+import { changeOf, shortAddress, type GovernanceChange, type GovernanceModel } from './model.js';
 
 export interface SafeState {
   /** Owners as the events tell them, in the Safe's order (an added owner goes first); null before SafeSetup or an owner event. */
@@ -74,10 +74,6 @@ export function thresholdPolicy(owners: number, threshold: number, settings: Saf
   return { ok: false, required, reason: `threshold ${threshold} of ${owners} owners is below ${required} (${broken.join(', ')})` };
 }
 
-/** 0x1234…abcd: enough to tell addresses apart in a one-line summary. */
-export function shortAddress(address: EventValue | undefined): string {
-  return typeof address === 'string' && address.length === 42 ? `${address.slice(0, 6)}…${address.slice(-4)}` : String(address);
-}
 
 function isZeroAddress(address: EventValue | undefined): boolean {
   return typeof address !== 'string' || /^0x0{40}$/i.test(address);
@@ -140,6 +136,11 @@ function applyConfiguration(state: SafeState, event: GovernanceEvent): void {
       state.guard = addressArgument(args.guard);
       recordChange(state, event, state.guard === null ? 'guard removed' : `guard set to ${shortAddress(state.guard)}`);
       return;
+    case 'ChangedFallbackHandler': {
+      const handler = addressArgument(args.handler);
+      recordChange(state, event, handler === null ? 'fallback handler removed' : `fallback handler set to ${shortAddress(handler)}`);
+      return;
+    }
     case 'ChangedModuleGuard':
       state.moduleGuard = addressArgument(args.moduleGuard);
       recordChange(state, event, state.moduleGuard === null ? 'module guard removed' : `module guard set to ${shortAddress(state.moduleGuard)}`);

@@ -4,7 +4,7 @@
 
 import { keccak256, toBytes } from 'viem';
 import type { GovernanceEvent, GovernanceTarget } from '../../domain/governance.js';
-import { changeOf, type GovernanceChange, type GovernanceModel } from './model.js';
+import { changeOf, shortAddress, type GovernanceChange, type GovernanceModel } from './model.js';
 
 type TimelockTarget = Extract<GovernanceTarget, { kind: 'timelock' }>;
 
@@ -62,11 +62,6 @@ export function roleName(role: string): string {
 
 /** Compound's Timelock lets a queued transaction be executed for this long after its ETA. */
 const compoundGraceSeconds = 14 * 86_400;
-
-const short = (address: unknown) => {
-  const text = String(address);
-  return text.length > 12 ? `${text.slice(0, 6)}…${text.slice(-4)}` : text;
-};
 
 function schedule(state: TimelockState, event: GovernanceEvent): void {
   const { args } = event;
@@ -141,17 +136,17 @@ export const timelockModel: GovernanceModel<TimelockState, TimelockView, Timeloc
         if (event.name === 'RoleGranted') holders.add(String(args.account));
         else holders.delete(String(args.account));
         state.roles.set(role, holders);
-        state.changes.push(changeOf(event, `${role} ${event.name === 'RoleGranted' ? 'granted to' : 'revoked from'} ${short(args.account)}`));
+        state.changes.push(changeOf(event, `${role} ${event.name === 'RoleGranted' ? 'granted to' : 'revoked from'} ${shortAddress(args.account)}`));
         return;
       }
       case 'RoleAdminChanged':
         state.changes.push(changeOf(event, `admin role of ${roleName(String(args.role))} is now ${roleName(String(args.newAdminRole))}`));
         return;
       case 'NewAdmin':
-        state.changes.push(changeOf(event, `admin is now ${short(args.newAdmin)}`));
+        state.changes.push(changeOf(event, `admin is now ${shortAddress(args.newAdmin)}`));
         return;
       case 'NewPendingAdmin':
-        state.changes.push(changeOf(event, `pending admin is now ${short(args.newPendingAdmin)}`));
+        state.changes.push(changeOf(event, `pending admin is now ${shortAddress(args.newPendingAdmin)}`));
         return;
       default:
     }

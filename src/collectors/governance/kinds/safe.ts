@@ -24,6 +24,8 @@ const safeEvents = parseAbi([
   'event ChangedGuard(address indexed guard)',
   'event ExecutionSuccess(bytes32 indexed txHash, uint256 payment)',
   'event ExecutionFailure(bytes32 indexed txHash, uint256 payment)',
+  // The fallback handler answers calls the Safe does not know: replacing it is a known way to take one over.
+  'event ChangedFallbackHandler(address indexed handler)',
   // Safe 1.5.0 only: the guard of module transactions.
   'event ChangedModuleGuard(address indexed moduleGuard)',
   // Safe 1.3.0's unindexed declarations of the same events.
@@ -34,6 +36,7 @@ const safeEvents = parseAbi([
   'event ChangedGuard(address guard)',
   'event ExecutionSuccess(bytes32 txHash, uint256 payment)',
   'event ExecutionFailure(bytes32 txHash, uint256 payment)',
+  'event ChangedFallbackHandler(address handler)',
 ]);
 
 const safeAbi = parseAbi([
