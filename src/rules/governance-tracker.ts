@@ -191,7 +191,7 @@ export class GovernanceTracker {
     runtime.cursor = { target: target.id, blockNumber: result.to.blockNumber, blockHash: result.to.blockHash };
     runtime.status.cursorBlock = result.to.blockNumber;
     runtime.status.caughtUp = result.caughtUp;
-    if (result.caughtUp) runtime.status.safeHead = result.to.blockNumber;
+    runtime.status.safeHead = result.safeHead;
     const skipped: Partial<Record<SkipReason, number>> = {};
     for (const entry of result.skipped) {
       skipped[entry.reason] = (skipped[entry.reason] ?? 0) + 1;

@@ -157,12 +157,16 @@ export class GovernanceStore {
     return rows.map(toEvent);
   }
 
-  /** The event feed: events on chain at or after `sinceMs`, oldest first, optionally of some targets. */
+  /**
+   * The event feed: events on chain at or after `sinceMs`, optionally of some targets, in the order they were
+   * stored (chain order within a target), so that `afterId` (the last id seen) never skips an event stored
+   * later for a target that was behind, whatever its block time.
+   */
   feed(options: { sinceMs: number; targets?: readonly string[]; limit: number; afterId?: number }): StoredGovernanceEvent[] {
     const targets = options.targets ?? null;
     const targetFilter = targets === null ? '' : ` AND target IN (${targets.map(() => '?').join(', ') || 'NULL'})`;
     const rows = this.db
-      .prepare(`SELECT ${eventColumns} FROM governance_events WHERE block_time_ms >= ? AND id > ?${targetFilter} ORDER BY block_time_ms, block_number, log_index LIMIT ?`)
+      .prepare(`SELECT ${eventColumns} FROM governance_events WHERE block_time_ms >= ? AND id > ?${targetFilter} ORDER BY id LIMIT ?`)
       .all(options.sinceMs, options.afterId ?? 0, ...(targets ?? []), options.limit) as EventRow[];
     return rows.map(toEvent);
   }

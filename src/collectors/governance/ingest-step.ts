@@ -29,6 +29,8 @@ export type StepResult =
       /** The state read at `to`, when the step reached head − confirmations. */
       snapshot: GovernanceSnapshot | null;
       caughtUp: boolean;
+      /** head − confirmations at this step: how far there is to go while catching up. */
+      safeHead: number;
     }
   | { kind: 'reorg'; endpoint: string; from: IngestCursor; fork: { blockNumber: number; blockHash: Hex } | null }
   | { kind: 'idle'; endpoint: string; safeHead: number };
@@ -115,7 +117,7 @@ export class TargetIngestion {
       const state = await this.kind.snapshot(target, atTo, input.snapshotRequest(), input.previousSnapshot);
       snapshot = { target: target.id, blockNumber: toNumber, blockTimeMs: toBlock.timestampMs, readAtMs: this.clock.now(), state };
     }
-    return { kind: 'batch', endpoint: id, from, to: { blockNumber: toNumber, blockHash: toBlock.hash, blockTimeMs: toBlock.timestampMs }, events, skipped, snapshot, caughtUp };
+    return { kind: 'batch', endpoint: id, from, to: { blockNumber: toNumber, blockHash: toBlock.hash, blockTimeMs: toBlock.timestampMs }, events, skipped, snapshot, caughtUp, safeHead };
   }
 
   /** Logs from `from` on, as many blocks as the adaptive range allows, halving it when refused. */
