@@ -324,6 +324,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
     sloReports: new SloReports(db, slos.definitions(), () => slos.settledEnd(clock.now())),
     auth: config.server.auth,
     alerts: { engine: alerting.engine, store: alerting.store, outbox: alerting.outbox },
+    governance,
   });
   const url = await listen(app, config, async () => {
     await retention.stop();

@@ -52,7 +52,7 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], info: {
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'ERE Monitor API', version: info.version, description: 'Chain, endpoint and sample state, SLOs, alerts, silences and notifications of ERE Monitor.' },
+    info: { title: 'ERE Monitor API', version: info.version, description: 'Chain, endpoint and sample state, SLOs, alerts, silences, notifications and governance of ERE Monitor.' },
     paths,
     components: {
       securitySchemes: {

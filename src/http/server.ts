@@ -6,6 +6,7 @@ import type { Registry } from 'prom-client';
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../log/logger.js';
 import type { AlertEngine } from '../rules/alert-engine.js';
+import type { GovernanceTracker } from '../rules/governance-tracker.js';
 import type { SloEngine } from '../rules/slo-engine.js';
 import type { SloReports } from '../rules/slo-reports.js';
 import type { AlertStore } from '../store/alert-store.js';
@@ -16,6 +17,7 @@ import { HttpError, registerRoutes, type AuthSettings, type RouteDefinition } fr
 import { alertRoutes } from './routes/alerts.js';
 import { chainRoutes } from './routes/chains.js';
 import { endpointRoutes } from './routes/endpoints.js';
+import { governanceRoutes } from './routes/governance.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { silenceRoutes } from './routes/silences.js';
 import { sloReportRoutes } from './routes/slo-reports.js';
@@ -36,6 +38,8 @@ export interface HttpDeps {
   auth: AuthSettings;
   /** The alerting engine and what it persists; without it the alert, silence and notification routes are absent. */
   alerts?: { engine: AlertEngine; store: AlertStore; outbox: Outbox };
+  /** The governance targets and what was ingested of them; without it the governance routes are absent. */
+  governance?: GovernanceTracker;
 }
 
 export function buildServer(deps: HttpDeps): FastifyInstance {
@@ -57,6 +61,7 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
     const { engine, store, outbox } = deps.alerts;
     routes.push(...alertRoutes({ engine, store, outbox, clock: deps.clock }), ...silenceRoutes({ engine, clock: deps.clock }), ...notificationRoutes({ outbox, clock: deps.clock }));
   }
+  if (deps.governance) routes.push(...governanceRoutes({ tracker: deps.governance, clock: deps.clock }));
   registerRoutes(app, routes, deps.auth);
 
   app.setNotFoundHandler((request, reply) => {
