@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig, type ConfigProblem } from '../../src/config/load.js';
+import { parseConfig } from '../../src/config/load.js';
 import { defaultInhibitRules } from '../../src/notify/inhibition.js';
 import { parseMatcher } from '../../src/notify/matchers.js';
 import { routeAlert } from '../../src/notify/route-tree.js';
+import { configProblems } from '../helpers/config.js';
 
 const chains = `
 chains:
@@ -19,15 +20,7 @@ chains:
 
 const withAlerting = (alerting: string) => `${chains}alerting:\n${alerting}`;
 
-function problemsOf(text: string): ConfigProblem[] {
-  try {
-    parseConfig(text, { env: {} });
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  throw new Error('expected a ConfigError');
-}
+const problemsOf = configProblems;
 
 const minute = 60_000;
 

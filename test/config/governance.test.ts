@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig, type ConfigProblem } from '../../src/config/load.js';
+import { parseConfig } from '../../src/config/load.js';
 import { resolveGovernanceTarget } from '../../src/config/governance-schema.js';
 import { resolveSlos } from '../../src/config/slos.js';
+import { configProblems } from '../helpers/config.js';
 
 const chains = `
 chains:
@@ -15,15 +16,7 @@ chains:
       - { id: base-public, url: "https://base.example.com" }
 `;
 
-function problemsOf(text: string): ConfigProblem[] {
-  try {
-    parseConfig(text, { env: {} });
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  throw new Error('expected a ConfigError');
-}
+const problemsOf = configProblems;
 
 const governor = '0x408ED6354d4973f66138C91495F2f2FCbd8724C3';
 const safe = '0x5aFE3855358E112B5647B952709E6165e1c1eEEe';

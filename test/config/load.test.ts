@@ -1,18 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfigFile, parseConfig, summarizeConfig, type ConfigProblem } from '../../src/config/load.js';
+import { loadConfigFile, parseConfig, summarizeConfig } from '../../src/config/load.js';
 import { tempDir } from '../helpers/service.js';
+import { configProblems } from '../helpers/config.js';
 
-function problemsOf(text: string, env: NodeJS.ProcessEnv = {}): ConfigProblem[] {
-  try {
-    parseConfig(text, { env });
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  throw new Error('expected a ConfigError');
-}
+const problemsOf = configProblems;
 
 const minimal = `
 chains:
