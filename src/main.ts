@@ -300,7 +300,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
   }
 
   let externalUrl = configuredExternalUrl(config);
-  const rules = alertRules(config, { tracker, slos: slos.definitions(), sloStatus: (slo) => slos.statusOf(slo) });
+  const rules = alertRules(config, { tracker, slos: slos.definitions(), sloStatus: (slo) => slos.statusOf(slo), governance, clock });
   const alerting = createAlerting(db, config, { clock, logger, registry, rules, externalUrl: () => externalUrl });
   scheduler.add({ id: 'alerts/evaluate', kind: 'alerts', intervalMs: config.alerting.evaluationInterval, run: async () => alerting.evaluate() });
   const retention = scheduleRetention(db, config, clock, selfMetrics, storeLog, alerting);
