@@ -1,6 +1,7 @@
 // `ere demo`: a self-contained run on this machine. A local anvil chain, three RPC endpoints in front of
 // it (the node itself and two fault-injecting proxies), a config written to a temporary directory, the
-// service monitoring them, and a fault injected now and then so that the numbers move.
+// service monitoring them, and a fault injected now and then so that the numbers move. On the same chain a
+// small DAO (governor, timelock, Safe, proxy) plays its governance story, watched by the same service.
 
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -12,8 +13,11 @@ import { loadConfigFile } from '../config/load.js';
 import { createLogger } from '../log/logger.js';
 import { secretsScrubber, startService, type RunningService } from '../main.js';
 import { startAlertLogReceiver } from './alert-log-receiver.js';
-import { startAnvil } from './anvil.js';
+import { startAnvil, type AnvilNode } from './anvil.js';
 import { startFaultProxy, type Fault, type FaultProxy } from './fault-proxy.js';
+import { type AnvilClient, createAnvilClient } from './governance/client.js';
+import { type DemoGovernance, demoGovernanceSlosYaml, demoGovernanceYaml, deployDemoGovernance } from './governance/setup.js';
+import { startGovernanceStory } from './governance/story.js';
 
 export interface DemoOptions {
   host: string;
@@ -42,7 +46,18 @@ export const demoScenarios: readonly Scenario[] = [
   { endpoint: 'provider-a', fault: { kind: 'wrong_chain_id', chainId: 1 }, says: 'serves the wrong chain (chain id 1)' },
 ];
 
-export function demoConfigYaml(options: { host: string; port: number; dbPath: string; nodeUrl: string; proxyA: string; proxyB: string; webhookUrl: string; webhookKey: string }): string {
+export function demoConfigYaml(options: {
+  host: string;
+  port: number;
+  dbPath: string;
+  nodeUrl: string;
+  proxyA: string;
+  proxyB: string;
+  webhookUrl: string;
+  webhookKey: string;
+  /** The demo's DAO; without it the config watches no governance. */
+  governance?: Parameters<typeof demoGovernanceYaml>[0] | undefined;
+}): string {
   return `# Written by "ere demo". Copy it and point the URLs at your own endpoints.
 server:
   host: ${options.host}
@@ -81,10 +96,12 @@ slos:
     window: 7d
     budgeting: timeslices
     sli: { kind: redundancy, chain: demo, minHealthyEndpoints: 2 }
-# Alert rules with short "for" durations so that the demo's 20-second faults fire them; the defaults
+${options.governance ? demoGovernanceSlosYaml : ''}# Alert rules with short "for" durations so that the demo's 20-second faults fire them; the defaults
 # (used when "rules" is left out) wait minutes, as production alerts should.
 alerting:
   evaluationInterval: 2s
+  # Governance alerts are on by default; a change (Safe threshold, proxy upgrade) fires for 2 minutes here.
+  governance: { changeHold: 2m }
   rules:
     - name: EndpointDown
       source: endpoint
@@ -136,7 +153,7 @@ alerting:
     groupWait: 2s
     groupInterval: 10s
     repeatInterval: 1h
-`;
+${options.governance ? demoGovernanceYaml(options.governance) : ''}`;
 }
 
 function describeChain(service: RunningService): string {
@@ -149,10 +166,35 @@ function describeChain(service: RunningService): string {
   return `[demo] ${head}, ${health.healthyEndpoints}/${health.configuredEndpoints} healthy: ${endpoints}`;
 }
 
+/**
+ * Deploys the demo's DAO while anvil mines a block per transaction, then turns on a block a second, as the
+ * rest of the demo expects. Without a DAO (it could not be compiled or deployed) the demo goes on without it.
+ */
+async function setUpChain(anvil: AnvilNode, client: AnvilClient, output: Output): Promise<DemoGovernance | undefined> {
+  let governance: DemoGovernance | undefined;
+  output.out('[governance] deploying the demo DAO: token, governor, timelock, a 2-of-3 Safe and a proxy…');
+  try {
+    governance = await deployDemoGovernance(client);
+  } catch (error) {
+    output.err(`[governance] the demo DAO could not be deployed; the demo goes on without it: ${(error as Error).message.split('\n')[0]}`);
+  }
+  await anvil.setAutomine(false);
+  await anvil.setIntervalMining(1);
+  return governance;
+}
+
 export async function runDemo(options: DemoOptions): Promise<{ configPath: string; service: RunningService; stop(): Promise<void> }> {
   const { output } = options;
   const dir = mkdtempSync(join(tmpdir(), 'ere-demo-'));
-  const anvil = await startAnvil({ blockTimeSeconds: 1 });
+  const anvil = await startAnvil();
+  const client = createAnvilClient(anvil.url, anvil.chainId);
+  let governance: DemoGovernance | undefined;
+  try {
+    governance = await setUpChain(anvil, client, output);
+  } catch (error) {
+    await anvil.stop();
+    throw error;
+  }
   const proxies: Record<Scenario['endpoint'], FaultProxy> = {
     'provider-a': await startFaultProxy({ upstreamUrl: anvil.url }),
     'provider-b': await startFaultProxy({ upstreamUrl: anvil.url }),
@@ -172,6 +214,7 @@ export async function runDemo(options: DemoOptions): Promise<{ configPath: strin
       proxyB: proxies['provider-b'].url,
       webhookUrl: webhook.url,
       webhookKey,
+      governance,
     }),
   );
 
@@ -194,8 +237,14 @@ export async function runDemo(options: DemoOptions): Promise<{ configPath: strin
   samples:  ${service.url}/api/v1/endpoints/provider-a/samples?limit=10
   SLOs:     ${service.url}/api/v1/slos (evaluated every minute, from the first minute that has settled)
   alerts:   ${service.url}/api/v1/alerts (and /api/v1/notifications); "[webhook]" lines are what the demo's receiver got
-  API doc:  ${service.url}/api/v1/openapi.json
+  API doc:  ${service.url}/api/v1/openapi.json${
+    governance
+      ? `
+  governance: ${service.url}/api/v1/governance/proposals and ${service.url}/api/v1/governance/events; "[governance]" lines tell the DAO's story`
+      : ''
+  }
 Faults are injected on provider-a and provider-b in turn; Ctrl-C stops everything.`);
+  const story = governance ? startGovernanceStory({ client, deployment: governance, say: (line) => output.out(line) }) : undefined;
 
   const faultMs = (options.faultSeconds ?? 20) * 1_000;
   const calmMs = (options.calmSeconds ?? 15) * 1_000;
@@ -229,6 +278,7 @@ Faults are injected on provider-a and provider-b in turn; Ctrl-C stops everythin
       (stopped ??= (async () => {
         clearInterval(status);
         for (const timer of timers) clearTimeout(timer);
+        await story?.stop();
         await service.stop();
         await Promise.all([proxies['provider-a'].close(), proxies['provider-b'].close(), webhook.close()]);
         await anvil.stop();
