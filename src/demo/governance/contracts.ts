@@ -48,25 +48,41 @@ let compiled: GovernanceArtifacts | undefined;
 
 /** The compiled token, governor and timelock; compiles at most once per process and per source change. */
 export function governanceArtifacts(): GovernanceArtifacts {
-  if (compiled) return compiled;
+  compiled ??= compileSolidity(governanceSources, {
+    token: { source: 'GovToken.sol', name: 'GovToken' },
+    governor: { source: 'Gov.sol', name: 'Gov' },
+    timelock: { source: TIMELOCK_SOURCE, name: 'TimelockController' },
+  });
+  return compiled;
+}
+
+/**
+ * Compiles Solidity sources (keyed by the source unit names solc sees; `@openzeppelin/contracts/…` imports
+ * resolve from node_modules) and returns the named contracts' artifacts. The output is cached on disk,
+ * keyed by the compiler, the OpenZeppelin version, the input and the contracts asked for.
+ */
+export function compileSolidity<Name extends string>(
+  sourceTexts: Readonly<Record<string, string>>,
+  contracts: Readonly<Record<Name, { source: string; name: string }>>,
+): Record<Name, ContractArtifact> {
   const solc = require('solc') as SolcCompiler;
   const openZeppelinDir = path.dirname(require.resolve(`${OPENZEPPELIN_PREFIX}package.json`));
   const openZeppelinPackage = readFileSync(path.join(openZeppelinDir, 'package.json'), 'utf8');
   const openZeppelinVersion = (JSON.parse(openZeppelinPackage) as { version: string }).version;
   const sources = Object.fromEntries(
-    Object.keys(governanceSources)
+    Object.keys(sourceTexts)
       .sort()
-      .map((name) => [name, { content: governanceSources[name] }]),
+      .map((name) => [name, { content: sourceTexts[name] }]),
   );
   const input = JSON.stringify({ language: 'Solidity', sources, settings: SOLC_SETTINGS });
   const key = createHash('sha256')
-    .update(`${solc.version()}\n${openZeppelinVersion}\n${input}`)
+    .update(`${solc.version()}\n${openZeppelinVersion}\n${input}\n${JSON.stringify(contracts)}`)
     .digest('hex')
     .slice(0, 16);
-  const cacheFile = path.join(os.tmpdir(), 'ere-monitor-solc-cache', `governance-${key}.json`);
+  const cacheFile = path.join(os.tmpdir(), 'ere-monitor-solc-cache', `solidity-${key}.json`);
 
-  compiled = readCache(cacheFile);
-  if (compiled) return compiled;
+  const cached = readCache<Record<Name, ContractArtifact>>(cacheFile);
+  if (cached) return cached;
   const findImport = (importPath: string): ImportResult => {
     if (!importPath.startsWith(OPENZEPPELIN_PREFIX)) return { error: `not found: ${importPath}` };
     try {
@@ -81,13 +97,11 @@ export function governanceArtifacts(): GovernanceArtifacts {
   if (errors.length > 0) {
     throw new Error(`solc failed:\n${errors.map((entry) => entry.formattedMessage).join('\n')}`);
   }
-  compiled = {
-    token: artifactOf(output, 'GovToken.sol', 'GovToken'),
-    governor: artifactOf(output, 'Gov.sol', 'Gov'),
-    timelock: artifactOf(output, TIMELOCK_SOURCE, 'TimelockController'),
-  };
-  writeCache(cacheFile, compiled);
-  return compiled;
+  const artifacts = Object.fromEntries(
+    (Object.entries(contracts) as [Name, { source: string; name: string }][]).map(([as, { source, name }]) => [as, artifactOf(output, source, name)]),
+  ) as Record<Name, ContractArtifact>;
+  writeCache(cacheFile, artifacts);
+  return artifacts;
 }
 
 function artifactOf(output: SolcOutput, source: string, name: string): ContractArtifact {
@@ -96,16 +110,16 @@ function artifactOf(output: SolcOutput, source: string, name: string): ContractA
   return { abi: contract.abi, bytecode: `0x${contract.evm.bytecode.object}` };
 }
 
-function readCache(file: string): GovernanceArtifacts | undefined {
+function readCache<T>(file: string): T | undefined {
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as GovernanceArtifacts;
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
   } catch {
     return undefined;
   }
 }
 
 /** Written to a unique name, then renamed: test files compiling in parallel never read half a file. */
-function writeCache(file: string, artifacts: GovernanceArtifacts): void {
+function writeCache(file: string, artifacts: unknown): void {
   mkdirSync(path.dirname(file), { recursive: true });
   const partial = `${file}.${process.pid}.${Date.now()}.tmp`;
   writeFileSync(partial, JSON.stringify(artifacts));
