@@ -21,8 +21,10 @@ CREATE TABLE governance_checkpoints (
   PRIMARY KEY (target, block_number)
 ) WITHOUT ROWID;
 
+-- AUTOINCREMENT: ids are never reused after a reorg deletes the newest rows, so the event feed's cursor
+-- (the last id seen) never skips events of the new branch.
 CREATE TABLE governance_events (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   target TEXT NOT NULL,
   chain TEXT NOT NULL,
   block_number INTEGER NOT NULL,

@@ -11,7 +11,7 @@ import { TargetIngestion, type StepResult } from '../collectors/governance/inges
 import { governanceCollectorKind } from '../collectors/governance/kinds/index.js';
 import type { SnapshotRequest } from '../collectors/governance/kind.js';
 import type { Clock } from '../domain/clock.js';
-import { finalProposalStates, type GovernanceOutcome, type GovernanceSnapshot, type GovernanceTarget, type IngestCursor } from '../domain/governance.js';
+import { finalProposalStates, type GovernanceEvent, type GovernanceOutcome, type GovernanceSnapshot, type GovernanceTarget, type IngestCursor } from '../domain/governance.js';
 import { GovernanceStore, type ProposalStateRow } from '../store/governance-store.js';
 import type { GovernorState, GovernorView } from './governance/governor.js';
 import { governanceModel } from './governance/index.js';
@@ -138,7 +138,7 @@ export class GovernanceTracker {
         const result = await runtime.ingestion.step({
           cursor: runtime.cursor,
           checkpoints: () => this.store.checkpoints(id),
-          snapshotRequest: () => this.snapshotRequest(runtime),
+          snapshotRequest: (events) => this.snapshotRequest(runtime, events),
           previousSnapshot: runtime.snapshot?.state ?? null,
         });
         this.apply(runtime, result, performance.now() - stepStarted);
@@ -226,15 +226,21 @@ export class GovernanceTracker {
     for (const outcome of due) runtime.outcomes[outcome.sli].add(outcome.subject);
   }
 
-  /** Proposals whose state may still change: not final by their last read, nor executed or canceled. */
-  private snapshotRequest(runtime: TargetRuntime): SnapshotRequest {
+  /**
+   * Proposals to read: those created in this step's events, those never read (executed or canceled before
+   * the first read included, so that their quorum and deadline are known), and those whose state may still
+   * change (not final by their last read, nor executed or canceled).
+   */
+  private snapshotRequest(runtime: TargetRuntime, events: readonly GovernanceEvent[]): SnapshotRequest {
     if (runtime.target.kind !== 'governor') return { openProposals: [] };
     const state = runtime.state as GovernorState;
     const reads = (runtime.snapshot?.state.proposals ?? {}) as Record<string, { state?: string }>;
-    const openProposals = [...state.proposals.values()]
-      .filter((proposal) => proposal.executedAtMs === null && proposal.canceledAtMs === null)
-      .filter((proposal) => !finalProposalStates.includes(reads[proposal.id]?.state as never))
+    const known = [...state.proposals.values()]
+      .filter((proposal) => reads[proposal.id] === undefined || (proposal.executedAtMs === null && proposal.canceledAtMs === null && !finalProposalStates.includes(reads[proposal.id]?.state as never)))
       .map((proposal) => ({ id: proposal.id, voteStart: proposal.voteStart, voteEnd: proposal.voteEnd }));
-    return { openProposals };
+    const created = events
+      .filter((event) => event.name === 'ProposalCreated' && !state.proposals.has(String(event.args.proposalId)))
+      .map((event) => ({ id: String(event.args.proposalId), voteStart: Number(event.args.voteStart), voteEnd: Number(event.args.voteEnd) }));
+    return { openProposals: [...known, ...created] };
   }
 }

@@ -94,7 +94,9 @@ describe('governor ingestion', () => {
     await cancel(client, gov, bob, canceled);
     const overdue = await propose(client, gov, alice, 'Queue and forget', 7_203n);
     await pollAll(tracker);
-    expect(proposalOf(tracker, passed.id)).toMatchObject({ state: 'Pending', title: 'Raise the delay', voters: 0 });
+    // Read in the step that ingested its creation: four blocks later, past the one-block voting delay.
+    expect(proposalOf(tracker, passed.id)).toMatchObject({ state: 'Active', title: 'Raise the delay', voters: 0 });
+    expect(proposalOf(tracker, overdue.id)).toMatchObject({ state: 'Pending' });
     expect(proposalOf(tracker, canceled.id).state).toBe('Canceled');
 
     await client.mine({ blocks: 2 });

@@ -3,7 +3,7 @@
 // head − confirmations, and, once caught up, read the contracts' state at that block. Returns what it
 // found; storing it (events and cursor in one transaction) is the tracker's job.
 
-import type { AbiEvent, Address, Hex, Log } from 'viem';
+import { getAddress, type AbiEvent, type Address, type Hex, type Log } from 'viem';
 import type { EventValue, GovernanceEvent, GovernanceSnapshot, GovernanceTarget, IngestCursor } from '../../domain/governance.js';
 import type { Clock } from '../../domain/clock.js';
 import { GovernanceReadError, type ChainReader, type EndpointReader } from './chain-reader.js';
@@ -39,7 +39,8 @@ export interface StepInput {
   cursor: IngestCursor | null;
   /** Recent checkpoints of the target, newest first. */
   checkpoints: () => readonly { blockNumber: number; blockHash: Hex }[];
-  snapshotRequest: () => SnapshotRequest;
+  /** What to read besides the fixed state, given the events of this step (a proposal created in it is open). */
+  snapshotRequest: (events: readonly GovernanceEvent[]) => SnapshotRequest;
   previousSnapshot: Record<string, EventValue> | null;
 }
 
@@ -104,7 +105,7 @@ export class TargetIngestion {
         blockTimeMs: blockTimes.get(blockNumber) ?? (await reads.blockTimeMs(BigInt(blockNumber))),
         txHash: log.transactionHash!,
         logIndex,
-        address: log.address,
+        address: getAddress(log.address),
         name: decoded.name,
         key: this.kind.keyOf(decoded.name, decoded.args),
         args: decoded.args,
@@ -114,7 +115,7 @@ export class TargetIngestion {
     let snapshot: GovernanceSnapshot | null = null;
     if (caughtUp) {
       const atTo = this.contractReads(endpoint, BigInt(toNumber), blockTimes);
-      const state = await this.kind.snapshot(target, atTo, input.snapshotRequest(), input.previousSnapshot);
+      const state = await this.kind.snapshot(target, atTo, input.snapshotRequest(events), input.previousSnapshot);
       snapshot = { target: target.id, blockNumber: toNumber, blockTimeMs: toBlock.timestampMs, readAtMs: this.clock.now(), state };
     }
     return { kind: 'batch', endpoint: id, from, to: { blockNumber: toNumber, blockHash: toBlock.hash, blockTimeMs: toBlock.timestampMs }, events, skipped, snapshot, caughtUp, safeHead };

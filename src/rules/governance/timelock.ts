@@ -60,7 +60,7 @@ export function roleName(role: string): string {
   return roleNames.get(role.toLowerCase()) ?? role;
 }
 
-/** Compound's Timelock lets a queued transaction be executed for this long after its ETA. */
+/** Compound's Timelock lets a queued transaction be executed for this long after its ETA, unless it says otherwise. */
 const compoundGraceSeconds = 14 * 86_400;
 
 function schedule(state: TimelockState, event: GovernanceEvent): void {
@@ -92,11 +92,12 @@ function schedule(state: TimelockState, event: GovernanceEvent): void {
   });
 }
 
-export function operationStatus(operation: TimelockOperation, flavor: TimelockTarget['settings']['flavor'], graceMs: number, nowMs: number): OperationStatus {
+/** `expiresAfterMs`: how long after its ETA a Compound transaction can still run (the timelock's GRACE_PERIOD). */
+export function operationStatus(operation: TimelockOperation, flavor: TimelockTarget['settings']['flavor'], graceMs: number, nowMs: number, expiresAfterMs = compoundGraceSeconds * 1_000): OperationStatus {
   if (operation.executedAtMs !== null) return 'executed';
   if (operation.cancelledAtMs !== null) return 'cancelled';
   if (nowMs < operation.readyAtMs) return 'scheduled';
-  if (flavor === 'compound' && nowMs > operation.readyAtMs + compoundGraceSeconds * 1_000) return 'expired';
+  if (flavor === 'compound' && nowMs > operation.readyAtMs + expiresAfterMs) return 'expired';
   return nowMs > operation.readyAtMs + graceMs ? 'overdue' : 'ready';
 }
 
@@ -152,9 +153,11 @@ export const timelockModel: GovernanceModel<TimelockState, TimelockView, Timeloc
     }
   },
   view(target, state, snapshot, nowMs) {
+    const grace = snapshot?.state.gracePeriodSeconds;
+    const expiresAfterMs = typeof grace === 'number' ? grace * 1_000 : undefined;
     const operations = [...state.operations.values()].map((operation) => ({
       ...operation,
-      status: operationStatus(operation, target.settings.flavor, target.settings.executionGraceMs, nowMs),
+      status: operationStatus(operation, target.settings.flavor, target.settings.executionGraceMs, nowMs, expiresAfterMs),
     }));
     const byStatus = Object.fromEntries(operationStatuses.map((status) => [status, 0])) as Record<OperationStatus, number>;
     for (const operation of operations) byStatus[operation.status] += 1;
