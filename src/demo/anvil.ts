@@ -34,6 +34,10 @@ export interface AnvilOptions {
   port?: number;
   chainId?: number;
   host?: string;
+  /** e.g. `cancun`: from Prague on, every block writes EIP-2935's history contract, which slows a long chain. */
+  hardfork?: string;
+  /** Keep only this many blocks of state history: a chain of tens of thousands of blocks stays fast. */
+  pruneHistory?: number;
 }
 
 export interface AnvilNode {
@@ -89,6 +93,8 @@ export async function startAnvil(options: AnvilOptions = {}): Promise<AnvilNode>
   const chainId = options.chainId ?? 31337;
   const args = ['--host', host, '--port', String(options.port ?? 0), '--chain-id', String(chainId)];
   if (options.blockTimeSeconds !== undefined) args.push('--block-time', String(options.blockTimeSeconds));
+  if (options.hardfork !== undefined) args.push('--hardfork', options.hardfork);
+  if (options.pruneHistory !== undefined) args.push('--prune-history', String(options.pruneHistory));
 
   const child = spawn(resolveAnvilBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<void>((resolve) => {

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeAbiParameters, encodeEventTopics, type Hex } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChainReader, GovernanceReadError } from '../../src/collectors/governance/chain-reader.js';
+import { ChainReader, EndpointReader, GovernanceReadError } from '../../src/collectors/governance/chain-reader.js';
+import { startHttpReceiver } from '../helpers/http-receiver.js';
 import { decodeGovernanceLog, eventsByTopic } from '../../src/collectors/governance/decode.js';
 import { governorEvents } from '../../src/collectors/governance/kinds/governor.js';
 import { ceilingForgottenAfter, initialRange, nextRange } from '../../src/collectors/governance/log-range.js';
@@ -93,6 +94,20 @@ describe('governance ingestion resilience', () => {
     expect(tracker.status('dao')?.cursorBlock).toBeNull();
     limited.setFault({ kind: 'none' });
     db.close();
+  });
+
+  it('takes a getLogs answer too large to accept for a range too large, which halving cures', async () => {
+    // 11 MB of logs: over viem's 10 MB limit on a response body.
+    const huge = { jsonrpc: '2.0', id: 1, result: [{ data: `0x${'00'.repeat(5_500_000)}` }] };
+    const provider = await startHttpReceiver({ respond: () => ({ body: huge }) });
+    try {
+      const reader = new EndpointReader({ id: 'dense', url: provider.url, headers: {}, timeoutMs: 10_000 }, () => undefined);
+      const error = await reader.getLogs([gov.governor.address], [], 1n, 2_000n).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(GovernanceReadError);
+      expect(error).toMatchObject({ errorClass: 'range_too_large', endpoint: 'dense' });
+    } finally {
+      await provider.close();
+    }
   });
 
   it('skips a log that does not decode, saying why, and one no watched event matches', () => {

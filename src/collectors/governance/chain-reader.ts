@@ -71,6 +71,10 @@ export class EndpointReader {
       return new GovernanceReadError('reverted', `${method} reverted`, { endpoint, cause: error });
     }
     const text = chain.map((item) => `${item.details ?? ''} ${item.shortMessage ?? ''}`).join(' ');
+    // A response too big to accept (viem caps bodies) is a range too large too: halving is the cure.
+    if (method === 'eth_getLogs' && names.has('ResponseBodyTooLargeError')) {
+      return new GovernanceReadError('range_too_large', 'the logs of the range make a response too large to accept', { endpoint, cause: error });
+    }
     if (method === 'eth_getLogs' && (names.has('RpcRequestError') || names.has('LimitExceededRpcError') || names.has('InvalidParamsRpcError')) && rangeTooLarge.test(text)) {
       return new GovernanceReadError('range_too_large', 'the provider refused the block range as too large', { endpoint, cause: error });
     }
