@@ -36,13 +36,17 @@ export const demoGovernanceIds = { governor: 'demo-dao', timelock: 'demo-timeloc
 
 /** Seconds after its ETA (or after succeeding) before an unexecuted proposal counts as overdue. */
 export const DEMO_EXECUTION_GRACE_SECONDS = 60;
+/** Seconds before its deadline from which a proposal short of quorum is at risk. */
+export const DEMO_QUORUM_RISK_SECONDS = 10;
 
 export const demoGovernanceSettings = {
   initialSupply: 1_000_000n,
   timelockDelaySeconds: 30n,
   votingDelayBlocks: 2,
-  // Long enough that the votes cast at its start are ingested before the quorum risk window (15 s) opens.
-  votingPeriodBlocks: 30,
+  // Long enough that the votes cast at its start are ingested before the quorum risk window opens, even
+  // in the first round, when the deployment's blocks (mined within a second) make the governor's
+  // block-time estimate, and so its deadline estimate, short.
+  votingPeriodBlocks: 40,
   quorumPercent: 4n,
 };
 
@@ -75,7 +79,7 @@ export function demoGovernanceYaml(deployment: { gov: Governance; safe: SafeDepl
   const grace = `executionGrace: ${DEMO_EXECUTION_GRACE_SECONDS}s`;
   return `# The demo's DAO: a governor and its timelock, a 2-of-3 Safe that must keep 2 signatures, and an upgradeable proxy.
 governance:
-  - { kind: governor, id: ${demoGovernanceIds.governor}, address: "${deployment.gov.governor.address}", token: "${deployment.gov.token.address}", ${common}, ${grace}, quorumRiskWindow: 15s, topDelegates: 3 }
+  - { kind: governor, id: ${demoGovernanceIds.governor}, address: "${deployment.gov.governor.address}", token: "${deployment.gov.token.address}", ${common}, ${grace}, quorumRiskWindow: ${DEMO_QUORUM_RISK_SECONDS}s, topDelegates: 3 }
   - { kind: timelock, id: ${demoGovernanceIds.timelock}, address: "${deployment.gov.timelock.address}", ${common}, ${grace} }
   - { kind: safe, id: ${demoGovernanceIds.safe}, address: "${deployment.safe.safe.address}", ${common}, minThreshold: 2 }
   - { kind: proxy, id: ${demoGovernanceIds.proxy}, address: "${deployment.proxy.proxy.address}", ${common} }

@@ -57,6 +57,9 @@ export interface GovernanceStoryDeps {
   restSeconds?: number;
 }
 
+/** Seconds between the start of the story and its first round: time to read the banner, and for the chain to have some history. */
+const FIRST_ROUND_DELAY_SECONDS = 15;
+
 /** What a round leaves to the next: the proposal it queued and left. */
 export interface RoundResult {
   leftQueued: Proposal;
@@ -148,6 +151,8 @@ export function startGovernanceStory(deps: Omit<GovernanceStoryDeps, 'pace'>): {
   const pace = realTimePace(deps.client, controller.signal);
   const play = async () => {
     let previous: RoundResult | null = null;
+    deps.say(`[governance] the DAO's first round starts in ${FIRST_ROUND_DELAY_SECONDS} s; a round takes about 3 minutes`);
+    await abortableSleep(FIRST_ROUND_DELAY_SECONDS * 1_000, controller.signal).catch(() => undefined);
     for (let round = 1; !controller.signal.aborted; round += 1) {
       try {
         previous = await playGovernanceRound({ ...deps, pace }, round, previous);
