@@ -10,12 +10,13 @@ import { startAnvil, type AnvilNode } from '../../src/demo/anvil.js';
 import { demoConfigYaml } from '../../src/demo/demo.js';
 import { type AnvilClient, createAnvilClient } from '../../src/demo/governance/client.js';
 import { type DemoGovernance, demoGovernanceIds, deployDemoGovernance } from '../../src/demo/governance/setup.js';
-import { type RoundResult, fastForwardPace, playGovernanceRound } from '../../src/demo/governance/story.js';
+import { type RoundResult, fastForwardPace, playGovernanceRound, startGovernanceStory } from '../../src/demo/governance/story.js';
 import type { GovernorView } from '../../src/rules/governance/governor.js';
 import type { ProxyView } from '../../src/rules/governance/proxy.js';
 import type { SafeView } from '../../src/rules/governance/safe.js';
 import { GovernanceTracker } from '../../src/rules/governance-tracker.js';
 import { openDatabase } from '../../src/store/database.js';
+import { waitFor } from '../helpers/service.js';
 
 let node: AnvilNode;
 let client: AnvilClient;
@@ -96,5 +97,17 @@ describe('the demo governance story', () => {
     expect(after.proposals.find((proposal) => proposal.title === 'Grant 2 ETH to the audit reserve (round 1)')).toMatchObject({ state: 'Executed' });
     expect(after.byState).toMatchObject({ Executed: 3, Defeated: 2, Queued: 1 });
     expect((tracker.view(demoGovernanceIds.proxy) as ProxyView).implementation?.toLowerCase()).toBe(deployment.proxy.implementations[0].toLowerCase());
+  });
+
+  it('reports a failed round and goes on, and stops promptly', async () => {
+    const lines: string[] = [];
+    // A governor address with no code: the first read of the round fails.
+    const broken = { ...deployment, gov: { ...deployment.gov, governor: { ...deployment.gov.governor, address: deployment.people.grantee } } };
+    const story = startGovernanceStory({ client, deployment: broken, say: (line) => lines.push(line), firstRoundDelaySeconds: 0 });
+    const failed = await waitFor(() => lines.find((line) => line.startsWith('[governance] round 1 stopped: ')), 10_000, 'the failed round to be reported');
+    expect(failed).toMatch(/the next round starts in 10 s$/);
+    const started = Date.now();
+    await story.stop();
+    expect(Date.now() - started).toBeLessThan(1_000);
   });
 });

@@ -146,13 +146,14 @@ export async function playGovernanceRound(deps: GovernanceStoryDeps, round: numb
 }
 
 /** Plays rounds until stopped; a failed round is reported and the next one starts after a pause. */
-export function startGovernanceStory(deps: Omit<GovernanceStoryDeps, 'pace'>): { stop(): Promise<void> } {
+export function startGovernanceStory(deps: Omit<GovernanceStoryDeps, 'pace'> & { firstRoundDelaySeconds?: number }): { stop(): Promise<void> } {
   const controller = new AbortController();
   const pace = realTimePace(deps.client, controller.signal);
   const play = async () => {
     let previous: RoundResult | null = null;
-    deps.say(`[governance] the DAO's first round starts in ${FIRST_ROUND_DELAY_SECONDS} s; a round takes about 3 minutes`);
-    await abortableSleep(FIRST_ROUND_DELAY_SECONDS * 1_000, controller.signal).catch(() => undefined);
+    const delaySeconds = deps.firstRoundDelaySeconds ?? FIRST_ROUND_DELAY_SECONDS;
+    deps.say(`[governance] the DAO's first round starts in ${delaySeconds} s; a round takes about 3 minutes`);
+    await abortableSleep(delaySeconds * 1_000, controller.signal).catch(() => undefined);
     for (let round = 1; !controller.signal.aborted; round += 1) {
       try {
         previous = await playGovernanceRound({ ...deps, pace }, round, previous);
