@@ -1,4 +1,4 @@
-// `ere demo`: the self-contained demo on a local anvil chain with injected faults.
+// `ere demo`: the self-contained demo on a local anvil chain with injected faults and a DAO's governance story.
 
 import { runDemo } from '../../demo/demo.js';
 import { parseCommandArgs, parsePort } from '../args.js';
@@ -6,12 +6,14 @@ import { help, overrideOptions, untilSignal, type Command } from '../command.js'
 
 export const demo: Command = {
   name: 'demo',
-  summary: 'Run a self-contained demo: a local anvil chain behind three endpoints, with injected faults.',
+  summary: 'Run a self-contained demo: a local anvil chain behind three endpoints, with injected faults and a governance story.',
   usage: `Usage: ere demo [--port <port>] [--host <host>] [--db <file>]
 
 Starts a local anvil chain, three RPC endpoints in front of it (the node itself and two local proxies
-that are made slow, erroring, stale or hanging now and then), writes a config for them to a temporary
-directory, and monitors them until SIGINT or SIGTERM. Works offline.
+that are made slow, erroring, stale or hanging now and then), deploys a small DAO on it (a governor with
+its timelock, a 2-of-3 Safe and an upgradeable proxy) whose proposals pass, fail and go overdue round
+after round, writes a config for all of it to a temporary directory, and monitors them until SIGINT or
+SIGTERM. Works offline.
 
 Options:
   --port <port>  HTTP port for /metrics and the API (default 9470).
