@@ -98,7 +98,9 @@ describe('governance alerts', () => {
     ]);
     const overdue = engine.active().find((alert) => alert.rule === 'GovernanceExecutionOverdue')!;
     expect(overdue.labels).toMatchObject({ scope: 'governance', chain: 'mainnet', target: 'dao', kind: 'governor', proposal: '2', team: 'dao' });
-    // The target's labels win over the rules' (team: governance).
+    // The target's labels win over the rules' (team: governance); no state label, so that a proposal
+    // moving on (Pending → Active) stays one alert.
+    expect(overdue.labels).not.toHaveProperty('state');
   });
 
   it('resolves change alerts once their hold has passed, and keeps state alerts firing', () => {

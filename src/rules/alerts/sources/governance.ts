@@ -57,9 +57,10 @@ function proposalRule(name: string, severity: Severity, summary: string, descrip
     summary,
     description,
     signals: (target, view, nowMs, config) =>
+      // No `state` label: a proposal going from Pending to Active is the same alert, not a new one.
       (view as GovernorView).proposals
         .filter((proposal) => fires(proposal, nowMs, config))
-        .map((proposal) => ({ labels: { ...targetLabels(target), proposal: proposal.id, title: proposal.title, state: proposal.state }, value: value(proposal), condition: () => true })),
+        .map((proposal) => ({ labels: { ...targetLabels(target), proposal: proposal.id, title: proposal.title }, value: value(proposal), condition: () => true })),
   };
 }
 
