@@ -16,7 +16,7 @@ import { startAlertLogReceiver } from './alert-log-receiver.js';
 import { startAnvil, type AnvilNode } from './anvil.js';
 import { startFaultProxy, type Fault, type FaultProxy } from './fault-proxy.js';
 import { type AnvilClient, createAnvilClient } from './governance/client.js';
-import { type DemoGovernance, demoGovernanceSlosYaml, demoGovernanceYaml, deployDemoGovernance } from './governance/setup.js';
+import { type DemoGovernance, type DemoGovernanceAddresses, demoGovernanceAddresses, demoGovernanceSlosYaml, demoGovernanceYaml, deployDemoGovernance } from './governance/setup.js';
 import { startGovernanceStory } from './governance/story.js';
 
 export interface DemoOptions {
@@ -56,7 +56,7 @@ export function demoConfigYaml(options: {
   webhookUrl: string;
   webhookKey: string;
   /** The demo's DAO; without it the config watches no governance. */
-  governance?: Parameters<typeof demoGovernanceYaml>[0] | undefined;
+  governance?: DemoGovernanceAddresses | undefined;
 }): string {
   return `# Written by "ere demo". Copy it and point the URLs at your own endpoints.
 server:
@@ -214,7 +214,7 @@ export async function runDemo(options: DemoOptions): Promise<{ configPath: strin
       proxyB: proxies['provider-b'].url,
       webhookUrl: webhook.url,
       webhookKey,
-      governance,
+      governance: governance && demoGovernanceAddresses(governance),
     }),
   );
 

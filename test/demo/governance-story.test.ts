@@ -9,7 +9,7 @@ import { parseConfig } from '../../src/config/load.js';
 import { startAnvil, type AnvilNode } from '../../src/demo/anvil.js';
 import { demoConfigYaml } from '../../src/demo/demo.js';
 import { type AnvilClient, createAnvilClient } from '../../src/demo/governance/client.js';
-import { type DemoGovernance, demoGovernanceIds, deployDemoGovernance } from '../../src/demo/governance/setup.js';
+import { type DemoGovernance, demoGovernanceAddresses, demoGovernanceIds, deployDemoGovernance } from '../../src/demo/governance/setup.js';
 import { type RoundResult, fastForwardPace, playGovernanceRound, startGovernanceStory } from '../../src/demo/governance/story.js';
 import type { GovernorView } from '../../src/rules/governance/governor.js';
 import type { ProxyView } from '../../src/rules/governance/proxy.js';
@@ -36,7 +36,7 @@ afterAll(async () => {
 function demoTracker(): GovernanceTracker {
   const local = 'http://127.0.0.1:1';
   const config = parseConfig(
-    demoConfigYaml({ host: '127.0.0.1', port: 0, dbPath: ':memory:', nodeUrl: node.url, proxyA: local, proxyB: local, webhookUrl: `${local}/alerts`, webhookKey: 'placeholder-key-0123456789', governance: deployment }),
+    demoConfigYaml({ host: '127.0.0.1', port: 0, dbPath: ':memory:', nodeUrl: node.url, proxyA: local, proxyB: local, webhookUrl: `${local}/alerts`, webhookKey: 'placeholder-key-0123456789', governance: demoGovernanceAddresses(deployment) }),
     { env: {} },
   );
   expect(config.slos.map((slo) => slo.sli.kind)).toEqual(expect.arrayContaining(['governance_execution', 'governance_participation']));

@@ -73,16 +73,37 @@ export async function deployDemoGovernance(client: AnvilClient): Promise<DemoGov
   return { people, gov, safe, proxy, startBlock };
 }
 
+/** Where the demo's contracts are, and the block the monitor starts reading at. */
+export interface DemoGovernanceAddresses {
+  governor: Address;
+  token: Address;
+  timelock: Address;
+  safe: Address;
+  proxy: Address;
+  startBlock: number;
+}
+
+export function demoGovernanceAddresses(deployment: { gov: Governance; safe: SafeDeployment; proxy: TransparentProxyDeployment; startBlock: number }): DemoGovernanceAddresses {
+  return {
+    governor: deployment.gov.governor.address,
+    token: deployment.gov.token.address,
+    timelock: deployment.gov.timelock.address,
+    safe: deployment.safe.safe.address,
+    proxy: deployment.proxy.proxy.address,
+    startBlock: deployment.startBlock,
+  };
+}
+
 /** The `governance:` section watching the demo's contracts, with short polls and graces so that the story shows quickly. */
-export function demoGovernanceYaml(deployment: { gov: Governance; safe: SafeDeployment; proxy: TransparentProxyDeployment; startBlock: number }): string {
+export function demoGovernanceYaml(deployment: DemoGovernanceAddresses): string {
   const common = `chain: demo, startBlock: ${deployment.startBlock}, confirmations: 2, pollInterval: 2s`;
   const grace = `executionGrace: ${DEMO_EXECUTION_GRACE_SECONDS}s`;
   return `# The demo's DAO: a governor and its timelock, a 2-of-3 Safe that must keep 2 signatures, and an upgradeable proxy.
 governance:
-  - { kind: governor, id: ${demoGovernanceIds.governor}, address: "${deployment.gov.governor.address}", token: "${deployment.gov.token.address}", ${common}, ${grace}, quorumRiskWindow: ${DEMO_QUORUM_RISK_SECONDS}s, topDelegates: 3 }
-  - { kind: timelock, id: ${demoGovernanceIds.timelock}, address: "${deployment.gov.timelock.address}", ${common}, ${grace} }
-  - { kind: safe, id: ${demoGovernanceIds.safe}, address: "${deployment.safe.safe.address}", ${common}, minThreshold: 2 }
-  - { kind: proxy, id: ${demoGovernanceIds.proxy}, address: "${deployment.proxy.proxy.address}", ${common} }
+  - { kind: governor, id: ${demoGovernanceIds.governor}, address: "${deployment.governor}", token: "${deployment.token}", ${common}, ${grace}, quorumRiskWindow: ${DEMO_QUORUM_RISK_SECONDS}s, topDelegates: 3 }
+  - { kind: timelock, id: ${demoGovernanceIds.timelock}, address: "${deployment.timelock}", ${common}, ${grace} }
+  - { kind: safe, id: ${demoGovernanceIds.safe}, address: "${deployment.safe}", ${common}, minThreshold: 2 }
+  - { kind: proxy, id: ${demoGovernanceIds.proxy}, address: "${deployment.proxy}", ${common} }
 `;
 }
 
