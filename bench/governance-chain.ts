@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { type Abi, type Address, type Hex, keccak256, toBytes } from 'viem';
 import { startAnvil } from '../src/demo/anvil.js';
 import { compileSolidity } from '../src/demo/governance/contracts.js';
-import { anvilAccount, createAnvilClient, deployContract, writeContract } from '../test/helpers/anvil-client.js';
+import { anvilAccount, createAnvilClient, deployContract, writeContract } from '../src/demo/governance/client.js';
 
 export interface VoteChainShape {
   votes: number;

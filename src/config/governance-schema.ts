@@ -46,13 +46,12 @@ const timelock = z.strictObject({
   executionGrace: duration('2d', { min: 0, max: 365 * day }),
 });
 
-const safe = z
-  .strictObject({
-    kind: z.literal('safe'),
-    ...common,
-    minThreshold: z.number().int().min(1).optional(),
-    minThresholdRatio: z.number().gt(0).max(1).optional(),
-  });
+const safe = z.strictObject({
+  kind: z.literal('safe'),
+  ...common,
+  minThreshold: z.number().int().min(1).optional(),
+  minThresholdRatio: z.number().gt(0).max(1).optional(),
+});
 
 const proxy = z.strictObject({ kind: z.literal('proxy'), ...common });
 

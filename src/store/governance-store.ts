@@ -145,9 +145,9 @@ export class GovernanceStore {
     })();
   }
 
-  /** Every event of a target in chain order, for replaying its state. */
-  events(target: string): StoredGovernanceEvent[] {
-    return (this.db.prepare(`SELECT ${eventColumns} FROM governance_events WHERE target = ? ORDER BY block_number, log_index`).all(target) as EventRow[]).map(toEvent);
+  /** Every event of a target in chain order, one row at a time, for replaying its state. */
+  *events(target: string): Generator<StoredGovernanceEvent> {
+    for (const row of this.db.prepare(`SELECT ${eventColumns} FROM governance_events WHERE target = ? ORDER BY block_number, log_index`).iterate(target)) yield toEvent(row as EventRow);
   }
 
   /** The events about one subject (a proposal, an operation), in chain order. */

@@ -111,7 +111,7 @@ describe('Compound timelock with GovernorTimelockCompound', () => {
     const executed = timelock.operations.find((operation) => operation.status === 'executed')!;
     expect(executed.calls).toEqual([{ index: 0, target: getAddress(gov.timelock.address), value: '0', call: setDelay(7_200n).calldata.slice(0, 10) }]);
     expect(executed.readyAtMs).toBe(queuedEtaSeconds * 1_000);
-    const execution = tracker.store.events('dao-timelock').find((event) => event.name === 'ExecuteTransaction')!;
+    const execution = [...tracker.store.events('dao-timelock')].find((event) => event.name === 'ExecuteTransaction')!;
     expect(execution).toMatchObject({ key: executed.id, args: { target: getAddress(gov.timelock.address), value: '0', signature: '', data: setDelay(7_200n).calldata, eta: String(queuedEtaSeconds) } });
     // The delay read from delay(), and its change from NewDelay. Compound's timelock sets its first delay
     // without an event, so the delay before the first NewDelay is not known from events.

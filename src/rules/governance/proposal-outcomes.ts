@@ -20,8 +20,9 @@ const passed: ReadonlySet<ProposalState> = new Set(['Succeeded', 'Queued', 'Expi
 /** The states a proposal has been in, in order, each with when it entered it; `observedAtMs` dates what only a read tells (Expired). */
 export function proposalTimeline(view: ProposalView, observedAtMs: number): { state: ProposalState; atMs: number }[] {
   const timeline: { state: ProposalState; atMs: number }[] = [{ state: 'Pending', atMs: view.createdAtMs }];
-  const votingStarted = view.state !== 'Pending' && !(view.state === 'Canceled' && view.voteStartMs !== null && view.canceledAtMs !== null && view.canceledAtMs <= view.voteStartMs);
-  if (votingStarted && view.voteStartMs !== null && view.state !== 'Canceled') timeline.push({ state: 'Active', atMs: view.voteStartMs });
+  // Active once voting opened: a proposal canceled (Bravo allows it during the vote) was active only if canceled after that.
+  const canceledBeforeVoting = view.canceledAtMs !== null && view.voteStartMs !== null && view.canceledAtMs <= view.voteStartMs;
+  if (view.state !== 'Pending' && view.voteStartMs !== null && !canceledBeforeVoting) timeline.push({ state: 'Active', atMs: view.voteStartMs });
   if (view.state === 'Canceled' && view.canceledAtMs !== null) timeline.push({ state: 'Canceled', atMs: view.canceledAtMs });
   if (view.voteEndMs !== null && votingClosed.has(view.state)) timeline.push({ state: passed.has(view.state) ? 'Succeeded' : 'Defeated', atMs: view.voteEndMs });
   if (view.queuedAtMs !== null && view.state !== 'Canceled') timeline.push({ state: 'Queued', atMs: view.queuedAtMs });
