@@ -3,6 +3,7 @@
 import { validate as isCronExpression } from 'node-cron';
 import { z } from 'zod';
 import { alertingSchema, checkAlertingReferences } from './alerting-schema.js';
+import { beaconSchema, checkBeaconReferences, validatorsSchema } from './beacon-schema.js';
 import { duration, httpUrl, id, labels } from './fields.js';
 import { checkGovernanceReferences, governanceSchema } from './governance-schema.js';
 import { sloSchema } from './slo-schema.js';
@@ -25,6 +26,8 @@ export const chainSchema = z.strictObject({
   /** Samples older than this many poll intervals no longer count towards the consensus head. */
   staleAfterIntervals: z.number().positive().default(3),
   labels,
+  /** The chain's consensus layer: Beacon API endpoints, probed like the RPC endpoints. */
+  beacon: beaconSchema.optional(),
 });
 
 export const configSchema = z
@@ -65,6 +68,8 @@ export const configSchema = z
     opensloFiles: z.array(z.string().min(1)).default([]),
     /** Governors, timelocks, Safes and proxies watched on the chains. */
     governance: governanceSchema,
+    /** Validators watched through the chains' beacon endpoints, in labelled sets. */
+    validators: validatorsSchema,
     alerting: alertingSchema,
   })
   .superRefine((config, ctx) => {
@@ -91,6 +96,7 @@ export const configSchema = z
     checkSloReferences(config, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
     checkAlertingReferences(config, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
     checkGovernanceReferences(config, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
+    checkBeaconReferences(config, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
   });
 
 /** SLO ids are unique and their SLIs select endpoints that exist. */

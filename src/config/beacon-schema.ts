@@ -1,0 +1,138 @@
+// The consensus layer in the config: each chain's beacon endpoints (`chains[].beacon`) and the validators
+// watched on it (`validators:`), grouped in sets whose labels become the scopes every metric is split by.
+
+import { z } from 'zod';
+import type { BeaconEndpointTarget } from '../domain/beacon.js';
+import { duration, httpUrl, id, labels } from './fields.js';
+
+const day = 86_400_000;
+
+export const beaconEndpointSchema = z.strictObject({
+  id,
+  url: httpUrl,
+  headers: z.record(z.string(), z.string()).default({}),
+  labels,
+});
+
+export const beaconSchema = z.strictObject({
+  endpoints: z.array(beaconEndpointSchema).min(1, 'needs at least one endpoint'),
+  pollInterval: duration('12s', { min: 100, max: 3_600_000 }),
+  timeout: duration('10s', { min: 100, max: 120_000 }),
+  /** For the two large requests of an epoch: every validator, and every validator's attestation rewards. */
+  bulkTimeout: duration('120s', { min: 1_000, max: 900_000 }),
+  /** An endpoint further behind the highest head of the chain's beacon endpoints than this is not healthy. */
+  maxLagSlots: z.number().int().nonnegative().default(2),
+  /** An endpoint whose head slot started longer ago than this is not healthy. */
+  maxHeadAge: duration('60s', { min: 1_000, max: day }),
+  /** Probes older than this many poll intervals no longer count. */
+  staleAfterIntervals: z.number().positive().default(3),
+  /**
+   * How a missed attestation is told: `rewards` (the attestation rewards of the epoch: timely and correct
+   * source, target and head; one request for every validator) or `liveness` (seen on the network or not;
+   * the watched indices posted in chunks, for nodes that do not serve rewards).
+   */
+  attestations: z.enum(['rewards', 'liveness']).default('rewards'),
+  /** Indices per liveness request. */
+  livenessChunkSize: z.number().int().min(1).max(100_000).default(10_000),
+});
+
+const validatorIndex = z.number().int().nonnegative().max(2 ** 40);
+const indexRange = z.string().transform((value, ctx): [number, number] => {
+  const match = /^(\d+)-(\d+)$/.exec(value.trim());
+  const from = Number(match?.[1]);
+  const to = Number(match?.[2]);
+  if (!match || to < from) {
+    ctx.addIssue({ code: 'custom', message: 'must be a validator index or a range such as "1000-1999"' });
+    return z.NEVER;
+  }
+  return [from, to];
+});
+const pubkey = z
+  .string()
+  .regex(/^(0x)?[0-9a-fA-F]{96}$/, 'must be a 48-byte BLS public key (96 hex digits)')
+  .transform((value) => (value.startsWith('0x') ? value : `0x${value}`).toLowerCase());
+
+/** Label names that make scopes and the values they take are free text; a scope is `name:value`. */
+const scopeLabels = labels.superRefine((record, ctx) => {
+  for (const [name, value] of Object.entries(record)) {
+    if (!/^[a-zA-Z0-9_.-]{1,63}$/.test(value)) ctx.addIssue({ code: 'custom', path: [name], message: 'scope label values are 1-63 characters of letters, digits, "_", "." or "-"' });
+  }
+});
+
+export const validatorSetSchema = z.strictObject({
+  chain: id,
+  /** Each label `name: value` puts the set's validators in the scope `name:value`. */
+  labels: scopeLabels,
+  indices: z.array(z.union([validatorIndex, indexRange])).default([]),
+  pubkeys: z.array(pubkey).default([]),
+  /** Per-validator series for these validators too (a small set only: at most `perValidatorLimit` in all). */
+  perValidatorMetrics: z.boolean().default(false),
+});
+
+export const validatorsSchema = z
+  .strictObject({
+    watch: z.array(validatorSetSchema).default([]),
+    /** How long each watched validator's misses (attestations, proposals, sync committee) are kept for drill-down. */
+    missesRetention: duration('30d', { min: 3_600_000, max: 3_650 * day }),
+    /** Per-epoch aggregates per scope. */
+    epochRetention: duration('400d', { min: day, max: 3_650 * day }),
+    /** Epochs before the head to process on first start; later starts resume where they stopped. */
+    backfillEpochs: z.number().int().min(0).max(1_000).default(0),
+    /** Most validators with per-validator series. */
+    perValidatorLimit: z.number().int().min(0).max(1_000).default(100),
+  })
+  .prefault({});
+
+export type BeaconConfig = z.output<typeof beaconSchema>;
+export type ValidatorsConfig = z.output<typeof validatorsSchema>;
+export type ValidatorSetConfig = z.output<typeof validatorSetSchema>;
+
+interface ChainWithBeacon {
+  id: string;
+  labels: Record<string, string>;
+  beacon?: BeaconConfig | undefined;
+}
+
+/** Every beacon endpoint of every chain, as the collector probes it. */
+export function beaconTargets(chains: readonly ChainWithBeacon[]): BeaconEndpointTarget[] {
+  return chains.flatMap((chain) =>
+    (chain.beacon?.endpoints ?? []).map((endpoint) => ({
+      chain: chain.id,
+      endpoint: endpoint.id,
+      url: endpoint.url,
+      headers: endpoint.headers,
+      timeoutMs: chain.beacon!.timeout,
+      labels: { ...chain.labels, ...endpoint.labels },
+    })),
+  );
+}
+
+/** Beacon endpoint ids are unique across chains and apart from RPC endpoint ids; validator sets name chains with a beacon. */
+export function checkBeaconReferences(
+  config: { chains: (ChainWithBeacon & { rpc: { id: string }[] })[]; validators: ValidatorsConfig },
+  problem: (path: (string | number)[], message: string) => void,
+): void {
+  const ids = new Map<string, string>();
+  for (const chain of config.chains) for (const endpoint of chain.rpc) ids.set(endpoint.id, `an RPC endpoint of chain "${chain.id}"`);
+  config.chains.forEach((chain, chainIndex) => {
+    chain.beacon?.endpoints.forEach((endpoint, endpointIndex) => {
+      const other = ids.get(endpoint.id);
+      if (other !== undefined) problem(['chains', chainIndex, 'beacon', 'endpoints', endpointIndex, 'id'], `duplicate endpoint id "${endpoint.id}" (also ${other}); endpoint ids are unique`);
+      ids.set(endpoint.id, `a beacon endpoint of chain "${chain.id}"`);
+    });
+  });
+  let perValidator = 0;
+  config.validators.watch.forEach((set, setIndex) => {
+    const chain = config.chains.find((candidate) => candidate.id === set.chain);
+    if (!chain) problem(['validators', 'watch', setIndex, 'chain'], `no chain "${set.chain}"`);
+    else if (!chain.beacon) problem(['validators', 'watch', setIndex, 'chain'], `chain "${set.chain}" has no beacon endpoints (chains[].beacon)`);
+    if (set.indices.length === 0 && set.pubkeys.length === 0) problem(['validators', 'watch', setIndex], 'needs indices or pubkeys');
+    for (const [name] of Object.entries(set.labels)) {
+      if (name === 'scope') problem(['validators', 'watch', setIndex, 'labels', name], '"scope" is reserved');
+    }
+    if (set.perValidatorMetrics) perValidator += set.pubkeys.length + set.indices.reduce<number>((sum, entry) => sum + (typeof entry === 'number' ? 1 : entry[1] - entry[0] + 1), 0);
+  });
+  if (perValidator > config.validators.perValidatorLimit) {
+    problem(['validators', 'perValidatorLimit'], `${perValidator} validators ask for per-validator metrics, more than the limit of ${config.validators.perValidatorLimit}; per-validator series are for a small set`);
+  }
+}
