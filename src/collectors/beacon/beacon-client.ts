@@ -1,0 +1,325 @@
+// The Beacon API client of the validator collector and the beacon endpoint probes: one method per route
+// (`BeaconApi`), answers decoded and checked into the domain's types, failures typed by error class and
+// route, and the large lists (every validator, every validator's attestation rewards) streamed element by
+// element so that nothing holds a mainnet-sized body. The URL's credentials, key-bearing path and query
+// never reach an error: errors name the route template and the host.
+
+import {
+  type AttestationReward,
+  type BeaconApi,
+  type BeaconBlockHeader,
+  type BeaconErrorClass,
+  type BeaconTiming,
+  type FinalityCheckpoints,
+  type IdealAttestationReward,
+  type Liveness,
+  type NodeSyncing,
+  type ProposerDuties,
+  type RequestOptions,
+  type SyncCommitteeReward,
+  type ValidatorRecord,
+} from '../../domain/beacon.js';
+import { EreError } from '../../domain/errors.js';
+import { redactUrl, SecretScrubber, urlHost } from '../../log/redact.js';
+import { ProbeAbortedError } from '../collector.js';
+import { BeaconRequestError } from './beacon-request-error.js';
+import type { BeaconRoute } from './beacon-routes.js';
+import {
+  BeaconDecodeError,
+  decodeAttestationReward,
+  decodeFinalityCheckpoints,
+  decodeGenesisTime,
+  decodeHeader,
+  decodeIdealRewards,
+  decodeLiveness,
+  decodePeerCount,
+  decodeProposerDuties,
+  decodeSpecTiming,
+  decodeSyncCommittee,
+  decodeSyncCommitteeRewards,
+  decodeSyncing,
+  decodeValidator,
+  decodeVersion,
+} from './decode.js';
+import { decodeElement } from './decode-fields.js';
+import { JsonStreamError } from './json-array-stream.js';
+import { counted, drain, readErrorText, readJson, streamList, type Chunks } from './response-body.js';
+
+export { beaconRoutes, type BeaconRoute } from './beacon-routes.js';
+
+/** One HTTP request to the node, as it ended. A caller's abort emits nothing: it says nothing of the node. */
+export interface BeaconRequestEvent {
+  route: BeaconRoute;
+  /** 'ok' also for the answers a route defines as "nothing there" (a 404 for a slot without a block). */
+  outcome: 'ok' | BeaconErrorClass;
+  status: number | null;
+  durationMs: number;
+  /** Response body bytes read. */
+  bytes: number;
+}
+
+export interface BeaconClientOptions {
+  /** The node's base URL; a path prefix, query parameters (`?apikey=`) and basic-auth credentials are kept. */
+  url: string;
+  headers?: Record<string, string>;
+  timeoutMs: number;
+  /** The timeout of the requests that return every validator: the validator list and attestation rewards. */
+  bulkTimeoutMs: number;
+  /** Indices per liveness request. */
+  livenessChunkSize?: number;
+  onRequest?: (event: BeaconRequestEvent) => void;
+  fetch?: typeof fetch;
+}
+
+type StateId = 'head' | 'finalized' | number;
+
+interface Exchange {
+  route: BeaconRoute;
+  /** The filled-in path, with its own query if any. */
+  path: string;
+  /** A JSON body: the request is a POST. */
+  body?: string;
+  bulk?: boolean;
+}
+
+/** An exception thrown by the caller's own callback: passed through untouched, not blamed on the node. */
+class CallbackFailure {
+  constructor(readonly error: unknown) {}
+}
+
+function deliverTo<T>(callback: (value: T) => void): (value: T) => void {
+  return (value) => {
+    try {
+      callback(value);
+    } catch (error) {
+      throw new CallbackFailure(error);
+    }
+  };
+}
+
+function segment(id: string | number): string {
+  if (typeof id === 'number' && !(Number.isSafeInteger(id) && id >= 0)) throw new RangeError(`not a slot, epoch or index: ${id}`);
+  return String(id);
+}
+
+export class BeaconClient implements BeaconApi {
+  private readonly origin: string;
+  private readonly basePath: string;
+  private readonly baseQuery: URLSearchParams;
+  private readonly host: string;
+  private readonly headers: Record<string, string>;
+  private readonly timeoutMs: number;
+  private readonly bulkTimeoutMs: number;
+  private readonly livenessChunkSize: number;
+  private readonly onRequest: ((event: BeaconRequestEvent) => void) | undefined;
+  private readonly fetch: typeof fetch;
+  private readonly scrubber = new SecretScrubber();
+
+  constructor(options: BeaconClientOptions) {
+    let url: URL;
+    try {
+      url = new URL(options.url);
+    } catch (error) {
+      throw new EreError(`invalid beacon URL ${redactUrl(options.url)}`, { cause: error });
+    }
+    this.origin = url.origin;
+    this.basePath = url.pathname.replace(/\/+$/, '');
+    this.baseQuery = url.searchParams;
+    this.host = urlHost(options.url);
+    this.scrubber.addUrl(options.url);
+    // fetch refuses URLs with credentials: they travel as basic auth, unless the config sets the header.
+    this.headers = { accept: 'application/json' };
+    if (url.username || url.password) this.headers.authorization = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
+    Object.assign(this.headers, lowerCaseKeys(options.headers ?? {}));
+    this.timeoutMs = options.timeoutMs;
+    this.bulkTimeoutMs = options.bulkTimeoutMs;
+    this.livenessChunkSize = options.livenessChunkSize ?? 10_000;
+    if (!(Number.isSafeInteger(this.livenessChunkSize) && this.livenessChunkSize > 0)) throw new RangeError('livenessChunkSize must be a positive integer');
+    this.onRequest = options.onRequest;
+    this.fetch = options.fetch ?? globalThis.fetch;
+  }
+
+  async timing(options?: RequestOptions): Promise<BeaconTiming> {
+    const genesisTime = await this.json({ route: 'GET /eth/v1/beacon/genesis', path: '/eth/v1/beacon/genesis' }, decodeGenesisTime, options);
+    const spec = await this.json({ route: 'GET /eth/v1/config/spec', path: '/eth/v1/config/spec' }, decodeSpecTiming, options);
+    return { genesisTime, ...spec };
+  }
+
+  version(options?: RequestOptions): Promise<string> {
+    return this.json({ route: 'GET /eth/v1/node/version', path: '/eth/v1/node/version' }, decodeVersion, options);
+  }
+
+  syncing(options?: RequestOptions): Promise<NodeSyncing> {
+    return this.json({ route: 'GET /eth/v1/node/syncing', path: '/eth/v1/node/syncing' }, decodeSyncing, options);
+  }
+
+  /** null when the node does not serve the route (404, 405, 501): no data, not a failure. */
+  peerCount(options?: RequestOptions): Promise<number | null> {
+    const exchange: Exchange = { route: 'GET /eth/v1/node/peer_count', path: '/eth/v1/node/peer_count' };
+    return this.request(exchange, [404, 405, 501], (chunks) => readJson(chunks).then(decodePeerCount), options);
+  }
+
+  /** null for a slot without a block (404); a 404 for `head` or `finalized` is a failure. */
+  header(blockId: 'head' | 'finalized' | number, options?: RequestOptions): Promise<BeaconBlockHeader | null> {
+    const exchange: Exchange = { route: 'GET /eth/v1/beacon/headers/{block_id}', path: `/eth/v1/beacon/headers/${segment(blockId)}` };
+    return this.request(exchange, typeof blockId === 'number' ? [404] : [], (chunks) => readJson(chunks).then(decodeHeader), options);
+  }
+
+  finalityCheckpoints(stateId: 'head' | number, options?: RequestOptions): Promise<FinalityCheckpoints> {
+    const path = `/eth/v1/beacon/states/${segment(stateId)}/finality_checkpoints`;
+    return this.json({ route: 'GET /eth/v1/beacon/states/{state_id}/finality_checkpoints', path }, decodeFinalityCheckpoints, options);
+  }
+
+  /**
+   * Every validator, streamed. On a failure mid-stream the validators before it were already delivered:
+   * the caller must discard the whole run.
+   */
+  async validators(stateId: StateId, onValidator: (validator: ValidatorRecord) => void, options?: RequestOptions): Promise<{ count: number }> {
+    const exchange: Exchange = { route: 'GET /eth/v1/beacon/states/{state_id}/validators', path: `/eth/v1/beacon/states/${segment(stateId)}/validators`, bulk: true };
+    const deliver = deliverTo(onValidator);
+    const scanned = await this.request(exchange, [], (chunks) => streamList(chunks, ['data'], [], (element, index) => deliver(decodeElement(decodeValidator, element, 'data', index))), options);
+    return { count: scanned.count };
+  }
+
+  /** Every validator's rewards, streamed; as with `validators`, a failure mid-stream fails the whole epoch. */
+  async attestationRewards(epoch: number, onReward: (reward: AttestationReward) => void, options?: RequestOptions): Promise<{ ideal: IdealAttestationReward[]; count: number }> {
+    const exchange: Exchange = { route: 'POST /eth/v1/beacon/rewards/attestations/{epoch}', path: `/eth/v1/beacon/rewards/attestations/${segment(epoch)}`, body: '[]', bulk: true };
+    const deliver = deliverTo(onReward);
+    return this.request(
+      exchange,
+      [],
+      async (chunks) => {
+        const scanned = await streamList(chunks, ['data', 'total_rewards'], [['data', 'ideal_rewards']], (element, index) =>
+          deliver(decodeElement(decodeAttestationReward, element, 'data.total_rewards', index)),
+        );
+        return { ideal: decodeIdealRewards(scanned.captured.get('data.ideal_rewards')), count: scanned.count };
+      },
+      options,
+    );
+  }
+
+  /** One request per `livenessChunkSize` indices, one after the other. */
+  async liveness(epoch: number, indices: readonly number[], onLiveness: (liveness: Liveness) => void, options?: RequestOptions): Promise<void> {
+    const path = `/eth/v1/validator/liveness/${segment(epoch)}`;
+    const deliver = deliverTo(onLiveness);
+    for (let from = 0; from < indices.length; from += this.livenessChunkSize) {
+      const body = JSON.stringify(indices.slice(from, from + this.livenessChunkSize).map((index) => segment(index)));
+      await this.request({ route: 'POST /eth/v1/validator/liveness/{epoch}', path, body }, [], (chunks) => streamList(chunks, ['data'], [], (element, index) => deliver(decodeElement(decodeLiveness, element, 'data', index))), options);
+    }
+  }
+
+  proposerDuties(epoch: number, options?: RequestOptions): Promise<ProposerDuties> {
+    const path = `/eth/v1/validator/duties/proposer/${segment(epoch)}`;
+    return this.json({ route: 'GET /eth/v1/validator/duties/proposer/{epoch}', path }, (body) => decodeProposerDuties(body, epoch), options);
+  }
+
+  syncCommittee(stateId: 'head' | number, epoch: number, options?: RequestOptions): Promise<number[]> {
+    const path = `/eth/v1/beacon/states/${segment(stateId)}/sync_committees?epoch=${segment(epoch)}`;
+    return this.json({ route: 'GET /eth/v1/beacon/states/{state_id}/sync_committees', path }, decodeSyncCommittee, options);
+  }
+
+  /** null for a slot without a block (404). */
+  syncCommitteeRewards(slot: number, options?: RequestOptions): Promise<SyncCommitteeReward[] | null> {
+    const exchange: Exchange = { route: 'POST /eth/v1/beacon/rewards/sync_committee/{block_id}', path: `/eth/v1/beacon/rewards/sync_committee/${segment(slot)}`, body: '[]' };
+    return this.request(exchange, [404], (chunks) => readJson(chunks).then(decodeSyncCommitteeRewards), options);
+  }
+
+  private json<T>(exchange: Exchange, decode: (body: unknown) => T, options: RequestOptions | undefined): Promise<T> {
+    return this.request(exchange, [], (chunks) => readJson(chunks).then(decode), options);
+  }
+
+  private url(path: string): string {
+    const url = new URL(`${this.origin}${this.basePath}${path}`);
+    for (const [key, value] of this.baseQuery) url.searchParams.append(key, value);
+    return url.toString();
+  }
+
+  /**
+   * Sends one request and reads its answer with `read`. Statuses in `absentOn` are answers meaning
+   * "nothing there": null. Everything else that is not a 2xx is a failure.
+   */
+  private request<T>(exchange: Exchange, absentOn: readonly [], read: (chunks: Chunks) => Promise<T>, options: RequestOptions | undefined): Promise<T>;
+  private request<T>(exchange: Exchange, absentOn: readonly number[], read: (chunks: Chunks) => Promise<T>, options: RequestOptions | undefined): Promise<T | null>;
+  private async request<T>(exchange: Exchange, absentOn: readonly number[], read: (chunks: Chunks) => Promise<T>, options: RequestOptions | undefined): Promise<T | null> {
+    const timeoutMs = exchange.bulk ? this.bulkTimeoutMs : this.timeoutMs;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = options?.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
+    const started = performance.now();
+    const meter = { bytes: 0 };
+    let status: number | null = null;
+    const emit = (outcome: BeaconRequestEvent['outcome']) =>
+      this.onRequest?.({ route: exchange.route, outcome, status, durationMs: performance.now() - started, bytes: meter.bytes });
+    let result: T | null;
+    try {
+      const response = await this.fetch(this.url(exchange.path), {
+        method: exchange.body === undefined ? 'GET' : 'POST',
+        headers: exchange.body === undefined ? this.headers : { ...this.headers, 'content-type': 'application/json' },
+        ...(exchange.body === undefined ? {} : { body: exchange.body }),
+        signal,
+      });
+      status = response.status;
+      const chunks = counted(response.body, meter);
+      if (absentOn.includes(status)) {
+        await drain(chunks);
+        result = null;
+      } else if (status < 200 || status >= 300) {
+        throw this.httpFailure(exchange.route, status, await readErrorText(chunks));
+      } else {
+        result = await read(chunks);
+      }
+    } catch (error) {
+      if (options?.signal?.aborted) throw new ProbeAbortedError(`beacon request aborted: ${exchange.route}`, { cause: error });
+      if (error instanceof CallbackFailure) throw error.error;
+      const failure = this.classify(error, exchange.route, status, timeout.aborted ? timeoutMs : null);
+      emit(failure.errorClass);
+      throw failure;
+    }
+    emit('ok');
+    return result;
+  }
+
+  private httpFailure(route: BeaconRoute, status: number, nodeMessage: string): BeaconRequestError {
+    const details = nodeMessage ? this.scrubber.scrub(nodeMessage) : undefined;
+    const on = `from ${this.host} on ${route}`;
+    if (status === 429) return new BeaconRequestError('rate_limited', route, `rate limited (HTTP 429) ${on}`, { status, details });
+    if (status === 503) return new BeaconRequestError('syncing', route, `node is syncing (HTTP 503) ${on}`, { status, details });
+    if (status === 404) return new BeaconRequestError('not_found', route, `not found (HTTP 404) ${on}`, { status, details });
+    return new BeaconRequestError('http_status', route, `HTTP ${status} ${on}`, { status, details });
+  }
+
+  private classify(error: unknown, route: BeaconRoute, status: number | null, timedOutAfterMs: number | null): BeaconRequestError {
+    if (error instanceof BeaconRequestError) return error;
+    if (error instanceof BeaconDecodeError) {
+      return new BeaconRequestError('invalid_response', route, `invalid response from ${this.host} on ${route}: ${error.shortMessage}`, { status, cause: error });
+    }
+    if (error instanceof JsonStreamError) {
+      return new BeaconRequestError('invalid_response', route, `response from ${this.host} on ${route} is not valid JSON`, { status, details: error.message, cause: error });
+    }
+    const code = errorCode(error);
+    if (timedOutAfterMs !== null || (code !== undefined && /TIMEOUT/.test(code))) {
+      const within = timedOutAfterMs === null ? '' : ` within ${timedOutAfterMs} ms`;
+      return new BeaconRequestError('timeout', route, `no complete answer from ${this.host}${within} on ${route}`, { status, cause: error });
+    }
+    if (error instanceof TypeError || code !== undefined) {
+      // fetch reports refused and reset connections, DNS failures and bodies cut short as a TypeError.
+      return new BeaconRequestError('connection', route, `connection to ${this.host} failed${code ? ` (${code})` : ''} on ${route}`, { status, cause: error });
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    return new BeaconRequestError('invalid_response', route, `unexpected failure on ${route}`, { status, details: this.scrubber.scrub(message).slice(0, 200), cause: error });
+  }
+}
+
+function lowerCaseKeys(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([key, value]) => [key.toLowerCase(), value]));
+}
+
+/** The first string `code` in an error's cause chain: ECONNREFUSED, ECONNRESET, UND_ERR_SOCKET… */
+function errorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 8 && typeof current === 'object' && current !== null; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
