@@ -200,3 +200,163 @@ describe('BeaconClient on a healthy node', () => {
     expect(server.requests).toHaveLength(3);
   });
 });
+
+/** A port nobody listens on: bound, then released. */
+async function closedPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+describe('BeaconClient failures', () => {
+  it('classifies error statuses, with the node reason in the details', async () => {
+    const server = await node((request) => {
+      const status = Number(request.path.split('/')[5]);
+      return { status, body: status === 500 ? 'Internal Server Error\nstack…' : { code: status, message: `reason ${status}` } };
+    });
+    const beacon = client(server.url);
+    const cases: [number, string][] = [
+      [503, 'syncing'],
+      [429, 'rate_limited'],
+      [500, 'http_status'],
+      [400, 'http_status'],
+      [404, 'not_found'],
+    ];
+    for (const [status, errorClass] of cases) {
+      const error = await failure(beacon.finalityCheckpoints(status));
+      expect(error).toMatchObject({ errorClass, status, route: 'GET /eth/v1/beacon/states/{state_id}/finality_checkpoints' });
+      expect(error.shortMessage).toContain(`HTTP ${status}`);
+      expect(error.details).toBe(status === 500 ? 'Internal Server Error' : `reason ${status}`);
+    }
+    expect((await failure(beacon.finalityCheckpoints(503))).shortMessage).toBe(
+      `node is syncing (HTTP 503) from ${new URL(server.url).host} on GET /eth/v1/beacon/states/{state_id}/finality_checkpoints`,
+    );
+    expect(events.map((event) => event.outcome)).toEqual(['syncing', 'rate_limited', 'http_status', 'http_status', 'not_found', 'syncing']);
+  });
+
+  it('a 404 for head is not_found, and a 404 where the route defines none too', async () => {
+    const server = await node(() => ({ status: 404, body: { code: 404, message: 'not found' } }));
+    expect((await failure(client(server.url).header('head'))).errorClass).toBe('not_found');
+    expect((await failure(client(server.url).proposerDuties(240249))).errorClass).toBe('not_found');
+  });
+
+  it('times out on a node that never answers, and on a body that stalls', async () => {
+    const body = JSON.stringify({ data: [validator(0), validator(1)] });
+    const server = await node((request) => (request.path.includes('validators') ? { stallAfter: body.length - 40, body } : { hang: true }));
+    const started = performance.now();
+    const error = await failure(client(server.url, { timeoutMs: 150 }).version());
+    expect(performance.now() - started).toBeLessThan(1_500);
+    expect(error).toMatchObject({ errorClass: 'timeout', status: null });
+    expect(error.shortMessage).toMatch(/within 150 ms/);
+    const seen: unknown[] = [];
+    const stalled = await failure(client(server.url, { bulkTimeoutMs: 200 }).validators('head', (record) => seen.push(record)));
+    expect(stalled).toMatchObject({ errorClass: 'timeout', status: 200 });
+    expect(seen).toHaveLength(1);
+    expect(events).toEqual([expect.objectContaining({ outcome: 'timeout', status: null }), expect.objectContaining({ outcome: 'timeout', status: 200 })]);
+    expect(events[1]?.bytes).toBe(body.length - 40);
+  });
+
+  it('uses the bulk timeout for the validator list', async () => {
+    const server = await node(() => ({ hang: true }));
+    const started = performance.now();
+    const error = await failure(client(server.url, { timeoutMs: 50, bulkTimeoutMs: 300 }).validators('head', () => undefined));
+    expect(error.errorClass).toBe('timeout');
+    expect(performance.now() - started).toBeGreaterThanOrEqual(280);
+  });
+
+  it('reports a refused connection and a connection reset mid-body as connection', async () => {
+    const port = await closedPort();
+    const refused = await failure(client(`http://127.0.0.1:${port}`).version());
+    expect(refused).toMatchObject({ errorClass: 'connection', status: null });
+    expect(refused.shortMessage).toContain('ECONNREFUSED');
+    const server = await node(() => ({ resetAfter: 30, body: { data: [validator(0), validator(1)] } }));
+    const seen: unknown[] = [];
+    const reset = await failure(client(server.url).validators('head', (record) => seen.push(record)));
+    expect(reset).toMatchObject({ errorClass: 'connection', status: 200 });
+  });
+
+  it('treats a truncated body, non-JSON and a body without the list as invalid_response', async () => {
+    const full = JSON.stringify({ data: [validator(0), validator(1), validator(2)] });
+    const server = await node((request) => {
+      if (request.path.includes('/states/1/')) return { body: full.slice(0, full.length - 200), chunkSize: 64 };
+      if (request.path.includes('/states/2/')) return { body: '<html><body>502 Bad Gateway</body></html>' };
+      if (request.path.includes('/states/3/')) return { body: { data: { validators: [] } } };
+      return { body: 'not json' };
+    });
+    const seen: ValidatorRecord[] = [];
+    const truncated = await failure(client(server.url).validators(1, (record) => seen.push(record)));
+    expect(truncated).toMatchObject({ errorClass: 'invalid_response', status: 200 });
+    expect(truncated.shortMessage).toMatch(/not valid JSON/);
+    // The validators before the fault were delivered: the caller discards the run.
+    expect(seen.map((record) => record.index)).toEqual([0, 1]);
+    expect((await failure(client(server.url).validators(2, () => undefined))).errorClass).toBe('invalid_response');
+    expect((await failure(client(server.url).validators(3, () => undefined))).shortMessage).toMatch(/: data: expected an array$/);
+    expect((await failure(client(server.url).version())).errorClass).toBe('invalid_response');
+    expect(events.every((event) => event.outcome === 'invalid_response')).toBe(true);
+  });
+
+  it('names the offending field of a body that breaks the schema', async () => {
+    const bodies: Record<string, object> = {
+      '/eth/v1/beacon/states/1/validators': { data: [validator(0), validator(1, { balance: { gwei: 1 } })] },
+      '/eth/v1/beacon/states/2/validators': { data: [validator(0), validator(1), { ...validator(2), status: undefined }] },
+      '/eth/v1/beacon/states/3/validators': { data: [validator(0, { status: 'active_dancing' })] },
+      '/eth/v1/beacon/states/4/validators': { data: [validator(0, {}, { activation_epoch: '-1' })] },
+      '/eth/v1/beacon/states/5/validators': { data: [validator(0, { balance: '9007199254740993' })] },
+      '/eth/v1/validator/duties/proposer/1': { data: [] },
+    };
+    const server = await node((request) => ({ body: bodies[request.path] ?? {} }));
+    const beacon = client(server.url);
+    const message = async (run: Promise<unknown>) => (await failure(run)).shortMessage.replace(/.*: (?=\S+: )/, '');
+    expect(await message(beacon.validators(1, () => undefined))).toBe('data[1].balance: expected a decimal string');
+    expect(await message(beacon.validators(2, () => undefined))).toBe('data[2].status: required');
+    expect(await message(beacon.validators(3, () => undefined))).toBe('data[0].status: unknown value "active_dancing"');
+    expect(await message(beacon.validators(4, () => undefined))).toBe('data[0].validator.activation_epoch: expected a non-negative integer');
+    expect(await message(beacon.validators(5, () => undefined))).toBe('data[0].balance: exceeds 2^53');
+    expect(await message(beacon.proposerDuties(1))).toBe('dependent_root: required');
+  });
+
+  it('never shows the URL credentials, key-bearing path or query in errors, and sends them to the node', async () => {
+    const secrets = ['s3cretUser', 'pa55wordXYZ', 'K3yInPath0123456789abcdef', 'QueryKey987654321'];
+    const server = await node((request) =>
+      request.path.startsWith('/K3yInPath0123456789abcdef/eth/v1/node/version?apikey=QueryKey987654321')
+        ? { status: 500, body: { code: 500, message: `failed for ${request.path}` } }
+        : { body: { data: { validators: 'wrong' } } },
+    );
+    const withSecrets = (url: string) => url.replace('http://', `http://${secrets[0]}:${secrets[1]}@`) + `/${secrets[2]}/?apikey=${secrets[3]}`;
+    const errors = [
+      await failure(client(withSecrets(server.url)).version()),
+      await failure(client(withSecrets(server.url)).syncCommittee('head', 1)),
+      await failure(client(withSecrets(`http://127.0.0.1:${await closedPort()}`)).version()),
+      await failure(client(withSecrets((await node(() => ({ hang: true }))).url), { timeoutMs: 100 }).version()),
+    ];
+    expect(server.requests[0]?.headers.authorization).toBe(`Basic ${Buffer.from(`${secrets[0]}:${secrets[1]}`).toString('base64')}`);
+    expect(server.requests[1]?.path).toBe(`/${secrets[2]}/eth/v1/beacon/states/head/sync_committees?epoch=1&apikey=${secrets[3]}`);
+    expect(errors.map((error) => error.errorClass)).toEqual(['http_status', 'invalid_response', 'connection', 'timeout']);
+    for (const error of errors) {
+      let text = `${String(error)}\n${error.stack}\n${JSON.stringify(error)}`;
+      for (let cause: unknown = error.cause; cause instanceof Error; cause = cause.cause) text += `\n${String(cause)}\n${cause.stack}`;
+      for (const secret of secrets) expect(text).not.toContain(secret);
+    }
+  });
+
+  it('rethrows a caller abort as ProbeAbortedError, without an event', async () => {
+    const server = await node(() => ({ hang: true }));
+    const controller = new AbortController();
+    const run = client(server.url).version({ signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    await expect(run).rejects.toBeInstanceOf(ProbeAbortedError);
+    expect(events).toEqual([]);
+  });
+
+  it('passes an exception of the caller’s own callback through untouched', async () => {
+    const server = await node(healthy);
+    const bug = new Error('tracker bug');
+    await expect(
+      client(server.url).validators('head', () => {
+        throw bug;
+      }),
+    ).rejects.toBe(bug);
+  });
+});

@@ -23,6 +23,8 @@ export interface Reply {
   hang?: boolean;
   /** Send this many bytes of the body, then reset the socket. */
   resetAfter?: number;
+  /** Send this many bytes of the body, then nothing more. */
+  stallAfter?: number;
 }
 
 export interface BeaconServer {
@@ -44,6 +46,10 @@ export async function startBeaconServer(respond: (request: RecordedRequest) => R
       const text = reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
       const bytes = Buffer.from(text, 'utf8');
       response.writeHead(reply.status ?? 200, { 'content-type': 'application/json' });
+      if (reply.stallAfter !== undefined) {
+        response.write(bytes.subarray(0, reply.stallAfter));
+        return;
+      }
       if (reply.resetAfter !== undefined) {
         response.write(bytes.subarray(0, reply.resetAfter), () => setTimeout(() => request.socket.destroy(), 20));
         return;
