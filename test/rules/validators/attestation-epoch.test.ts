@@ -29,7 +29,8 @@ describe('judging one attestation reward', () => {
 
   it('tells an inactivity leak from zero ideal rewards', () => {
     expect(isInactivityLeak(ideal)).toBe(false);
-    expect(isInactivityLeak([{ effectiveBalanceGwei: 32e9, head: 0, target: 0, source: 0 }])).toBe(true);
+    const leaking = [{ effectiveBalanceGwei: 32e9, head: 0, target: 0, source: 0 }];
+    expect(isInactivityLeak(leaking)).toBe(true);
     expect(isInactivityLeak([])).toBe(false);
   });
 });
