@@ -117,6 +117,9 @@ export class JsonArrayScanner {
   private pieces: Uint8Array[] = [];
   private collected = 0;
 
+  private backslashChunk: Uint8Array | null = null;
+  private backslashAt = 0;
+
   private count = 0;
   private found = false;
   private readonly captured = new Map<string, unknown>();
@@ -131,6 +134,8 @@ export class JsonArrayScanner {
 
   write(chunk: Uint8Array): void {
     const length = chunk.length;
+    // A producer may reuse its buffer: what was searched in it before says nothing now.
+    this.backslashChunk = null;
     let i = 0;
     while (i < length) {
       if (this.expect === Expect.Scan) {
@@ -253,19 +258,36 @@ export class JsonArrayScanner {
       let depth = this.depth;
       let inString = this.inString;
       let escaped = this.escaped;
-      for (; i < length; i++) {
-        const byte = chunk[i]!;
+      while (i < length) {
         if (inString) {
-          if (escaped) escaped = false;
-          else if (byte === BACKSLASH) escaped = true;
-          else if (byte === QUOTE) {
-            inString = false;
-            if (depth === 0) {
-              this.complete(chunk, start, i + 1);
-              return i + 1;
-            }
+          if (escaped) {
+            escaped = false;
+            i++;
+            continue;
           }
-        } else if (byte === QUOTE) inString = true;
+          // Most bytes of a beacon answer are inside strings (keys, hex): jump to the next quote or
+          // backslash with the native search instead of testing byte by byte.
+          const quote = chunk.indexOf(QUOTE, i);
+          const backslash = this.nextBackslash(chunk, i);
+          if (quote < 0 || backslash < quote) {
+            if (backslash === length) {
+              i = length;
+              break;
+            }
+            escaped = true;
+            i = backslash + 1;
+            continue;
+          }
+          inString = false;
+          i = quote + 1;
+          if (depth === 0) {
+            this.complete(chunk, start, i);
+            return i;
+          }
+          continue;
+        }
+        const byte = chunk[i]!;
+        if (byte === QUOTE) inString = true;
         else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) depth++;
         else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
           if (--depth <= 0) {
@@ -273,6 +295,7 @@ export class JsonArrayScanner {
             return i + 1;
           }
         }
+        i++;
       }
       this.depth = depth;
       this.inString = inString;
@@ -288,6 +311,16 @@ export class JsonArrayScanner {
     }
     this.keep(chunk.subarray(start, length), start);
     return length;
+  }
+
+  /** Where the next backslash at or after `from` is in `chunk` (its length if none), searched once per chunk stretch. */
+  private nextBackslash(chunk: Uint8Array, from: number): number {
+    if (chunk !== this.backslashChunk || this.backslashAt < from) {
+      const found = chunk.indexOf(BACKSLASH, from);
+      this.backslashChunk = chunk;
+      this.backslashAt = found < 0 ? chunk.length : found;
+    }
+    return this.backslashAt;
   }
 
   private keep(piece: Uint8Array, at: number): void {
