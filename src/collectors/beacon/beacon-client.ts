@@ -22,10 +22,9 @@ import {
 import { EreError } from '../../domain/errors.js';
 import { redactUrl, SecretScrubber, urlHost } from '../../log/redact.js';
 import { ProbeAbortedError } from '../collector.js';
-import { BeaconRequestError } from './beacon-request-error.js';
+import { classifyBeaconFailure, httpFailure } from './beacon-request-error.js';
 import type { BeaconRoute } from './beacon-routes.js';
 import {
-  BeaconDecodeError,
   decodeAttestationReward,
   decodeFinalityCheckpoints,
   decodeGenesisTime,
@@ -42,12 +41,11 @@ import {
   decodeVersion,
 } from './decode.js';
 import { decodeElement } from './decode-fields.js';
-import { JsonStreamError } from './json-array-stream.js';
 import { counted, drain, readErrorText, readJson, streamList, type Chunks } from './response-body.js';
 
 export { beaconRoutes, type BeaconRoute } from './beacon-routes.js';
 
-/** One HTTP request to the node, as it ended. A caller's abort emits nothing: it says nothing of the node. */
+/** One HTTP request to the node, as it ended. A caller's abort, or an exception of the caller's own callback, emits nothing: it says nothing of the node. */
 export interface BeaconRequestEvent {
   route: BeaconRoute;
   /** 'ok' also for the answers a route defines as "nothing there" (a 404 for a slot without a block). */
@@ -263,49 +261,19 @@ export class BeaconClient implements BeaconApi {
         await drain(chunks);
         result = null;
       } else if (status < 200 || status >= 300) {
-        throw this.httpFailure(exchange.route, status, await readErrorText(chunks));
+        throw httpFailure(exchange.route, status, { host: this.host, scrubber: this.scrubber }, await readErrorText(chunks));
       } else {
         result = await read(chunks);
       }
     } catch (error) {
       if (options?.signal?.aborted) throw new ProbeAbortedError(`beacon request aborted: ${exchange.route}`, { cause: error });
       if (error instanceof CallbackFailure) throw error.error;
-      const failure = this.classify(error, exchange.route, status, timeout.aborted ? timeoutMs : null);
+      const failure = classifyBeaconFailure(error, exchange.route, status, { host: this.host, scrubber: this.scrubber, timedOutAfterMs: timeout.aborted ? timeoutMs : null });
       emit(failure.errorClass);
       throw failure;
     }
     emit('ok');
     return result;
-  }
-
-  private httpFailure(route: BeaconRoute, status: number, nodeMessage: string): BeaconRequestError {
-    const details = nodeMessage ? this.scrubber.scrub(nodeMessage) : undefined;
-    const on = `from ${this.host} on ${route}`;
-    if (status === 429) return new BeaconRequestError('rate_limited', route, `rate limited (HTTP 429) ${on}`, { status, details });
-    if (status === 503) return new BeaconRequestError('syncing', route, `node is syncing (HTTP 503) ${on}`, { status, details });
-    if (status === 404) return new BeaconRequestError('not_found', route, `not found (HTTP 404) ${on}`, { status, details });
-    return new BeaconRequestError('http_status', route, `HTTP ${status} ${on}`, { status, details });
-  }
-
-  private classify(error: unknown, route: BeaconRoute, status: number | null, timedOutAfterMs: number | null): BeaconRequestError {
-    if (error instanceof BeaconRequestError) return error;
-    if (error instanceof BeaconDecodeError) {
-      return new BeaconRequestError('invalid_response', route, `invalid response from ${this.host} on ${route}: ${error.shortMessage}`, { status, cause: error });
-    }
-    if (error instanceof JsonStreamError) {
-      return new BeaconRequestError('invalid_response', route, `response from ${this.host} on ${route} is not valid JSON`, { status, details: error.message, cause: error });
-    }
-    const code = errorCode(error);
-    if (timedOutAfterMs !== null || (code !== undefined && /TIMEOUT/.test(code))) {
-      const within = timedOutAfterMs === null ? '' : ` within ${timedOutAfterMs} ms`;
-      return new BeaconRequestError('timeout', route, `no complete answer from ${this.host}${within} on ${route}`, { status, cause: error });
-    }
-    if (error instanceof TypeError || code !== undefined) {
-      // fetch reports refused and reset connections, DNS failures and bodies cut short as a TypeError.
-      return new BeaconRequestError('connection', route, `connection to ${this.host} failed${code ? ` (${code})` : ''} on ${route}`, { status, cause: error });
-    }
-    const message = error instanceof Error ? error.message : String(error);
-    return new BeaconRequestError('invalid_response', route, `unexpected failure on ${route}`, { status, details: this.scrubber.scrub(message).slice(0, 200), cause: error });
   }
 }
 
@@ -313,13 +281,3 @@ function lowerCaseKeys(headers: Record<string, string>): Record<string, string> 
   return Object.fromEntries(Object.entries(headers).map(([key, value]) => [key.toLowerCase(), value]));
 }
 
-/** The first string `code` in an error's cause chain: ECONNREFUSED, ECONNRESET, UND_ERR_SOCKET… */
-function errorCode(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 8 && typeof current === 'object' && current !== null; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
