@@ -14,17 +14,16 @@ export function validatorJson(chain: BeaconChain, index: number, state: BalanceS
   const { registry, seed } = chain;
   const epoch = state.epoch;
   const balance = state.balances[index] as number;
-  const validator = {
-    pubkey: pubkeyOf(seed, index),
-    withdrawal_credentials: withdrawalCredentialsOf(seed, index),
-    effective_balance: String((state.effective[index] as number) * 1e9),
-    slashed: registry.isSlashed(index, epoch),
-    activation_eligibility_epoch: epochText(registry.eligibilityEpochAt(index, epoch)),
-    activation_epoch: epochText(registry.activationEpochAt(index, epoch)),
-    exit_epoch: epochText(registry.exitEpochAt(index, epoch)),
-    withdrawable_epoch: epochText(registry.withdrawableEpochAt(index, epoch)),
-  };
-  return JSON.stringify({ index: String(index), balance: String(balance), status: registry.status(index, epoch, balance), validator });
+  // A template rather than JSON.stringify: this runs a million times for a full validator list.
+  return (
+    `{"index":"${index}","balance":"${balance}","status":"${registry.status(index, epoch, balance)}",` +
+    `"validator":{"pubkey":"${pubkeyOf(seed, index)}","withdrawal_credentials":"${withdrawalCredentialsOf(seed, index)}",` +
+    `"effective_balance":"${(state.effective[index] as number) * 1e9}","slashed":${registry.isSlashed(index, epoch)},` +
+    `"activation_eligibility_epoch":"${epochText(registry.eligibilityEpochAt(index, epoch))}",` +
+    `"activation_epoch":"${epochText(registry.activationEpochAt(index, epoch))}",` +
+    `"exit_epoch":"${epochText(registry.exitEpochAt(index, epoch))}",` +
+    `"withdrawable_epoch":"${epochText(registry.withdrawableEpochAt(index, epoch))}"}}`
+  );
 }
 
 export function headerJson(header: BlockHeaderView, finalized: boolean): unknown {
