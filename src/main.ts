@@ -11,6 +11,7 @@ import { governanceReaders } from './collectors/governance/readers.js';
 import { resolveGovernanceTarget } from './config/governance-schema.js';
 import type { Config } from './config/schema.js';
 import { resolveSlos } from './config/slos.js';
+import { createConsensusLayer, type ConsensusLayer } from './consensus-layer.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { EreError } from './domain/errors.js';
 import type { RpcEndpointTarget, RpcObservation } from './domain/rpc.js';
@@ -52,6 +53,7 @@ export interface RunningService {
   slos: SloEngine;
   alerting: Alerting;
   governance: GovernanceTracker;
+  consensus: ConsensusLayer;
   logger: Logger;
   /** Flushes buffered samples now (tests read the store right after). */
   flush(): void;
@@ -65,6 +67,10 @@ export function secretsScrubber(config: Config): SecretScrubber {
   if (config.server.auth.token !== undefined) scrubber.add(config.server.auth.token);
   for (const chain of config.chains) {
     for (const endpoint of chain.rpc) {
+      scrubber.addUrl(endpoint.url);
+      scrubber.add(...Object.values(endpoint.headers));
+    }
+    for (const endpoint of chain.beacon?.endpoints ?? []) {
       scrubber.addUrl(endpoint.url);
       scrubber.add(...Object.values(endpoint.headers));
     }
@@ -131,7 +137,7 @@ function rpcObservationHandler(deps: { scrubber: SecretScrubber; tracker: ChainT
   };
 }
 
-function scheduleRetention(db: Database, config: Config, clock: Clock, metrics: SelfMetrics, log: Logger, alerting: Alerting) {
+function scheduleRetention(db: Database, config: Config, clock: Clock, metrics: SelfMetrics, log: Logger, alerting: Alerting, consensus: ConsensusLayer) {
   return cron.schedule(config.storage.retentionSchedule, () => {
     try {
       const { rawRetention, rollupRetention, sloStatusRetention } = config.storage;
@@ -145,7 +151,11 @@ function scheduleRetention(db: Database, config: Config, clock: Clock, metrics: 
       const alertHistory = alerting.store.prune(historyCutoff);
       metrics.retentionDeleted.inc({ table: 'notifications' }, notifications);
       metrics.retentionDeleted.inc({ table: 'alert_transitions' }, alertHistory.transitions);
-      log.info(deleted, 'retention applied');
+      const consensusPruned = consensus.prune(clock.now());
+      metrics.retentionDeleted.inc({ table: 'beacon_samples' }, consensusPruned.beaconSamples);
+      metrics.retentionDeleted.inc({ table: 'validator_misses' }, consensusPruned.validatorMisses);
+      metrics.retentionDeleted.inc({ table: 'validator_epochs' }, consensusPruned.validatorEpochs);
+      log.info({ ...deleted, ...consensusPruned }, 'retention applied');
     } catch (error) {
       log.error({ err: error }, 'retention failed');
     }
@@ -299,11 +309,14 @@ export async function startService(config: Config, options: ServiceOptions = {})
     scheduler.add({ id: `governance/${target.id}`, kind: 'governance', intervalMs: target.pollIntervalMs, run: async () => void (await governance.poll(target.id, { signal: shutdown.signal })) });
   }
 
+  const consensus = createConsensusLayer(db, config, { clock, logger, registry, scrubber, selfMetrics, shutdownSignal: shutdown.signal });
+  for (const task of consensus.tasks) scheduler.add(task);
+
   let externalUrl = configuredExternalUrl(config);
-  const rules = alertRules(config, { tracker, slos: slos.definitions(), sloStatus: (slo) => slos.statusOf(slo), governance, clock });
+  const rules = alertRules(config, { tracker, slos: slos.definitions(), sloStatus: (slo) => slos.statusOf(slo), governance, validators: consensus.validators, beacon: consensus.beacon, clock });
   const alerting = createAlerting(db, config, { clock, logger, registry, rules, externalUrl: () => externalUrl });
   scheduler.add({ id: 'alerts/evaluate', kind: 'alerts', intervalMs: config.alerting.evaluationInterval, run: async () => alerting.evaluate() });
-  const retention = scheduleRetention(db, config, clock, selfMetrics, storeLog, alerting);
+  const retention = scheduleRetention(db, config, clock, selfMetrics, storeLog, alerting, consensus);
 
   let stopping = false;
   const readiness = (): Readiness => {
@@ -325,6 +338,8 @@ export async function startService(config: Config, options: ServiceOptions = {})
     auth: config.server.auth,
     alerts: { engine: alerting.engine, store: alerting.store, outbox: alerting.outbox },
     governance,
+    ...(consensus.targets.length > 0 ? { beacon: { tracker: consensus.beacon, targets: consensus.targets } } : {}),
+    ...(consensus.validators.chains().length > 0 ? { validators: consensus.validators } : {}),
   });
   const url = await listen(app, config, async () => {
     await retention.stop();
@@ -353,5 +368,5 @@ export async function startService(config: Config, options: ServiceOptions = {})
       log.info('stopped');
     })());
 
-  return { url, app, db, tracker, slos, alerting, governance, logger, flush: () => writer.flush(), stop };
+  return { url, app, db, tracker, slos, alerting, governance, consensus, logger, flush: () => writer.flush(), stop };
 }

@@ -10,6 +10,8 @@ import { receiverKind, receiverKinds } from '../notify/receivers/index.js';
 import { checkRouteTree, type RouteNode } from '../notify/route-tree.js';
 import { thresholdOperators } from '../rules/alerts/lifecycle.js';
 import { governanceAlertNames } from '../rules/alerts/sources/governance.js';
+import { beaconAlertNames } from '../rules/alerts/sources/beacon.js';
+import { validatorAlertNames } from '../rules/alerts/sources/validators.js';
 import { thresholdMetrics } from '../rules/alerts/sources/index.js';
 import { checkTemplate } from '../rules/alerts/template.js';
 import { duration, id, labels, optionalDuration } from './fields.js';
@@ -209,6 +211,38 @@ export const alertingSchema = z
         /** A target whose ingestion keeps failing this long fires GovernanceIngestionFailing. */
         ingestionFailingFor: duration('10m', { min: 0, max: 7 * day }),
         severities: z.partialRecord(z.enum(governanceAlertNames as [string, ...string[]]), z.enum(alertSeverities)).default({}),
+        labels: alertLabelsSchema,
+      })
+      .prefault({}),
+    /** The beacon endpoint alerts: on by default for every chain with beacon endpoints. */
+    beacon: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        /** How long an endpoint stays unhealthy, or a chain without a healthy endpoint, before its alert fires. */
+        unhealthyFor: duration('2m', { min: 0, max: 7 * day }),
+        /** Finality distance (wall-clock epoch minus finalized epoch) above which BeaconFinalityStalled fires. */
+        finalityStalledEpochs: z.number().int().min(2).max(10_000).default(4),
+        severities: z.partialRecord(z.enum(beaconAlertNames as [string, ...string[]]), z.enum(alertSeverities)).default({}),
+        labels: alertLabelsSchema,
+      })
+      .prefault({}),
+    /** The validator alerts: on by default for every chain with watched validators, severities overridable by alert name. */
+    validators: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        /** Attestations missed in a row that make a validator count in ValidatorAttestationsMissedInARow. */
+        missedInARow: z.number().int().min(1).max(1_000).default(3),
+        /** A scope's share of missed attestations in an epoch above this fires ValidatorAttestationMissRateHigh (clears below half). */
+        missRate: z.number().gt(0).max(1).default(0.1),
+        /** Attestation duties a scope needs in an epoch for its miss rate to be judged. */
+        minDuties: z.number().int().min(1).default(1),
+        /** Epochs in a row a validator's balance falls (withdrawals excepted) before ValidatorBalanceDecreasing counts it. */
+        balanceDecreasingEpochs: z.number().int().min(1).max(1_000).default(3),
+        /** How long a slashing or a missed proposal fires after it was seen. */
+        eventHold: duration('1h', { min: 60_000, max: 30 * day }),
+        /** Epochs the attestation stage may fall behind before ValidatorProcessingBehind. */
+        processingBehindEpochs: z.number().int().min(1).default(3),
+        severities: z.partialRecord(z.enum(validatorAlertNames as [string, ...string[]]), z.enum(alertSeverities)).default({}),
         labels: alertLabelsSchema,
       })
       .prefault({}),

@@ -7,6 +7,9 @@ import { duration, httpUrl, id, labels } from './fields.js';
 
 const day = 86_400_000;
 
+/** SLI kinds that count validators, whose `scope` must be one of the chain's. */
+const validatorSliKinds = ['attestation_effectiveness', 'proposal_success'];
+
 export const beaconEndpointSchema = z.strictObject({
   id,
   url: httpUrl,
@@ -109,7 +112,7 @@ export function beaconTargets(chains: readonly ChainWithBeacon[]): BeaconEndpoin
 
 /** Beacon endpoint ids are unique across chains and apart from RPC endpoint ids; validator sets name chains with a beacon. */
 export function checkBeaconReferences(
-  config: { chains: (ChainWithBeacon & { rpc: { id: string }[] })[]; validators: ValidatorsConfig },
+  config: { chains: (ChainWithBeacon & { rpc: { id: string }[] })[]; validators: ValidatorsConfig; slos: { sli: { kind: string; chain: string } & Record<string, unknown> }[] },
   problem: (path: (string | number)[], message: string) => void,
 ): void {
   const ids = new Map<string, string>();
@@ -131,6 +134,14 @@ export function checkBeaconReferences(
       if (name === 'scope') problem(['validators', 'watch', setIndex, 'labels', name], '"scope" is reserved');
     }
     if (set.perValidatorMetrics) perValidator += set.pubkeys.length + set.indices.reduce<number>((sum, entry) => sum + (typeof entry === 'number' ? 1 : entry[1] - entry[0] + 1), 0);
+  });
+  config.slos.forEach((slo, index) => {
+    if (!validatorSliKinds.includes(slo.sli.kind)) return;
+    const sets = config.validators.watch.filter((set) => set.chain === slo.sli.chain);
+    if (sets.length === 0) return problem(['slos', index, 'sli', 'chain'], `no validators are watched on chain "${slo.sli.chain}" (validators.watch)`);
+    const scope = typeof slo.sli.scope === 'string' ? slo.sli.scope : 'watched';
+    const scopes = new Set(['network', 'watched', ...sets.flatMap((set) => Object.entries(set.labels).map(([name, value]) => `${name}:${value}`))]);
+    if (!scopes.has(scope)) problem(['slos', index, 'sli', 'scope'], `no scope "${scope}" on chain "${slo.sli.chain}"; scopes: ${[...scopes].join(', ')}`);
   });
   if (perValidator > config.validators.perValidatorLimit) {
     problem(['validators', 'perValidatorLimit'], `${perValidator} validators ask for per-validator metrics, more than the limit of ${config.validators.perValidatorLimit}; per-validator series are for a small set`);

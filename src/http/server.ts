@@ -5,16 +5,20 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../log/logger.js';
+import type { BeaconEndpointTarget } from '../domain/beacon.js';
 import type { AlertEngine } from '../rules/alert-engine.js';
 import type { GovernanceTracker } from '../rules/governance-tracker.js';
 import type { SloEngine } from '../rules/slo-engine.js';
+import type { ValidatorTracker } from '../rules/validator-tracker.js';
 import type { SloReports } from '../rules/slo-reports.js';
 import type { AlertStore } from '../store/alert-store.js';
 import type { Outbox } from '../store/outbox.js';
 import type { RpcSampleStore } from '../store/rpc-samples.js';
+import type { BeaconStateReader } from './beacon-view.js';
 import type { ChainView } from './chain-view.js';
 import { HttpError, registerRoutes, type AuthSettings, type RouteDefinition } from './route.js';
 import { alertRoutes } from './routes/alerts.js';
+import { beaconRoutes } from './routes/beacon.js';
 import { chainRoutes } from './routes/chains.js';
 import { endpointRoutes } from './routes/endpoints.js';
 import { governanceRoutes } from './routes/governance.js';
@@ -23,6 +27,7 @@ import { silenceRoutes } from './routes/silences.js';
 import { sloReportRoutes } from './routes/slo-reports.js';
 import { sloRoutes } from './routes/slos.js';
 import { systemRoutes, type Readiness } from './routes/system.js';
+import { validatorRoutes } from './routes/validators.js';
 
 export interface HttpDeps {
   version: string;
@@ -40,6 +45,10 @@ export interface HttpDeps {
   alerts?: { engine: AlertEngine; store: AlertStore; outbox: Outbox };
   /** The governance targets and what was ingested of them; without it the governance routes are absent. */
   governance?: GovernanceTracker;
+  /** Beacon endpoints and their health; without it the beacon routes are absent. */
+  beacon?: { tracker: BeaconStateReader; targets: readonly BeaconEndpointTarget[] };
+  /** Watched validators; without it the validator routes are absent. */
+  validators?: ValidatorTracker;
 }
 
 export function buildServer(deps: HttpDeps): FastifyInstance {
@@ -62,6 +71,8 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
     routes.push(...alertRoutes({ engine, store, outbox, clock: deps.clock }), ...silenceRoutes({ engine, clock: deps.clock }), ...notificationRoutes({ outbox, clock: deps.clock }));
   }
   if (deps.governance) routes.push(...governanceRoutes({ tracker: deps.governance, clock: deps.clock }));
+  if (deps.beacon) routes.push(...beaconRoutes(deps.beacon));
+  if (deps.validators) routes.push(...validatorRoutes({ tracker: deps.validators }));
   registerRoutes(app, routes, deps.auth);
 
   app.setNotFoundHandler((request, reply) => {

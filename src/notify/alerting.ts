@@ -3,6 +3,7 @@
 
 import type { Database } from 'better-sqlite3';
 import type { Registry } from 'prom-client';
+import { beaconTargets } from '../config/beacon-schema.js';
 import type { Config } from '../config/schema.js';
 import type { Clock } from '../domain/clock.js';
 import type { SloDefinition } from '../domain/slo.js';
@@ -11,6 +12,8 @@ import { createAlertMetrics } from '../metrics/alert-metrics.js';
 import type { AlertRule } from '../rules/alerts/alert-rule.js';
 import { governanceSource, type GovernanceReader } from '../rules/alerts/sources/governance.js';
 import { sloSource, thresholdSources } from '../rules/alerts/sources/index.js';
+import { validatorSource, type ValidatorAlertReader } from '../rules/alerts/sources/validators.js';
+import { beaconSource, type BeaconHealthReader } from '../rules/alerts/sources/beacon.js';
 import { AlertEngine } from '../rules/alert-engine.js';
 import type { ChainTracker } from '../rules/chain-tracker.js';
 import type { SloStatus } from '../rules/slo/status.js';
@@ -30,17 +33,41 @@ export interface Alerting {
 
 export function alertRules(
   config: Config,
-  deps: { tracker: ChainTracker; slos: readonly SloDefinition[]; sloStatus: (slo: string) => SloStatus | null; governance?: GovernanceReader; clock?: Clock },
+  deps: { tracker: ChainTracker; slos: readonly SloDefinition[]; sloStatus: (slo: string) => SloStatus | null; governance?: GovernanceReader; validators?: ValidatorAlertReader; beacon?: BeaconHealthReader; clock?: Clock },
 ): AlertRule[] {
-  const { governance } = config.alerting;
+  const { governance, validators, beacon } = config.alerting;
+  const now = () => (deps.clock ?? { now: Date.now }).now();
   return [
     ...thresholdSources.flatMap((source) => source.createRules(config.alerting.rules, { config, tracker: deps.tracker })),
     ...sloSource.createRules({ definitions: deps.slos, status: deps.sloStatus, config: config.alerting.sloAlerts }),
     ...(deps.governance
       ? governanceSource.createRules({
           reader: deps.governance,
-          now: () => (deps.clock ?? { now: Date.now }).now(),
+          now,
           config: { enabled: governance.enabled, changeHoldMs: governance.changeHold, ingestionFailingForMs: governance.ingestionFailingFor, severities: governance.severities, labels: governance.labels },
+        })
+      : []),
+    ...(deps.beacon
+      ? beaconSource.createRules({
+          reader: deps.beacon,
+          targets: beaconTargets(config.chains),
+          config: { enabled: beacon.enabled, unhealthyForMs: beacon.unhealthyFor, finalityStalledEpochs: beacon.finalityStalledEpochs, severities: beacon.severities, labels: beacon.labels },
+        })
+      : []),
+    ...(deps.validators
+      ? validatorSource.createRules({
+          reader: deps.validators,
+          now,
+          config: {
+            enabled: validators.enabled,
+            missedInARow: validators.missedInARow,
+            missRate: validators.missRate,
+            minDuties: validators.minDuties,
+            eventHoldMs: validators.eventHold,
+            processingBehindEpochs: validators.processingBehindEpochs,
+            severities: validators.severities,
+            labels: validators.labels,
+          },
         })
       : []),
   ];
