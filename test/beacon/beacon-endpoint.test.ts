@@ -125,7 +125,7 @@ describe('beacon endpoint probe', () => {
     expect(observation).toMatchObject({ ok: false, errorClass: 'not_found', errorMessage: 'head header: no block at head' });
   });
 
-  it('times out at the target timeout, whatever the client does with the signal', async () => {
+  it('gives up a little after the target timeout when the client does not', async () => {
     const { api, probe } = setup();
     api.answers.finalityCheckpoints = () => new Promise(() => {}) as never;
     // A client honouring the signal rejects; this one rejects with whatever the signal carries.
@@ -133,8 +133,8 @@ describe('beacon endpoint probe', () => {
       new Promise((_resolve, reject) => options!.signal!.addEventListener('abort', () => reject(options!.signal!.reason)))) as never;
     const started = performance.now();
     const observation = beaconEndpointCollector.failure(target, await probe.run().catch((caught: unknown) => caught), now, 200)!;
-    expect(performance.now() - started).toBeGreaterThanOrEqual(180);
-    expect(observation).toMatchObject({ errorClass: 'timeout', errorMessage: 'finality checkpoints: no answer within 200 ms', headSlot: slot });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(430);
+    expect(observation).toMatchObject({ errorClass: 'timeout', errorMessage: 'finality checkpoints: no answer within 450 ms', headSlot: slot });
   });
 
   it('never lets the URL’s or headers’ secrets into a message or a version', async () => {

@@ -3,6 +3,8 @@
 // back, request metrics fed by the client's hook, and the API view; a lagging node, a syncing one, stalled
 // finality and a node going down.
 
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBeaconSim, type RunningBeaconSim } from '../../src/beacon-sim/index.js';
@@ -143,5 +145,28 @@ describe('beacon endpoints over HTTP', () => {
     // A failed probe's partial answer is stored as it came: the syncing node's head from /eth/v1/node/syncing.
     expect(store.latestPerEndpoint().find((sample) => sample.endpoint === 'syncing')).toMatchObject({ ok: false, errorClass: 'syncing', syncing: true, headSlot: 40 });
     db.close();
+  });
+});
+
+describe('a beacon node that never answers', () => {
+  it('times out at the target timeout through the client, which reports each request timed out', async () => {
+    const server = createServer(() => {});
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const target: BeaconEndpointTarget = { chain: 'sim', endpoint: 'silent', url, headers: {}, timeoutMs: 300, labels: {} };
+    const outcomes: string[] = [];
+    const probe = collectors.beacon.createProbe(target, {
+      clock,
+      shutdownSignal: new AbortController().signal,
+      createApi: () => new BeaconClient({ url, timeoutMs: target.timeoutMs, bulkTimeoutMs: 1_000, onRequest: (event) => outcomes.push(`${event.route}: ${event.outcome}`) }),
+    });
+    const failure = await probe.run().catch((error: unknown) => error);
+    const observation = collectors.beacon.failure(target, failure, clock.now(), 300)!;
+    expect(observation).toMatchObject({ ok: false, errorClass: 'timeout' });
+    expect(observation.errorMessage).toMatch(/^genesis or spec: no complete answer from 127\.0\.0\.1:\d+ within 300 ms on GET \/eth\/v1\/beacon\/genesis$/);
+    expect(outcomes).toContain('GET /eth/v1/node/syncing: timeout');
+    expect(outcomes).toContain('GET /eth/v1/beacon/headers/{block_id}: timeout');
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
   });
 });

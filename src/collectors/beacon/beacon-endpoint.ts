@@ -19,6 +19,11 @@ import { SecretScrubber } from '../../log/redact.js';
 import { ProbeAbortedError, type Collector, type Probe, type ProbeContext } from '../collector.js';
 
 const versionEveryMs = 3_600_000;
+/**
+ * The client times out each request at the target's timeout and reports it (a request event, an error
+ * class); the probe's own deadline comes a little later, only for a client that never gives up.
+ */
+const deadlineGraceMs = 250;
 const maxMessageLength = 200;
 
 export interface BeaconProbeContext extends ProbeContext {
@@ -123,7 +128,8 @@ class BeaconEndpointProbe implements Probe<BeaconObservation> {
   async run(): Promise<BeaconObservation> {
     const at = this.context.clock.now();
     const started = performance.now();
-    const deadline = AbortSignal.timeout(this.target.timeoutMs);
+    const deadlineMs = this.target.timeoutMs + deadlineGraceMs;
+    const deadline = AbortSignal.timeout(deadlineMs);
     const options = { signal: AbortSignal.any([this.context.shutdownSignal, deadline]) };
     const wantVersion = this.versionReadAt === null || at - this.versionReadAt >= versionEveryMs;
     const [timing, syncing, header, checkpoints, peerCount, version] = await Promise.allSettled([
@@ -151,7 +157,7 @@ class BeaconEndpointProbe implements Probe<BeaconObservation> {
     let failure: BeaconProbeError | null = null;
     if (failed) {
       const [what, result] = failed as [string, PromiseRejectedResult];
-      const cause = classifyBeaconFailure(result.reason, { timeoutMs: this.target.timeoutMs, timedOut: deadline.aborted, scrubber: this.scrubber });
+      const cause = classifyBeaconFailure(result.reason, { timeoutMs: deadlineMs, timedOut: deadline.aborted, scrubber: this.scrubber });
       failure = new BeaconProbeError(cause.errorClass, truncate(`${what}: ${cause.shortMessage}`), { cause: result.reason, partial: answer });
     } else if (header.status === 'fulfilled' && header.value === null) {
       failure = new BeaconProbeError('not_found', 'head header: no block at head', { partial: answer });
