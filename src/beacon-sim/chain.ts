@@ -6,6 +6,18 @@
 import type { Clock } from '../domain/clock.js';
 import { systemClock } from '../domain/clock.js';
 import { hash, hexOf, seedOf, Tag, unit, zeroRoot } from './hash.js';
+import {
+  type AttestationRewardParts,
+  attestationRewardParts,
+  type EpochSummary,
+  GWEI_PER_ETH,
+  type IdealReward,
+  idealRewards,
+  MAX_EFFECTIVE_INCREMENTS,
+  MIN_EPOCHS_TO_INACTIVITY_PENALTY,
+  MIN_SLASHING_PENALTY_QUOTIENT,
+  syncParticipantReward,
+} from './rewards.js';
 import { Attestation, NodeState, Scenario } from './scenario.js';
 import { FAR, ValidatorRegistry } from './validators.js';
 
@@ -62,32 +74,6 @@ export interface BalanceState {
   effective: Uint16Array;
 }
 
-export interface AttestationRewardParts {
-  head: number;
-  target: number;
-  source: number;
-  inactivity: number;
-}
-
-interface EpochSummary {
-  version: number;
-  activeIncrements: number;
-  sourceIncrements: number;
-  headIncrements: number;
-}
-
-const GWEI_PER_ETH = 1e9;
-const MAX_EFFECTIVE_INCREMENTS = 32;
-const WEIGHT_DENOMINATOR = 64;
-const SOURCE_WEIGHT = 14;
-const TARGET_WEIGHT = 26;
-const HEAD_WEIGHT = 14;
-const SYNC_REWARD_WEIGHT = 2;
-const BASE_REWARD_FACTOR = 64;
-const MIN_EPOCHS_TO_INACTIVITY_PENALTY = 4;
-const INACTIVITY_SCORE_BIAS = 4;
-const INACTIVITY_PENALTY_QUOTIENT = 2 ** 24;
-const MIN_SLASHING_PENALTY_QUOTIENT = 32;
 /** The subnets a sync committee is split into for `validator_aggregates`. */
 export const SYNC_COMMITTEE_SUBNET_COUNT = 4;
 
@@ -415,49 +401,14 @@ export class BeaconChain {
     return summary;
   }
 
-  baseRewardPerIncrement(summary: EpochSummary): number {
-    return Math.floor((GWEI_PER_ETH * BASE_REWARD_FACTOR) / Math.floor(Math.sqrt(summary.activeIncrements * GWEI_PER_ETH)));
-  }
-
-  /** A validator's attestation rewards for `epoch`, Altair style; penalties negative. */
+  /** A validator's attestation rewards for `epoch`; penalties negative. */
   rewardParts(validator: number, epoch: number, increments: number, summary: EpochSummary, leak: boolean): AttestationRewardParts {
-    const base = increments * this.baseRewardPerIncrement(summary);
-    const denominator = summary.activeIncrements * WEIGHT_DENOMINATOR;
-    const outcome = this.attestation(validator, epoch);
-    if (outcome === Attestation.Missed) {
-      const score = leak ? INACTIVITY_SCORE_BIAS * (this.finalityDelay(epoch) - MIN_EPOCHS_TO_INACTIVITY_PENALTY) : 0;
-      return {
-        head: 0,
-        target: -Math.floor((base * TARGET_WEIGHT) / WEIGHT_DENOMINATOR),
-        source: -Math.floor((base * SOURCE_WEIGHT) / WEIGHT_DENOMINATOR),
-        inactivity: -Math.floor((increments * GWEI_PER_ETH * score) / (INACTIVITY_SCORE_BIAS * INACTIVITY_PENALTY_QUOTIENT)),
-      };
-    }
-    if (leak) return { head: 0, target: 0, source: 0, inactivity: 0 };
-    return {
-      head: outcome === Attestation.Timely ? Math.floor((base * HEAD_WEIGHT * summary.headIncrements) / denominator) : 0,
-      target: Math.floor((base * TARGET_WEIGHT * summary.sourceIncrements) / denominator),
-      source: Math.floor((base * SOURCE_WEIGHT * summary.sourceIncrements) / denominator),
-      inactivity: 0,
-    };
+    const leakEpochs = leak ? this.finalityDelay(epoch) - MIN_EPOCHS_TO_INACTIVITY_PENALTY : 0;
+    return attestationRewardParts(this.attestation(validator, epoch), increments, summary, leakEpochs);
   }
 
-  /** What a perfect attestation earns at each effective balance from 1 to 32 ETH; nothing in a leak. */
-  idealRewards(epoch: number, summary: EpochSummary): { effectiveBalance: number; head: number; target: number; source: number }[] {
-    const leak = this.inLeak(epoch);
-    const perIncrement = this.baseRewardPerIncrement(summary);
-    const denominator = summary.activeIncrements * WEIGHT_DENOMINATOR;
-    const ideal = [];
-    for (let increments = 1; increments <= MAX_EFFECTIVE_INCREMENTS; increments += 1) {
-      const base = increments * perIncrement;
-      ideal.push({
-        effectiveBalance: increments * GWEI_PER_ETH,
-        head: leak ? 0 : Math.floor((base * HEAD_WEIGHT * summary.headIncrements) / denominator),
-        target: leak ? 0 : Math.floor((base * TARGET_WEIGHT * summary.sourceIncrements) / denominator),
-        source: leak ? 0 : Math.floor((base * SOURCE_WEIGHT * summary.sourceIncrements) / denominator),
-      });
-    }
-    return ideal;
+  idealRewards(epoch: number, summary: EpochSummary): IdealReward[] {
+    return idealRewards(summary, this.inLeak(epoch));
   }
 
   // --- liveness ---------------------------------------------------------------------------------
@@ -512,9 +463,6 @@ export class BeaconChain {
   /** The reward of one sync committee member for one block (the penalty of one who did not sign is the same, negative). */
   syncParticipantReward(epoch: number, committeeSize: number): number {
     const state = this.stateAt(epoch) ?? (this.stateAt(this.processedEpoch) as BalanceState);
-    const summary = this.summaryWith(epoch, state.effective);
-    const totalBaseRewards = this.baseRewardPerIncrement(summary) * summary.activeIncrements;
-    const maxParticipantRewards = Math.floor(Math.floor((totalBaseRewards * SYNC_REWARD_WEIGHT) / WEIGHT_DENOMINATOR) / this.options.slotsPerEpoch);
-    return Math.floor(maxParticipantRewards / Math.max(1, committeeSize));
+    return syncParticipantReward(this.summaryWith(epoch, state.effective), this.options.slotsPerEpoch, committeeSize);
   }
 }
