@@ -82,7 +82,8 @@ export function createConsensusLayer(
   const samples = new BeaconSampleStore(db);
   const configured = new Set(targets.map((target) => `${target.chain}/${target.endpoint}`));
   for (const sample of samples.latestPerEndpoint()) if (configured.has(`${sample.chain}/${sample.endpoint}`)) beacon.seed(sample);
-  const beaconMetrics = createBeaconMetrics(registry, beacon);
+  // Without beacon endpoints there are no beacon series at all, not even empty metric families.
+  const beaconMetrics = targets.length > 0 ? createBeaconMetrics(registry, beacon) : null;
   const beaconConfig = new Map(config.chains.flatMap((chain) => (chain.beacon ? [[chain.id, chain.beacon] as const] : [])));
 
   const clients = new Map<string, BeaconClient>();
@@ -96,7 +97,7 @@ export function createConsensusLayer(
         timeoutMs: target.timeoutMs,
         bulkTimeoutMs: settings.bulkTimeout,
         livenessChunkSize: settings.livenessChunkSize,
-        onRequest: (event) => beaconMetrics.recordRequest(target, event),
+        onRequest: (event) => beaconMetrics?.recordRequest(target, event),
       }),
     );
   }
@@ -106,7 +107,7 @@ export function createConsensusLayer(
   const onObservation = (observation: BeaconObservation) => {
     if (observation.errorMessage !== null) observation.errorMessage = deps.scrubber.scrub(observation.errorMessage);
     const sample = beacon.observe(observation);
-    beaconMetrics.recordSample(sample);
+    beaconMetrics?.recordSample(sample);
     samples.insertMany([sample]);
     const outcome = sample.ok ? 'up' : `down: ${sample.errorClass}`;
     if (lastOutcome.get(sample.endpoint) === outcome) return;
@@ -135,7 +136,7 @@ export function createConsensusLayer(
     sets: config.validators.watch.filter((set) => set.chain === chain),
   }));
   // The counters exist before the tracker, which feeds them through its hooks; the gauges read it after.
-  const epochMetrics = createValidatorEpochMetrics(registry, specs.map((spec) => ({ chain: spec.chain, scopes: new WatchList(spec.sets).scopes })));
+  const epochMetrics = specs.length > 0 ? createValidatorEpochMetrics(registry, specs.map((spec) => ({ chain: spec.chain, scopes: new WatchList(spec.sets).scopes }))) : null;
   const validators = new ValidatorTracker(db, specs, {
     clock,
     beacon: {
@@ -147,10 +148,10 @@ export function createConsensusLayer(
         return { headSlot: health.headSlot, finalizedEpoch: health.finalizedEpoch };
       },
     },
-    hooks: everyHook(validatorLogging(deps.logger.child({ module: 'validators' })), epochMetrics.hooks),
+    hooks: everyHook(validatorLogging(deps.logger.child({ module: 'validators' })), epochMetrics?.hooks ?? {}),
     thresholds: { missedInARow: alerting.missedInARow, balanceDecreasingEpochs: alerting.balanceDecreasingEpochs, withdrawalGwei: 5_000_000 },
   });
-  createValidatorMetrics(registry, validators);
+  if (specs.length > 0) createValidatorMetrics(registry, validators);
   for (const chain of validators.chains()) {
     const watch = validators.watchList(chain)!;
     deps.logger.child({ module: 'validators' }).info({ chain, watched: watch.size, unresolvedPubkeys: watch.unresolvedPubkeys, scopes: watch.scopes.length, cursors: validators.status(chain)!.cursors }, 'watching validators');
