@@ -1,7 +1,8 @@
 // `ere demo`: a self-contained run on this machine. A local anvil chain, three RPC endpoints in front of
 // it (the node itself and two fault-injecting proxies), a config written to a temporary directory, the
 // service monitoring them, and a fault injected now and then so that the numbers move. On the same chain a
-// small DAO (governor, timelock, Safe, proxy) plays its governance story, watched by the same service.
+// small DAO (governor, timelock, Safe, proxy) plays its governance story, watched by the same service, and a
+// simulated beacon node serves the consensus layer, with six watched validators, one of them flaky.
 
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { createLogger } from '../log/logger.js';
 import { secretsScrubber, startService, type RunningService } from '../main.js';
 import { startAlertLogReceiver } from './alert-log-receiver.js';
 import { startAnvil, type AnvilNode } from './anvil.js';
+import { demoBeaconYaml, demoValidatorSlosYaml, demoValidatorsYaml, startDemoBeacon } from './beacon.js';
 import { startFaultProxy, type Fault, type FaultProxy } from './fault-proxy.js';
 import { type AnvilClient, createAnvilClient } from './governance/client.js';
 import { type DemoGovernance, type DemoGovernanceAddresses, demoGovernanceAddresses, demoGovernanceSlosYaml, demoGovernanceYaml, deployDemoGovernance } from './governance/setup.js';
@@ -57,6 +59,8 @@ export function demoConfigYaml(options: {
   webhookKey: string;
   /** The demo's DAO; without it the config watches no governance. */
   governance?: DemoGovernanceAddresses | undefined;
+  /** The simulated beacon node; without it the config watches no validators. */
+  beaconUrl?: string | undefined;
 }): string {
   return `# Written by "ere demo". Copy it and point the URLs at your own endpoints.
 server:
@@ -82,7 +86,7 @@ chains:
       - id: provider-b
         url: ${options.proxyB}
         labels: { provider: proxy-b }
-slos:
+${options.beaconUrl ? demoBeaconYaml(options.beaconUrl) : ''}slos:
   - id: provider-a-availability
     service: demo-rpc
     description: provider-a answers its probes
@@ -96,12 +100,14 @@ slos:
     window: 7d
     budgeting: timeslices
     sli: { kind: redundancy, chain: demo, minHealthyEndpoints: 2 }
-${options.governance ? demoGovernanceSlosYaml : ''}# Alert rules with short "for" durations so that the demo's 20-second faults fire them; the defaults
+${options.governance ? demoGovernanceSlosYaml : ''}${options.beaconUrl ? demoValidatorSlosYaml : ''}# Alert rules with short "for" durations so that the demo's 20-second faults fire them; the defaults
 # (used when "rules" is left out) wait minutes, as production alerts should.
 alerting:
   evaluationInterval: 2s
   # Governance alerts are on by default; a change (Safe threshold, proxy upgrade) fires for 2 minutes here.
   governance: { changeHold: 2m }
+  # Validator alerts are on by default; here two misses in a row already count, and a missed proposal fires for 5 minutes.
+  validators: { missedInARow: 2, eventHold: 5m }
   rules:
     - name: EndpointDown
       source: endpoint
@@ -153,7 +159,7 @@ alerting:
     groupWait: 2s
     groupInterval: 10s
     repeatInterval: 1h
-${options.governance ? demoGovernanceYaml(options.governance) : ''}`;
+${options.governance ? demoGovernanceYaml(options.governance) : ''}${options.beaconUrl ? demoValidatorsYaml : ''}`;
 }
 
 function describeChain(service: RunningService): string {
@@ -199,6 +205,7 @@ export async function runDemo(options: DemoOptions): Promise<{ configPath: strin
     'provider-a': await startFaultProxy({ upstreamUrl: anvil.url }),
     'provider-b': await startFaultProxy({ upstreamUrl: anvil.url }),
   };
+  const beacon = await startDemoBeacon();
   const webhookKey = randomBytes(24).toString('hex');
   const webhook = await startAlertLogReceiver({ host: '127.0.0.1', hmacKey: webhookKey, print: (line) => output.out(line) });
   const configPath = join(dir, 'ere-demo.yaml');
@@ -215,6 +222,7 @@ export async function runDemo(options: DemoOptions): Promise<{ configPath: strin
       webhookUrl: webhook.url,
       webhookKey,
       governance: governance && demoGovernanceAddresses(governance),
+      beaconUrl: beacon.node.url,
     }),
   );
 
@@ -225,7 +233,7 @@ export async function runDemo(options: DemoOptions): Promise<{ configPath: strin
   try {
     service = await startService(config, { logger, scrubber });
   } catch (error) {
-    await Promise.all([proxies['provider-a'].close(), proxies['provider-b'].close(), webhook.close(), anvil.stop()]);
+    await Promise.all([proxies['provider-a'].close(), proxies['provider-b'].close(), webhook.close(), beacon.close(), anvil.stop()]);
     throw error;
   }
 
@@ -243,7 +251,9 @@ export async function runDemo(options: DemoOptions): Promise<{ configPath: strin
   governance: ${service.url}/api/v1/governance/proposals and ${service.url}/api/v1/governance/events; "[governance]" lines tell the DAO's story`
       : ''
   }
+  validators: ${service.url}/api/v1/validators and ${service.url}/api/v1/beacon/demo; "[validators]" lines report each epoch (validator 2 misses now and then)
 Faults are injected on provider-a and provider-b in turn; Ctrl-C stops everything.`);
+  const unfollow = beacon.follow(service, (line) => output.out(line));
   const story = governance ? startGovernanceStory({ client, deployment: governance, say: (line) => output.out(line) }) : undefined;
 
   const faultMs = (options.faultSeconds ?? 20) * 1_000;
@@ -278,9 +288,10 @@ Faults are injected on provider-a and provider-b in turn; Ctrl-C stops everythin
       (stopped ??= (async () => {
         clearInterval(status);
         for (const timer of timers) clearTimeout(timer);
+        unfollow();
         await story?.stop();
         await service.stop();
-        await Promise.all([proxies['provider-a'].close(), proxies['provider-b'].close(), webhook.close()]);
+        await Promise.all([proxies['provider-a'].close(), proxies['provider-b'].close(), webhook.close(), beacon.close()]);
         await anvil.stop();
         logger.flush();
       })()),

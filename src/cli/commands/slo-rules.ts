@@ -17,7 +17,7 @@ function demoConfig(): Config {
   const address = (digit: string) => `0x${digit.repeat(40)}` as const;
   const governance = { governor: address('1'), token: address('2'), timelock: address('3'), safe: address('4'), proxy: address('5'), startBlock: 1 };
   return parseConfig(
-    demoConfigYaml({ host: '127.0.0.1', port: 9470, dbPath: 'ere.db', nodeUrl: local, proxyA: local, proxyB: local, webhookUrl: 'http://127.0.0.1:1/alerts', webhookKey: 'placeholder-key-0123456789', governance }),
+    demoConfigYaml({ host: '127.0.0.1', port: 9470, dbPath: 'ere.db', nodeUrl: local, proxyA: local, proxyB: local, webhookUrl: 'http://127.0.0.1:1/alerts', webhookKey: 'placeholder-key-0123456789', governance, beaconUrl: local }),
     { source: 'the demo config' },
   );
 }
