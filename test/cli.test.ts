@@ -146,15 +146,15 @@ describe('ere CLI', () => {
       const configPath = /config: +(\S+)/.exec(output)?.[1];
       expect(configPath).toBeDefined();
       endpointUrls = [...readFileSync(configPath!, 'utf8').matchAll(/url: (\S+)/g)].map((match) => match[1]!);
-      // The three endpoints and the demo's webhook receiver.
-      expect(endpointUrls).toHaveLength(4);
+      // The three endpoints, the simulated beacon node and the demo's webhook receiver.
+      expect(endpointUrls).toHaveLength(5);
       expect(ere(['check-config', configPath!]).status).toBe(0);
       expect(output).toContain(`http://127.0.0.1:${port}/metrics`);
     } finally {
       child.kill('SIGINT');
     }
     expect(await exited(child)).toBe(0);
-    // The chain, both proxies and the webhook receiver are gone with it.
+    // The chain, both proxies, the beacon node and the webhook receiver are gone with it.
     for (const url of endpointUrls) await expect(fetch(url, { method: 'POST', body: '{}' })).rejects.toThrow();
   }, 40_000);
 });

@@ -162,7 +162,10 @@ export class ValidatorTracker {
     try {
       const head = await this.locateHead(runtime, options.signal);
       if (head === null) return;
-      const succeeded = (await this.runStage(runtime, 'blocks', head, options.signal)) && (await this.runStage(runtime, 'attestations', head, options.signal)) && (await this.runStage(runtime, 'finality', head, options.signal));
+      // Attestations first: their validator list resolves watched public keys before blocks are judged. A
+      // stage that fails holds back only itself.
+      let succeeded = true;
+      for (const stage of ['attestations', 'blocks', 'finality'] as const) if (!(await this.runStage(runtime, stage, head, options.signal))) succeeded = false;
       await this.watchDuties(runtime, head.headEpoch, options.signal);
       if (succeeded) runtime.status.lastSuccessMs = this.deps.clock.now();
     } finally {
@@ -180,9 +183,10 @@ export class ValidatorTracker {
     const known = this.deps.beacon.head?.(chain);
     let headSlot = known?.headSlot ?? null;
     let finalizedEpoch = known?.finalizedEpoch ?? null;
-    if (headSlot === null) headSlot = (await this.firstAnswer(runtime, 'blocks', -1, (api) => api.header('head', { signal })))?.slot ?? wallSlot;
+    // Without a head from the health probes, the node's own; failing that the wall clock (not an error).
+    if (headSlot === null) headSlot = (await this.firstAnswer(runtime, 'blocks', -1, (api) => api.header('head', { signal }), { quiet: true }))?.slot ?? wallSlot;
     if (finalizedEpoch === null) {
-      const finalized = await this.firstAnswer(runtime, 'finality', -1, (api) => api.header('finalized', { signal }));
+      const finalized = await this.firstAnswer(runtime, 'finality', -1, (api) => api.header('finalized', { signal }), { quiet: true });
       finalizedEpoch = finalized ? Math.floor(finalized.slot / slotsPerEpoch) : null;
     }
     headSlot = Math.min(headSlot, wallSlot);
@@ -322,13 +326,13 @@ export class ValidatorTracker {
   }
 
   /** The first endpoint's answer to a small request, or null when none answered. */
-  private async firstAnswer<T>(runtime: ChainRuntime, stage: ValidatorStage, epoch: number, request: (api: BeaconApi) => Promise<T>): Promise<T | null> {
+  private async firstAnswer<T>(runtime: ChainRuntime, stage: ValidatorStage, epoch: number, request: (api: BeaconApi) => Promise<T>, options: { quiet?: boolean } = {}): Promise<T | null> {
     for (const endpoint of this.deps.beacon.endpoints(runtime.spec.chain)) {
       try {
         return await request(this.deps.beacon.api(endpoint));
       } catch (error) {
         if (isAbort(error)) throw error;
-        this.recordError(runtime, stage, epoch, endpoint, error as Error);
+        if (!options.quiet) this.recordError(runtime, stage, epoch, endpoint, error as Error);
       }
     }
     return null;

@@ -47,7 +47,7 @@ function counts(kind: string, params: Record<string, unknown>, endpoints = ['a',
 
 describe('SLI kinds', () => {
   it('are listed once each', () => {
-    expect(sliKinds.map((kind) => kind.kind)).toEqual(['availability', 'latency', 'freshness', 'redundancy', 'governance_execution', 'governance_participation']);
+    expect(sliKinds.map((kind) => kind.kind)).toEqual(['availability', 'latency', 'freshness', 'redundancy', 'governance_execution', 'governance_participation', 'attestation_effectiveness', 'proposal_success']);
   });
 
   it('availability: good = successful probes of the selected endpoints', () => {

@@ -42,9 +42,10 @@ export function isInactivityLeak(ideal: readonly RewardReading[]): boolean {
 }
 
 /** The correct-flag bits of an attestation reward. */
+const isCorrect = (value: number, leak: boolean) => (leak ? value >= 0 : value > 0);
+
 export function correctFlags(reward: RewardReading, leak: boolean): number {
-  const correct = (value: number) => (leak ? value >= 0 : value > 0);
-  return (correct(reward.source) ? FLAG_SOURCE : 0) | (correct(reward.target) ? FLAG_TARGET : 0) | (leak || reward.head > 0 ? FLAG_HEAD : 0);
+  return (isCorrect(reward.source, leak) ? FLAG_SOURCE : 0) | (isCorrect(reward.target, leak) ? FLAG_TARGET : 0) | (leak || reward.head > 0 ? FLAG_HEAD : 0);
 }
 
 export function judgeReward(reward: RewardReading, leak: boolean): AttestationOutcomeCode {
