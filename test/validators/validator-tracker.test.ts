@@ -149,3 +149,42 @@ describe('the validator tracker over a simulated beacon node', () => {
     expect(h.tracker.store.misses('sim', { validatorIndex: 4 }).map((miss) => miss.epoch)).toEqual([6]);
   });
 });
+
+describe('the validator tracker over a node that answers badly', () => {
+  it('a malformed or spec-violating answer is a typed error on that epoch: nothing stored, the cursor stays, the next answer counts', async () => {
+    const { BeaconClient } = await import('../../src/collectors/beacon/beacon-client.js');
+    const { ValidatorTracker } = await import('../../src/rules/validator-tracker.js');
+    harness = await startSimTracker({ sets: [kiln] });
+    const h = harness;
+    let corrupt: 'truncate' | 'mistype' | null = 'truncate';
+    const fetchWithFaults: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      const url = String(input);
+      if (corrupt === null || !url.includes('/rewards/attestations/')) return response;
+      const text = await response.text();
+      const body = corrupt === 'truncate' ? text.slice(0, Math.floor(text.length / 2)) : text.replace(/"source":"(-?\d+)"/, '"source":{"gwei":$1}');
+      return new Response(body, { status: response.status, headers: response.headers });
+    };
+    const client = new BeaconClient({ url: h.nodes[0]!.url, timeoutMs: 2_000, bulkTimeoutMs: 5_000, fetch: fetchWithFaults });
+    const errors: string[] = [];
+    h.tracker = new ValidatorTracker(h.db, [{ chain: 'sim', signal: 'rewards', sets: [kiln], backfillEpochs: 0 }], {
+      clock: h.clock,
+      beacon: { endpoints: () => ['beacon-0'], api: () => client },
+      hooks: { onStageError: (_chain, stage, epoch, _endpoint, error) => errors.push(`${stage} ${epoch} ${(error as { errorClass?: string }).errorClass}: ${(error as { shortMessage?: string }).shortMessage}`) },
+    });
+    await h.pollUntil(startOf(7) + 2);
+    const stuck = h.tracker.status('sim')!.cursors.attestations!;
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors.every((line) => line.startsWith(`attestations ${stuck} invalid_response`))).toBe(true);
+    expect(h.tracker.store.epochs('sim', { scope: 'watched' }).filter((row) => row.attestationsDue !== null)).toEqual([]);
+    corrupt = 'mistype';
+    errors.length = 0;
+    await h.tracker.poll('sim');
+    expect(errors.some((line) => /invalid_response: .*source/.test(line))).toBe(true);
+    expect(h.tracker.status('sim')!.cursors.attestations).toBe(stuck);
+    corrupt = null;
+    await h.tracker.poll('sim');
+    expect(h.tracker.status('sim')!.cursors.attestations).toBeGreaterThan(stuck);
+    expect(epochRow(h, stuck, 'watched')).toMatchObject({ attestationsDue: 10, attestationsMissed: 0 });
+  });
+});
