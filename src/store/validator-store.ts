@@ -89,7 +89,7 @@ export class ValidatorStore {
           balance_decreasing_epochs = excluded.balance_decreasing_epochs, last_attestation_epoch = excluded.last_attestation_epoch,
           last_outcome = excluded.last_outcome, epoch = excluded.epoch`),
       miss: db.prepare(`INSERT INTO validator_misses (chain, validator_index, epoch, duty, slot, count, recorded_ms) VALUES (?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (chain, validator_index, epoch, duty, slot) DO UPDATE SET count = excluded.count, recorded_ms = excluded.recorded_ms`),
+        ON CONFLICT (chain, validator_index, epoch, duty, slot) DO UPDATE SET count = excluded.count`),
       deleteMiss: db.prepare('DELETE FROM validator_misses WHERE chain = ? AND validator_index = ? AND epoch = ? AND duty = ? AND slot = ?'),
       slashing: db.prepare('INSERT OR IGNORE INTO validator_slashings (chain, validator_index, epoch, seen_ms) VALUES (?, ?, ?, ?)'),
       sli: db.prepare(`INSERT INTO validator_sli_outcomes (chain, scope, sli, epoch, minute_ms, good, valid) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -265,6 +265,7 @@ export class ValidatorStore {
     );
   }
 
+  /** A miss keeps the time it was first recorded: seen again at finality, it is not news again. */
   private writeProposals(chain: string, proposals: readonly ProposalOutcome[], nowMs: number): void {
     for (const proposal of proposals) {
       this.statements.proposal!.run(chain, proposal.slot, proposal.epoch, proposal.validatorIndex, proposal.watched ? 1 : 0, proposal.dependentRoot, proposal.outcome, proposal.blockRoot, nowMs);
