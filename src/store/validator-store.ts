@@ -88,6 +88,7 @@ export class ValidatorStore {
           activation_epoch = excluded.activation_epoch, exit_epoch = excluded.exit_epoch, slashed = excluded.slashed, missed_in_a_row = excluded.missed_in_a_row,
           balance_decreasing_epochs = excluded.balance_decreasing_epochs, last_attestation_epoch = excluded.last_attestation_epoch,
           last_outcome = excluded.last_outcome, epoch = excluded.epoch`),
+      // A miss keeps the time it was first recorded: seen again at finality, it is not news again.
       miss: db.prepare(`INSERT INTO validator_misses (chain, validator_index, epoch, duty, slot, count, recorded_ms) VALUES (?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (chain, validator_index, epoch, duty, slot) DO UPDATE SET count = excluded.count`),
       deleteMiss: db.prepare('DELETE FROM validator_misses WHERE chain = ? AND validator_index = ? AND epoch = ? AND duty = ? AND slot = ?'),
@@ -265,7 +266,6 @@ export class ValidatorStore {
     );
   }
 
-  /** A miss keeps the time it was first recorded: seen again at finality, it is not news again. */
   private writeProposals(chain: string, proposals: readonly ProposalOutcome[], nowMs: number): void {
     for (const proposal of proposals) {
       this.statements.proposal!.run(chain, proposal.slot, proposal.epoch, proposal.validatorIndex, proposal.watched ? 1 : 0, proposal.dependentRoot, proposal.outcome, proposal.blockRoot, nowMs);
