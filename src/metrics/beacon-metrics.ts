@@ -4,70 +4,34 @@
 // endpoint id, error class, route template (the client's closed list), outcome, version; never a URL, a
 // slot or an epoch.
 
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Histogram, type Registry } from 'prom-client';
 import type { BeaconChainHealth, BeaconEndpointHealth, BeaconEndpointTarget, BeaconSample } from '../domain/beacon.js';
 import { beaconErrorClasses } from '../domain/beacon.js';
 import type { BeaconRequestEvent } from '../collectors/beacon/beacon-client.js';
 import { beaconRoutes } from '../collectors/beacon/beacon-routes.js';
 import type { BeaconTracker } from '../rules/beacon-tracker.js';
 import { latencyBucketsSeconds } from './rpc-metrics.js';
+import { oncePerScrape, scrapeGauge } from './scrape-gauge.js';
 
 const knownRoutes: ReadonlySet<string> = new Set(beaconRoutes);
 const knownOutcomes: ReadonlySet<string> = new Set(['ok', ...beaconErrorClasses]);
 
-/** Computes all beacon chains' health once per scrape, however many gauges read it. */
-function snapshotOf(tracker: BeaconTracker): () => BeaconChainHealth[] {
-  let takenAt = 0;
-  let snapshot: BeaconChainHealth[] = [];
-  return () => {
-    const now = performance.now();
-    if (now - takenAt > 100) {
-      snapshot = tracker.allHealth();
-      takenAt = now;
-    }
-    return snapshot;
-  };
-}
-
 const maxVersionLength = 64;
 
 export function createBeaconMetrics(registry: Registry, tracker: BeaconTracker) {
-  const snapshot = snapshotOf(tracker);
+  // All beacon chains' health, computed once per scrape however many gauges read it.
+  const snapshot = oncePerScrape(() => tracker.allHealth());
   const registers = [registry];
 
-  function endpointGauge(name: string, help: string, value: (state: BeaconEndpointHealth) => number | null | undefined) {
-    return new Gauge<'chain' | 'endpoint'>({
-      name,
-      help,
-      labelNames: ['chain', 'endpoint'],
-      registers,
-      collect() {
-        this.reset();
-        for (const chain of snapshot()) {
-          for (const state of chain.endpoints) {
-            const result = value(state);
-            if (result !== null && result !== undefined && Number.isFinite(result)) this.set({ chain: chain.chain, endpoint: state.endpoint }, result);
-          }
-        }
-      },
+  const endpointGauge = (name: string, help: string, value: (state: BeaconEndpointHealth) => number | null | undefined) =>
+    scrapeGauge(registry, name, help, ['chain', 'endpoint'], (set) => {
+      for (const chain of snapshot()) for (const state of chain.endpoints) set({ chain: chain.chain, endpoint: state.endpoint }, value(state));
     });
-  }
 
-  function chainGauge(name: string, help: string, value: (chain: BeaconChainHealth) => number | null) {
-    return new Gauge<'chain'>({
-      name,
-      help,
-      labelNames: ['chain'],
-      registers,
-      collect() {
-        this.reset();
-        for (const chain of snapshot()) {
-          const result = value(chain);
-          if (result !== null && Number.isFinite(result)) this.set({ chain: chain.chain }, result);
-        }
-      },
+  const chainGauge = (name: string, help: string, value: (chain: BeaconChainHealth) => number | null) =>
+    scrapeGauge(registry, name, help, ['chain'], (set) => {
+      for (const chain of snapshot()) set({ chain: chain.chain }, value(chain));
     });
-  }
 
   /** Only an endpoint that answered its last, recent probe says anything about its sync state. */
   const answered = (state: BeaconEndpointHealth) => (state.up ? tracker.latestObservation(state.endpoint) : undefined);
@@ -115,19 +79,10 @@ export function createBeaconMetrics(registry: Registry, tracker: BeaconTracker) 
     syncing: endpointGauge('ere_beacon_syncing', '1 when the beacon endpoint reports it is syncing.', (state) => (state.syncing === null ? null : Number(state.syncing))),
     syncDistance: endpointGauge('ere_beacon_sync_distance_slots', 'Slots the beacon endpoint says it is behind (sync_distance).', (state) => answered(state)?.syncDistance ?? null),
     peers: endpointGauge('ere_beacon_peers', 'Connected peers the beacon endpoint reports (absent when it refuses peer_count).', (state) => state.peerCount),
-    info: new Gauge<'chain' | 'endpoint' | 'version'>({
-      name: 'ere_beacon_info',
-      help: 'Version the beacon endpoint reports (/eth/v1/node/version), value 1: one series per endpoint.',
-      labelNames: ['chain', 'endpoint', 'version'],
-      registers,
-      collect() {
-        this.reset();
-        for (const chain of snapshot()) {
-          for (const state of chain.endpoints) {
-            if (state.version) this.set({ chain: chain.chain, endpoint: state.endpoint, version: state.version.slice(0, maxVersionLength) }, 1);
-          }
-        }
-      },
+    info: scrapeGauge(registry, 'ere_beacon_info', 'Version the beacon endpoint reports (/eth/v1/node/version), value 1: one series per endpoint.', ['chain', 'endpoint', 'version'], (set) => {
+      for (const chain of snapshot()) {
+        for (const state of chain.endpoints) if (state.version) set({ chain: chain.chain, endpoint: state.endpoint, version: state.version.slice(0, maxVersionLength) }, 1);
+      }
     }),
     healthyEndpoints: chainGauge('ere_beacon_healthy_endpoints', 'Beacon endpoints of the chain that are healthy (redundancy).', (chain) => chain.healthyEndpoints),
     configuredEndpoints: chainGauge('ere_beacon_configured_endpoints', 'Beacon endpoints configured for the chain.', (chain) => chain.configuredEndpoints),

@@ -6,60 +6,24 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { parseClientVersion } from '../domain/client-version.js';
 import type { ChainHealth, RpcSample } from '../domain/rpc.js';
 import type { ChainTracker } from '../rules/chain-tracker.js';
+import { oncePerScrape, scrapeGauge } from './scrape-gauge.js';
 
 export const latencyBucketsSeconds = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-/** Computes all chains' health once per scrape, however many gauges read it. */
-function snapshotOf(tracker: ChainTracker): () => ChainHealth[] {
-  let takenAt = 0;
-  let snapshot: ChainHealth[] = [];
-  return () => {
-    const now = performance.now();
-    if (now - takenAt > 100) {
-      snapshot = tracker.allHealth();
-      takenAt = now;
-    }
-    return snapshot;
-  };
-}
-
 export function createRpcMetrics(registry: Registry, tracker: ChainTracker) {
-  const snapshot = snapshotOf(tracker);
+  // All chains' health, computed once per scrape however many gauges read it.
+  const snapshot = oncePerScrape(() => tracker.allHealth());
   const registers = [registry];
 
-  function endpointGauge(name: string, help: string, value: (state: ChainHealth['endpoints'][number], chain: ChainHealth) => number | null | undefined) {
-    return new Gauge<'chain' | 'endpoint'>({
-      name,
-      help,
-      labelNames: ['chain', 'endpoint'],
-      registers,
-      collect() {
-        this.reset();
-        for (const chain of snapshot()) {
-          for (const state of chain.endpoints) {
-            const result = value(state, chain);
-            if (result !== null && result !== undefined && Number.isFinite(result)) this.set({ chain: chain.chain, endpoint: state.endpoint }, result);
-          }
-        }
-      },
+  const endpointGauge = (name: string, help: string, value: (state: ChainHealth['endpoints'][number], chain: ChainHealth) => number | null | undefined) =>
+    scrapeGauge(registry, name, help, ['chain', 'endpoint'], (set) => {
+      for (const chain of snapshot()) for (const state of chain.endpoints) set({ chain: chain.chain, endpoint: state.endpoint }, value(state, chain));
     });
-  }
 
-  function chainGauge(name: string, help: string, value: (chain: ChainHealth) => number | null) {
-    return new Gauge<'chain'>({
-      name,
-      help,
-      labelNames: ['chain'],
-      registers,
-      collect() {
-        this.reset();
-        for (const chain of snapshot()) {
-          const result = value(chain);
-          if (result !== null && Number.isFinite(result)) this.set({ chain: chain.chain }, result);
-        }
-      },
+  const chainGauge = (name: string, help: string, value: (chain: ChainHealth) => number | null) =>
+    scrapeGauge(registry, name, help, ['chain'], (set) => {
+      for (const chain of snapshot()) set({ chain: chain.chain }, value(chain));
     });
-  }
 
   const latest = (endpoint: string) => tracker.latestObservation(endpoint);
 
@@ -103,20 +67,13 @@ export function createRpcMetrics(registry: Registry, tracker: ChainTracker) {
     baseFee: endpointGauge('ere_rpc_endpoint_base_fee_per_gas_wei', 'Base fee per gas of the endpoint head block, in wei.', (state) =>
       state.up ? (latest(state.endpoint)?.baseFeePerGasWei ?? null) : null,
     ),
-    info: new Gauge<'chain' | 'endpoint' | 'client' | 'version'>({
-      name: 'ere_rpc_endpoint_info',
-      help: 'Client name and version the endpoint reports (web3_clientVersion), value 1.',
-      labelNames: ['chain', 'endpoint', 'client', 'version'],
-      registers,
-      collect() {
-        this.reset();
-        for (const chain of snapshot()) {
-          for (const state of chain.endpoints) {
-            const text = tracker.clientVersion(state.endpoint);
-            if (text) this.set({ chain: chain.chain, endpoint: state.endpoint, ...parseClientVersion(text) }, 1);
-          }
+    info: scrapeGauge(registry, 'ere_rpc_endpoint_info', 'Client name and version the endpoint reports (web3_clientVersion), value 1.', ['chain', 'endpoint', 'client', 'version'], (set) => {
+      for (const chain of snapshot()) {
+        for (const state of chain.endpoints) {
+          const text = tracker.clientVersion(state.endpoint);
+          if (text) set({ chain: chain.chain, endpoint: state.endpoint, ...parseClientVersion(text) }, 1);
         }
-      },
+      }
     }),
     consensusHead: chainGauge('ere_chain_consensus_head_block', 'Highest block at least two endpoints have reached (the only head with one endpoint).', (chain) => chain.consensusHead),
     chainHeadAge: chainGauge('ere_chain_head_age_seconds', 'Now minus the timestamp of the consensus head block: grows when the chain halts.', (chain) => chain.headAgeSeconds),

@@ -4,10 +4,11 @@
 // Per-validator series exist only for the validators a set opts in for (`perValidatorMetrics`, a small set
 // bounded by `validators.perValidatorLimit`), under `ere_validator_detail_*`.
 
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Histogram, type Registry } from 'prom-client';
 import { validatorStatuses } from '../domain/beacon.js';
 import type { ValidatorTracker, ValidatorTrackerHooks } from '../rules/validator-tracker.js';
 import type { ValidatorStage } from '../store/validator-store.js';
+import { scrapeGauge, type SetSeries } from './scrape-gauge.js';
 
 type ScopeLabels = 'chain' | 'scope';
 const stages: readonly ValidatorStage[] = ['blocks', 'attestations', 'finality'];
@@ -89,20 +90,7 @@ const ratio = (part: number, whole: number) => (whole > 0 ? part / whole : null)
 
 /** Gauges of the last processed epochs, read from the tracker at scrape. */
 export function createValidatorMetrics(registry: Registry, tracker: Pick<ValidatorTracker, 'chains' | 'lastAttestation' | 'lastBlocks' | 'status' | 'watchList' | 'watchedValidators'>): void {
-  const registers = [registry];
-  const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[], collect: (set: (labels: Record<L, string>, value: number | null) => void) => void) =>
-    new Gauge<L>({
-      name,
-      help,
-      labelNames,
-      registers,
-      collect() {
-        this.reset();
-        collect((labels, value) => {
-          if (value !== null && Number.isFinite(value)) this.set(labels, value);
-        });
-      },
-    });
+  const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[], collect: (set: SetSeries<L>) => void) => scrapeGauge(registry, name, help, labelNames, collect);
   const perScope = <T>(read: (chain: string) => readonly (T & { scope: string })[] | undefined, value: (totals: T) => number | null) => (set: (labels: Record<ScopeLabels, string>, value: number | null) => void) => {
     for (const chain of tracker.chains()) for (const totals of read(chain) ?? []) set({ chain, scope: totals.scope }, value(totals));
   };
