@@ -140,7 +140,6 @@ export class AttestationEpoch {
   private readonly snapshot: ValidatorSnapshot;
   /** Per validator: encoded reward signs (rewards) or 1 + isLive (liveness); 0 = no reading. */
   private readings = new Uint8Array(1_024);
-  private readingsSeen = 0;
   private readonly pubkeys = new Map<number, string>();
   private done = false;
 
@@ -197,8 +196,7 @@ export class AttestationEpoch {
       const balance = snapshot.balance[index]!;
       const slashed = snapshot.slashed[index] === 1;
       const due = !slashed && isActiveAt(snapshot.activation[index]!, snapshot.exit[index]!, epoch);
-      const outcome = due ? this.outcomeOf(index, leak) : OUTCOME_NOT_DUE;
-      const flags = due && this.signal === 'rewards' ? this.flagsOf(index, leak) : 0;
+      const { outcome, flags } = due ? this.judge(index, leak) : notDue;
       const hasPrevious = previous !== null && index < previous.count;
       const change = hasPrevious ? balance - previous.balance[index]! : 0;
       let slashedNew = false;
@@ -267,19 +265,15 @@ export class AttestationEpoch {
       this.readings = grown;
     }
     this.readings[index] = code;
-    this.readingsSeen += 1;
   }
 
-  private outcomeOf(index: number, leak: boolean): number {
+  /** The outcome and correct-flag bits of a due validator's reading, decoded once. */
+  private judge(index: number, leak: boolean): { outcome: number; flags: number } {
     const code = index < this.readings.length ? this.readings[index]! : 0;
-    if (code === 0) return OUTCOME_UNKNOWN;
-    if (this.signal === 'liveness') return judgeLiveness(code === 2);
-    return judgeReward(decode(code), leak);
-  }
-
-  private flagsOf(index: number, leak: boolean): number {
-    const code = index < this.readings.length ? this.readings[index]! : 0;
-    return code === 0 ? 0 : correctFlags(decode(code), leak);
+    if (code === 0) return unknownReading;
+    if (this.signal === 'liveness') return { outcome: judgeLiveness(code === 2), flags: 0 };
+    const reading = decode(code);
+    return { outcome: judgeReward(reading, leak), flags: correctFlags(reading, leak) };
   }
 
   private updateWatched(index: number, before: WatchedValidatorState | undefined, snapshot: ValidatorSnapshot, outcome: number, change: number, hasPrevious: boolean, due: boolean): WatchedValidatorState {
@@ -308,6 +302,9 @@ export class AttestationEpoch {
     };
   }
 }
+
+const notDue = { outcome: OUTCOME_NOT_DUE, flags: 0 };
+const unknownReading = { outcome: OUTCOME_UNKNOWN, flags: 0 };
 
 /** The signs (-1, 0, 1) of an encoded reading: enough to judge it. */
 function decode(code: number) {
