@@ -137,6 +137,23 @@ function rpcObservationHandler(deps: { scrubber: SecretScrubber; tracker: ChainT
   };
 }
 
+/** A scheduled evaluation, counted and timed, with the time of its last success for the "evaluation stalled" alert. */
+function evaluationRun(evaluator: 'slo' | 'alerts', evaluate: () => void, metrics: SelfMetrics, clock: Clock): () => Promise<void> {
+  return async () => {
+    const done = metrics.evaluationDuration.startTimer({ evaluator });
+    try {
+      evaluate();
+      metrics.evaluations.inc({ evaluator, outcome: 'success' });
+      metrics.evaluationLastSuccess.set({ evaluator }, clock.now() / 1_000);
+    } catch (error) {
+      metrics.evaluations.inc({ evaluator, outcome: 'failure' });
+      throw error;
+    } finally {
+      done();
+    }
+  };
+}
+
 function scheduleRetention(db: Database, config: Config, clock: Clock, metrics: SelfMetrics, log: Logger, alerting: Alerting, consensus: ConsensusLayer) {
   return cron.schedule(config.storage.retentionSchedule, () => {
     try {
@@ -300,7 +317,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
   let sloWarming = true;
   if (slos.definitions().length > 0) {
     // While the windows are being counted, cycles evaluate the SLOs already counted; after, all of them.
-    scheduler.add({ id: 'slo/evaluate', kind: 'slo', intervalMs: 60_000, run: async () => void slos.evaluate({ warmOnly: sloWarming }) });
+    scheduler.add({ id: 'slo/evaluate', kind: 'slo', intervalMs: 60_000, run: evaluationRun('slo', () => void slos.evaluate({ warmOnly: sloWarming }), selfMetrics, clock) });
   }
   const sloWarmUp = warmUpSlos(slos, shutdown.signal, logger.child({ module: 'slo' })).finally(() => (sloWarming = false));
 
@@ -315,7 +332,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
   let externalUrl = configuredExternalUrl(config);
   const rules = alertRules(config, { tracker, slos: slos.definitions(), sloStatus: (slo) => slos.statusOf(slo), governance, validators: consensus.validators, beacon: consensus.beacon, clock });
   const alerting = createAlerting(db, config, { clock, logger, registry, rules, externalUrl: () => externalUrl });
-  scheduler.add({ id: 'alerts/evaluate', kind: 'alerts', intervalMs: config.alerting.evaluationInterval, run: async () => alerting.evaluate() });
+  scheduler.add({ id: 'alerts/evaluate', kind: 'alerts', intervalMs: config.alerting.evaluationInterval, run: evaluationRun('alerts', () => alerting.evaluate(), selfMetrics, clock) });
   const retention = scheduleRetention(db, config, clock, selfMetrics, storeLog, alerting, consensus);
 
   let stopping = false;

@@ -100,6 +100,20 @@ describe('service', () => {
     expect(fresh.headAgeSeconds).toBeLessThan(halted.headAgeSeconds);
   });
 
+  it('counts each alert evaluation and shows when the last one succeeded', async () => {
+    const before = Date.now() / 1_000;
+    const metrics = await waitFor(async () => {
+      const body = (await service.app.inject({ method: 'GET', url: '/metrics' })).body;
+      return /ere_evaluations_total\{evaluator="alerts",outcome="success"\} [1-9]/.test(body) && body;
+    }, 20_000, 'an alert evaluation');
+    const last = Number(/ere_evaluation_last_success_timestamp_seconds\{evaluator="alerts"\} ([\d.e+]+)/.exec(metrics)?.[1]);
+    // The first evaluation ran at start, before this test; it is recent, and none failed.
+    expect(last).toBeGreaterThan(before - 120);
+    expect(last).toBeLessThanOrEqual(Date.now() / 1_000);
+    expect(metrics).toMatch(/ere_evaluation_duration_seconds_count\{evaluator="alerts"\} [1-9]/);
+    expect(metrics).not.toContain('ere_evaluations_total{evaluator="alerts",outcome="failure"}');
+  });
+
   it('serves stored samples newest first, bounded by limit', async () => {
     service.flush();
     const { status, body } = await get('/api/v1/endpoints/node/samples?limit=3');

@@ -29,6 +29,16 @@ export interface DemoOptions {
   /** Seconds each fault lasts and seconds of calm between faults. */
   faultSeconds?: number;
   calmSeconds?: number;
+  /** `cycle` (the default) injects the scenarios in turn; `manual` leaves every fault to `setFault`. */
+  faults?: 'cycle' | 'manual';
+}
+
+export interface DemoRun {
+  configPath: string;
+  service: RunningService;
+  /** Puts a fault on one of the demo's proxied endpoints (`{ kind: 'none' }` clears it). */
+  setFault(endpoint: Scenario['endpoint'], fault: Fault): void;
+  stop(): Promise<void>;
 }
 
 interface Scenario {
@@ -189,7 +199,7 @@ async function setUpChain(anvil: AnvilNode, client: AnvilClient, output: Output)
   return governance;
 }
 
-export async function runDemo(options: DemoOptions): Promise<{ configPath: string; service: RunningService; stop(): Promise<void> }> {
+export async function runDemo(options: DemoOptions): Promise<DemoRun> {
   const { output } = options;
   const dir = mkdtempSync(join(tmpdir(), 'ere-demo-'));
   const anvil = await startAnvil();
@@ -252,7 +262,7 @@ export async function runDemo(options: DemoOptions): Promise<{ configPath: strin
       : ''
   }
   validators: ${service.url}/api/v1/validators and ${service.url}/api/v1/beacon/demo; "[validators]" lines report each epoch (validator 2 misses now and then)
-Faults are injected on provider-a and provider-b in turn; Ctrl-C stops everything.`);
+${options.faults === 'manual' ? 'No fault is injected until asked' : 'Faults are injected on provider-a and provider-b in turn'}; Ctrl-C stops everything.`);
   const unfollow = beacon.follow(service, (line) => output.out(line));
   const story = governance ? startGovernanceStory({ client, deployment: governance, say: (line) => output.out(line) }) : undefined;
 
@@ -277,13 +287,14 @@ Faults are injected on provider-a and provider-b in turn; Ctrl-C stops everythin
     });
   };
   // The first fault comes soon, so that a newcomer sees the numbers move within seconds.
-  later(Math.min(calmMs, 10_000), () => inject(0));
+  if (options.faults !== 'manual') later(Math.min(calmMs, 10_000), () => inject(0));
   const status = setInterval(() => output.out(describeChain(service)), 5_000);
 
   let stopped: Promise<void> | undefined;
   return {
     configPath,
     service,
+    setFault: (endpoint, fault) => proxies[endpoint].setFault(fault),
     stop: () =>
       (stopped ??= (async () => {
         clearInterval(status);

@@ -57,6 +57,25 @@ export function createSelfMetrics(registry: Registry, options: { version: string
     storeSamplesWritten: new Counter({ name: 'ere_store_samples_written_total', help: 'Samples written to the store.', registers }),
     storeWriteErrors: new Counter({ name: 'ere_store_write_errors_total', help: 'Failed store writes (the batch is kept and retried).', registers }),
     storeSamplesDropped: new Counter({ name: 'ere_store_samples_dropped_total', help: 'Samples dropped because the store kept failing and the buffer was full.', registers }),
+    evaluations: new Counter<'evaluator' | 'outcome'>({
+      name: 'ere_evaluations_total',
+      help: 'Rule evaluations by evaluator (slo: SLIs, budgets and burn rates; alerts: alert rules) and outcome (success, failure).',
+      labelNames: ['evaluator', 'outcome'],
+      registers,
+    }),
+    evaluationDuration: new Histogram<'evaluator'>({
+      name: 'ere_evaluation_duration_seconds',
+      help: 'Duration of one rule evaluation.',
+      labelNames: ['evaluator'],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
+      registers,
+    }),
+    evaluationLastSuccess: new Gauge<'evaluator'>({
+      name: 'ere_evaluation_last_success_timestamp_seconds',
+      help: 'When an evaluation last succeeded (Unix seconds); absent until the first.',
+      labelNames: ['evaluator'],
+      registers,
+    }),
     retentionDeleted: new Counter<'table'>({
       name: 'ere_retention_deleted_rows_total',
       help: 'Rows deleted by the retention job.',
