@@ -55,6 +55,17 @@ export const configSchema = z
         /** Cron expression (node-cron) for the retention job. */
         retentionSchedule: z.string().refine(isCronExpression, 'must be a cron expression such as "17 * * * *"').default('17 * * * *'),
         flushInterval: duration('1s', { min: 10, max: 60_000 }),
+        /** Scheduled online backups of the database, on when the section is present. */
+        backup: z
+          .strictObject({
+            /** Cron expression (node-cron; six fields for seconds) for taking a backup. */
+            schedule: z.string().refine(isCronExpression, 'must be a cron expression such as "0 3 * * *"'),
+            /** Directory the backups are written to, created if missing; relative paths from the working directory, like `path`. */
+            dir: z.string().min(1),
+            /** Backups kept in `dir`; the oldest of those ERE wrote are deleted first. */
+            keep: z.number().int().min(1).max(10_000).default(7),
+          })
+          .optional(),
       })
       .prefault({}),
     log: z
