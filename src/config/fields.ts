@@ -8,6 +8,15 @@ export const id = z
   .string()
   .regex(idPattern, 'must be 1-63 characters of a-z, 0-9, "_", "." or "-", starting with a letter or digit');
 
+/** How a duration's bounds read in the config reference: "100ms to 1h". */
+export function durationRange(min: number, max: number): string {
+  const text = (ms: number) => {
+    for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1_000]] as const) if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+    return `${ms}ms`;
+  };
+  return `${text(min)} to ${text(max)}`;
+}
+
 export function duration(defaultValue: string, { min, max }: { min: number; max: number }) {
   return z
     .union([z.string(), z.number()])
@@ -23,7 +32,8 @@ export function duration(defaultValue: string, { min, max }: { min: number; max:
         return z.NEVER;
       }
       return ms;
-    });
+    })
+    .meta({ format: 'duration', range: durationRange(min, max) });
 }
 
 export const httpUrl = z.string().refine((value) => {
@@ -33,7 +43,7 @@ export const httpUrl = z.string().refine((value) => {
   } catch {
     return false;
   }
-}, 'must be an http(s) URL');
+}, 'must be an http(s) URL').meta({ format: 'url' });
 
 export const labels = z.record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'label names are letters, digits and "_"'), z.string()).default({});
 
@@ -51,5 +61,6 @@ export function optionalDuration({ min, max }: { min: number; max: number }) {
         return z.NEVER;
       }
       return ms;
-    });
+    })
+    .meta({ format: 'duration', range: durationRange(min, max) });
 }
