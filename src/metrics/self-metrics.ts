@@ -1,4 +1,4 @@
-// Metrics about the monitor itself: collector runs, scheduling lag, store writes, retention, build.
+// Metrics about the monitor itself: collector runs, scheduling lag, store writes, retention, backups, build.
 
 import { Counter, Gauge, Histogram, collectDefaultMetrics, type Registry } from 'prom-client';
 
@@ -82,6 +82,24 @@ export function createSelfMetrics(registry: Registry, options: { version: string
       labelNames: ['table'],
       registers,
     }),
+    backups: new Counter<'outcome'>({
+      name: 'ere_backups_total',
+      help: 'Scheduled backups by outcome: success, failure, skipped (the previous one was still running).',
+      labelNames: ['outcome'],
+      registers,
+    }),
+    backupDuration: new Histogram({
+      name: 'ere_backup_duration_seconds',
+      help: 'Duration of one successful scheduled backup: copy, check and rename.',
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900],
+      registers,
+    }),
+    backupLastSuccess: new Gauge({
+      name: 'ere_backup_last_success_timestamp_seconds',
+      help: 'When a scheduled backup last succeeded (Unix seconds); 0 until the first.',
+      registers,
+    }),
+    backupSize: new Gauge({ name: 'ere_backup_size_bytes', help: 'Size of the newest successful scheduled backup; 0 until the first.', registers }),
   };
 }
 
