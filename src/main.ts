@@ -5,6 +5,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import cron from 'node-cron';
 import { Registry } from 'prom-client';
+import { scheduleBackups } from './backup/scheduled-backups.js';
 import { collectors } from './collectors/index.js';
 import { collectorRun } from './collectors/runner.js';
 import { governanceReaders } from './collectors/governance/readers.js';
@@ -334,6 +335,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const alerting = createAlerting(db, config, { clock, logger, registry, rules, externalUrl: () => externalUrl });
   scheduler.add({ id: 'alerts/evaluate', kind: 'alerts', intervalMs: config.alerting.evaluationInterval, run: evaluationRun('alerts', () => alerting.evaluate(), selfMetrics, clock) });
   const retention = scheduleRetention(db, config, clock, selfMetrics, storeLog, alerting, consensus);
+  const backups = config.storage.backup && scheduleBackups(db, config.storage.backup, { clock, metrics: selfMetrics, log: logger.child({ module: 'backup' }) });
 
   let stopping = false;
   const readiness = (): Readiness => {
@@ -360,6 +362,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
   });
   const url = await listen(app, config, async () => {
     await retention.stop();
+    await backups?.stop();
     await app.close();
     db.close();
   });
@@ -379,6 +382,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
       await scheduler.stop();
       await alerting.stop();
       await retention.stop();
+      await backups?.stop();
       await app.close();
       writer.close();
       db.close();
