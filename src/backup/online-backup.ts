@@ -1,7 +1,7 @@
 // A consistent copy of a live database through SQLite's online backup API, written beside the destination,
 // checked, and renamed into place only when complete: a destination path never holds half a backup.
 
-import { existsSync, renameSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { BackupError } from './backup-error.js';
@@ -45,6 +45,7 @@ export async function backupDatabase(db: Database, destination: string, options:
   const path = resolve(destination);
   if (path === resolve(db.name)) throw new BackupError('destination_exists', `${destination} is the database itself`);
   if (!options.force && existsSync(path)) throw new BackupError('destination_exists', `${destination} exists`, { details: 'choose another file, or replace it with --force' });
+  mkdirSync(dirname(path), { recursive: true });
   const temp = tempPathBeside(path, 'backup');
   try {
     await db.backup(temp, {

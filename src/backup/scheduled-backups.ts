@@ -2,7 +2,6 @@
 // at a time so that probes and HTTP run between the steps; each one counted, timed and logged, and the
 // oldest of its backups deleted beyond `keep`.
 
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import cron from 'node-cron';
 import type { Database } from 'better-sqlite3';
@@ -38,7 +37,6 @@ export function scheduleBackups(db: Database, settings: BackupSettings, deps: { 
   const takeBackup = async (): Promise<void> => {
     const destination = join(settings.dir, backupFileName(db.name, clock.now()));
     try {
-      mkdirSync(settings.dir, { recursive: true });
       const result = await backupDatabase(db, destination, { pagesPerStep, signal: stopping.signal });
       metrics.backups.inc({ outcome: 'success' });
       metrics.backupDuration.observe(result.durationMs / 1_000);
