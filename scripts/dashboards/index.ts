@@ -1,0 +1,23 @@
+// Every ERE dashboard and the file it is written to under dashboards/: one line per dashboard.
+
+import { alertsDashboard } from './alerts.js';
+import { chainsDashboard } from './chains.js';
+import { governanceDashboard } from './governance.js';
+import type { Json } from './panels.js';
+import { selfDashboard } from './self.js';
+import { slosDashboard } from './slos.js';
+import { validatorsDashboard } from './validators.js';
+
+export const dashboards: readonly { file: string; build: () => Json }[] = [
+  { file: 'ere-chains.json', build: chainsDashboard },
+  { file: 'ere-slos.json', build: slosDashboard },
+  { file: 'ere-alerts.json', build: alertsDashboard },
+  { file: 'ere-governance.json', build: governanceDashboard },
+  { file: 'ere-validators.json', build: validatorsDashboard },
+  { file: 'ere-self.json', build: selfDashboard },
+];
+
+/** The file's text: two-space JSON and a final newline, so that diffs of the committed files stay small. */
+export function renderDashboard(dashboard: Json): string {
+  return `${JSON.stringify(dashboard, null, 2)}\n`;
+}
