@@ -34,6 +34,8 @@ const template = z.string().superRefine((text, ctx) => {
 
 /** Labels every alert gets from its source; a rule may not set them. */
 export const reservedAlertLabels = ['alertname', 'severity', 'scope', 'chain', 'endpoint', 'slo', 'service'];
+/** How the reserved names read in the descriptions of the alert label keys. */
+const reservedLabelsText = `except ${reservedAlertLabels.map((name) => `\`${name}\``).join(', ')}, which ERE sets itself`;
 
 const alertLabelsSchema = labels.superRefine((value, ctx) => {
   for (const name of Object.keys(value)) if (reservedAlertLabels.includes(name)) ctx.addIssue({ code: 'custom', path: [name], message: `"${name}" is set by ERE and cannot be set here` });
@@ -41,20 +43,24 @@ const alertLabelsSchema = labels.superRefine((value, ctx) => {
 
 const ruleSchema = z
   .strictObject({
-    name: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be an alert name: letters, digits and "_", not starting with a digit'),
-    source: z.enum(['endpoint', 'chain']),
-    metric: z.string(),
-    op: z.enum(thresholdOperators),
-    threshold: z.number(),
-    /** Hysteresis: once active, the alert stays active until the value crosses this instead. */
-    clear: z.number().optional(),
-    for: duration('0s', { min: 0, max: 7 * day }),
-    keepFiringFor: duration('0s', { min: 0, max: 7 * day }),
-    severity: z.enum(alertSeverities).default('warning'),
-    chains: z.array(id).optional(),
-    endpoints: z.array(id).optional(),
-    labels: alertLabelsSchema,
-    annotations: z.record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'annotation names are letters, digits and "_"'), template).default({}),
+    name: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be an alert name: letters, digits and "_", not starting with a digit')
+      .describe("The alert's `alertname`. A name may repeat with another severity (a warning at 5, a critical at 20)."),
+    source: z.enum(['endpoint', 'chain']).describe('What the rule watches: `endpoint` (one series per RPC endpoint) or `chain` (one per chain).'),
+    metric: z.string()
+      .describe('The value compared with `threshold`. For `endpoint`: `up` and `healthy` (0 or 1), `lag_blocks`, `lag_seconds`, `head_age_seconds`, `latency_seconds`; for `chain`: `head_age_seconds` (of the consensus head), `healthy_endpoints`, `up_endpoints`, `healthy_ratio`.'),
+    op: z.enum(thresholdOperators).describe('The comparison: the condition is `metric op threshold`.'),
+    threshold: z.number().describe('The value `metric` is compared with.'),
+    clear: z.number().optional()
+      .describe('Hysteresis: once active, the alert stays active until the value crosses this instead of `threshold` (it clears at or below it for `>` and `>=`, at or above it for `<` and `<=`). Not for `==` and `!=`.'),
+    for: duration('0s', { min: 0, max: 7 * day }).describe('How long the condition must hold before the alert fires; until then it is pending.'),
+    keepFiringFor: duration('0s', { min: 0, max: 7 * day })
+      .describe('How long a firing alert stays firing after its condition clears, so that a flapping condition does not resolve and fire again.'),
+    severity: z.enum(alertSeverities).default('warning').describe('The `severity` label of the alert; PagerDuty receivers map `page` to critical and `ticket` to warning.'),
+    chains: z.array(id).optional().describe('Chain ids the rule applies to; every chain when absent.'),
+    endpoints: z.array(id).optional().describe('RPC endpoint ids an `endpoint` rule applies to; every endpoint of the selected chains when absent.'),
+    labels: alertLabelsSchema.describe(`Extra labels on the rule's alerts, ${reservedLabelsText}.`),
+    annotations: z.record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'annotation names are letters, digits and "_"'), template).default({})
+      .describe('Annotations by name (`summary`, `description`, `runbook_url` or any other), each a template over the alert, such as `{{ $labels.endpoint }} is {{ $value }} blocks behind`.'),
   })
   .superRefine((rule, ctx) => {
     const metrics = thresholdMetrics[rule.source] ?? [];
@@ -133,11 +139,17 @@ const sharedReceiverKeys = ['id', 'kind', 'timeout', 'sendResolved', 'rateLimit'
 
 const receiverSchema = z
   .looseObject({
-    id,
-    kind: z.string(),
-    timeout: duration('10s', { min: 100, max: 120_000 }),
-    sendResolved: z.boolean().default(true),
-    rateLimit: z.strictObject({ perMinute: z.number().positive().default(60), burst: z.number().int().positive().default(10) }).prefault({}),
+    id: id.describe("The receiver's name in routes, in metrics (the `receiver` label) and in the API."),
+    kind: z.string().describe(`The kind of receiver: ${receiverKinds.map((candidate) => `\`${candidate.kind}\``).join(', ')}. Each kind adds its own keys, listed with it below.`),
+    timeout: duration('10s', { min: 100, max: 120_000 }).describe('Timeout of each request to the receiver.'),
+    sendResolved: z.boolean().default(true).describe('Also notify the receiver when an alert resolves.'),
+    rateLimit: z
+      .strictObject({
+        perMinute: z.number().positive().default(60).describe('The rate the token bucket refills at: requests a minute to this receiver in the long run.'),
+        burst: z.number().int().positive().default(10).describe('Requests that may go out at once, the size of the token bucket.'),
+      })
+      .prefault({})
+      .describe('Requests to this receiver, limited by a token bucket; notifications beyond it wait their turn.'),
   })
   .transform((value, ctx) => {
     const kind = receiverKind(value.kind);
@@ -160,17 +172,23 @@ export type ReceiverConfig = z.output<typeof receiverSchema>;
 
 const routeTiming = { min: 0, max: 7 * day };
 
+// Unset timings and grouping are inherited from the parent route; the root's come from defaultRouteSettings.
 const routeSchema = z.strictObject({
-  receiver: id.optional(),
-  /** Alertmanager matcher syntax: `severity="page"`, `chain=~"eth|base"`, `endpoint!="x"`. */
-  matchers: z.array(matcherText).default([]),
-  groupBy: z.array(z.string()).optional(),
-  groupWait: optionalDuration(routeTiming),
-  groupInterval: optionalDuration({ min: 1_000, max: 7 * day }),
-  repeatInterval: optionalDuration({ min: 60_000, max: 30 * day }),
-  continue: z.boolean().default(false),
+  receiver: id.optional().describe('The receiver id that gets the alerts this route takes; inherited from the parent when unset. The root must name one.'),
+  matchers: z.array(matcherText).default([])
+    .describe('Matchers in Alertmanager syntax that must all match an alert\'s labels for this route to take it: `severity="page"`, `chain=~"eth|base"`, `endpoint!="x"`. The root has none: it takes every alert.'),
+  groupBy: z.array(z.string()).optional()
+    .describe('Label names whose values make an alert\'s group, notified together; `["..."]` groups by every label (one alert per group). Inherited when unset; the root\'s default is `["alertname"]`.'),
+  groupWait: optionalDuration(routeTiming)
+    .describe("How long the first alert of a new group waits for others to join it before the group is notified. Inherited when unset; the root's default is 30s."),
+  groupInterval: optionalDuration({ min: 1_000, max: 7 * day })
+    .describe("How long a group waits after a notification before sending another with its new or resolved alerts. Inherited when unset; the root's default is 5m."),
+  repeatInterval: optionalDuration({ min: 60_000, max: 30 * day })
+    .describe("How long before an alert still firing is notified again as a reminder (none once it is acknowledged). Inherited when unset; the root's default is 4h."),
+  continue: z.boolean().default(false).describe('After this route took an alert, try its following siblings too, so that the alert can reach several receivers. Not on the root.'),
   get routes(): z.ZodDefault<z.ZodArray<typeof routeSchema>> {
-    return z.array(routeSchema).default([]);
+    return z.array(routeSchema).default([])
+      .describe('Child routes with the same keys, tried in order: the first that matches takes the alert unless it has `continue`; when none matches, this route does.');
   },
 });
 
@@ -190,83 +208,96 @@ function toRouteNode(route: RouteConfig): RouteNode {
 }
 
 const inhibitRuleSchema = z.strictObject({
-  sourceMatchers: z.array(matcherText).min(1, 'needs at least one matcher'),
-  targetMatchers: z.array(matcherText).min(1, 'needs at least one matcher'),
-  equal: z.array(z.string()).default([]),
+  sourceMatchers: z.array(matcherText).min(1, 'needs at least one matcher').describe('Matchers in Alertmanager syntax that a firing alert must all match to inhibit others.'),
+  targetMatchers: z.array(matcherText).min(1, 'needs at least one matcher').describe('Matchers that an alert must all match to be inhibited.'),
+  equal: z.array(z.string()).default([]).describe('Label names whose values the source and the target alert must share for the target to be inhibited, such as `slo` or `chain`.'),
 });
 
 export const alertingSchema = z
   .strictObject({
-    /** How often rules are evaluated. */
-    evaluationInterval: duration('15s', { min: 1_000, max: 600_000 }),
-    rules: z.array(ruleSchema).default(() => defaultAlertRules.map((rule) => ruleSchema.parse(rule))),
-    /** Labels and annotations (templated) added to the SLO burn-rate alerts. */
-    sloAlerts: z.strictObject({ labels: alertLabelsSchema, annotations: z.record(z.string(), template).default({}) }).prefault({}),
-    /** The governance alerts: on by default for every governance target, severities overridable by alert name. */
+    evaluationInterval: duration('15s', { min: 1_000, max: 600_000 })
+      .describe('How often the alert rules are evaluated: the threshold rules and the SLO, governance, beacon and validator alerts.'),
+    rules: z.array(ruleSchema).default(() => defaultAlertRules.map((rule) => ruleSchema.parse(rule)))
+      .describe('Threshold rules on what the collectors see. When absent, the standard four (EndpointDown, EndpointLagging, ChainHalted, RedundancyLow) watch every chain and endpoint; `[]` turns them off.'),
+    sloAlerts: z
+      .strictObject({
+        labels: alertLabelsSchema.describe(`Labels added to the SLO burn-rate alerts, ${reservedLabelsText}.`),
+        annotations: z.record(z.string(), template).default({})
+          .describe('Annotations added to the SLO burn-rate alerts, templates as in the rules, such as a `runbook_url`; a `summary` or `description` here replaces the default one.'),
+      })
+      .prefault({})
+      .describe('Labels and annotations added to the SLO burn-rate alerts (`SloErrorBudgetBurn`, severity `page` or `ticket`).'),
     governance: z
       .strictObject({
-        enabled: z.boolean().default(true),
-        /** How long an alert about a change (threshold, owners, upgrade…) fires after the change's block. */
-        changeHold: duration('1h', { min: 60_000, max: 30 * day }),
-        /** A target whose ingestion keeps failing this long fires GovernanceIngestionFailing. */
-        ingestionFailingFor: duration('10m', { min: 0, max: 7 * day }),
-        severities: z.partialRecord(z.enum(governanceAlertNames as [string, ...string[]]), z.enum(alertSeverities)).default({}),
-        labels: alertLabelsSchema,
+        enabled: z.boolean().default(true).describe('The governance alerts, for every governance target; `false` turns them off.'),
+        changeHold: duration('1h', { min: 60_000, max: 30 * day })
+          .describe("How long an alert about a change (threshold, owners, upgrade…) fires after the change's block. Older changes, such as history ingested on first start, never fire."),
+        ingestionFailingFor: duration('10m', { min: 0, max: 7 * day }).describe('A target whose ingestion keeps failing this long fires GovernanceIngestionFailing.'),
+        severities: z.partialRecord(z.enum(governanceAlertNames as [string, ...string[]]), z.enum(alertSeverities)).default({})
+          .describe('Severity by alert name, such as `{ GovernanceExecutionOverdue: critical }`; the alerts not named keep their default severity.'),
+        labels: alertLabelsSchema.describe(`Labels added to the governance alerts, ${reservedLabelsText}.`),
       })
-      .prefault({}),
-    /** The beacon endpoint alerts: on by default for every chain with beacon endpoints. */
+      .prefault({})
+      .describe('The governance alerts: on by default for every governance target, severities overridable by alert name.'),
     beacon: z
       .strictObject({
-        enabled: z.boolean().default(true),
-        /** How long an endpoint stays unhealthy, or a chain without a healthy endpoint, before its alert fires. */
-        unhealthyFor: duration('2m', { min: 0, max: 7 * day }),
-        /** Finality distance (wall-clock epoch minus finalized epoch) above which BeaconFinalityStalled fires. */
-        finalityStalledEpochs: z.number().int().min(2).max(10_000).default(4),
-        severities: z.partialRecord(z.enum(beaconAlertNames as [string, ...string[]]), z.enum(alertSeverities)).default({}),
-        labels: alertLabelsSchema,
+        enabled: z.boolean().default(true).describe('The beacon endpoint alerts, for every chain with beacon endpoints; `false` turns them off.'),
+        unhealthyFor: duration('2m', { min: 0, max: 7 * day })
+          .describe('How long a beacon endpoint stays unhealthy (BeaconEndpointUnhealthy), or a chain has no healthy beacon endpoint (BeaconNoHealthyEndpoint), before the alert fires.'),
+        finalityStalledEpochs: z.number().int().min(2).max(10_000).default(4)
+          .describe('BeaconFinalityStalled fires while the finality distance (wall-clock epoch minus the highest finalized epoch) is above this; 2 is normal.'),
+        severities: z.partialRecord(z.enum(beaconAlertNames as [string, ...string[]]), z.enum(alertSeverities)).default({})
+          .describe('Severity by alert name, such as `{ BeaconEndpointUnhealthy: info }`; the alerts not named keep their default severity.'),
+        labels: alertLabelsSchema.describe(`Labels added to the beacon alerts, ${reservedLabelsText}.`),
       })
-      .prefault({}),
-    /** The validator alerts: on by default for every chain with watched validators, severities overridable by alert name. */
+      .prefault({})
+      .describe('The beacon endpoint alerts: on by default for every chain with beacon endpoints, severities overridable by alert name.'),
     validators: z
       .strictObject({
-        enabled: z.boolean().default(true),
-        /** Attestations missed in a row that make a validator count in ValidatorAttestationsMissedInARow. */
-        missedInARow: z.number().int().min(1).max(1_000).default(3),
-        /** A scope's share of missed attestations in an epoch above this fires ValidatorAttestationMissRateHigh (clears below half). */
-        missRate: z.number().gt(0).max(1).default(0.1),
-        /** Attestation duties a scope needs in an epoch for its miss rate to be judged. */
-        minDuties: z.number().int().min(1).default(1),
-        /** Epochs in a row a validator's balance falls (withdrawals excepted) before ValidatorBalanceDecreasing counts it. */
-        balanceDecreasingEpochs: z.number().int().min(1).max(1_000).default(3),
-        /** How long a slashing or a missed proposal fires after it was seen. */
-        eventHold: duration('1h', { min: 60_000, max: 30 * day }),
-        /** Epochs the attestation stage may fall behind before ValidatorProcessingBehind. */
-        processingBehindEpochs: z.number().int().min(1).default(3),
-        severities: z.partialRecord(z.enum(validatorAlertNames as [string, ...string[]]), z.enum(alertSeverities)).default({}),
-        labels: alertLabelsSchema,
+        enabled: z.boolean().default(true).describe('The validator alerts, for every chain with watched validators; `false` turns them off.'),
+        missedInARow: z.number().int().min(1).max(1_000).default(3)
+          .describe('Attestations missed in a row that make a validator count in ValidatorAttestationsMissedInARow (and in `ere_validator_missing_in_a_row`).'),
+        missRate: z.number().gt(0).max(1).default(0.1)
+          .describe("A scope's share of missed attestations in the last processed epoch above which ValidatorAttestationMissRateHigh fires; it clears below half of it."),
+        minDuties: z.number().int().min(1).default(1).describe('Attestation duties with a reading that a scope needs in an epoch for its miss rate to be judged.'),
+        balanceDecreasingEpochs: z.number().int().min(1).max(1_000).default(3)
+          .describe("Epochs in a row of falling balance (withdrawals excepted) that make a validator count in ValidatorBalanceDecreasing (and in `ere_validator_balance_decreasing`)."),
+        eventHold: duration('1h', { min: 60_000, max: 30 * day }).describe('How long ValidatorSlashed and ValidatorProposalMissed fire after ERE recorded the event.'),
+        processingBehindEpochs: z.number().int().min(1).default(3)
+          .describe('ValidatorProcessingBehind fires when the attestation stage has been more epochs than this behind where the head allows, for 2 minutes.'),
+        severities: z.partialRecord(z.enum(validatorAlertNames as [string, ...string[]]), z.enum(alertSeverities)).default({})
+          .describe('Severity by alert name, such as `{ ValidatorProposalMissed: warning }`; the alerts not named keep their default severity.'),
+        labels: alertLabelsSchema.describe(`Labels added to the validator alerts, ${reservedLabelsText}.`),
       })
-      .prefault({}),
-    receivers: z.array(receiverSchema).default([]),
-    route: routeSchema.optional(),
-    inhibitRules: z.array(inhibitRuleSchema).optional(),
+      .prefault({})
+      .describe('The validator alerts: on by default for every chain with watched validators, severities overridable by alert name.'),
+    receivers: z.array(receiverSchema).default([])
+      .describe('Where notifications go. Without `route` every receiver gets every alert; without receivers, alerts are shown but nobody is notified.'),
+    route: routeSchema.optional()
+      .describe("The root of the route tree, with Alertmanager's semantics: it takes every alert no child route takes, names a receiver, and has no matchers nor `continue`. Without it every receiver gets every alert."),
+    inhibitRules: z.array(inhibitRuleSchema).optional()
+      .describe("While an alert matching a rule's source fires, alerts matching its target are not notified (recorded as `suppressed`). When absent, a burn-rate page mutes the ticket of the same SLO and ChainHalted mutes the endpoint alerts of its chain; `[]` turns inhibition off."),
     delivery: z
       .strictObject({
-        /** A notification still undelivered after this is marked failed. */
-        giveUpAfter: duration('24h', { min: 60_000, max: 30 * day }),
-        initialBackoff: duration('1s', { min: 10, max: 3_600_000 }),
-        maxBackoff: duration('5m', { min: 100, max: 6 * 3_600_000 }),
-        /** Consecutive failures that open a receiver's circuit, and how long it stays open at first. */
-        breakerFailures: z.number().int().positive().default(5),
-        breakerCooldown: duration('30s', { min: 100, max: 3_600_000 }),
-        maxBreakerCooldown: duration('10m', { min: 100, max: 6 * 3_600_000 }),
-        /** How often the outbox is checked when nothing new was queued. */
-        pollInterval: duration('1s', { min: 10, max: 60_000 }),
+        giveUpAfter: duration('24h', { min: 60_000, max: 30 * day })
+          .describe('A notification still undelivered this long after it was queued is marked `failed` and not tried again.'),
+        initialBackoff: duration('1s', { min: 10, max: 3_600_000 })
+          .describe('The wait before retrying a failed delivery the first time; it doubles with each further failure up to `maxBackoff`, each wait half fixed and half random (jitter). A longer `Retry-After` from the receiver wins.'),
+        maxBackoff: duration('5m', { min: 100, max: 6 * 3_600_000 }).describe('The cap on the wait between two attempts at a delivery.'),
+        breakerFailures: z.number().int().positive().default(5)
+          .describe("Failed attempts in a row that open a receiver's circuit: the receiver is left alone for `breakerCooldown`."),
+        breakerCooldown: duration('30s', { min: 100, max: 3_600_000 })
+          .describe('How long an open circuit leaves its receiver alone at first before a trial attempt; each failed trial doubles it up to `maxBreakerCooldown`.'),
+        maxBreakerCooldown: duration('10m', { min: 100, max: 6 * 3_600_000 }).describe("The longest a receiver's circuit stays open between two trials."),
+        pollInterval: duration('1s', { min: 10, max: 60_000 }).describe('How often the outbox is checked when nothing new was queued.'),
       })
-      .prefault({}),
-    /** Delivered notifications, attempts, transitions and ended silences are kept this long. */
-    historyRetention: duration('90d', { min: day, max: 3_650 * day }),
+      .prefault({})
+      .describe('How the outbox delivers notifications: retries with backoff, and a circuit breaker per receiver.'),
+    historyRetention: duration('90d', { min: day, max: 3_650 * day })
+      .describe('How long delivered and failed notifications, their attempts, alert transitions and ended silences are kept; the retention job (`storage.retentionSchedule`) deletes older ones.'),
   })
   .prefault({})
+  .describe('What fires and who is told: threshold rules, the SLO burn-rate, governance, beacon and validator alerts (all on by default), receivers, routing, inhibition and delivery.')
   .transform((alerting) => ({
     ...alerting,
     inhibitRules: alerting.inhibitRules ?? (defaultInhibitRules as InhibitRule[]),

@@ -19,10 +19,17 @@ const testValidityMs = 5 * 60_000;
 export const alertmanagerConfigSchema = z
   .strictObject({
     kind: z.literal('alertmanager'),
-    /** Alertmanager's base URL, with its path prefix if it has one (`--web.route-prefix`). */
-    url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, such as "http://alertmanager:9093"' }),
-    headers: z.record(z.string(), z.string()).default({}),
-    basicAuth: z.strictObject({ username: z.string().min(1), password: z.string() }).optional(),
+    url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, such as "http://alertmanager:9093"' })
+      .describe("Alertmanager's base URL, with its path prefix if it has one (`--web.route-prefix`); alerts go to `<url>/api/v2/alerts`. Credentials in it are used as basic auth and never shown."),
+    headers: z.record(z.string(), z.string()).default({})
+      .describe('HTTP headers sent with every request, such as `X-Scope-OrgID` for a multi-tenant Mimir or Cortex Alertmanager; their values are treated as secrets. No `Authorization` when `basicAuth` or the URL holds credentials.'),
+    basicAuth: z
+      .strictObject({
+        username: z.string().min(1).describe('The basic auth user name.'),
+        password: z.string().describe('The basic auth password; put it in the environment with `${VAR}`.'),
+      })
+      .optional()
+      .describe('HTTP basic auth for Alertmanager; credentials go in one place only: here, in the URL, or in an `Authorization` header.'),
   })
   .superRefine((config, ctx) => {
     const urlCredentials = hasUrlCredentials(config.url);

@@ -12,7 +12,8 @@ import { alertTiming, alertTitle, andMore, batchHeadline, formatValue, isHttpUrl
 
 export const discordConfigSchema = z.strictObject({
   kind: z.literal('discord'),
-  url: z.url({ protocol: /^https?$/ }),
+  url: z.url({ protocol: /^https?$/ })
+    .describe('The channel webhook URL (`https://discord.com/api/webhooks/<id>/<token>`); a secret, never shown: put it in the environment with `${VAR}`.'),
 });
 export type DiscordConfig = z.infer<typeof discordConfigSchema>;
 

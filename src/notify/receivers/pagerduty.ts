@@ -13,17 +13,12 @@ export const pagerDutyEventsUrl = 'https://events.pagerduty.com/v2/enqueue';
 
 export const pagerDutyConfigSchema = z.strictObject({
   kind: z.literal('pagerduty'),
-  /** The integration key of an Events API v2 integration on a PagerDuty service. */
-  routingKey: z.string().trim().min(1),
-  url: z.url({ protocol: /^https?$/ }).default(pagerDutyEventsUrl),
-  /** Used when the alert has neither an `endpoint` nor a `chain` label. */
-  source: z.string().min(1).optional(),
-  /** Override the alert's `service`/`slo` label as the component. */
-  component: z.string().min(1).optional(),
-  /** Override the alert's `chain` label as the group. */
-  group: z.string().min(1).optional(),
-  /** Override the rule's name as the class. */
-  class: z.string().min(1).optional(),
+  routingKey: z.string().trim().min(1).describe('The integration key of an Events API v2 integration on a PagerDuty service; a secret, never shown.'),
+  url: z.url({ protocol: /^https?$/ }).default(pagerDutyEventsUrl).describe("The Events API v2 endpoint events are posted to; another URL for a proxy or a regional endpoint."),
+  source: z.string().min(1).optional().describe("The event's `payload.source` when the alert has neither an `endpoint` nor a `chain` label; `ere-monitor` when absent."),
+  component: z.string().min(1).optional().describe("The event's `payload.component`, instead of the alert's `service` or `slo` label."),
+  group: z.string().min(1).optional().describe("The event's `payload.group`, instead of the alert's `chain` label."),
+  class: z.string().min(1).optional().describe("The event's `payload.class`, instead of the alert's rule name."),
 });
 export type PagerDutyConfig = z.infer<typeof pagerDutyConfigSchema>;
 

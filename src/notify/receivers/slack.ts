@@ -29,10 +29,10 @@ import {
 
 export const slackConfigSchema = z.strictObject({
   kind: z.literal('slack'),
-  url: z.url({ protocol: /^https?$/ }),
-  /** Honoured by legacy webhooks only; an app's webhook posts to the channel it was made for. */
-  channel: z.string().min(1).optional(),
-  username: z.string().min(1).optional(),
+  url: z.url({ protocol: /^https?$/ }).describe('The incoming webhook URL (`https://hooks.slack.com/services/…`); a secret, never shown: put it in the environment with `${VAR}`.'),
+  channel: z.string().min(1).optional()
+    .describe("The channel to post to, such as `#alerts`. Honoured by legacy webhooks only; an app's webhook posts to the channel it was made for."),
+  username: z.string().min(1).optional().describe('The name the messages are posted under; like `channel`, honoured by legacy webhooks only.'),
 });
 export type SlackConfig = z.infer<typeof slackConfigSchema>;
 

@@ -27,12 +27,11 @@ import {
 
 export const telegramConfigSchema = z.strictObject({
   kind: z.literal('telegram'),
-  /** From @BotFather: `<bot id>:<secret>`. */
-  botToken: z.string().regex(/^\d+:[A-Za-z0-9_-]+$/, 'must be a bot token such as "123456789:AAE…" from @BotFather'),
-  /** A numeric chat id (negative for groups) or a public channel's "@name". */
-  chatId: z.union([z.number().int(), z.string().regex(/^(-?\d+|@[A-Za-z0-9_]{4,})$/, 'must be a numeric chat id or "@channelname"')]),
-  /** A local Bot API server, or a proxy, instead of Telegram's own. */
-  apiUrl: z.url({ protocol: /^https?$/ }).default('https://api.telegram.org'),
+  botToken: z.string().regex(/^\d+:[A-Za-z0-9_-]+$/, 'must be a bot token such as "123456789:AAE…" from @BotFather')
+    .describe('The bot token from @BotFather, `<bot id>:<secret>`; a secret, never shown (it is in the request path).'),
+  chatId: z.union([z.number().int(), z.string().regex(/^(-?\d+|@[A-Za-z0-9_]{4,})$/, 'must be a numeric chat id or "@channelname"')])
+    .describe("The chat the bot posts to: a numeric chat id (negative for groups) or a public channel's `@name`."),
+  apiUrl: z.url({ protocol: /^https?$/ }).default('https://api.telegram.org').describe("The Bot API server: a local Bot API server, or a proxy, instead of Telegram's own."),
 });
 export type TelegramConfig = z.infer<typeof telegramConfigSchema>;
 

@@ -28,13 +28,12 @@ const headerValue = z.string().regex(/^[^\r\n\0]*$/, 'must not contain line brea
 
 export const webhookConfigSchema = z.strictObject({
   kind: z.literal('webhook'),
-  url: z.url({ protocol: /^https?$/ }),
-  /** Sent with every request, e.g. `Authorization`; their values are treated as secrets. */
-  headers: z.record(headerName, headerValue).default({}),
-  /** Signs every request (see `verifyWebhookSignature`). */
-  hmacKey: z.string().min(16, 'must be at least 16 characters').optional(),
-  /** Most alerts per request, the rest counted in `truncatedAlerts`; 0: no limit (Alertmanager's `max_alerts`). */
-  maxAlerts: z.number().int().nonnegative().default(0),
+  url: z.url({ protocol: /^https?$/ }).describe("Where the alerts are posted, as Alertmanager's webhook payload (version 4); credentials or keys in it are never shown."),
+  headers: z.record(headerName, headerValue).default({})
+    .describe("HTTP headers sent with every request, such as `Authorization`; their values are treated as secrets. ERE's own (`Idempotency-Key`, `X-ERE-…`), `Content-Length` and `Host` cannot be set; a `Content-Type` or `User-Agent` replaces ERE's."),
+  hmacKey: z.string().min(16, 'must be at least 16 characters').optional()
+    .describe('Signs every request: `X-ERE-Signature` is the HMAC-SHA256, keyed with this, of `<X-ERE-Timestamp>.<body>` (see `verifyWebhookSignature`). Unsigned when absent.'),
+  maxAlerts: z.number().int().nonnegative().default(0).describe("Most alerts per request, the rest counted in `truncatedAlerts` (Alertmanager's `max_alerts`); 0 for no limit."),
 });
 export type WebhookConfig = z.infer<typeof webhookConfigSchema>;
 
