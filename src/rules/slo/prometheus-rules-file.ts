@@ -3,12 +3,39 @@
 
 import { Document } from 'yaml';
 import type { SloDefinition } from '../../domain/slo.js';
-import { prometheusRuleGroups, sloEventsMetric, type RulesInfo } from './prometheus-rules.js';
+import { prometheusRuleGroups, sloEventsMetric, type AlertingRule, type RuleGroup, type RulesInfo } from './prometheus-rules.js';
 
 export interface RulesFileInfo extends RulesInfo {
   /** Where the SLOs came from, for the header (a config file's path). */
   source: string;
+  /**
+   * Give each alert the annotations ERE's Prometheus alerts all carry (alerts/README.md): a `runbook_url`
+   * and a description that says how fast the budget burns now.
+   */
+  alertContract?: boolean;
 }
+
+/** Where ERE serves the runbook of the burn-rate alerts (src/http/routes/runbooks.ts). */
+export const sloRunbookPath = '/runbooks/slo#eresloerrorbudgetburn';
+
+/**
+ * The alerts sum the counters over every ERE instance, so they have no `instance` label to link to: the
+ * runbook is read from the ERE that exports the SLO's counters, found by a query when the alert fires.
+ */
+function withAlertContract(rule: AlertingRule): AlertingRule {
+  const slo = rule.labels.sloth_slo ?? '';
+  const exporter = `${sloEventsMetric}{slo=${JSON.stringify(slo)}}`;
+  return {
+    ...rule,
+    annotations: {
+      ...rule.annotations,
+      description: `${rule.annotations.description} Error ratio now {{ $value | humanizePercentage }} over the short window of the first tier that fired.`,
+      runbook_url: `{{ with query \`${exporter}\` }}{{ with first . }}http://{{ .Labels.instance }}{{ end }}{{ end }}${sloRunbookPath}`,
+    },
+  };
+}
+
+const isAlertingRule = (rule: RuleGroup['rules'][number]): rule is AlertingRule => 'alert' in rule;
 
 function header(definitions: readonly SloDefinition[], info: RulesFileInfo): string[] {
   const lines = [
@@ -29,7 +56,9 @@ function header(definitions: readonly SloDefinition[], info: RulesFileInfo): str
 }
 
 export function prometheusRulesYaml(definitions: readonly SloDefinition[], info: RulesFileInfo): string {
-  const document = new Document({ groups: prometheusRuleGroups(definitions, info) }, { aliasDuplicateObjects: false });
+  let groups = prometheusRuleGroups(definitions, info);
+  if (info.alertContract) groups = groups.map((group) => ({ ...group, rules: group.rules.map((rule) => (isAlertingRule(rule) ? withAlertContract(rule) : rule)) }));
+  const document = new Document({ groups }, { aliasDuplicateObjects: false });
   document.commentBefore = header(definitions, info)
     .map((line) => ` ${line}`)
     .join('\n');
