@@ -50,7 +50,7 @@ Options:
       return 1;
     }
     const definitions = resolveSlos(config);
-    const rules = prometheusRulesYaml(definitions, { version, source: values.config ?? 'the config "ere demo" runs with' });
+    const rules = prometheusRulesYaml(definitions, { version, source: values.config ?? 'the config "ere demo" runs with', alertContract: true });
     if (values.out === undefined) {
       output.out(rules.trimEnd());
       return 0;
