@@ -11,32 +11,26 @@ const day = 86_400_000;
 const validatorSliKinds = ['attestation_effectiveness', 'proposal_success'];
 
 export const beaconEndpointSchema = z.strictObject({
-  id,
-  url: httpUrl,
-  headers: z.record(z.string(), z.string()).default({}),
-  labels,
+  id: id.describe("The endpoint's id, unique across every RPC and beacon endpoint of every chain: the `endpoint` label of metrics and alerts."),
+  url: httpUrl.describe('The Beacon API base URL; credentials, a path prefix and query parameters such as `?apikey=` are kept and never shown.'),
+  headers: z.record(z.string(), z.string()).default({}).describe('Extra HTTP headers sent with every request, such as `Authorization`; their values are treated as secrets.'),
+  labels: labels.describe("The endpoint's labels, merged over the chain's, on its BeaconEndpointUnhealthy alerts."),
 });
 
 export const beaconSchema = z.strictObject({
-  endpoints: z.array(beaconEndpointSchema).min(1, 'needs at least one endpoint'),
-  pollInterval: duration('12s', { min: 100, max: 3_600_000 }),
-  timeout: duration('10s', { min: 100, max: 120_000 }),
-  /** For the two large requests of an epoch: every validator, and every validator's attestation rewards. */
-  bulkTimeout: duration('120s', { min: 1_000, max: 900_000 }),
-  /** An endpoint further behind the highest head of the chain's beacon endpoints than this is not healthy. */
-  maxLagSlots: z.number().int().nonnegative().default(2),
-  /** An endpoint whose head slot started longer ago than this is not healthy. */
-  maxHeadAge: duration('60s', { min: 1_000, max: day }),
-  /** Probes older than this many poll intervals no longer count. */
-  staleAfterIntervals: z.number().positive().default(3),
-  /**
-   * How a missed attestation is told: `rewards` (the attestation rewards of the epoch: timely and correct
-   * source, target and head; one request for every validator) or `liveness` (seen on the network or not;
-   * the watched indices posted in chunks, for nodes that do not serve rewards).
-   */
-  attestations: z.enum(['rewards', 'liveness']).default('rewards'),
-  /** Indices per liveness request. */
-  livenessChunkSize: z.number().int().min(1).max(100_000).default(10_000),
+  endpoints: z.array(beaconEndpointSchema).min(1, 'needs at least one endpoint')
+    .describe("The chain's Beacon API endpoints (its consensus clients, a provider's beacon URL), each probed every `pollInterval`; validators are read through them too."),
+  pollInterval: duration('12s', { min: 100, max: 3_600_000 }).describe("Time between two probes of each beacon endpoint, and between two runs of the chain's validator tracker."),
+  timeout: duration('10s', { min: 100, max: 120_000 }).describe("Timeout of each probe request, and of the validator tracker's small requests."),
+  bulkTimeout: duration('120s', { min: 1_000, max: 900_000 })
+    .describe("Timeout of the two large requests of an epoch: every validator, and every validator's attestation rewards (hundreds of MB of JSON on mainnet)."),
+  maxLagSlots: z.number().int().nonnegative().default(2)
+    .describe("An endpoint further behind the highest head of the chain's beacon endpoints than this many slots is not healthy."),
+  maxHeadAge: duration('60s', { min: 1_000, max: day }).describe('An endpoint whose head slot started longer ago than this is not healthy.'),
+  staleAfterIntervals: z.number().positive().default(3).describe('A probe older than this many poll intervals no longer counts: the endpoint is not up.'),
+  attestations: z.enum(['rewards', 'liveness']).default('rewards')
+    .describe('How a missed attestation is told: `rewards` (the attestation rewards of the epoch, one request for every validator: timely and correct source, target and head) or `liveness` (seen on the network or not: the watched indices posted in chunks, for nodes that do not serve rewards).'),
+  livenessChunkSize: z.number().int().min(1).max(100_000).default(10_000).describe('Watched indices per liveness request, with `attestations: liveness`.'),
 });
 
 const validatorIndex = z.number().int().nonnegative().max(2 ** 40);
@@ -63,26 +57,25 @@ const scopeLabels = labels.superRefine((record, ctx) => {
 });
 
 export const validatorSetSchema = z.strictObject({
-  chain: id,
-  /** Each label `name: value` puts the set's validators in the scope `name:value`. */
-  labels: scopeLabels,
-  indices: z.array(z.union([validatorIndex, indexRange])).default([]),
-  pubkeys: z.array(pubkey).default([]),
-  /** Per-validator series for these validators too (a small set only: at most `perValidatorLimit` in all). */
-  perValidatorMetrics: z.boolean().default(false),
+  chain: id.describe('The chain the validators are on; it needs `beacon` endpoints.'),
+  labels: scopeLabels
+    .describe("Each label `name: value` puts the set's validators in the scope `name:value` (a name other than `scope`); a validator in several sets gets all their labels on its alerts."),
+  indices: z.array(z.union([validatorIndex, indexRange])).default([]).describe('Validator indices, and inclusive ranges as strings such as `"1000-1999"`.'),
+  pubkeys: z.array(pubkey).default([])
+    .describe('BLS public keys (`0x` optional); each is watched from the epoch the validator list shows it, and keeps its index across restarts.'),
+  perValidatorMetrics: z.boolean().default(false)
+    .describe("Per-validator series (`ere_validator_detail_*`) for the set's validators too; for a small set only, at most `perValidatorLimit` validators in all."),
 });
 
 export const validatorsSchema = z
   .strictObject({
-    watch: z.array(validatorSetSchema).default([]),
-    /** How long each watched validator's misses (attestations, proposals, sync committee) are kept for drill-down. */
-    missesRetention: duration('30d', { min: 3_600_000, max: 3_650 * day }),
-    /** Per-epoch aggregates per scope. */
-    epochRetention: duration('400d', { min: day, max: 3_650 * day }),
-    /** Epochs before the head to process on first start; later starts resume where they stopped. */
-    backfillEpochs: z.number().int().min(0).max(1_000).default(0),
-    /** Most validators with per-validator series. */
-    perValidatorLimit: z.number().int().min(0).max(1_000).default(100),
+    watch: z.array(validatorSetSchema).default([])
+      .describe('The watched validators, in sets that need `indices` or `pubkeys`. Each label of a set makes a scope, besides `watched` (every watched validator of the chain) and `network` (the others).'),
+    missesRetention: duration('30d', { min: 3_600_000, max: 3_650 * day })
+      .describe("How long each watched validator's misses (attestations, proposals, sync committee) and the finalized proposer duties are kept for drill-down."),
+    epochRetention: duration('400d', { min: day, max: 3_650 * day }).describe('How long the per-epoch aggregates of each scope are kept.'),
+    backfillEpochs: z.number().int().min(0).max(1_000).default(0).describe('Epochs before the head to process on first start; later starts resume after the last epoch stored.'),
+    perValidatorLimit: z.number().int().min(0).max(1_000).default(100).describe('The most validators with per-validator series, across every set with `perValidatorMetrics`.'),
   })
   .prefault({});
 
