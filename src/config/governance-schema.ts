@@ -17,43 +17,53 @@ const address = z.string().transform((value, ctx): Address => {
   return getAddress(value);
 });
 
+/** The same for every kind: the reference lists `kind` once, with the first kind's description. */
+const kindText =
+  'What the contract is: `governor` (an OpenZeppelin Governor, or Compound GovernorBravo), `timelock` (an OpenZeppelin TimelockController, or Compound Timelock), `safe` (a Safe multisig, 1.3.0 to 1.5.0) or `proxy` (an EIP-1967 proxy).';
+
 const common = {
-  id,
-  chain: id,
-  address,
-  /** The block to start ingesting from: the contract's deployment block, or a recent one. */
-  startBlock: z.number().int().nonnegative(),
-  confirmations: z.number().int().min(0).max(1_000).default(12),
-  pollInterval: duration('30s', { min: 100, max: day }),
-  maxBlockRange: z.number().int().min(1).max(1_000_000).default(2_000),
-  labels,
+  id: id.describe("The target's label, unique across chains: the `target` label of metrics and alerts, and the API's `:target`."),
+  chain: id.describe("The chain the contract is on; reads go through its RPC endpoints, healthy ones first, failing over when one is down."),
+  address: address.describe("The contract's address, checksummed on load."),
+  startBlock: z.number().int().nonnegative().describe("The first block ingested: the contract's deployment block, or a recent one (history before it is not seen)."),
+  confirmations: z.number().int().min(0).max(1_000).default(12).describe('Blocks behind the head that count as final: only blocks at or below head − confirmations are ingested.'),
+  pollInterval: duration('30s', { min: 100, max: day }).describe('How often ingestion runs; a run goes on until caught up, for 10 s at most.'),
+  maxBlockRange: z.number().int().min(1).max(1_000_000).default(2_000)
+    .describe('The largest `eth_getLogs` block range; halved when a provider refuses a range or times out, grown again after quick answers, and kept below the smallest refused size.'),
+  labels: labels.describe("Labels added to the target's alerts."),
 };
 
 const governor = z.strictObject({
-  kind: z.literal('governor'),
+  kind: z.literal('governor').describe(kindText),
   ...common,
-  flavor: z.enum(['openzeppelin', 'bravo']).default('openzeppelin'),
-  token: address.optional(),
-  executionGrace: duration('2d', { min: 0, max: 365 * day }),
-  quorumRiskWindow: duration('1d', { min: 0, max: 365 * day }),
-  topDelegates: z.number().int().min(1).max(1_000).default(10),
+  flavor: z.enum(['openzeppelin', 'bravo']).default('openzeppelin')
+    .describe("`openzeppelin` for an OpenZeppelin Governor; `bravo` for Compound's GovernorBravo (quorum from `quorumVotes()`, counting for votes only)."),
+  token: address.optional().describe('The votes token whose `DelegateVotesChanged` events give voting power; read from `token()` (`comp()` for Bravo) when absent.'),
+  executionGrace: duration('2d', { min: 0, max: 365 * day })
+    .describe('A passed proposal not executed this long after it became executable is overdue (GovernanceExecutionOverdue); also the bound of the `governance_execution` SLI.'),
+  quorumRiskWindow: duration('1d', { min: 0, max: 365 * day }).describe('An active proposal below quorum this close to its voting deadline is at risk (GovernanceQuorumAtRisk).'),
+  topDelegates: z.number().int().min(1).max(1_000).default(10)
+    .describe('Voting power concentration: `ere_governance_voting_power_top_share_ratio` is the share of delegated votes held by this many largest delegates.'),
 });
 
 const timelock = z.strictObject({
-  kind: z.literal('timelock'),
+  kind: z.literal('timelock').describe(kindText),
   ...common,
-  flavor: z.enum(['openzeppelin', 'compound']).default('openzeppelin'),
-  executionGrace: duration('2d', { min: 0, max: 365 * day }),
+  flavor: z.enum(['openzeppelin', 'compound']).default('openzeppelin')
+    .describe("`openzeppelin` for an OpenZeppelin TimelockController; `compound` for Compound's Timelock (QueueTransaction, ExecuteTransaction and CancelTransaction events)."),
+  executionGrace: duration('2d', { min: 0, max: 365 * day }).describe('An operation ready for longer than this without being executed is overdue (TimelockOperationOverdue).'),
 });
 
 const safe = z.strictObject({
-  kind: z.literal('safe'),
+  kind: z.literal('safe').describe(kindText),
   ...common,
-  minThreshold: z.number().int().min(1).optional(),
-  minThresholdRatio: z.number().gt(0).max(1).optional(),
+  minThreshold: z.number().int().min(1).optional()
+    .describe('Threshold policy: a threshold below this many signatures violates it (SafeThresholdPolicyViolated). With `minThresholdRatio` too, the stricter wins; no policy when neither is set.'),
+  minThresholdRatio: z.number().gt(0).max(1).optional()
+    .describe('Threshold policy as a share of the owners: a threshold below ⌈ratio × owners⌉ violates it (SafeThresholdPolicyViolated). With `minThreshold` too, the stricter wins.'),
 });
 
-const proxy = z.strictObject({ kind: z.literal('proxy'), ...common });
+const proxy = z.strictObject({ kind: z.literal('proxy').describe(kindText), ...common });
 
 export const governanceTargetSchema = z.discriminatedUnion('kind', [governor, timelock, safe, proxy]);
 export const governanceSchema = z.array(governanceTargetSchema).default([]);
