@@ -16,6 +16,8 @@ export interface AlertmanagerOptions {
   groupBy: readonly string[];
   /** A path prefix Alertmanager serves under (its external URL's path), such as `/am`; none by default. */
   pathPrefix?: string;
+  /** A whole configuration to run instead of the webhook route (`webhookUrl` and `groupBy` are then unused). */
+  config?: string;
   /** Basic auth on Alertmanager's own API; `passwordHash` is the bcrypt of `password` for its web config. */
   basicAuth?: { username: string; password: string; passwordHash: string };
 }
@@ -68,7 +70,8 @@ export async function startAlertmanager(options: AlertmanagerOptions): Promise<A
   // Notified at once and regrouped every second, so that the webhook sees each transition within a second.
   writeFileSync(
     join(dir, 'alertmanager.yml'),
-    `route: { receiver: capture, group_by: [${groupBy}], group_wait: 0s, group_interval: 1s, repeat_interval: 1h }
+    options.config ??
+      `route: { receiver: capture, group_by: [${groupBy}], group_wait: 0s, group_interval: 1s, repeat_interval: 1h }
 receivers: [{ name: capture, webhook_configs: [{ url: '${options.webhookUrl}', send_resolved: true }] }]
 `,
   );
