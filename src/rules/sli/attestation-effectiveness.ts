@@ -14,8 +14,9 @@ export const scopeParam = z
 export const attestationEffectiveness = defineSliKind({
   kind: 'attestation_effectiveness',
   params: z.strictObject({
-    /** The validators counted: `watched`, `network`, or a label scope `name:value` of the watched sets. */
-    scope: scopeParam,
+    scope: scopeParam.describe(
+      'The validators whose attestation duties count: `watched` (every watched validator of the chain), `network` (the others, a baseline) or a label scope `name:value` of the watched sets.',
+    ),
   }),
   describe: ({ scope }) => `good = an attestation of a ${scope} validator included in time with the correct source, target and head; valid = every attestation duty of an active, unslashed ${scope} validator`,
   query: ({ scope }) => ({ table: 'validator_sli_outcomes', good: 'good', valid: 'valid', filters: { sli: ['attestation'], scope: [scope] } }),

@@ -7,8 +7,8 @@ import { defineSliKind } from './sli-kind.js';
 export const freshness = defineSliKind({
   kind: 'freshness',
   params: z.strictObject({
-    maxLagBlocks: z.number().int().nonnegative(),
-    maxHeadAgeSeconds: z.number().positive(),
+    maxLagBlocks: z.number().int().nonnegative().describe('An endpoint-minute is good only when the lag behind the consensus head stayed at or below this many blocks throughout.'),
+    maxHeadAgeSeconds: z.number().positive().describe('An endpoint-minute is good only when the age of the head it reported stayed at or below this many seconds throughout.'),
   }),
   describe: ({ maxLagBlocks, maxHeadAgeSeconds }) =>
     `good = an endpoint-minute with an answer, lag ≤ ${maxLagBlocks} blocks and head age ≤ ${maxHeadAgeSeconds} s throughout; valid = every probed endpoint-minute`,

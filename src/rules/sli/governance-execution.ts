@@ -9,8 +9,7 @@ import { defineSliKind } from './sli-kind.js';
 export const governanceExecution = defineSliKind({
   kind: 'governance_execution',
   params: z.strictObject({
-    /** Governor target ids on the SLO's chain; default every governor of the chain. */
-    targets: z.array(id).min(1).optional(),
+    targets: z.array(id).min(1).optional().describe("Ids of the governors on the SLO's chain whose proposals count; every governor of the chain when absent."),
   }),
   describe: ({ targets }) =>
     `good = a passed proposal${targets ? ` of ${targets.join(', ')}` : ''} executed within its governor's executionGrace of becoming executable; valid = every passed proposal once executed, overdue or expired`,

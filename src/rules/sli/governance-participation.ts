@@ -9,8 +9,7 @@ import { defineSliKind } from './sli-kind.js';
 export const governanceParticipation = defineSliKind({
   kind: 'governance_participation',
   params: z.strictObject({
-    /** Governor target ids on the SLO's chain; default every governor of the chain. */
-    targets: z.array(id).min(1).optional(),
+    targets: z.array(id).min(1).optional().describe("Ids of the governors on the SLO's chain whose proposals count; every governor of the chain when absent."),
   }),
   describe: ({ targets }) => `good = a closed proposal${targets ? ` of ${targets.join(', ')}` : ''} that reached quorum; valid = every proposal whose voting closed`,
   query: ({ targets }) => ({

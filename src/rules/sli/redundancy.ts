@@ -6,7 +6,9 @@ import { defineSliKind } from './sli-kind.js';
 
 export const redundancy = defineSliKind({
   kind: 'redundancy',
-  params: z.strictObject({ minHealthyEndpoints: z.number().int().positive() }),
+  params: z.strictObject({
+    minHealthyEndpoints: z.number().int().positive().describe('A chain-minute is good when at least this many endpoints of the chain were healthy every time it was observed.'),
+  }),
   describe: ({ minHealthyEndpoints }) => `good = a chain-minute with at least ${minHealthyEndpoints} healthy endpoints throughout; valid = every observed chain-minute`,
   query: ({ minHealthyEndpoints }) => ({
     table: 'chain_rollups_1m',
