@@ -23,6 +23,7 @@ import { chainRoutes } from './routes/chains.js';
 import { endpointRoutes } from './routes/endpoints.js';
 import { governanceRoutes } from './routes/governance.js';
 import { notificationRoutes } from './routes/notifications.js';
+import { runbookRoutes } from './routes/runbooks.js';
 import { silenceRoutes } from './routes/silences.js';
 import { sloReportRoutes } from './routes/slo-reports.js';
 import { sloRoutes } from './routes/slos.js';
@@ -65,6 +66,7 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
     ...endpointRoutes({ view: deps.view, samples: deps.samples, clock: deps.clock }),
     ...sloRoutes(deps.slos),
     ...sloReportRoutes({ reports: deps.sloReports, clock: deps.clock }),
+    ...runbookRoutes(),
   );
   if (deps.alerts) {
     const { engine, store, outbox } = deps.alerts;
