@@ -9,52 +9,55 @@ import { checkGovernanceReferences, governanceSchema } from './governance-schema
 import { sloSchema } from './slo-schema.js';
 
 export const rpcEndpointSchema = z.strictObject({
-  id,
-  url: httpUrl,
-  headers: z.record(z.string(), z.string()).default({}),
-  labels,
+  id: id.describe("The endpoint's id, unique across all chains: the `endpoint` label of metrics and alerts, and the API's `:id`."),
+  url: httpUrl.describe('The JSON-RPC URL; credentials or a key in it are never shown. An endpoint that refuses batches is polled with single requests.'),
+  headers: z.record(z.string(), z.string()).default({}).describe('Extra HTTP headers sent with every request, such as `Authorization`; their values are treated as secrets.'),
+  labels: labels.describe("The endpoint's labels, such as `provider: alchemy`, merged over the chain's: SLO selectors match them, and they go on the endpoint's alerts."),
 });
 
 export const chainSchema = z.strictObject({
-  id,
-  chainId: z.number().int().positive(),
-  rpc: z.array(rpcEndpointSchema).min(1, 'needs at least one endpoint'),
-  pollInterval: duration('15s', { min: 100, max: 3_600_000 }),
-  timeout: duration('10s', { min: 100, max: 120_000 }),
-  /** An endpoint further behind the consensus head than this is not healthy. */
-  maxLagBlocks: z.number().int().nonnegative().default(5),
-  /** Samples older than this many poll intervals no longer count towards the consensus head. */
-  staleAfterIntervals: z.number().positive().default(3),
-  labels,
-  /** The chain's consensus layer: Beacon API endpoints, probed like the RPC endpoints. */
-  beacon: beaconSchema.optional(),
+  id: id.describe("The chain's id: the `chain` label of metrics and alerts."),
+  chainId: z.number().int().positive().describe('The chain id every endpoint must report; another one is a `chain_id_mismatch` probe failure.'),
+  rpc: z.array(rpcEndpointSchema).min(1, 'needs at least one endpoint').describe("The chain's JSON-RPC endpoints, each probed every `pollInterval`."),
+  pollInterval: duration('15s', { min: 100, max: 3_600_000 }).describe('Time between two probes of each endpoint.'),
+  timeout: duration('10s', { min: 100, max: 120_000 }).describe('Timeout of each probe; must not be longer than `pollInterval`.'),
+  maxLagBlocks: z.number().int().nonnegative().default(5).describe('An endpoint further than this many blocks from the consensus head (behind or ahead) is not healthy.'),
+  staleAfterIntervals: z.number().positive().default(3)
+    .describe('A probe older than this many poll intervals no longer counts: not towards the consensus head, and its endpoint is not up.'),
+  labels: labels.describe("Labels of the chain's endpoints, which SLO selectors match; they go on the alerts of the chain and of its endpoints."),
+  beacon: beaconSchema.optional().describe("The chain's consensus layer: Beacon API endpoints, probed like the RPC endpoints, through which validators are watched. None when absent."),
 });
 
 export const configSchema = z
   .strictObject({
     server: z
       .strictObject({
-        host: z.string().min(1).default('127.0.0.1'),
-        port: z.number().int().min(0).max(65_535).default(9470),
-        /** Base URL users reach the service at, used in links. */
-        publicUrl: httpUrl.optional(),
-        /**
-         * Bearer token for the API: always required by the mutating routes (silences, acks), which are off
-         * without one; required by the read routes too when `protectReads` is true.
-         */
-        auth: z.strictObject({ token: z.string().min(16, 'must be at least 16 characters').optional(), protectReads: z.boolean().default(false) }).prefault({}),
+        host: z.string().min(1).default('127.0.0.1').describe('The listen address; `--host` overrides it.'),
+        port: z.number().int().min(0).max(65_535).default(9470).describe('The listen port, 0 for any free port; `--port` overrides it.'),
+        publicUrl: httpUrl.optional()
+          .describe('The base URL users reach the service at, for links (notifications link to `<publicUrl>/api/v1/alerts/<fingerprint>`); the listen address when absent.'),
+        auth: z
+          .strictObject({
+            token: z.string().min(16, 'must be at least 16 characters').optional()
+              .describe('Bearer token for the API (use `${VAR}`): always required by the mutating routes (silences, acks), which answer 403 without one.'),
+            protectReads: z.boolean().default(false).describe('Also require the token on every `/api/v1` read; `/metrics`, `/healthz` and `/readyz` stay open.'),
+          })
+          .prefault({})
+          .describe('Bearer token authentication of the API.'),
       })
-      .prefault({}),
+      .prefault({})
+      .describe('The HTTP server: the API and `/metrics`.'),
     storage: z
       .strictObject({
-        path: z.string().min(1).default('ere.db'),
-        rawRetention: duration('7d', { min: 60_000, max: 3_650 * 86_400_000 }),
-        rollupRetention: duration('400d', { min: 86_400_000, max: 3_650 * 86_400_000 }),
-        /** Per-minute SLO evaluations (burn-down history); reports read the rollups, not these. */
-        sloStatusRetention: duration('35d', { min: 86_400_000, max: 3_650 * 86_400_000 }),
-        /** Cron expression (node-cron) for the retention job. */
-        retentionSchedule: z.string().refine(isCronExpression, 'must be a cron expression such as "17 * * * *"').default('17 * * * *'),
-        flushInterval: duration('1s', { min: 10, max: 60_000 }),
+        path: z.string().min(1).default('ere.db').describe('The SQLite file, created with its directory; a relative path is from the working directory. `--db` overrides it.'),
+        rawRetention: duration('7d', { min: 60_000, max: 3_650 * 86_400_000 }).describe('How long raw probe samples (RPC and beacon) are kept.'),
+        rollupRetention: duration('400d', { min: 86_400_000, max: 3_650 * 86_400_000 })
+          .describe('How long the per-minute rollups are kept; SLO windows and reports read them, so keep them at least as long as the longest SLO window.'),
+        sloStatusRetention: duration('35d', { min: 86_400_000, max: 3_650 * 86_400_000 })
+          .describe('How long the per-minute SLO evaluations (burn-down history) are kept; reports read the rollups, not these.'),
+        retentionSchedule: z.string().refine(isCronExpression, 'must be a cron expression such as "17 * * * *"').default('17 * * * *')
+          .describe('When the retention job deletes what is older than its retention (samples, rollups, SLO evaluations, alert history, validator data): a cron expression (node-cron).'),
+        flushInterval: duration('1s', { min: 10, max: 60_000 }).describe('Probe samples are written in one transaction per interval, or sooner when 1,000 wait.'),
         /** Scheduled online backups of the database, on when the section is present. */
         backup: z
           .strictObject({
@@ -67,20 +70,19 @@ export const configSchema = z
           })
           .optional(),
       })
-      .prefault({}),
+      .prefault({})
+      .describe('The SQLite database and how long its data is kept.'),
     log: z
       .strictObject({
-        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('The least severe level logged; `silent` logs nothing.'),
       })
-      .prefault({}),
-    chains: z.array(chainSchema).min(1, 'needs at least one chain'),
-    slos: z.array(sloSchema).default([]),
-    /** OpenSLO v1 files (relative to the config file) whose SLOs the loader appends to `slos`. */
-    opensloFiles: z.array(z.string().min(1)).default([]),
-    /** Governors, timelocks, Safes and proxies watched on the chains. */
-    governance: governanceSchema,
-    /** Validators watched through the chains' beacon endpoints, in labelled sets. */
-    validators: validatorsSchema,
+      .prefault({})
+      .describe('Logging: JSON lines on stdout.'),
+    chains: z.array(chainSchema).min(1, 'needs at least one chain').describe('The EVM chains watched, each with its RPC endpoints and, optionally, its beacon endpoints.'),
+    slos: z.array(sloSchema).default([]).describe('SLOs over what the collectors see, each evaluated every minute from the per-minute rollups of minutes that have settled.'),
+    opensloFiles: z.array(z.string().min(1)).default([]).describe('OpenSLO v1 files (relative to the config file) whose SLOs the loader appends to `slos`.'),
+    governance: governanceSchema.describe('Governors, timelocks, Safes and proxies watched on the chains.'),
+    validators: validatorsSchema.describe("Validators watched through the chains' beacon endpoints, in labelled sets."),
     alerting: alertingSchema,
   })
   .superRefine((config, ctx) => {
