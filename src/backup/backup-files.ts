@@ -1,7 +1,7 @@
 // The names scheduled backups get, and the pruning that keeps the newest of them: only files whose names
 // this module wrote for this database are ever listed, so nothing else in the directory is touched.
 
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync, type Dirent } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 
 /** A UTC time that sorts as it reads and is a valid file name everywhere: 2026-10-21T03-00-00.123Z. */
@@ -27,14 +27,17 @@ export function backupFileName(databasePath: string, ms: number): string {
 /** The scheduled backups of this database in `dir`, oldest first. */
 export function listBackups(dir: string, databasePath: string): string[] {
   const pattern = new RegExp(`^${escapeRegExp(stemOf(databasePath))}-backup-${timestampPattern}\\.db$`);
-  let names: string[];
+  let entries: Dirent[];
   try {
-    names = readdirSync(dir);
+    entries = readdirSync(dir, { withFileTypes: true });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
-  return names.filter((name) => pattern.test(name)).sort();
+  return entries
+    .filter((entry) => entry.isFile() && pattern.test(entry.name))
+    .map((entry) => entry.name)
+    .sort();
 }
 
 /** Deletes all but the newest `keep` backups; returns the names deleted. */
