@@ -58,17 +58,15 @@ export const configSchema = z
         retentionSchedule: z.string().refine(isCronExpression, 'must be a cron expression such as "17 * * * *"').default('17 * * * *')
           .describe('When the retention job deletes what is older than its retention (samples, rollups, SLO evaluations, alert history, validator data): a cron expression (node-cron).'),
         flushInterval: duration('1s', { min: 10, max: 60_000 }).describe('Probe samples are written in one transaction per interval, or sooner when 1,000 wait.'),
-        /** Scheduled online backups of the database, on when the section is present. */
         backup: z
           .strictObject({
-            /** Cron expression (node-cron; six fields for seconds) for taking a backup. */
-            schedule: z.string().refine(isCronExpression, 'must be a cron expression such as "0 3 * * *"'),
-            /** Directory the backups are written to, created if missing; relative paths from the working directory, like `path`. */
-            dir: z.string().min(1),
-            /** Backups kept in `dir`; the oldest of those ERE wrote are deleted first. */
-            keep: z.number().int().min(1).max(10_000).default(7),
+            schedule: z.string().refine(isCronExpression, 'must be a cron expression such as "0 3 * * *"')
+              .describe('When a backup is taken: a cron expression (node-cron; six fields for seconds). A backup due while the previous one still runs is skipped.'),
+            dir: z.string().min(1).describe('The directory the backups are written to, created if missing; a relative path is from the working directory, like `path`.'),
+            keep: z.number().int().min(1).max(10_000).default(7).describe('Backups kept in `dir`; beyond it, the oldest of those ERE wrote are deleted first.'),
           })
-          .optional(),
+          .optional()
+          .describe('Scheduled online backups of the database, taken while the service runs; on when the section is present.'),
       })
       .prefault({})
       .describe('The SQLite database and how long its data is kept.'),
