@@ -63,7 +63,7 @@ export const configSchema = z
             schedule: z.string().refine(isCronExpression, 'must be a cron expression such as "0 3 * * *"')
               .describe('When a backup is taken: a cron expression (node-cron; six fields for seconds). A backup due while the previous one still runs is skipped.'),
             dir: z.string().min(1).describe('The directory the backups are written to, created if missing; a relative path is from the working directory, like `path`.'),
-            keep: z.number().int().min(1).max(10_000).default(7).describe('Backups kept in `dir`; beyond it, the oldest of those ERE wrote are deleted first.'),
+            keep: z.number().int().min(1).max(10_000).default(7).describe('How many backups are kept in `dir`; beyond that, the oldest of those ERE wrote are deleted first.'),
           })
           .optional()
           .describe('Scheduled online backups of the database, taken while the service runs; on when the section is present.'),
