@@ -70,7 +70,9 @@ function bounds(node: JsonSchema): string[] {
 export function typeText(node: JsonSchema, defs: Record<string, JsonSchema> = {}): string {
   if (node.$ref) return 'route (the same keys, nested)';
   if (node.format === 'duration') return node.range ? `duration (${node.range})` : 'duration';
+  // The config's own URL fields are http(s) only; receivers' z.url() fields are restricted by their kind.
   if (node.format === 'url') return 'http(s) URL';
+  if (node.format === 'uri') return 'URL';
   if (node.const !== undefined) return JSON.stringify(node.const);
   if (node.enum) return `one of ${node.enum.map((value) => JSON.stringify(value)).join(', ')}`;
   const variants = node.anyOf ?? node.oneOf;

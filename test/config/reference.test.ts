@@ -56,6 +56,7 @@ describe('config reference', () => {
     expect(typeText({ format: 'duration', range: '1s to 1h', type: ['string', 'number'] })).toBe('duration (1s to 1h)');
     expect(typeText({ type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER })).toBe('integer ≥ 0');
     expect(typeText({ type: 'number', exclusiveMinimum: 0, maximum: 1 })).toBe('number > 0 ≤ 1');
+    expect(typeText({ type: 'string', format: 'uri' })).toBe('URL');
     expect(typeText({ enum: ['a', 'b'] })).toBe('one of "a", "b"');
     expect(typeText({ type: 'array', minItems: 1, items: { type: 'string', pattern: '^[a-z0-9][a-z0-9_.-]{0,62}$' } })).toBe('list of id (at least 1)');
     expect(typeText({ type: 'object', additionalProperties: { type: 'string' } })).toBe('map of name to string');
