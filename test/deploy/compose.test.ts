@@ -151,11 +151,12 @@ describe('the files the services are pointed at', () => {
     const loaded = files.filter((file) => file.endsWith('.rules.yml'));
     expect(loaded.length).toBeGreaterThan(0);
     for (const file of files) {
-      const document = parse(readFileSync(`${root}/${alertsDir}/${file}`, 'utf8')) as Record<string, unknown> | null;
       // A YAML file there that is not loaded must not be a rules file left out by the glob, and vice versa.
-      const isRules = file.endsWith('.yml') && document !== null && Array.isArray(document.groups);
+      const document = /\.ya?ml$/.test(file) ? (parse(readFileSync(`${root}/${alertsDir}/${file}`, 'utf8')) as Record<string, unknown> | null) : null;
+      const isRules = document !== null && Array.isArray(document.groups);
       expect(loaded.includes(file), file).toBe(isRules);
     }
+    expect(files).toContain('alertmanager.example.yml');
   });
 
   it('Prometheus scrapes ERE as job "ere" and alerts through Alertmanager, by compose service name and container port', () => {

@@ -95,8 +95,8 @@ describe("docker-compose.yml's ere command: the demo devnet", () => {
         expect(chain.configuredEndpoints).toBe(3);
         const proposals = await fetch(`http://127.0.0.1:${port}/api/v1/governance/proposals`);
         expect(proposals.status).toBe(200);
-        const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-        expect(metrics).toMatch(/^ere_beacon_up\{[^}]*endpoint="[^"]+"[^}]*\} 1$/m);
+        // The simulated beacon node, probed once ERE is up.
+        await waitFor(async () => /^ere_beacon_up\{[^}]*endpoint="[^"]+"[^}]*\} 1$/m.test(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()), 30_000, 'the beacon endpoint up');
       } finally {
         expect(await stop(child, exited)).toBe(0);
       }
