@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/schema.js';
+import { parseConfig } from '../../src/config/load.js';
 import { readMigrations } from '../../src/store/migrate.js';
+import { configProblems } from '../helpers/config.js';
 import { startCapturedService, tempDir, testConfig, waitFor, type CapturedService } from '../helpers/service.js';
 
 const everySecond = '* * * * * *';
@@ -29,6 +31,24 @@ function metricValue(body: string, series: string): number | undefined {
 function written(service: CapturedService): { path: string; bytes: number; schemaVersion: number }[] {
   return service.logLines.map((line) => JSON.parse(line)).filter((line) => line.msg === 'backup written');
 }
+
+const chains = 'chains: [{ id: c, chainId: 1, rpc: [{ id: a, url: "http://127.0.0.1:9/" }] }]';
+
+describe('storage.backup config', () => {
+  it('is off without the section, and keeps 7 by default', () => {
+    expect(parseConfig(chains).storage.backup).toBeUndefined();
+    expect(parseConfig(`storage: { backup: { schedule: "0 3 * * *", dir: backups } }\n${chains}`).storage.backup).toEqual({ schedule: '0 3 * * *', dir: 'backups', keep: 7 });
+  });
+
+  it('names each problem by its path', () => {
+    expect(configProblems(`storage: { backup: { schedule: "every night", keep: 0, retain: 3 } }\n${chains}`)).toEqual([
+      { path: 'storage.backup.schedule', message: 'must be a cron expression such as "0 3 * * *"' },
+      { path: 'storage.backup.dir', message: 'is required' },
+      { path: 'storage.backup.keep', message: 'Too small: expected number to be >=1' },
+      { path: 'storage.backup.retain', message: 'unknown key' },
+    ]);
+  });
+});
 
 describe('scheduled backups', () => {
   it('run on schedule, keep the newest two, and count, size and log each one', async () => {
