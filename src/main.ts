@@ -335,7 +335,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const alerting = createAlerting(db, config, { clock, logger, registry, rules, externalUrl: () => externalUrl });
   scheduler.add({ id: 'alerts/evaluate', kind: 'alerts', intervalMs: config.alerting.evaluationInterval, run: evaluationRun('alerts', () => alerting.evaluate(), selfMetrics, clock) });
   const retention = scheduleRetention(db, config, clock, selfMetrics, storeLog, alerting, consensus);
-  const backups = config.storage.backup && scheduleBackups(db, config.storage.backup, { clock, metrics: selfMetrics, log: logger.child({ module: 'backup' }) });
+  const backups = config.storage.backup && scheduleBackups(config.storage.path, config.storage.backup, { clock, metrics: selfMetrics, log: logger.child({ module: 'backup' }) });
 
   let stopping = false;
   const readiness = (): Readiness => {

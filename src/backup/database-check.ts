@@ -1,28 +1,13 @@
-// Checks a database file before it is trusted as a backup or restored: SQLite's own integrity check and
-// the migrations it records, judged against the migrations this build knows.
-//
-// The integrity check reads every page, which takes seconds on a large database. It runs in a worker
-// thread so that a service taking a scheduled backup keeps probing meanwhile.
+// Judges a database file before it is trusted as a backup or restored: SQLite's own integrity check and
+// the migrations it records, against the migrations this build knows. The reading itself runs in a worker
+// (database-worker.ts).
 
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { Migration } from '../store/migrate.js';
 import { BackupError } from './backup-error.js';
+import { runDatabaseWorker, type AppliedMigration, type DatabaseFileFacts, type DatabaseWorkerFailure } from './database-worker.js';
 
-export interface AppliedMigration {
-  version: number;
-  name: string;
-  checksum: string;
-}
-
-export interface DatabaseFileFacts {
-  /** `['ok']` when sound, else the first problems SQLite lists. */
-  integrity: string[];
-  /** null when the file has no `schema_migrations` table. */
-  migrations: AppliedMigration[] | null;
-}
+export type { AppliedMigration, DatabaseFileFacts } from './database-worker.js';
 
 export interface SchemaJudgement {
   /** The highest migration applied, 0 when none. */
@@ -49,47 +34,23 @@ export function hasSqliteHeader(path: string): boolean {
   return header.equals(sqliteMagic);
 }
 
-// Plain JavaScript, evaluated as a module in the worker: the same text runs from src/ under tests and from dist/.
-const workerSource = `
-(async () => {
-  const { parentPort, workerData } = await import('node:worker_threads');
-  const { default: Database } = await import(workerData.driver);
-  let db;
-  try {
-    db = new Database(workerData.path, { fileMustExist: true });
-    // One self-contained file: no -wal beside the copy, whatever mode the source was in.
-    db.pragma('journal_mode = DELETE');
-    const integrity = db.pragma('integrity_check(20)').map((row) => row.integrity_check);
-    const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get() !== undefined;
-    const migrations = hasTable ? db.prepare('SELECT version, name, checksum FROM schema_migrations ORDER BY version').all() : null;
-    parentPort.postMessage({ facts: { integrity, migrations } });
-  } catch (error) {
-    parentPort.postMessage({ error: { code: String(error.code ?? ''), message: String(error.message) } });
-  } finally {
-    db?.close();
-  }
-})();
-`;
-
-const driverUrl = pathToFileURL(createRequire(import.meta.url).resolve('better-sqlite3')).href;
+/** A failure SQLite reported on the file `label` names, as the error an operator reads. */
+export function databaseFailure(label: string, failure: Pick<DatabaseWorkerFailure, 'code' | 'message'>): BackupError {
+  const { code, message } = failure;
+  if (code === 'SQLITE_NOTADB') return new BackupError('not_a_database', `${label} is not an SQLite database: ${message}`);
+  if (code.startsWith('SQLITE_CORRUPT')) return new BackupError('corrupt', `${label} is damaged: ${message}`);
+  return new BackupError('corrupt', `${label} cannot be read as a database: ${code ? `${code}: ` : ''}${message}`);
+}
 
 /**
  * Reads the facts of a database file this process owns (a copy it just wrote): it may rewrite the file's
- * journal mode to a rollback journal, so that the file stands alone.
+ * journal mode to a rollback journal, so that the file stands alone. `label` names the file in errors.
  */
 export async function inspectDatabaseCopy(path: string, label: string = path): Promise<DatabaseFileFacts> {
   if (!hasSqliteHeader(path)) throw new BackupError('not_a_database', `${label} is not an SQLite database`);
-  const answer = await new Promise<{ facts?: DatabaseFileFacts; error?: { code: string; message: string } }>((resolve, reject) => {
-    const worker = new Worker(workerSource, { eval: true, workerData: { driver: driverUrl, path } });
-    worker.once('message', resolve);
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`the database check stopped (exit code ${code}) before it answered`)));
-  });
-  if (answer.facts) return answer.facts;
-  const { code, message } = answer.error!;
-  if (code === 'SQLITE_NOTADB') throw new BackupError('not_a_database', `${label} is not an SQLite database: ${message}`);
-  if (code.startsWith('SQLITE_CORRUPT')) throw new BackupError('corrupt', `${label} is damaged: ${message}`);
-  throw new BackupError('corrupt', `${label} cannot be read as a database: ${code ? `${code}: ` : ''}${message}`);
+  const answer = await runDatabaseWorker({ path });
+  if ('failure' in answer) throw databaseFailure(label, answer.failure);
+  return answer.facts;
 }
 
 /** What a backup needs: a sound file that is ERE's, at whatever schema version. `label` names it in errors. */

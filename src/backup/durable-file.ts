@@ -2,7 +2,8 @@
 // directory (a rename is durable only once the directory is), and cleanup of what a failed step left.
 
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** A hidden name in the same directory, so that the final rename stays on one file system. */
@@ -10,28 +11,29 @@ export function tempPathBeside(path: string, purpose: string): string {
   return join(dirname(path), `.${basename(path)}.${purpose}-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
 }
 
-export function fsyncFile(path: string): void {
-  const fd = openSync(path, 'r+');
+/** Asynchronous, so that a service fsyncing a large backup goes on serving meanwhile. */
+export async function fsyncFile(path: string): Promise<void> {
+  const handle = await open(path, 'r+');
   try {
-    fsyncSync(fd);
+    await handle.sync();
   } finally {
-    closeSync(fd);
+    await handle.close();
   }
 }
 
-export function fsyncDirectory(dir: string): void {
-  let fd: number;
+export async function fsyncDirectory(dir: string): Promise<void> {
+  let handle: FileHandle;
   try {
-    fd = openSync(dir, 'r');
+    handle = await open(dir, 'r');
   } catch {
     return; // Some platforms cannot open a directory; their renames are as durable as they get.
   }
   try {
-    fsyncSync(fd);
+    await handle.sync();
   } catch {
     // Some file systems refuse fsync on a directory (EINVAL); nothing more can be done there.
   } finally {
-    closeSync(fd);
+    await handle.close();
   }
 }
 

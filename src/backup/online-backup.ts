@@ -1,22 +1,18 @@
 // A consistent copy of a live database through SQLite's online backup API, written beside the destination,
 // checked, and renamed into place only when complete: a destination path never holds half a backup.
+// Copy and check run in a worker thread on their own connections (database-worker.ts).
 
 import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { BackupError } from './backup-error.js';
-import { inspectDatabaseCopy, requireSoundEreDatabase, hasSqliteHeader } from './database-check.js';
+import { databaseFailure, hasSqliteHeader, requireSoundEreDatabase } from './database-check.js';
+import { runDatabaseWorker } from './database-worker.js';
 import { fsyncDirectory, fsyncFile, removeDatabaseFiles, tempPathBeside } from './durable-file.js';
 
 export interface BackupOptions {
   /** Replace an existing destination file. */
   force?: boolean;
-  /**
-   * Pages copied per step, the event loop running between steps. Writes through `db` itself reach the
-   * copy as they happen, but a write by another connection restarts a stepped copy from its first page:
-   * a process copying a database another process writes takes it in one step (the default).
-   */
-  pagesPerStep?: number;
+  /** Stops the copy or the check where it is; nothing is left at the destination. */
   signal?: AbortSignal;
 }
 
@@ -28,38 +24,33 @@ export interface BackupResult {
   durationMs: number;
 }
 
-const allPages = 0x7fff_ffff;
-
-/** Opens a database only to read it for a backup: no migrations, no change of journal mode. */
-export function openForBackup(path: string): Database {
-  if (!existsSync(path)) throw new BackupError('source_missing', `no database at ${path}`);
-  if (!hasSqliteHeader(path)) throw new BackupError('not_a_database', `${path} is not an SQLite database`);
-  const db = new BetterSqlite3(path, { fileMustExist: true });
-  // The service may hold the write lock for a moment; wait as long as it would.
-  db.pragma('busy_timeout = 5000');
-  return db;
+/** Refuses at once what cannot be backed up, before any file is written. */
+export function checkBackupSource(source: string): void {
+  if (!existsSync(source)) throw new BackupError('source_missing', `no database at ${source}`);
+  if (!hasSqliteHeader(source)) throw new BackupError('not_a_database', `${source} is not an SQLite database`);
 }
 
-export async function backupDatabase(db: Database, destination: string, options: BackupOptions = {}): Promise<BackupResult> {
+export async function backupDatabase(source: string, destination: string, options: BackupOptions = {}): Promise<BackupResult> {
   const started = performance.now();
+  checkBackupSource(source);
   const path = resolve(destination);
-  if (path === resolve(db.name)) throw new BackupError('destination_exists', `${destination} is the database itself`);
+  if (path === resolve(source)) throw new BackupError('destination_exists', `${destination} is the database itself`);
   if (!options.force && existsSync(path)) throw new BackupError('destination_exists', `${destination} exists`, { details: 'choose another file, or replace it with --force' });
   mkdirSync(dirname(path), { recursive: true });
   const temp = tempPathBeside(path, 'backup');
   try {
-    await db.backup(temp, {
-      progress: () => {
-        if (options.signal?.aborted) throw new BackupError('aborted', 'the backup was stopped before it completed');
-        return options.pagesPerStep ?? allPages;
-      },
-    });
-    const label = `the copy of ${db.name}`;
-    const applied = requireSoundEreDatabase(label, await inspectDatabaseCopy(temp, label));
-    fsyncFile(temp);
+    const answer = await runDatabaseWorker({ path: temp, copyFrom: resolve(source) }, options.signal);
+    if ('failure' in answer) {
+      const { phase, code, message } = answer.failure;
+      if (phase === 'check') throw databaseFailure(`the copy of ${source}`, answer.failure);
+      if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) throw databaseFailure(source, answer.failure);
+      throw new BackupError('corrupt', `copying ${source} failed: ${code ? `${code}: ` : ''}${message}`);
+    }
+    const applied = requireSoundEreDatabase(`the copy of ${source}`, answer.facts);
+    await fsyncFile(temp);
     if (!options.force && existsSync(path)) throw new BackupError('destination_exists', `${destination} appeared while the backup ran`);
     renameSync(temp, path);
-    fsyncDirectory(dirname(path));
+    await fsyncDirectory(dirname(path));
     return {
       path,
       bytes: statSync(path).size,

@@ -48,13 +48,13 @@ function checkSource(from: string, to: string, force: boolean): void {
 }
 
 /** A second name for the old database, taken before the swap so that its path is never empty. */
-function keepAside(to: string, kept: string): void {
+async function keepAside(to: string, kept: string): Promise<void> {
   try {
     linkSync(to, kept);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw error;
     copyFileSync(to, kept); // a file system without hard links
-    fsyncFile(kept);
+    await fsyncFile(kept);
   }
 }
 
@@ -68,7 +68,7 @@ export async function restoreDatabase(options: RestoreOptions): Promise<RestoreR
     copyFileSync(from, temp);
     const applied = requireSoundEreDatabase(from, await inspectDatabaseCopy(temp, from));
     const judgement = judgeSchema(from, applied, options.migrations ?? readMigrations());
-    fsyncFile(temp);
+    await fsyncFile(temp);
 
     let kept: string | null = null;
     let damagedTarget: string | null = null;
@@ -89,7 +89,7 @@ export async function restoreDatabase(options: RestoreOptions): Promise<RestoreR
       }
       if (options.keep ?? true) {
         kept = `${to}.before-restore-${fileTimestamp((options.now ?? Date.now)())}`;
-        keepAside(to, kept);
+        await keepAside(to, kept);
         // Commits the log still holds stay with the database they belong to.
         if (damagedTarget !== null && existsSync(`${to}-wal`)) copyFileSync(`${to}-wal`, `${kept}-wal`);
       }
@@ -97,7 +97,7 @@ export async function restoreDatabase(options: RestoreOptions): Promise<RestoreR
     // A log or shared-memory file left by the old database would be read as the new one's.
     for (const suffix of ['-wal', '-shm', '-journal']) rmSync(`${to}${suffix}`, { force: true });
     renameSync(temp, to);
-    fsyncDirectory(dirname(resolve(to)));
+    await fsyncDirectory(dirname(resolve(to)));
     return { from, to, bytes: statSync(to).size, kept, damagedTarget, ...judgement };
   } catch (error) {
     removeDatabaseFiles(temp);

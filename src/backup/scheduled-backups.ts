@@ -1,10 +1,9 @@
-// Backups the service takes on a cron schedule (`storage.backup`), through its own connection, a few pages
-// at a time so that probes and HTTP run between the steps; each one counted, timed and logged, and the
-// oldest of its backups deleted beyond `keep`.
+// Backups the service takes on a cron schedule (`storage.backup`), copied and checked in a worker thread so
+// that probes and HTTP go on meanwhile; each one counted, timed and logged, and the oldest of its backups
+// deleted beyond `keep`.
 
 import { join } from 'node:path';
 import cron from 'node-cron';
-import type { Database } from 'better-sqlite3';
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../log/logger.js';
 import type { SelfMetrics } from '../metrics/self-metrics.js';
@@ -19,25 +18,20 @@ export interface BackupSettings {
 }
 
 export interface ScheduledBackups {
-  /** Stops scheduling and stops a backup in progress between two steps; resolves once it has let go of the database. */
+  /** Stops scheduling and a backup in progress; resolves once it has let go of the database. */
   stop(): Promise<void>;
 }
 
-/**
- * About 1 MiB at SQLite's default page size: a step takes a millisecond or two. Writes by the service go
- * through the same connection, which SQLite applies to the copy as it goes instead of starting it again.
- */
-const pagesPerStep = 256;
-
-export function scheduleBackups(db: Database, settings: BackupSettings, deps: { clock: Clock; metrics: SelfMetrics; log: Logger }): ScheduledBackups {
+/** `databasePath` is the service's database, open in it: the worker reads it on a connection of its own. */
+export function scheduleBackups(databasePath: string, settings: BackupSettings, deps: { clock: Clock; metrics: SelfMetrics; log: Logger }): ScheduledBackups {
   const { clock, metrics, log } = deps;
   const stopping = new AbortController();
   let running: Promise<void> | undefined;
 
   const takeBackup = async (): Promise<void> => {
-    const destination = join(settings.dir, backupFileName(db.name, clock.now()));
+    const destination = join(settings.dir, backupFileName(databasePath, clock.now()));
     try {
-      const result = await backupDatabase(db, destination, { pagesPerStep, signal: stopping.signal });
+      const result = await backupDatabase(databasePath, destination, { signal: stopping.signal });
       metrics.backups.inc({ outcome: 'success' });
       metrics.backupDuration.observe(result.durationMs / 1_000);
       metrics.backupSize.set(result.bytes);
@@ -49,7 +43,7 @@ export function scheduleBackups(db: Database, settings: BackupSettings, deps: { 
       return void log.error({ err: error, path: destination }, 'backup failed');
     }
     try {
-      const deleted = pruneBackups(settings.dir, db.name, settings.keep);
+      const deleted = pruneBackups(settings.dir, databasePath, settings.keep);
       if (deleted.length > 0) log.info({ dir: settings.dir, deleted, keep: settings.keep }, 'old backups deleted');
     } catch (error) {
       log.error({ err: error, dir: settings.dir }, 'deleting old backups failed');

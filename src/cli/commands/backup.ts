@@ -1,6 +1,6 @@
 // `ere backup`: a consistent copy of the database while the service runs, checked before it is named.
 
-import { backupDatabase, openForBackup } from '../../backup/online-backup.js';
+import { backupDatabase } from '../../backup/online-backup.js';
 import { UsageError, parseCommandArgs } from '../args.js';
 import { help, type Command } from '../command.js';
 import { databasePathOf, formatBytes } from './database-path.js';
@@ -25,13 +25,8 @@ Options:
     if (values.help) return help(this, output);
     if (!values.to) throw new UsageError('--to <file> is required');
     const source = databasePathOf(values);
-    const db = openForBackup(source);
-    try {
-      const result = await backupDatabase(db, values.to, { force: values.force ?? false });
-      output.out(`wrote ${result.path}: ${formatBytes(result.bytes)}, schema version ${result.schemaVersion}, in ${(result.durationMs / 1_000).toFixed(2)} s`);
-      return 0;
-    } finally {
-      db.close();
-    }
+    const result = await backupDatabase(source, values.to, { force: values.force ?? false });
+    output.out(`wrote ${result.path}: ${formatBytes(result.bytes)}, schema version ${result.schemaVersion}, in ${(result.durationMs / 1_000).toFixed(2)} s`);
+    return 0;
   },
 };
