@@ -70,7 +70,7 @@ describe('scheduled backups', () => {
 
       await service.stop();
       stopped = true;
-      // Stopping waits for a backup in progress, so what is on disk is final now.
+      // Stopping ends a backup in progress and removes its temporary file: what is on disk is final now.
       const logged = written(service);
       expect(logged.length).toBeGreaterThanOrEqual(4);
       const files = readdirSync(dir);
