@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { freePort } from './alertmanager.js';
 
-export interface ScrapeTarget {
+export interface ScrapeConfig {
   /** The `job` label of the scraped series. */
   job: string;
   /** `host:port` addresses, such as `127.0.0.1:9470`. */
@@ -19,7 +19,7 @@ export interface ScrapeTarget {
 }
 
 export interface PrometheusOptions {
-  scrapeConfigs: ScrapeTarget[];
+  scrapeConfigs: ScrapeConfig[];
   /** Rule files (recording and alerting rules), loaded as given; relative paths are taken from the working directory. */
   ruleFiles?: string[];
   /** An Alertmanager to send the alerts of `ruleFiles` to, such as `http://127.0.0.1:9093` (a path prefix is kept). */
