@@ -1,6 +1,6 @@
 // ERE itself: whether the monitor keeps its own schedule (collector runs, errors, durations, scheduler lag,
-// skipped runs), writes to its store, evaluates its rules on time, prunes old rows, and how the Node.js
-// process fares (CPU, memory, event loop, GC).
+// skipped runs), writes to its store, evaluates its rules on time, prunes old rows, backs up its database,
+// and how the Node.js process fares (CPU, memory, event loop, GC).
 
 import { dashboard, labelVariable } from './dashboard.js';
 import { quantile, rate, row, stat, timeseries, type Json } from './panels.js';
@@ -72,6 +72,17 @@ export function selfDashboard(): Json {
       timeseries({ title: 'Evaluations by outcome', description: 'Rule evaluations per minute: slo (SLIs, budgets, burn rates) and alerts (alert rules), success or failure.', queries: [{ expr: rate('ere_evaluations_total', instance, ['evaluator', 'outcome'], true), legend: '{{evaluator}} {{outcome}}' }], min: 0, w: 8 }),
       timeseries({ title: 'Evaluation duration p95', description: 'Duration of one evaluation.', queries: [{ expr: quantile(0.95, 'ere_evaluation_duration_seconds', instance, ['evaluator']), legend: '{{evaluator}}' }], unit: 's', min: 0, w: 8 }),
       timeseries({ title: 'Since the last successful evaluation', description: 'A saw-tooth as evaluations succeed; a ramp is an evaluator stuck or failing.', queries: [{ expr: `time() - ere_evaluation_last_success_timestamp_seconds{${instance}}`, legend: '{{evaluator}}' }], unit: 's', min: 0, w: 8 }),
+      row('Backups'),
+      stat({
+        title: 'Since the last successful backup',
+        description: 'Age of the newest scheduled backup (storage.backup); empty until the first one, and without a schedule.',
+        queries: [{ expr: `(time() - ere_backup_last_success_timestamp_seconds{${instance}}) and ere_backup_last_success_timestamp_seconds{${instance}} > 0`, legend: '{{instance}}', instant: true }],
+        unit: 's',
+        thresholds: [['green', null], ['orange', 129_600], ['red', 259_200]],
+        w: 8,
+      }),
+      timeseries({ title: 'Scheduled backups by outcome', description: 'Backups per minute: success, failure, skipped (the previous one still running).', queries: [{ expr: rate('ere_backups_total', instance, ['outcome'], true), legend: '{{outcome}}' }], min: 0, w: 8 }),
+      timeseries({ title: 'Newest backup size', description: 'Size of the newest successful scheduled backup: a full copy of the database.', queries: [{ expr: `ere_backup_size_bytes{${instance}} > 0`, legend: '{{instance}}' }], unit: 'bytes', min: 0, w: 8 }),
       row('Process'),
       timeseries({ title: 'CPU', description: 'CPU time per second, user and system together (1 = one core).', queries: [{ expr: `rate(ere_process_cpu_seconds_total{${instance}}[$__rate_interval])`, legend: '{{instance}}' }], unit: 'percentunit', min: 0, w: 8 }),
       timeseries({

@@ -21,6 +21,9 @@ const expectedEmpty: { dashboard: string; panel: string; refId: string; reason: 
   { dashboard: 'ere-governance', panel: 'Ingest errors by class', refId: 'A', reason: 'governance ingestion reads through healthy endpoints only, so the injected faults never fail a poll' },
   { dashboard: 'ere-self', panel: 'Skipped runs', refId: 'A', reason: 'every demo probe ends (1.5 s timeout) before its next run is due (2 s), and the counter has no series before the first skip' },
   { dashboard: 'ere-self', panel: 'Rows deleted by retention', refId: 'A', reason: 'retention deletes nothing in the first minutes: no row is old enough, and the counter has no series before the first deletion' },
+  { dashboard: 'ere-self', panel: 'Since the last successful backup', refId: 'A', reason: 'the demo schedules no backups (its config has no storage.backup), so the last-success gauge stays 0' },
+  { dashboard: 'ere-self', panel: 'Scheduled backups by outcome', refId: 'A', reason: 'the demo schedules no backups, and the counter has no series before the first one' },
+  { dashboard: 'ere-self', panel: 'Newest backup size', refId: 'A', reason: 'the demo schedules no backups, so the size gauge stays 0' },
   { dashboard: 'ere-validators', panel: 'Stage errors and duty reorgs per minute', refId: 'A', reason: 'the simulated beacon node answers every validator stage, and the error counter has no series before the first error' },
 ];
 
