@@ -2,33 +2,18 @@
 // SQLite files: what each refuses, with its message, leaving the target byte for byte as it was; what a
 // restore keeps; an older backup restored and migrated; a running service's database never replaced.
 
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import BetterSqlite3 from 'better-sqlite3';
 import { openDatabase } from '../../src/store/database.js';
 import { migrate, readMigrations } from '../../src/store/migrate.js';
+import { runEre as ere } from '../helpers/ere-cli.js';
 import { startCapturedService, tempDir, testConfig } from '../helpers/service.js';
 
-const bin = join(fileURLToPath(new URL('../..', import.meta.url)), 'bin', 'ere.js');
 const known = readMigrations();
 const newest = known.at(-1)!;
-
-/** Runs `ere` without blocking this process, so that a service in it goes on running. */
-function ere(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.once('error', reject);
-    child.once('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 

@@ -5,9 +5,7 @@
 // its samples (they are written in one transaction), the newest SLO status one the source wrote. Once the
 // writer has stopped, a second backup restores to exactly the source, table by table and row by row.
 
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
@@ -17,22 +15,10 @@ import { openDatabase } from '../../src/store/database.js';
 import { RpcSampleStore } from '../../src/store/rpc-samples.js';
 import { SampleWriter } from '../../src/store/sample-writer.js';
 import { sample } from '../helpers/samples.js';
+import { runEre as ere } from '../helpers/ere-cli.js';
 import { startCapturedService, tempDir, waitFor, type CapturedService } from '../helpers/service.js';
 
-const bin = join(fileURLToPath(new URL('../..', import.meta.url)), 'bin', 'ere.js');
 const endpoints = ['e0', 'e1', 'e2', 'e3', 'e4'];
-
-function ere(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.once('error', reject);
-    child.once('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 function tables(db: Database): string[] {
   return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((row) => row.name);

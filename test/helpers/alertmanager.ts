@@ -2,12 +2,11 @@
 // its own temporary storage and a route that notifies one webhook, ready when returned, and stopped (with
 // its files removed) by stop(). Receiver tests use it to see what Alertmanager itself does with alerts.
 
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
-import { waitFor } from './service.js';
+import { join } from 'node:path';
+import { freePort, startLoopbackTool, toolBinary, toolVersion } from './loopback-tool.js';
 
 export interface AlertmanagerOptions {
   /** Where Alertmanager sends its notifications (resolved ones too). */
@@ -32,39 +31,15 @@ export interface Alertmanager {
   stop(): Promise<void>;
 }
 
-function alertmanagerBinary(): string {
-  const onPath = (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, 'prometheus-alertmanager'));
-  for (const candidate of [...onPath, '/usr/bin/prometheus-alertmanager']) {
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // Not there; try the next.
-    }
-  }
-  throw new Error('prometheus-alertmanager not found: run `sh scripts/install-test-deps.sh` as root (Debian package prometheus-alertmanager)');
-}
-
-/** A loopback port free when asked (nothing stops another process from taking it before it is used). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export { freePort };
 
 export function basicAuthHeader(username: string, password: string): string {
   return `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
 }
 
-function exited(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
-}
-
 export async function startAlertmanager(options: AlertmanagerOptions): Promise<Alertmanager> {
-  const binary = alertmanagerBinary();
-  const version = /version (\S+)/.exec(spawnSync(binary, ['--version'], { encoding: 'utf8' }).stdout)?.[1] ?? 'unknown';
+  const binary = toolBinary('prometheus-alertmanager', 'prometheus-alertmanager');
+  const version = toolVersion(binary);
   const dir = mkdtempSync(join(tmpdir(), 'ere-alertmanager-'));
   const groupBy = options.groupBy.map((label) => `'${label}'`).join(', ');
   // Notified at once and regrouped every second, so that the webhook sees each transition within a second.
@@ -78,11 +53,13 @@ receivers: [{ name: capture, webhook_configs: [{ url: '${options.webhookUrl}', s
   const auth = options.basicAuth;
   const headers: Record<string, string> = auth ? { authorization: basicAuthHeader(auth.username, auth.password) } : {};
   if (auth) writeFileSync(join(dir, 'web.yml'), `basic_auth_users: { ${auth.username}: '${auth.passwordHash}' }\n`);
-  // A port found free can be taken before Alertmanager binds it: then try another.
-  for (let attempt = 1; ; attempt += 1) {
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}${options.pathPrefix ?? ''}`;
-    const flags = [
+  const tool = await startLoopbackTool({
+    name: 'Alertmanager',
+    binary,
+    dir,
+    ...(options.pathPrefix ? { pathPrefix: options.pathPrefix } : {}),
+    readyHeaders: headers,
+    flags: (port, attempt, url) => [
       `--config.file=${join(dir, 'alertmanager.yml')}`,
       ...(auth ? [`--web.config.file=${join(dir, 'web.yml')}`] : []),
       `--storage.path=${join(dir, `data-${attempt}`)}`,
@@ -90,37 +67,7 @@ receivers: [{ name: capture, webhook_configs: [{ url: '${options.webhookUrl}', s
       `--web.listen-address=127.0.0.1:${port}`,
       ...(options.pathPrefix ? [`--web.external-url=${url}`] : []),
       '--log.level=warn',
-    ];
-    const child = spawn(binary, flags, { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => void (stderr = (stderr + chunk.toString()).slice(-4_000)));
-    const kill = async (): Promise<void> => {
-      child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      await exited(child);
-      clearTimeout(killer);
-    };
-    const stop = async (): Promise<void> => {
-      await kill();
-      rmSync(dir, { recursive: true, force: true });
-    };
-    try {
-      await waitFor(
-        async () => {
-          if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode}: ${stderr}`);
-          return (await fetch(`${url}/-/ready`, { headers })).ok;
-        },
-        30_000,
-        'Alertmanager to be ready',
-      );
-      return { url, port, version, process: child, stop };
-    } catch (error) {
-      // The configuration stays for the next attempt; only a final failure removes it.
-      if (attempt < 3 && stderr.includes('address already in use')) await kill();
-      else {
-        await stop();
-        throw error;
-      }
-    }
-  }
+    ],
+  });
+  return { ...tool, version };
 }

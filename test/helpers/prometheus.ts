@@ -3,11 +3,11 @@
 // sending alerts to an Alertmanager, ready when returned, and stopped (with its files removed) by stop().
 // Dashboard tests run panel queries through it; alerting tests load rules into it and read its alerts.
 
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
-import { freePort } from './alertmanager.js';
+import { join, resolve } from 'node:path';
+import { startLoopbackTool, toolBinary, toolVersion } from './loopback-tool.js';
 
 export interface ScrapeConfig {
   /** The `job` label of the scraped series. */
@@ -85,19 +85,6 @@ export interface RunningPrometheus {
   stop(): Promise<void>;
 }
 
-function prometheusBinary(): string {
-  const onPath = (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, 'prometheus'));
-  for (const candidate of [...onPath, '/usr/bin/prometheus']) {
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // Not there; try the next.
-    }
-  }
-  throw new Error('prometheus not found: run `sh scripts/install-test-deps.sh` as root (Debian package prometheus)');
-}
-
 /** The configuration file's text. JSON is YAML, so every string is quoted safely without a YAML writer. */
 export function prometheusConfig(options: PrometheusOptions): string {
   const config: Record<string, unknown> = {
@@ -122,10 +109,6 @@ export function prometheusConfig(options: PrometheusOptions): string {
     };
   }
   return `${JSON.stringify(config, null, 2)}\n`;
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
 }
 
 async function getJson<T>(url: string): Promise<T> {
@@ -159,58 +142,17 @@ function client(url: string): Pick<RunningPrometheus, 'query' | 'queryRange' | '
   };
 }
 
-/** Resolves once `/-/ready` answers 200; fails at once if the process exits (a port taken, a bad config). */
-async function untilReady(url: string, child: ChildProcess, stderr: () => string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`Prometheus exited with ${child.exitCode ?? child.signalCode}: ${stderr()}`);
-    const ready = await fetch(`${url}/-/ready`).then((response) => response.ok, () => false);
-    if (ready) return;
-    if (Date.now() > deadline) throw new Error(`Prometheus was not ready within 30 s: ${stderr()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 export async function startPrometheus(options: PrometheusOptions): Promise<RunningPrometheus> {
-  const binary = prometheusBinary();
-  const versionText = spawnSync(binary, ['--version'], { encoding: 'utf8' });
-  const version = /version (\S+)/.exec(`${versionText.stdout}${versionText.stderr}`)?.[1] ?? 'unknown';
+  const binary = toolBinary('prometheus', 'prometheus');
+  const version = toolVersion(binary);
   const dir = mkdtempSync(join(tmpdir(), 'ere-prometheus-'));
   const configFile = join(dir, 'prometheus.yml');
   writeFileSync(configFile, prometheusConfig(options));
-  // A port found free can be taken before Prometheus binds it: then try another.
-  for (let attempt = 1; ; attempt += 1) {
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    const flags = [
-      `--config.file=${configFile}`,
-      `--storage.tsdb.path=${join(dir, `data-${attempt}`)}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--log.level=warn',
-    ];
-    const child = spawn(binary, flags, { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => void (stderr = (stderr + chunk.toString()).slice(-4_000)));
-    const kill = async (): Promise<void> => {
-      child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      await exited(child);
-      clearTimeout(killer);
-    };
-    const stop = async (): Promise<void> => {
-      await kill();
-      rmSync(dir, { recursive: true, force: true });
-    };
-    try {
-      await untilReady(url, child, () => stderr);
-      return { url, port, version, process: child, stop, ...client(url) };
-    } catch (error) {
-      // The configuration stays for the next attempt; only a final failure removes it.
-      if (attempt < 3 && stderr.includes('address already in use')) await kill();
-      else {
-        await stop();
-        throw error;
-      }
-    }
-  }
+  const tool = await startLoopbackTool({
+    name: 'Prometheus',
+    binary,
+    dir,
+    flags: (port, attempt) => [`--config.file=${configFile}`, `--storage.tsdb.path=${join(dir, `data-${attempt}`)}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
+  });
+  return { ...tool, version, ...client(tool.url) };
 }
