@@ -81,7 +81,7 @@ describe('validateSilence', () => {
     {
       name: 'an invalid matcher',
       input: { matchers: [{ name: 'a', value: '(', isRegex: true, isEqual: true }, { name: '1b', value: 'x', isRegex: false, isEqual: true }] },
-      problems: ['matchers[0]: invalid regex "(": Unterminated group', 'matchers[1]: invalid label name "1b"'],
+      problems: ['matchers[0]: invalid regex "(": missing closing ): `(`', 'matchers[1]: invalid label name "1b"'],
     },
     { name: 'an end in the past', input: { startsAtMs: now - 2 * hour, endsAtMs: now - hour }, problems: ['endsAt: must be in the future'] },
     { name: 'an end now', input: { startsAtMs: now - hour, endsAtMs: now }, problems: ['endsAt: must be in the future'] },
