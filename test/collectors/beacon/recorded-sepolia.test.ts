@@ -2,13 +2,15 @@
 // by a local HTTP server in small chunks so that the streaming path is what reads them.
 
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { BeaconClient } from '../../../src/collectors/beacon/beacon-client.js';
 import { FAR_FUTURE_EPOCH, type AttestationReward, type Liveness, type ValidatorRecord } from '../../../src/domain/beacon.js';
+import { sharedDir } from '../../helpers/beacon-spec.js';
 import { startBeaconServer, type BeaconServer } from './beacon-server.js';
 
-const cassette = '/work/shared/fixtures/sepolia-beacon/recording.yaml';
+const cassette = join(sharedDir(), 'fixtures/sepolia-beacon/recording.yaml');
 const present = existsSync(cassette);
 if (!present) console.warn(`recorded Sepolia answers not found at ${cassette}: their tests are skipped`);
 
