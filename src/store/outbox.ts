@@ -91,9 +91,14 @@ function toRecord(row: NotificationRow): NotificationRecord {
   };
 }
 
-/** The idempotency key receivers deduplicate with: `<fingerprint>:<transition id>`, `:<seq>` for repeats. */
-export function idempotencyKey(row: Pick<NotificationRecord, 'fingerprint' | 'transitionId' | 'seq'>): string {
-  return `${row.fingerprint}:${row.transitionId}${row.seq === 0 ? '' : `:${row.seq}`}`;
+/**
+ * The idempotency key receivers deduplicate with: `<fingerprint>:<transition id>`, `:<seq>` for repeats, then
+ * `@<created at, ms>`. Transition ids start again in a fresh database and repeat after a restore from a
+ * backup, so the id alone would name a new page with a key a receiver has already seen; the time the
+ * notification was created does not repeat, and it is stored with the row, so every attempt sends the same key.
+ */
+export function idempotencyKey(row: Pick<NotificationRecord, 'fingerprint' | 'transitionId' | 'seq' | 'createdAtMs'>): string {
+  return `${row.fingerprint}:${row.transitionId}${row.seq === 0 ? '' : `:${row.seq}`}@${row.createdAtMs}`;
 }
 
 export interface AttemptOutcome {

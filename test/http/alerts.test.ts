@@ -287,7 +287,7 @@ describe('alerts API', () => {
       fingerprint: expect.any(String),
       alertname: 'EndpointLagging',
       severity: 'warning',
-      idempotencyKey: expect.stringMatching(/^[0-9a-f]+:\d+$/),
+      idempotencyKey: expect.stringMatching(/^[0-9a-f]+:\d+@\d+$/),
       createdAt: new Date(start + 60_000).toISOString(),
       dueAt: new Date(start + 60_000).toISOString(),
       nextAttemptAt: null,
