@@ -355,7 +355,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
     slos,
     sloReports: new SloReports(db, slos.definitions(), () => slos.settledEnd(clock.now())),
     auth: config.server.auth,
-    alerts: { engine: alerting.engine, store: alerting.store, outbox: alerting.outbox },
+    alerts: { engine: alerting.engine, store: alerting.store, outbox: alerting.outbox, heldUntil: (receiver) => alerting.worker.heldUntil(receiver) },
     governance,
     ...(consensus.targets.length > 0 ? { beacon: { tracker: consensus.beacon, targets: consensus.targets } } : {}),
     ...(consensus.validators.chains().length > 0 ? { validators: consensus.validators } : {}),

@@ -22,7 +22,7 @@ import { beaconRoutes } from './routes/beacon.js';
 import { chainRoutes } from './routes/chains.js';
 import { endpointRoutes } from './routes/endpoints.js';
 import { governanceRoutes } from './routes/governance.js';
-import { notificationRoutes } from './routes/notifications.js';
+import { notificationRoutes, type ReceiverHold } from './routes/notifications.js';
 import { runbookRoutes } from './routes/runbooks.js';
 import { silenceRoutes } from './routes/silences.js';
 import { sloReportRoutes } from './routes/slo-reports.js';
@@ -43,7 +43,7 @@ export interface HttpDeps {
   /** `server.auth`. With no token in it the mutating routes answer 403, and reads are open unless `protectReads`. */
   auth: AuthSettings;
   /** The alerting engine and what it persists; without it the alert, silence and notification routes are absent. */
-  alerts?: { engine: AlertEngine; store: AlertStore; outbox: Outbox };
+  alerts?: { engine: AlertEngine; store: AlertStore; outbox: Outbox; heldUntil?: ReceiverHold };
   /** The governance targets and what was ingested of them; without it the governance routes are absent. */
   governance?: GovernanceTracker;
   /** Beacon endpoints and their health; without it the beacon routes are absent. */
@@ -69,8 +69,8 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
     ...runbookRoutes(),
   );
   if (deps.alerts) {
-    const { engine, store, outbox } = deps.alerts;
-    routes.push(...alertRoutes({ engine, store, outbox, clock: deps.clock }), ...silenceRoutes({ engine, clock: deps.clock }), ...notificationRoutes({ outbox, clock: deps.clock }));
+    const { engine, store, outbox, heldUntil } = deps.alerts;
+    routes.push(...alertRoutes({ engine, store, outbox, clock: deps.clock }), ...silenceRoutes({ engine, clock: deps.clock }), ...notificationRoutes({ outbox, clock: deps.clock, heldUntil }));
   }
   if (deps.governance) routes.push(...governanceRoutes({ tracker: deps.governance, clock: deps.clock }));
   if (deps.beacon) routes.push(...beaconRoutes(deps.beacon));

@@ -100,6 +100,12 @@ export class DeliveryWorker {
     return this.receivers.get(receiver)?.breaker.state;
   }
 
+  /** While the receiver's circuit is open: when it lets the next attempt through; otherwise null. */
+  heldUntil(receiver: string): number | null {
+    const breaker = this.receivers.get(receiver)?.breaker;
+    return breaker?.state === 'open' ? breaker.openUntilMs : null;
+  }
+
   /** Stops looking for work and aborts requests in flight; what they carried stays pending. */
   async stop(): Promise<void> {
     this.stopping.abort();

@@ -33,7 +33,7 @@ export const notificationSchema = z.object({
   idempotencyKey: z.string().describe('The key receivers deduplicate with: the same on every attempt.'),
   createdAt: z.string(),
   dueAt: z.string().describe('When its group may go out (group wait and interval).'),
-  nextAttemptAt: z.string().nullable().describe('While pending: when the next attempt may be made.'),
+  nextAttemptAt: z.string().nullable().describe('While pending: when the next attempt will be made, at its retry time or when its receiver’s open circuit lets it through, whichever is later.'),
   attempts: z.number(),
   lastStatusCode: z.number().nullable(),
   lastError: z.string().nullable(),
@@ -41,7 +41,16 @@ export const notificationSchema = z.object({
   attemptLog: z.array(attemptSchema).optional().describe('Every attempt, oldest first; with `?attempts=true` only.'),
 });
 
-export function notificationView(row: NotificationRecord): z.infer<typeof notificationSchema> {
+/** When a receiver's circuit breaker holds its attempts back, until when; null when it does not. */
+export type ReceiverHold = (receiver: string) => number | null;
+
+/** When a pending row will really be tried: its own retry time, or later while its receiver is held. */
+function nextAttemptMs(row: NotificationRecord, heldUntil: ReceiverHold): number | null {
+  if (row.status !== 'pending') return null;
+  return Math.max(row.nextAttemptAtMs, heldUntil(row.receiver) ?? 0);
+}
+
+export function notificationView(row: NotificationRecord, heldUntil: ReceiverHold = () => null): z.infer<typeof notificationSchema> {
   return {
     id: row.id,
     receiver: row.receiver,
@@ -54,7 +63,7 @@ export function notificationView(row: NotificationRecord): z.infer<typeof notifi
     idempotencyKey: idempotencyKey(row),
     createdAt: iso(row.createdAtMs)!,
     dueAt: iso(row.dueAtMs)!,
-    nextAttemptAt: row.status === 'pending' ? iso(row.nextAttemptAtMs) : null,
+    nextAttemptAt: iso(nextAttemptMs(row, heldUntil)),
     attempts: row.attempts,
     lastStatusCode: row.lastStatusCode,
     lastError: row.lastError,
@@ -78,7 +87,7 @@ const notificationsQuery = z.strictObject({
     .describe('Include each notification’s attempt log.'),
 });
 
-export function notificationRoutes(deps: { outbox: Outbox; clock: Clock }): RouteDefinition[] {
+export function notificationRoutes(deps: { outbox: Outbox; clock: Clock; heldUntil?: ReceiverHold | undefined }): RouteDefinition[] {
   return [
     defineRoute({
       method: 'GET',
@@ -104,7 +113,7 @@ export function notificationRoutes(deps: { outbox: Outbox; clock: Clock }): Rout
           limit: query.limit ?? 100,
         });
         const notifications = rows.map((row) => {
-          const view = notificationView(row);
+          const view = notificationView(row, deps.heldUntil);
           if (!query.attempts) return view;
           return { ...view, attemptLog: deps.outbox.attempts(row.id).map(attemptView) };
         });
