@@ -81,7 +81,7 @@ Options:
       output.out(`receiver ${configured.id} (${configured.kind}, ${where}): delivered, ${status} in ${ms} ms${result.detail ? `: ${result.detail}` : ''}`);
       return 0;
     }
-    const meaning = result.outcome === 'retry' ? 'not delivered (a retry could succeed)' : 'rejected';
+    const meaning = result.outcome === 'retry' ? 'not delivered (a retry could succeed)' : 'not delivered (a retry cannot succeed)';
     output.err(`receiver ${configured.id} (${configured.kind}, ${where}): ${meaning}, ${status} in ${ms} ms: ${result.error}`);
     return 1;
   },

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { Notification } from '../../domain/alert.js';
 import { urlHost, urlSecrets } from '../../log/redact.js';
-import { postJson } from '../http-post.js';
+import { basicAuthorization, postJson, splitUrlCredentials } from '../http-post.js';
 import { defineReceiverKind } from '../receiver.js';
 
 /** Prometheus re-sends firing alerts every minute (its `--rules.alert.resend-delay`). */
@@ -69,12 +69,10 @@ function hasUrlCredentials(value: string): boolean {
  * become basic auth.
  */
 export function alertsEndpoint(config: AlertmanagerConfig): { url: string; authorization: string | undefined } {
-  const url = new URL(config.url);
-  const credentials = config.basicAuth ?? (url.username || url.password ? { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) } : undefined);
-  url.username = '';
-  url.password = '';
+  const fromUrl = splitUrlCredentials(config.url);
+  const url = new URL(fromUrl.url);
   url.pathname = `${url.pathname.replace(/\/+$/, '')}/api/v2/alerts`;
-  const authorization = credentials ? `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}` : undefined;
+  const authorization = config.basicAuth ? basicAuthorization(config.basicAuth.username, config.basicAuth.password) : fromUrl.authorization;
   return { url: url.toString(), authorization };
 }
 
@@ -93,12 +91,14 @@ export function postableAlert(notification: Notification, nowMs: number, test: b
   };
 }
 
+const alertmanagerSecrets = (config: AlertmanagerConfig): string[] => [...urlSecrets(config.url), ...(config.basicAuth ? [config.basicAuth.password] : []), ...Object.values(config.headers)];
+
 export const alertmanagerReceiver = defineReceiverKind<AlertmanagerConfig>({
   kind: 'alertmanager',
   configSchema: alertmanagerConfigSchema,
   maxBatchSize: 64,
   resendIntervalMs,
-  secrets: (config) => [...urlSecrets(config.url), ...(config.basicAuth ? [config.basicAuth.password] : []), ...Object.values(config.headers)],
+  secrets: alertmanagerSecrets,
   describe: (config) => urlHost(config.url),
   create(config, context) {
     const endpoint = alertsEndpoint(config);
@@ -107,7 +107,7 @@ export const alertmanagerReceiver = defineReceiverKind<AlertmanagerConfig>({
       async deliver(batch, signal) {
         const nowMs = context.clock.now();
         const body = JSON.stringify(batch.notifications.map((notification) => postableAlert(notification, nowMs, batch.test)));
-        const { result } = await postJson({ url: endpoint.url, body, headers, timeoutMs: context.timeoutMs, signal });
+        const { result } = await postJson({ url: endpoint.url, body, headers, timeoutMs: context.timeoutMs, signal, secrets: alertmanagerSecrets(config) });
         return result;
       },
     };

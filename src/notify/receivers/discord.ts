@@ -120,17 +120,19 @@ export function discordMessage(batch: NotificationBatch, nowMs: number): Discord
   return { content: truncate(content.join('\n'), discordLimits.content), embeds, allowed_mentions: { parse: [] } };
 }
 
+const discordSecrets = (config: DiscordConfig): string[] => urlSecrets(config.url);
+
 export const discordReceiver = defineReceiverKind<DiscordConfig>({
   kind: 'discord',
   configSchema: discordConfigSchema,
   maxBatchSize: discordLimits.embeds,
-  secrets: (config) => urlSecrets(config.url),
+  secrets: discordSecrets,
   describe: (config) => urlHost(config.url),
   create(config, context) {
     return {
       async deliver(batch, signal) {
         const message = discordMessage(batch, context.clock.now());
-        const { result } = await postJson({ url: config.url, body: JSON.stringify(message), timeoutMs: context.timeoutMs, signal });
+        const { result } = await postJson({ url: config.url, body: JSON.stringify(message), timeoutMs: context.timeoutMs, signal, secrets: discordSecrets(config) });
         return result;
       },
     };

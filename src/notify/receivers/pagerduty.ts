@@ -105,21 +105,13 @@ export function pagerDutyEvent(notification: Notification, batch: NotificationBa
   };
 }
 
-/** A URL worth hiding: credentials or a query (a proxy's token); the public default is not. */
-function urlHoldsSecret(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return Boolean(url.username || url.password || url.search);
-  } catch {
-    return true;
-  }
-}
+const pagerDutySecrets = (config: PagerDutyConfig): string[] => [config.routingKey, ...(config.url === pagerDutyEventsUrl ? [] : urlSecrets(config.url))];
 
 export const pagerDutyReceiver = defineReceiverKind<PagerDutyConfig>({
   kind: 'pagerduty',
   configSchema: pagerDutyConfigSchema,
   maxBatchSize: 1,
-  secrets: (config) => [config.routingKey, ...(urlHoldsSecret(config.url) ? urlSecrets(config.url) : [])],
+  secrets: pagerDutySecrets,
   describe: (config) => urlHost(config.url),
   create(config, context) {
     return {
@@ -129,7 +121,7 @@ export const pagerDutyReceiver = defineReceiverKind<PagerDutyConfig>({
         let result: DeliveryResult = { outcome: 'delivered', statusCode: null, detail: 'no notifications' };
         for (const notification of batch.notifications) {
           const event = pagerDutyEvent(notification, batch, config);
-          ({ result } = await postJson({ url: config.url, body: JSON.stringify(event), timeoutMs: context.timeoutMs, signal }));
+          ({ result } = await postJson({ url: config.url, body: JSON.stringify(event), timeoutMs: context.timeoutMs, signal, secrets: pagerDutySecrets(config) }));
           if (result.outcome !== 'delivered') return result;
         }
         return result;

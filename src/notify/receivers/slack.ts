@@ -160,17 +160,19 @@ export function slackMessage(batch: NotificationBatch, config: SlackConfig, nowM
   };
 }
 
+const slackSecrets = (config: SlackConfig): string[] => urlSecrets(config.url);
+
 export const slackReceiver = defineReceiverKind<SlackConfig>({
   kind: 'slack',
   configSchema: slackConfigSchema,
   maxBatchSize: 20,
-  secrets: (config) => urlSecrets(config.url),
+  secrets: slackSecrets,
   describe: (config) => urlHost(config.url),
   create(config, context) {
     return {
       async deliver(batch, signal) {
         const message = slackMessage(batch, config, context.clock.now());
-        const { result } = await postJson({ url: config.url, body: JSON.stringify(message), timeoutMs: context.timeoutMs, signal });
+        const { result } = await postJson({ url: config.url, body: JSON.stringify(message), timeoutMs: context.timeoutMs, signal, secrets: slackSecrets(config) });
         return result;
       },
     };

@@ -5,7 +5,7 @@
 
 import { z } from 'zod';
 import type { DeliveryResult, Notification, NotificationBatch } from '../../domain/alert.js';
-import { urlHost } from '../../log/redact.js';
+import { urlHost, urlSecrets } from '../../log/redact.js';
 import { postJson } from '../http-post.js';
 import { defineReceiverKind } from '../receiver.js';
 import {
@@ -96,18 +96,20 @@ function retryAfterFromBody(responseBody: string): number | undefined {
   }
 }
 
+const telegramSecrets = (config: TelegramConfig): string[] => [config.botToken, sendMessageUrl(config), ...urlSecrets(config.apiUrl)];
+
 export const telegramReceiver = defineReceiverKind<TelegramConfig>({
   kind: 'telegram',
   configSchema: telegramConfigSchema,
   maxBatchSize: 10,
-  secrets: (config) => [config.botToken, sendMessageUrl(config)],
+  secrets: telegramSecrets,
   describe: (config) => urlHost(config.apiUrl),
   create(config, context) {
     const url = sendMessageUrl(config);
     return {
       async deliver(batch, signal): Promise<DeliveryResult> {
         const message: TelegramMessage = { chat_id: config.chatId, text: telegramText(batch, context.clock.now()), parse_mode: 'HTML', disable_web_page_preview: true };
-        const { result, responseBody } = await postJson({ url, body: JSON.stringify(message), timeoutMs: context.timeoutMs, signal });
+        const { result, responseBody } = await postJson({ url, body: JSON.stringify(message), timeoutMs: context.timeoutMs, signal, secrets: telegramSecrets(config) });
         if (result.outcome === 'retry' && result.retryAfterMs === undefined) {
           const retryAfterMs = retryAfterFromBody(responseBody);
           if (retryAfterMs !== undefined) return { ...result, retryAfterMs };

@@ -149,11 +149,13 @@ export function verifyWebhookSignature(input: WebhookSignatureInput): WebhookSig
   return timingSafeEqual(expected, given) ? { valid: true } : { valid: false, reason: 'mismatch' };
 }
 
+const webhookSecrets = (config: WebhookConfig): string[] => [...urlSecrets(config.url), ...Object.values(config.headers), ...(config.hmacKey ? [config.hmacKey] : [])];
+
 export const webhookReceiver = defineReceiverKind<WebhookConfig>({
   kind: 'webhook',
   configSchema: webhookConfigSchema,
   maxBatchSize: 100,
-  secrets: (config) => [...urlSecrets(config.url), ...Object.values(config.headers), ...(config.hmacKey ? [config.hmacKey] : [])],
+  secrets: webhookSecrets,
   describe: (config) => urlHost(config.url),
   create(config, context) {
     return {
@@ -169,7 +171,7 @@ export const webhookReceiver = defineReceiverKind<WebhookConfig>({
           headers[webhookHeaders.timestamp] = timestamp;
           headers[webhookHeaders.signature] = sign(config.hmacKey, timestamp, body);
         }
-        const { result } = await postJson({ url: config.url, body, headers, timeoutMs: context.timeoutMs, signal });
+        const { result } = await postJson({ url: config.url, body, headers, timeoutMs: context.timeoutMs, signal, secrets: webhookSecrets(config) });
         return result;
       },
     };

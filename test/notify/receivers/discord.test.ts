@@ -59,7 +59,7 @@ describe('discord receiver', () => {
     expect(discordReceiver.maxBatchSize).toBe(10);
     const config = discordReceiver.configSchema.parse({ kind: 'discord', url: 'https://discord.com/api/webhooks/1122/T0kenT0kenT0ken' });
     expect(discordReceiver.describe(config)).toBe('discord.com');
-    expect(discordReceiver.secrets(config)).toEqual(expect.arrayContaining(['https://discord.com/api/webhooks/1122/T0kenT0kenT0ken', 'T0kenT0kenT0ken']));
+    expect(discordReceiver.secrets(config)).toEqual(expect.arrayContaining(['https://discord.com/api/webhooks/1122/T0kenT0kenT0ken', '/api/webhooks/1122/T0kenT0kenT0ken']));
     expect(discordReceiver.configSchema.safeParse({ kind: 'discord', url: 'discord.com/api/webhooks/1' }).success).toBe(false);
   });
 
