@@ -118,7 +118,7 @@ export function createConsensusLayer(
   };
   const probeContext = { clock, shutdownSignal: deps.shutdownSignal, createApi: (target: BeaconEndpointTarget) => clients.get(target.endpoint)! };
   const tasks: ScheduledTask[] = targets.map((target) => {
-    log.info({ chain: target.chain, endpoint: target.endpoint, url: redactUrl(target.url) }, 'watching beacon endpoint');
+    log.info({ chain: target.chain, endpoint: target.endpoint, url: redactUrl(target.url, { showPath: target.showPath }) }, 'watching beacon endpoint');
     return {
       id: `beacon/${target.endpoint}`,
       kind: collectors.beacon.kind,

@@ -68,11 +68,11 @@ export function secretsScrubber(config: Config): SecretScrubber {
   if (config.server.auth.token !== undefined) scrubber.add(config.server.auth.token);
   for (const chain of config.chains) {
     for (const endpoint of chain.rpc) {
-      scrubber.addUrl(endpoint.url);
+      scrubber.addUrl(endpoint.url, { showPath: endpoint.showPath });
       scrubber.add(...Object.values(endpoint.headers));
     }
     for (const endpoint of chain.beacon?.endpoints ?? []) {
-      scrubber.addUrl(endpoint.url);
+      scrubber.addUrl(endpoint.url, { showPath: endpoint.showPath });
       scrubber.add(...Object.values(endpoint.headers));
     }
   }
@@ -86,6 +86,7 @@ export function rpcTargets(config: Config): RpcEndpointTarget[] {
       endpoint: endpoint.id,
       url: endpoint.url,
       headers: endpoint.headers,
+      showPath: endpoint.showPath,
       expectedChainId: chain.chainId,
       timeoutMs: chain.timeout,
       labels: { ...chain.labels, ...endpoint.labels },
@@ -308,7 +309,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
       intervalMs: intervals.get(target.chain)!,
       run: collectorRun(collectors.rpc, target, probe, { clock, metrics: selfMetrics, onObservation }),
     });
-    rpcLog.info({ chain: target.chain, endpoint: target.endpoint, url: redactUrl(target.url) }, 'watching endpoint');
+    rpcLog.info({ chain: target.chain, endpoint: target.endpoint, url: redactUrl(target.url, { showPath: target.showPath }) }, 'watching endpoint');
   }
   const sloDefinitions = resolveSlos(config);
   // The event counters exist before the engine, which adds each settled minute to them.

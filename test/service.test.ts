@@ -165,7 +165,7 @@ describe('service', () => {
     await waitFor(async () => (await chain()).endpoints.find((endpoint: { id: string }) => endpoint.id === 'proxy').errorClass === 'http_status');
     proxy.setFault({ kind: 'none' });
     const state = await chain();
-    expect(state.endpoints.find((endpoint: { id: string }) => endpoint.id === 'proxy').url).toBe(`http://${new URL(proxy.url).host}/v2/***?***`);
+    expect(state.endpoints.find((endpoint: { id: string }) => endpoint.id === 'proxy').url).toBe(`http://${new URL(proxy.url).host}/***`);
     service.flush();
     const surfaces = [
       JSON.stringify(state),

@@ -14,6 +14,8 @@ export const beaconEndpointSchema = z.strictObject({
   id: id.describe("The endpoint's id, unique across every RPC and beacon endpoint of every chain: the `endpoint` label of metrics and alerts."),
   url: httpUrl.describe('The Beacon API base URL; credentials, a path prefix and query parameters such as `?apikey=` are kept and never shown.'),
   headers: z.record(z.string(), z.string()).default({}).describe('Extra HTTP headers sent with every request, such as `Authorization`; their values are treated as secrets.'),
+  showPath: z.boolean().default(false).describe("Show the URL's path in the API and logs (the query and credentials stay hidden): only for a path that holds no key. Hidden by default."),
+  displayName: z.string().trim().min(1).max(100).optional().describe('A name shown beside the masked URL in the API, to tell endpoints of one host apart without showing their paths.'),
   labels: labels.describe("The endpoint's labels, merged over the chain's, on its BeaconEndpointUnhealthy alerts."),
 });
 
@@ -97,6 +99,8 @@ export function beaconTargets(chains: readonly ChainWithBeacon[]): BeaconEndpoin
       endpoint: endpoint.id,
       url: endpoint.url,
       headers: endpoint.headers,
+      showPath: endpoint.showPath,
+      ...(endpoint.displayName === undefined ? {} : { displayName: endpoint.displayName }),
       timeoutMs: chain.beacon!.timeout,
       labels: { ...chain.labels, ...endpoint.labels },
     })),

@@ -12,6 +12,8 @@ export const rpcEndpointSchema = z.strictObject({
   id: id.describe("The endpoint's id, unique across all chains: the `endpoint` label of metrics and alerts, and the API's `:id`."),
   url: httpUrl.describe('The JSON-RPC URL; credentials or a key in it are never shown. An endpoint that refuses batches is polled with single requests.'),
   headers: z.record(z.string(), z.string()).default({}).describe('Extra HTTP headers sent with every request, such as `Authorization`; their values are treated as secrets.'),
+  showPath: z.boolean().default(false).describe("Show the URL's path in the API and logs (the query and credentials stay hidden): only for a path that holds no key. Hidden by default."),
+  displayName: z.string().trim().min(1).max(100).optional().describe('A name shown beside the masked URL in the API, to tell endpoints of one host apart without showing their paths.'),
   labels: labels.describe("The endpoint's labels, such as `provider: alchemy`, merged over the chain's: SLO selectors match them, and they go on the endpoint's alerts."),
 });
 

@@ -26,6 +26,9 @@ export interface BeaconEndpointTarget {
   endpoint: string;
   url: string;
   headers: Record<string, string>;
+  /** Whether the URL's path may be shown; by default only its scheme and host are. */
+  showPath?: boolean;
+  displayName?: string;
   timeoutMs: number;
   labels: Record<string, string>;
 }

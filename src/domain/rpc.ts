@@ -17,6 +17,8 @@ export interface RpcEndpointTarget {
   endpoint: string;
   url: string;
   headers: Record<string, string>;
+  /** Whether the URL's path may be shown; by default only its scheme and host are. */
+  showPath?: boolean;
   expectedChainId: number;
   timeoutMs: number;
   labels: Record<string, string>;

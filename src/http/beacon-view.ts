@@ -32,7 +32,8 @@ export const beaconChainSummarySchema = z.object({
 
 export const beaconEndpointStateSchema = z.object({
   id: z.string(),
-  url: z.string().describe('Redacted: scheme, host and a masked path.'),
+  url: z.string().describe('Redacted: scheme and host, the path masked unless the endpoint sets `showPath`.'),
+  displayName: z.string().nullable().describe("The endpoint's `displayName`, null when it has none."),
   labels: z.record(z.string(), z.string()),
   up: z.boolean(),
   healthy: z.boolean(),
@@ -102,7 +103,8 @@ export class BeaconView {
     const answered = state.up ? observation : undefined;
     return {
       id: state.endpoint,
-      url: target ? redactUrl(target.url) : '',
+      url: target ? redactUrl(target.url, { showPath: target.showPath }) : '',
+      displayName: target?.displayName ?? null,
       labels: target?.labels ?? {},
       up: state.up,
       healthy: state.healthy,

@@ -29,7 +29,8 @@ export const chainSummarySchema = z.object({
 export const endpointStateSchema = z.object({
   id: z.string(),
   chain: z.string(),
-  url: z.string().describe('Redacted: scheme, host and a masked path.'),
+  url: z.string().describe('Redacted: scheme and host, the path masked unless the endpoint sets `showPath`.'),
+  displayName: z.string().nullable().describe("The endpoint's `displayName`, null when it has none."),
   labels: z.record(z.string(), z.string()),
   up: z.boolean(),
   healthy: z.boolean(),
@@ -89,7 +90,7 @@ export function sampleView(sample: RpcSample): z.infer<typeof sampleSchema> {
 }
 
 export class ChainView {
-  private readonly endpointConfigs = new Map<string, { chain: string; url: string; labels: Record<string, string> }>();
+  private readonly endpointConfigs = new Map<string, { chain: string; url: string; showPath: boolean; displayName: string | null; labels: Record<string, string> }>();
 
   constructor(
     private readonly config: Config,
@@ -97,7 +98,7 @@ export class ChainView {
   ) {
     // Labels as SLO selectors see them: the chain's, overridden by the endpoint's.
     for (const chain of config.chains) {
-      for (const endpoint of chain.rpc) this.endpointConfigs.set(endpoint.id, { chain: chain.id, url: endpoint.url, labels: { ...chain.labels, ...endpoint.labels } });
+      for (const endpoint of chain.rpc) this.endpointConfigs.set(endpoint.id, { chain: chain.id, url: endpoint.url, showPath: endpoint.showPath, displayName: endpoint.displayName ?? null, labels: { ...chain.labels, ...endpoint.labels } });
     }
   }
 
@@ -144,7 +145,8 @@ export class ChainView {
     return {
       id: state.endpoint,
       chain: config.chain,
-      url: redactUrl(config.url),
+      url: redactUrl(config.url, { showPath: config.showPath }),
+      displayName: config.displayName,
       labels: config.labels,
       up: state.up,
       healthy: state.healthy,

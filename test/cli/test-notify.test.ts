@@ -50,7 +50,7 @@ alerting:
     hook.enqueue({ status: 404, body: 'no_service' });
     const { lines, output } = capture();
     expect(await testNotify.run(['--receiver', 'audit', '--config', config], output)).toBe(1);
-    expect(lines.err.join('\n')).toMatch(/rejected, HTTP 404 in \d+ ms: HTTP 404: no_service/);
+    expect(lines.err.join('\n')).toMatch(/not delivered \(a retry cannot succeed\), HTTP 404 in \d+ ms: HTTP 404: no_service/);
     expect(lines.err.join('\n')).not.toContain('secret-token');
   });
 
