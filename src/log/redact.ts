@@ -33,6 +33,9 @@ export function urlHost(value: string): string {
   }
 }
 
+/** A path segment this long is scrubbed on its own too: no routing word (`mainnet`, `services`) is. */
+const longSegment = 12;
+
 /** The spellings a piece of a URL may be echoed in: as sent, percent-decoded, HTML- and JSON-escaped. */
 function spellings(text: string): string[] {
   let decoded = text;
@@ -48,8 +51,9 @@ function spellings(text: string): string[] {
 
 /**
  * The secret fragments of a URL: the URL in its usual spellings, its path and query as a whole, each
- * credential and query value. Path segments are not taken one by one: `eth` and `mainnet` would then be
- * masked in every log line; a server echoes the path it was sent, which is scrubbed whole.
+ * credential and query value, and each path segment long enough that it is no routing word (a server may
+ * echo a key alone). Shorter segments are not taken one by one: `eth` and `mainnet` would then be masked
+ * in every log line; a server echoes the path it was sent, which is scrubbed whole.
  */
 export function urlSecrets(value: string, display: UrlDisplay = {}): string[] {
   const secrets = new Set<string>([value]);
@@ -59,6 +63,7 @@ export function urlSecrets(value: string, display: UrlDisplay = {}): string[] {
     for (const whole of [url.toString(), `${url.protocol}//${url.host}${url.pathname}${url.search}`, `${url.host}${url.pathname}${url.search}`]) secrets.add(whole);
     for (const part of [`${path}${url.search}`, path, url.search, url.search.slice(1), url.username, url.password]) for (const spelling of spellings(part)) secrets.add(spelling);
     for (const [, queryValue] of url.searchParams) for (const spelling of spellings(queryValue)) secrets.add(spelling);
+    if (path) for (const segment of path.split('/')) if (segment.length >= longSegment) for (const spelling of spellings(segment)) secrets.add(spelling);
   } catch {
     // Not a URL: the whole text is the secret.
   }

@@ -47,6 +47,9 @@ describe('SecretScrubber', () => {
     ['https://rpc.example.com/?key=abc&x=zz9', 'Cannot POST /?key=abc&amp;x=zz9', 'Cannot POST /***'],
     ['https://rpc.example.com/?key=abc', 'invalid key abc', 'invalid key ***'],
     ['https://rpc.example.com/p%20q/s3cr3tvalue', 'Cannot POST /p q/s3cr3tvalue', 'Cannot POST ***'],
+    // A server may echo a key alone: a long segment is a secret on its own.
+    ['https://rpc.example.com/eth/mainnet/my-api-key-here', 'unknown key my-api-key-here', 'unknown key ***'],
+    ['https://rpc.example.com/rpc/mysecretpassword', 'bad password mysecretpassword', 'bad password ***'],
     // Words of a path are not masked apart from it: they are ordinary words elsewhere.
     ['https://rpc.example.com/eth/mainnet/my-api-key-here', 'chain eth on mainnet, api v2', 'chain eth on mainnet, api v2'],
     ['https://rpc.example.com/?key=abc', 'abcdef and xabc stay', 'abcdef and xabc stay'],
