@@ -93,15 +93,22 @@ class RpcEndpointProbe implements Probe<RpcObservation> {
   private readonly httpStatuses = new Set<number>();
   private batchRefusedAt: number | null = null;
   private clientVersionReadAt: number | null = null;
+  /** Ends the whole run, body included: viem's own timeout stops at the response headers. */
+  private deadline: AbortSignal = AbortSignal.timeout(0);
+  /** A redirect answered in this run: its status and the location's host, never the full location. */
+  private redirect: { status: number; host: string } | null = null;
 
   constructor(
     private readonly target: RpcEndpointTarget,
     private readonly context: ProbeContext,
   ) {
     const fetchFn = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-      const signal = init?.signal ? AbortSignal.any([context.shutdownSignal, init.signal]) : context.shutdownSignal;
-      const response = await fetch(input, { ...init, signal });
+      const signals = [context.shutdownSignal, this.deadline, ...(init?.signal ? [init.signal] : [])];
+      // Redirects are not followed: a redirect would carry the configured headers (keys) to another
+      // origin, turn the POST into a GET, and judge the endpoint on another server's answers.
+      const response = await fetch(input, { ...init, redirect: 'manual', signal: AbortSignal.any(signals) });
       this.httpStatuses.add(response.status);
+      if (response.status >= 300 && response.status < 400) this.redirect = { status: response.status, host: locationHost(response, input) };
       return response;
     };
     this.rpc = getHttpRpcClient(target.url, { timeout: target.timeoutMs, fetchFn, fetchOptions: { headers: target.headers } });
@@ -114,6 +121,8 @@ class RpcEndpointProbe implements Probe<RpcObservation> {
     const useBatch = this.batchRefusedAt === null || at - this.batchRefusedAt >= batchRetryAfterMs;
     const requests = (wantClientVersion ? calls : calls.slice(0, -1)).map((method, index): RpcCall => ({ id: index + 1, method, params: callParams[method] }));
     this.httpStatuses.clear();
+    this.redirect = null;
+    this.deadline = AbortSignal.timeout(this.target.timeoutMs);
     try {
       let answers: RpcAnswer[];
       let batched = useBatch;
@@ -131,6 +140,9 @@ class RpcEndpointProbe implements Probe<RpcObservation> {
       return observation(this.target, at, performance.now() - started, null, answer);
     } catch (error) {
       if (this.context.shutdownSignal.aborted) throw new ProbeAbortedError('probe aborted: shutting down', { cause: error });
+      const redirect = this.redirect as { status: number; host: string } | null; // set by fetchFn meanwhile
+      if (redirect) throw new RpcProbeError('http_status', `HTTP ${redirect.status} redirect to ${redirect.host}, not followed`, { cause: error });
+      if (this.deadline.aborted) throw new RpcProbeError('timeout', `no answer within ${this.target.timeoutMs} ms`, { cause: error });
       throw classifyRpcFailure(error, { timeoutMs: this.target.timeoutMs, httpStatuses: this.httpStatuses });
     }
   }
@@ -185,6 +197,17 @@ class RpcEndpointProbe implements Probe<RpcObservation> {
       clientVersion: typeof clientVersion === 'string' ? clientVersion.slice(0, 200) : null,
       batched,
     };
+  }
+}
+
+/** The host a redirect points to, or "an invalid location": only the host is ever shown. */
+function locationHost(response: Response, requested: string | URL | Request): string {
+  const location = response.headers.get('location');
+  const base = typeof requested === 'string' || requested instanceof URL ? requested : requested.url;
+  try {
+    return location ? new URL(location, base).host || 'no host' : 'no location';
+  } catch {
+    return 'an invalid location';
   }
 }
 
