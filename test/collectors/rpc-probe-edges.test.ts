@@ -3,6 +3,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
+import { BeaconClient } from '../../src/collectors/beacon/beacon-client.js';
+import { BeaconRequestError } from '../../src/collectors/beacon/beacon-request-error.js';
 import { rpcEndpointCollector } from '../../src/collectors/rpc/rpc-endpoint.js';
 import { RpcProbeError } from '../../src/collectors/rpc/rpc-probe-error.js';
 import { systemClock } from '../../src/domain/clock.js';
@@ -79,5 +81,19 @@ describe('redirects', () => {
     const error = await failure(probe(endpoint.url).run());
     expect(error.shortMessage).toBe(`HTTP 307 redirect to ${endpoint.host}, not followed`);
     expect(endpoint.requests).toHaveLength(1);
+  });
+});
+
+describe('redirects from a beacon endpoint', () => {
+  it.each([307, 302])('a %i to another port is not followed, and names only the location host', async (status) => {
+    const elsewhere = await serve((_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{}}'));
+    const endpoint = await serve((_request, response) => response.writeHead(status, { location: `${elsewhere.url}?key=LOCATIONSECRET` }).end());
+    const beacon = new BeaconClient({ url: endpoint.url, headers: { 'X-Api-Key': 'KEY-NOT-TO-LEAK' }, timeoutMs: 2_000, bulkTimeoutMs: 2_000 });
+    const error = await beacon.version().then(() => undefined, (thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(BeaconRequestError);
+    expect(error).toMatchObject({ errorClass: 'http_status', status });
+    expect((error as BeaconRequestError).shortMessage).toMatch(new RegExp(`^HTTP ${status} redirect to ${elsewhere.host} from 127\\.0\\.0\\.1:\\d+ on .*, not followed$`));
+    expect((error as BeaconRequestError).message).not.toContain('LOCATIONSECRET');
+    expect(elsewhere.requests).toHaveLength(0);
   });
 });

@@ -22,7 +22,8 @@ import {
 import { EreError } from '../../domain/errors.js';
 import { redactUrl, SecretScrubber, urlHost } from '../../log/redact.js';
 import { ProbeAbortedError } from '../collector.js';
-import { classifyBeaconFailure, httpFailure } from './beacon-request-error.js';
+import { isRedirect, redirectHost } from '../redirect.js';
+import { BeaconRequestError, classifyBeaconFailure, httpFailure } from './beacon-request-error.js';
 import type { BeaconRoute } from './beacon-routes.js';
 import {
   decodeAttestationReward,
@@ -254,10 +255,15 @@ export class BeaconClient implements BeaconApi {
         headers: exchange.body === undefined ? this.headers : { ...this.headers, 'content-type': 'application/json' },
         ...(exchange.body === undefined ? {} : { body: exchange.body }),
         signal,
+        redirect: 'manual',
       });
       status = response.status;
       const chunks = counted(response.body, meter);
-      if (absentOn.includes(status)) {
+      if (isRedirect(status)) {
+        await response.body?.cancel();
+        const on = `from ${this.host} on ${exchange.route}`;
+        throw new BeaconRequestError('http_status', exchange.route, `HTTP ${status} redirect to ${redirectHost(response, this.url(exchange.path))} ${on}, not followed`, { status });
+      } else if (absentOn.includes(status)) {
         await drain(chunks);
         result = null;
       } else if (status < 200 || status >= 300) {

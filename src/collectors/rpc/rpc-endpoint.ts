@@ -5,6 +5,7 @@
 
 import { hexToNumber, isHex, type Hex } from 'viem';
 import { getHttpRpcClient, type HttpRpcClient } from 'viem/utils';
+import { isRedirect, redirectHost } from '../redirect.js';
 import { ProbeAbortedError, type Collector, type Probe, type ProbeContext } from '../collector.js';
 import type { RpcEndpointTarget, RpcErrorClass, RpcObservation } from '../../domain/rpc.js';
 import { RpcProbeError, classifyRpcFailure, jsonRpcFailure, type PartialRpcAnswer } from './rpc-probe-error.js';
@@ -104,11 +105,10 @@ class RpcEndpointProbe implements Probe<RpcObservation> {
   ) {
     const fetchFn = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
       const signals = [context.shutdownSignal, this.deadline, ...(init?.signal ? [init.signal] : [])];
-      // Redirects are not followed: a redirect would carry the configured headers (keys) to another
-      // origin, turn the POST into a GET, and judge the endpoint on another server's answers.
+      // Redirects are not followed (see redirect.ts).
       const response = await fetch(input, { ...init, redirect: 'manual', signal: AbortSignal.any(signals) });
       this.httpStatuses.add(response.status);
-      if (response.status >= 300 && response.status < 400) this.redirect = { status: response.status, host: locationHost(response, input) };
+      if (isRedirect(response.status)) this.redirect = { status: response.status, host: redirectHost(response, input) };
       return response;
     };
     this.rpc = getHttpRpcClient(target.url, { timeout: target.timeoutMs, fetchFn, fetchOptions: { headers: target.headers } });
@@ -197,17 +197,6 @@ class RpcEndpointProbe implements Probe<RpcObservation> {
       clientVersion: typeof clientVersion === 'string' ? clientVersion.slice(0, 200) : null,
       batched,
     };
-  }
-}
-
-/** The host a redirect points to, or "an invalid location": only the host is ever shown. */
-function locationHost(response: Response, requested: string | URL | Request): string {
-  const location = response.headers.get('location');
-  const base = typeof requested === 'string' || requested instanceof URL ? requested : requested.url;
-  try {
-    return location ? new URL(location, base).host || 'no host' : 'no location';
-  } catch {
-    return 'an invalid location';
   }
 }
 
