@@ -10,9 +10,14 @@ import type { ChainTracker } from '../rules/chain-tracker.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
+/** A consensus head older than this is a halted chain, whatever its endpoints say: ChainHalted's default threshold. */
+export const haltedAfterSeconds = 60;
+
 export const chainStatusSchema = z
-  .enum(['ok', 'degraded', 'single_point_of_failure', 'down'])
-  .describe('ok: every endpoint healthy; degraded: some not; single_point_of_failure: one healthy left; down: none.');
+  .enum(['ok', 'degraded', 'single_point_of_failure', 'down', 'halted'])
+  .describe(
+    `ok: every endpoint healthy; degraded: some not; single_point_of_failure: one healthy left; down: none; halted: endpoints answer, but the consensus head is older than ${haltedAfterSeconds} s.`,
+  );
 
 export const chainSummarySchema = z.object({
   id: z.string(),
@@ -80,6 +85,8 @@ export type EndpointState = z.infer<typeof endpointStateSchema>;
 
 function status(health: ChainHealth): ChainSummary['status'] {
   if (health.healthyEndpoints === 0) return 'down';
+  // Healthy endpoints agreeing on an old head are a chain that makes no blocks, not a healthy chain.
+  if (health.headAgeSeconds !== null && health.headAgeSeconds > haltedAfterSeconds) return 'halted';
   if (health.singlePointOfFailure) return 'single_point_of_failure';
   return health.healthyEndpoints < health.configuredEndpoints ? 'degraded' : 'ok';
 }
