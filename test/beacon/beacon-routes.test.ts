@@ -65,6 +65,7 @@ describe('GET /api/v1/beacon/:chain', () => {
       {
         id: 'lighthouse',
         url: 'http://127.0.0.1:5052/',
+        displayName: null,
         labels: { provider: 'lighthouse' },
         up: true,
         healthy: true,
@@ -86,7 +87,7 @@ describe('GET /api/v1/beacon/:chain', () => {
       },
       expect.objectContaining({
         id: 'quicknode',
-        url: 'https://beacon.quiknode.example/***/',
+        url: 'https://beacon.quiknode.example/***',
         up: false,
         healthy: false,
         unhealthyReasons: ['probe failed: rate_limited'],
