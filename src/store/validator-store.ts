@@ -287,9 +287,10 @@ function attestationRow(chain: string, result: AttestationEpochResult, totals: S
     due: totals.attestationsDue,
     missed: totals.missed,
     effective: totals.effective,
-    source: totals.sourceCorrect,
-    target: totals.targetCorrect,
-    head: totals.headCorrect,
+    // Liveness says only whether a validator attested, never which votes were right: unknown, not 0.
+    source: result.signal === 'liveness' ? null : totals.sourceCorrect,
+    target: result.signal === 'liveness' ? null : totals.targetCorrect,
+    head: result.signal === 'liveness' ? null : totals.headCorrect,
     leak: result.leak ? 1 : 0,
     slashedNew: totals.slashedNew,
     now: nowMs,

@@ -145,7 +145,7 @@ describe('the validator tracker over a simulated beacon node', () => {
     const h = harness;
     h.nodes[0]!.sim.missAttestations([4], 6, 6);
     await h.pollUntil(startOf(8) + 2);
-    expect(epochRow(h, 6, 'watched')).toMatchObject({ attestationsDue: 10, attestationsMissed: 1 });
+    expect(epochRow(h, 6, 'watched')).toMatchObject({ attestationsDue: 10, attestationsMissed: 1, sourceCorrect: null, targetCorrect: null, headCorrect: null });
     expect(h.tracker.store.misses('sim', { validatorIndex: 4 }).map((miss) => miss.epoch)).toEqual([6]);
   });
 });
