@@ -65,6 +65,21 @@ describe('HTTP server', () => {
     expect(response.json()).toEqual({ error: 'not_ready', message: 'collectors are not scheduled yet' });
   });
 
+  it('answers instants outside ISO 8601 or Date\'s range with a 400 naming the field', async () => {
+    const { app } = build();
+    for (const [url, field] of [
+      ['/api/v1/endpoints/a/samples?to=9007199254740993', 'query.to'],
+      ['/api/v1/endpoints/a/samples?from=8640000000000001', 'query.from'],
+      ['/api/v1/endpoints/a/samples?from=May%205', 'query.from'],
+      ['/api/v1/endpoints/a/samples?to=1%2F2%2F3', 'query.to'],
+      ['/api/v1/slos/avail/report?to=9007199254740993', 'query.to'],
+    ] as const) {
+      const response = await app.inject({ method: 'GET', url });
+      expect(response.statusCode, url).toBe(400);
+      expect(response.json(), url).toMatchObject({ error: 'bad_request', field });
+    }
+  });
+
   it('answers an unexpected error with a bare 500 and logs it', async () => {
     const { app, lines } = build();
     // A route that fails the way a bug would, registered on the real server and error handler.
