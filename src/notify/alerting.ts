@@ -112,6 +112,7 @@ export function createAlerting(
   const engine = new AlertEngine(db, deps.rules, {
     clock: deps.clock,
     routing,
+    evaluationIntervalMs: alerting.evaluationInterval,
     get externalUrl() {
       return deps.externalUrl();
     },

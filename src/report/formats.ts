@@ -7,6 +7,13 @@ export const reportFormats = ['table', 'json', 'csv', 'markdown'] as const;
 export type ReportFormat = (typeof reportFormats)[number];
 
 const percent = (ratio: number | null, digits: number) => (ratio === null ? '–' : `${(ratio * 100).toFixed(digits)}%`);
+/** Coverage with the digits that keep a small share from reading 0.0 %, and LOW below half the period. */
+export function coverageText(ratio: number, low: boolean): string {
+  const digits = ratio === 0 || ratio >= 0.1 ? 1 : ratio >= 0.001 ? 2 : 4;
+  return `${(ratio * 100).toFixed(digits)}%${low ? ' LOW' : ''}`;
+}
+const lowDataWarning = (report: SloReportView) =>
+  `${report.slo.id}: data for only ${coverageText(report.dataCoverageRatio, false)} of the period: its SLI and budget stand on little`;
 const met = (value: boolean | null) => (value === null ? 'no data' : value ? 'yes' : 'NO');
 const periodText = (report: SloReportView) => `${report.period.label}${report.period.partial ? ' (so far)' : ''}`;
 const minutes = (seconds: number) => (seconds >= 3_600 ? `${(seconds / 3_600).toFixed(1)}h` : `${Math.round(seconds / 60)}m`);
@@ -25,7 +32,7 @@ const summaryColumns: Column[] = [
   { title: 'SLI', value: (report) => percent(report.sliRatio, 3) },
   { title: 'Met', value: (report) => met(report.objectiveMet) },
   { title: 'Budget used', value: (report) => percent(report.errorBudget?.consumedRatio ?? null, 1) },
-  { title: 'Data', value: (report) => percent(report.dataCoverageRatio, 1) },
+  { title: 'Data', value: (report) => coverageText(report.dataCoverageRatio, report.dataCoverageLow) },
   { title: 'Incidents', value: (report) => String(report.incidents.length) },
 ];
 
@@ -44,6 +51,8 @@ export function formatTable(reports: readonly SloReportView[]): string {
     summaryColumns.map((column) => column.title.toUpperCase()),
     reports.map((report) => summaryColumns.map((column) => column.value(report))),
   );
+  const low = reports.filter((report) => report.dataCoverageLow);
+  if (low.length > 0) lines.push('', ...low.map((report) => `WARNING ${lowDataWarning(report)}`));
   for (const report of reports.filter((candidate) => candidate.incidents.length > 0)) {
     lines.push('', `${report.slo.id}: worst incidents`, ...report.incidents.map((incident) => `  ${incidentLine(incident)}`));
   }
@@ -66,6 +75,7 @@ const csvColumns: { title: string; value(report: SloReportView): string | number
   { title: 'budget_consumed_ratio', value: (report) => report.errorBudget?.consumedRatio ?? null },
   { title: 'budget_remaining_ratio', value: (report) => report.errorBudget?.remainingRatio ?? null },
   { title: 'data_coverage_ratio', value: (report) => report.dataCoverageRatio },
+  { title: 'data_coverage_low', value: (report) => report.dataCoverageLow },
   { title: 'incidents', value: (report) => report.incidents.length },
   { title: 'alert_transitions', value: (report) => report.alerts.length },
 ];
@@ -101,11 +111,12 @@ export function formatMarkdown(reports: readonly SloReportView[]): string {
   for (const report of reports) {
     lines.push('', `## ${report.slo.id}`, '');
     if (report.slo.description) lines.push(report.slo.description, '');
+    if (report.dataCoverageLow) lines.push(`> **Warning:** ${lowDataWarning(report)}.`, '');
     lines.push(
       `- Service: ${report.slo.service}; objective ${report.slo.objectivePercent}% over ${report.slo.window} (${report.slo.budgeting})`,
       `- SLI: ${report.slo.sli.description}`,
       `- Period: ${report.period.from} to ${report.period.to}${report.period.partial ? ' (the period is not over)' : ''}`,
-      `- Result: ${percent(report.sliRatio, 3)} over ${report.validEvents} valid events, objective met: ${met(report.objectiveMet)}, error budget used: ${percent(report.errorBudget?.consumedRatio ?? null, 1)}, data for ${percent(report.dataCoverageRatio, 1)} of the minutes`,
+      `- Result: ${percent(report.sliRatio, 3)} over ${report.validEvents} valid events, objective met: ${met(report.objectiveMet)}, error budget used: ${percent(report.errorBudget?.consumedRatio ?? null, 1)}, data for ${coverageText(report.dataCoverageRatio, report.dataCoverageLow)} of the minutes`,
     );
     if (report.incidents.length > 0) lines.push('', '### Worst incidents', '', ...report.incidents.map((incident) => `1. ${incidentLine(incident)}`));
     if (report.alerts.length > 0) {

@@ -1,6 +1,7 @@
 // An SLO compliance report as users receive it, from the REST API and from `ere report --format json`: ISO
 // times, counts named as events, no infinities. The zod schema documents it in the OpenAPI document.
 
+import { minWindowCoverage } from '../rules/slo/status.js';
 import { z } from 'zod';
 import type { SloDefinition } from '../domain/slo.js';
 import type { SloReportWithAlerts } from '../rules/slo-reports.js';
@@ -50,6 +51,7 @@ export const sloReportSchema = z.object({
     .object({ totalEvents: z.number(), consumedEvents: z.number(), remainingEvents: z.number(), consumedRatio: z.number().nullable(), remainingRatio: z.number() })
     .nullable(),
   dataCoverageRatio: z.number().describe('Share of the data slots covered that had valid events: endpoint-minutes for SLIs counted per endpoint, minutes for chain SLIs and time slices.'),
+  dataCoverageLow: z.boolean().describe('Data for less than half the period: the SLI and the budget stand on little, and say so.'),
   incidents: z
     .array(
       z.object({
@@ -84,6 +86,7 @@ export function reportView(definition: SloDefinition, report: SloReportWithAlert
     objectiveMet: report.objectiveMet,
     errorBudget: budget ? { ...budget, consumedRatio: finiteOrNull(budget.consumedRatio) } : null,
     dataCoverageRatio: report.dataCoverageRatio,
+    dataCoverageLow: report.dataCoverageRatio < minWindowCoverage,
     incidents: report.incidents.map((incident) => ({
       start: iso(incident.startMs),
       end: iso(incident.endMs),

@@ -18,7 +18,7 @@ import { AlertStore, type AlertRecord, type TransitionRecord } from '../store/al
 import { Outbox } from '../store/outbox.js';
 import { alertLabels, type AlertRule } from './alerts/alert-rule.js';
 import { fingerprintOf, sortedLabels } from './alerts/fingerprint.js';
-import { inactiveState, stepLifecycle, type LifecycleState } from './alerts/lifecycle.js';
+import { inactiveState, stepLifecycle, tickToleranceMs, type LifecycleState } from './alerts/lifecycle.js';
 import { renderTemplate } from './alerts/template.js';
 
 export interface AlertRouting {
@@ -31,6 +31,8 @@ export interface AlertRouting {
 export interface AlertEngineOptions {
   clock: Clock;
   routing: AlertRouting;
+  /** How often `evaluate` runs: a tick a little early (timer jitter) still fires a `for` that is due. */
+  evaluationIntervalMs?: number;
   /** ERE's base URL, for the links notifications carry. */
   externalUrl: string;
   /** Told of each transition once it is persisted. */
@@ -222,6 +224,7 @@ export class AlertEngine {
     const changes: Change[] = [];
     const seen = new Set<string>();
     const rulesByKey = new Map(this.rules.map((rule) => [ruleKey(rule), rule]));
+    const tolerance = tickToleranceMs(this.options.evaluationIntervalMs ?? 0);
     for (const rule of this.rules) {
       let signals;
       try {
@@ -237,7 +240,7 @@ export class AlertEngine {
         if (seen.has(fingerprint)) continue;
         seen.add(fingerprint);
         const current = this.alerts.get(fingerprint);
-        const step = stepLifecycle(current ? lifecycleOf(current) : inactiveState, signal.condition(current !== undefined), nowMs, rule.timing);
+        const step = stepLifecycle(current ? lifecycleOf(current) : inactiveState, signal.condition(current !== undefined), nowMs, rule.timing, tolerance);
         const change = this.change(rule, fingerprint, labels, signal.value ?? current?.value ?? null, current, step.next, step.transition, nowMs);
         if (change) changes.push(change);
       }

@@ -20,6 +20,8 @@ interface SloState {
   counter: SliCounter;
   series: MinuteSeries;
   seriesMinutes: number;
+  /** The SLI's first minute with valid events: how much of each window the data covers. */
+  dataSinceMs: number | null;
   /** Counts over [windowStartMs, evaluated end). */
   windowCounts: EventCounts;
   windowStartMs: number | null;
@@ -67,6 +69,7 @@ export class SloEngine {
         seriesMinutes: Math.max(...windows),
         windowCounts: { good: 0, valid: 0 },
         windowStartMs: null,
+        dataSinceMs: null,
         status: null,
       };
     });
@@ -133,7 +136,7 @@ export class SloEngine {
       if (options.warmOnly && state.series.endMs === null) continue;
       this.advance(state, endMs);
       const window = windowAt(state.definition.window, endMs);
-      const status = computeStatus({ definition: state.definition, evaluatedAtMs: endMs, window, windowCounts: state.windowCounts, series: state.series });
+      const status = computeStatus({ definition: state.definition, evaluatedAtMs: endMs, window, windowCounts: state.windowCounts, series: state.series, dataSinceMs: state.dataSinceMs });
       state.status = status;
       statuses.push(status);
       for (const severity of severities) {
@@ -173,6 +176,7 @@ export class SloEngine {
       definition.budgeting === 'occurrences' ? counter.total(fromMs, toMs) : counter.timesliceTotal(fromMs, toMs, definition.timesliceObjective);
 
     const loadingHistory = series.endMs === null;
+    if (state.dataSinceMs === null) state.dataSinceMs = counter.firstMinuteWithData(endMs);
     const seriesFrom = series.endMs ?? endMs - state.seriesMinutes * minuteMs;
     if (seriesFrom < endMs) {
       const fresh = events(seriesFrom, endMs);

@@ -16,6 +16,7 @@ export class SliCounter {
   private readonly from: string;
   private rangeStatement: Statement | undefined;
   private badMinutesStatement: Statement | undefined;
+  private firstStatement: Statement | undefined;
 
   constructor(
     private readonly db: Database,
@@ -43,6 +44,12 @@ export class SliCounter {
   /** Minutes in [fromMs, toMs) that have data, oldest first. */
   perMinute(fromMs: number, toMs: number): MinuteCounts[] {
     return this.perMinuteStatement.all(...this.scope, fromMs, toMs) as MinuteCounts[];
+  }
+
+  /** The first minute before `toMs` with valid events; null when there is none. */
+  firstMinuteWithData(toMs: number): number | null {
+    this.firstStatement ??= this.db.prepare(`SELECT min(minute_ms) AS minuteMs ${this.from} AND (${this.query.valid}) > 0`);
+    return (this.firstStatement.get(...this.scope, 0, toMs) as { minuteMs: number | null }).minuteMs;
   }
 
   total(fromMs: number, toMs: number): EventCounts {

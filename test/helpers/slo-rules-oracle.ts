@@ -126,7 +126,8 @@ export function promtoolTest(scenario: OracleScenario, slos: readonly OracleSlo[
     alertname: sloAlertName,
     exp_alerts: slos.flatMap((slo, index) =>
       slo.alerts
-        .filter((alert) => decisions[index]![minute - 1]!.firing[alert.labels.severity as AlertSeverity])
+        // keep_firing_for (1m): Prometheus resolves one evaluation after ERE does.
+        .filter((alert) => [minute - 1, minute - 2].some((at) => at >= 0 && decisions[index]![at]!.firing[alert.labels.severity as AlertSeverity]))
         .map((alert) => ({ exp_labels: { ...slo.definition.labels, ...alert.labels }, exp_annotations: alert.annotations })),
     ),
   }));

@@ -59,7 +59,8 @@ describe('ere report', () => {
       validEvents: 24 * 60 * 4,
       objectiveMet: false,
       incidents: [{ start: '2026-10-01T01:00:00.000Z', end: '2026-10-01T01:30:00.000Z' }],
-      alerts: [{ severity: 'page', to: 'firing' }, { severity: 'ticket', to: 'firing' }],
+      // 91 minutes of data cover less than half of a ticket tier's long window: only the page fires.
+      alerts: [{ severity: 'page', to: 'firing' }],
     });
     expect(reports[0].days).toHaveLength(31);
   });
@@ -69,15 +70,16 @@ describe('ere report', () => {
     expect(table.status).toBe(0);
     const lines = table.stdout.split('\n');
     expect(lines[0]).toMatch(/^SLO\s+SERVICE\s+PERIOD\s+OBJECTIVE\s+SLI\s+MET\s+BUDGET USED\s+DATA\s+INCIDENTS$/);
-    expect(lines[1]).toMatch(/^avail\s+rpc\s+2026-10\s+99%\s+97\.917%\s+NO\s+208\.3%\s+3\.2%\s+1$/);
+    expect(lines[1]).toMatch(/^avail\s+rpc\s+2026-10\s+99%\s+97\.917%\s+NO\s+208\.3%\s+3\.23% LOW\s+1$/);
+    expect(table.stdout).toContain('WARNING avail: data for only 3.23% of the period: its SLI and budget stand on little');
     expect(table.stdout).toContain('2026-10-01 01:00 → 2026-10-01 01:30 (30m): 120 bad of 120, burn rate 100.0, 208.3% of the budget');
 
     const csv = await ere(['report', '--config', configPath, '--period', '2026-10', '--format', 'csv', '--slo', 'avail']);
     const [header, row, extra] = csv.stdout.split('\r\n');
     expect(header).toBe(
-      'slo,service,period,from,to,partial,objective_percent,budgeting,good_events,valid_events,sli_ratio,objective_met,budget_consumed_ratio,budget_remaining_ratio,data_coverage_ratio,incidents,alert_transitions',
+      'slo,service,period,from,to,partial,objective_percent,budgeting,good_events,valid_events,sli_ratio,objective_met,budget_consumed_ratio,budget_remaining_ratio,data_coverage_ratio,data_coverage_low,incidents,alert_transitions',
     );
-    expect(row).toMatch(/^avail,rpc,2026-10,2026-10-01T00:00:00\.000Z,2026-11-01T00:00:00\.000Z,false,99,occurrences,5640,5760,0\.979166\d*,false,2\.083333\d*,0,0\.032258\d*,1,2$/);
+    expect(row).toMatch(/^avail,rpc,2026-10,2026-10-01T00:00:00\.000Z,2026-11-01T00:00:00\.000Z,false,99,occurrences,5640,5760,0\.979166\d*,false,2\.083333\d*,0,0\.032258\d*,true,1,1$/);
     expect(extra).toBeUndefined();
   });
 

@@ -4,11 +4,16 @@
 //   -----------+-------------+---------------------------------------------------------------
 //   inactive,  | true        | firing when `for` is 0, else pending (active since now)
 //   resolved   | false       | unchanged
-//   pending    | true        | firing once true for `for` (now − activeSince ≥ for), else pending
+//   pending    | true        | firing once true for `for` (now − activeSince ≥ for − tolerance), else pending
 //   pending    | false       | inactive (it never fired: no notification)
 //   firing     | true        | firing (last active now)
 //   firing     | false       | resolved once false for `keep_firing_for` (now − lastActive ≥ it)
 //   any        | unknown     | unchanged: no data (a restart, a collector not run yet) decides nothing
+//
+// `tolerance` is the evaluation tick's jitter: timers fire a few milliseconds early or late, so a tick meant
+// to fall exactly `for` after the first failing one may fall 1 ms short. Without it that tick would wait a
+// whole evaluation interval more. Prometheus evaluates on aligned timestamps and needs none; with it ERE
+// fires at the same tick Prometheus would: the first at or after `for`.
 //
 // `keep_firing_for` is the flap suppression: a condition that clears for a moment and comes back does not
 // resolve and re-page. Threshold rules may add hysteresis (a clear threshold) before this.
@@ -18,6 +23,11 @@ import type { AlertState } from '../../domain/alert.js';
 export interface AlertTiming {
   forMs: number;
   keepFiringForMs: number;
+}
+
+/** How early a tick may fall and still count as the tick at `for`: a tenth of the interval, at most 1 s. */
+export function tickToleranceMs(evaluationIntervalMs: number): number {
+  return Math.min(1_000, Math.max(0, Math.floor(evaluationIntervalMs / 10)));
 }
 
 export interface LifecycleState {
@@ -41,7 +51,7 @@ function to(from: AlertState, next: LifecycleState): LifecycleStep {
   return { next, transition: from === next.state ? null : { from, to: next.state } };
 }
 
-export function stepLifecycle(current: LifecycleState, condition: Condition, nowMs: number, timing: AlertTiming): LifecycleStep {
+export function stepLifecycle(current: LifecycleState, condition: Condition, nowMs: number, timing: AlertTiming, toleranceMs = 0): LifecycleStep {
   if (condition === null) return { next: current, transition: null };
   const { state } = current;
   if (state === 'inactive' || state === 'resolved') {
@@ -52,7 +62,7 @@ export function stepLifecycle(current: LifecycleState, condition: Condition, now
   if (state === 'pending') {
     if (!condition) return to(state, inactiveState);
     const activeSinceMs = current.activeSinceMs ?? nowMs;
-    if (nowMs - activeSinceMs >= timing.forMs) return to(state, { state: 'firing', activeSinceMs, firingSinceMs: nowMs, lastActiveMs: nowMs });
+    if (nowMs - activeSinceMs >= timing.forMs - toleranceMs) return to(state, { state: 'firing', activeSinceMs, firingSinceMs: nowMs, lastActiveMs: nowMs });
     return { next: { ...current, activeSinceMs, lastActiveMs: nowMs }, transition: null };
   }
   // firing

@@ -15,6 +15,13 @@ import { reportedWindows } from './status.js';
 import { dayMs, hourMs, minuteMs } from './window.js';
 
 export const sloEventsMetric = 'ere_slo_events_total';
+/**
+ * How long a burn-rate alert stays firing after its condition stops holding. ERE's counters step once a
+ * minute, so a 1-minute window holds no step for one evaluation each minute (0/0 = NaN) at any scrape
+ * interval; without this the page would resolve and fire again once a minute through an outage.
+ */
+export const sloKeepFiringFor = '1m';
+
 /** One alert name for every SLO, as Sloth names page and ticket alike: `sloth_slo` and `severity` tell them apart. */
 export const sloAlertName = 'EreSloErrorBudgetBurn';
 
@@ -27,6 +34,7 @@ export interface RecordingRule {
 export interface AlertingRule {
   alert: string;
   expr: string;
+  keep_firing_for?: string;
   labels: Record<string, string>;
   annotations: Record<string, string>;
 }
@@ -150,6 +158,7 @@ function alertingRule(definition: SloDefinition, severity: AlertSeverity, tiers:
   return {
     alert: sloAlertName,
     expr: `${tiers.map((tier) => tierExpr(definition, tier)).join('\nor\n')}\n`,
+    keep_firing_for: sloKeepFiringFor,
     // The identity labels the series carry anyway, so that each SLO's alerts are distinct rules.
     labels: sortedLabels({ ...sloIdentity(definition), severity, sloth_severity: severity }),
     annotations: {

@@ -19,6 +19,20 @@ export const reportedWindows = [
 
 export type BurnRateWindow = (typeof reportedWindows)[number]['name'] | 'window';
 
+/**
+ * The share of a window the SLI's data must cover before the window's burn rate is told: two minutes of
+ * data say nothing of a day. Coverage is the time since the SLI's first minute with valid events, over the
+ * window's length, so an SLI whose events are rare (governance decisions) is covered as time passes, not
+ * as events arrive.
+ */
+export const minWindowCoverage = 0.5;
+
+/** How much of a window of `windowMs` ending at `endMs` the data since `dataSinceMs` covers, in [0, 1]. */
+export function windowCoverage(dataSinceMs: number | null, endMs: number, windowMs: number): number {
+  if (dataSinceMs === null || windowMs <= 0) return 0;
+  return Math.min(1, Math.max(0, (endMs - dataSinceMs) / windowMs));
+}
+
 /** The burn rate the forecast assumes continues. */
 export const forecastWindow = '1h';
 
@@ -36,6 +50,8 @@ export interface TierStatus {
   longBurnRate: number | null;
   shortBurnRate: number | null;
   longValidEvents: number;
+  /** How much of the long window the data covers; below `minWindowCoverage` the tier is unknown. */
+  longCoverage: number;
   fires: boolean;
   /** The long window had fewer valid events than the low-traffic guard asks. */
   guarded: boolean;
@@ -54,7 +70,7 @@ export interface SloStatus {
   tiers: TierStatus[];
   /** Which severities any tier fires for, before the alert state machine. */
   firing: Record<AlertSeverity, boolean>;
-  data: { validEvents: number; minValidEvents: number; sufficient: boolean };
+  data: { validEvents: number; minValidEvents: number; sufficient: boolean; sinceMs: number | null; windowCoverage: number };
 }
 
 export interface StatusInput {
@@ -63,28 +79,33 @@ export interface StatusInput {
   window: { startMs: number; endMs: number; totalMs: number };
   windowCounts: EventCounts;
   series: MinuteSeries;
+  /** The SLI's first minute with valid events; null when it has none yet; left out, the data covers every window. */
+  dataSinceMs?: number | null;
 }
 
-export function computeStatus({ definition, evaluatedAtMs, window, windowCounts, series }: StatusInput): SloStatus {
+export function computeStatus({ definition, evaluatedAtMs, window, windowCounts, series, dataSinceMs = Number.NEGATIVE_INFINITY }: StatusInput): SloStatus {
   const { objective } = definition;
   // Time slices: the budget is a share of every minute of the window, so that unmeasured time is not budget.
   const windowEvents = definition.budgeting === 'timeslices' ? window.totalMs / minuteMs : windowCounts.valid;
   const budget = errorBudget(objective, windowCounts, windowEvents);
+  const covered = (windowMs: number) => windowCoverage(dataSinceMs, window.endMs, windowMs) >= minWindowCoverage;
+  const guardedRate = (windowMs: number, counts: EventCounts) => (covered(windowMs) ? burnRate(objective, counts) : null);
   const burnRates = Object.fromEntries([
-    ...reportedWindows.map((reported) => [reported.name, burnRate(objective, series.sum(reported.minutes))]),
-    ['window', burnRate(objective, windowCounts)],
+    ...reportedWindows.map((reported) => [reported.name, guardedRate(reported.minutes * minuteMs, series.sum(reported.minutes))]),
+    ['window', guardedRate(window.totalMs, windowCounts)],
   ]) as Record<BurnRateWindow, number | null>;
   const { minValidEvents } = definition.alerting;
   const tiers = definition.alerting.tiers.map((tier): TierStatus => {
     const long = series.sum(tier.longWindowMs / minuteMs);
     const short = series.sum(tier.shortWindowMs / minuteMs);
-    const input = { longBurnRate: burnRate(objective, long), shortBurnRate: burnRate(objective, short), longValidEvents: long.valid };
+    const input = { longBurnRate: guardedRate(tier.longWindowMs, long), shortBurnRate: guardedRate(tier.shortWindowMs, short), longValidEvents: long.valid };
     return {
       severity: tier.severity,
       threshold: tier.burnRate,
       longWindowMs: tier.longWindowMs,
       shortWindowMs: tier.shortWindowMs,
       ...input,
+      longCoverage: windowCoverage(dataSinceMs, window.endMs, tier.longWindowMs),
       fires: definition.alerting.enabled && tierFires(tier, input, minValidEvents),
       guarded: long.valid < minValidEvents,
     };
@@ -101,7 +122,13 @@ export function computeStatus({ definition, evaluatedAtMs, window, windowCounts,
     exhaustionAtMs: exhaustion === null ? null : evaluatedAtMs + exhaustion,
     tiers,
     firing: { page: tiers.some((tier) => tier.severity === 'page' && tier.fires), ticket: tiers.some((tier) => tier.severity === 'ticket' && tier.fires) },
-    data: { validEvents: windowCounts.valid, minValidEvents, sufficient: windowCounts.valid >= minValidEvents },
+    data: {
+      validEvents: windowCounts.valid,
+      minValidEvents,
+      sufficient: windowCounts.valid >= minValidEvents,
+      sinceMs: dataSinceMs !== null && Number.isFinite(dataSinceMs) ? dataSinceMs : null,
+      windowCoverage: windowCoverage(dataSinceMs, window.endMs, window.totalMs),
+    },
   };
 }
 

@@ -9,6 +9,7 @@ import {
   type Condition,
   type LifecycleState,
   type ThresholdOperator,
+  tickToleranceMs,
 } from '../../../src/rules/alerts/lifecycle.js';
 
 const t0 = 1_700_000_000_000;
@@ -69,6 +70,51 @@ describe('stepLifecycle', () => {
     const step = stepLifecycle(current, condition, nowMs, timing);
     expect(step.next).toEqual(next);
     expect(step.transition === null ? null : `${step.transition.from}→${step.transition.to}`).toBe(transition);
+  });
+});
+
+describe('tickToleranceMs', () => {
+  it.each([
+    { intervalMs: 0, tolerance: 0 },
+    { intervalMs: 1_000, tolerance: 100 },
+    { intervalMs: 2_000, tolerance: 200 },
+    { intervalMs: 15_000, tolerance: 1_000 },
+    { intervalMs: 600_000, tolerance: 1_000 },
+  ])('an interval of $intervalMs ms tolerates $tolerance ms', ({ intervalMs, tolerance }) => {
+    expect(tickToleranceMs(intervalMs)).toBe(tolerance);
+  });
+});
+
+/**
+ * Ticks as a timer really delivers them: `for` 3 s, nominal 1 s ticks, each off by its jitter. The alert
+ * must fire at the first tick at or after `for` as counted in ticks (the one meant for +3 s), as Prometheus,
+ * whose evaluation timestamps are aligned, fires; never a whole interval late, never a tick early.
+ */
+describe('for with jittered ticks', () => {
+  const second = 1_000;
+  const firstFiringTick = (offsets: readonly number[], forMs: number, intervalMs: number): number | null => {
+    let state = inactiveState;
+    for (const [index, offset] of offsets.entries()) {
+      state = stepLifecycle(state, true, t0 + index * intervalMs + offset, { forMs, keepFiringForMs: 0 }, tickToleranceMs(intervalMs)).next;
+      if (state.state === 'firing') return index;
+    }
+    return null;
+  };
+  it.each([
+    { name: 'exact ticks: fires at +3 s', offsets: [0, 0, 0, 0, 0], forMs: 3 * second, tick: 3 },
+    { name: 'the +3 s tick 1 ms early: fires at it, not a tick later', offsets: [0, 0, 0, -1, 0], forMs: 3 * second, tick: 3 },
+    { name: 'the first tick late, the +3 s tick early (2.95 s apart): fires at it', offsets: [30, 0, 0, -20, 0], forMs: 3 * second, tick: 3 },
+    { name: 'the +3 s tick late: fires at it', offsets: [0, 5, 5, 40, 0], forMs: 3 * second, tick: 3 },
+    { name: 'for between ticks (3.5 s): waits for +4 s, the first tick after it', offsets: [0, 0, 0, 0, 0, 0], forMs: 3_500, tick: 4 },
+    { name: 'for between ticks, the +4 s tick early: fires at it', offsets: [0, 0, 0, 0, -3, 0], forMs: 3_500, tick: 4 },
+    { name: 'a tick early by more than the jitter tolerance is a tick early: waits', offsets: [0, 0, 0, -150, 0], forMs: 3 * second, tick: 4 },
+    { name: 'for of one tick: fires at the second tick', offsets: [0, -1, 0], forMs: second, tick: 1 },
+  ])('$name', ({ offsets, forMs, tick: expected }) => {
+    expect(firstFiringTick(offsets, forMs, second)).toBe(expected);
+  });
+
+  it('15 s ticks, for 1 min: the tick 1 ms short of a minute fires', () => {
+    expect(firstFiringTick([0, 0, 0, 0, -1, 0], minute, 15_000)).toBe(4);
   });
 });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SloDefinition } from '../../../src/domain/slo.js';
 import { defaultTiers } from '../../../src/rules/slo/alert-tiers.js';
 import { MinuteSeries } from '../../../src/rules/slo/minute-series.js';
-import { computeStatus, seriesWindows, sloEvents } from '../../../src/rules/slo/status.js';
+import { computeStatus, seriesWindows, sloEvents, windowCoverage } from '../../../src/rules/slo/status.js';
 import { dayMs, minuteMs } from '../../../src/rules/slo/window.js';
 
 const window = { kind: 'rolling' as const, durationMs: 30 * dayMs };
@@ -83,5 +83,53 @@ describe('computeStatus', () => {
     expect(sloEvents(slices, { good: 94, valid: 100 })).toEqual({ good: 0, valid: 1 });
     expect(sloEvents(slices, { good: 0, valid: 0 })).toEqual({ good: 0, valid: 0 });
     expect(sloEvents(definition, { good: 94, valid: 100 })).toEqual({ good: 94, valid: 100 });
+  });
+});
+
+describe('window coverage', () => {
+  it.each([
+    { name: 'no data yet', since: null, windowMinutes: 60, coverage: 0 },
+    { name: 'two minutes of a 3-day window', since: -2, windowMinutes: 4_320, coverage: 2 / 4_320 },
+    { name: 'half the window', since: -30, windowMinutes: 60, coverage: 0.5 },
+    { name: 'longer than the window', since: -600, windowMinutes: 60, coverage: 1 },
+    { name: 'data since the future (clock moved back)', since: 5, windowMinutes: 60, coverage: 0 },
+  ])('$name: $coverage', ({ since, windowMinutes, coverage }) => {
+    const end = 1_800_000_000_000;
+    expect(windowCoverage(since === null ? null : end + since * minuteMs, end, windowMinutes * minuteMs)).toBeCloseTo(coverage, 12);
+  });
+
+  /** Two minutes of data, all bad: what the demo showed two minutes in. */
+  function twoMinutesIn(sinceMinutes: number) {
+    const { series, end } = seriesOf(definition, 2, 1);
+    return computeStatus({
+      definition,
+      evaluatedAtMs: end,
+      window: { startMs: end - 30 * dayMs, endMs: end, totalMs: 30 * dayMs },
+      windowCounts: { good: 0, valid: 200 },
+      series,
+      dataSinceMs: end - sinceMinutes * minuteMs,
+    });
+  }
+
+  it('two minutes of data cover half of no window: every burn rate and every tier is unknown', () => {
+    const result = twoMinutesIn(2);
+    for (const name of ['5m', '30m', '1h', '2h', '6h', '1d', '3d', 'window'] as const) expect(result.burnRates[name], name).toBeNull();
+    expect(result.tiers.every((tier) => tier.longBurnRate === null && !tier.fires)).toBe(true);
+    expect(result.firing).toEqual({ page: false, ticket: false });
+    expect(result.data.windowCoverage).toBeCloseTo(2 / (30 * 1_440), 12);
+  });
+
+  it.each([
+    { sinceMinutes: 2, page: false, covered: [] },
+    { sinceMinutes: 3, page: false, covered: ['5m'] },
+    { sinceMinutes: 29, page: false, covered: ['5m', '30m'] },
+    // Half the hour covered, and all of it bad: the 1 h / 5 min tier may page.
+    { sinceMinutes: 30, page: true, covered: ['5m', '30m', '1h'] },
+    { sinceMinutes: 180, page: true, covered: ['5m', '30m', '1h', '2h', '6h'] },
+  ])('data since $sinceMinutes minutes ago: $covered told, page $page', ({ sinceMinutes, page, covered }) => {
+    const result = twoMinutesIn(sinceMinutes);
+    const told = Object.entries(result.burnRates).filter(([, rate]) => rate !== null).map(([name]) => name);
+    expect(told).toEqual(covered);
+    expect(result.firing.page).toBe(page);
   });
 });
