@@ -13,7 +13,7 @@ import { governanceAlertNames } from '../../../src/rules/alerts/sources/governan
 import { sloAlertName } from '../../../src/rules/alerts/sources/slo.js';
 import { validatorAlertNames } from '../../../src/rules/alerts/sources/validators.js';
 import { parseTemplate, renderTemplate } from '../../../src/rules/alerts/template.js';
-import { runbookAnchors, runbooksDir, runbookTarget } from '../../alerts/rule-files.js';
+import { alertRules as prometheusAlerts, runbookAnchors, runbooksDir, runbookTarget } from '../../alerts/rule-files.js';
 
 /** Every rule ERE ships, by source, as the alert engine gets it. */
 const shippedRules: Pick<AlertRule, 'name' | 'source'>[] = [
@@ -59,6 +59,17 @@ describe('runbook links of the alerts ERE raises', () => {
   ])('links $case as expected', ({ rule, expected }) => {
     const [linked] = withRunbookLinks([rule], () => 'http://127.0.0.1:9464', isShippedRule);
     expect(linked!.annotations.runbook_url ? rendered(linked!, 'runbook_url') : undefined).toBe(expected);
+  });
+
+  it('names a Prometheus rule on a condition ERE alerts on as ERE does, with the Ere prefix', () => {
+    const shippedNames = new Set(shippedRules.map((rule) => rule.name));
+    // The rules on ERE itself (ere-self) and the conditions only Prometheus judges.
+    const prometheusOnly = new Set(['EreChainNoHealthyEndpoint']);
+    const unmatched = prometheusAlerts()
+      .filter((alert) => !alert.file.endsWith('/ere-self.rules.yml') && !prometheusOnly.has(alert.alert))
+      .map((alert) => alert.alert)
+      .filter((name) => !shippedNames.has(name.replace(/^Ere/, '')));
+    expect(unmatched).toEqual([]);
   });
 
   it('reads the base URL at each evaluation, once the listen port is known', () => {
