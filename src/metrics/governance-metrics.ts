@@ -151,7 +151,7 @@ export function createGovernanceMetrics(registry: Registry, tracker: GovernanceS
 
   countsGauge('ere_governance_proposals', `Proposals of a governor by state (${proposalStates.join(', ')}).`, 'state', (reading) => viewOf(reading, 'governor')?.byState ?? null);
   targetGauge('ere_governance_active_proposal_turnout_ratio_min', 'Lowest turnout (votes counted towards quorum / quorum) among Active proposals; absent when none is Active with a known quorum.', (reading) =>
-    minimum(active(reading).flatMap((proposal) => (proposal.turnoutRatio === null ? [] : [proposal.turnoutRatio]))),
+    minimum(active(reading).flatMap((proposal) => (proposal.quorumReachedRatio === null ? [] : [proposal.quorumReachedRatio]))),
   );
   targetGauge('ere_governance_active_proposal_deadline_seconds_min', 'Seconds until the soonest voting deadline among Active proposals (0 once passed); absent when none is Active.', (reading) => {
     const now = clock.now();

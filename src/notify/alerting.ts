@@ -4,6 +4,7 @@
 import type { Database } from 'better-sqlite3';
 import type { Registry } from 'prom-client';
 import { beaconTargets } from '../config/beacon-schema.js';
+import { defaultAlertRules } from '../config/default-alert-rules.js';
 import type { Config } from '../config/schema.js';
 import type { Clock } from '../domain/clock.js';
 import type { SloDefinition } from '../domain/slo.js';
@@ -14,6 +15,7 @@ import { governanceSource, type GovernanceReader } from '../rules/alerts/sources
 import { sloSource, thresholdSources } from '../rules/alerts/sources/index.js';
 import { validatorSource, type ValidatorAlertReader } from '../rules/alerts/sources/validators.js';
 import { beaconSource, type BeaconHealthReader } from '../rules/alerts/sources/beacon.js';
+import { withRunbookLinks } from '../rules/alerts/runbooks.js';
 import { AlertEngine } from '../rules/alert-engine.js';
 import type { ChainTracker } from '../rules/chain-tracker.js';
 import type { SloStatus } from '../rules/slo/status.js';
@@ -90,6 +92,14 @@ export function receiverRuntimes(config: Config, clock: Clock): ReceiverRuntime[
   });
 }
 
+const thresholdSourceNames = new Set<string>(thresholdSources.map((source) => source.source));
+const defaultRuleNames = new Set(defaultAlertRules.map((rule) => rule.name));
+
+/** Whether ERE ships the rule, so that a runbook section explains it: every built-in source's, and the default threshold rules. */
+export function isShippedRule(rule: Pick<AlertRule, 'name' | 'source'>): boolean {
+  return !thresholdSourceNames.has(rule.source) || defaultRuleNames.has(rule.name);
+}
+
 export function createAlerting(
   db: Database,
   config: Config,
@@ -97,6 +107,7 @@ export function createAlerting(
 ): Alerting {
   const log = deps.logger.child({ module: 'alerting' });
   const { alerting } = config;
+  const rules = withRunbookLinks(deps.rules, deps.externalUrl, isShippedRule);
   // Without a route (no receivers) alerts are kept and shown, and nobody is notified: the engine routes
   // only to configured receivers.
   const routing = {
@@ -106,10 +117,10 @@ export function createAlerting(
   };
   const runtimes = receiverRuntimes(config, deps.clock);
   for (const receiver of alerting.receivers) log.info({ receiver: receiver.id, kind: receiver.kind, target: receiverKind(receiver.kind)!.describe(receiver.settings) }, 'notifying receiver');
-  log.info({ rules: deps.rules.length, receivers: runtimes.length }, runtimes.length === 0 ? 'alerting: no receivers, alerts are shown but not sent' : 'alerting ready');
+  log.info({ rules: rules.length, receivers: runtimes.length }, runtimes.length === 0 ? 'alerting: no receivers, alerts are shown but not sent' : 'alerting ready');
   // The metrics need the engine and the worker; the engine and the worker report to the metrics.
   let metrics: ReturnType<typeof createAlertMetrics> | undefined;
-  const engine = new AlertEngine(db, deps.rules, {
+  const engine = new AlertEngine(db, rules, {
     clock: deps.clock,
     routing,
     evaluationIntervalMs: alerting.evaluationInterval,

@@ -4,7 +4,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { getAddress } from 'viem';
+import { getAddress, parseAbi } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChainReader } from '../../src/collectors/governance/chain-reader.js';
 import { governorEvents } from '../../src/collectors/governance/kinds/governor.js';
@@ -108,8 +108,17 @@ describe('governor ingestion', () => {
     const active = proposalOf(tracker, passed.id);
     expect(active).toMatchObject({ state: 'Active', voters: 2, votes: { for: (100_000n * 10n ** 18n).toString(), against: (50_000n * 10n ** 18n).toString(), abstain: '0' } });
     expect(active.quorum).toBe((40_000n * 10n ** 18n).toString());
+    // 150,000 counted against a 40,000 quorum: 250 % of quorum, under its own name and, for one release, the former one.
+    expect(active.quorumReachedRatio).toBe(2.5);
     expect(active.turnoutRatio).toBe(2.5);
     expect(active.quorumReached).toBe(true);
+    // Turnout against the chain's own supply at the proposal's snapshot.
+    const supply = (await client.readContract({ address: gov.token.address, abi: parseAbi(['function getPastTotalSupply(uint256) view returns (uint256)']), functionName: 'getPastTotalSupply', args: [BigInt(active.voteStart)] })) as bigint;
+    expect(supply).toBeGreaterThan(0n);
+    expect(active.votesTotal).toBe((150_000n * 10n ** 18n).toString());
+    expect(active.votingSupply).toBe(supply.toString());
+    expect(active.turnoutOfSupplyRatio).toBeCloseTo(Number((150_000n * 10n ** 18n * 1_000_000n) / supply) / 1_000_000, 6);
+    expect(active.turnoutOfSupplyRatio).toBeLessThan(1);
 
     // Restart in the middle of voting: a new tracker over the same database resumes at the cursor.
     db.close();

@@ -148,6 +148,26 @@ describe('Safe kind', () => {
     ]);
   });
 
+  it('reads the threshold before a change from the chain when ingestion starts after the Safe was set up', async () => {
+    const { safe } = await deploySafe(client, deployer, [alice.address, bob.address, carol.address], 3n);
+    const selfCall = (functionName: string, args: readonly unknown[]) => ({ to: safe.address, data: encodeFunctionData({ abi: safe.abi, functionName, args }) });
+    const lowered = await execSafeTransaction(client, safe, selfCall('changeThreshold', [2n]), [alice, bob, carol], deployer);
+    const again = await execSafeTransaction(client, safe, selfCall('changeThreshold', [1n]), [alice, bob], deployer);
+    // The independent truth: the Safe's own threshold at the block before each change.
+    const before = async (blockNumber: bigint) => Number(await client.readContract({ ...safe, functionName: 'getThreshold', blockNumber: blockNumber - 1n }));
+    expect([await before(lowered.blockNumber), await before(again.blockNumber)]).toEqual([3, 2]);
+
+    const target: GovernanceTarget = { ...targetBase, id: 'late-start', kind: 'safe', address: safe.address, startBlock: Number(lowered.blockNumber), settings: { minThreshold: undefined, minThresholdRatio: undefined } };
+    const { events } = await ingest(target, safeKind);
+    expect(events.filter((event) => event.name === 'ChangedThreshold').map((event) => [event.name, event.args.previousThreshold])).toEqual([
+      ['ChangedThreshold', 3],
+      ['ChangedThreshold', 2],
+    ]);
+    const state = safeModel.initial();
+    for (const event of events) safeModel.apply(state, event);
+    expect(safeModel.view(target, state, null, Date.now()).changes.filter((change) => change.name === 'ChangedThreshold').map((change) => change.summary)).toEqual(['threshold 2 → 1', 'threshold 3 → 2']);
+  });
+
   it("decodes Safe 1.3.0's unindexed events", () => {
     const byTopic = eventsByTopic(safeKind.events);
     const legacy = parseAbi(['event AddedOwner(address owner)', 'event ExecutionSuccess(bytes32 txHash, uint256 payment)', 'event ChangedGuard(address guard)']);

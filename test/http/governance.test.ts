@@ -161,7 +161,9 @@ describe('governance API', () => {
       proposer: alice.address,
       votes: { for: (100_000n * 10n ** 18n).toString(), against: (50_000n * 10n ** 18n).toString(), abstain: '0' },
       quorum: (40_000n * 10n ** 18n).toString(),
+      quorumReachedRatio: 2.5,
       turnoutRatio: 2.5,
+      votesTotal: (150_000n * 10n ** 18n).toString(),
       quorumAtRisk: false,
       overdue: false,
     });

@@ -108,7 +108,7 @@ export class TargetIngestion {
         address: getAddress(log.address),
         name: decoded.name,
         key: this.kind.keyOf(decoded.name, decoded.args),
-        args: decoded.args,
+        args: blockNumber > 0 && this.kind.argsBefore ? { ...decoded.args, ...(await this.kind.argsBefore(target, decoded.name, this.contractReads(endpoint, BigInt(blockNumber - 1), blockTimes))) } : decoded.args,
       });
     }
     const caughtUp = toNumber >= safeHead;

@@ -30,6 +30,12 @@ export interface GovernanceCollectorKind<Target extends GovernanceTarget = Gover
   addresses(target: Target, reads: ContractReads, previous: Record<string, EventValue> | null): Promise<Address[]>;
   /** What an event is about, for lookups (a proposal id, an operation id, an owner), or null. */
   keyOf(name: string, args: Record<string, EventValue>): string | null;
+  /**
+   * What an event's meaning needs from the contract's state just before it, merged into its args: the
+   * Safe's threshold before a ChangedThreshold, which the events alone cannot tell when ingestion starts
+   * after the Safe's setup. `reads` are at the block before the event's. Absent: nothing to add.
+   */
+  argsBefore?(target: Target, name: string, reads: ContractReads): Promise<Record<string, EventValue>>;
   /** The state read directly at `reads.blockNumber`, as JSON; `previous` is the last snapshot, if any. */
   snapshot(target: Target, reads: ContractReads, request: SnapshotRequest, previous: Record<string, EventValue> | null): Promise<Record<string, EventValue>>;
 }

@@ -55,8 +55,16 @@ export interface ProposalView {
   votes: { for: string; against: string; abstain: string };
   voters: number;
   quorum: string | null;
-  /** Votes that count towards quorum over the quorum; null while the quorum is unknown. */
+  /** Votes that count towards quorum over the quorum (2.5: 250 % of quorum); null while the quorum is unknown. */
+  quorumReachedRatio: number | null;
+  /** The former name of quorumReachedRatio, kept for one release. */
   turnoutRatio: number | null;
+  /** Votes cast (for, against and abstain). */
+  votesTotal: string;
+  /** The token's total supply at the proposal's snapshot (getPastTotalSupply); null until read, and for Bravo. */
+  votingSupply: string | null;
+  /** Votes cast over the voting supply: the proposal's turnout; null while the supply is unknown. */
+  turnoutOfSupplyRatio: number | null;
   quorumReached: boolean | null;
   /** Active, below quorum, and within the risk window of its deadline. */
   quorumAtRisk: boolean;
@@ -126,10 +134,14 @@ export function emptyStateCounts(): Record<ProposalState, number> {
 interface ProposalRead {
   state?: ProposalState;
   quorum?: string | null;
+  votingSupply?: string | null;
   etaSeconds?: number | null;
   voteStartMs?: number;
   voteEndMs?: number;
 }
+
+/** a / b to six decimals, exact on token amounts far above 2^53. */
+const ratioOf = (a: bigint, b: bigint) => Number((a * 1_000_000n) / b) / 1_000_000;
 
 export function viewProposal(target: GovernorTarget, proposal: ProposalRecord, read: ProposalRead | undefined, nowMs: number): ProposalView {
   // Executions and cancellations are known from events before the next read; otherwise the read is the truth.
@@ -138,7 +150,10 @@ export function viewProposal(target: GovernorTarget, proposal: ProposalRecord, r
   // OpenZeppelin's simple counting counts for and abstain towards quorum; Bravo counts for votes only.
   const counted = target.settings.flavor === 'bravo' ? proposal.votes.for : proposal.votes.for + proposal.votes.abstain;
   const quorumBig = quorum === null ? null : BigInt(quorum);
-  const turnoutRatio = quorumBig === null ? null : quorumBig === 0n ? 1 : Number((counted * 1_000_000n) / quorumBig) / 1_000_000;
+  const quorumReachedRatio = quorumBig === null ? null : quorumBig === 0n ? 1 : ratioOf(counted, quorumBig);
+  const votesCast = proposal.votes.for + proposal.votes.against + proposal.votes.abstain;
+  const supply = read?.votingSupply == null ? null : BigInt(read.votingSupply);
+  const turnoutOfSupplyRatio = supply === null || supply === 0n ? null : ratioOf(votesCast, supply);
   const quorumReached = quorumBig === null ? null : counted >= quorumBig;
   const voteEndMs = read?.voteEndMs ?? null;
   const quorumAtRisk = state === 'Active' && quorumReached === false && voteEndMs !== null && nowMs >= voteEndMs - target.settings.quorumRiskWindowMs;
@@ -160,7 +175,11 @@ export function viewProposal(target: GovernorTarget, proposal: ProposalRecord, r
     votes: { for: proposal.votes.for.toString(), against: proposal.votes.against.toString(), abstain: proposal.votes.abstain.toString() },
     voters: proposal.voters,
     quorum,
-    turnoutRatio,
+    quorumReachedRatio,
+    turnoutRatio: quorumReachedRatio,
+    votesTotal: votesCast.toString(),
+    votingSupply: supply === null ? null : supply.toString(),
+    turnoutOfSupplyRatio,
     quorumReached,
     quorumAtRisk,
     etaMs,

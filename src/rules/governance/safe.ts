@@ -116,7 +116,9 @@ function applyConfiguration(state: SafeState, event: GovernanceEvent): void {
     }
     case 'ChangedThreshold': {
       const threshold = Number(args.threshold);
-      recordChange(state, event, state.threshold === null ? `threshold set to ${threshold}` : `threshold ${state.threshold} → ${threshold}`);
+      // Before the first owner event ERE saw, the chain's own value before the change (read at ingestion).
+      const previous = state.threshold ?? (args.previousThreshold === undefined ? null : Number(args.previousThreshold));
+      recordChange(state, event, previous === null ? `threshold set to ${threshold}` : `threshold ${previous} → ${threshold}`);
       state.threshold = threshold;
       return;
     }

@@ -38,6 +38,9 @@ const governorAbi = parseAbi([
   'function CLOCK_MODE() view returns (string)',
 ]);
 
+/** The votes token's supply at a timepoint (OpenZeppelin's IVotes); Compound's Comp has none. */
+const votesAbi = parseAbi(['function getPastTotalSupply(uint256 timepoint) view returns (uint256)']);
+
 /** Blocks looked back over to estimate the block time, which dates future snapshot and deadline blocks. */
 const blockTimeSample = 256;
 
@@ -106,12 +109,15 @@ export const governorKind = defineGovernanceKind<GovernorTarget>({
       // OpenZeppelin's quorum() is defined only for past timepoints: known once voting has started.
       const started = clock === 'timestamp' ? proposal.voteStart * 1_000 < (await reads.blockTimeMs(reads.blockNumber)) : proposal.voteStart < readBlock;
       const quorum = bravoQuorum ?? (started ? ((await optional(() => reads.call(target.address, governorAbi, 'quorum', [BigInt(proposal.voteStart)]))) as bigint | null) : null);
+      // The supply that could vote, at the proposal's snapshot: what turnout is measured against.
+      const votingSupply = started && !bravo && token ? ((await optional(() => reads.call(token as Address, votesAbi, 'getPastTotalSupply', [BigInt(proposal.voteStart)]))) as bigint | null) : null;
       const eta = bravo ? null : ((await optional(() => reads.call(target.address, governorAbi, 'proposalEta', [id]))) as bigint | null);
       const voteStart = await timepointMs(proposal.voteStart, clock, reads, perBlockMs);
       const voteEnd = await timepointMs(proposal.voteEnd, clock, reads, perBlockMs);
       proposals[proposal.id] = {
         state,
         quorum: quorum === null ? null : quorum.toString(),
+        votingSupply: votingSupply === null ? null : votingSupply.toString(),
         etaSeconds: eta === null || eta === 0n ? null : Number(eta),
         voteStartMs: voteStart.atMs,
         voteEndMs: voteEnd.atMs,

@@ -5,6 +5,7 @@
 
 import { getAddress, parseAbi, type Address } from 'viem';
 import type { EventValue, GovernanceTarget } from '../../../domain/governance.js';
+import { GovernanceReadError } from '../chain-reader.js';
 import { defineGovernanceKind, type ContractReads } from '../kind.js';
 import { addressInSlot } from './proxy.js';
 
@@ -92,6 +93,17 @@ export const safeKind = defineGovernanceKind<SafeTarget>({
   keyOf(name, args) {
     const key = ownerEvents.has(name) ? args.owner : moduleEvents.has(name) ? args.module : executionEvents.has(name) ? args.txHash : null;
     return typeof key === 'string' ? key : null;
+  },
+  async argsBefore(target, name, reads): Promise<Record<string, EventValue>> {
+    if (name !== 'ChangedThreshold') return {};
+    try {
+      return { previousThreshold: jsonInteger((await reads.call(target.address, safeAbi, 'getThreshold')) as bigint) };
+    } catch (error) {
+      // A node that pruned the state of that block, or a Safe created in it, cannot tell: the change then
+      // reads the new value only. Any other failure fails the step, to be retried.
+      if (error instanceof GovernanceReadError && (error.errorClass === 'reverted' || error.errorClass === 'jsonrpc_error')) return {};
+      throw error;
+    }
   },
   async snapshot(target, reads) {
     const safe = target.address;

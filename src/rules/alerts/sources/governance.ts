@@ -101,7 +101,7 @@ export const governanceRuleSpecs: readonly RuleSpec[] = [
     'Proposal "{{ $labels.title }}" on {{ $labels.target }} is below quorum close to its deadline ({{ $value | humanizePercentage }} of quorum)',
     'Voting closes soon and the votes counted towards quorum fall short: without more votes the proposal fails whatever the majority.',
     (proposal) => proposal.quorumAtRisk,
-    (proposal) => proposal.turnoutRatio,
+    (proposal) => proposal.quorumReachedRatio,
   ),
   proposalRule('GovernanceProposalSucceeded', 'info', 'Proposal "{{ $labels.title }}" on {{ $labels.target }} passed and awaits queueing', 'The vote passed; the proposal must now be queued (or executed, without a timelock).', (proposal) => proposal.state === 'Succeeded' && !proposal.overdue),
   proposalRule('GovernanceProposalQueued', 'info', 'Proposal "{{ $labels.title }}" on {{ $labels.target }} is queued in the timelock', 'Queued; executable from its ETA.', (proposal) => proposal.state === 'Queued' && !proposal.overdue),
