@@ -3,7 +3,7 @@
 
 import { z } from 'zod';
 import type { BeaconEndpointTarget } from '../domain/beacon.js';
-import { duration, httpUrl, id, labels } from './fields.js';
+import { duration, httpHeaders, httpUrl, id, labels } from './fields.js';
 
 const day = 86_400_000;
 
@@ -13,7 +13,7 @@ const validatorSliKinds = ['attestation_effectiveness', 'proposal_success'];
 export const beaconEndpointSchema = z.strictObject({
   id: id.describe("The endpoint's id, unique across every RPC and beacon endpoint of every chain: the `endpoint` label of metrics and alerts."),
   url: httpUrl.describe('The Beacon API base URL; credentials, a path prefix and query parameters such as `?apikey=` are kept and never shown.'),
-  headers: z.record(z.string(), z.string()).default({}).describe('Extra HTTP headers sent with every request, such as `Authorization`; their values are treated as secrets.'),
+  headers: httpHeaders().describe('Extra HTTP headers sent with every request, such as `Authorization`; their values are treated as secrets.'),
   labels: labels.describe("The endpoint's labels, merged over the chain's, on its BeaconEndpointUnhealthy alerts."),
 });
 

@@ -9,12 +9,23 @@ import { duration, id, labels } from './fields.js';
 
 const day = 86_400_000;
 
-const address = z.string().transform((value, ctx): Address => {
+/**
+ * A 20-byte address. Mixed case is an EIP-55 checksum and must be right: a typo in one digit of a checksummed
+ * address would otherwise watch another contract. All lower (or all upper) case carries no checksum.
+ */
+export const address = z.string().transform((value, ctx): Address => {
   if (!isAddress(value, { strict: false })) {
     ctx.addIssue({ code: 'custom', message: 'must be a 20-byte hex address (0x followed by 40 hex digits)' });
     return z.NEVER;
   }
-  return getAddress(value);
+  const checksummed = getAddress(value);
+  const digits = value.slice(2);
+  const mixedCase = digits !== digits.toLowerCase() && digits !== digits.toUpperCase();
+  if (mixedCase && value !== checksummed) {
+    ctx.addIssue({ code: 'custom', message: `has a wrong EIP-55 checksum: the checksummed form of these digits is ${checksummed} (check the address itself, or write it in lower case)` });
+    return z.NEVER;
+  }
+  return checksummed;
 });
 
 /** The same for every kind: the reference lists `kind` once, with the first kind's description. */
@@ -24,7 +35,7 @@ const kindText =
 const common = {
   id: id.describe("The target's label, unique across chains: the `target` label of metrics and alerts, and the API's `:target`."),
   chain: id.describe("The chain the contract is on; reads go through its RPC endpoints, healthy ones first, failing over when one is down."),
-  address: address.describe("The contract's address, checksummed on load."),
+  address: address.describe("The contract's address: mixed case must be a valid EIP-55 checksum, all lower case is accepted; checksummed on load."),
   startBlock: z.number().int().nonnegative().describe("The first block ingested: the contract's deployment block, or a recent one (history before it is not seen)."),
   confirmations: z.number().int().min(0).max(1_000).default(12).describe('Blocks behind the head that count as final: only blocks at or below head − confirmations are ingested.'),
   pollInterval: duration('30s', { min: 100, max: day }).describe('How often ingestion runs; a run goes on until caught up, for 10 s at most.'),

@@ -4,11 +4,11 @@
 
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { parseDocument } from 'yaml';
 import { EreError } from '../domain/errors.js';
 import { includeOpenSloFiles } from './openslo/in-config.js';
 import { formatPath, formatProblem, zodIssueProblems, type ConfigProblem } from './problems.js';
 import { configSchema, type Config } from './schema.js';
+import { readYaml } from './yaml-text.js';
 
 export { formatPath, formatProblem, type ConfigProblem } from './problems.js';
 
@@ -55,15 +55,10 @@ export function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, problems: 
  */
 export function parseConfig(text: string, options: { env?: NodeJS.ProcessEnv; source?: string; baseDir?: string } = {}): Config {
   const source = options.source ?? '(inline)';
-  const document = parseDocument(text, { prettyErrors: false });
-  if (document.errors.length > 0) {
-    throw new ConfigError(
-      source,
-      document.errors.map((error) => ({ path: '', message: `YAML: ${error.message.split('\n')[0]}` })),
-    );
-  }
+  const yaml = readYaml(text);
+  if (yaml.problems.length > 0) throw new ConfigError(source, yaml.problems);
   const problems: ConfigProblem[] = [];
-  const substituted = substituteEnv(document.toJS() ?? {}, options.env ?? process.env, problems);
+  const substituted = substituteEnv(yaml.value, options.env ?? process.env, problems);
   const included = includeOpenSloFiles(substituted, options.baseDir ?? process.cwd());
   problems.push(...included.problems);
   const result = configSchema.safeParse(included.config, { reportInput: true });

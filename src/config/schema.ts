@@ -4,14 +4,14 @@ import { validate as isCronExpression } from 'node-cron';
 import { z } from 'zod';
 import { alertingSchema, checkAlertingReferences } from './alerting-schema.js';
 import { beaconSchema, checkBeaconReferences, validatorsSchema } from './beacon-schema.js';
-import { duration, httpUrl, id, labels } from './fields.js';
+import { duration, httpHeaders, httpUrl, id, labels } from './fields.js';
 import { checkGovernanceReferences, governanceSchema } from './governance-schema.js';
 import { sloSchema } from './slo-schema.js';
 
 export const rpcEndpointSchema = z.strictObject({
   id: id.describe("The endpoint's id, unique across all chains: the `endpoint` label of metrics and alerts, and the API's `:id`."),
   url: httpUrl.describe('The JSON-RPC URL; credentials or a key in it are never shown. An endpoint that refuses batches is polled with single requests.'),
-  headers: z.record(z.string(), z.string()).default({}).describe('Extra HTTP headers sent with every request, such as `Authorization`; their values are treated as secrets.'),
+  headers: httpHeaders().describe('Extra HTTP headers sent with every request, such as `Authorization`; their values are treated as secrets.'),
   labels: labels.describe("The endpoint's labels, such as `provider: alchemy`, merged over the chain's: SLO selectors match them, and they go on the endpoint's alerts."),
 });
 
