@@ -53,7 +53,7 @@ export const labels = z
 
 const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name (letters, digits and !#$%&\'*+.^_`|~-, no spaces)');
 /** A line break would end the header: fetch refuses it, and every request would fail as if the server were down. */
-const headerValue = z.string().regex(/^[^\r\n\0]*$/, 'must not contain line breaks or NUL');
+const headerValue = z.string().regex(/^[^\r\n\0]*$/, 'must not contain line breaks');
 
 /** HTTP headers of an endpoint or a receiver, checked at load; `reserved` names (lower case) cannot be set. */
 export function httpHeaders(reserved: ReadonlySet<string> = new Set()) {
