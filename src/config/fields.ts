@@ -10,11 +10,13 @@ export const id = z
 
 /** How a duration's bounds read in the config reference: "100ms to 1h". */
 export function durationRange(min: number, max: number): string {
-  const text = (ms: number) => {
-    for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1_000]] as const) if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
-    return `${ms}ms`;
-  };
-  return `${text(min)} to ${text(max)}`;
+  return `${durationText(min)} to ${durationText(max)}`;
+}
+
+/** A duration as the config writes it: 10000 → "10s". */
+export function durationText(ms: number): string {
+  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1_000]] as const) if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  return `${ms}ms`;
 }
 
 export function duration(defaultValue: string, { min, max }: { min: number; max: number }) {

@@ -4,9 +4,11 @@ import { validate as isCronExpression } from 'node-cron';
 import { z } from 'zod';
 import { alertingSchema, checkAlertingReferences } from './alerting-schema.js';
 import { beaconSchema, checkBeaconReferences, validatorsSchema } from './beacon-schema.js';
-import { duration, httpHeaders, httpUrl, id, labels } from './fields.js';
+import { duration, durationText, httpHeaders, httpUrl, id, labels } from './fields.js';
 import { checkGovernanceReferences, governanceSchema } from './governance-schema.js';
 import { sloSchema } from './slo-schema.js';
+
+const defaultProbeTimeoutMs = 10_000;
 
 export const rpcEndpointSchema = z.strictObject({
   id: id.describe("The endpoint's id, unique across all chains: the `endpoint` label of metrics and alerts, and the API's `:id`."),
@@ -20,7 +22,7 @@ export const chainSchema = z.strictObject({
   chainId: z.number().int().positive().describe('The chain id every endpoint must report; another one is a `chain_id_mismatch` probe failure.'),
   rpc: z.array(rpcEndpointSchema).min(1, 'needs at least one endpoint').describe("The chain's JSON-RPC endpoints, each probed every `pollInterval`."),
   pollInterval: duration('15s', { min: 100, max: 3_600_000 }).describe('Time between two probes of each endpoint.'),
-  timeout: duration('10s', { min: 100, max: 120_000 }).describe('Timeout of each probe; must not be longer than `pollInterval`.'),
+  timeout: duration(durationText(defaultProbeTimeoutMs), { min: 100, max: 120_000 }).describe('Timeout of each probe; must not be longer than `pollInterval`.'),
   maxLagBlocks: z.number().int().nonnegative().default(5).describe('An endpoint further than this many blocks from the consensus head (behind or ahead) is not healthy.'),
   staleAfterIntervals: z.number().positive().default(3)
     .describe('A probe older than this many poll intervals no longer counts: not towards the consensus head, and its endpoint is not up.'),
@@ -101,7 +103,9 @@ export const configSchema = z
         endpointIds.set(endpoint.id, chain.id);
       });
       if (chain.timeout > chain.pollInterval) {
-        ctx.addIssue({ code: 'custom', path: ['chains', chainIndex, 'timeout'], message: 'must not be longer than pollInterval' });
+        // The timeout may not be written at all: say its value, and that it is the default.
+        const timeout = `${durationText(chain.timeout)}${chain.timeout === defaultProbeTimeoutMs ? ', the default when not set' : ''}`;
+        ctx.addIssue({ code: 'custom', path: ['chains', chainIndex, 'timeout'], message: `must not be longer than pollInterval (${durationText(chain.pollInterval)}); timeout is ${timeout}` });
       }
     });
     checkSloReferences(config, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
