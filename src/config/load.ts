@@ -4,11 +4,13 @@
 
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { z } from 'zod';
 import { EreError } from '../domain/errors.js';
 import { includeOpenSloFiles } from './openslo/in-config.js';
 import { formatPath, formatProblem, zodIssueProblems, type ConfigProblem } from './problems.js';
 import { configSchema, type Config } from './schema.js';
 import { readYaml } from './yaml-text.js';
+import { issuesBesides } from './second-look.js';
 
 export { formatPath, formatProblem, type ConfigProblem } from './problems.js';
 export { summarizeConfig } from './summary.js';
@@ -76,7 +78,8 @@ export function checkConfigText(text: string, options: ConfigOptions = {}): Chec
   const result = configSchema.safeParse(included.config, { reportInput: true });
   // A value that still holds `${VAR}` fails its own check too ("Invalid URL"): the unset variable says it all.
   const unsetPaths = new Set(unset.map((problem) => problem.path));
-  const schemaProblems = result.success ? [] : zodIssueProblems(result.error).map(included.locate).filter((problem) => !unsetPaths.has(problem.path));
+  const issues = result.success ? [] : [...result.error.issues, ...issuesBesides(configSchema, included.config, result.error)];
+  const schemaProblems = zodIssueProblems({ issues } as z.ZodError).map(included.locate).filter((problem) => !unsetPaths.has(problem.path));
   const problems = [...(options.allowMissingEnv ? [] : unset), ...included.problems, ...schemaProblems];
   if (problems.length > 0) throw new ConfigError(source, problems);
   return { config: result.success ? result.data : null, unset };

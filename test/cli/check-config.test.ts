@@ -65,6 +65,27 @@ describe('ere check-config', () => {
     expect(await runEre(['check-config', '--allow-missing-env', file], {})).toMatchObject({ status: 1, stderr: expect.stringContaining('chains[0].chainId') });
   });
 
+  it('reports the checks across sections in the same run as a value that failed its own check', () => {
+    const text = `
+chains:
+  - { id: a, chainId: 1, pollInterval: soon, timeout: 20s, colour: x, rpc: [{ id: e, url: "http://a" }] }
+  - { id: b, chainId: 2, rpc: [{ id: e, url: "http://b" }] }
+governance:
+  - { kind: proxy, id: p, chain: b, address: "0x5aFE3855358E112B5647B952709E6165e1c1eEEe", startBlock: 1, confirmations: many }
+  - { kind: proxy, id: p, chain: b, address: "0x5afe3855358e112b5647b952709e6165e1c1eeee", startBlock: 1 }
+slos: [{ id: s, service: x, objective: 99, sli: { kind: availability, chain: nope } }]
+`;
+    expect(configProblems(text)).toEqual([
+      { path: 'chains[0].pollInterval', message: expect.stringMatching(/^must be a duration/) },
+      { path: 'chains[0].colour', message: 'unknown key' },
+      { path: 'governance[0].confirmations', message: expect.stringMatching(/expected number/) },
+      { path: 'chains[1].rpc[0].id', message: expect.stringMatching(/^duplicate endpoint id "e"/) },
+      { path: 'slos[0].sli.chain', message: 'no chain "nope"' },
+      { path: 'governance[1].id', message: 'duplicate governance target id "p"' },
+      { path: 'governance[1].address', message: 'the same proxy is already watched as "p"' },
+    ]);
+  });
+
   it('names the default of a timeout longer than its chain poll interval', () => {
     expect(configProblems('chains: [{ id: c, chainId: 1, pollInterval: 5s, rpc: [{ id: e, url: "http://h" }] }]')).toEqual([
       { path: 'chains[0].timeout', message: 'must not be longer than pollInterval (5s); timeout is 10s, the default when not set' },

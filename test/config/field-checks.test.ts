@@ -83,3 +83,16 @@ describe('YAML that cannot be read', () => {
     expect(problems.length).toBeLessThanOrEqual(21);
   });
 });
+
+describe('validator set labels', () => {
+  const set = (labels: string) =>
+    `chains: [{ id: c, chainId: 1, rpc: [{ id: e, url: "http://h" }], beacon: { endpoints: [{ id: b, url: "http://b" }] } }]\nvalidators: { watch: [{ chain: c, indices: [1], labels: ${labels} }] }\n`;
+  it('accepts the list form of eth-validator-watcher ("name:value" strings) as the map', () => {
+    expect(parseConfig(set('["operator:kiln", "region: eu"]'), { env: {} }).validators.watch[0]!.labels).toEqual({ operator: 'kiln', region: 'eu' });
+  });
+  it('explains the map form for anything else', () => {
+    for (const labels of ['["kiln"]', '5']) {
+      expect(configProblems(set(labels))).toEqual([{ path: 'validators.watch[0].labels', message: 'must be a map of label names to values, such as `{ operator: kiln }`' }]);
+    }
+  });
+});
