@@ -96,3 +96,10 @@ describe('validator set labels', () => {
     }
   });
 });
+
+describe('a route whose receiver is not an id', () => {
+  it('is a problem by its path, not an internal error (found by the config fuzz)', () => {
+    const text = `chains: [{ id: c, chainId: 1, rpc: [{ id: e, url: "http://h" }] }]\nalerting: { receivers: [{ id: hook, kind: webhook, url: "https://h/x" }], route: { receiver: "" } }\n`;
+    expect(configProblems(text)).toEqual([{ path: 'alerting.route.receiver', message: expect.stringMatching(/^must be 1-63 characters/) }]);
+  });
+});
