@@ -83,7 +83,7 @@ export type GovernanceTargetConfig = z.output<typeof governanceTargetSchema>;
 
 /** Target ids are unique and name chains that exist. */
 export function checkGovernanceReferences(
-  config: { chains: { id: string }[]; governance: GovernanceTargetConfig[]; slos: { sli: { kind: string; chain: string; targets?: unknown } }[] },
+  config: { chains: { id: string; rpc: unknown[] }[]; governance: GovernanceTargetConfig[]; slos: { sli: { kind: string; chain: string; targets?: unknown } }[] },
   problem: (path: (string | number)[], message: string) => void,
 ): void {
   const ids = new Set<string>();
@@ -91,7 +91,9 @@ export function checkGovernanceReferences(
   config.governance.forEach((target, index) => {
     if (ids.has(target.id)) problem(['governance', index, 'id'], `duplicate governance target id "${target.id}"`);
     ids.add(target.id);
-    if (!config.chains.some((chain) => chain.id === target.chain)) problem(['governance', index, 'chain'], `no chain "${target.chain}"`);
+    const chain = config.chains.find((candidate) => candidate.id === target.chain);
+    if (!chain) problem(['governance', index, 'chain'], `no chain "${target.chain}"`);
+    else if (chain.rpc.length === 0) problem(['governance', index, 'chain'], `chain "${target.chain}" has no RPC endpoints (chains[].rpc) to read the contract through`);
     const key = `${target.chain}/${target.kind}/${target.address}`;
     const other = addresses.get(key);
     if (other !== undefined) problem(['governance', index, 'address'], `the same ${target.kind} is already watched as "${other}"`);

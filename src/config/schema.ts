@@ -20,7 +20,8 @@ export const rpcEndpointSchema = z.strictObject({
 export const chainSchema = z.strictObject({
   id: id.describe("The chain's id: the `chain` label of metrics and alerts."),
   chainId: z.number().int().positive().describe('The chain id every endpoint must report; another one is a `chain_id_mismatch` probe failure.'),
-  rpc: z.array(rpcEndpointSchema).min(1, 'needs at least one endpoint').describe("The chain's JSON-RPC endpoints, each probed every `pollInterval`."),
+  rpc: z.array(rpcEndpointSchema).default([])
+    .describe("The chain's JSON-RPC endpoints, each probed every `pollInterval`. A chain watched only through its beacon endpoints (validators, no execution endpoint of its own) has none."),
   pollInterval: duration('15s', { min: 100, max: 3_600_000 }).describe('Time between two probes of each endpoint.'),
   timeout: duration(durationText(defaultProbeTimeoutMs), { min: 100, max: 120_000 }).describe('Timeout of each probe; must not be longer than `pollInterval`.'),
   maxLagBlocks: z.number().int().nonnegative().default(5).describe('An endpoint further than this many blocks from the consensus head (behind or ahead) is not healthy.'),
@@ -102,6 +103,7 @@ export const configSchema = z
         }
         endpointIds.set(endpoint.id, chain.id);
       });
+      if (chain.rpc.length === 0 && !chain.beacon) ctx.addIssue({ code: 'custom', path: ['chains', chainIndex, 'rpc'], message: 'needs at least one endpoint, or beacon endpoints (chains[].beacon)' });
       if (chain.timeout > chain.pollInterval) {
         // The timeout may not be written at all: say its value, and that it is the default.
         const timeout = `${durationText(chain.timeout)}${chain.timeout === defaultProbeTimeoutMs ? ', the default when not set' : ''}`;
@@ -114,9 +116,12 @@ export const configSchema = z
     checkBeaconReferences(config, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
   });
 
+/** SLI kinds counted over a chain's RPC endpoints. */
+const rpcSliKinds = ['availability', 'latency', 'freshness', 'redundancy'];
+
 /** SLO ids are unique and their SLIs select endpoints that exist. */
 export function checkSloReferences(
-  config: { chains: { id: string; rpc: { id: string; labels: Record<string, string> }[]; labels: Record<string, string> }[]; slos: { id: string; sli: { chain: string; endpoints?: string[] | undefined; labels?: Record<string, string> | undefined } }[] },
+  config: { chains: { id: string; rpc: { id: string; labels: Record<string, string> }[]; labels: Record<string, string> }[]; slos: { id: string; sli: { kind: string; chain: string; endpoints?: string[] | undefined; labels?: Record<string, string> | undefined } }[] },
   problem: (path: (string | number)[], message: string) => void,
 ): void {
   const ids = new Set<string>();
@@ -125,6 +130,7 @@ export function checkSloReferences(
     ids.add(slo.id);
     const chain = config.chains.find((candidate) => candidate.id === slo.sli.chain);
     if (!chain) return problem(['slos', index, 'sli', 'chain'], `no chain "${slo.sli.chain}"`);
+    if (rpcSliKinds.includes(slo.sli.kind) && chain.rpc.length === 0) return problem(['slos', index, 'sli', 'chain'], `chain "${chain.id}" has no RPC endpoints (chains[].rpc) for an SLI of kind ${slo.sli.kind}`);
     slo.sli.endpoints?.forEach((endpoint, endpointIndex) => {
       if (!chain.rpc.some((candidate) => candidate.id === endpoint)) problem(['slos', index, 'sli', 'endpoints', endpointIndex], `no endpoint "${endpoint}" on chain "${chain.id}"`);
     });
