@@ -60,7 +60,7 @@ describe('ere CLI', () => {
     const dir = tempDir();
     const good = join(dir, 'good.yaml');
     writeFileSync(good, `chains:\n  - id: mainnet\n    chainId: 1\n    rpc:\n      - { id: a, url: "https://rpc.example.com/\${KEY}" }\n      - { id: b, url: "https://rpc2.example.com/" }\n`);
-    expect(ere(['check-config', good], { KEY: 'k' })).toMatchObject({ status: 0, stdout: `${good}: ok, 1 chain, 2 RPC endpoints: mainnet (2)\n` });
+    expect(ere(['check-config', good], { KEY: 'k' })).toMatchObject({ status: 0, stdout: expect.stringContaining(`${good}: ok\n1 chain, 2 RPC endpoints, 0 beacon endpoints: mainnet (2)\n`) });
     const unset = ere(['check-config', good], { KEY: undefined as unknown as string });
     expect(unset.status).toBe(1);
     expect(unset.stderr).toContain('chains[0].rpc[0].url: environment variable KEY is not set');

@@ -266,7 +266,8 @@ export function checkAlertingReferences(
     if (receiverIds.has(receiver.id)) problem(['alerting', 'receivers', index, 'id'], `duplicate receiver id "${receiver.id}"`);
     receiverIds.add(receiver.id);
   });
-  if (alerting.route) {
+  // routeTree is missing when a problem elsewhere in the section kept its transform from running.
+  if (alerting.route && alerting.routeTree) {
     if (alerting.receivers.length === 0) problem(['alerting', 'route'], 'a route needs receivers');
     else for (const found of checkRouteTree(alerting.routeTree!, receiverIds)) problem(['alerting', 'route', ...found.path], found.message);
   }

@@ -3,7 +3,7 @@
 
 import { z } from 'zod';
 import type { BeaconEndpointTarget } from '../domain/beacon.js';
-import { duration, httpUrl, id, labels } from './fields.js';
+import { duration, httpHeaders, httpUrl, id, labels } from './fields.js';
 
 const day = 86_400_000;
 
@@ -13,7 +13,7 @@ const validatorSliKinds = ['attestation_effectiveness', 'proposal_success'];
 export const beaconEndpointSchema = z.strictObject({
   id: id.describe("The endpoint's id, unique across every RPC and beacon endpoint of every chain: the `endpoint` label of metrics and alerts."),
   url: httpUrl.describe('The Beacon API base URL; credentials, a path prefix and query parameters such as `?apikey=` are kept and never shown.'),
-  headers: z.record(z.string(), z.string()).default({}).describe('Extra HTTP headers sent with every request, such as `Authorization`; their values are treated as secrets.'),
+  headers: httpHeaders().describe('Extra HTTP headers sent with every request, such as `Authorization`; their values are treated as secrets.'),
   showPath: z.boolean().default(false).describe("Show the URL's path in the API and logs (the query and credentials stay hidden): only for a path that holds no key. Hidden by default."),
   displayName: z.string().trim().min(1).max(100).optional().describe('A name shown beside the masked URL in the API, to tell endpoints of one host apart without showing their paths.'),
   labels: labels.describe("The endpoint's labels, merged over the chain's, on its BeaconEndpointUnhealthy alerts."),
@@ -51,8 +51,17 @@ const pubkey = z
   .regex(/^(0x)?[0-9a-fA-F]{96}$/, 'must be a 48-byte BLS public key (96 hex digits)')
   .transform((value) => (value.startsWith('0x') ? value : `0x${value}`).toLowerCase());
 
+/**
+ * eth-validator-watcher writes labels as a list of `name:value` strings (`["operator:kiln"]`): taken as the
+ * map `{ operator: kiln }`. A list holding anything else is left for the map's own message.
+ */
+function labelList(value: unknown): unknown {
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string' && /^[^:]+:.+$/.test(item))) return value;
+  return Object.fromEntries(value.map((item: string) => [item.slice(0, item.indexOf(':')).trim(), item.slice(item.indexOf(':') + 1).trim()]));
+}
+
 /** Label names that make scopes and the values they take are free text; a scope is `name:value`. */
-const scopeLabels = labels.superRefine((record, ctx) => {
+const scopeLabels = z.preprocess(labelList, labels).superRefine((record, ctx) => {
   for (const [name, value] of Object.entries(record)) {
     if (!/^[a-zA-Z0-9_.-]{1,63}$/.test(value)) ctx.addIssue({ code: 'custom', path: [name], message: 'scope label values are 1-63 characters of letters, digits, "_", "." or "-"' });
   }
@@ -61,7 +70,7 @@ const scopeLabels = labels.superRefine((record, ctx) => {
 export const validatorSetSchema = z.strictObject({
   chain: id.describe('The chain the validators are on; it needs `beacon` endpoints.'),
   labels: scopeLabels
-    .describe("Each label `name: value` puts the set's validators in the scope `name:value` (a name other than `scope`); a validator in several sets gets all their labels on its alerts."),
+    .describe("Each label `name: value` puts the set's validators in the scope `name:value` (a name other than `scope`); a validator in several sets gets all their labels on its alerts. eth-validator-watcher's list form, `[\"operator:kiln\"]`, is read as the map."),
   indices: z.array(z.union([validatorIndex, indexRange])).default([]).describe('Validator indices, and inclusive ranges as strings such as `"1000-1999"`.'),
   pubkeys: z.array(pubkey).default([])
     .describe('BLS public keys (`0x` optional); each is watched from the epoch the validator list shows it, and keeps its index across restarts.'),

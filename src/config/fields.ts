@@ -10,11 +10,13 @@ export const id = z
 
 /** How a duration's bounds read in the config reference: "100ms to 1h". */
 export function durationRange(min: number, max: number): string {
-  const text = (ms: number) => {
-    for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1_000]] as const) if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
-    return `${ms}ms`;
-  };
-  return `${text(min)} to ${text(max)}`;
+  return `${durationText(min)} to ${durationText(max)}`;
+}
+
+/** A duration as the config writes it: 10000 → "10s". */
+export function durationText(ms: number): string {
+  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1_000]] as const) if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  return `${ms}ms`;
 }
 
 export function duration(defaultValue: string, { min, max }: { min: number; max: number }) {
@@ -45,7 +47,20 @@ export const httpUrl = z.string().refine((value) => {
   }
 }, 'must be an http(s) URL').meta({ format: 'url' });
 
-export const labels = z.record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'label names are letters, digits and "_"'), z.string()).default({});
+export const labels = z
+  .record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'label names are letters, digits and "_"'), z.string(), {
+    error: (issue) => (issue.code === 'invalid_type' ? 'must be a map of label names to values, such as `{ operator: kiln }`' : undefined),
+  })
+  .default({});
+
+const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name (letters, digits and !#$%&\'*+.^_`|~-, no spaces)');
+/** A line break would end the header: fetch refuses it, and every request would fail as if the server were down. */
+const headerValue = z.string().regex(/^[^\r\n\0]*$/, 'must not contain line breaks');
+
+/** HTTP headers of an endpoint or a receiver, checked at load; `reserved` names (lower case) cannot be set. */
+export function httpHeaders(reserved: ReadonlySet<string> = new Set()) {
+  return z.record(headerName.refine((name) => !reserved.has(name.toLowerCase()), 'is set by ERE itself'), headerValue).default({});
+}
 
 
 /** A duration with no default: undefined when not given (route timings inherit from the parent). */

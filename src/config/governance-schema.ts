@@ -9,12 +9,23 @@ import { duration, id, labels } from './fields.js';
 
 const day = 86_400_000;
 
-const address = z.string().transform((value, ctx): Address => {
+/**
+ * A 20-byte address. Mixed case is an EIP-55 checksum and must be right: a typo in one digit of a checksummed
+ * address would otherwise watch another contract. All lower (or all upper) case carries no checksum.
+ */
+export const address = z.string().transform((value, ctx): Address => {
   if (!isAddress(value, { strict: false })) {
     ctx.addIssue({ code: 'custom', message: 'must be a 20-byte hex address (0x followed by 40 hex digits)' });
     return z.NEVER;
   }
-  return getAddress(value);
+  const checksummed = getAddress(value);
+  const digits = value.slice(2);
+  const mixedCase = digits !== digits.toLowerCase() && digits !== digits.toUpperCase();
+  if (mixedCase && value !== checksummed) {
+    ctx.addIssue({ code: 'custom', message: `has a wrong EIP-55 checksum: the checksummed form of these digits is ${checksummed} (check the address itself, or write it in lower case)` });
+    return z.NEVER;
+  }
+  return checksummed;
 });
 
 /** The same for every kind: the reference lists `kind` once, with the first kind's description. */
@@ -24,7 +35,7 @@ const kindText =
 const common = {
   id: id.describe("The target's label, unique across chains: the `target` label of metrics and alerts, and the API's `:target`."),
   chain: id.describe("The chain the contract is on; reads go through its RPC endpoints, healthy ones first, failing over when one is down."),
-  address: address.describe("The contract's address, checksummed on load."),
+  address: address.describe("The contract's address: mixed case must be a valid EIP-55 checksum, all lower case is accepted; checksummed on load."),
   startBlock: z.number().int().nonnegative().describe("The first block ingested: the contract's deployment block, or a recent one (history before it is not seen)."),
   confirmations: z.number().int().min(0).max(1_000).default(12).describe('Blocks behind the head that count as final: only blocks at or below head − confirmations are ingested.'),
   pollInterval: duration('30s', { min: 100, max: day }).describe('How often ingestion runs; a run goes on until caught up, for 10 s at most.'),
@@ -72,7 +83,7 @@ export type GovernanceTargetConfig = z.output<typeof governanceTargetSchema>;
 
 /** Target ids are unique and name chains that exist. */
 export function checkGovernanceReferences(
-  config: { chains: { id: string }[]; governance: GovernanceTargetConfig[]; slos: { sli: { kind: string; chain: string; targets?: unknown } }[] },
+  config: { chains: { id: string; rpc: unknown[] }[]; governance: GovernanceTargetConfig[]; slos: { sli: { kind: string; chain: string; targets?: unknown } }[] },
   problem: (path: (string | number)[], message: string) => void,
 ): void {
   const ids = new Set<string>();
@@ -80,7 +91,9 @@ export function checkGovernanceReferences(
   config.governance.forEach((target, index) => {
     if (ids.has(target.id)) problem(['governance', index, 'id'], `duplicate governance target id "${target.id}"`);
     ids.add(target.id);
-    if (!config.chains.some((chain) => chain.id === target.chain)) problem(['governance', index, 'chain'], `no chain "${target.chain}"`);
+    const chain = config.chains.find((candidate) => candidate.id === target.chain);
+    if (!chain) problem(['governance', index, 'chain'], `no chain "${target.chain}"`);
+    else if (chain.rpc.length === 0) problem(['governance', index, 'chain'], `chain "${target.chain}" has no RPC endpoints (chains[].rpc) to read the contract through`);
     const key = `${target.chain}/${target.kind}/${target.address}`;
     const other = addresses.get(key);
     if (other !== undefined) problem(['governance', index, 'address'], `the same ${target.kind} is already watched as "${other}"`);

@@ -4,13 +4,16 @@
 
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { parseDocument } from 'yaml';
+import type { z } from 'zod';
 import { EreError } from '../domain/errors.js';
 import { includeOpenSloFiles } from './openslo/in-config.js';
 import { formatPath, formatProblem, zodIssueProblems, type ConfigProblem } from './problems.js';
 import { configSchema, type Config } from './schema.js';
+import { readYaml } from './yaml-text.js';
+import { issuesBesides } from './second-look.js';
 
 export { formatPath, formatProblem, type ConfigProblem } from './problems.js';
+export { summarizeConfig } from './summary.js';
 
 export class ConfigError extends EreError {
   override name = 'ConfigError';
@@ -49,41 +52,56 @@ export function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, problems: 
   return value;
 }
 
+export interface ConfigOptions {
+  env?: NodeJS.ProcessEnv;
+  source?: string;
+  baseDir?: string;
+  /** For CI without the secrets: an unset variable is not a problem, and neither is what it leaves unchecked. */
+  allowMissingEnv?: boolean;
+}
+
+/** A config that validated, or null when only values using unset variables (allowed) kept it from building. */
+export interface CheckedConfig {
+  config: Config | null;
+  /** The values left unchecked because a variable they use is unset (with `allowMissingEnv`). */
+  unset: ConfigProblem[];
+}
+
+/** Validates a config text as {@link parseConfig} does, and says what unset variables left unchecked. */
+export function checkConfigText(text: string, options: ConfigOptions = {}): CheckedConfig {
+  const source = options.source ?? '(inline)';
+  const yaml = readYaml(text);
+  if (yaml.problems.length > 0) throw new ConfigError(source, yaml.problems);
+  const unset: ConfigProblem[] = [];
+  const substituted = substituteEnv(yaml.value, options.env ?? process.env, unset);
+  const included = includeOpenSloFiles(substituted, options.baseDir ?? process.cwd());
+  const result = configSchema.safeParse(included.config, { reportInput: true });
+  // A value that still holds `${VAR}` fails its own check too ("Invalid URL"): the unset variable says it all.
+  const unsetPaths = new Set(unset.map((problem) => problem.path));
+  const issues = result.success ? [] : [...result.error.issues, ...issuesBesides(configSchema, included.config, result.error)];
+  const schemaProblems = zodIssueProblems({ issues } as z.ZodError).map(included.locate).filter((problem) => !unsetPaths.has(problem.path));
+  const problems = [...(options.allowMissingEnv ? [] : unset), ...included.problems, ...schemaProblems];
+  if (problems.length > 0) throw new ConfigError(source, problems);
+  return { config: result.success ? result.data : null, unset };
+}
+
 /**
  * Validates a config given as text (YAML or JSON), with the SLOs of its `opensloFiles` (read relative to
  * `baseDir`, by default the working directory). Throws ConfigError listing every problem.
  */
-export function parseConfig(text: string, options: { env?: NodeJS.ProcessEnv; source?: string; baseDir?: string } = {}): Config {
-  const source = options.source ?? '(inline)';
-  const document = parseDocument(text, { prettyErrors: false });
-  if (document.errors.length > 0) {
-    throw new ConfigError(
-      source,
-      document.errors.map((error) => ({ path: '', message: `YAML: ${error.message.split('\n')[0]}` })),
-    );
-  }
-  const problems: ConfigProblem[] = [];
-  const substituted = substituteEnv(document.toJS() ?? {}, options.env ?? process.env, problems);
-  const included = includeOpenSloFiles(substituted, options.baseDir ?? process.cwd());
-  problems.push(...included.problems);
-  const result = configSchema.safeParse(included.config, { reportInput: true });
-  if (!result.success) problems.push(...zodIssueProblems(result.error).map(included.locate));
-  if (problems.length > 0 || !result.success) throw new ConfigError(source, problems);
-  return result.data;
+export function parseConfig(text: string, options: Omit<ConfigOptions, 'allowMissingEnv'> = {}): Config {
+  return checkConfigText(text, options).config!;
 }
 
-export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): Config {
-  let text: string;
+/** Reads a config file's text, a problem when it cannot be read. */
+export function readConfigText(file: string): string {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (error) {
     throw new ConfigError(file, [{ path: '', message: `cannot read file: ${(error as NodeJS.ErrnoException).code ?? String(error)}` }]);
   }
-  return parseConfig(text, { env, source: file, baseDir: dirname(file) });
 }
 
-export function summarizeConfig(config: Config): string {
-  const endpoints = config.chains.reduce((sum, chain) => sum + chain.rpc.length, 0);
-  const chains = config.chains.map((chain) => `${chain.id} (${chain.rpc.length})`).join(', ');
-  return `${config.chains.length} chain${config.chains.length === 1 ? '' : 's'}, ${endpoints} RPC endpoint${endpoints === 1 ? '' : 's'}: ${chains}`;
+export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): Config {
+  return parseConfig(readConfigText(file), { env, source: file, baseDir: dirname(file) });
 }

@@ -4,14 +4,16 @@ import { validate as isCronExpression } from 'node-cron';
 import { z } from 'zod';
 import { alertingSchema, checkAlertingReferences } from './alerting-schema.js';
 import { beaconSchema, checkBeaconReferences, validatorsSchema } from './beacon-schema.js';
-import { duration, httpUrl, id, labels } from './fields.js';
+import { duration, durationText, httpHeaders, httpUrl, id, labels } from './fields.js';
 import { checkGovernanceReferences, governanceSchema } from './governance-schema.js';
 import { sloSchema } from './slo-schema.js';
+
+const defaultProbeTimeoutMs = 10_000;
 
 export const rpcEndpointSchema = z.strictObject({
   id: id.describe("The endpoint's id, unique across all chains: the `endpoint` label of metrics and alerts, and the API's `:id`."),
   url: httpUrl.describe('The JSON-RPC URL; credentials or a key in it are never shown. An endpoint that refuses batches is polled with single requests.'),
-  headers: z.record(z.string(), z.string()).default({}).describe('Extra HTTP headers sent with every request, such as `Authorization`; their values are treated as secrets.'),
+  headers: httpHeaders().describe('Extra HTTP headers sent with every request, such as `Authorization`; their values are treated as secrets.'),
   showPath: z.boolean().default(false).describe("Show the URL's path in the API and logs (the query and credentials stay hidden): only for a path that holds no key. Hidden by default."),
   displayName: z.string().trim().min(1).max(100).optional().describe('A name shown beside the masked URL in the API, to tell endpoints of one host apart without showing their paths.'),
   labels: labels.describe("The endpoint's labels, such as `provider: alchemy`, merged over the chain's: SLO selectors match them, and they go on the endpoint's alerts."),
@@ -20,9 +22,10 @@ export const rpcEndpointSchema = z.strictObject({
 export const chainSchema = z.strictObject({
   id: id.describe("The chain's id: the `chain` label of metrics and alerts."),
   chainId: z.number().int().positive().describe('The chain id every endpoint must report; another one is a `chain_id_mismatch` probe failure.'),
-  rpc: z.array(rpcEndpointSchema).min(1, 'needs at least one endpoint').describe("The chain's JSON-RPC endpoints, each probed every `pollInterval`."),
+  rpc: z.array(rpcEndpointSchema).default([])
+    .describe("The chain's JSON-RPC endpoints, each probed every `pollInterval`. A chain watched only through its beacon endpoints (validators, no execution endpoint of its own) has none."),
   pollInterval: duration('15s', { min: 100, max: 3_600_000 }).describe('Time between two probes of each endpoint.'),
-  timeout: duration('10s', { min: 100, max: 120_000 }).describe('Timeout of each probe; must not be longer than `pollInterval`.'),
+  timeout: duration(durationText(defaultProbeTimeoutMs), { min: 100, max: 120_000 }).describe('Timeout of each probe; must not be longer than `pollInterval`.'),
   maxLagBlocks: z.number().int().nonnegative().default(5).describe('An endpoint further than this many blocks from the consensus head (behind or ahead) is not healthy.'),
   staleAfterIntervals: z.number().positive().default(3)
     .describe('A probe older than this many poll intervals no longer counts: not towards the consensus head, and its endpoint is not up.'),
@@ -102,8 +105,11 @@ export const configSchema = z
         }
         endpointIds.set(endpoint.id, chain.id);
       });
+      if (chain.rpc.length === 0 && !chain.beacon) ctx.addIssue({ code: 'custom', path: ['chains', chainIndex, 'rpc'], message: 'needs at least one endpoint, or beacon endpoints (chains[].beacon)' });
       if (chain.timeout > chain.pollInterval) {
-        ctx.addIssue({ code: 'custom', path: ['chains', chainIndex, 'timeout'], message: 'must not be longer than pollInterval' });
+        // The timeout may not be written at all: say its value, and that it is the default.
+        const timeout = `${durationText(chain.timeout)}${chain.timeout === defaultProbeTimeoutMs ? ', the default when not set' : ''}`;
+        ctx.addIssue({ code: 'custom', path: ['chains', chainIndex, 'timeout'], message: `must not be longer than pollInterval (${durationText(chain.pollInterval)}); timeout is ${timeout}` });
       }
     });
     checkSloReferences(config, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
@@ -112,9 +118,12 @@ export const configSchema = z
     checkBeaconReferences(config, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
   });
 
+/** SLI kinds counted over a chain's RPC endpoints. */
+const rpcSliKinds = ['availability', 'latency', 'freshness', 'redundancy'];
+
 /** SLO ids are unique and their SLIs select endpoints that exist. */
 export function checkSloReferences(
-  config: { chains: { id: string; rpc: { id: string; labels: Record<string, string> }[]; labels: Record<string, string> }[]; slos: { id: string; sli: { chain: string; endpoints?: string[] | undefined; labels?: Record<string, string> | undefined } }[] },
+  config: { chains: { id: string; rpc: { id: string; labels: Record<string, string> }[]; labels: Record<string, string> }[]; slos: { id: string; sli: { kind: string; chain: string; endpoints?: string[] | undefined; labels?: Record<string, string> | undefined } }[] },
   problem: (path: (string | number)[], message: string) => void,
 ): void {
   const ids = new Set<string>();
@@ -123,6 +132,7 @@ export function checkSloReferences(
     ids.add(slo.id);
     const chain = config.chains.find((candidate) => candidate.id === slo.sli.chain);
     if (!chain) return problem(['slos', index, 'sli', 'chain'], `no chain "${slo.sli.chain}"`);
+    if (rpcSliKinds.includes(slo.sli.kind) && chain.rpc.length === 0) return problem(['slos', index, 'sli', 'chain'], `chain "${chain.id}" has no RPC endpoints (chains[].rpc) for an SLI of kind ${slo.sli.kind}`);
     slo.sli.endpoints?.forEach((endpoint, endpointIndex) => {
       if (!chain.rpc.some((candidate) => candidate.id === endpoint)) problem(['slos', index, 'sli', 'endpoints', endpointIndex], `no endpoint "${endpoint}" on chain "${chain.id}"`);
     });

@@ -71,7 +71,7 @@ describe('deploy/alertmanager/alertmanager.yml', () => {
 describe('deploy/ere/ere.yaml', () => {
   it("passes ERE's own validation", () => {
     const { status, output } = run(process.execPath, ['bin/ere.js', 'check-config', `${root}/deploy/ere/ere.yaml`]);
-    expect(output).toContain('ere.yaml: ok, 1 chain, 3 RPC endpoints');
+    expect(output).toContain('ere.yaml: ok\n1 chain, 3 RPC endpoints');
     expect(status).toBe(0);
   });
 

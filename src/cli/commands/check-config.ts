@@ -1,6 +1,7 @@
 // `ere check-config`: validates a config file and lists every problem by its path.
 
-import { ConfigError, loadConfigFile, summarizeConfig } from '../../config/load.js';
+import { dirname } from 'node:path';
+import { ConfigError, checkConfigText, formatProblem, readConfigText, summarizeConfig } from '../../config/load.js';
 import { UsageError, parseCommandArgs } from '../args.js';
 import { help, type Command } from '../command.js';
 
@@ -9,18 +10,23 @@ export const checkConfig: Command = {
   summary: 'Validate a config file and list every problem.',
   usage: `Usage: ere check-config <file>
 
-Validates the config file (with \${VAR} substitution from the environment). Prints a one-line summary
-and exits 0, or lists every problem by its path and exits 1.
+Validates the config file (with \${VAR} substitution from the environment). Prints a summary of what
+it configures and exits 0, or lists every problem by its path and exits 1.
 
 Options:
-  -h, --help  Show this help.`,
+  --allow-missing-env  For CI without the secrets: an unset variable is not a problem; the values that
+                       use one are listed as not checked.
+  -h, --help           Show this help.`,
   async run(argv, output) {
-    const { values, positionals } = parseCommandArgs(argv, {}, true);
+    const { values, positionals } = parseCommandArgs(argv, { 'allow-missing-env': { type: 'boolean' } }, true);
     if (values.help) return help(this, output);
     if (positionals.length !== 1) throw new UsageError('expects exactly one config file');
     const file = positionals[0]!;
     try {
-      output.out(`${file}: ok, ${summarizeConfig(loadConfigFile(file))}`);
+      const checked = checkConfigText(readConfigText(file), { source: file, baseDir: dirname(file), allowMissingEnv: values['allow-missing-env'] === true });
+      output.out(`${file}: ok${checked.unset.length ? `, but for ${checked.unset.length} value${checked.unset.length === 1 ? '' : 's'} not checked` : ''}`);
+      if (checked.config) output.out(summarizeConfig(checked.config));
+      for (const problem of checked.unset) output.out(`not checked: ${formatProblem(problem)}`);
       return 0;
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;

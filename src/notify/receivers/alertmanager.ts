@@ -5,6 +5,7 @@
 
 import { z } from 'zod';
 import type { Notification } from '../../domain/alert.js';
+import { httpHeaders } from '../../config/fields.js';
 import { urlHost, urlSecrets } from '../../log/redact.js';
 import { basicAuthorization, postJson, splitUrlCredentials } from '../http-post.js';
 import { defineReceiverKind } from '../receiver.js';
@@ -21,7 +22,7 @@ export const alertmanagerConfigSchema = z
     kind: z.literal('alertmanager'),
     url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, such as "http://alertmanager:9093"' })
       .describe("Alertmanager's base URL, with its path prefix if it has one (`--web.route-prefix`); alerts go to `<url>/api/v2/alerts`. Credentials in it are used as basic auth and never shown."),
-    headers: z.record(z.string(), z.string()).default({})
+    headers: httpHeaders()
       .describe('HTTP headers sent with every request, such as `X-Scope-OrgID` for a multi-tenant Mimir or Cortex Alertmanager; their values are treated as secrets. No `Authorization` when `basicAuth` or the URL holds credentials.'),
     basicAuth: z
       .strictObject({

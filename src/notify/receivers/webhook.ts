@@ -5,6 +5,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { commonEntries, type AlertLabels, type Notification, type NotificationBatch } from '../../domain/alert.js';
+import { httpHeaders } from '../../config/fields.js';
 import { urlHost, urlSecrets } from '../../log/redact.js';
 import { postJson } from '../http-post.js';
 import { defineReceiverKind } from '../receiver.js';
@@ -19,17 +20,11 @@ export const webhookHeaders = {
 /** Set by ERE or by HTTP itself: a custom value would be merged into ours (`a, b`) or break the request. */
 const reservedHeaderNames = new Set([...Object.values(webhookHeaders), 'Content-Length', 'Host'].map((name) => name.toLowerCase()));
 
-const headerName = z
-  .string()
-  .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name')
-  .refine((name) => !reservedHeaderNames.has(name.toLowerCase()), 'is set by ERE itself');
-/** A line break would end the header (fetch refuses it, and the request would be retried for ever). */
-const headerValue = z.string().regex(/^[^\r\n\0]*$/, 'must not contain line breaks');
 
 export const webhookConfigSchema = z.strictObject({
   kind: z.literal('webhook'),
   url: z.url({ protocol: /^https?$/ }).describe("Where the alerts are posted, as Alertmanager's webhook payload (version 4); credentials or keys in it are never shown."),
-  headers: z.record(headerName, headerValue).default({})
+  headers: httpHeaders(reservedHeaderNames)
     .describe("HTTP headers sent with every request, such as `Authorization`; their values are treated as secrets. ERE's own (`Idempotency-Key`, `X-ERE-…`), `Content-Length` and `Host` cannot be set; a `Content-Type` or `User-Agent` replaces ERE's."),
   hmacKey: z.string().min(16, 'must be at least 16 characters').optional()
     .describe('Signs every request: `X-ERE-Signature` is the HMAC-SHA256, keyed with this, of `<X-ERE-Timestamp>.<body>` (see `verifyWebhookSignature`). Unsigned when absent.'),
