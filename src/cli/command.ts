@@ -3,12 +3,15 @@
 
 import type { Config } from '../config/schema.js';
 import { EreError } from '../domain/errors.js';
-import { parsePort, type Output } from './args.js';
+import { parsePort, type CommandArguments, type Output } from './args.js';
 
 export interface Command {
   name: string;
   summary: string;
   usage: string;
+  /** What the command line takes; absent for a command of subcommands. */
+  arguments?: CommandArguments;
+  subcommands?: readonly Command[];
   run(argv: string[], output: Output): Promise<number>;
 }
 

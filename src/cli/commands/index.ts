@@ -23,5 +23,7 @@ metrics and a REST API.
 Commands:
 ${commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`).join('\n')}
 
-Run "ere <command> --help" for a command's options.`;
+Run "ere <command> --help" for a command's options, "ere --version" for the version.
+
+A command that reads a config reads the file of --config <file>, else of $ERE_CONFIG, else ./ere.yaml.`;
 }

@@ -23,6 +23,7 @@ export const slo: Command = {
   get usage() {
     return usage();
   },
+  subcommands,
   async run(argv, output) {
     const [name, ...rest] = argv;
     if (name === '--help' || name === '-h') return help(this, output);
