@@ -49,7 +49,11 @@ export function checkCommandLine(argv: readonly string[], checks: { required: bo
   let path = name;
   while (command?.subcommands) {
     const [sub, ...more] = words;
-    if (sub === undefined) throw new UsageError(`ere ${path}: expects a subcommand`);
+    if (sub === undefined) {
+      // A mention of the group in prose (`ere silence`) names no subcommand; a command line must.
+      if (!checks.required) return;
+      throw new UsageError(`ere ${path}: expects a subcommand`);
+    }
     if (helpWords.has(sub) && more.length === 0) return;
     command = command.subcommands.find((candidate) => candidate.name === sub);
     path = `${path} ${sub}`;

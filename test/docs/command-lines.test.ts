@@ -37,7 +37,8 @@ describe('usage syntax in the docs', () => {
     ['backup --to <file> (--config <file> | --db <file>)', ['backup', '--to', 'file', '--config', 'file']],
     ['slo import <file>... [--config <file>]', ['slo', 'import', 'file', '--config', 'file']],
     ['slo rules --config ere.yaml | head', ['slo', 'rules', '--config', 'ere.yaml']],
-    ['silence add --matcher \'alertname="X"\'', ['silence', 'add', '--matcher', 'alertname="X"']],
+    ['silence add X \'chain="a b"\' --comment "two words"', ['silence', 'add', 'X', 'chain="a b"', '--comment', 'two words']],
+    ['ack <fingerprint> [--comment "looking at it"]', ['ack', 'fingerprint', '--comment', 'looking at it']],
   ])('%s', (text, argv) => {
     expect(usageWords(text)).toEqual(argv);
   });
@@ -74,6 +75,8 @@ describe('usage syntax in the docs', () => {
     expect(problemOf(['backup'], false)).toBeNull();
     expect(problemOf(['check-config', 'a.yaml', 'b.yaml'], true)).toMatch(/expects at most one config file/);
     expect(problemOf(['--version'], true)).toBeNull();
+    expect(problemOf(['silence'], false)).toBeNull();
+    expect(problemOf(['silence'], true)).toMatch(/expects a subcommand/);
   });
 });
 

@@ -15,11 +15,11 @@ export interface DocCommandLine {
 /** Where `ere` starts a command: at the start of a line, as `npx ere`, `node bin/ere.js` or the compose service. */
 const starts = [/^(?:\$\s+)?(?:npx\s+)?ere\s+(.+)$/, /(?:^|[\s=])(?:\S*\/)?node\s+(?:\S*\/)?bin\/ere\.js\s+(.+)$/, /^docker\s+compose\s+(?:run|exec)\s+(?:-\S+\s+)*ere\s+(?!node\s)(.+)$/];
 
+/** Words as a shell splits them (quotes keep spaces and brackets, and are removed), and usage punctuation. */
 function tokens(text: string): string[] {
-  return text
-    .replace(/([[\]()])/g, ' $1 ')
-    .split(/\s+/)
-    .filter((token) => token !== '');
+  return [...text.matchAll(/(?:[^\s'"[\]()|]+|'[^']*'|"[^"]*")+|[[\]()|]/g)].map(([token]) =>
+    /^[[\]()|]$/.test(token) ? token : token.replace(/'([^']*)'|"([^"]*)"/g, (_, single: string | undefined, double: string | undefined) => single ?? double ?? ''),
+  );
 }
 
 /** The words of a usage-style argument list, with groups and alternatives resolved. */
@@ -48,9 +48,7 @@ export function usageWords(text: string): string[] {
   return sequence(null).map((word) =>
     word
       .replace(/\.\.\.$/, '')
-      .replace(/^<([^>]+)>$/, '$1')
-      .replace(/^(["'])(.*)\1$/, '$2')
-      .split('|')[0]!,
+      .replace(/^<([^>]+)>$/, '$1'),
   );
 }
 
