@@ -272,7 +272,7 @@ async function listen(app: FastifyInstance, config: Config, release: () => Promi
 export async function startService(config: Config, options: ServiceOptions = {}): Promise<RunningService> {
   const clock = options.clock ?? systemClock;
   const scrubber = options.scrubber ?? secretsScrubber(config);
-  const logger = options.logger ?? createLogger({ level: config.log.level, scrubber });
+  const logger = options.logger ?? createLogger({ level: config.log.level, format: config.log.format, scrubber });
   const log = logger.child({ module: 'service' });
 
   const { db, applied } = openDatabase(config.storage.path);

@@ -150,6 +150,12 @@ describe('ere CLI', () => {
       expect(endpointUrls).toHaveLength(5);
       expect(ere(['check-config', configPath!]).status).toBe(0);
       expect(output).toContain(`http://127.0.0.1:${port}/metrics`);
+      // The demo's API token, new each run, lets a silence be added over the API with the CLI.
+      const token = /token: +([0-9a-f]{48}) /.exec(output)?.[1];
+      expect(token).toBeDefined();
+      const silence = ere(['silence', 'add', 'DemoTrial', '--comment', 'trying it', '--url', `http://127.0.0.1:${port}`], { ERE_TOKEN: token! });
+      expect(silence).toMatchObject({ status: 0, stdout: expect.stringMatching(/^created silence \S+ active from /) });
+      expect(`${silence.stdout}${silence.stderr}`).not.toContain(token);
     } finally {
       child.kill('SIGINT');
     }

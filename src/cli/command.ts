@@ -3,12 +3,15 @@
 
 import type { Config } from '../config/schema.js';
 import { EreError } from '../domain/errors.js';
-import { parsePort, type Output } from './args.js';
+import { parsePort, UsageError, type CommandArguments, type Output } from './args.js';
 
 export interface Command {
   name: string;
   summary: string;
   usage: string;
+  /** What the command line takes; absent for a command of subcommands. */
+  arguments?: CommandArguments;
+  subcommands?: readonly Command[];
   run(argv: string[], output: Output): Promise<number>;
 }
 
@@ -47,4 +50,29 @@ export function help(command: Command, output: Output): number {
 export function describeError(error: unknown): string {
   if (error instanceof EreError) return error.message;
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/** A command made of subcommands (`ere slo rules`, `ere silence add`), each one a command of its own. */
+export function commandGroup(name: string, summary: string, subcommands: readonly Command[]): Command {
+  const width = Math.max(0, ...subcommands.map((command) => command.name.length));
+  const usage = `Usage: ere ${name} <subcommand> [options]
+
+Subcommands:
+${subcommands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`).join('\n')}
+
+Run "ere ${name} <subcommand> --help" for a subcommand's options.`;
+  return {
+    name,
+    summary,
+    usage,
+    subcommands,
+    async run(argv, output) {
+      const [word, ...rest] = argv;
+      if (word === '--help' || word === '-h') return help(this, output);
+      if (word === undefined) throw new UsageError('expects a subcommand');
+      const subcommand = subcommands.find((candidate) => candidate.name === word);
+      if (!subcommand) throw new UsageError(`unknown subcommand "${word}"`);
+      return subcommand.run(rest, output);
+    },
+  };
 }

@@ -78,9 +78,11 @@ export const configSchema = z
     log: z
       .strictObject({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('The least severe level logged; `silent` logs nothing.'),
+        format: z.enum(['json', 'pretty', 'auto']).default('auto')
+          .describe('`json`: one JSON object a line; `pretty`: readable lines (pino-pretty); `auto`: pretty when stdout is a terminal, JSON otherwise.'),
       })
       .prefault({})
-      .describe('Logging: JSON lines on stdout.'),
+      .describe('Logging on stdout: JSON lines, or readable lines at a terminal.'),
     chains: z.array(chainSchema).min(1, 'needs at least one chain').describe('The EVM chains watched, each with its RPC endpoints and, optionally, its beacon endpoints.'),
     slos: z.array(sloSchema).default([]).describe('SLOs over what the collectors see, each evaluated every minute from the per-minute rollups of minutes that have settled.'),
     opensloFiles: z.array(z.string().min(1)).default([]).describe('OpenSLO v1 files (relative to the config file) whose SLOs the loader appends to `slos`.'),

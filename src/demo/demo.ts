@@ -67,6 +67,8 @@ export function demoConfigYaml(options: {
   proxyB: string;
   webhookUrl: string;
   webhookKey: string;
+  /** The API token the silence and acknowledgement routes need; without it they answer 403. */
+  apiToken?: string | undefined;
   /** The demo's DAO; without it the config watches no governance. */
   governance?: DemoGovernanceAddresses | undefined;
   /** The simulated beacon node; without it the config watches no validators. */
@@ -76,7 +78,7 @@ export function demoConfigYaml(options: {
 server:
   host: ${options.host}
   port: ${options.port}
-storage:
+${options.apiToken ? `  auth: { token: ${options.apiToken} }\n` : ''}storage:
   path: ${JSON.stringify(options.dbPath)}
 log:
   level: info
@@ -217,6 +219,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
   };
   const beacon = await startDemoBeacon();
   const webhookKey = randomBytes(24).toString('hex');
+  // A new token each run: silences and acks can be tried in the demo, and nothing else knows the token.
+  const apiToken = randomBytes(24).toString('hex');
   const webhook = await startAlertLogReceiver({ host: '127.0.0.1', hmacKey: webhookKey, print: (line) => output.out(line) });
   const configPath = join(dir, 'ere-demo.yaml');
   const logPath = join(dir, 'ere.log');
@@ -231,6 +235,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
       proxyB: proxies['provider-b'].url,
       webhookUrl: webhook.url,
       webhookKey,
+      apiToken,
       governance: governance && demoGovernanceAddresses(governance),
       beaconUrl: beacon.node.url,
     }),
@@ -255,7 +260,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
   samples:  ${service.url}/api/v1/endpoints/provider-a/samples?limit=10
   SLOs:     ${service.url}/api/v1/slos (evaluated every minute, from the first minute that has settled)
   alerts:   ${service.url}/api/v1/alerts (and /api/v1/notifications); "[webhook]" lines are what the demo's receiver got
-  API doc:  ${service.url}/api/v1/openapi.json${
+  API doc:  ${service.url}/api/v1/openapi.json
+  token:    ${apiToken} (this run's API token: silences and acks need it)
+  silences: export ERE_URL=${service.url} ERE_TOKEN=${apiToken}, then in the same shell
+            npx ere silence add EndpointDown --comment 'trying it'; npx ere silence list; npx ere ack <fingerprint>${
     governance
       ? `
   governance: ${service.url}/api/v1/governance/proposals and ${service.url}/api/v1/governance/events; "[governance]" lines tell the DAO's story`

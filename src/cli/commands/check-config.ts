@@ -2,26 +2,33 @@
 
 import { dirname } from 'node:path';
 import { ConfigError, checkConfigText, formatProblem, readConfigText, summarizeConfig } from '../../config/load.js';
-import { UsageError, parseCommandArgs } from '../args.js';
+import { UsageError, defineArguments, parseCommandLine } from '../args.js';
 import { help, type Command } from '../command.js';
+import { configFileOf, configOption } from '../config-path.js';
+
+const checkConfigArguments = defineArguments({ options: { ...configOption, 'allow-missing-env': { type: 'boolean' } }, positionals: { min: 0, max: 1, name: 'config file' } });
 
 export const checkConfig: Command = {
   name: 'check-config',
   summary: 'Validate a config file and list every problem.',
-  usage: `Usage: ere check-config <file>
+  usage: `Usage: ere check-config [--config <file>]
 
 Validates the config file (with \${VAR} substitution from the environment). Prints a summary of what
 it configures and exits 0, or lists every problem by its path and exits 1.
 
+The file may also be given as the only argument: "ere check-config <file>".
+
 Options:
+  --config <file>      YAML config file (default: $ERE_CONFIG, else ./ere.yaml).
   --allow-missing-env  For CI without the secrets: an unset variable is not a problem; the values that
                        use one are listed as not checked.
   -h, --help           Show this help.`,
+  arguments: checkConfigArguments,
   async run(argv, output) {
-    const { values, positionals } = parseCommandArgs(argv, { 'allow-missing-env': { type: 'boolean' } }, true);
+    const { values, positionals } = parseCommandLine(checkConfigArguments, argv);
     if (values.help) return help(this, output);
-    if (positionals.length !== 1) throw new UsageError('expects exactly one config file');
-    const file = positionals[0]!;
+    if (values.config !== undefined && positionals.length > 0) throw new UsageError('give the config file once: --config <file> or <file>');
+    const file = configFileOf(values.config ?? positionals[0]);
     try {
       const checked = checkConfigText(readConfigText(file), { source: file, baseDir: dirname(file), allowMissingEnv: values['allow-missing-env'] === true });
       output.out(`${file}: ok${checked.unset.length ? `, but for ${checked.unset.length} value${checked.unset.length === 1 ? '' : 's'} not checked` : ''}`);

@@ -1,8 +1,10 @@
 // `ere demo`: the self-contained demo on a local anvil chain with injected faults and a DAO's governance story.
 
 import { runDemo } from '../../demo/demo.js';
-import { parseCommandArgs, parsePort } from '../args.js';
+import { defineArguments, parseCommandLine, parsePort } from '../args.js';
 import { help, overrideOptions, untilSignal, type Command } from '../command.js';
+
+const demoArguments = defineArguments({ options: overrideOptions });
 
 export const demo: Command = {
   name: 'demo',
@@ -20,8 +22,9 @@ Options:
   --host <host>  Listen address (default 127.0.0.1).
   --db <file>    SQLite database file (default: in the temporary directory).
   -h, --help     Show this help.`,
+  arguments: demoArguments,
   async run(argv, output) {
-    const { values } = parseCommandArgs(argv, overrideOptions);
+    const { values } = parseCommandLine(demoArguments, argv);
     if (values.help) return help(this, output);
     const demoRun = await runDemo({ port: parsePort(values.port, '--port') ?? 9470, host: values.host ?? '127.0.0.1', dbPath: values.db, output });
     const signal = await untilSignal();

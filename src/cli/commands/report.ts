@@ -2,7 +2,6 @@
 // (it may be running), without starting anything.
 
 import { existsSync } from 'node:fs';
-import { loadConfigFile } from '../../config/load.js';
 import { resolveSlos } from '../../config/slos.js';
 import { settleMs } from '../../main.js';
 import { reportFormats, formatReports, type ReportFormat } from '../../report/formats.js';
@@ -11,8 +10,9 @@ import { SloReports } from '../../rules/slo-reports.js';
 import { ReportPeriodError } from '../../rules/slo/report.js';
 import { settledEnd } from '../../rules/slo/window.js';
 import { openDatabase } from '../../store/database.js';
-import { UsageError, parseCommandArgs } from '../args.js';
+import { UsageError, defineArguments, parseCommandLine } from '../args.js';
 import { help, type Command } from '../command.js';
+import { configOption, loadCommandConfig } from '../config-path.js';
 
 function parseInstant(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
@@ -21,10 +21,23 @@ function parseInstant(value: string | undefined, flag: string): number | undefin
   return ms;
 }
 
+const reportArguments = defineArguments({
+  options: {
+    ...configOption,
+    period: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    slo: { type: 'string', multiple: true },
+    format: { type: 'string', default: 'table' },
+    incidents: { type: 'string', default: '5' },
+    db: { type: 'string' },
+  },
+});
+
 export const report: Command = {
   name: 'report',
   summary: 'Print SLO compliance reports for a month or a range (table, JSON, CSV or Markdown).',
-  usage: `Usage: ere report --config <file> [--period <YYYY-MM> | --from <time> [--to <time>]] [--slo <id>]...
+  usage: `Usage: ere report [--config <file>] [--period <YYYY-MM> | --from <time> [--to <time>]] [--slo <id>]...
                   [--format table|json|csv|markdown] [--incidents <n>] [--db <file>]
 
 Reports each SLO over the period from the per-minute rollups in the database: the SLI, whether the
@@ -32,7 +45,7 @@ objective was met, the error budget used, the worst incidents, the SLI per day (
 the burn-rate alerts. Without a period, each SLO's current window. Times are UTC.
 
 Options:
-  --config <file>    YAML config file with the SLOs (required).
+  --config <file>    YAML config file with the SLOs (default: $ERE_CONFIG, else ./ere.yaml).
   --period <month>   A calendar month, e.g. 2026-10.
   --from <time>      Start of a range: ISO 8601 date-time or milliseconds since the epoch.
   --to <time>        End of the range, exclusive (default: now).
@@ -41,31 +54,22 @@ Options:
   --incidents <n>    Worst incidents listed per SLO, 0 to 50 (default 5).
   --db <file>        SQLite database (overrides storage.path).
   -h, --help         Show this help.`,
+  arguments: reportArguments,
   async run(argv, output) {
-    const { values } = parseCommandArgs(argv, {
-      config: { type: 'string', short: 'c' },
-      period: { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      slo: { type: 'string', multiple: true },
-      format: { type: 'string', default: 'table' },
-      incidents: { type: 'string', default: '5' },
-      db: { type: 'string' },
-    });
+    const { values } = parseCommandLine(reportArguments, argv);
     if (values.help) return help(this, output);
-    if (!values.config) throw new UsageError('--config <file> is required');
     if (!(reportFormats as readonly string[]).includes(values.format)) throw new UsageError(`--format: must be one of ${reportFormats.join(', ')}`);
     const incidents = Number(values.incidents);
     if (!Number.isInteger(incidents) || incidents < 0 || incidents > 50) throw new UsageError('--incidents: must be a whole number from 0 to 50');
     const request = { period: values.period, fromMs: parseInstant(values.from, '--from'), toMs: parseInstant(values.to, '--to') };
 
-    const config = loadConfigFile(values.config);
+    const { file, config } = loadCommandConfig(values.config);
     const definitions = resolveSlos(config);
     const unknown = (values.slo ?? []).filter((id) => !definitions.some((definition) => definition.id === id));
-    if (unknown.length > 0) throw new UsageError(`--slo: no SLO ${unknown.map((id) => `"${id}"`).join(', ')} in ${values.config}`);
+    if (unknown.length > 0) throw new UsageError(`--slo: no SLO ${unknown.map((id) => `"${id}"`).join(', ')} in ${file}`);
     const selected = values.slo ? definitions.filter((definition) => values.slo!.includes(definition.id)) : definitions;
     if (selected.length === 0) {
-      output.err(`${values.config} defines no SLOs`);
+      output.err(`${file} defines no SLOs`);
       return 1;
     }
     const dbPath = values.db ?? config.storage.path;

@@ -7,8 +7,11 @@ import { ConfigError, loadConfigFile } from '../../config/load.js';
 import { importOpenSlo, OpenSloError, type ImportedSlo, type OpenSloSource } from '../../config/openslo/import.js';
 import { checkImportedSlos } from '../../config/openslo/in-config.js';
 import { formatProblem, type ConfigProblem } from '../../config/problems.js';
-import { UsageError, parseCommandArgs, type Output } from '../args.js';
+import { defineArguments, parseCommandLine, type Output } from '../args.js';
 import { help, type Command } from '../command.js';
+import { configOption } from '../config-path.js';
+
+const sloImportArguments = defineArguments({ options: configOption, positionals: { min: 1, max: Infinity, name: 'OpenSLO file' } });
 
 export const sloImport: Command = {
   name: 'import',
@@ -26,10 +29,10 @@ Options:
   --config <file>  Also check the SLOs against this config: their chains and endpoints exist and their
                    ids are not taken.
   -h, --help       Show this help.`,
+  arguments: sloImportArguments,
   async run(argv, output) {
-    const { values, positionals } = parseCommandArgs(argv, { config: { type: 'string' } }, true);
+    const { values, positionals } = parseCommandLine(sloImportArguments, argv);
     if (values.help) return help(this, output);
-    if (positionals.length === 0) throw new UsageError('expects at least one OpenSLO file');
     const heading = `Cannot import OpenSLO ${positionals.join(', ')}`;
     const { sources, problems: unreadable } = readSources(positionals);
     if (unreadable.length > 0) return fail(output, heading, unreadable);

@@ -1,15 +1,16 @@
 // `ere test-notify`: sends a clearly marked test message to one receiver of the config, straight through
 // the receiver (not the outbox: nothing is queued or retried), and reports what the receiver answered.
 
-import { existsSync } from 'node:fs';
-import { loadConfigFile } from '../../config/load.js';
 import type { NotificationBatch } from '../../domain/alert.js';
 import { systemClock } from '../../domain/clock.js';
 import { configuredExternalUrl, receiverRuntimes } from '../../notify/alerting.js';
 import { receiverKind } from '../../notify/receivers/index.js';
 import { fingerprintOf, sortedLabels } from '../../rules/alerts/fingerprint.js';
-import { UsageError, parseCommandArgs } from '../args.js';
+import { UsageError, defineArguments, parseCommandLine } from '../args.js';
 import { help, type Command } from '../command.js';
+import { configOption, loadCommandConfig } from '../config-path.js';
+
+const testNotifyArguments = defineArguments({ options: { receiver: { type: 'string', short: 'r' }, ...configOption }, required: { receiver: '<id>' } });
 
 export function testBatch(receiver: string, externalUrl: string, nowMs: number): NotificationBatch {
   const labels = sortedLabels({ alertname: 'EreTestNotification', severity: 'info', scope: 'test', receiver });
@@ -57,18 +58,17 @@ receiver of the config, and prints what the receiver answered. Exits 0 when it a
 
 Options:
   --receiver <id>  The receiver's id in alerting.receivers (required).
-  --config <file>  YAML config file (default: ere.yaml).
+  --config <file>  YAML config file (default: $ERE_CONFIG, else ./ere.yaml).
   -h, --help       Show this help.`,
+  arguments: testNotifyArguments,
   async run(argv, output) {
-    const { values } = parseCommandArgs(argv, { receiver: { type: 'string', short: 'r' }, config: { type: 'string', short: 'c', default: 'ere.yaml' } });
+    const { values } = parseCommandLine(testNotifyArguments, argv);
     if (values.help) return help(this, output);
-    if (!values.receiver) throw new UsageError('--receiver <id> is required');
-    if (!existsSync(values.config)) throw new UsageError(`--config: no file ${values.config}`);
-    const config = loadConfigFile(values.config);
+    const { file, config } = loadCommandConfig(values.config);
     const configured = config.alerting.receivers.find((receiver) => receiver.id === values.receiver);
     if (!configured) {
       const known = config.alerting.receivers.map((receiver) => receiver.id);
-      throw new UsageError(`--receiver: no receiver "${values.receiver}" in ${values.config} (${known.length === 0 ? 'it has none' : `it has ${known.join(', ')}`})`);
+      throw new UsageError(`--receiver: no receiver "${values.receiver}" in ${file} (${known.length === 0 ? 'it has none' : `it has ${known.join(', ')}`})`);
     }
     const runtime = receiverRuntimes(config, systemClock).find((candidate) => candidate.id === configured.id)!;
     const where = receiverKind(configured.kind)!.describe(configured.settings);
