@@ -53,12 +53,12 @@ describe('the config each command reads', () => {
     configIn(dir, 'ere.yaml', 'local');
     const other = configIn(dir, 'other.yaml', 'other');
     const fromEnv = configIn(dir, 'env.yaml', 'fromenv');
-    expect(ere(['check-config', '--config', other], { cwd: dir })).toMatchObject({ status: 0, stdout: expect.stringMatching(new RegExp(`^${other}: ok, 1 chain.*other`)) });
+    expect(ere(['check-config', '--config', other], { cwd: dir })).toMatchObject({ status: 0, stdout: expect.stringMatching(new RegExp(`^${other}: ok\n1 chain.*other`)) });
     expect(ere(['check-config', '-c', other], { cwd: dir })).toMatchObject({ status: 0, stdout: expect.stringContaining('other (1)') });
     expect(ere(['check-config', other], { cwd: dir })).toMatchObject({ status: 0, stdout: expect.stringContaining('other (1)') });
     expect(ere(['check-config', '--config', other], { cwd: dir, env: { ERE_CONFIG: fromEnv } }).stdout).toContain('other (1)');
     expect(ere(['check-config'], { cwd: dir, env: { ERE_CONFIG: fromEnv } }).stdout).toContain('fromenv (1)');
-    expect(ere(['check-config'], { cwd: dir })).toMatchObject({ status: 0, stdout: expect.stringMatching(/^ere\.yaml: ok, .*local \(1\)/) });
+    expect(ere(['check-config'], { cwd: dir })).toMatchObject({ status: 0, stdout: expect.stringMatching(/^ere\.yaml: ok\n.*local \(1\)/) });
     expect(ere(['check-config', '--config', other, other], { cwd: dir })).toMatchObject({ status: 2, stderr: expect.stringContaining('give the config file once') });
     expect(ere(['check-config', other, other], { cwd: dir })).toMatchObject({ status: 2, stderr: expect.stringContaining('expects at most one config file') });
     const missing = ere(['check-config'], { cwd: dir, env: { ERE_CONFIG: join(dir, 'gone.yaml') } });
