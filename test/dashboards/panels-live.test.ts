@@ -24,10 +24,10 @@ const expectedEmpty: { dashboard: string; panel: string; refId: string; reason: 
   { dashboard: 'ere-self', panel: 'Since the last successful backup', refId: 'A', reason: 'the demo schedules no backups (its config has no storage.backup), so the last-success gauge stays 0' },
   { dashboard: 'ere-self', panel: 'Scheduled backups by outcome', refId: 'A', reason: 'the demo schedules no backups, and the counter has no series before the first one' },
   { dashboard: 'ere-self', panel: 'Newest backup size', refId: 'A', reason: 'the demo schedules no backups, so the size gauge stays 0' },
-  { dashboard: 'ere-slos', panel: 'SLOs', refId: 'D', reason: 'burn rates stay unknown until the data covers half of their window, and in the demo's first minutes not even 5 m is covered' },
-  { dashboard: 'ere-slos', panel: 'Burn rate by window', refId: 'A', reason: 'burn rates stay unknown until the data covers half of their window, and in the demo's first minutes not even 5 m is covered' },
-  { dashboard: 'ere-slos', panel: 'SLI by window', refId: 'A', reason: 'burn rates stay unknown until the data covers half of their window, and in the demo's first minutes not even 5 m is covered' },
-  { dashboard: 'ere-slos', panel: 'Burn rate now, by window', refId: 'A', reason: 'burn rates stay unknown until the data covers half of their window, and in the demo's first minutes not even 5 m is covered' },
+  { dashboard: 'ere-slos', panel: 'SLOs', refId: 'D', reason: 'burn rates stay unknown until the data covers half of their window, and in the first minutes of the demo not even 5 m is covered' },
+  { dashboard: 'ere-slos', panel: 'Burn rate by window', refId: 'A', reason: 'burn rates stay unknown until the data covers half of their window, and in the first minutes of the demo not even 5 m is covered' },
+  { dashboard: 'ere-slos', panel: 'SLI by window', refId: 'A', reason: 'burn rates stay unknown until the data covers half of their window, and in the first minutes of the demo not even 5 m is covered' },
+  { dashboard: 'ere-slos', panel: 'Burn rate now, by window', refId: 'A', reason: 'burn rates stay unknown until the data covers half of their window, and in the first minutes of the demo not even 5 m is covered' },
   { dashboard: 'ere-validators', panel: 'Stage errors and duty reorgs per minute', refId: 'A', reason: 'the simulated beacon node answers every validator stage, and the error counter has no series before the first error' },
 ];
 
