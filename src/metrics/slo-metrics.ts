@@ -6,6 +6,7 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { EventCounts, SloDefinition } from '../domain/slo.js';
 import type { SloEngine } from '../rules/slo-engine.js';
+import { sloDataSinceMetric } from '../rules/slo/prometheus-rules.js';
 import { reportedWindows } from '../rules/slo/status.js';
 
 const windows = [...reportedWindows.map((window) => window.name), 'window'] as const;
@@ -41,6 +42,12 @@ export function createSloMetrics(registry: Registry, engine: SloEngine) {
           // The SLI over a short window, from its burn rate: sli = 1 − burn × (1 − objective).
           if (finite(rate)) metric.set({ ...labels, window: window.name }, 1 - rate * (1 - status.objectiveRatio));
         }
+      }),
+    ),
+    // The Prometheus rules of `ere slo rules` read it to judge a window only once the data covers half of it, as ERE does.
+    dataSince: gauge(sloDataSinceMetric, "When the SLI's data starts: the first minute with valid events, in Unix seconds; absent while it has none.", ['slo', 'service'], (metric) =>
+      each(({ status }, labels) => {
+        if (finite(status?.data.sinceMs)) metric.set(labels, status.data.sinceMs / 1_000);
       }),
     ),
     budgetRemaining: gauge('ere_slo_error_budget_remaining_ratio', 'Share of the error budget left in the SLO window, 0 to 1.', ['slo', 'service'], (metric) =>

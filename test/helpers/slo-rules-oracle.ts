@@ -34,14 +34,16 @@ export function ereDecisions(definition: SloDefinition, minutes: readonly RawMin
   const events = minutes.map((minute) => sloEvents(definition, minute));
   const prefix = [{ good: 0, valid: 0 }];
   for (const counts of events) prefix.push({ good: prefix.at(-1)!.good + counts.good, valid: prefix.at(-1)!.valid + counts.valid });
+  const firstWithData = firstMinuteWithData(minutes);
   return events.map((counts, index) => {
     series.push(index * minuteMs, counts);
+    const dataSinceMs = firstWithData !== null && firstWithData <= index ? firstWithData * minuteMs : null;
     const endMs = (index + 1) * minuteMs;
     const window = windowAt(definition.window, endMs);
     const from = prefix[Math.max(0, Math.ceil(window.startMs / minuteMs))]!;
     const to = prefix[index + 1]!;
     const windowCounts = { good: to.good - from.good, valid: to.valid - from.valid };
-    const status = computeStatus({ definition, evaluatedAtMs: endMs, window, windowCounts, series });
+    const status = computeStatus({ definition, evaluatedAtMs: endMs, window, windowCounts, series, dataSinceMs });
     return { minute: index + 1, firing: status.firing, status };
   });
 }
@@ -58,6 +60,24 @@ export function ties(definition: SloDefinition, decisions: readonly Decision[]):
         .map(() => `${definition.id} minute ${decision.minute}: a ${tier.severity} tier's burn rate equals its threshold ${tier.threshold}`),
     ),
   );
+}
+
+/** The index of the first minute with valid events, as the engine finds the SLI's start; null when none has. */
+export function firstMinuteWithData(minutes: readonly RawMinute[]): number | null {
+  const index = minutes.findIndex((minute) => minute.valid > 0);
+  return index === -1 ? null : index;
+}
+
+/**
+ * The promtool `values` of `ere_slo_data_since_timestamp_seconds`: absent until the first minute with data
+ * has ended and been evaluated, then that minute's start, in seconds.
+ */
+function dataSinceValues(minutes: readonly RawMinute[]): string | null {
+  const first = firstMinuteWithData(minutes);
+  if (first === null) return null;
+  const samples = 2 + 2 * minutes.length;
+  const absent = 2 * (first + 1);
+  return `_x${absent} ${first * 60}+0x${samples - absent - 1}`;
 }
 
 export const counterOffset = 1_000_000;
@@ -119,7 +139,12 @@ export function promtoolTest(scenario: OracleScenario, slos: readonly OracleSlo[
       series: `ere_slo_events_total{slo="${definition.id}",service="${definition.service}",outcome="${outcome}"}`,
       values: counterValues(events.map(count)),
     });
-    return [series('good', (counts) => counts.good), series('bad', (counts) => counts.valid - counts.good)];
+    const since = dataSinceValues(minutesOf(definition));
+    return [
+      series('good', (counts) => counts.good),
+      series('bad', (counts) => counts.valid - counts.good),
+      ...(since === null ? [] : [{ series: `ere_slo_data_since_timestamp_seconds{slo="${definition.id}",service="${definition.service}"}`, values: since }]),
+    ];
   });
   const alert_rule_test = checkedMinutes(decisions, every).map((minute) => ({
     eval_time: `${minute}m`,

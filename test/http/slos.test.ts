@@ -79,6 +79,8 @@ describe('SLO API and metrics', () => {
     expect(Number(/^ere_slo_burn_rate\{slo="avail",service="rpc",window="1h"\} (\S+)$/m.exec(metrics)?.[1])).toBeCloseTo(100, 6);
     expect(metrics).toContain('ere_slo_sli_ratio{slo="avail",service="rpc",window="1h"} 0');
     expect(metrics).toContain('ere_slo_error_budget_remaining_ratio{slo="avail",service="rpc"} 0');
+    // The first probes were written at the start: that minute is when the SLI's data begins.
+    expect(metrics).toContain(`ere_slo_data_since_timestamp_seconds{slo="avail",service="rpc"} ${start / 1_000}`);
 
     writeProbes(writer, start, 24 * 60, 26 * 60, () => false);
     clock.set(start + 26 * 60 * minute + 30_000);

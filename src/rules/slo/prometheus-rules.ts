@@ -8,13 +8,17 @@
 //   and one NaN makes that average NaN for a whole period. Two counter series per SLO make the direct
 //   query cheap.
 // - Alerts drop `sloth_window`, so an alert keeps one identity whichever tier fires it.
-// - Tiers are the SLO's own (any number per severity, any windows), each with ERE's low-traffic guard.
+// - Tiers are the SLO's own (any number per severity, any windows), each with ERE's low-traffic guard and
+//   its coverage rule: a tier is judged only once the SLI's data (`ere_slo_data_since_timestamp_seconds`)
+//   covers half of its long window. The `slo:sli_error:*` recordings stay raw ratios, as Sloth's are.
 
 import type { AlertSeverity, BurnRateTier, SloDefinition } from '../../domain/slo.js';
-import { reportedWindows } from './status.js';
+import { minWindowCoverage, reportedWindows } from './status.js';
 import { dayMs, hourMs, minuteMs } from './window.js';
 
 export const sloEventsMetric = 'ere_slo_events_total';
+/** ERE's gauge of when each SLI's data starts, so that the rules judge a window only once the data covers half of it. */
+export const sloDataSinceMetric = 'ere_slo_data_since_timestamp_seconds';
 /**
  * How long a burn-rate alert stays firing after its condition stops holding. ERE's counters step once a
  * minute, so a 1-minute window holds no step for one evaluation each minute (0/0 = NaN) at any scrape
@@ -146,6 +150,9 @@ function tierExpr(definition: SloDefinition, tier: BurnRateTier): string {
   const above = (windowMs: number) =>
     `max without (sloth_window) (${sliErrorMetric(windowMs)}${selector(definition)} > (${tier.burnRate} * ${errorBudgetRatio(definition)}))`;
   const parts = [above(tier.shortWindowMs), above(tier.longWindowMs)];
+  // ERE's coverage rule: the long window (and so the short one) is judged once the data covers enough of it.
+  const coveredSeconds = (tier.longWindowMs * minWindowCoverage) / 1_000;
+  parts.push(`on() (time() - max(${sloDataSinceMetric}{slo=${quote(definition.id)}})) >= ${coveredSeconds}`);
   const { minValidEvents } = definition.alerting;
   if (minValidEvents > 0) parts.push(`on() sum(increase(${events(definition, tier.longWindowMs)})) >= ${minValidEvents}`);
   return `(\n  ${parts.join('\n  and ')}\n)`;

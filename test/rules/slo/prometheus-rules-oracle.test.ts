@@ -73,15 +73,17 @@ const scenarios: OracleScenario[] = [
     minutes: Object.fromEntries(definitions.map((definition) => [definition.id, padded(stretch(600, steady))])),
   },
   (() => {
-    // 20 minutes of total outage, 45 good minutes, an hour without data, then good service again.
-    const outage = padded(stretch(300, steady), stretch(20, () => minute(perMinute)), stretch(45, steady), stretch(60, () => none), stretch(400, steady));
+    // 20 minutes of total outage, 45 good minutes, an hour without data, then good service again. The
+    // outage comes 12 h 40 min in, when the data covers half of api's 1-day ticket window.
+    const outage = padded(stretch(760, steady), stretch(20, () => minute(perMinute)), stretch(45, steady), stretch(60, () => none), stretch(400, steady));
     return { name: 'sharp outage, a gap without data, recovery', minutes: { api: outage, slices: outage, unguarded: outage, muted: outage } };
   })(),
   (() => {
-    // A day of good service, then 2 bad events every 5 minutes (burn rate 4.1 on api); for time slices, one
-    // minute in 30 misses its 95 % (3.3 % bad minutes, burn rate 3.3: above 2.2, under 9.5).
-    const burn = padded(stretch(1_440, steady), stretch(480, (index) => minute(index % 5 === 0 ? 2 : 0)));
-    const slices = padded(stretch(1_440, steady), stretch(480, (index) => minute(index % 30 === 0 ? 10 : 0)));
+    // A day and a half of good service (so that the data covers half of api's 3-day ticket window), then 2
+    // bad events every 5 minutes (burn rate 4.1 on api); for time slices, one minute in 30 misses its 95 %
+    // (3.3 % bad minutes, burn rate 3.3: above 2.2, under 9.5).
+    const burn = padded(stretch(2_160, steady), stretch(480, (index) => minute(index % 5 === 0 ? 2 : 0)));
+    const slices = padded(stretch(2_160, steady), stretch(480, (index) => minute(index % 30 === 0 ? 10 : 0)));
     return { name: 'slow burn: tickets, does not page', minutes: { api: burn, slices, unguarded: burn, muted: burn } };
   })(),
   (() => {
@@ -93,6 +95,12 @@ const scenarios: OracleScenario[] = [
       stretch(180, (index) => (index % 9 === 0 ? minute(1, 1) : none)),
     );
     return { name: 'low traffic under the guard', minutes: { api: sparse, slices, unguarded: sparse, muted: sparse } };
+  })(),
+  (() => {
+    // Failing from the first minute of data: a tier is judged only once the data covers half of its long
+    // window, so api pages after 30 minutes (1h & 5m), not in the first minutes, and never tickets (1d & 2h).
+    const early = padded(stretch(90, () => minute(perMinute)), stretch(30, steady));
+    return { name: 'an outage from the first minute of data', minutes: { api: early, slices: early, unguarded: early, muted: early } };
   })(),
   {
     name: 'no data',
@@ -133,7 +141,7 @@ function writeTests(dir: string, tests: ReturnType<typeof promtoolTest>[]): stri
 
 describe('Prometheus rules against ERE as the oracle', () => {
   it('the scenarios do what their names say, and no burn rate sits on a threshold', () => {
-    const [steadyRun, outage, slowBurn, lowTraffic, noData] = scenarios as [OracleScenario, OracleScenario, OracleScenario, OracleScenario, OracleScenario];
+    const [steadyRun, outage, slowBurn, lowTraffic, early, noData] = scenarios as [OracleScenario, OracleScenario, OracleScenario, OracleScenario, OracleScenario, OracleScenario];
     for (const id of ['api', 'slices', 'unguarded']) {
       expect(fired(steadyRun, id, 'page') + fired(steadyRun, id, 'ticket')).toBe(0);
       expect(fired(noData, id, 'page') + fired(noData, id, 'ticket')).toBe(0);
@@ -152,13 +160,20 @@ describe('Prometheus rules against ERE as the oracle', () => {
     expect(firstPage.status.tiers.filter((tier) => tier.severity === 'page').map((tier) => tier.guarded)).toEqual([true, false]);
     expect(decisionsOf(lowTraffic, 'slices').find((decision) => decision.firing.ticket)!.minute).toBeGreaterThan(15 + 300);
     expect(fired(lowTraffic, 'unguarded', 'page')).toBeGreaterThan(0);
+    // Coverage: no tier is judged on a few minutes of data. api's first page waits until 30 of the 1-hour
+    // window's minutes have data; slices (20m) and unguarded (45m) wait half of theirs too.
+    const firstPageAt = (id: string) => decisionsOf(early, id).find((decision) => decision.firing.page)!.minute;
+    expect(firstPageAt('api')).toBe(15 + 30);
+    expect(firstPageAt('slices')).toBeGreaterThanOrEqual(15 + 10);
+    expect(firstPageAt('unguarded')).toBeGreaterThanOrEqual(15 + 23);
+    expect(fired(early, 'api', 'ticket')).toBe(0);
     for (const scenario of scenarios) {
       expect(fired(scenario, 'muted', 'page') + fired(scenario, 'muted', 'ticket')).toBe(0);
       for (const definition of definitions) expect(ties(definition, ereDecisions(definition, scenario.minutes[definition.id]!))).toEqual([]);
     }
   });
 
-  it('promtool test rules: the alerts fire exactly when ERE fires them', { timeout: 120_000 }, async () => {
+  it('promtool test rules: the alerts fire exactly when ERE fires them', { timeout: 300_000 }, async () => {
     const files = writeTests(tempDir('ere-rules-oracle-'), scenarios.map((scenario) => promtoolTest(scenario, slos)));
     const results = await Promise.all(files.map(promtool));
     for (const [index, result] of results.entries()) {

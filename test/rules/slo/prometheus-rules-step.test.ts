@@ -74,6 +74,8 @@ function testFile(scrapeSeconds: number) {
         input_series: [
           { series: 'ere_slo_events_total{slo="week",service="rpc",outcome="good"}', values: samples(scrapeSeconds, (minute) => perMinute - bad(minute)) },
           { series: 'ere_slo_events_total{slo="week",service="rpc",outcome="bad"}', values: samples(scrapeSeconds, bad) },
+          // The SLI's data begins with the counters, at 0, scraped with them.
+          { series: 'ere_slo_data_since_timestamp_seconds{slo="week",service="rpc"}', values: samples(scrapeSeconds, () => 0).replace(/[^ _]+/g, '0') },
         ],
         alert_rule_test: evalTimes.map((at) => ({
           eval_time: `${at}s`,
