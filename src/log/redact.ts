@@ -87,7 +87,9 @@ export class SecretScrubber {
   private short: RegExp | null = null;
 
   add(...secrets: string[]): void {
-    const all = new Set([...this.secrets, ...secrets.filter((secret) => secret.length >= minimumSecret)]);
+    // A secret holding a quote, a backslash or a control character reaches a JSON log line escaped.
+    const escaped = secrets.map((secret) => JSON.stringify(secret).slice(1, -1)).filter((secret, index) => secret !== secrets[index]);
+    const all = new Set([...this.secrets, ...[...secrets, ...escaped].filter((secret) => secret.length >= minimumSecret)]);
     this.secrets = [...all].sort((a, b) => b.length - a.length);
     const short = this.secrets.filter((secret) => secret.length < shortSecret);
     this.short = short.length === 0 ? null : new RegExp(`(?<![A-Za-z0-9])(?:${short.map(escapeRegExp).join('|')})(?![A-Za-z0-9])`, 'g');

@@ -45,6 +45,23 @@ async function wrappedViemError(): Promise<EreError> {
   return new EreError('no endpoint of chain "main" could serve: a: eth_chainId failed: HTTP 404', { cause: read });
 }
 
+describe('JSON lines', () => {
+  it('are scrubbed of a secret that JSON escapes: quotes, backslashes, control characters', () => {
+    const secrets = ['pa"ss\\word-42', 'tab\tsecret-99', 'line\nbreak-7'];
+    const scrubber = new SecretScrubber();
+    scrubber.add(...secrets);
+    const { logger, lines } = bufferLogger('json', scrubber);
+    logger.info({ header: secrets[0], note: `x ${secrets[1]} y`, other: secrets[2] }, `failed with ${secrets[0]}`);
+    const line = lines.join('');
+    // The line itself holds the escaped forms, not the raw ones: check both are gone.
+    for (const secret of secrets) {
+      expect(line).not.toContain(secret);
+      expect(line).not.toContain(JSON.stringify(secret).slice(1, -1));
+    }
+    expect(JSON.parse(line)).toMatchObject({ header: '***', note: 'x *** y', other: '***', msg: 'failed with ***' });
+  });
+});
+
 describe('chooseLogFormat', () => {
   it.each([
     ['auto', true, 'pretty'],
