@@ -1,12 +1,12 @@
 // `ere silence add|list|expire` and `ere ack` against a real service on 127.0.0.1: what each command
 // says, checked against what the service's API and engine then hold; the token never printed.
 
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { runEre, type EreRun } from '../helpers/ere-cli.js';
 import { startCapturedService, tempDir, waitFor, type CapturedService } from '../helpers/service.js';
+import { freePort } from '../helpers/loopback-tool.js';
 
 const token = 'tok-silence-ack-0123456789abcdef';
 
@@ -34,16 +34,8 @@ async function ere(args: string[], extraEnv: Record<string, string> = {}): Promi
   return run;
 }
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 beforeAll(async () => {
-  const dead = await closedPort();
+  const dead = await freePort();
   const config = parseConfig(`server: { host: 127.0.0.1, port: 0, auth: { token: ${token} } }
 storage: { path: ${JSON.stringify(join(tempDir(), 'ere.db'))}, flushInterval: 100ms }
 log: { level: warn }
@@ -106,7 +98,7 @@ describe('ere silence', () => {
     expect(missing).toMatchObject({ status: 1, stderr: expect.stringContaining('give the API token with --token or ERE_TOKEN') });
     // The flag is taken as well as the variable.
     expect(await ere(['silence', 'list', '--token', token], { ERE_TOKEN: '' })).toMatchObject({ status: 0 });
-    const nowhere = await ere(['silence', 'list', '--url', `http://127.0.0.1:${await closedPort()}`]);
+    const nowhere = await ere(['silence', 'list', '--url', `http://127.0.0.1:${await freePort()}`]);
     expect(nowhere).toMatchObject({ status: 1, stderr: expect.stringMatching(/^no answer from ERE at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/) });
   });
 });

@@ -4,13 +4,13 @@
 // The real service (bin/ere.js), a real endpoint that is down, and a real webhook receiver answering 500.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ereBin } from '../helpers/ere-cli.js';
 import { startHttpReceiver, type HttpReceiver } from '../helpers/http-receiver.js';
 import { tempDir, waitFor } from '../helpers/service.js';
+import { freePort } from '../helpers/loopback-tool.js';
 
 const cooldownMs = 6_000;
 let child: ChildProcess | undefined;
@@ -20,14 +20,6 @@ afterAll(async () => {
   child?.kill('SIGKILL');
   await hook?.close();
 });
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 interface NotificationView {
   status: string;
@@ -51,7 +43,7 @@ describe('nextAttemptAt', () => {
       JSON.stringify({
         server: { host: '127.0.0.1', port: 0 },
         storage: { path: join(dir, 'ere.db'), flushInterval: '100ms' },
-        chains: [{ id: 'local', chainId: 31337, pollInterval: '300ms', timeout: '250ms', rpc: [{ id: 'gone', url: `http://127.0.0.1:${await closedPort()}` }] }],
+        chains: [{ id: 'local', chainId: 31337, pollInterval: '300ms', timeout: '250ms', rpc: [{ id: 'gone', url: `http://127.0.0.1:${await freePort()}` }] }],
         alerting: {
           evaluationInterval: '1s',
           rules: [{ name: 'EndpointDown', source: 'endpoint', metric: 'up', op: '==', threshold: 0, severity: 'critical', annotations: { summary: 'down' } }],

@@ -12,6 +12,8 @@
 // of a series into one query: at two samples a minute, a scenario longer than 83 hours fails the period
 // rules (30d, 7d), so scenarios stay shorter.
 
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import type { AlertSeverity, EventCounts, SloDefinition } from '../../src/domain/slo.js';
 import { MinuteSeries } from '../../src/rules/slo/minute-series.js';
 import { sloAlertName, type AlertingRule, type RuleGroup } from '../../src/rules/slo/prometheus-rules.js';
@@ -167,4 +169,17 @@ export function promtoolTestFile(ruleFile: string, groups: readonly RuleGroup[],
 /** Minutes of `count` raw minutes, each built by `minute(index)`. */
 export function stretch(count: number, minute: (index: number) => RawMinute): RawMinute[] {
   return Array.from({ length: count }, (_, index) => minute(index));
+}
+
+const execFileAsync = promisify(execFile);
+
+/** `promtool test rules <file>`: ok when every test passed, with what promtool printed either way. */
+export async function promtoolTestRules(file: string): Promise<{ ok: boolean; output: string }> {
+  try {
+    const { stdout, stderr } = await execFileAsync('promtool', ['test', 'rules', file], { maxBuffer: 64 * 1024 * 1024 });
+    return { ok: true, output: `${stdout}${stderr}` };
+  } catch (error) {
+    const failure = error as { stdout?: string; stderr?: string; message: string };
+    return { ok: false, output: `${failure.stdout ?? ''}${failure.stderr ?? ''}` || failure.message };
+  }
 }

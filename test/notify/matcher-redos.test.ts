@@ -7,13 +7,13 @@
 // seconds to minutes on the alert's 26-character name.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ereBin } from '../helpers/ere-cli.js';
 import { startHttpReceiver, type HttpReceiver } from '../helpers/http-receiver.js';
 import { tempDir, waitFor } from '../helpers/service.js';
+import { freePort } from '../helpers/loopback-tool.js';
 
 const token = 'redos-test-token-4e8b1f0c7a2d9356';
 const alertname = 'EndpointUnreachableFromEre';
@@ -44,15 +44,6 @@ function exited(child: ChildProcess, timeoutMs: number): Promise<number | null> 
     });
     child.kill('SIGTERM');
   });
-}
-
-/** A loopback port nothing listens on: the endpoint is down, so its alert fires. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** Asks /healthz every 100 ms; the longest answer and the failures, until stopped. */
@@ -103,7 +94,7 @@ beforeAll(async () => {
   hook = await startHttpReceiver({ respond: () => ({ status: 200, body: 'ok' }) });
   const dir = tempDir();
   configPath = join(dir, 'ere.yaml');
-  const port = await closedPort();
+  const port = await freePort();
   writeFileSync(
     configPath,
     JSON.stringify({

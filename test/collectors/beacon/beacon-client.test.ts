@@ -1,10 +1,10 @@
-import { createServer } from 'node:net';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ProbeAbortedError } from '../../../src/collectors/collector.js';
 import { BeaconClient, beaconRoutes, type BeaconClientOptions, type BeaconRequestEvent } from '../../../src/collectors/beacon/beacon-client.js';
 import { BeaconRequestError } from '../../../src/collectors/beacon/beacon-request-error.js';
 import { FAR_FUTURE_EPOCH, type ValidatorRecord } from '../../../src/domain/beacon.js';
 import { startBeaconServer, type BeaconServer, type RecordedRequest, type Reply } from './beacon-server.js';
+import { freePort } from '../../helpers/loopback-tool.js';
 
 const root = (digit: string) => `0x${digit.repeat(64)}`;
 const pubkey = (digit: string) => `0x${digit.repeat(96)}`;
@@ -201,15 +201,6 @@ describe('BeaconClient on a healthy node', () => {
   });
 });
 
-/** A port nobody listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
 describe('BeaconClient failures', () => {
   it('classifies error statuses, with the node reason in the details', async () => {
     const server = await node((request) => {
@@ -267,7 +258,7 @@ describe('BeaconClient failures', () => {
   });
 
   it('reports a refused connection and a connection reset mid-body as connection', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const refused = await failure(client(`http://127.0.0.1:${port}`).version());
     expect(refused).toMatchObject({ errorClass: 'connection', status: null });
     expect(refused.shortMessage).toContain('ECONNREFUSED');
@@ -328,7 +319,7 @@ describe('BeaconClient failures', () => {
     const errors = [
       await failure(client(withSecrets(server.url)).version()),
       await failure(client(withSecrets(server.url)).syncCommittee('head', 1)),
-      await failure(client(withSecrets(`http://127.0.0.1:${await closedPort()}`)).version()),
+      await failure(client(withSecrets(`http://127.0.0.1:${await freePort()}`)).version()),
       await failure(client(withSecrets((await node(() => ({ hang: true }))).url), { timeoutMs: 100 }).version()),
     ];
     expect(server.requests[0]?.headers.authorization).toBe(`Basic ${Buffer.from(`${secrets[0]}:${secrets[1]}`).toString('base64')}`);

@@ -3,10 +3,8 @@
 // minutes. Scenarios are checked to do what their names say, and to hold no burn rate equal to a threshold
 // (where the two could only differ by rounding); a wrong expectation is checked to fail.
 
-import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { parseConfig } from '../../../src/config/load.js';
@@ -14,7 +12,7 @@ import { resolveSlos } from '../../../src/config/slos.js';
 import { prometheusRuleGroups, type AlertingRule } from '../../../src/rules/slo/prometheus-rules.js';
 import { prometheusRulesYaml } from '../../../src/rules/slo/prometheus-rules-file.js';
 import { tempDir } from '../../helpers/service.js';
-import { ereDecisions, promtoolTest, promtoolTestFile, stretch, ties, type OracleScenario, type RawMinute } from '../../helpers/slo-rules-oracle.js';
+import { ereDecisions, promtoolTest, promtoolTestFile, promtoolTestRules, stretch, ties, type OracleScenario, type RawMinute } from '../../helpers/slo-rules-oracle.js';
 
 const config = parseConfig(`
 chains: [{ id: c, chainId: 1, rpc: [{ id: e, url: "http://e" }] }]
@@ -118,17 +116,6 @@ function promtoolTime(evalTime: string): string {
   return `${days ? `${days}d` : ''}${hours ? `${hours}h` : ''}${rest ? `${rest}m` : ''}`;
 }
 
-const execFileAsync = promisify(execFile);
-async function promtool(file: string): Promise<{ ok: boolean; output: string }> {
-  try {
-    const { stdout, stderr } = await execFileAsync('promtool', ['test', 'rules', file], { maxBuffer: 64 * 1024 * 1024 });
-    return { ok: true, output: `${stdout}${stderr}` };
-  } catch (error) {
-    const failure = error as { stdout?: string; stderr?: string; message: string };
-    return { ok: false, output: `${failure.stdout ?? ''}${failure.stderr ?? ''}` || failure.message };
-  }
-}
-
 /** Writes the rules and one test file per scenario; returns the test files. */
 function writeTests(dir: string, tests: ReturnType<typeof promtoolTest>[]): string[] {
   writeFileSync(join(dir, 'rules.yaml'), prometheusRulesYaml(definitions, { version: 'test', source: 'the oracle config' }));
@@ -175,7 +162,7 @@ describe('Prometheus rules against ERE as the oracle', () => {
 
   it('promtool test rules: the alerts fire exactly when ERE fires them', { timeout: 300_000 }, async () => {
     const files = writeTests(tempDir('ere-rules-oracle-'), scenarios.map((scenario) => promtoolTest(scenario, slos)));
-    const results = await Promise.all(files.map(promtool));
+    const results = await Promise.all(files.map(promtoolTestRules));
     for (const [index, result] of results.entries()) {
       expect(result.output.slice(0, 4_000), scenarios[index]!.name).toContain('SUCCESS');
       expect(result.ok, scenarios[index]!.name).toBe(true);
@@ -188,7 +175,7 @@ describe('Prometheus rules against ERE as the oracle', () => {
     const check = outage.alert_rule_test.find((test) => test.exp_alerts.some((alert) => alert.exp_labels.sloth_id === 'api' && alert.exp_labels.severity === 'page'))!;
     check.exp_alerts = check.exp_alerts.filter((alert) => !(alert.exp_labels.sloth_id === 'api' && alert.exp_labels.severity === 'page'));
     const [file] = writeTests(tempDir('ere-rules-oracle-'), [outage]);
-    const result = await promtool(file!);
+    const result = await promtoolTestRules(file!);
     expect(result.ok).toBe(false);
     expect(result.output).toContain(`time: ${promtoolTime(check.eval_time)},`);
   });

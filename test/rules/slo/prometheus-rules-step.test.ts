@@ -3,10 +3,8 @@
 // firing through a sustained outage all the same, at every evaluation, and it would not without its
 // keep_firing_for (checked by removing it).
 
-import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { parseConfig } from '../../../src/config/load.js';
@@ -14,6 +12,7 @@ import { resolveSlos } from '../../../src/config/slos.js';
 import { prometheusRuleGroups, type AlertingRule } from '../../../src/rules/slo/prometheus-rules.js';
 import { prometheusRulesYaml } from '../../../src/rules/slo/prometheus-rules-file.js';
 import { tempDir } from '../../helpers/service.js';
+import { promtoolTestRules } from '../../helpers/slo-rules-oracle.js';
 
 // A 7-day SLO's default fast page tier (14 min and 1 min, burn rate 14.4), alone, so the page is all that fires.
 const definitions = resolveSlos(parseConfig(`
@@ -87,18 +86,11 @@ function testFile(scrapeSeconds: number) {
   };
 }
 
-const execFileAsync = promisify(execFile);
 async function promtool(dir: string, scrapeSeconds: number, rulesYaml: string): Promise<{ ok: boolean; output: string }> {
   writeFileSync(join(dir, 'rules.yaml'), rulesYaml);
   const file = join(dir, `step-${scrapeSeconds}s.test.yaml`);
   writeFileSync(file, stringify(testFile(scrapeSeconds), { lineWidth: 0 }));
-  try {
-    const { stdout, stderr } = await execFileAsync('promtool', ['test', 'rules', file], { maxBuffer: 64 * 1024 * 1024 });
-    return { ok: true, output: `${stdout}${stderr}` };
-  } catch (error) {
-    const failure = error as { stdout?: string; stderr?: string; message: string };
-    return { ok: false, output: `${failure.stdout ?? ''}${failure.stderr ?? ''}` || failure.message };
-  }
+  return promtoolTestRules(file);
 }
 
 describe('the generated page through a sustained outage, with counters that step once a minute', () => {
