@@ -6,10 +6,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
+import { startHostileBeaconServer } from './hostile-beacon.js';
 import { startHostileRpcServer } from './hostile-rpc.js';
 
 export interface HostileFigures {
   served: Record<string, number>;
+  /** Bent answers per route (the beacon node only). */
+  routes?: Record<string, number>;
   statuses: Record<string, number>;
 }
 
@@ -20,7 +23,7 @@ export interface HostileProcess {
   close(): Promise<void>;
 }
 
-const servers = { rpc: startHostileRpcServer } as const;
+const servers = { rpc: startHostileRpcServer, beacon: startHostileBeaconServer } as const;
 export type HostileServerName = keyof typeof servers;
 
 export async function startHostileProcess(name: HostileServerName): Promise<HostileProcess> {
