@@ -27,7 +27,7 @@ const servers = { rpc: startHostileRpcServer, beacon: startHostileBeaconServer }
 export type HostileServerName = keyof typeof servers;
 
 export async function startHostileProcess(name: HostileServerName): Promise<HostileProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), name], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), name], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! });
   const [line] = (await Promise.race([once(lines, 'line'), once(child, 'exit').then(() => [undefined])])) as [string | undefined];
   if (!line?.startsWith('{')) throw new Error(`the hostile ${name} server did not start`);
@@ -48,5 +48,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const name = process.argv[2] as HostileServerName;
   const server = await servers[name]();
   console.log(JSON.stringify({ urls: server.urls, figuresUrl: server.figuresUrl }));
-  process.once('SIGTERM', () => void server.close().then(() => process.exit(0)));
+  const stop = () => void server.close().then(() => process.exit(0));
+  process.once('SIGTERM', stop);
+  // The parent holds stdin open: when it dies without stopping this server, the server goes too.
+  process.stdin.once('close', stop).resume();
 }
