@@ -3,11 +3,12 @@
 // version at start and hourly. The probe's requests are fixed, so it sends its batch itself rather than
 // through viem's per-call batch scheduler, and matches the answers by id.
 
-import { hexToNumber, isHex, type Hex } from 'viem';
+import { hexToNumber, isHex, ResponseBodyTooLargeError, type Hex } from 'viem';
 import { getHttpRpcClient, type HttpRpcClient } from 'viem/utils';
 import { isRedirect, redirectHost } from '../redirect.js';
 import { ProbeAbortedError, type Collector, type Probe, type ProbeContext } from '../collector.js';
 import type { RpcEndpointTarget, RpcErrorClass, RpcObservation } from '../../domain/rpc.js';
+import { answersById, type RpcAnswer } from './batch-answers.js';
 import { RpcProbeError, classifyRpcFailure, jsonRpcFailure, type PartialRpcAnswer } from './rpc-probe-error.js';
 
 const clientVersionEveryMs = 3_600_000;
@@ -18,12 +19,6 @@ interface RpcCall {
   id: number;
   method: string;
   params: unknown[];
-}
-
-interface RpcAnswer {
-  id?: unknown;
-  result?: unknown;
-  error?: { code?: unknown; message?: unknown } | null;
 }
 
 interface RpcBlock {
@@ -157,12 +152,14 @@ class RpcEndpointProbe implements Probe<RpcObservation> {
   /** Some providers answer a batch with 4xx or a single error object; they get single requests. */
   private refusedBatch(error: unknown): boolean {
     if (error instanceof BatchNotAnsweredError) return true;
+    // An answer too large is the endpoint's answer, not a refusal: one call at a time would fetch it once per call.
+    if (error instanceof ResponseBodyTooLargeError) return false;
     const failure = classifyRpcFailure(error, { timeoutMs: this.target.timeoutMs, httpStatuses: this.httpStatuses });
     return failure.errorClass === 'invalid_response' || (failure.errorClass === 'http_status' && [...this.httpStatuses].some((status) => status >= 400 && status < 500));
   }
 
   private interpret(requests: RpcCall[], answers: RpcAnswer[], batched: boolean) {
-    const byId = new Map(answers.filter((answer) => answer !== null && typeof answer === 'object').map((answer) => [answer.id, answer]));
+    const byId = answersById(requests.map((request) => request.id), answers);
     const result = (index: number, required: boolean): unknown => {
       const request = requests[index];
       if (!request) return null;
