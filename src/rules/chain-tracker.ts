@@ -4,7 +4,8 @@
 
 import type { Clock } from '../domain/clock.js';
 import type { ChainHealth, ChainObservation, RpcObservation, RpcSample } from '../domain/rpc.js';
-import { consensusOf, deriveChainHealth, endpointHealth, type ChainHealthPolicy } from './chain-health.js';
+import { consensusOf, deriveChainHealth, endpointHealth, headReports, type ChainHealthPolicy } from './chain-health.js';
+import { ancestorHeightsFor } from './head-corroboration.js';
 
 export interface TrackedChain {
   chain: string;
@@ -110,6 +111,16 @@ export class ChainTracker {
     return observation !== undefined && this.clock.now() - observation.at <= state!.policy.staleAfterMs;
   }
 
+  /**
+   * Where the endpoint's next probe asks its blocks: at the heads of the chain's other endpoints well below its
+   * own, so that its head can be corroborated; none while heads agree.
+   */
+  ancestorHeights(endpoint: string): number[] {
+    const state = this.chainOfEndpoint.get(endpoint);
+    if (!state || state.endpoints.length < 2) return [];
+    return ancestorHeightsFor(endpoint, headReports(state.latest.values(), this.clock.now(), state.policy), state.policy.maxLagBlocks);
+  }
+
   latestObservation(endpoint: string): RpcObservation | undefined {
     return this.chainOfEndpoint.get(endpoint)?.latest.get(endpoint);
   }
@@ -133,6 +144,8 @@ function toSample(observation: RpcObservation, derived: Pick<RpcSample, 'headAge
     chainId: observation.chainId,
     headBlock: observation.headBlock,
     headTimestamp: observation.headTimestamp,
+    headHash: observation.headHash,
+    ancestorHashes: observation.ancestorHashes,
     syncing: observation.syncing,
     peerCount: observation.peerCount,
     gasUsed: observation.gasUsed,
