@@ -67,7 +67,7 @@ beforeAll(async () => {
   proxies.push(liar);
   liar.setFault({ kind: 'ahead', blocks: 50 });
 
-  const chain = (id: string, rpcEndpoints: { id: string; url: string }[]) => ({ id, chainId: 31337, pollInterval: '1s', timeout: '800ms', maxLagBlocks: 3, rpc: rpcEndpoints });
+  const chain = (id: string, rpcEndpoints: { id: string; url: string }[]) => ({ id, chainId: 31337, pollInterval: '1s', timeout: '1s', maxLagBlocks: 3, rpc: rpcEndpoints });
   const config = parseConfig(
     JSON.stringify({
       server: { host: '127.0.0.1', port: 0 },
