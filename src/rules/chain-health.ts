@@ -22,15 +22,18 @@ export function consensusOf(
   observations: Iterable<RpcObservation | undefined>,
   nowMs: number,
   policy: ChainHealthPolicy,
+  /** Each endpoint's observation of its previous head, which an ancestor asked since may be (see judgeHead). */
+  earlier: Iterable<RpcObservation | undefined> = [],
 ): { head: number | null; timestamp: number | null } {
   const reports = headReports(observations, nowMs, policy);
+  const earlierHeads = headReports(earlier, nowMs, policy);
   let highestCorroborated: HeadReport | null = null;
   let first: HeadReport | null = null;
   let second: HeadReport | null = null;
   let counted = 0;
   for (const report of reports) {
     // Only an endpoint that asked its ancestors, i.e. one well ahead of others, can be judged.
-    const verdict = report.ancestorHashes.length === 0 ? 'unconfirmed' : judgeHead(report, reports, nowMs, policy);
+    const verdict = report.ancestorHashes.length === 0 ? 'unconfirmed' : judgeHead(report, reports, nowMs, policy, earlierHeads);
     if (verdict === 'refuted') continue;
     if (verdict === 'corroborated' && (highestCorroborated === null || report.headBlock > highestCorroborated.headBlock)) highestCorroborated = report;
     counted += 1;
@@ -100,11 +103,13 @@ export function deriveChainHealth(
   latest: ReadonlyMap<string, RpcObservation>,
   nowMs: number,
   policy: ChainHealthPolicy,
+  earlier: ReadonlyMap<string, RpcObservation> = new Map(),
 ): ChainHealth {
   const { head, timestamp } = consensusOf(
     endpoints.map((endpoint) => latest.get(endpoint)),
     nowMs,
     policy,
+    earlier.values(),
   );
   const endpointStates = endpoints.map((endpoint) => endpointHealth(endpoint, latest.get(endpoint), { head, timestamp }, nowMs, policy));
   const healthyEndpoints = endpointStates.filter((state) => state.healthy).length;

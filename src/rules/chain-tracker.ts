@@ -15,6 +15,8 @@ export interface TrackedChain {
 
 interface ChainState extends TrackedChain {
   latest: Map<string, RpcObservation>;
+  /** Each endpoint's last observation of a head other than its latest one, for corroboration. */
+  earlier: Map<string, RpcObservation>;
   /** Each endpoint's health as judged at its own last probe. */
   judged: Map<string, { healthy: boolean; at: number }>;
 }
@@ -30,7 +32,7 @@ export class ChainTracker {
     private readonly clock: Clock,
   ) {
     for (const chain of chains) {
-      const state: ChainState = { ...chain, latest: new Map(), judged: new Map() };
+      const state: ChainState = { ...chain, latest: new Map(), earlier: new Map(), judged: new Map() };
       this.chains.set(chain.chain, state);
       for (const endpoint of chain.endpoints) this.chainOfEndpoint.set(endpoint, state);
     }
@@ -50,7 +52,7 @@ export class ChainTracker {
     if (!state) throw new Error(`unknown chain ${observation.chain}`);
     this.remember(state, observation);
     const now = this.clock.now();
-    const consensus = consensusOf(state.latest.values(), now, state.policy);
+    const consensus = consensusOf(state.latest.values(), now, state.policy, state.earlier.values());
     const judged = endpointHealth(observation.endpoint, observation, consensus, now, state.policy);
     state.judged.set(observation.endpoint, { healthy: judged.healthy, at: observation.at });
 
@@ -97,7 +99,7 @@ export class ChainTracker {
   health(chain: string): ChainHealth | undefined {
     const state = this.chains.get(chain);
     if (!state) return undefined;
-    return deriveChainHealth(chain, state.endpoints, state.latest, this.clock.now(), state.policy);
+    return deriveChainHealth(chain, state.endpoints, state.latest, this.clock.now(), state.policy, state.earlier);
   }
 
   allHealth(): ChainHealth[] {
@@ -126,6 +128,8 @@ export class ChainTracker {
   }
 
   private remember(state: ChainState, observation: RpcObservation): void {
+    const previous = state.latest.get(observation.endpoint);
+    if (previous?.ok && previous.headHash !== null && previous.headBlock !== observation.headBlock) state.earlier.set(observation.endpoint, previous);
     state.latest.set(observation.endpoint, observation);
     if (observation.clientVersion !== null) this.clientVersions.set(observation.endpoint, observation.clientVersion);
   }

@@ -34,18 +34,24 @@ export type HeadReport = RpcObservation & { headBlock: number; headTimestamp: nu
  */
 export type HeadVerdict = 'corroborated' | 'refuted' | 'unconfirmed';
 
-export function judgeHead(report: HeadReport, reports: readonly HeadReport[], nowMs: number, policy: CorroborationPolicy): HeadVerdict {
+/**
+ * `earlierHeads` are the heads the other endpoints reported before their latest: an endpoint is asked its block
+ * at another's head as it was at its previous probe, and that one may have moved on since.
+ */
+export function judgeHead(report: HeadReport, reports: readonly HeadReport[], nowMs: number, policy: CorroborationPolicy, earlierHeads: readonly HeadReport[] = []): HeadVerdict {
   if (report.headHash === null || report.headTimestamp === null) return 'unconfirmed';
   let corroborated = false;
   let contradicted = report.headTimestamp > nowMs / 1_000 + clockSkewAllowanceSeconds;
   for (const ancestor of report.ancestorHashes) {
     if (ancestor.number >= report.headBlock || ancestor.hash === null) continue;
     if (ancestor.hash === report.headHash) return 'refuted';
-    for (const other of reports) {
-      if (other === report || other.headBlock !== ancestor.number || other.headHash !== ancestor.hash || other.headTimestamp === null) continue;
-      const leastSeconds = ((report.headBlock - ancestor.number) * (policy.minBlockIntervalMs ?? defaultMinBlockIntervalMs)) / 1_000;
-      if (report.headTimestamp - other.headTimestamp < leastSeconds) contradicted = true;
-      else corroborated = true;
+    for (const others of [reports, earlierHeads]) {
+      for (const other of others) {
+        if (other.endpoint === report.endpoint || other.headBlock !== ancestor.number || other.headHash !== ancestor.hash || other.headTimestamp === null) continue;
+        const leastSeconds = ((report.headBlock - ancestor.number) * (policy.minBlockIntervalMs ?? defaultMinBlockIntervalMs)) / 1_000;
+        if (report.headTimestamp - other.headTimestamp < leastSeconds) contradicted = true;
+        else corroborated = true;
+      }
     }
   }
   return corroborated && !contradicted ? 'corroborated' : 'unconfirmed';

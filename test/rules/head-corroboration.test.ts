@@ -3,7 +3,9 @@
 // tracker names (ancestorHeightsFor), answered as that kind of endpoint answers.
 import { describe, expect, it } from 'vitest';
 import type { AncestorHash, RpcObservation } from '../../src/domain/rpc.js';
+import { fixedClock } from '../../src/domain/clock.js';
 import { deriveChainHealth, headReports } from '../../src/rules/chain-health.js';
+import { ChainTracker } from '../../src/rules/chain-tracker.js';
 import { ancestorHeightsFor, judgeHead, type HeadReport } from '../../src/rules/head-corroboration.js';
 
 const nowMs = 1_700_000_000_000;
@@ -136,5 +138,33 @@ describe('ancestorHeightsFor', () => {
   it('asks nothing of an endpoint that is not ahead, or unknown', () => {
     expect(ancestorHeightsFor('f', reports, 5)).toEqual([]);
     expect(ancestorHeightsFor('d', reports, 5)).toEqual([]);
+  });
+});
+
+describe('ChainTracker with an endpoint ahead of one that moves on between their probes', () => {
+  const trackerPolicy = { maxLagBlocks: 5, staleAfterMs: 30_000 };
+
+  function observed(endpoint: string, head: number, ancestorHashes: readonly AncestorHash[] = []): RpcObservation {
+    // A minute back, so that three rounds of 12 s blocks stay in the past.
+    return { ...report(endpoint, 'honest', ancestorHashes), at: nowMs, headBlock: head, headHash: hash('c', head), headTimestamp: timestampAt(head) - 60 };
+  }
+
+  it('asks the lower head, and is corroborated by it though that endpoint has moved on since', () => {
+    const tracker = new ChainTracker([{ chain: 'c', endpoints: ['ahead', 'slow'], policy: trackerPolicy }], fixedClock(nowMs));
+    tracker.observe(observed('slow', 900));
+    tracker.observe(observed('ahead', 1_000));
+    expect(tracker.health('c')!.consensusHead).toBe(900);
+    expect(tracker.ancestorHeights('ahead')).toEqual([900]);
+    expect(tracker.ancestorHeights('slow')).toEqual([]);
+    // Probed in turn at one interval, the slow endpoint moves on between the ahead one's question and its next
+    // probe: the answer is about the slow endpoint's previous head.
+    for (let round = 0; round < 3; round += 1) {
+      const heights = tracker.ancestorHeights('ahead');
+      expect(heights).toEqual([900 + round]);
+      tracker.observe(observed('slow', 901 + round));
+      const { sample } = tracker.observe(observed('ahead', 1_001 + round, heights.map((height) => ({ number: height, hash: hash('c', height) }))));
+      expect(sample).toMatchObject({ healthy: true, lagBlocks: 0 });
+      expect(tracker.health('c')).toMatchObject({ consensusHead: 1_001 + round, endpoints: [{ healthy: true }, { healthy: false }] });
+    }
   });
 });
