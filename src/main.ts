@@ -99,7 +99,7 @@ function createTracker(config: Config, clock: Clock): ChainTracker {
     config.chains.map((chain) => ({
       chain: chain.id,
       endpoints: chain.rpc.map((endpoint) => endpoint.id),
-      policy: { maxLagBlocks: chain.maxLagBlocks, staleAfterMs: chain.pollInterval * chain.staleAfterIntervals },
+      policy: { maxLagBlocks: chain.maxLagBlocks, staleAfterMs: chain.pollInterval * chain.staleAfterIntervals, minBlockIntervalMs: chain.minBlockInterval },
     })),
     clock,
   );
@@ -302,7 +302,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const probeContext = { clock, shutdownSignal: shutdown.signal };
   const intervals = new Map(config.chains.map((chain) => [chain.id, chain.pollInterval]));
   for (const target of targets) {
-    const probe = collectors.rpc.createProbe(target, probeContext);
+    const probe = collectors.rpc.createProbe({ ...target, ancestorHeights: () => tracker.ancestorHeights(target.endpoint) }, probeContext);
     scheduler.add({
       id: `rpc/${target.endpoint}`,
       kind: collectors.rpc.kind,

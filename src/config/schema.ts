@@ -27,6 +27,8 @@ export const chainSchema = z.strictObject({
   pollInterval: duration('15s', { min: 100, max: 3_600_000 }).describe('Time between two probes of each endpoint.'),
   timeout: duration(durationText(defaultProbeTimeoutMs), { min: 100, max: 120_000 }).describe('Timeout of each probe; must not be longer than `pollInterval`.'),
   maxLagBlocks: z.number().int().nonnegative().default(5).describe('An endpoint further than this many blocks from the consensus head (behind or ahead) is not healthy.'),
+  minBlockInterval: duration('1s', { min: 0, max: 3_600_000 })
+    .describe('The least time between two blocks of the chain. An endpoint ahead of the others counts towards the consensus head only if its head block is at least this much later, per block, than the head it was checked against; 0 for chains that make several blocks a second.'),
   staleAfterIntervals: z.number().positive().default(3)
     .describe('A probe older than this many poll intervals no longer counts: not towards the consensus head, and its endpoint is not up.'),
   labels: labels.describe("Labels of the chain's endpoints, which SLO selectors match; they go on the alerts of the chain and of its endpoints."),

@@ -38,6 +38,8 @@ export interface AnvilOptions {
   hardfork?: string;
   /** Keep only this many blocks of state history: a chain of tens of thousands of blocks stays fast. */
   pruneHistory?: number;
+  /** The genesis block's timestamp, in seconds: one in the past leaves room for blocks made earlier than now. */
+  genesisTimestamp?: number;
 }
 
 export interface AnvilNode {
@@ -95,6 +97,7 @@ export async function startAnvil(options: AnvilOptions = {}): Promise<AnvilNode>
   if (options.blockTimeSeconds !== undefined) args.push('--block-time', String(options.blockTimeSeconds));
   if (options.hardfork !== undefined) args.push('--hardfork', options.hardfork);
   if (options.pruneHistory !== undefined) args.push('--prune-history', String(options.pruneHistory));
+  if (options.genesisTimestamp !== undefined) args.push('--timestamp', String(options.genesisTimestamp));
 
   const child = spawn(resolveAnvilBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<void>((resolve) => {

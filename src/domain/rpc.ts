@@ -22,6 +22,14 @@ export interface RpcEndpointTarget {
   expectedChainId: number;
   timeoutMs: number;
   labels: Record<string, string>;
+  /** The heights at which the next probe asks the endpoint's block hashes (see `ancestorHashes`); none when absent. */
+  ancestorHeights?: () => readonly number[];
+}
+
+/** An endpoint's block at a lower height, as that endpoint answered it. */
+export interface AncestorHash {
+  number: number;
+  hash: string | null;
 }
 
 /** The raw outcome of one probe, before anything is derived from the other endpoints. */
@@ -39,6 +47,13 @@ export interface RpcObservation {
   headBlock: number | null;
   /** Timestamp of the head block, seconds since the epoch. */
   headTimestamp: number | null;
+  /** Hash of the head block; null when the latest block answered was not `headBlock` (a block came between the two calls). */
+  headHash: string | null;
+  /**
+   * The endpoint's block hashes at heights that other endpoints report as their heads, asked while it is ahead
+   * of them, so that its head can be corroborated; empty otherwise. A null hash: it has no block there.
+   */
+  ancestorHashes: readonly AncestorHash[];
   syncing: boolean | null;
   /** null when the endpoint refuses `net_peerCount`: no data, not a failure. */
   peerCount: number | null;

@@ -2,8 +2,9 @@
 // head, each endpoint's lag behind it, and how many endpoints are healthy (redundancy).
 
 import type { ChainHealth, EndpointHealth, RpcObservation } from '../domain/rpc.js';
+import { judgeHead, type CorroborationPolicy, type HeadReport } from './head-corroboration.js';
 
-export interface ChainHealthPolicy {
+export interface ChainHealthPolicy extends CorroborationPolicy {
   /** An endpoint further than this from the consensus head, behind or ahead, is not healthy. */
   maxLagBlocks: number;
   /** An observation older than this no longer says anything about the endpoint. */
@@ -11,31 +12,49 @@ export interface ChainHealthPolicy {
 }
 
 /**
- * The consensus head: the highest block that at least two endpoints agree has been reached, i.e. the
- * second-highest head when several endpoints answer, the only head when one does. A single lying or forked
- * endpoint cannot move it. Over the fresh, successful observations, in one pass without sorting or
- * allocating: it runs on every probe.
+ * The consensus head, over the fresh, successful observations: the highest head corroborated by another
+ * endpoint's (see head-corroboration.ts), so that an endpoint frozen below an honest one cannot hold the
+ * consensus at its own head; else the highest block that at least two endpoints agree has been reached, i.e.
+ * the second-highest head when several endpoints answer, the only head when one does. A single lying or
+ * forked endpoint moves neither, and one whose own answers refute its head does not count.
  */
 export function consensusOf(
   observations: Iterable<RpcObservation | undefined>,
   nowMs: number,
   policy: ChainHealthPolicy,
+  /** Each endpoint's observation of its previous head, which an ancestor asked since may be (see judgeHead). */
+  earlier: Iterable<RpcObservation | undefined> = [],
 ): { head: number | null; timestamp: number | null } {
-  let first: RpcObservation | null = null;
-  let second: RpcObservation | null = null;
-  let reporting = 0;
-  for (const observation of observations) {
-    if (!isFresh(observation, nowMs, policy) || !observation.ok || observation.headBlock === null) continue;
-    reporting += 1;
-    if (first === null || observation.headBlock > first.headBlock!) {
+  const reports = headReports(observations, nowMs, policy);
+  const earlierHeads = headReports(earlier, nowMs, policy);
+  let highestCorroborated: HeadReport | null = null;
+  let first: HeadReport | null = null;
+  let second: HeadReport | null = null;
+  let counted = 0;
+  for (const report of reports) {
+    // Only an endpoint that asked its ancestors, i.e. one well ahead of others, can be judged.
+    const verdict = report.ancestorHashes.length === 0 ? 'unconfirmed' : judgeHead(report, reports, nowMs, policy, earlierHeads);
+    if (verdict === 'refuted') continue;
+    if (verdict === 'corroborated' && (highestCorroborated === null || report.headBlock > highestCorroborated.headBlock)) highestCorroborated = report;
+    counted += 1;
+    if (first === null || report.headBlock > first.headBlock) {
       second = first;
-      first = observation;
-    } else if (second === null || observation.headBlock > second.headBlock!) {
-      second = observation;
+      first = report;
+    } else if (second === null || report.headBlock > second.headBlock) {
+      second = report;
     }
   }
-  const consensus = reporting >= 2 ? second : first;
+  const consensus = highestCorroborated ?? (counted >= 2 ? second : first);
   return { head: consensus?.headBlock ?? null, timestamp: consensus?.headTimestamp ?? null };
+}
+
+/** The fresh, successful observations with a head: what the consensus is made of. */
+export function headReports(observations: Iterable<RpcObservation | undefined>, nowMs: number, policy: ChainHealthPolicy): HeadReport[] {
+  const reports: HeadReport[] = [];
+  for (const observation of observations) {
+    if (isFresh(observation, nowMs, policy) && observation.ok && observation.headBlock !== null) reports.push(observation as HeadReport);
+  }
+  return reports;
 }
 
 function isFresh(observation: RpcObservation | undefined, nowMs: number, policy: ChainHealthPolicy): observation is RpcObservation {
@@ -84,11 +103,13 @@ export function deriveChainHealth(
   latest: ReadonlyMap<string, RpcObservation>,
   nowMs: number,
   policy: ChainHealthPolicy,
+  earlier: ReadonlyMap<string, RpcObservation> = new Map(),
 ): ChainHealth {
   const { head, timestamp } = consensusOf(
     endpoints.map((endpoint) => latest.get(endpoint)),
     nowMs,
     policy,
+    earlier.values(),
   );
   const endpointStates = endpoints.map((endpoint) => endpointHealth(endpoint, latest.get(endpoint), { head, timestamp }, nowMs, policy));
   const healthyEndpoints = endpointStates.filter((state) => state.healthy).length;

@@ -4,7 +4,8 @@
 
 import type { Clock } from '../domain/clock.js';
 import type { ChainHealth, ChainObservation, RpcObservation, RpcSample } from '../domain/rpc.js';
-import { consensusOf, deriveChainHealth, endpointHealth, type ChainHealthPolicy } from './chain-health.js';
+import { consensusOf, deriveChainHealth, endpointHealth, headReports, type ChainHealthPolicy } from './chain-health.js';
+import { ancestorHeightsFor } from './head-corroboration.js';
 
 export interface TrackedChain {
   chain: string;
@@ -14,6 +15,8 @@ export interface TrackedChain {
 
 interface ChainState extends TrackedChain {
   latest: Map<string, RpcObservation>;
+  /** Each endpoint's last observation of a head other than its latest one, for corroboration. */
+  earlier: Map<string, RpcObservation>;
   /** Each endpoint's health as judged at its own last probe. */
   judged: Map<string, { healthy: boolean; at: number }>;
 }
@@ -29,7 +32,7 @@ export class ChainTracker {
     private readonly clock: Clock,
   ) {
     for (const chain of chains) {
-      const state: ChainState = { ...chain, latest: new Map(), judged: new Map() };
+      const state: ChainState = { ...chain, latest: new Map(), earlier: new Map(), judged: new Map() };
       this.chains.set(chain.chain, state);
       for (const endpoint of chain.endpoints) this.chainOfEndpoint.set(endpoint, state);
     }
@@ -49,7 +52,7 @@ export class ChainTracker {
     if (!state) throw new Error(`unknown chain ${observation.chain}`);
     this.remember(state, observation);
     const now = this.clock.now();
-    const consensus = consensusOf(state.latest.values(), now, state.policy);
+    const consensus = consensusOf(state.latest.values(), now, state.policy, state.earlier.values());
     const judged = endpointHealth(observation.endpoint, observation, consensus, now, state.policy);
     state.judged.set(observation.endpoint, { healthy: judged.healthy, at: observation.at });
 
@@ -96,7 +99,7 @@ export class ChainTracker {
   health(chain: string): ChainHealth | undefined {
     const state = this.chains.get(chain);
     if (!state) return undefined;
-    return deriveChainHealth(chain, state.endpoints, state.latest, this.clock.now(), state.policy);
+    return deriveChainHealth(chain, state.endpoints, state.latest, this.clock.now(), state.policy, state.earlier);
   }
 
   allHealth(): ChainHealth[] {
@@ -110,11 +113,23 @@ export class ChainTracker {
     return observation !== undefined && this.clock.now() - observation.at <= state!.policy.staleAfterMs;
   }
 
+  /**
+   * Where the endpoint's next probe asks its blocks: at the heads of the chain's other endpoints well below its
+   * own, so that its head can be corroborated; none while heads agree.
+   */
+  ancestorHeights(endpoint: string): number[] {
+    const state = this.chainOfEndpoint.get(endpoint);
+    if (!state || state.endpoints.length < 2) return [];
+    return ancestorHeightsFor(endpoint, headReports(state.latest.values(), this.clock.now(), state.policy), state.policy.maxLagBlocks);
+  }
+
   latestObservation(endpoint: string): RpcObservation | undefined {
     return this.chainOfEndpoint.get(endpoint)?.latest.get(endpoint);
   }
 
   private remember(state: ChainState, observation: RpcObservation): void {
+    const previous = state.latest.get(observation.endpoint);
+    if (previous?.ok && previous.headHash !== null && previous.headBlock !== observation.headBlock) state.earlier.set(observation.endpoint, previous);
     state.latest.set(observation.endpoint, observation);
     if (observation.clientVersion !== null) this.clientVersions.set(observation.endpoint, observation.clientVersion);
   }
@@ -133,6 +148,8 @@ function toSample(observation: RpcObservation, derived: Pick<RpcSample, 'headAge
     chainId: observation.chainId,
     headBlock: observation.headBlock,
     headTimestamp: observation.headTimestamp,
+    headHash: observation.headHash,
+    ancestorHashes: observation.ancestorHashes,
     syncing: observation.syncing,
     peerCount: observation.peerCount,
     gasUsed: observation.gasUsed,

@@ -69,6 +69,9 @@ function fromRow(row: SampleRow): RpcSample {
     chainId: row.chain_id,
     headBlock: row.head_block,
     headTimestamp: row.head_timestamp,
+    // Hashes are not stored: after a restart, heads are corroborated again from new probes.
+    headHash: null,
+    ancestorHashes: [],
     headAgeSeconds: row.head_age_seconds,
     lagBlocks: row.lag_blocks,
     lagSeconds: row.lag_seconds,

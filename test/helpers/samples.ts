@@ -24,6 +24,8 @@ export function sample(fields: Partial<RpcSample> = {}): RpcSample {
     baseFeePerGasWei: 3,
     clientVersion: null,
     batched: true,
+    headHash: null,
+    ancestorHashes: [],
     headAgeSeconds: 2,
     lagBlocks: 0,
     lagSeconds: 0,

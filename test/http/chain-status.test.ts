@@ -16,7 +16,7 @@ function statusWithHeadAge(ageSeconds: number, healthyHeads: [number, number] = 
   healthyHeads.forEach((headBlock, index) => {
     const observation: RpcObservation = {
       chain: 'c', endpoint: index === 0 ? 'a' : 'b', at: nowMs - 1_000, ok: true, latencyMs: 5, errorClass: null, errorMessage: null, chainId: 1,
-      headBlock, headTimestamp: nowMs / 1_000 - ageSeconds, syncing: false, peerCount: null, gasUsed: null, gasLimit: null, baseFeePerGasWei: null, clientVersion: null, batched: true,
+      headBlock, headTimestamp: nowMs / 1_000 - ageSeconds, syncing: false, peerCount: null, gasUsed: null, gasLimit: null, baseFeePerGasWei: null, clientVersion: null, batched: true, headHash: null, ancestorHashes: [],
     };
     tracker.observe(observation);
   });

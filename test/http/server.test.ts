@@ -48,7 +48,7 @@ function build(readiness = () => ({ ready: true })) {
 }
 
 function observe(tracker: ChainTracker, rpcMetrics: ReturnType<typeof createRpcMetrics>) {
-  const base = { chain: 'c', at: now - 2_000, latencyMs: 80, chainId: 1, syncing: false, gasUsed: 15_000_000, gasLimit: 30_000_000, baseFeePerGasWei: 7e9, batched: true };
+  const base = { chain: 'c', at: now - 2_000, latencyMs: 80, chainId: 1, syncing: false, gasUsed: 15_000_000, gasLimit: 30_000_000, baseFeePerGasWei: 7e9, batched: true, headHash: null, ancestorHashes: [] };
   for (const observation of [
     { ...base, endpoint: 'a', ok: true, errorClass: null, errorMessage: null, headBlock: 100, headTimestamp: now / 1_000 - 12, peerCount: 50, clientVersion: 'Geth/v1.14.8-stable/linux-amd64/go1.22.5' },
     { ...base, endpoint: 'b', ok: false, errorClass: 'timeout' as const, errorMessage: 'no answer within 10000 ms', headBlock: null, headTimestamp: null, peerCount: null, clientVersion: null },

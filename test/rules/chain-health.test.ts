@@ -4,7 +4,7 @@ import type { RpcObservation } from '../../src/domain/rpc.js';
 import { consensusOf, deriveChainHealth } from '../../src/rules/chain-health.js';
 
 const now = 1_700_000_000_000;
-const policy = { maxLagBlocks: 3, staleAfterMs: 30_000 };
+const policy = { maxLagBlocks: 3, staleAfterMs: 30_000, minBlockIntervalMs: 1_000 };
 
 function observation(endpoint: string, fields: Partial<RpcObservation> = {}): RpcObservation {
   const headBlock = fields.headBlock ?? 100;
@@ -26,6 +26,8 @@ function observation(endpoint: string, fields: Partial<RpcObservation> = {}): Rp
     baseFeePerGasWei: null,
     clientVersion: null,
     batched: true,
+    headHash: null,
+    ancestorHashes: [],
     ...fields,
   };
 }

@@ -12,7 +12,7 @@ describe('ChainTracker.observe', () => {
   it('reports no chain state until every endpoint has been probed, so a start is not a redundancy outage', () => {
     const clock = fixedClock(1_700_000_000_000);
     const tracker = new ChainTracker([{ chain: 'c', endpoints: ['a', 'b'], policy }], clock);
-    const base = { chain: 'c', at: clock.now(), ok: true, latencyMs: 5, errorClass: null, errorMessage: null, chainId: 1, headBlock: 100, headTimestamp: 1_200, syncing: false, peerCount: null, gasUsed: null, gasLimit: null, baseFeePerGasWei: null, clientVersion: null, batched: true };
+    const base = { chain: 'c', at: clock.now(), ok: true, latencyMs: 5, errorClass: null, errorMessage: null, chainId: 1, headBlock: 100, headTimestamp: 1_200, syncing: false, peerCount: null, gasUsed: null, gasLimit: null, baseFeePerGasWei: null, clientVersion: null, batched: true, headHash: null, ancestorHashes: [] };
     expect(tracker.observe({ ...base, endpoint: 'a' }).chain).toBeNull();
     expect(tracker.observe({ ...base, endpoint: 'b' }).chain).toMatchObject({ healthyEndpoints: 2, configuredEndpoints: 2, consensusHead: 100 });
   });
@@ -54,6 +54,8 @@ describe('ChainTracker.observe', () => {
               baseFeePerGasWei: null,
               clientVersion: null,
               batched: true,
+              headHash: null,
+              ancestorHashes: [],
             };
             latest.set(step.endpoint, observation);
             const { sample, chain } = tracker.observe(observation);

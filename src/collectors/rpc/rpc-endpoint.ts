@@ -1,19 +1,25 @@
 // The RPC endpoint collector: one probe per endpoint per tick, sent with viem's HTTP JSON-RPC client as one
 // batch where the endpoint accepts batches: chain id, head, latest block, syncing, peers, and the client
-// version at start and hourly. The probe's requests are fixed, so it sends its batch itself rather than
-// through viem's per-call batch scheduler, and matches the answers by id.
+// version at start and hourly; while the endpoint is ahead of others, its blocks at their heads too, in the
+// same batch, so that its head can be corroborated (rules/chain-health.ts). The probe's requests are known
+// before it starts, so it sends its batch itself rather than through viem's per-call batch scheduler, and
+// matches the answers by id.
 
-import { hexToNumber, isHex, ResponseBodyTooLargeError, type Hex } from 'viem';
+import { hexToNumber, isHex, numberToHex, ResponseBodyTooLargeError, type Hex } from 'viem';
 import { getHttpRpcClient, type HttpRpcClient } from 'viem/utils';
 import { isRedirect, redirectHost } from '../redirect.js';
 import { ProbeAbortedError, type Collector, type Probe, type ProbeContext } from '../collector.js';
-import type { RpcEndpointTarget, RpcErrorClass, RpcObservation } from '../../domain/rpc.js';
+import type { AncestorHash, RpcEndpointTarget, RpcErrorClass, RpcObservation } from '../../domain/rpc.js';
 import { answersById, type RpcAnswer } from './batch-answers.js';
 import { RpcProbeError, classifyRpcFailure, jsonRpcFailure, type PartialRpcAnswer } from './rpc-probe-error.js';
 
 const clientVersionEveryMs = 3_600_000;
 /** After an endpoint refuses a batch, ask single requests for this long before trying a batch again. */
 const batchRetryAfterMs = 3_600_000;
+/** Ancestor blocks asked in one probe at most: one per other endpoint of a chain of five. */
+const maxAncestorCalls = 4;
+const noAncestors: readonly AncestorHash[] = Object.freeze([]);
+const blockHash = /^0x[0-9a-fA-F]{64}$/;
 
 interface RpcCall {
   id: number;
@@ -23,6 +29,7 @@ interface RpcCall {
 
 interface RpcBlock {
   number: Hex | null;
+  hash?: unknown;
   timestamp: Hex;
   gasUsed: Hex;
   gasLimit: Hex;
@@ -51,6 +58,10 @@ function optionalQuantity(value: unknown, field: string): number | null {
   return value === undefined || value === null ? null : quantity(value, field);
 }
 
+function sameHeight(number: unknown, height: number): boolean {
+  return typeof number === 'string' && isHex(number) && number !== '0x' && hexToNumber(number) === height;
+}
+
 function isBlock(value: unknown): value is RpcBlock {
   return value !== null && typeof value === 'object' && 'timestamp' in value && 'number' in value;
 }
@@ -74,6 +85,8 @@ function observation(
     chainId: answer?.chainId ?? failure?.partial.chainId ?? null,
     headBlock: answer?.headBlock ?? failure?.partial.headBlock ?? null,
     headTimestamp: answer?.headTimestamp ?? failure?.partial.headTimestamp ?? null,
+    headHash: answer?.headHash ?? null,
+    ancestorHashes: answer?.ancestorHashes ?? noAncestors,
     syncing: answer?.syncing ?? null,
     peerCount: answer?.peerCount ?? null,
     gasUsed: answer?.gasUsed ?? null,
@@ -115,6 +128,10 @@ class RpcEndpointProbe implements Probe<RpcObservation> {
     const wantClientVersion = this.clientVersionReadAt === null || at - this.clientVersionReadAt >= clientVersionEveryMs;
     const useBatch = this.batchRefusedAt === null || at - this.batchRefusedAt >= batchRetryAfterMs;
     const requests = (wantClientVersion ? calls : calls.slice(0, -1)).map((method, index): RpcCall => ({ id: index + 1, method, params: callParams[method] }));
+    const baseCalls = requests.length;
+    for (const height of (this.target.ancestorHeights?.() ?? []).slice(0, maxAncestorCalls)) {
+      requests.push({ id: requests.length + 1, method: 'eth_getBlockByNumber', params: [numberToHex(height), false] });
+    }
     this.httpStatuses.clear();
     this.redirect = null;
     this.deadline = AbortSignal.timeout(this.target.timeoutMs);
@@ -130,7 +147,8 @@ class RpcEndpointProbe implements Probe<RpcObservation> {
         this.batchRefusedAt = at;
         batched = false;
       }
-      const answer = this.interpret(requests, answers, batched);
+      const answer = this.interpret(requests.slice(0, baseCalls), answers, batched);
+      answer.ancestorHashes = ancestorHashes(requests.slice(baseCalls), answers);
       if (wantClientVersion) this.clientVersionReadAt = at;
       return observation(this.target, at, performance.now() - started, null, answer);
     } catch (error) {
@@ -176,6 +194,8 @@ class RpcEndpointProbe implements Probe<RpcObservation> {
     const block = result(2, true);
     if (!isBlock(block)) throw new RpcProbeError('invalid_response', 'eth_getBlockByNumber(latest) returned no block');
     const headTimestamp = quantity(block.timestamp, 'block.timestamp');
+    // The latest block may be one past eth_blockNumber's answer: its hash is then not the head's.
+    const headHash = typeof block.hash === 'string' && blockHash.test(block.hash) && sameHeight(block.number, headBlock) ? block.hash.toLowerCase() : null;
     if (chainId !== this.target.expectedChainId) {
       throw new RpcProbeError('chain_id_mismatch', `chain id ${chainId}, expected ${this.target.expectedChainId}`, { partial: { chainId, headBlock, headTimestamp } });
     }
@@ -186,6 +206,8 @@ class RpcEndpointProbe implements Probe<RpcObservation> {
       chainId,
       headBlock,
       headTimestamp,
+      headHash,
+      ancestorHashes: noAncestors,
       syncing: syncing === null || syncing === undefined ? null : syncing !== false,
       peerCount: peerCount === null || peerCount === undefined ? null : quantity(peerCount, 'net_peerCount'),
       gasUsed: quantity(block.gasUsed, 'block.gasUsed'),
@@ -195,6 +217,23 @@ class RpcEndpointProbe implements Probe<RpcObservation> {
       batched,
     };
   }
+}
+
+/**
+ * The endpoint's answers to the ancestor calls. They are evidence, not part of the probe: one that failed or
+ * is malformed is left out, and only a null answer says the endpoint has no block at that height.
+ */
+function ancestorHashes(requests: readonly RpcCall[], answers: readonly RpcAnswer[]): readonly AncestorHash[] {
+  if (requests.length === 0) return noAncestors;
+  const found: AncestorHash[] = [];
+  for (const request of requests) {
+    const answer = answers.find((candidate) => candidate !== null && typeof candidate === 'object' && candidate.id === request.id);
+    if (!answer || answer.error) continue;
+    const number = hexToNumber(request.params[0] as Hex);
+    if (answer.result === null) found.push({ number, hash: null });
+    else if (isBlock(answer.result) && typeof answer.result.hash === 'string' && blockHash.test(answer.result.hash)) found.push({ number, hash: answer.result.hash.toLowerCase() });
+  }
+  return found;
 }
 
 /** The endpoint answered a batch with something other than a JSON array. */
