@@ -147,7 +147,7 @@ class RpcEndpointProbe implements Probe<RpcObservation> {
         this.batchRefusedAt = at;
         batched = false;
       }
-      const answer = this.interpret(requests.slice(0, baseCalls), answers, batched);
+      const answer = this.interpret(requests.slice(0, baseCalls), answers, batched, requests.map((request) => request.id));
       answer.ancestorHashes = ancestorHashes(requests.slice(baseCalls), answers);
       if (wantClientVersion) this.clientVersionReadAt = at;
       return observation(this.target, at, performance.now() - started, null, answer);
@@ -176,8 +176,9 @@ class RpcEndpointProbe implements Probe<RpcObservation> {
     return failure.errorClass === 'invalid_response' || (failure.errorClass === 'http_status' && [...this.httpStatuses].some((status) => status >= 400 && status < 500));
   }
 
-  private interpret(requests: RpcCall[], answers: RpcAnswer[], batched: boolean) {
-    const byId = answersById(requests.map((request) => request.id), answers);
+  /** The answers to `requests`, out of answers to every id asked (`askedIds`, the ancestor calls' too). */
+  private interpret(requests: RpcCall[], answers: RpcAnswer[], batched: boolean, askedIds: number[]) {
+    const byId = answersById(askedIds, answers);
     const result = (index: number, required: boolean): unknown => {
       const request = requests[index];
       if (!request) return null;
