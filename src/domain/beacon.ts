@@ -63,6 +63,15 @@ export interface BeaconObservation {
   peerCount: number | null;
   /** `/eth/v1/node/version`, asked at start and hourly. */
   version: string | null;
+  /** The probe's routes that failed this time, required or not; absent when every one answered. */
+  failingRoutes?: readonly BeaconRouteFailure[];
+}
+
+/** One probed route that failed: its template (a closed list, see beacon-routes.ts) and error class. */
+export interface BeaconRouteFailure {
+  route: string;
+  errorClass: BeaconErrorClass;
+  message: string;
 }
 
 /** An observation with what is derived from the wall clock and the chain's other beacon endpoints. */
@@ -94,6 +103,8 @@ export interface BeaconEndpointHealth {
   latencyMs: number | null;
   errorClass: BeaconErrorClass | null;
   lastObservedAt: number | null;
+  /** Routes of the last fresh probe that failed; those outside the required ones leave the endpoint up. */
+  failingRoutes: readonly BeaconRouteFailure[];
 }
 
 export interface BeaconChainHealth {
