@@ -245,6 +245,6 @@ export interface BeaconApi {
   proposerDuties(epoch: number, options?: RequestOptions): Promise<ProposerDuties>;
   /** GET /eth/v1/beacon/states/{stateId}/sync_committees?epoch=: the members, in committee order. */
   syncCommittee(stateId: 'head' | number, epoch: number, options?: RequestOptions): Promise<number[]>;
-  /** POST /eth/v1/beacon/rewards/sync_committee/{slot} with an empty body: null for a slot without a block. */
-  syncCommitteeRewards(slot: number, options?: RequestOptions): Promise<SyncCommitteeReward[] | null>;
+  /** POST /eth/v1/beacon/rewards/sync_committee/{slot} with an empty body, for a slot whose block was read: a 404 fails (`not_found`). */
+  syncCommitteeRewards(slot: number, options?: RequestOptions): Promise<SyncCommitteeReward[]>;
 }

@@ -215,10 +215,15 @@ describe.skipIf(!available)('the validator tracker over a recorded Sepolia beaco
     expect(status.cursors).toEqual({ blocks: 240251, attestations: 240249, finality: 240249 });
     expect(status.lastError).toMatchObject({ stage: 'attestations', epoch: 240249, errorClass: 'not_found' });
     expect(status.lastError!.message).toContain('GET /eth/v1/beacon/states/{state_id}/validators');
-    expect(h.errors.filter((error) => error.epoch !== -1)).toEqual([
+    expect(h.errors.filter((error) => error.epoch !== -1 && error.stage === 'attestations')).toEqual([
       { stage: 'attestations', epoch: 240249, errorClass: 'not_found' },
       { stage: 'attestations', epoch: 240249, errorClass: 'not_found' },
     ]);
+    // The recording has no sync committee rewards: each recorded block's are unknown (not_found), never
+    // "nobody had to sign".
+    const blocks = [240249, 240250].flatMap((epoch) => recording!.proposals(epoch)).filter((duty) => duty.header !== null);
+    expect(h.errors.filter((error) => error.epoch !== -1 && error.stage === 'blocks').sort((a, b) => a.epoch - b.epoch)).toEqual(blocks.map((duty) => ({ stage: 'blocks', epoch: Math.floor(duty.slot / 32), errorClass: 'not_found' })));
+    expect(h.tracker.lastBlocks(chain)!.syncUnknown.map((slot) => slot.slot)).toEqual(blocks.filter((duty) => duty.slot >= startOf(240250)).map((duty) => duty.slot));
 
     const watchedIndices = new Set(h.tracker.watchList(chain)!.indices());
     for (const epoch of [240249, 240250]) {

@@ -246,10 +246,13 @@ export class BeaconClient implements BeaconApi {
     return this.json({ route: 'GET /eth/v1/beacon/states/{state_id}/sync_committees', path }, decodeSyncCommittee, options);
   }
 
-  /** null for a slot without a block (404). */
-  syncCommitteeRewards(slot: number, options?: RequestOptions): Promise<SyncCommitteeReward[] | null> {
+  /**
+   * Asked only for a slot whose block was read: a 404 is then a node that has pruned the block's state, a
+   * `not_found` failure, never "nobody had to sign".
+   */
+  syncCommitteeRewards(slot: number, options?: RequestOptions): Promise<SyncCommitteeReward[]> {
     const exchange: Exchange = { route: 'POST /eth/v1/beacon/rewards/sync_committee/{block_id}', path: `/eth/v1/beacon/rewards/sync_committee/${segment(slot)}`, body: '[]' };
-    return this.request(exchange, [404], (chunks) => readJson(chunks).then(decodeSyncCommitteeRewards), options);
+    return this.json(exchange, decodeSyncCommitteeRewards, options);
   }
 
   /** How long a streamed list may be: twice its last length with room to grow, within the configured maximum. */
