@@ -135,6 +135,9 @@ export function createValidatorMetrics(registry: Registry, tracker: Pick<Validat
   gauge('ere_validator_attestation_epochs_behind', 'Epochs the attestation stage is behind the head allows.', ['chain'], (set) => {
     for (const chain of tracker.chains()) set({ chain }, tracker.status(chain)!.attestationEpochsBehind);
   });
+  gauge('ere_validator_block_epochs_behind', 'Epochs the blocks stage (proposals, sync committee) is behind the head allows.', ['chain'], (set) => {
+    for (const chain of tracker.chains()) set({ chain }, tracker.status(chain)!.blockEpochsBehind);
+  });
 
   // Opt-in per-validator series: a small, configured set.
   const detail = (set: (labels: Record<'chain' | 'validator', string>, value: number | null) => void, value: (state: ReturnType<typeof tracker.watchedValidators> extends ReadonlyMap<number, infer S> ? S : never) => number | null) => {

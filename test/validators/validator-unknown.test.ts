@@ -4,6 +4,7 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { BeaconClient } from '../../src/collectors/beacon/beacon-client.js';
+import { validatorSource, type ValidatorAlertsConfig } from '../../src/rules/alerts/sources/validators.js';
 import { ValidatorTracker } from '../../src/rules/validator-tracker.js';
 import { startSimTracker, startOf, type SimTracker } from './sim-tracker.js';
 
@@ -90,6 +91,14 @@ describe('proposer duties that answer 404 for ever', () => {
     await h.pollUntil(startOf(13) + 2);
     expect(events.skipped).toEqual([]);
     expect(h.tracker.status('sim')!.cursors.blocks).toBe(6);
-    expect(h.tracker.status('sim')!.blockEpochsBehind).toBeGreaterThan(3);
+    const behind = h.tracker.status('sim')!.blockEpochsBehind!;
+    expect(behind).toBeGreaterThan(3);
+    // The blocks stage held back raises its own alert; the attestation stage, caught up, does not.
+    const config: ValidatorAlertsConfig = { enabled: true, missedInARow: 3, missRate: 0.1, minDuties: 10, eventHoldMs: 3_600_000, processingBehindEpochs: 3, severities: {}, labels: {} };
+    const rules = validatorSource.createRules({ reader: h.tracker, config, now: () => h.clock.now() });
+    const signal = (name: string) => rules.find((rule) => rule.name === name)!.signals()[0]!;
+    expect(signal('ValidatorBlocksProcessingBehind')).toMatchObject({ labels: { chain: 'sim' }, value: behind });
+    expect(signal('ValidatorBlocksProcessingBehind').condition(false)).toBe(true);
+    expect(signal('ValidatorProcessingBehind').condition(false)).toBe(false);
   });
 });
