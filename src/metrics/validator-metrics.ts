@@ -126,10 +126,11 @@ export function createValidatorMetrics(registry: Registry, tracker: Pick<Validat
   gauge('ere_validator_unresolved_pubkeys', 'Watched public keys not found in the validator list yet.', ['chain'], (set) => {
     for (const chain of tracker.chains()) set({ chain }, tracker.watchList(chain)!.unresolvedPubkeys);
   });
-  gauge('ere_validator_last_processed_epoch', 'The last epoch each stage processed.', ['chain', 'stage'], (set) => {
+  // Absent until the stage has processed an epoch since start, as ere_validator_epochs_processed_total is 0.
+  gauge('ere_validator_last_processed_epoch', 'The last epoch each stage processed since start; absent until it has processed one.', ['chain', 'stage'], (set) => {
     for (const chain of tracker.chains()) {
-      const cursors = tracker.status(chain)!.cursors;
-      for (const stage of stages) set({ chain, stage }, cursors[stage] === null ? null : cursors[stage] - 1);
+      const processed = tracker.status(chain)!.lastProcessed;
+      for (const stage of stages) set({ chain, stage }, processed[stage]);
     }
   });
   gauge('ere_validator_attestation_epochs_behind', 'Epochs the attestation stage is behind the head allows.', ['chain'], (set) => {

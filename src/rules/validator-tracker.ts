@@ -59,6 +59,11 @@ export interface ValidatorChainStatus {
   attestationEpochsBehind: number | null;
   /** Epochs the blocks stage is behind where it could be. */
   blockEpochsBehind: number | null;
+  /**
+   * The last epoch each stage processed since start; null until it has processed one. A cursor alone says
+   * where a stage starts, not that it has processed anything (finality starts where blocks does).
+   */
+  lastProcessed: Record<ValidatorStage, number | null>;
 }
 
 interface ChainRuntime {
@@ -137,6 +142,7 @@ export class ValidatorTracker {
           lastError: null,
           attestationEpochsBehind: null,
           blockEpochsBehind: null,
+          lastProcessed: { blocks: null, attestations: null, finality: null },
         },
         running: false,
       });
@@ -239,7 +245,8 @@ export class ValidatorTracker {
       if (signal?.aborted) return false;
       const epoch = next;
       const done = await this.withFailover(runtime, stage, epoch, (api, endpoint) => this.process(runtime, stage, epoch, { api, endpoint }, signal));
-      if (!done) {
+      if (done) runtime.status.lastProcessed[stage] = epoch;
+      else {
         const reason = skipReason(runtime.notFound.get(stage), epoch, head.headEpoch);
         if (reason === null) return false;
         this.deps.hooks?.onEpochSkipped?.(chain, stage, epoch, reason);

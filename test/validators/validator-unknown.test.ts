@@ -2,8 +2,10 @@
 // has pruned the state behind a block's sync committee rewards, and one whose proposer duties for an epoch
 // answer 404 for ever. Neither may pass for a clean epoch, and neither may hold a stage back for ever.
 
+import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BeaconClient } from '../../src/collectors/beacon/beacon-client.js';
+import { createValidatorMetrics } from '../../src/metrics/validator-metrics.js';
 import { validatorSource, type ValidatorAlertsConfig } from '../../src/rules/alerts/sources/validators.js';
 import { ValidatorTracker } from '../../src/rules/validator-tracker.js';
 import { startSimTracker, startOf, type SimTracker } from './sim-tracker.js';
@@ -100,5 +102,35 @@ describe('proposer duties that answer 404 for ever', () => {
     expect(signal('ValidatorBlocksProcessingBehind')).toMatchObject({ labels: { chain: 'sim' }, value: behind });
     expect(signal('ValidatorBlocksProcessingBehind').condition(false)).toBe(true);
     expect(signal('ValidatorProcessingBehind').condition(false)).toBe(false);
+  });
+});
+
+describe('the last processed epoch', () => {
+  it('is absent for a stage until it has processed an epoch, as its processed counter is 0', async () => {
+    harness = await startSimTracker({ sets: [all] });
+    const h = harness;
+    const registry = new Registry();
+    createValidatorMetrics(registry, h.tracker);
+    const processed: Record<string, number> = { blocks: 0, attestations: 0, finality: 0 };
+    const last: Record<string, number> = {};
+    const count = (stage: string, epoch: number) => {
+      processed[stage]! += 1;
+      last[stage] = epoch;
+    };
+    Object.assign((h.tracker as unknown as { deps: { hooks: object } }).deps, {
+      hooks: { onBlockEpoch: (_c: string, result: { epoch: number }) => count('blocks', result.epoch), onAttestationEpoch: (_c: string, result: { epoch: number }) => count('attestations', result.epoch), onFinalizedEpoch: (_c: string, epoch: number) => count('finality', epoch) },
+    });
+    const gauge = async () => {
+      const text = await registry.getSingleMetricAsString('ere_validator_last_processed_epoch');
+      return Object.fromEntries([...text.matchAll(/stage="(\w+)"} (\d+)/g)].map((match) => [match[1]!, Number(match[2])]));
+    };
+    for (let slot = startOf(4); slot <= startOf(9) + 2; slot += 1) {
+      h.toSlot(slot);
+      await h.tracker.poll('sim');
+      // At every poll, a stage has a gauge exactly when it has processed an epoch, and the gauge is that epoch.
+      expect(await gauge()).toEqual(last);
+    }
+    expect(processed.finality).toBeGreaterThan(0);
+    expect(h.tracker.status('sim')!.cursors.finality).toBe(last.finality! + 1);
   });
 });
