@@ -112,6 +112,8 @@ describe.skipIf(!available)('the validator tracker over a recorded Sepolia beaco
       });
       expect(statusCountsOf(totals.statusCounts)).toEqual(want.statusCounts);
       expectBalanceSum(totals.balanceGwei, want.balanceGwei, want.validators);
+      // The exact sum, past 2^53 here, is served as a decimal string beside the float.
+      expect(totals.balanceGweiExact).toBe(want.balanceGwei.toString());
       const row = h.tracker.store.epochs(chain, { scope, fromEpoch: epoch, toEpoch: epoch })[0];
       expect(row).toMatchObject({ validators: want.validators, attestationsDue: want.due, attestationsMissed: want.missed, attestationsEffective: want.effective, balanceGwei: totals.balanceGwei });
       expect(statusCountsOf(row!.statusCounts)).toEqual(want.statusCounts);
@@ -183,6 +185,7 @@ describe.skipIf(!available)('the validator tracker over a recorded Sepolia beaco
       for (const scope of recording!.scopesOf(entry.validator.pubkey)) change.set(scope, (change.get(scope) ?? 0n) + BigInt(entry.balance) - before.get(entry.index)!);
     }
     for (const totals of h.tracker.lastAttestation(chain)!.scopes) expect([totals.scope, totals.balanceChangeGwei]).toEqual([totals.scope, Number(change.get(totals.scope))]);
+    for (const totals of h.tracker.lastAttestation(chain)!.scopes) expect([totals.scope, totals.balanceChangeGweiExact]).toEqual([totals.scope, change.get(totals.scope)!.toString()]);
 
     // What the tracker asked the recording for, and what it did not find.
     expect(servedPaths(h)).toEqual([
