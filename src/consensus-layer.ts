@@ -97,6 +97,7 @@ export function createConsensusLayer(
         timeoutMs: target.timeoutMs,
         bulkTimeoutMs: settings.bulkTimeout,
         livenessChunkSize: settings.livenessChunkSize,
+        maxListEntries: settings.maxListEntries,
         onRequest: (event) => beaconMetrics?.recordRequest(target, event),
       }),
     );

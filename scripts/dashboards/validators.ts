@@ -17,7 +17,7 @@ export function validatorsDashboard(): Json {
     description: 'Attestation effectiveness per scope against the network, misses, proposals, sync committee participation, slashings, balances and processing lag.',
     from: 'now-12h',
     variables: [
-      labelVariable({ name: 'chain', label: 'Chain', query: 'label_values(ere_validator_last_processed_epoch, chain)' }),
+      labelVariable({ name: 'chain', label: 'Chain', query: 'label_values(ere_validator_epochs_processed_total, chain)' }),
       labelVariable({ name: 'scope', label: 'Scope', query: 'label_values(ere_validator_attestation_duties{chain=~"$chain"}, scope)' }),
     ],
     panels: [

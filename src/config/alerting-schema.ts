@@ -208,7 +208,7 @@ export const alertingSchema = z
           .describe("Epochs in a row of falling balance (withdrawals excepted) that make a validator count in ValidatorBalanceDecreasing (and in `ere_validator_balance_decreasing`)."),
         eventHold: duration('1h', { min: 60_000, max: 30 * day }).describe('How long ValidatorSlashed and ValidatorProposalMissed fire after ERE recorded the event.'),
         processingBehindEpochs: z.number().int().min(1).default(3)
-          .describe('ValidatorProcessingBehind fires when the attestation stage has been more epochs than this behind where the head allows, for 2 minutes.'),
+          .describe('ValidatorProcessingBehind fires when the attestation stage has been more epochs than this behind where the head allows, for 2 minutes; ValidatorBlocksProcessingBehind likewise for the blocks stage.'),
         severities: z.partialRecord(z.enum(validatorAlertNames as [string, ...string[]]), z.enum(alertSeverities)).default({})
           .describe('Severity by alert name, such as `{ ValidatorProposalMissed: warning }`; the alerts not named keep their default severity.'),
         labels: alertLabelsSchema.describe(`Labels added to the validator alerts, ${reservedLabelsText}.`),

@@ -33,6 +33,8 @@ export const beaconSchema = z.strictObject({
   attestations: z.enum(['rewards', 'liveness']).default('rewards')
     .describe('How a missed attestation is told: `rewards` (the attestation rewards of the epoch, one request for every validator: timely and correct source, target and head) or `liveness` (seen on the network or not: the watched indices posted in chunks, for nodes that do not serve rewards).'),
   livenessChunkSize: z.number().int().min(1).max(100_000).default(10_000).describe('Watched indices per liveness request, with `attestations: liveness`.'),
+  maxListEntries: z.number().int().min(1_000).max(100_000_000).default(10_000_000)
+    .describe('The most entries read of a streamed list (every validator, every validator\'s attestation rewards) before the node has answered it once; afterwards at most twice its last length (at least 100,000 more), within this. A longer list, or one over 2 KiB an entry, fails as `invalid_response`: a node streaming without end cannot exhaust memory.'),
 });
 
 const validatorIndex = z.number().int().nonnegative().max(2 ** 40);

@@ -63,6 +63,15 @@ export interface BeaconObservation {
   peerCount: number | null;
   /** `/eth/v1/node/version`, asked at start and hourly. */
   version: string | null;
+  /** The probe's routes that failed this time, required or not; absent when every one answered. */
+  failingRoutes?: readonly BeaconRouteFailure[];
+}
+
+/** One probed route that failed: its template (a closed list, see beacon-routes.ts) and error class. */
+export interface BeaconRouteFailure {
+  route: string;
+  errorClass: BeaconErrorClass;
+  message: string;
 }
 
 /** An observation with what is derived from the wall clock and the chain's other beacon endpoints. */
@@ -94,6 +103,8 @@ export interface BeaconEndpointHealth {
   latencyMs: number | null;
   errorClass: BeaconErrorClass | null;
   lastObservedAt: number | null;
+  /** Routes of the last fresh probe that failed; those outside the required ones leave the endpoint up. */
+  failingRoutes: readonly BeaconRouteFailure[];
 }
 
 export interface BeaconChainHealth {
@@ -234,6 +245,6 @@ export interface BeaconApi {
   proposerDuties(epoch: number, options?: RequestOptions): Promise<ProposerDuties>;
   /** GET /eth/v1/beacon/states/{stateId}/sync_committees?epoch=: the members, in committee order. */
   syncCommittee(stateId: 'head' | number, epoch: number, options?: RequestOptions): Promise<number[]>;
-  /** POST /eth/v1/beacon/rewards/sync_committee/{slot} with an empty body: null for a slot without a block. */
-  syncCommitteeRewards(slot: number, options?: RequestOptions): Promise<SyncCommitteeReward[] | null>;
+  /** POST /eth/v1/beacon/rewards/sync_committee/{slot} with an empty body, for a slot whose block was read: a 404 fails (`not_found`). */
+  syncCommitteeRewards(slot: number, options?: RequestOptions): Promise<SyncCommitteeReward[]>;
 }

@@ -51,6 +51,9 @@ export const beaconEndpointStateSchema = z.object({
   latencyMs: z.number().nullable(),
   errorClass: z.enum(beaconErrorClasses).nullable().describe('Error class of the last probe; null when it succeeded.'),
   errorMessage: z.string().nullable(),
+  failingRoutes: z
+    .array(z.object({ route: z.string().describe('The route template, as the Beacon API spec writes it.'), errorClass: z.enum(beaconErrorClasses), message: z.string() }))
+    .describe('Routes of the last probe that failed. Genesis, spec, syncing and the head header are required: one failing makes the endpoint down. Finality checkpoints, peer count and version are not: the endpoint stays up and healthy, with the route listed here.'),
   lastProbeAt: z.string().nullable(),
 });
 
@@ -122,6 +125,7 @@ export class BeaconView {
       latencyMs: state.latencyMs,
       errorClass: state.errorClass,
       errorMessage: observation?.errorMessage ?? null,
+      failingRoutes: state.failingRoutes.map((failure) => ({ ...failure })),
       lastProbeAt: iso(state.lastObservedAt),
     };
   }

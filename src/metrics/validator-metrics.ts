@@ -20,6 +20,7 @@ export function createValidatorEpochMetrics(registry: Registry, chains: readonly
   const attestations = counter('ere_validator_attestations_total', 'Attestation duties judged, by outcome: effective (correct and timely source, target and head), ineffective (included late or wrong), missed, unknown (the node gave no reading).', ['chain', 'scope', 'outcome']);
   const proposals = counter('ere_validator_proposals_total', 'Proposer duties judged, by outcome (proposed, missed) and stage: head once the epoch is over, finalized once it is final (an orphaned block is missed there).', ['chain', 'scope', 'outcome', 'stage']);
   const sync = counter('ere_validator_sync_committee_signatures_total', 'Sync committee signatures due in blocks, by outcome (signed, missed).', ['chain', 'scope', 'outcome']);
+  const syncUnknown = counter('ere_validator_sync_committee_unknown_blocks_total', 'Blocks whose sync committee signatures are unknown, by error class: the node did not give their rewards (not_found: it no longer has the block\'s state).', ['chain', 'error_class']);
   const slashings = counter('ere_validator_slashings_total', 'Validators seen slashed for the first time.', ['chain', 'scope']);
   const epochs = counter('ere_validator_epochs_processed_total', 'Epochs processed, by stage.', ['chain', 'stage']);
   const skipped = counter('ere_validator_epochs_skipped_total', 'Epochs a stage gave up on because no endpoint had their data.', ['chain', 'stage']);
@@ -38,6 +39,7 @@ export function createValidatorEpochMetrics(registry: Registry, chains: readonly
       skipped.inc({ chain, stage }, 0);
     }
     dutyReorgs.inc({ chain }, 0);
+    syncUnknown.inc({ chain, error_class: 'not_found' }, 0);
     for (const scope of scopes) {
       for (const outcome of ['effective', 'ineffective', 'missed', 'unknown']) attestations.inc({ chain, scope, outcome }, 0);
       for (const outcome of ['proposed', 'missed']) for (const stage of ['head', 'finalized']) proposals.inc({ chain, scope, outcome, stage }, 0);
@@ -68,6 +70,7 @@ export function createValidatorEpochMetrics(registry: Registry, chains: readonly
         sync.inc({ ...labels, outcome: 'signed' }, totals.syncDue - totals.syncMissed);
         sync.inc({ ...labels, outcome: 'missed' }, totals.syncMissed);
       }
+      for (const { errorClass } of result.syncUnknown) syncUnknown.inc({ chain, error_class: errorClass });
     },
     onFinalizedEpoch: (chain, _epoch, _proposals, scopes) => {
       epochs.inc({ chain, stage: 'finality' });
@@ -123,14 +126,18 @@ export function createValidatorMetrics(registry: Registry, tracker: Pick<Validat
   gauge('ere_validator_unresolved_pubkeys', 'Watched public keys not found in the validator list yet.', ['chain'], (set) => {
     for (const chain of tracker.chains()) set({ chain }, tracker.watchList(chain)!.unresolvedPubkeys);
   });
-  gauge('ere_validator_last_processed_epoch', 'The last epoch each stage processed.', ['chain', 'stage'], (set) => {
+  // Absent until the stage has processed an epoch since start, as ere_validator_epochs_processed_total is 0.
+  gauge('ere_validator_last_processed_epoch', 'The last epoch each stage processed since start; absent until it has processed one.', ['chain', 'stage'], (set) => {
     for (const chain of tracker.chains()) {
-      const cursors = tracker.status(chain)!.cursors;
-      for (const stage of stages) set({ chain, stage }, cursors[stage] === null ? null : cursors[stage] - 1);
+      const processed = tracker.status(chain)!.lastProcessed;
+      for (const stage of stages) set({ chain, stage }, processed[stage]);
     }
   });
   gauge('ere_validator_attestation_epochs_behind', 'Epochs the attestation stage is behind the head allows.', ['chain'], (set) => {
     for (const chain of tracker.chains()) set({ chain }, tracker.status(chain)!.attestationEpochsBehind);
+  });
+  gauge('ere_validator_block_epochs_behind', 'Epochs the blocks stage (proposals, sync committee) is behind the head allows.', ['chain'], (set) => {
+    for (const chain of tracker.chains()) set({ chain }, tracker.status(chain)!.blockEpochsBehind);
   });
 
   // Opt-in per-validator series: a small, configured set.

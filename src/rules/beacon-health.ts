@@ -102,6 +102,7 @@ export function beaconEndpointHealth(
     latencyMs: observation?.latencyMs ?? null,
     errorClass: observation?.errorClass ?? null,
     lastObservedAt: observation?.at ?? null,
+    failingRoutes: fresh ? (observation.failingRoutes ?? []) : [],
   };
 }
 

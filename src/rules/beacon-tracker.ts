@@ -149,6 +149,7 @@ function toSample(observation: BeaconObservation, derived: Pick<BeaconSample, 'w
     optimistic: observation.optimistic,
     peerCount: observation.peerCount,
     version: observation.version,
+    failingRoutes: observation.failingRoutes ?? [],
     wallClockSlot: derived.wallClockSlot,
     headAgeSeconds: derived.headAgeSeconds,
     lagSlots: derived.lagSlots,

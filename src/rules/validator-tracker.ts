@@ -57,6 +57,13 @@ export interface ValidatorChainStatus {
   lastError: { stage: ValidatorStage; epoch: number; errorClass: string; message: string; atMs: number } | null;
   /** Epochs the attestation stage is behind where it could be. */
   attestationEpochsBehind: number | null;
+  /** Epochs the blocks stage is behind where it could be. */
+  blockEpochsBehind: number | null;
+  /**
+   * The last epoch each stage processed since start; null until it has processed one. A cursor alone says
+   * where a stage starts, not that it has processed anything (finality starts where blocks does).
+   */
+  lastProcessed: Record<ValidatorStage, number | null>;
 }
 
 interface ChainRuntime {
@@ -69,16 +76,35 @@ interface ChainRuntime {
   lastBlocks: BlockEpochResult | null;
   lastFinalized: { epoch: number; scopes: readonly ScopeBlockTotals[] } | null;
   dependentRoots: Map<number, string>;
-  /** Polls in a row a stage's epoch was not found anywhere. */
-  notFound: Map<ValidatorStage, number>;
+  /** Per stage, the epoch it is held on and the polls it was not found in (404), everywhere or somewhere. */
+  notFound: Map<ValidatorStage, NotFoundTally>;
   status: ValidatorChainStatus;
   running: boolean;
 }
 
+/** The endpoint a stage reads an epoch from, by its id (for errors) and its API. */
+interface Source {
+  api: BeaconApi;
+  endpoint: string;
+}
+
 const maxEpochsPerPoll = 8;
 const headerConcurrency = 4;
-/** An epoch no endpoint has, this far behind the head and this many polls in a row, is skipped. */
-const skipNotFoundAfter = { epochsBehind: 4, polls: 3 };
+interface NotFoundTally {
+  epoch: number;
+  /** Polls in which every endpoint answered 404. */
+  everywhere: number;
+  /** Polls in which some endpoint answered 404 and none had the epoch (the others failing otherwise). */
+  somewhere: number;
+}
+
+/**
+ * An epoch this far behind the head is skipped once no endpoint had it for this many polls: every endpoint
+ * answering 404 (pruned or never had it), or some answering 404 and the others failing otherwise, which
+ * waits longer since a failing endpoint may have the epoch once it is back. An epoch no endpoint answered
+ * with a 404 (all down or failing) is never skipped: a node back later still has it.
+ */
+const skipNotFoundAfter = { epochsBehind: 4, pollsEverywhere: 3, pollsSomewhere: 10 };
 
 export class ValidatorTracker {
   readonly store: ValidatorStore;
@@ -115,6 +141,8 @@ export class ValidatorTracker {
           lastSuccessMs: null,
           lastError: null,
           attestationEpochsBehind: null,
+          blockEpochsBehind: null,
+          lastProcessed: { blocks: null, attestations: null, finality: null },
         },
         running: false,
       });
@@ -212,23 +240,30 @@ export class ValidatorTracker {
       this.initCursor(runtime, stage, next);
       if (stage === 'blocks' && runtime.status.cursors.finality === null) this.initCursor(runtime, 'finality', next);
     }
-    if (stage === 'attestations') runtime.status.attestationEpochsBehind = Math.max(0, lastReady - next + 1);
+    this.noteBehind(runtime, stage, lastReady, next);
     for (let count = 0; next <= lastReady && count < maxEpochsPerPoll; count += 1) {
       if (signal?.aborted) return false;
       const epoch = next;
-      const done = await this.withFailover(runtime, stage, epoch, (api) => this.process(runtime, stage, epoch, api, signal));
-      if (!done) {
-        const misses = runtime.notFound.get(stage) ?? 0;
-        if (misses < skipNotFoundAfter.polls || head.headEpoch - epoch < skipNotFoundAfter.epochsBehind) return false;
-        this.deps.hooks?.onEpochSkipped?.(chain, stage, epoch, 'no endpoint has the epoch\'s data');
+      const done = await this.withFailover(runtime, stage, epoch, (api, endpoint) => this.process(runtime, stage, epoch, { api, endpoint }, signal));
+      if (done) runtime.status.lastProcessed[stage] = epoch;
+      else {
+        const reason = skipReason(runtime.notFound.get(stage), epoch, head.headEpoch);
+        if (reason === null) return false;
+        this.deps.hooks?.onEpochSkipped?.(chain, stage, epoch, reason);
         this.store.setCursor(chain, stage, epoch + 1, this.deps.clock.now());
       }
       runtime.notFound.delete(stage);
       next = epoch + 1;
       runtime.status.cursors[stage] = next;
-      if (stage === 'attestations') runtime.status.attestationEpochsBehind = Math.max(0, lastReady - next + 1);
+      this.noteBehind(runtime, stage, lastReady, next);
     }
     return true;
+  }
+
+  private noteBehind(runtime: ChainRuntime, stage: ValidatorStage, lastReady: number, next: number): void {
+    const behind = Math.max(0, lastReady - next + 1);
+    if (stage === 'attestations') runtime.status.attestationEpochsBehind = behind;
+    else if (stage === 'blocks') runtime.status.blockEpochsBehind = behind;
   }
 
   private initCursor(runtime: ChainRuntime, stage: ValidatorStage, epoch: number): void {
@@ -236,23 +271,38 @@ export class ValidatorTracker {
     this.store.setCursor(runtime.spec.chain, stage, epoch, this.deps.clock.now());
   }
 
-  private async process(runtime: ChainRuntime, stage: ValidatorStage, epoch: number, api: BeaconApi, signal?: AbortSignal): Promise<void> {
-    if (stage === 'blocks') return this.processBlocks(runtime, epoch, api, signal);
-    if (stage === 'attestations') return this.processAttestations(runtime, epoch, api, signal);
-    return this.processFinality(runtime, epoch, api, signal);
+  private async process(runtime: ChainRuntime, stage: ValidatorStage, epoch: number, source: Source, signal?: AbortSignal): Promise<void> {
+    if (stage === 'blocks') return this.processBlocks(runtime, epoch, source, signal);
+    if (stage === 'attestations') return this.processAttestations(runtime, epoch, source.api, signal);
+    return this.processFinality(runtime, epoch, source.api, signal);
   }
 
-  private async processBlocks(runtime: ChainRuntime, epoch: number, api: BeaconApi, signal?: AbortSignal): Promise<void> {
+  private async processBlocks(runtime: ChainRuntime, epoch: number, source: Source, signal?: AbortSignal): Promise<void> {
+    const { api } = source;
     const started = performance.now();
     const duties = await api.proposerDuties(epoch, { signal });
     this.noteDependentRoot(runtime, epoch, duties.dependentRoot);
     const slots = duties.duties.map((duty) => duty.slot);
     const headers = new Map(await mapLimit(slots, headerConcurrency, async (slot) => [slot, await api.header(slot, { signal })] as const));
-    const sync: SlotSyncRewards[] = await mapLimit(slots, headerConcurrency, async (slot) => ({ slot, rewards: headers.get(slot) ? await api.syncCommitteeRewards(slot, { signal }) : null }));
+    const sync: SlotSyncRewards[] = await mapLimit(slots, headerConcurrency, async (slot) => (headers.get(slot) ? this.syncRewards(runtime, epoch, slot, source, signal) : { slot, rewards: null }));
     const result = judgeBlockEpoch(runtime.watch, epoch, duties, headers, sync);
     this.store.saveBlockEpoch(runtime.spec.chain, result, this.deps.clock.now());
     runtime.lastBlocks = result;
     this.deps.hooks?.onBlockEpoch?.(runtime.spec.chain, result, performance.now() - started);
+  }
+
+  /**
+   * A block's sync committee rewards; a node without the block's state (404: pruned) leaves them unknown
+   * with the error class, recorded as the stage's error, while the epoch's proposals are still judged.
+   */
+  private async syncRewards(runtime: ChainRuntime, epoch: number, slot: number, source: Source, signal?: AbortSignal): Promise<SlotSyncRewards> {
+    try {
+      return { slot, rewards: await source.api.syncCommitteeRewards(slot, { signal }) };
+    } catch (error) {
+      if (errorClassOf(error) !== 'not_found') throw error;
+      this.recordError(runtime, 'blocks', epoch, source.endpoint, error as Error);
+      return { slot, rewards: null, unknown: 'not_found' };
+    }
   }
 
   private async processAttestations(runtime: ChainRuntime, epoch: number, api: BeaconApi, signal?: AbortSignal): Promise<void> {
@@ -307,21 +357,26 @@ export class ValidatorTracker {
   }
 
   /** Runs `work` against each endpoint in turn until one succeeds; false when all failed. */
-  private async withFailover(runtime: ChainRuntime, stage: ValidatorStage, epoch: number, work: (api: BeaconApi) => Promise<void>): Promise<boolean> {
-    let allNotFound = true;
+  private async withFailover(runtime: ChainRuntime, stage: ValidatorStage, epoch: number, work: (api: BeaconApi, endpoint: string) => Promise<void>): Promise<boolean> {
+    let notFound = 0;
     const endpoints = this.deps.beacon.endpoints(runtime.spec.chain);
     for (const endpoint of endpoints) {
       try {
-        await work(this.deps.beacon.api(endpoint));
+        await work(this.deps.beacon.api(endpoint), endpoint);
         return true;
       } catch (error) {
         if (isAbort(error)) throw error;
-        if (errorClassOf(error) !== 'not_found') allNotFound = false;
+        if (errorClassOf(error) === 'not_found') notFound += 1;
         this.recordError(runtime, stage, epoch, endpoint, error as Error);
       }
     }
-    if (allNotFound && endpoints.length > 0) runtime.notFound.set(stage, (runtime.notFound.get(stage) ?? 0) + 1);
-    else runtime.notFound.delete(stage);
+    if (notFound > 0) {
+      const before = runtime.notFound.get(stage);
+      const tally = before?.epoch === epoch ? before : { epoch, everywhere: 0, somewhere: 0 };
+      if (notFound === endpoints.length) tally.everywhere += 1;
+      tally.somewhere += 1;
+      runtime.notFound.set(stage, tally);
+    }
     return false;
   }
 
@@ -343,6 +398,14 @@ export class ValidatorTracker {
     runtime.status.lastError = { stage, epoch, errorClass: errorClassOf(error), message, atMs: this.deps.clock.now() };
     this.deps.hooks?.onStageError?.(runtime.spec.chain, stage, epoch, endpoint, error);
   }
+}
+
+/** Why the stage gives up on `epoch`, or null while it should try again. */
+function skipReason(tally: NotFoundTally | undefined, epoch: number, headEpoch: number): string | null {
+  if (tally?.epoch !== epoch || headEpoch - epoch < skipNotFoundAfter.epochsBehind) return null;
+  if (tally.everywhere >= skipNotFoundAfter.pollsEverywhere) return 'no endpoint has the epoch\'s data';
+  if (tally.somewhere >= skipNotFoundAfter.pollsSomewhere) return 'not found on some endpoints, failing on the others';
+  return null;
 }
 
 function errorClassOf(error: unknown): string {

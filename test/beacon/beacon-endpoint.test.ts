@@ -54,6 +54,7 @@ describe('beacon endpoint probe', () => {
       optimistic: false,
       peerCount: 75,
       version: 'Lighthouse/v5.3.0-d6ba8c3/x86_64-linux',
+      failingRoutes: [],
       timing,
     });
   });
@@ -104,7 +105,6 @@ describe('beacon endpoint probe', () => {
 
   it.each([
     { failing: 'syncing', error: new FakeRequestError('syncing', 'HTTP 503: node is syncing'), errorClass: 'syncing', message: 'syncing: HTTP 503: node is syncing' },
-    { failing: 'finalityCheckpoints', error: new FakeRequestError('not_found', 'HTTP 404'), errorClass: 'not_found', message: 'finality checkpoints: HTTP 404' },
     { failing: 'header', error: new FakeRequestError('invalid_response', 'data.header.message.slot is not a decimal string'), errorClass: 'invalid_response', message: 'head header: data.header.message.slot is not a decimal string' },
     { failing: 'timing', error: new TypeError('fetch failed'), errorClass: 'connection', message: 'genesis or spec: connection failed: fetch failed' },
   ] as const)('a failing $failing fails the probe as $errorClass and keeps the other answers', async ({ failing, error, errorClass, message }) => {
@@ -113,9 +113,33 @@ describe('beacon endpoint probe', () => {
     const failure = await probe.run().catch((caught: unknown) => caught);
     const observation = beaconEndpointCollector.failure(target, failure, now, 30)!;
     expect(observation).toMatchObject({ ok: false, errorClass, errorMessage: message, latencyMs: 30, peerCount: 75, version: 'Lighthouse/v5.3.0-d6ba8c3/x86_64-linux' });
-    if (failing !== 'finalityCheckpoints') expect(observation.finalizedEpoch).toBe(epoch - 2);
+    expect(observation.finalizedEpoch).toBe(epoch - 2);
     if (failing !== 'syncing') expect(observation.syncing).toBe(false);
     expect(observation.headSlot).toBe(slot);
+    expect(observation.failingRoutes).toHaveLength(1);
+    expect(observation.failingRoutes![0]!.errorClass).toBe(errorClass);
+  });
+
+  it('keeps the chain clock on a failed probe that had read it', async () => {
+    const { api, probe } = setup();
+    api.answers.syncing = new FakeRequestError('syncing', 'HTTP 503: node is syncing');
+    const observation = beaconEndpointCollector.failure(target, await probe.run().catch((caught: unknown) => caught), now, 5)! as BeaconObservation & { timing?: unknown };
+    expect(observation.ok).toBe(false);
+    expect(observation.timing).toEqual(timing);
+    expect(observation.failingRoutes).toEqual([{ route: 'GET /eth/v1/node/syncing', errorClass: 'syncing', message: 'HTTP 503: node is syncing' }]);
+  });
+
+  it.each([
+    { failing: 'finalityCheckpoints', route: 'GET /eth/v1/beacon/states/{state_id}/finality_checkpoints', error: new FakeRequestError('not_found', 'HTTP 404') },
+    { failing: 'peerCount', route: 'GET /eth/v1/node/peer_count', error: new FakeRequestError('http_status', 'HTTP 500') },
+    { failing: 'version', route: 'GET /eth/v1/node/version', error: new FakeRequestError('timeout', 'no answer') },
+  ] as const)('a failing $failing leaves the endpoint up, with the route among its failing routes', async ({ failing, route, error }) => {
+    const { api, probe } = setup();
+    api.answers[failing] = error as never;
+    const observation = (await probe.run()) as BeaconObservation & { timing?: unknown };
+    expect(observation).toMatchObject({ ok: true, errorClass: null, headSlot: slot, syncing: false });
+    expect(observation.timing).toEqual(timing);
+    expect(observation.failingRoutes).toEqual([{ route, errorClass: error.errorClass, message: error.shortMessage }]);
   });
 
   it('calls a head without a block not found', async () => {
@@ -127,14 +151,13 @@ describe('beacon endpoint probe', () => {
 
   it('gives up a little after the target timeout when the client does not', async () => {
     const { api, probe } = setup();
-    api.answers.finalityCheckpoints = () => new Promise(() => {}) as never;
     // A client honouring the signal rejects; this one rejects with whatever the signal carries.
-    api.finalityCheckpoints = ((_state: unknown, options?: { signal?: AbortSignal }) =>
+    api.syncing = ((options?: { signal?: AbortSignal }) =>
       new Promise((_resolve, reject) => options!.signal!.addEventListener('abort', () => reject(options!.signal!.reason)))) as never;
     const started = performance.now();
     const observation = beaconEndpointCollector.failure(target, await probe.run().catch((caught: unknown) => caught), now, 200)!;
     expect(performance.now() - started).toBeGreaterThanOrEqual(430);
-    expect(observation).toMatchObject({ errorClass: 'timeout', errorMessage: 'finality checkpoints: no answer within 450 ms', headSlot: slot });
+    expect(observation).toMatchObject({ errorClass: 'timeout', errorMessage: 'syncing: no answer within 450 ms', headSlot: slot });
   });
 
   it('never lets the URL’s or headers’ secrets into a message or a version', async () => {

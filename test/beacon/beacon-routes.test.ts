@@ -83,6 +83,7 @@ describe('GET /api/v1/beacon/:chain', () => {
         latencyMs: 40,
         errorClass: null,
         errorMessage: null,
+        failingRoutes: [],
         lastProbeAt: new Date(now - 1_000).toISOString(),
       },
       expect.objectContaining({
@@ -97,6 +98,7 @@ describe('GET /api/v1/beacon/:chain', () => {
         version: null,
         errorClass: 'rate_limited',
         errorMessage: 'syncing: rate limited (HTTP 429)',
+        failingRoutes: [],
       }),
     ]);
     expect(response.body).not.toContain('0123456789abcdef');

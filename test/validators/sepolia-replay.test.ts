@@ -112,6 +112,8 @@ describe.skipIf(!available)('the validator tracker over a recorded Sepolia beaco
       });
       expect(statusCountsOf(totals.statusCounts)).toEqual(want.statusCounts);
       expectBalanceSum(totals.balanceGwei, want.balanceGwei, want.validators);
+      // The exact sum, past 2^53 here, is served as a decimal string beside the float.
+      expect(totals.balanceGweiExact).toBe(want.balanceGwei.toString());
       const row = h.tracker.store.epochs(chain, { scope, fromEpoch: epoch, toEpoch: epoch })[0];
       expect(row).toMatchObject({ validators: want.validators, attestationsDue: want.due, attestationsMissed: want.missed, attestationsEffective: want.effective, balanceGwei: totals.balanceGwei });
       expect(statusCountsOf(row!.statusCounts)).toEqual(want.statusCounts);
@@ -183,6 +185,7 @@ describe.skipIf(!available)('the validator tracker over a recorded Sepolia beaco
       for (const scope of recording!.scopesOf(entry.validator.pubkey)) change.set(scope, (change.get(scope) ?? 0n) + BigInt(entry.balance) - before.get(entry.index)!);
     }
     for (const totals of h.tracker.lastAttestation(chain)!.scopes) expect([totals.scope, totals.balanceChangeGwei]).toEqual([totals.scope, Number(change.get(totals.scope))]);
+    for (const totals of h.tracker.lastAttestation(chain)!.scopes) expect([totals.scope, totals.balanceChangeGweiExact]).toEqual([totals.scope, change.get(totals.scope)!.toString()]);
 
     // What the tracker asked the recording for, and what it did not find.
     expect(servedPaths(h)).toEqual([
@@ -215,10 +218,15 @@ describe.skipIf(!available)('the validator tracker over a recorded Sepolia beaco
     expect(status.cursors).toEqual({ blocks: 240251, attestations: 240249, finality: 240249 });
     expect(status.lastError).toMatchObject({ stage: 'attestations', epoch: 240249, errorClass: 'not_found' });
     expect(status.lastError!.message).toContain('GET /eth/v1/beacon/states/{state_id}/validators');
-    expect(h.errors.filter((error) => error.epoch !== -1)).toEqual([
+    expect(h.errors.filter((error) => error.epoch !== -1 && error.stage === 'attestations')).toEqual([
       { stage: 'attestations', epoch: 240249, errorClass: 'not_found' },
       { stage: 'attestations', epoch: 240249, errorClass: 'not_found' },
     ]);
+    // The recording has no sync committee rewards: each recorded block's are unknown (not_found), never
+    // "nobody had to sign".
+    const blocks = [240249, 240250].flatMap((epoch) => recording!.proposals(epoch)).filter((duty) => duty.header !== null);
+    expect(h.errors.filter((error) => error.epoch !== -1 && error.stage === 'blocks').sort((a, b) => a.epoch - b.epoch)).toEqual(blocks.map((duty) => ({ stage: 'blocks', epoch: Math.floor(duty.slot / 32), errorClass: 'not_found' })));
+    expect(h.tracker.lastBlocks(chain)!.syncUnknown.map((slot) => slot.slot)).toEqual(blocks.filter((duty) => duty.slot >= startOf(240250)).map((duty) => duty.slot));
 
     const watchedIndices = new Set(h.tracker.watchList(chain)!.indices());
     for (const epoch of [240249, 240250]) {

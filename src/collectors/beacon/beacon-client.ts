@@ -42,9 +42,16 @@ import {
   decodeVersion,
 } from './decode.js';
 import { decodeElement } from './decode-fields.js';
-import { counted, drain, readErrorText, readJson, streamList, type Chunks } from './response-body.js';
+import { counted, drain, readErrorText, readJson, streamList, type Chunks, type ListLimit } from './response-body.js';
 
 export { beaconRoutes, type BeaconRoute } from './beacon-routes.js';
+
+/** Mainnet has about 2.2 M validator records: room for several times that, far below what exhausts memory. */
+export const defaultMaxListEntries = 10_000_000;
+/** Bytes allowed per entry of a streamed list: a validator is about 250 bytes of JSON, a reward less. */
+const maxBytesPerEntry = 2_048;
+/** A list may grow by this many entries over its last length however short it was (deposits, a testnet). */
+const minListGrowth = 100_000;
 
 /** One HTTP request to the node, as it ended. A caller's abort, or an exception of the caller's own callback, emits nothing: it says nothing of the node. */
 export interface BeaconRequestEvent {
@@ -66,6 +73,11 @@ export interface BeaconClientOptions {
   bulkTimeoutMs: number;
   /** Indices per liveness request. */
   livenessChunkSize?: number;
+  /**
+   * The most entries of a streamed list (every validator, every validator's attestation rewards) until the
+   * node has answered that list once; from then on at most twice its last length (and never over this).
+   */
+  maxListEntries?: number;
   onRequest?: (event: BeaconRequestEvent) => void;
   fetch?: typeof fetch;
 }
@@ -110,6 +122,9 @@ export class BeaconClient implements BeaconApi {
   private readonly timeoutMs: number;
   private readonly bulkTimeoutMs: number;
   private readonly livenessChunkSize: number;
+  private readonly maxListEntries: number;
+  /** Each streamed list's length in the last complete answer. */
+  private readonly lastListLength = new Map<BeaconRoute, number>();
   private readonly onRequest: ((event: BeaconRequestEvent) => void) | undefined;
   private readonly fetch: typeof fetch;
   private readonly scrubber = new SecretScrubber();
@@ -134,6 +149,8 @@ export class BeaconClient implements BeaconApi {
     this.bulkTimeoutMs = options.bulkTimeoutMs;
     this.livenessChunkSize = options.livenessChunkSize ?? 10_000;
     if (!(Number.isSafeInteger(this.livenessChunkSize) && this.livenessChunkSize > 0)) throw new RangeError('livenessChunkSize must be a positive integer');
+    this.maxListEntries = options.maxListEntries ?? defaultMaxListEntries;
+    if (!(Number.isSafeInteger(this.maxListEntries) && this.maxListEntries > 0)) throw new RangeError('maxListEntries must be a positive integer');
     this.onRequest = options.onRequest;
     this.fetch = options.fetch ?? globalThis.fetch;
   }
@@ -176,7 +193,9 @@ export class BeaconClient implements BeaconApi {
   async validators(stateId: StateId, onValidator: (validator: ValidatorRecord) => void, options?: RequestOptions): Promise<{ count: number }> {
     const exchange: Exchange = { route: 'GET /eth/v1/beacon/states/{state_id}/validators', path: `/eth/v1/beacon/states/${segment(stateId)}/validators`, bulk: true };
     const deliver = deliverTo(onValidator);
-    const scanned = await this.request(exchange, [], (chunks) => streamList(chunks, ['data'], [], (element, index) => deliver(decodeElement(decodeValidator, element, 'data', index))), options);
+    const limit = this.listLimit(exchange.route);
+    const scanned = await this.request(exchange, [], (chunks) => streamList(chunks, ['data'], [], (element, index) => deliver(decodeElement(decodeValidator, element, 'data', index)), limit), options);
+    this.lastListLength.set(exchange.route, scanned.count);
     return { count: scanned.count };
   }
 
@@ -184,17 +203,24 @@ export class BeaconClient implements BeaconApi {
   async attestationRewards(epoch: number, onReward: (reward: AttestationReward) => void, options?: RequestOptions): Promise<{ ideal: IdealAttestationReward[]; count: number }> {
     const exchange: Exchange = { route: 'POST /eth/v1/beacon/rewards/attestations/{epoch}', path: `/eth/v1/beacon/rewards/attestations/${segment(epoch)}`, body: '[]', bulk: true };
     const deliver = deliverTo(onReward);
-    return this.request(
+    const limit = this.listLimit(exchange.route);
+    const rewards = await this.request(
       exchange,
       [],
       async (chunks) => {
-        const scanned = await streamList(chunks, ['data', 'total_rewards'], [['data', 'ideal_rewards']], (element, index) =>
-          deliver(decodeElement(decodeAttestationReward, element, 'data.total_rewards', index)),
+        const scanned = await streamList(
+          chunks,
+          ['data', 'total_rewards'],
+          [['data', 'ideal_rewards']],
+          (element, index) => deliver(decodeElement(decodeAttestationReward, element, 'data.total_rewards', index)),
+          limit,
         );
         return { ideal: decodeIdealRewards(scanned.captured.get('data.ideal_rewards')), count: scanned.count };
       },
       options,
     );
+    this.lastListLength.set(exchange.route, rewards.count);
+    return rewards;
   }
 
   /** One request per `livenessChunkSize` indices, one after the other. */
@@ -202,8 +228,11 @@ export class BeaconClient implements BeaconApi {
     const path = `/eth/v1/validator/liveness/${segment(epoch)}`;
     const deliver = deliverTo(onLiveness);
     for (let from = 0; from < indices.length; from += this.livenessChunkSize) {
-      const body = JSON.stringify(indices.slice(from, from + this.livenessChunkSize).map((index) => segment(index)));
-      await this.request({ route: 'POST /eth/v1/validator/liveness/{epoch}', path, body }, [], (chunks) => streamList(chunks, ['data'], [], (element, index) => deliver(decodeElement(decodeLiveness, element, 'data', index))), options);
+      const chunk = indices.slice(from, from + this.livenessChunkSize);
+      const body = JSON.stringify(chunk.map((index) => segment(index)));
+      // One entry per index asked: a longer answer is not an answer to the request.
+      const limit = { maxEntries: chunk.length, maxBytes: chunk.length * maxBytesPerEntry + 4_096 };
+      await this.request({ route: 'POST /eth/v1/validator/liveness/{epoch}', path, body }, [], (chunks) => streamList(chunks, ['data'], [], (element, index) => deliver(decodeElement(decodeLiveness, element, 'data', index)), limit), options);
     }
   }
 
@@ -217,10 +246,21 @@ export class BeaconClient implements BeaconApi {
     return this.json({ route: 'GET /eth/v1/beacon/states/{state_id}/sync_committees', path }, decodeSyncCommittee, options);
   }
 
-  /** null for a slot without a block (404). */
-  syncCommitteeRewards(slot: number, options?: RequestOptions): Promise<SyncCommitteeReward[] | null> {
+  /**
+   * Asked only for a slot whose block was read: a 404 is then a node that has pruned the block's state, a
+   * `not_found` failure, never "nobody had to sign".
+   */
+  syncCommitteeRewards(slot: number, options?: RequestOptions): Promise<SyncCommitteeReward[]> {
     const exchange: Exchange = { route: 'POST /eth/v1/beacon/rewards/sync_committee/{block_id}', path: `/eth/v1/beacon/rewards/sync_committee/${segment(slot)}`, body: '[]' };
-    return this.request(exchange, [404], (chunks) => readJson(chunks).then(decodeSyncCommitteeRewards), options);
+    return this.json(exchange, decodeSyncCommitteeRewards, options);
+  }
+
+  /** How long a streamed list may be: twice its last length with room to grow, within the configured maximum. */
+  private listLimit(route: BeaconRoute): ListLimit {
+    const last = this.lastListLength.get(route);
+    const maxEntries = last === undefined ? this.maxListEntries : Math.min(this.maxListEntries, Math.max(2 * last, last + minListGrowth));
+    // Captured values beside the list (`ideal_rewards`) are small; the allowance covers them.
+    return { maxEntries, maxBytes: maxEntries * maxBytesPerEntry + 1024 * 1024 };
   }
 
   private json<T>(exchange: Exchange, decode: (body: unknown) => T, options: RequestOptions | undefined): Promise<T> {

@@ -2,6 +2,12 @@
 // context's `createApi` builds. Each run asks, at once, the node's sync status, its head header, the head
 // state's finality checkpoints and its peer count; the version at start and hourly; the chain's clock
 // (genesis and spec) until it has it. A failure keeps what the other requests did answer.
+//
+// The endpoint is up when it answers what ERE cannot work without: the chain's clock (genesis and spec),
+// its sync status and its head header. Finality checkpoints, peers and version are read for the API,
+// metrics and the finality alerts; their failure is reported as a failing route of an endpoint that stays
+// up, since the validator tracker reads the finalized epoch from the `finalized` header when the probes
+// have none.
 
 import type {
   BeaconApi,
@@ -9,6 +15,7 @@ import type {
   BeaconEndpointTarget,
   BeaconErrorClass,
   BeaconObservation,
+  BeaconRouteFailure,
   BeaconTiming,
   FinalityCheckpoints,
   NodeSyncing,
@@ -39,11 +46,20 @@ export class BeaconProbeError extends EreError {
   override name = 'BeaconProbeError';
   readonly errorClass: BeaconErrorClass;
   readonly partial: PartialBeaconAnswer;
+  /** The chain's clock when the probe had it: a failed probe does not unlearn genesis and spec. */
+  readonly timing: BeaconTiming | null;
+  readonly failingRoutes: readonly BeaconRouteFailure[];
 
-  constructor(errorClass: BeaconErrorClass, shortMessage: string, options: { cause?: unknown; partial?: PartialBeaconAnswer } = {}) {
+  constructor(
+    errorClass: BeaconErrorClass,
+    shortMessage: string,
+    options: { cause?: unknown; partial?: PartialBeaconAnswer; timing?: BeaconTiming | null; failingRoutes?: readonly BeaconRouteFailure[] } = {},
+  ) {
     super(shortMessage, { cause: options.cause });
     this.errorClass = errorClass;
     this.partial = options.partial ?? {};
+    this.timing = options.timing ?? null;
+    this.failingRoutes = options.failingRoutes ?? [];
   }
 }
 
@@ -87,6 +103,7 @@ function observation(
   failure: BeaconProbeError | null,
   answer: PartialBeaconAnswer,
   timing: BeaconTiming | null,
+  failingRoutes: readonly BeaconRouteFailure[],
 ): BeaconObservation & { timing: BeaconTiming | null } {
   return {
     chain: target.chain,
@@ -104,12 +121,28 @@ function observation(
     optimistic: answer.optimistic ?? null,
     peerCount: answer.peerCount ?? null,
     version: answer.version ?? null,
+    failingRoutes,
     timing,
   };
 }
 
 type Settled<T> = PromiseSettledResult<T>;
 const valueOf = <T>(result: Settled<T>): T | undefined => (result.status === 'fulfilled' ? result.value : undefined);
+
+interface ProbedRoute {
+  what: string;
+  /** The route template when the failure does not name one (the clock is two routes). */
+  route: string;
+  /** Its failure makes the probe fail: the endpoint is down. */
+  required: boolean;
+  result: Settled<unknown>;
+}
+
+/** The failed request's own route template (the client names it), or the probe's for that request. */
+function routeOf(result: Settled<unknown>, fallback: string): string {
+  const route = result.status === 'rejected' ? (result.reason as { route?: unknown } | null)?.route : undefined;
+  return typeof route === 'string' ? route : fallback;
+}
 
 class BeaconEndpointProbe implements Probe<BeaconObservation> {
   private readonly api: BeaconApi;
@@ -145,25 +178,30 @@ class BeaconEndpointProbe implements Probe<BeaconObservation> {
     if (wantVersion && version.status === 'fulfilled') this.versionReadAt = at;
 
     const answer = this.answer(valueOf(syncing), valueOf(header), valueOf(checkpoints), valueOf(peerCount), valueOf(version));
-    // The clock, sync status, head and finality are what the endpoint is judged on; peers and version are
-    // extras whose failure leaves them unknown (the version is asked again next run).
-    const required: [string, Settled<unknown>][] = [
-      ['genesis or spec', timing],
-      ['syncing', syncing],
-      ['head header', header],
-      ['finality checkpoints', checkpoints],
+    const probed: ProbedRoute[] = [
+      { what: 'genesis or spec', route: 'GET /eth/v1/beacon/genesis', required: true, result: timing },
+      { what: 'syncing', route: 'GET /eth/v1/node/syncing', required: true, result: syncing },
+      { what: 'head header', route: 'GET /eth/v1/beacon/headers/{block_id}', required: true, result: header },
+      { what: 'finality checkpoints', route: 'GET /eth/v1/beacon/states/{state_id}/finality_checkpoints', required: false, result: checkpoints },
+      { what: 'peer count', route: 'GET /eth/v1/node/peer_count', required: false, result: peerCount },
+      { what: 'version', route: 'GET /eth/v1/node/version', required: false, result: version },
     ];
-    const failed = required.find(([, result]) => result.status === 'rejected');
+    const failures = probed.flatMap((entry) => (entry.result.status === 'rejected' ? [{ entry, cause: this.classify(entry.result.reason, deadlineMs, deadline.aborted) }] : []));
+    const failingRoutes = failures.map(({ entry, cause }): BeaconRouteFailure => ({ route: routeOf(entry.result, entry.route), errorClass: cause.errorClass, message: cause.shortMessage }));
+    const failed = failures.find(({ entry }) => entry.required);
     let failure: BeaconProbeError | null = null;
+    const context = { partial: answer, timing: this.timing, failingRoutes };
     if (failed) {
-      const [what, result] = failed as [string, PromiseRejectedResult];
-      const cause = classifyBeaconFailure(result.reason, { timeoutMs: deadlineMs, timedOut: deadline.aborted, scrubber: this.scrubber });
-      failure = new BeaconProbeError(cause.errorClass, truncate(`${what}: ${cause.shortMessage}`), { cause: result.reason, partial: answer });
+      failure = new BeaconProbeError(failed.cause.errorClass, truncate(`${failed.entry.what}: ${failed.cause.shortMessage}`), { cause: (failed.entry.result as PromiseRejectedResult).reason, ...context });
     } else if (header.status === 'fulfilled' && header.value === null) {
-      failure = new BeaconProbeError('not_found', 'head header: no block at head', { partial: answer });
+      failure = new BeaconProbeError('not_found', 'head header: no block at head', context);
     }
     if (failure) throw failure;
-    return observation(this.target, at, performance.now() - started, null, answer, this.timing);
+    return observation(this.target, at, performance.now() - started, null, answer, this.timing, failingRoutes);
+  }
+
+  private classify(reason: unknown, deadlineMs: number, timedOut: boolean): BeaconProbeError {
+    return classifyBeaconFailure(reason, { timeoutMs: deadlineMs, timedOut, scrubber: this.scrubber });
   }
 
   private answer(
@@ -196,6 +234,6 @@ export const beaconEndpointCollector = {
   failure(target: BeaconEndpointTarget, error: unknown, startedAt: number, durationMs: number): BeaconObservation | null {
     if (error instanceof ProbeAbortedError) return null;
     const failure = classifyBeaconFailure(error, { timeoutMs: target.timeoutMs, timedOut: false, scrubber: targetScrubber(target) });
-    return observation(target, startedAt, durationMs, failure, failure.partial, null);
+    return observation(target, startedAt, durationMs, failure, failure.partial, failure.timing, failure.failingRoutes);
   },
 } satisfies Collector<BeaconEndpointTarget, BeaconObservation>;

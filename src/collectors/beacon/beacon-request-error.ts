@@ -9,6 +9,7 @@ import type { SecretScrubber } from '../../log/redact.js';
 import type { BeaconRoute } from './beacon-routes.js';
 import { BeaconDecodeError } from './decode-fields.js';
 import { JsonStreamError } from './json-array-stream.js';
+import { ListLimitError } from './response-body.js';
 
 export class BeaconRequestError extends EreError {
   override name = 'BeaconRequestError';
@@ -75,6 +76,9 @@ export function classifyBeaconFailure(
   const { host } = context;
   if (error instanceof BeaconDecodeError) {
     return new BeaconRequestError('invalid_response', route, `invalid response from ${host} on ${route}: ${error.shortMessage}`, { status, cause: error });
+  }
+  if (error instanceof ListLimitError) {
+    return new BeaconRequestError('invalid_response', route, `response from ${host} on ${route} is refused: ${error.message}`, { status, details: error.message, cause: error });
   }
   if (error instanceof JsonStreamError) {
     return new BeaconRequestError('invalid_response', route, `response from ${host} on ${route} is not valid JSON`, { status, details: error.message, cause: error });

@@ -59,8 +59,38 @@ export async function readErrorText(chunks: Chunks): Promise<string> {
   return (text.split('\n')[0] ?? '').slice(0, 200);
 }
 
-export function streamList(chunks: Chunks, arrayPath: string[], capture: string[][], onElement: (element: unknown, index: number) => void): Promise<JsonArrayScanResult> {
-  return scanJsonArray(chunks, { arrayPath, capture, onElement }).then((result) => {
+/** A streamed list that went past its limit: a node sending more than any chain has is not answering. */
+export class ListLimitError extends Error {
+  override name = 'ListLimitError';
+}
+
+/** The most entries, and bytes, a streamed list may have before it is refused. */
+export interface ListLimit {
+  maxEntries: number;
+  maxBytes: number;
+}
+
+async function* capped(chunks: Chunks, maxBytes: number): AsyncGenerator<Uint8Array> {
+  let total = 0;
+  for await (const chunk of chunks) {
+    total += chunk.length;
+    if (total > maxBytes) throw new ListLimitError(`list answer larger than ${maxBytes} bytes`);
+    yield chunk;
+  }
+}
+
+/**
+ * Streams the array at `arrayPath` to `onElement`, refusing it once it passes `limit`: what is delivered
+ * is held by the caller, so an answer without end would otherwise take all memory before any timeout.
+ */
+export function streamList(chunks: Chunks, arrayPath: string[], capture: string[][], onElement: (element: unknown, index: number) => void, limit?: ListLimit): Promise<JsonArrayScanResult> {
+  const maxEntries = limit?.maxEntries ?? Number.POSITIVE_INFINITY;
+  const bounded = (element: unknown, index: number) => {
+    if (index >= maxEntries) throw new ListLimitError(`list longer than ${maxEntries} entries`);
+    onElement(element, index);
+  };
+  const source = limit ? capped(chunks, limit.maxBytes) : chunks;
+  return scanJsonArray(source, { arrayPath, capture, onElement: bounded }).then((result) => {
     if (!result.found) throw new BeaconDecodeError(arrayPath.join('.'), 'expected an array');
     return result;
   });

@@ -59,9 +59,13 @@ export interface ScopeAttestationTotals {
   validators: number;
   active: number;
   statusCounts: Record<ValidatorStatus, number>;
+  /** The sum as a float, for metrics: above 2^53 gwei (about 9 M ETH) it is rounded. */
   balanceGwei: number;
+  /** The exact sum, in decimal. */
+  balanceGweiExact: string;
   /** Summed over validators seen in both lists; null when there was no earlier list. */
   balanceChangeGwei: number | null;
+  balanceChangeGweiExact: string | null;
   attestationsDue: number;
   missed: number;
   effective: number;
@@ -94,8 +98,20 @@ export interface AttestationEpochResult {
   unknownWatched: number;
 }
 
-const FIELDS = ['validators', 'active', 'balanceGwei', 'balanceChangeGwei', 'balanceChangeKnown', 'attestationsDue', 'missed', 'effective', 'ineffective', 'unknown', 'sourceCorrect', 'targetCorrect', 'headCorrect', 'slashedNew', 'missingInARow', 'maxMissedInARow', 'balanceDecreasing'] as const;
+const FIELDS = ['validators', 'active', 'balanceGwei', 'balanceHigh', 'balanceLow', 'balanceChangeGwei', 'changeHigh', 'changeLow', 'balanceChangeKnown', 'attestationsDue', 'missed', 'effective', 'ineffective', 'unknown', 'sourceCorrect', 'targetCorrect', 'headCorrect', 'slashedNew', 'missingInARow', 'maxMissedInARow', 'balanceDecreasing'] as const;
 type Field = (typeof FIELDS)[number];
+
+/**
+ * Balance sums are also kept exact without BigInt in the hot loop: each balance is split at 2^24 into a high
+ * and a low part, each summed in its own float. A balance (a safe integer, below 2^53 gwei; mainnet's are
+ * below 2^42, a testnet's reach 2^50) has a high part below 2^29 and a low one below 2^24, so both sums stay
+ * exact integers below 2^53 for up to 2^24 (16 M) validators.
+ */
+const splitAt = 2 ** 24;
+
+function exactSum(high: number, low: number): string {
+  return (BigInt(high) * BigInt(splitAt) + BigInt(low)).toString();
+}
 
 /** One Float64Array per field, indexed by scope id: the hot loop adds without allocating. */
 class Totals {
@@ -116,7 +132,9 @@ class Totals {
       active: get('active'),
       statusCounts,
       balanceGwei: get('balanceGwei'),
+      balanceGweiExact: exactSum(get('balanceHigh'), get('balanceLow')),
       balanceChangeGwei: get('balanceChangeKnown') > 0 ? get('balanceChangeGwei') : null,
+      balanceChangeGweiExact: get('balanceChangeKnown') > 0 ? exactSum(get('changeHigh'), get('changeLow')) : null,
       attestationsDue: get('attestationsDue'),
       missed: get('missed'),
       effective: get('effective'),
@@ -214,13 +232,19 @@ export class AttestationEpoch {
       } else {
         slashedNew = slashed && hasPrevious && previous.slashed[index] === 0;
       }
+      const balanceHigh = Math.floor(balance / splitAt);
+      const changeHigh = Math.floor(change / splitAt);
       for (const scope of scopes) {
         f.validators[scope]! += 1;
         totals.statuses[scope * statusWidth + statusCode]! += 1;
         if (statusCode >= 2 && statusCode <= 4) f.active[scope]! += 1;
         f.balanceGwei[scope]! += balance;
+        f.balanceHigh[scope]! += balanceHigh;
+        f.balanceLow[scope]! += balance - balanceHigh * splitAt;
         if (hasPrevious) {
           f.balanceChangeGwei[scope]! += change;
+          f.changeHigh[scope]! += changeHigh;
+          f.changeLow[scope]! += change - changeHigh * splitAt;
           f.balanceChangeKnown[scope]! += 1;
         }
         if (slashedNew) f.slashedNew[scope]! += 1;

@@ -8,6 +8,9 @@
 //   a block by the duty's validator            | proposed
 //   a block by another validator               | missed (the duty was re-computed after it was read)
 //   finalized: the head's block is gone        | missed (orphaned), counted in the finalized totals
+//
+// A block's sync committee signatures are told by its sync committee rewards; a node that no longer has
+// the block's state (404) leaves them unknown, with the error class: neither due nor missed.
 
 import type { BeaconBlockHeader, ProposerDuties, SyncCommitteeReward } from '../../domain/beacon.js';
 import { NETWORK, type WatchList } from './watch-list.js';
@@ -26,8 +29,10 @@ export interface ProposalOutcome {
 
 export interface SlotSyncRewards {
   slot: number;
-  /** null: the slot has no block, so nobody had anything to sign. */
+  /** null: the slot has no block, so nobody had anything to sign; or, with `unknown`, the node could not tell. */
   rewards: readonly SyncCommitteeReward[] | null;
+  /** The error class of a block whose rewards the node did not give (a pruned state: `not_found`). */
+  unknown?: string;
 }
 
 export interface ScopeBlockTotals {
@@ -44,6 +49,8 @@ export interface BlockEpochResult {
   scopes: ScopeBlockTotals[];
   /** Watched validators that missed sync committee signatures this epoch → how many. */
   syncMisses: Map<number, number>;
+  /** Blocks whose signatures are unknown: counted neither due nor missed. */
+  syncUnknown: { slot: number; errorClass: string }[];
 }
 
 export function judgeProposal(duty: { slot: number; validatorIndex: number }, header: BeaconBlockHeader | null): ProposalResult {
@@ -79,6 +86,7 @@ export function judgeBlockEpoch(watch: WatchList, epoch: number, duties: Propose
     };
   });
   const syncMisses = new Map<number, number>();
+  const syncUnknown = sync.flatMap((slot) => (slot.unknown === undefined ? [] : [{ slot: slot.slot, errorClass: slot.unknown }]));
   for (const slot of sync) {
     if (slot.rewards === null) continue;
     for (const { validatorIndex, reward } of slot.rewards) {
@@ -90,7 +98,7 @@ export function judgeBlockEpoch(watch: WatchList, epoch: number, duties: Propose
       if (missed && watch.isWatched(validatorIndex)) syncMisses.set(validatorIndex, (syncMisses.get(validatorIndex) ?? 0) + 1);
     }
   }
-  return { epoch, proposals, scopes, syncMisses };
+  return { epoch, proposals, scopes, syncMisses, syncUnknown };
 }
 
 /**

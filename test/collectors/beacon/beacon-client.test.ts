@@ -162,14 +162,16 @@ describe('BeaconClient on a healthy node', () => {
     expect(server.requests[0]).toMatchObject({ method: 'POST', body: '[]' });
   });
 
-  it('answers null for a slot without a block, and for a node that does not serve peer_count', async () => {
+  it('answers null for a slot without a block and for a node that does not serve peer_count, and fails sync rewards a node has pruned', async () => {
     const server = await node(healthy);
     const beacon = client(server.url);
     expect(await beacon.header(7687983)).toBeNull();
-    expect(await beacon.syncCommitteeRewards(7687983)).toBeNull();
+    // Sync committee rewards are asked only for a block that was read: a 404 is a pruned state, a failure.
+    const pruned = await beacon.syncCommitteeRewards(7687983).catch((error: unknown) => error);
+    expect(pruned).toMatchObject({ errorClass: 'not_found', status: 404, route: 'POST /eth/v1/beacon/rewards/sync_committee/{block_id}' });
     expect(events.map((event) => [event.outcome, event.status])).toEqual([
       ['ok', 404],
-      ['ok', 404],
+      ['not_found', 404],
     ]);
     for (const status of [404, 405, 501]) {
       const refusing = await node(() => ({ status, body: { code: status, message: 'unsupported' } }));

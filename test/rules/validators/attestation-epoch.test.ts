@@ -99,6 +99,22 @@ describe('an epoch of attestations', () => {
     expect(state.get(0)?.missedInARow).toBe(0);
   });
 
+  it.each([
+    { case: 'mainnet-sized balances', balances: [32_000_000_001, 2_048_000_000_000 - 1, 31_999_999_999], next: [32_000_000_002, 2_048_000_000_000 - 7, 0] },
+    { case: 'testnet balances past 2^53 in sum', balances: [2 ** 52 + 1, 2 ** 52 + 3, 2 ** 50 + 5], next: [2 ** 52 + 2, 2 ** 52 - 9, 2 ** 50 + 6] },
+  ])('sums balances and their change exactly, as decimal strings: $case', ({ balances, next }) => {
+    const watch = new WatchList([{ labels: { operator: 'kiln' }, indices: [[0, 2] as const], pubkeys: [], perValidatorMetrics: false }]);
+    const registry = new ValidatorRegistry();
+    const state = new Map<number, WatchedValidatorState>();
+    const rewards = new Map([[0, good], [1, good], [2, good]]);
+    runEpoch(registry, watch, state, 10, balances.map((balanceGwei, index) => record(index, { balanceGwei })), rewards);
+    const result = runEpoch(registry, watch, state, 11, next.map((balanceGwei, index) => record(index, { balanceGwei })), rewards);
+    const exact = next.reduce((sum, balance) => sum + BigInt(balance), 0n);
+    const change = next.reduce((sum, balance, index) => sum + BigInt(balance) - BigInt(balances[index]!), 0n);
+    const kiln = result.scopes.find((totals) => totals.scope === 'operator:kiln')!;
+    expect([kiln.balanceGweiExact, kiln.balanceChangeGweiExact]).toEqual([exact.toString(), change.toString()]);
+  });
+
   it('sees a slashing once, and balance falling epoch after epoch, but not a withdrawal', () => {
     const watch = new WatchList(sets);
     const registry = new ValidatorRegistry();

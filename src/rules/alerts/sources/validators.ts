@@ -22,7 +22,7 @@ export interface ValidatorAlertsConfig {
   minDuties: number;
   /** How long a slashing or a missed proposal fires after ERE saw it. */
   eventHoldMs: number;
-  /** Epochs the attestation stage may fall behind before ValidatorProcessingBehind. */
+  /** Epochs the attestation stage may fall behind before ValidatorProcessingBehind, and the blocks stage before ValidatorBlocksProcessingBehind. */
   processingBehindEpochs: number;
   severities: Partial<Record<string, Severity>>;
   labels: Record<string, string>;
@@ -128,6 +128,17 @@ export const validatorRuleSpecs: readonly RuleSpec[] = [
     description: 'The attestation stage cannot keep up or keeps failing (see ere_validator_stage_errors_total): validator alerts on this chain are late or missing.',
     signals: (reader, chain, _nowMs, config) => {
       const behind = reader.status(chain)?.attestationEpochsBehind ?? null;
+      return [{ labels: base(chain), value: behind, condition: () => (behind === null ? null : behind > config.processingBehindEpochs) }];
+    },
+  },
+  {
+    name: 'ValidatorBlocksProcessingBehind',
+    severity: 'warning',
+    forMs: () => 120_000,
+    summary: 'Validator proposals and sync committee on {{ $labels.chain }} are {{ $value }} epochs behind',
+    description: 'The blocks stage (proposer duties, headers, sync committee rewards) cannot keep up or keeps failing (see ere_validator_stage_errors_total{stage="blocks"}): missed proposals on this chain are seen late or not at all.',
+    signals: (reader, chain, _nowMs, config) => {
+      const behind = reader.status(chain)?.blockEpochsBehind ?? null;
       return [{ labels: base(chain), value: behind, condition: () => (behind === null ? null : behind > config.processingBehindEpochs) }];
     },
   },
