@@ -89,6 +89,11 @@ function parseOrThrow<T extends z.ZodType>(schema: T | undefined, value: unknown
   const result = schema.safeParse(value ?? {});
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
+  // An unknown key is named as the field at fault, not the object that holds it.
+  if (issue.code === 'unrecognized_keys') {
+    const field = formatPath([location, ...issue.path, issue.keys[0]!]);
+    throw new HttpError(400, 'bad_request', `${field}: unknown ${location === 'body' ? 'field' : 'parameter'}`, field);
+  }
   const field = formatPath([location, ...issue.path]);
   throw new HttpError(400, 'bad_request', `${field}: ${issue.message}`, field);
 }

@@ -1,7 +1,7 @@
 // Builds the HTTP server without listening, so that tests can `inject()`. One error handler: 4xx name the
 // problem, 5xx never leak internals. Routes that need the API token are guarded where they are registered.
 
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../log/logger.js';
@@ -16,6 +16,7 @@ import type { Outbox } from '../store/outbox.js';
 import type { RpcSampleStore } from '../store/rpc-samples.js';
 import type { BeaconStateReader } from './beacon-view.js';
 import type { ChainView } from './chain-view.js';
+import { answerClientError, frameworkError, maxParamLength } from './framework-errors.js';
 import { HttpError, registerRoutes, type AuthSettings, type RouteDefinition } from './route.js';
 import { alertRoutes } from './routes/alerts.js';
 import { beaconRoutes } from './routes/beacon.js';
@@ -57,6 +58,11 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
     // Per-request lines are info; the service logs what matters (errors) at warn and above.
     loggerInstance: deps.logger.child({ module: 'http' }, { level: 'warn' }) as FastifyBaseLogger,
     forceCloseConnections: true,
+    routerOptions: { maxParamLength },
+    // A URL fastify cannot route (bad percent-encoding, an over-long parameter) is answered before any route
+    // or error handler runs, and a request Node cannot parse before fastify sees it.
+    frameworkErrors: (error, request, reply) => sendError(error, request, reply),
+    clientErrorHandler: answerClientError,
   });
 
   const routes: RouteDefinition[] = [];
@@ -80,16 +86,16 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
   app.setNotFoundHandler((request, reply) => {
     void reply.code(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` });
   });
-  app.setErrorHandler((error, request, reply) => {
-    if (error instanceof HttpError) {
-      return reply.code(error.statusCode).send({ error: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) });
-    }
-    const statusCode = (error as { statusCode?: number }).statusCode;
-    if (statusCode !== undefined && statusCode >= 400 && statusCode < 500) {
-      return reply.code(statusCode).send({ error: 'bad_request', message: (error as Error).message });
-    }
-    request.log.error({ err: error, route: request.routeOptions.url }, 'request failed');
-    return reply.code(500).send({ error: 'internal_error', message: 'internal error' });
-  });
+  app.setErrorHandler(sendError);
   return app;
+}
+
+function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
+  if (error instanceof HttpError) {
+    return reply.code(error.statusCode).send({ error: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) });
+  }
+  const clientError = frameworkError(error as Error);
+  if (clientError) return reply.code(clientError.statusCode).send(clientError.body);
+  request.log.error({ err: error, route: request.routeOptions?.url }, 'request failed');
+  return reply.code(500).send({ error: 'internal_error', message: 'internal error' });
 }

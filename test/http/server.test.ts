@@ -4,6 +4,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { STATUS_CODES } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
@@ -57,6 +59,17 @@ function observe(tracker: ChainTracker, rpcMetrics: ReturnType<typeof createRpcM
   }
 }
 
+/** Sends bytes as they are and reads the answer until the server closes the connection. */
+function rawRequest(port: number, raw: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.end(raw));
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+    socket.on('close', () => resolve(answer));
+    socket.on('error', reject);
+  });
+}
+
 describe('HTTP server', () => {
   it('is not ready until the service says so, with the reason', async () => {
     const { app } = build(() => ({ ready: false, reason: 'collectors are not scheduled yet' }));
@@ -77,6 +90,50 @@ describe('HTTP server', () => {
       const response = await app.inject({ method: 'GET', url });
       expect(response.statusCode, url).toBe(400);
       expect(response.json(), url).toMatchObject({ error: 'bad_request', field });
+    }
+  });
+
+  it('answers what fastify refuses before a route runs in the documented shape, naming the field', async () => {
+    const { app } = build();
+    const { registerRoutes } = await import('../../src/http/route.js');
+    const { z } = await import('zod');
+    registerRoutes(app, [defineRoute({ method: 'POST', url: '/echo', summary: 'echo', tag: 'test', body: z.strictObject({ by: z.string() }), responses: {}, handler: ({ body }) => body })]);
+    const json = { 'content-type': 'application/json' };
+    for (const [request, status, field] of [
+      [{ method: 'GET', url: '/api/v1/endpoints/%E0%A4%A/samples' }, 400, 'params'],
+      [{ method: 'GET', url: '/api/v1/endpoints/%ZZ' }, 400, 'params'],
+      [{ method: 'GET', url: `/api/v1/endpoints/${'a'.repeat(500)}/samples` }, 414, 'params'],
+      [{ method: 'GET', url: '/api/v1/endpoints/a/samples?colour=red' }, 400, 'query.colour'],
+      [{ method: 'POST', url: '/echo', payload: '{bad', headers: json }, 400, 'body'],
+      [{ method: 'POST', url: '/echo', payload: '{"__proto__":{"by":"x"}}', headers: json }, 400, 'body'],
+      [{ method: 'POST', url: '/echo', payload: '', headers: json }, 400, 'body'],
+      [{ method: 'POST', url: '/echo', payload: '{"by":"x","colour":1}', headers: json }, 400, 'body.colour'],
+      [{ method: 'POST', url: '/echo', payload: `{"by":"${'x'.repeat(2_000_000)}"}`, headers: json }, 413, 'body'],
+      [{ method: 'POST', url: '/echo', payload: '<by>x</by>', headers: { 'content-type': 'application/xml' } }, 415, 'body'],
+    ] as const) {
+      const response = await app.inject(request);
+      const what = `${request.method} ${request.url.slice(0, 60)}`;
+      expect(response.statusCode, what).toBe(status);
+      expect(Object.keys(response.json()).sort(), what).toEqual(['error', 'field', 'message']);
+      expect(response.json(), what).toMatchObject({ error: 'bad_request', field, message: expect.stringMatching(new RegExp(`^${field.replace('.', '\\.')}: `)) });
+    }
+  });
+
+  it('answers a request that is not HTTP in the documented shape', async () => {
+    const { app } = build();
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const { port } = app.server.address() as AddressInfo;
+      for (const [raw, status] of [
+        ['GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n', 400],
+        [`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431],
+      ] as const) {
+        const answer = await rawRequest(port, raw);
+        expect(answer.split('\r\n')[0]).toBe(`HTTP/1.1 ${status} ${STATUS_CODES[status]}`);
+        expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toEqual({ error: 'bad_request', message: expect.any(String) });
+      }
+    } finally {
+      await app.close();
     }
   });
 
