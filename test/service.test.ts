@@ -132,7 +132,7 @@ describe('service', () => {
     ['/api/v1/endpoints/node/samples?limit=ten', 'query.limit'],
     ['/api/v1/endpoints/node/samples?from=yesterday', 'query.from'],
     ['/api/v1/endpoints/node/samples?from=2000&to=1000', 'query.from'],
-    ['/api/v1/endpoints/node/samples?colour=blue', 'query'],
+    ['/api/v1/endpoints/node/samples?colour=blue', 'query.colour'],
   ])('%s is a 400 naming %s', async (url, field) => {
     const { status, body } = await get(url);
     expect(status).toBe(400);

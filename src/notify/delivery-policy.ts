@@ -70,6 +70,7 @@ export const fullBucket = (limit: RateLimit, nowMs: number): TokenBucket => ({ t
 /** Takes a token if there is one; otherwise says how long until there is. */
 export function takeToken(bucket: TokenBucket, nowMs: number, limit: RateLimit): { taken: boolean; next: TokenBucket; waitMs: number } {
   const refilled = Math.min(limit.burst, bucket.tokens + ((nowMs - bucket.atMs) * limit.perMinute) / 60_000);
-  if (refilled >= 1) return { taken: true, next: { tokens: refilled - 1, atMs: nowMs }, waitMs: 0 };
+  // A token refilled over the exact wait may sum to 0.9999999999 in floating point: that is a whole token.
+  if (refilled >= 1 - 1e-9) return { taken: true, next: { tokens: Math.max(0, refilled - 1), atMs: nowMs }, waitMs: 0 };
   return { taken: false, next: { tokens: refilled, atMs: nowMs }, waitMs: Math.ceil(((1 - refilled) * 60_000) / limit.perMinute) };
 }

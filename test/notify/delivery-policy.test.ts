@@ -174,6 +174,13 @@ describe('token bucket', () => {
   });
 
   it('waiting exactly the wait it gives always yields a token, however the fractions added up', () => {
+    // Found by this property: at 1,000/min, 20 ms then at once again refilled 0.99999999 of a token.
+    const rate = { perMinute: 1_000, burst: 2 };
+    const first = takeToken({ tokens: 0, atMs: t0 }, t0 + 20, rate);
+    const second = takeToken(first.next, t0 + 20 + first.waitMs, rate);
+    const third = takeToken(second.next, t0 + 20 + first.waitMs, rate);
+    expect(third.taken).toBe(false);
+    expect(takeToken(third.next, t0 + 20 + first.waitMs + third.waitMs, rate).taken).toBe(true);
     fc.assert(
       fc.property(fc.double({ min: 0.1, max: 1_000, noNaN: true }), fc.integer({ min: 1, max: 20 }), fc.array(fc.integer({ min: 0, max: 50 }), { minLength: 1, maxLength: 50 }), (perMinute, burst, gaps) => {
         const rate = { perMinute, burst };
