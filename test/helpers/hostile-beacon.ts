@@ -8,6 +8,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { startBeaconSim, type RunningBeaconSim } from '../../src/beacon-sim/index.js';
 import { beaconRoutes, type BeaconRoute } from '../../src/collectors/beacon/beacon-routes.js';
 import type { BeaconErrorClass } from '../../src/domain/beacon.js';
+import { count, socketTimers, tallyAnswer } from './hostile-tally.js';
 
 /** The path segment that aims a client at one route. */
 export const routeKeys: Record<string, BeaconRoute> = {
@@ -185,7 +186,6 @@ export async function startHostileBeaconServer(kinds: readonly HostileBeaconKind
   const served = new Map<string, number>();
   const statuses = new Map<string, number>();
   const byRoute = new Map<string, number>();
-  const count = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
   const timers = new Set<NodeJS.Timeout>();
   const control: HostileBeaconKind = { name: 'control', expect: 'invalid_response', respond: () => undefined };
   const handler = (kind: HostileBeaconKind) => async (request: IncomingMessage, response: ServerResponse) => {
@@ -206,13 +206,9 @@ export async function startHostileBeaconServer(kinds: readonly HostileBeaconKind
     }
     count(served, kind.name);
     count(byRoute, route);
-    response.once('close', () => count(statuses, response.writableFinished ? String(response.statusCode) : response.headersSent ? `${response.statusCode} cut short` : 'no HTTP answer'));
+    tallyAnswer(response, statuses);
     const socket = request.socket;
-    const every = (ms: number, fn: () => void) => {
-      const timer = setInterval(() => (socket.destroyed ? clearInterval(timer) : fn()), ms);
-      timers.add(timer);
-      socket.once('close', () => (clearInterval(timer), timers.delete(timer)));
-    };
+    const every = socketTimers(socket, timers);
     await kind.respond({ request, response, socket, route, honest, every });
   };
   const servers: Server[] = [];

@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import type { RpcErrorClass } from '../../src/domain/rpc.js';
+import { count, socketTimers, tallyAnswer } from './hostile-tally.js';
 
 interface RpcCall {
   id: unknown;
@@ -217,7 +218,6 @@ export async function startHostileRpcServer(kinds: readonly HostileRpcKind[] = h
   const control: HostileRpcKind = { name: 'control', expect: 'invalid_response', respond: (x) => sendJson(x, answers(x)) };
   const served = new Map<string, number>();
   const statuses = new Map<string, number>();
-  const count = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
   // Built before the first request, so that building them never delays an answer.
   fiftyMegabytes();
   gzipBomb();
@@ -228,13 +228,9 @@ export async function startHostileRpcServer(kinds: readonly HostileRpcKind[] = h
     request.on('end', () => {
       if (request.url === '/_figures') return void response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ served: Object.fromEntries(served), statuses: Object.fromEntries(statuses) }));
       count(served, kind.name);
-      response.once('close', () => count(statuses, response.writableFinished ? String(response.statusCode) : response.headersSent ? `${response.statusCode} cut short` : 'no HTTP answer'));
+      tallyAnswer(response, statuses);
       const socket = request.socket;
-      const every = (ms: number, fn: () => void) => {
-        const timer = setInterval(() => (socket.destroyed ? clearInterval(timer) : fn()), ms);
-        timers.add(timer);
-        socket.once('close', () => (clearInterval(timer), timers.delete(timer)));
-      };
+      const every = socketTimers(socket, timers);
       kind.respond({ request, response, socket, every, ...parseCalls(Buffer.concat(parts).toString('utf8')) });
     });
   };
