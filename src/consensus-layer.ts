@@ -107,6 +107,8 @@ export function createConsensusLayer(
   const lastOutcome = new Map<string, string>();
   const onObservation = (observation: BeaconObservation) => {
     if (observation.errorMessage !== null) observation.errorMessage = deps.scrubber.scrub(observation.errorMessage);
+    // Each failing route's message is shown in the API beside errorMessage: scrubbed the same way.
+    if (observation.failingRoutes?.length) observation.failingRoutes = observation.failingRoutes.map((failure) => ({ ...failure, message: deps.scrubber.scrub(failure.message) }));
     const sample = beacon.observe(observation);
     beaconMetrics?.recordSample(sample);
     samples.insertMany([sample]);
