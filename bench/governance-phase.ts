@@ -9,7 +9,7 @@
 
 import { join } from 'node:path';
 import type { Address, Hex } from 'viem';
-import type { GovernorView } from '../src/rules/governance/governor.js';
+import type { GovernorView } from '../src/governance/models/governor.js';
 
 export interface GovernancePhaseOptions {
   mode: 'baseline' | 'ere';
@@ -77,8 +77,8 @@ async function bareGetLogs(options: GovernancePhaseOptions): Promise<Pick<Govern
 
 async function trackerIngestion(options: GovernancePhaseOptions): Promise<Pick<GovernancePhaseResult, 'logs' | 'requests' | 'check'>> {
   const [{ ChainReader }, { GovernanceTracker }, { openDatabase }] = await Promise.all([
-    import('../src/collectors/governance/chain-reader.js'),
-    import('../src/rules/governance-tracker.js'),
+    import('../src/governance/ingest/chain-reader.js'),
+    import('../src/governance/governance-tracker.js'),
     import('../src/store/database.js'),
   ]);
   const { db } = openDatabase(join(options.dataDir, 'ere.db'));
@@ -118,7 +118,7 @@ async function runPhase(options: GovernancePhaseOptions): Promise<GovernancePhas
   const gc = (globalThis as { gc?: () => void }).gc;
   // Load the phase's modules first, so that "before" is the process ready to ingest.
   await import('viem');
-  if (options.mode === 'ere') await import('../src/rules/governance-tracker.js');
+  if (options.mode === 'ere') await import('../src/governance/governance-tracker.js');
   gc?.();
   const before = process.memoryUsage();
   const peakRssBeforeBytes = process.resourceUsage().maxRSS * 1_024;

@@ -29,7 +29,7 @@ interface CpuProfile {
   timeDeltas: number[];
 }
 
-/** The part of the code a frame belongs to: `src/store/rpc-samples.ts`, `viem`, `node:internal`, `(garbage collector)`. */
+/** The part of the code a frame belongs to: `src/endpoints/rpc/rpc-samples.ts`, `viem`, `node:internal`, `(garbage collector)`. */
 export function areaOf(frame: CallFrame): string {
   const { url, functionName } = frame;
   if (url === '') return functionName.startsWith('(') ? functionName : '(native)';

@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseDurationMs } from '../src/config/duration.js';
+import { parseDurationMs } from '../src/domain/duration.js';
 import { busyCores, machineCpuTicks, machineInfo, printReport, printRounds, type BenchReport, type PhaseReport } from './report.js';
 import { ChildSet } from './children.js';
 import type { PhaseMode, PhaseResult } from './measure.js';

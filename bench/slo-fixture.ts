@@ -5,7 +5,7 @@
 import type { Database } from 'better-sqlite3';
 import { parseConfig } from '../src/config/load.js';
 import type { Config } from '../src/config/schema.js';
-import { minuteMs } from '../src/rules/slo/window.js';
+import { minuteMs } from '../src/slo/window.js';
 import { latencyBucketsMs } from '../src/store/rollup.js';
 
 export interface FixtureOptions {

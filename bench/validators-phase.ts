@@ -11,8 +11,8 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EpochRow } from '../src/store/validator-store.js';
-import type { WatchedSet } from '../src/rules/validators/watch-list.js';
+import type { EpochRow } from '../src/validators/validator-store.js';
+import type { WatchedSet } from '../src/validators/watch-list.js';
 import { clockMsOf, type ValidatorBenchShape } from './validators-sim.js';
 
 export interface ValidatorPhaseOptions {
@@ -157,8 +157,8 @@ async function bareRequests(options: ValidatorPhaseOptions): Promise<PreparedPha
 async function trackerPoll(options: ValidatorPhaseOptions): Promise<PreparedPhase> {
   const setupStarted = performance.now();
   const [{ BeaconClient }, { ValidatorTracker }, { openDatabase }, { fixedClock }, { pubkeyOf, seedOf }] = await Promise.all([
-    import('../src/collectors/beacon/beacon-client.js'),
-    import('../src/rules/validator-tracker.js'),
+    import('../src/endpoints/beacon/beacon-client.js'),
+    import('../src/validators/validator-tracker.js'),
     import('../src/store/database.js'),
     import('../src/domain/clock.js'),
     import('../src/beacon-sim/hash.js'),

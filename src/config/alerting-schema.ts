@@ -4,18 +4,18 @@
 
 import { z } from 'zod';
 import { alertSeverities } from '../domain/alert.js';
-import { defaultInhibitRules, type InhibitRule } from '../notify/inhibition.js';
-import { parseMatcher, type Matcher } from '../notify/matchers.js';
+import { defaultInhibitRules, type InhibitRule } from '../alerting/inhibition.js';
+import { parseMatcher, type Matcher } from '../alerting/matchers.js';
 import { receiverKind, receiverKinds } from '../notify/receivers/index.js';
-import { checkRouteTree, type RouteNode } from '../notify/route-tree.js';
-import { thresholdOperators } from '../rules/alerts/lifecycle.js';
-import { governanceAlertNames } from '../rules/alerts/sources/governance.js';
-import { beaconAlertNames } from '../rules/alerts/sources/beacon.js';
-import { validatorAlertNames } from '../rules/alerts/sources/validators.js';
-import { thresholdMetrics } from '../rules/alerts/sources/index.js';
-import { checkTemplate } from '../rules/alerts/template.js';
+import { checkRouteTree, type RouteNode } from '../alerting/route-tree.js';
+import { thresholdOperators } from '../alerting/lifecycle.js';
+import { governanceAlertNames } from '../alerting/sources/governance.js';
+import { beaconAlertNames } from '../alerting/sources/beacon.js';
+import { validatorAlertNames } from '../alerting/sources/validators.js';
+import { thresholdMetrics } from '../alerting/sources/index.js';
+import { checkTemplate } from '../alerting/template.js';
 import { defaultAlertRules } from './default-alert-rules.js';
-import { duration, id, labels, optionalDuration } from './fields.js';
+import { duration, id, labels, optionalDuration } from '../domain/fields.js';
 
 const day = 86_400_000;
 

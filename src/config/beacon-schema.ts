@@ -3,7 +3,7 @@
 
 import { z } from 'zod';
 import type { BeaconEndpointTarget } from '../domain/beacon.js';
-import { duration, httpHeaders, httpUrl, id, labels } from './fields.js';
+import { duration, httpHeaders, httpUrl, id, labels } from '../domain/fields.js';
 
 const day = 86_400_000;
 

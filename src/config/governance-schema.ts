@@ -5,7 +5,7 @@
 import { getAddress, isAddress, type Address } from 'viem';
 import { z } from 'zod';
 import type { GovernanceTarget } from '../domain/governance.js';
-import { duration, id, labels } from './fields.js';
+import { duration, id, labels } from '../domain/fields.js';
 
 const day = 86_400_000;
 

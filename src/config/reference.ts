@@ -4,7 +4,7 @@
 
 import { z } from 'zod';
 import { receiverKinds } from '../notify/receivers/index.js';
-import { sliKinds } from '../rules/sli/index.js';
+import { sliKinds } from '../slo/sli/index.js';
 import { configSchema } from './schema.js';
 
 export interface ReferenceRow {

@@ -4,7 +4,7 @@ import { validate as isCronExpression } from 'node-cron';
 import { z } from 'zod';
 import { alertingSchema, checkAlertingReferences } from './alerting-schema.js';
 import { beaconSchema, checkBeaconReferences, validatorsSchema } from './beacon-schema.js';
-import { duration, durationText, httpHeaders, httpUrl, id, labels } from './fields.js';
+import { duration, durationText, httpHeaders, httpUrl, id, labels } from '../domain/fields.js';
 import { checkGovernanceReferences, governanceSchema } from './governance-schema.js';
 import { sloSchema } from './slo-schema.js';
 

@@ -1,8 +1,8 @@
 // The `slos:` section of the config: SLOs over the collectors' data, validated per SLI kind.
 
 import { z } from 'zod';
-import { sliKind, sliKinds } from '../rules/sli/index.js';
-import { parseDurationMs } from './duration.js';
+import { sliKind, sliKinds } from '../slo/sli/index.js';
+import { parseDurationMs } from '../domain/duration.js';
 
 const sloIdPattern = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
 

@@ -2,10 +2,10 @@
 // window parsed, alert tiers scaled or overridden.
 
 import type { SloDefinition, SloWindow } from '../domain/slo.js';
-import { defaultTiers } from '../rules/slo/alert-tiers.js';
-import { dayMs } from '../rules/slo/window.js';
-import { sliKind } from '../rules/sli/index.js';
-import { parseDurationMs } from './duration.js';
+import { defaultTiers } from '../slo/alert-tiers.js';
+import { dayMs } from '../slo/window.js';
+import { sliKind } from '../slo/sli/index.js';
+import { parseDurationMs } from '../domain/duration.js';
 import { selectEndpoints, type Config } from './schema.js';
 import type { SloConfig } from './slo-schema.js';
 

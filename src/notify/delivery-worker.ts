@@ -8,7 +8,7 @@
 import type { Clock } from '../domain/clock.js';
 import type { DeliveryResult, NotificationBatch } from '../domain/alert.js';
 import type { Logger } from '../log/logger.js';
-import { idempotencyKey, type NotificationRecord, type Outbox } from '../store/outbox.js';
+import { idempotencyKey, type NotificationRecord, type Outbox } from './outbox.js';
 import {
   backoffMs,
   breakerAfter,

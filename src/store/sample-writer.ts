@@ -3,7 +3,7 @@
 
 import type { ChainObservation, RpcSample } from '../domain/rpc.js';
 import { aggregateChainObservations, aggregateRpcSamples } from './rollup.js';
-import type { RpcSampleStore } from './rpc-samples.js';
+import type { RpcSampleStore } from '../endpoints/rpc/rpc-samples.js';
 
 export interface SampleWriterOptions {
   flushIntervalMs: number;

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sloRunbookPath } from '../../src/rules/slo/prometheus-rules-file.js';
+import { sloRunbookPath } from '../../src/slo/prometheus-rules-file.js';
 import { alertRules, alertsDir, repoRoot } from './rule-files.js';
 
 const shipped = join(alertsDir, 'slo.rules.yml');

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
-import { defaultInhibitRules } from '../../src/notify/inhibition.js';
-import { parseMatcher } from '../../src/notify/matchers.js';
-import { routeAlert } from '../../src/notify/route-tree.js';
+import { defaultInhibitRules } from '../../src/alerting/inhibition.js';
+import { parseMatcher } from '../../src/alerting/matchers.js';
+import { routeAlert } from '../../src/alerting/route-tree.js';
 import { configProblems } from '../helpers/config.js';
 
 const chains = `

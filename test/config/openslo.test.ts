@@ -6,7 +6,7 @@ import { parseConfig } from '../../src/config/load.js';
 import { importOpenSlo, OpenSloError } from '../../src/config/openslo/import.js';
 import type { ConfigProblem } from '../../src/config/problems.js';
 import { resolveSlos } from '../../src/config/slos.js';
-import { dayMs, hourMs, minuteMs } from '../../src/rules/slo/window.js';
+import { dayMs, hourMs, minuteMs } from '../../src/slo/window.js';
 
 const chains = `
 chains:

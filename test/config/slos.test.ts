@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig, type ConfigProblem } from '../../src/config/load.js';
 import { resolveSlos } from '../../src/config/slos.js';
-import { dayMs, hourMs, minuteMs } from '../../src/rules/slo/window.js';
+import { dayMs, hourMs, minuteMs } from '../../src/slo/window.js';
 
 const chains = `
 chains:

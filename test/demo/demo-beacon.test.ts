@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/domain/clock.js';
-import { BeaconClient } from '../../src/collectors/beacon/beacon-client.js';
+import { BeaconClient } from '../../src/endpoints/beacon/beacon-client.js';
 import { parseConfig } from '../../src/config/load.js';
 import { demoBeacon, startDemoBeacon, type DemoBeacon } from '../../src/demo/beacon.js';
 import { demoConfigYaml } from '../../src/demo/demo.js';

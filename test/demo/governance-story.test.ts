@@ -3,7 +3,7 @@
 // executed, one defeated, one queued past its ETA, the Safe's threshold lowered and raised back, and the
 // proxy upgraded; the next round executes the overdue proposal late.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChainReader } from '../../src/collectors/governance/chain-reader.js';
+import { ChainReader } from '../../src/governance/ingest/chain-reader.js';
 import { resolveGovernanceTarget } from '../../src/config/governance-schema.js';
 import { parseConfig } from '../../src/config/load.js';
 import { startAnvil, type AnvilNode } from '../../src/demo/anvil.js';
@@ -11,10 +11,10 @@ import { demoConfigYaml } from '../../src/demo/demo.js';
 import { type AnvilClient, createAnvilClient } from '../../src/demo/governance/client.js';
 import { type DemoGovernance, demoGovernanceAddresses, demoGovernanceIds, deployDemoGovernance } from '../../src/demo/governance/setup.js';
 import { type RoundResult, fastForwardPace, playGovernanceRound, startGovernanceStory } from '../../src/demo/governance/story.js';
-import type { GovernorView } from '../../src/rules/governance/governor.js';
-import type { ProxyView } from '../../src/rules/governance/proxy.js';
-import type { SafeView } from '../../src/rules/governance/safe.js';
-import { GovernanceTracker } from '../../src/rules/governance-tracker.js';
+import type { GovernorView } from '../../src/governance/models/governor.js';
+import type { ProxyView } from '../../src/governance/models/proxy.js';
+import type { SafeView } from '../../src/governance/models/safe.js';
+import { GovernanceTracker } from '../../src/governance/governance-tracker.js';
 import { openDatabase } from '../../src/store/database.js';
 import { waitFor } from '../helpers/service.js';
 

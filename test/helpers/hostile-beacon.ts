@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { startBeaconSim, type RunningBeaconSim } from '../../src/beacon-sim/index.js';
-import { beaconRoutes, type BeaconRoute } from '../../src/collectors/beacon/beacon-routes.js';
+import { beaconRoutes, type BeaconRoute } from '../../src/endpoints/beacon/beacon-routes.js';
 import type { BeaconErrorClass } from '../../src/domain/beacon.js';
 import { count, socketTimers, tallyAnswer } from './hostile-tally.js';
 

@@ -15,10 +15,10 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { AlertSeverity, EventCounts, SloDefinition } from '../../src/domain/slo.js';
-import { MinuteSeries } from '../../src/rules/slo/minute-series.js';
-import { sloAlertName, type AlertingRule, type RuleGroup } from '../../src/rules/slo/prometheus-rules.js';
-import { computeStatus, seriesWindows, sloEvents, type SloStatus } from '../../src/rules/slo/status.js';
-import { minuteMs, windowAt } from '../../src/rules/slo/window.js';
+import { MinuteSeries } from '../../src/slo/minute-series.js';
+import { sloAlertName, type AlertingRule, type RuleGroup } from '../../src/slo/prometheus-rules.js';
+import { computeStatus, seriesWindows, sloEvents, type SloStatus } from '../../src/slo/status.js';
+import { minuteMs, windowAt } from '../../src/slo/window.js';
 
 /** The SLI's raw counts of one minute, before the SLO counts them (time slices turn them into one minute). */
 export type RawMinute = EventCounts;

@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/schema.js';
 import { fixedClock } from '../../src/domain/clock.js';
 import type { RpcObservation } from '../../src/domain/rpc.js';
-import { ChainView, haltedAfterSeconds } from '../../src/http/chain-view.js';
-import { ChainTracker } from '../../src/rules/chain-tracker.js';
+import { ChainView, haltedAfterSeconds } from '../../src/endpoints/rpc/rpc-view.js';
+import { ChainTracker } from '../../src/endpoints/rpc/rpc-tracker.js';
 
 const nowMs = 1_700_000_000_000;
 const config = { chains: [{ id: 'c', chainId: 1, labels: {}, rpc: ['a', 'b'].map((id) => ({ id, url: `http://127.0.0.1/${id}`, labels: {}, headers: {} })) }] } as unknown as Config;

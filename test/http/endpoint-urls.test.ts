@@ -6,9 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { beaconTargets } from '../../src/config/beacon-schema.js';
 import { parseConfig } from '../../src/config/load.js';
 import { fixedClock } from '../../src/domain/clock.js';
-import { ChainView } from '../../src/http/chain-view.js';
+import { ChainView } from '../../src/endpoints/rpc/rpc-view.js';
 import { redactUrl } from '../../src/log/redact.js';
-import { ChainTracker } from '../../src/rules/chain-tracker.js';
+import { ChainTracker } from '../../src/endpoints/rpc/rpc-tracker.js';
 
 const urls = {
   short: 'https://rpc.example.com/v2/abc',

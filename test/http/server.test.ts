@@ -10,20 +10,20 @@ import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { fixedClock } from '../../src/domain/clock.js';
-import { ChainView } from '../../src/http/chain-view.js';
+import { ChainView } from '../../src/endpoints/rpc/rpc-view.js';
 import { defineRoute } from '../../src/http/route.js';
 import { buildServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/log/logger.js';
 import { SecretScrubber } from '../../src/log/redact.js';
-import { createRpcMetrics } from '../../src/metrics/rpc-metrics.js';
+import { createRpcMetrics } from '../../src/endpoints/rpc/rpc-metrics.js';
 import { createSelfMetrics } from '../../src/metrics/self-metrics.js';
-import { ChainTracker } from '../../src/rules/chain-tracker.js';
-import { SloEngine } from '../../src/rules/slo-engine.js';
-import { SloReports } from '../../src/rules/slo-reports.js';
+import { ChainTracker } from '../../src/endpoints/rpc/rpc-tracker.js';
+import { SloEngine } from '../../src/slo/slo-engine.js';
+import { SloReports } from '../../src/slo/slo-reports.js';
 import { resolveSlos } from '../../src/config/slos.js';
-import { createSloEventMetrics, createSloMetrics } from '../../src/metrics/slo-metrics.js';
+import { createSloEventMetrics, createSloMetrics } from '../../src/slo/slo-metrics.js';
 import { openDatabase } from '../../src/store/database.js';
-import { RpcSampleStore } from '../../src/store/rpc-samples.js';
+import { RpcSampleStore } from '../../src/endpoints/rpc/rpc-samples.js';
 import { tempDir } from '../helpers/service.js';
 
 const config = parseConfig(`

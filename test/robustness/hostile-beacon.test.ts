@@ -7,8 +7,8 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBeaconSim, type RunningBeaconSim } from '../../src/beacon-sim/index.js';
-import { BeaconClient, type BeaconRequestEvent } from '../../src/collectors/beacon/beacon-client.js';
-import { BeaconRequestError } from '../../src/collectors/beacon/beacon-request-error.js';
+import { BeaconClient, type BeaconRequestEvent } from '../../src/endpoints/beacon/beacon-client.js';
+import { BeaconRequestError } from '../../src/endpoints/beacon/beacon-request-error.js';
 import { parseConfig } from '../../src/config/load.js';
 import { beaconErrorClasses } from '../../src/domain/beacon.js';
 import { hostileBeaconKinds, routeKeys, type HostileBeaconKind } from '../helpers/hostile-beacon.js';

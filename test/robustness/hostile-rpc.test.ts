@@ -6,8 +6,8 @@
 // docs/reliability.md.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rpcEndpointCollector } from '../../src/collectors/rpc/rpc-endpoint.js';
-import { RpcProbeError } from '../../src/collectors/rpc/rpc-probe-error.js';
+import { rpcEndpointCollector } from '../../src/endpoints/rpc/rpc-endpoint.js';
+import { RpcProbeError } from '../../src/endpoints/rpc/rpc-probe-error.js';
 import { parseConfig } from '../../src/config/load.js';
 import { startAnvil, type AnvilNode } from '../../src/demo/anvil.js';
 import { systemClock } from '../../src/domain/clock.js';

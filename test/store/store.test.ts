@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/store/database.js';
 import { MigrationError, defaultMigrationsDir, migrate, readMigrations } from '../../src/store/migrate.js';
 import { applyRetention } from '../../src/store/retention.js';
-import { RpcSampleStore } from '../../src/store/rpc-samples.js';
+import { RpcSampleStore } from '../../src/endpoints/rpc/rpc-samples.js';
 import { SampleWriter } from '../../src/store/sample-writer.js';
 import type { ChainHealth } from '../../src/domain/rpc.js';
 import { tempDir } from '../helpers/service.js';

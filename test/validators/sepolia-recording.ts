@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import type { WatchedSet } from '../../src/rules/validators/watch-list.js';
+import type { WatchedSet } from '../../src/validators/watch-list.js';
 import { loadRecording, type RecordedExchange } from '../helpers/beacon-replay.js';
 import { sharedDir } from '../helpers/beacon-spec.js';
 

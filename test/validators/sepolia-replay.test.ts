@@ -22,12 +22,12 @@
 // wall-clock slot.
 
 import { afterEach, describe, expect, it } from 'vitest';
-import { BeaconClient } from '../../src/collectors/beacon/beacon-client.js';
+import { BeaconClient } from '../../src/endpoints/beacon/beacon-client.js';
 import { fixedClock } from '../../src/domain/clock.js';
-import { ValidatorTracker } from '../../src/rules/validator-tracker.js';
-import type { ScopeAttestationTotals } from '../../src/rules/validators/attestation-epoch.js';
+import { ValidatorTracker } from '../../src/validators/validator-tracker.js';
+import type { ScopeAttestationTotals } from '../../src/validators/attestation-epoch.js';
 import { openDatabase, type Database } from '../../src/store/database.js';
-import { ValidatorStore, type ValidatorStage } from '../../src/store/validator-store.js';
+import { ValidatorStore, type ValidatorStage } from '../../src/validators/validator-store.js';
 import { startBeaconReplay, type RunningBeaconReplay } from '../helpers/beacon-replay.js';
 import { SepoliaRecording, sepoliaRecordingAvailable, sepoliaRecordingFile, type ExpectedScope } from './sepolia-recording.js';
 

@@ -1,12 +1,12 @@
 // A validator tracker reading simulated beacon nodes through the real Beacon API client, on a fixed clock
 // that tests move slot by slot.
 
-import { BeaconClient } from '../../src/collectors/beacon/beacon-client.js';
+import { BeaconClient } from '../../src/endpoints/beacon/beacon-client.js';
 import { startBeaconSim, type RunningBeaconSim, type StartBeaconSimOptions } from '../../src/beacon-sim/index.js';
 import { fixedClock } from '../../src/domain/clock.js';
-import type { AttestationSignal } from '../../src/rules/validators/attestation-epoch.js';
-import { ValidatorTracker, type ValidatorTrackerHooks } from '../../src/rules/validator-tracker.js';
-import type { WatchedSet } from '../../src/rules/validators/watch-list.js';
+import type { AttestationSignal } from '../../src/validators/attestation-epoch.js';
+import { ValidatorTracker, type ValidatorTrackerHooks } from '../../src/validators/validator-tracker.js';
+import type { WatchedSet } from '../../src/validators/watch-list.js';
 import { openDatabase, type Database } from '../../src/store/database.js';
 
 export const genesisTime = 1_767_225_600;

@@ -152,8 +152,8 @@ describe('the validator tracker over a simulated beacon node', () => {
 
 describe('the validator tracker over a node that answers badly', () => {
   it('a malformed or spec-violating answer is a typed error on that epoch: nothing stored, the cursor stays, the next answer counts', async () => {
-    const { BeaconClient } = await import('../../src/collectors/beacon/beacon-client.js');
-    const { ValidatorTracker } = await import('../../src/rules/validator-tracker.js');
+    const { BeaconClient } = await import('../../src/endpoints/beacon/beacon-client.js');
+    const { ValidatorTracker } = await import('../../src/validators/validator-tracker.js');
     harness = await startSimTracker({ sets: [kiln] });
     const h = harness;
     let corrupt: 'truncate' | 'mistype' | null = 'truncate';

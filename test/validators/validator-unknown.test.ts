@@ -4,10 +4,10 @@
 
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BeaconClient } from '../../src/collectors/beacon/beacon-client.js';
-import { createValidatorMetrics } from '../../src/metrics/validator-metrics.js';
-import { validatorSource, type ValidatorAlertsConfig } from '../../src/rules/alerts/sources/validators.js';
-import { ValidatorTracker } from '../../src/rules/validator-tracker.js';
+import { BeaconClient } from '../../src/endpoints/beacon/beacon-client.js';
+import { createValidatorMetrics } from '../../src/validators/validator-metrics.js';
+import { validatorSource, type ValidatorAlertsConfig } from '../../src/alerting/sources/validators.js';
+import { ValidatorTracker } from '../../src/validators/validator-tracker.js';
 import { startSimTracker, startOf, type SimTracker } from './sim-tracker.js';
 
 const all = { labels: { operator: 'all' }, indices: [[0, 63] as const], pubkeys: [], perValidatorMetrics: false };

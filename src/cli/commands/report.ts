@@ -4,11 +4,11 @@
 import { existsSync } from 'node:fs';
 import { resolveSlos } from '../../config/slos.js';
 import { settleMs } from '../../main.js';
-import { reportFormats, formatReports, type ReportFormat } from '../../report/formats.js';
-import { reportView } from '../../report/report-view.js';
-import { SloReports } from '../../rules/slo-reports.js';
-import { ReportPeriodError } from '../../rules/slo/report.js';
-import { settledEnd } from '../../rules/slo/window.js';
+import { reportFormats, formatReports, type ReportFormat } from '../../slo/report-formats.js';
+import { reportView } from '../../slo/report-view.js';
+import { SloReports } from '../../slo/slo-reports.js';
+import { ReportPeriodError } from '../../slo/report.js';
+import { settledEnd } from '../../slo/window.js';
 import { openDatabase } from '../../store/database.js';
 import { UsageError, defineArguments, parseCommandLine } from '../args.js';
 import { help, type Command } from '../command.js';

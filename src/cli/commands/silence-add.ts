@@ -1,8 +1,8 @@
 // `ere silence add`: creates a silence on a running ERE through its API, as amtool's `silence add` does
 // on Alertmanager: matchers as arguments, a duration or an end, an author and a comment.
 
-import { parseDurationMs } from '../../config/duration.js';
-import { MatcherError, parseMatcher, type Matcher } from '../../notify/matchers.js';
+import { parseDurationMs } from '../../domain/duration.js';
+import { MatcherError, parseMatcher, type Matcher } from '../../alerting/matchers.js';
 import { serviceOptions, serviceOptionsHelp, userName, withService } from '../api-client.js';
 import { UsageError, defineArguments, parseCommandLine } from '../args.js';
 import { help, type Command } from '../command.js';

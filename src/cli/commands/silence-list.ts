@@ -1,6 +1,6 @@
 // `ere silence list`: the silences of a running ERE, one line each, as its API states them now.
 
-import { formatMatcher, type Matcher } from '../../notify/matchers.js';
+import { formatMatcher, type Matcher } from '../../alerting/matchers.js';
 import { serviceOptions, serviceOptionsHelp, withService } from '../api-client.js';
 import { defineArguments, parseCommandLine } from '../args.js';
 import { help, type Command } from '../command.js';

@@ -6,7 +6,7 @@ import { ConfigError, parseConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { resolveSlos } from '../../config/slos.js';
 import { demoConfigYaml } from '../../demo/demo.js';
-import { prometheusRulesYaml } from '../../rules/slo/prometheus-rules-file.js';
+import { prometheusRulesYaml } from '../../slo/prometheus-rules-file.js';
 import { version } from '../../version.js';
 import { UsageError, defineArguments, parseCommandLine } from '../args.js';
 import { help, type Command } from '../command.js';

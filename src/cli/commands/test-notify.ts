@@ -3,9 +3,9 @@
 
 import type { NotificationBatch } from '../../domain/alert.js';
 import { systemClock } from '../../domain/clock.js';
-import { configuredExternalUrl, receiverRuntimes } from '../../notify/alerting.js';
+import { configuredExternalUrl, receiverRuntimes } from '../../service/alerting.js';
 import { receiverKind } from '../../notify/receivers/index.js';
-import { fingerprintOf, sortedLabels } from '../../rules/alerts/fingerprint.js';
+import { fingerprintOf, sortedLabels } from '../../alerting/fingerprint.js';
 import { UsageError, defineArguments, parseCommandLine } from '../args.js';
 import { help, type Command } from '../command.js';
 import { configOption, loadCommandConfig } from '../config-path.js';

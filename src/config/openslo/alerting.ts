@@ -4,7 +4,7 @@
 // in whole minutes (the rollups' resolution), at least one.
 
 import type { AlertSeverity } from '../../domain/slo.js';
-import { minuteMs } from '../../rules/slo/window.js';
+import { minuteMs } from '../../slo/window.js';
 import type { DocumentSet } from './documents.js';
 import type { Field } from './field.js';
 import { referencedOrInline } from './objects.js';

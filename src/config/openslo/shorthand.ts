@@ -1,7 +1,7 @@
 // OpenSLO's duration shorthand (`5m`, `1h`, `28d`, `4w`, `1M`, `1Q`, `1Y`) and ERE's duration text for a
 // number of milliseconds.
 
-import { dayMs, hourMs, minuteMs } from '../../rules/slo/window.js';
+import { dayMs, hourMs, minuteMs } from '../../slo/window.js';
 
 export type ShorthandUnit = 'm' | 'h' | 'd' | 'w' | 'M' | 'Q' | 'Y';
 

@@ -4,10 +4,10 @@
 import { z } from 'zod';
 import type { Clock } from '../../domain/clock.js';
 import { alertSeverities } from '../../domain/alert.js';
-import { silenceLimits } from '../../notify/silences.js';
-import type { ActiveAlert, AlertEngine } from '../../rules/alert-engine.js';
-import type { AlertStore, TransitionRecord } from '../../store/alert-store.js';
-import type { Outbox } from '../../store/outbox.js';
+import { silenceLimits } from '../../alerting/silences.js';
+import type { ActiveAlert, AlertEngine } from '../../alerting/alert-engine.js';
+import type { AlertStore, TransitionRecord } from '../../alerting/alert-store.js';
+import type { Outbox } from '../../notify/outbox.js';
 import { instant, wholeNumber } from '../query.js';
 import { HttpError, defineRoute, errorBodySchema, notFound, type RouteDefinition } from '../route.js';
 import { notificationSchema, notificationView } from './notifications.js';

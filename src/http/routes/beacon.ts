@@ -3,7 +3,7 @@
 
 import { z } from 'zod';
 import type { BeaconEndpointTarget } from '../../domain/beacon.js';
-import { BeaconView, beaconChainDetailSchema, beaconChainSummarySchema, type BeaconStateReader } from '../beacon-view.js';
+import { BeaconView, beaconChainDetailSchema, beaconChainSummarySchema, type BeaconStateReader } from '../../endpoints/beacon/beacon-view.js';
 import { defineRoute, errorBodySchema, notFound, type RouteDefinition } from '../route.js';
 
 const chainParams = z.strictObject({ chain: z.string().min(1).describe('Chain id from the config.') });

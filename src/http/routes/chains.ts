@@ -1,7 +1,7 @@
 // Chains and their endpoints as they are now: consensus head, head age, redundancy, endpoint states.
 
 import { z } from 'zod';
-import { chainDetailSchema, chainSummarySchema, type ChainView } from '../chain-view.js';
+import { chainDetailSchema, chainSummarySchema, type ChainView } from '../../endpoints/rpc/rpc-view.js';
 import { defineRoute, errorBodySchema, notFound, type RouteDefinition } from '../route.js';
 
 const chainParams = z.strictObject({ chain: z.string().min(1).describe('Chain id from the config.') });

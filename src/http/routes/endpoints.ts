@@ -2,8 +2,8 @@
 
 import { z } from 'zod';
 import type { Clock } from '../../domain/clock.js';
-import type { RpcSampleStore } from '../../store/rpc-samples.js';
-import { endpointStateSchema, sampleSchema, sampleView, type ChainView } from '../chain-view.js';
+import type { RpcSampleStore } from '../../endpoints/rpc/rpc-samples.js';
+import { endpointStateSchema, sampleSchema, sampleView, type ChainView } from '../../endpoints/rpc/rpc-view.js';
 import { instant, wholeNumber } from '../query.js';
 import { HttpError, defineRoute, errorBodySchema, notFound, type RouteDefinition } from '../route.js';
 

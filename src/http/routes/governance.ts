@@ -5,11 +5,11 @@
 import { z } from 'zod';
 import type { Clock } from '../../domain/clock.js';
 import { proposalStates, type GovernanceKindName, type GovernanceTarget } from '../../domain/governance.js';
-import type { GovernorView, ProposalView } from '../../rules/governance/governor.js';
-import type { ProxyView } from '../../rules/governance/proxy.js';
-import type { SafeView } from '../../rules/governance/safe.js';
-import { operationStatuses, type TimelockView } from '../../rules/governance/timelock.js';
-import type { GovernanceTracker } from '../../rules/governance-tracker.js';
+import type { GovernorView, ProposalView } from '../../governance/models/governor.js';
+import type { ProxyView } from '../../governance/models/proxy.js';
+import type { SafeView } from '../../governance/models/safe.js';
+import { operationStatuses, type TimelockView } from '../../governance/models/timelock.js';
+import type { GovernanceTracker } from '../../governance/governance-tracker.js';
 import {
   changeSchema,
   changeView,
@@ -28,7 +28,7 @@ import {
   targetSchema,
   targetView,
   voteView,
-} from '../governance-view.js';
+} from '../../governance/governance-view.js';
 import { instant, wholeNumber } from '../query.js';
 import { defineRoute, errorBodySchema, notFound, type RouteDefinition } from '../route.js';
 

@@ -4,7 +4,7 @@
 
 import { z } from 'zod';
 import type { Clock } from '../../domain/clock.js';
-import { idempotencyKey, notificationStatuses, type AttemptRecord, type NotificationRecord, type NotificationStatus, type Outbox } from '../../store/outbox.js';
+import { idempotencyKey, notificationStatuses, type AttemptRecord, type NotificationRecord, type NotificationStatus, type Outbox } from '../../notify/outbox.js';
 import { wholeNumber } from '../query.js';
 import { defineRoute, errorBodySchema, type RouteDefinition } from '../route.js';
 

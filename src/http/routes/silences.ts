@@ -4,9 +4,9 @@
 
 import { z } from 'zod';
 import type { Clock } from '../../domain/clock.js';
-import { matcherSchema } from '../../notify/matchers.js';
-import { silenceState, type Silence } from '../../notify/silences.js';
-import { SilenceError, type AlertEngine } from '../../rules/alert-engine.js';
+import { matcherSchema } from '../../alerting/matchers.js';
+import { silenceState, type Silence } from '../../alerting/silences.js';
+import { SilenceError, type AlertEngine } from '../../alerting/alert-engine.js';
 import { HttpError, defineRoute, errorBodySchema, notFound, type RouteDefinition } from '../route.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();

@@ -2,11 +2,11 @@
 
 import { z } from 'zod';
 import type { Clock } from '../../domain/clock.js';
-import type { SloReports } from '../../rules/slo-reports.js';
-import { ReportPeriodError } from '../../rules/slo/report.js';
-import { minuteMs, windowAt } from '../../rules/slo/window.js';
-import { parseDurationMs } from '../../config/duration.js';
-import { sloReportSchema, reportView } from '../../report/report-view.js';
+import type { SloReports } from '../../slo/slo-reports.js';
+import { ReportPeriodError } from '../../slo/report.js';
+import { minuteMs, windowAt } from '../../slo/window.js';
+import { parseDurationMs } from '../../domain/duration.js';
+import { sloReportSchema, reportView } from '../../slo/report-view.js';
 import { instant, wholeNumber } from '../query.js';
 import { HttpError, defineRoute, errorBodySchema, notFound, type RouteDefinition } from '../route.js';
 

@@ -2,11 +2,11 @@
 // whether it has enough data to alert.
 
 import { z } from 'zod';
-import type { SloEngine } from '../../rules/slo-engine.js';
-import type { SloStatus } from '../../rules/slo/status.js';
-import type { StoredAlert } from '../../store/slo-store.js';
+import type { SloEngine } from '../../slo/slo-engine.js';
+import type { SloStatus } from '../../slo/status.js';
+import type { StoredAlert } from '../../slo/slo-store.js';
 import type { SloDefinition } from '../../domain/slo.js';
-import { sloIdentity, sloIdentitySchema } from '../../report/report-view.js';
+import { sloIdentity, sloIdentitySchema } from '../../slo/report-view.js';
 import { defineRoute, errorBodySchema, notFound, type RouteDefinition } from '../route.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());

@@ -4,8 +4,8 @@
 
 import { z } from 'zod';
 import { FAR_FUTURE_EPOCH } from '../../domain/beacon.js';
-import type { ValidatorTracker } from '../../rules/validator-tracker.js';
-import type { ScopeAttestationTotals } from '../../rules/validators/attestation-epoch.js';
+import type { ValidatorTracker } from '../../validators/validator-tracker.js';
+import type { ScopeAttestationTotals } from '../../validators/attestation-epoch.js';
 import { wholeNumber } from '../query.js';
 import { HttpError, defineRoute, errorBodySchema, notFound, type RouteDefinition } from '../route.js';
 

@@ -5,7 +5,7 @@
 
 import { z } from 'zod';
 import type { Notification } from '../../domain/alert.js';
-import { httpHeaders } from '../../config/fields.js';
+import { httpHeaders } from '../../domain/fields.js';
 import { urlHost, urlSecrets } from '../../log/redact.js';
 import { basicAuthorization, postJson, splitUrlCredentials } from '../http-post.js';
 import { defineReceiverKind } from '../receiver.js';

@@ -5,7 +5,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { commonEntries, type AlertLabels, type Notification, type NotificationBatch } from '../../domain/alert.js';
-import { httpHeaders } from '../../config/fields.js';
+import { httpHeaders } from '../../domain/fields.js';
 import { urlHost, urlSecrets } from '../../log/redact.js';
 import { postJson } from '../http-post.js';
 import { defineReceiverKind } from '../receiver.js';

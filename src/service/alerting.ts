@@ -1,0 +1,170 @@
+// Wires alerting together for the service: the rules from the config's sources, the engine, the receivers
+// built from the config, the delivery worker that drains the outbox, and their metrics.
+
+import type { Database } from 'better-sqlite3';
+import type { Registry } from 'prom-client';
+import { beaconTargets } from '../config/beacon-schema.js';
+import { defaultAlertRules } from '../config/default-alert-rules.js';
+import type { Config } from '../config/schema.js';
+import type { Clock } from '../domain/clock.js';
+import type { SloDefinition } from '../domain/slo.js';
+import type { Logger } from '../log/logger.js';
+import { createAlertMetrics } from '../alerting/alert-metrics.js';
+import type { AlertRule } from '../alerting/alert-rule.js';
+import { governanceSource, type GovernanceReader } from '../alerting/sources/governance.js';
+import { sloSource, thresholdSources } from '../alerting/sources/index.js';
+import { validatorSource, type ValidatorAlertReader } from '../alerting/sources/validators.js';
+import { beaconSource, type BeaconHealthReader } from '../alerting/sources/beacon.js';
+import { withRunbookLinks } from '../alerting/runbooks.js';
+import { AlertEngine } from '../alerting/alert-engine.js';
+import type { ChainTracker } from '../endpoints/rpc/rpc-tracker.js';
+import type { SloStatus } from '../slo/status.js';
+import type { AlertStore } from '../alerting/alert-store.js';
+import type { Outbox } from '../notify/outbox.js';
+import { DeliveryWorker, type ReceiverRuntime } from '../notify/delivery-worker.js';
+import { receiverKind } from '../notify/receivers/index.js';
+
+export interface Alerting {
+  engine: AlertEngine;
+  store: AlertStore;
+  outbox: Outbox;
+  worker: DeliveryWorker;
+  evaluate(): void;
+  stop(): Promise<void>;
+}
+
+export function alertRules(
+  config: Config,
+  deps: { tracker: ChainTracker; slos: readonly SloDefinition[]; sloStatus: (slo: string) => SloStatus | null; governance?: GovernanceReader; validators?: ValidatorAlertReader; beacon?: BeaconHealthReader; clock?: Clock },
+): AlertRule[] {
+  const { governance, validators, beacon } = config.alerting;
+  const now = () => (deps.clock ?? { now: Date.now }).now();
+  return [
+    ...thresholdSources.flatMap((source) => source.createRules(config.alerting.rules, { config, tracker: deps.tracker })),
+    ...sloSource.createRules({ definitions: deps.slos, status: deps.sloStatus, config: config.alerting.sloAlerts }),
+    ...(deps.governance
+      ? governanceSource.createRules({
+          reader: deps.governance,
+          now,
+          config: { enabled: governance.enabled, changeHoldMs: governance.changeHold, ingestionFailingForMs: governance.ingestionFailingFor, severities: governance.severities, labels: governance.labels },
+        })
+      : []),
+    ...(deps.beacon
+      ? beaconSource.createRules({
+          reader: deps.beacon,
+          targets: beaconTargets(config.chains),
+          config: { enabled: beacon.enabled, unhealthyForMs: beacon.unhealthyFor, finalityStalledEpochs: beacon.finalityStalledEpochs, severities: beacon.severities, labels: beacon.labels },
+        })
+      : []),
+    ...(deps.validators
+      ? validatorSource.createRules({
+          reader: deps.validators,
+          now,
+          config: {
+            enabled: validators.enabled,
+            missedInARow: validators.missedInARow,
+            missRate: validators.missRate,
+            minDuties: validators.minDuties,
+            eventHoldMs: validators.eventHold,
+            processingBehindEpochs: validators.processingBehindEpochs,
+            severities: validators.severities,
+            labels: validators.labels,
+          },
+        })
+      : []),
+  ];
+}
+
+/** The base URL notifications link to: `server.publicUrl`, else the configured listen address. */
+export function configuredExternalUrl(config: Config): string {
+  return config.server.publicUrl?.replace(/\/+$/, '') ?? `http://${config.server.host}:${config.server.port}`;
+}
+
+/** Every receiver secret in the config, for the log scrubber. */
+export function receiverSecrets(config: Config): string[] {
+  return config.alerting.receivers.flatMap((receiver) => receiverKind(receiver.kind)?.secrets(receiver.settings) ?? []);
+}
+
+export function receiverRuntimes(config: Config, clock: Clock): ReceiverRuntime[] {
+  return config.alerting.receivers.map((receiver) => {
+    const kind = receiverKind(receiver.kind)!;
+    return { id: receiver.id, kind: receiver.kind, receiver: kind.create(receiver.settings, { clock, timeoutMs: receiver.timeout }), maxBatchSize: kind.maxBatchSize, rateLimit: receiver.rateLimit };
+  });
+}
+
+const thresholdSourceNames = new Set<string>(thresholdSources.map((source) => source.source));
+const defaultRuleNames = new Set(defaultAlertRules.map((rule) => rule.name));
+
+/** Whether ERE ships the rule, so that a runbook section explains it: every built-in source's, and the default threshold rules. */
+export function isShippedRule(rule: Pick<AlertRule, 'name' | 'source'>): boolean {
+  return !thresholdSourceNames.has(rule.source) || defaultRuleNames.has(rule.name);
+}
+
+export function createAlerting(
+  db: Database,
+  config: Config,
+  deps: { clock: Clock; logger: Logger; registry: Registry; rules: AlertRule[]; externalUrl: () => string },
+): Alerting {
+  const log = deps.logger.child({ module: 'alerting' });
+  const { alerting } = config;
+  const rules = withRunbookLinks(deps.rules, deps.externalUrl, isShippedRule);
+  // Without a route (no receivers) alerts are kept and shown, and nobody is notified: the engine routes
+  // only to configured receivers.
+  const routing = {
+    root: alerting.routeTree ?? { receiver: '', matchers: [], continue: false, routes: [] },
+    inhibitRules: alerting.inhibitRules,
+    receivers: new Map(alerting.receivers.map((receiver) => [receiver.id, { sendResolved: receiver.sendResolved, resendIntervalMs: receiverKind(receiver.kind)?.resendIntervalMs }])),
+  };
+  const runtimes = receiverRuntimes(config, deps.clock);
+  for (const receiver of alerting.receivers) log.info({ receiver: receiver.id, kind: receiver.kind, target: receiverKind(receiver.kind)!.describe(receiver.settings) }, 'notifying receiver');
+  log.info({ rules: rules.length, receivers: runtimes.length }, runtimes.length === 0 ? 'alerting: no receivers, alerts are shown but not sent' : 'alerting ready');
+  // The metrics need the engine and the worker; the engine and the worker report to the metrics.
+  let metrics: ReturnType<typeof createAlertMetrics> | undefined;
+  const engine = new AlertEngine(db, rules, {
+    clock: deps.clock,
+    routing,
+    evaluationIntervalMs: alerting.evaluationInterval,
+    get externalUrl() {
+      return deps.externalUrl();
+    },
+    onTransition: (transition) => {
+      metrics?.transition(transition.to);
+      const fields = { alert: transition.rule, severity: transition.severity, fingerprint: transition.fingerprint, labels: transition.labels, from: transition.from, to: transition.to, value: transition.value };
+      if (transition.to === 'firing') log.warn(fields, 'alert firing');
+      else log.info(fields, 'alert changed');
+    },
+    // The worker below is built before any cycle runs.
+    onQueued: (queued) => {
+      for (const entry of queued) if (entry.status === 'suppressed') metrics?.suppressed(entry.receiver);
+      worker.wake();
+    },
+    onRuleError: (rule, error) => log.error({ err: error, rule: rule.name }, 'alert rule could not be evaluated; its alerts keep their state'),
+  });
+  const worker = new DeliveryWorker(engine.outbox, runtimes, {
+    clock: deps.clock,
+    tickMs: alerting.delivery.pollInterval,
+    backoff: { initialMs: alerting.delivery.initialBackoff, maxMs: alerting.delivery.maxBackoff },
+    breaker: { failures: alerting.delivery.breakerFailures, cooldownMs: alerting.delivery.breakerCooldown, maxCooldownMs: alerting.delivery.maxBreakerCooldown },
+    giveUpAfterMs: alerting.delivery.giveUpAfter,
+    get externalUrl() {
+      return deps.externalUrl();
+    },
+    log,
+    onAttempt: (attempt) => metrics?.attempt(attempt),
+  });
+  metrics = createAlertMetrics(deps.registry, {
+    engine,
+    outbox: engine.outbox,
+    receivers: runtimes.map((runtime) => runtime.id),
+    clock: deps.clock,
+    breakerOpen: (receiver) => worker.breakerState(receiver) === 'open',
+  });
+  return {
+    engine,
+    store: engine.store,
+    outbox: engine.outbox,
+    worker,
+    evaluate: () => void engine.evaluate(),
+    stop: () => worker.stop(),
+  };
+}
