@@ -6,7 +6,7 @@ import type { Database } from 'better-sqlite3';
 import { parseConfig } from '../src/config/load.js';
 import type { Config } from '../src/config/schema.js';
 import { minuteMs } from '../src/slo/window.js';
-import { latencyBucketsMs } from '../src/store/rollup.js';
+import { latencyBucketsMs } from '../src/domain/rpc.js';
 
 export interface FixtureOptions {
   chains: number;

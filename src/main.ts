@@ -9,7 +9,7 @@ import { scheduleBackups } from './backup/scheduled-backups.js';
 import { collectors } from './endpoints/index.js';
 import { collectorRun } from './endpoints/runner.js';
 import { governanceReaders } from './governance/ingest/readers.js';
-import { resolveGovernanceTarget } from './config/governance-schema.js';
+import { resolveGovernanceTarget } from './governance/governance-schema.js';
 import type { Config } from './config/schema.js';
 import { resolveSlos } from './config/slos.js';
 import { createConsensusLayer, type ConsensusLayer } from './service/consensus-layer.js';
@@ -35,7 +35,7 @@ import { Scheduler } from './scheduler/scheduler.js';
 import { openDatabase, type Database } from './store/database.js';
 import { applyRetention } from './store/retention.js';
 import { RpcSampleStore } from './endpoints/rpc/rpc-samples.js';
-import { SampleWriter } from './store/sample-writer.js';
+import { SampleWriter } from './endpoints/sample-writer.js';
 import { version } from './version.js';
 
 export interface ServiceOptions {

@@ -9,15 +9,7 @@ export class UsageError extends EreError {
   override name = 'UsageError';
 }
 
-export interface Output {
-  out(line: string): void;
-  err(line: string): void;
-}
-
-export const consoleOutput: Output = {
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
-};
+export { consoleOutput, type Output } from '../log/output.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 

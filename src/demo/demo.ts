@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import type { Output } from '../cli/args.js';
+import type { Output } from '../log/output.js';
 import { loadConfigFile } from '../config/load.js';
 import { createLogger } from '../log/logger.js';
 import { secretsScrubber, startService, type RunningService } from '../main.js';

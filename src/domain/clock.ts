@@ -19,3 +19,10 @@ export function fixedClock(startMs: number): Clock & { advance(ms: number): void
     },
   };
 }
+
+export const minuteMs = 60_000;
+export const hourMs = 3_600_000;
+export const dayMs = 86_400_000;
+
+/** The start of the UTC minute `atMs` falls in. */
+export const minuteOf = (atMs: number): number => atMs - (((atMs % minuteMs) + minuteMs) % minuteMs);

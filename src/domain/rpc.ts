@@ -1,6 +1,9 @@
 // What an RPC endpoint probe observes, and what the monitor derives from it for the endpoint and its chain.
 
 /** Why a probe failed. A closed union: safe as a metric label. */
+/** Fixed latency bucket bounds of the RPC rollups, in ms (columns `ok_latency_le_<bound>_ms`). */
+export const latencyBucketsMs = [25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000] as const;
+
 export const rpcErrorClasses = [
   'timeout',
   'http_status',

@@ -3,7 +3,7 @@
 
 import type { Database } from 'better-sqlite3';
 import type { Registry } from 'prom-client';
-import { beaconTargets } from '../config/beacon-schema.js';
+import { beaconTargets } from '../endpoints/beacon/beacon-schema.js';
 import { defaultAlertRules } from '../config/default-alert-rules.js';
 import type { Config } from '../config/schema.js';
 import type { Clock } from '../domain/clock.js';

@@ -6,7 +6,7 @@ import type { Registry } from 'prom-client';
 import { BeaconClient } from '../endpoints/beacon/beacon-client.js';
 import { collectors } from '../endpoints/index.js';
 import { collectorRun } from '../endpoints/runner.js';
-import { beaconTargets } from '../config/beacon-schema.js';
+import { beaconTargets } from '../endpoints/beacon/beacon-schema.js';
 import type { Config } from '../config/schema.js';
 import type { BeaconEndpointTarget, BeaconObservation } from '../domain/beacon.js';
 import type { Clock } from '../domain/clock.js';

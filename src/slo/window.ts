@@ -2,9 +2,9 @@
 
 import type { SloWindow } from '../domain/slo.js';
 
-export const minuteMs = 60_000;
-export const hourMs = 3_600_000;
-export const dayMs = 86_400_000;
+import { dayMs, minuteMs } from '../domain/clock.js';
+
+export { dayMs, hourMs, minuteMs } from '../domain/clock.js';
 
 /** The UTC calendar month holding `atMs`: [start, end). */
 export function calendarMonth(atMs: number): { startMs: number; endMs: number } {

@@ -13,7 +13,7 @@ import type { ChainObservation } from '../../src/domain/rpc.js';
 import { startAnvil, type AnvilNode } from '../../src/demo/anvil.js';
 import { openDatabase } from '../../src/store/database.js';
 import { RpcSampleStore } from '../../src/endpoints/rpc/rpc-samples.js';
-import { SampleWriter } from '../../src/store/sample-writer.js';
+import { SampleWriter } from '../../src/endpoints/sample-writer.js';
 import { sample } from '../helpers/samples.js';
 import { runEre as ere } from '../helpers/ere-cli.js';
 import { startCapturedService, tempDir, waitFor, type CapturedService } from '../helpers/service.js';

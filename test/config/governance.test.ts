@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
-import { resolveGovernanceTarget } from '../../src/config/governance-schema.js';
+import { resolveGovernanceTarget } from '../../src/governance/governance-schema.js';
 import { resolveSlos } from '../../src/config/slos.js';
 import { configProblems } from '../helpers/config.js';
 

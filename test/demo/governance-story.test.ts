@@ -4,7 +4,7 @@
 // proxy upgraded; the next round executes the overdue proposal late.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChainReader } from '../../src/governance/ingest/chain-reader.js';
-import { resolveGovernanceTarget } from '../../src/config/governance-schema.js';
+import { resolveGovernanceTarget } from '../../src/governance/governance-schema.js';
 import { parseConfig } from '../../src/config/load.js';
 import { startAnvil, type AnvilNode } from '../../src/demo/anvil.js';
 import { demoConfigYaml } from '../../src/demo/demo.js';

@@ -1,7 +1,7 @@
 // Writes synthetic probe samples through the real writer, so that rollups are what the service makes.
 
 import type { ChainObservation } from '../../src/domain/rpc.js';
-import type { SampleWriter } from '../../src/store/sample-writer.js';
+import type { SampleWriter } from '../../src/endpoints/sample-writer.js';
 import { sample } from './samples.js';
 
 const minuteMs = 60_000;

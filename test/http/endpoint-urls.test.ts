@@ -3,7 +3,7 @@
 // `showPath`; a `displayName` tells endpoints of one host apart without showing anything secret.
 
 import { describe, expect, it } from 'vitest';
-import { beaconTargets } from '../../src/config/beacon-schema.js';
+import { beaconTargets } from '../../src/endpoints/beacon/beacon-schema.js';
 import { parseConfig } from '../../src/config/load.js';
 import { fixedClock } from '../../src/domain/clock.js';
 import { ChainView } from '../../src/endpoints/rpc/rpc-view.js';

@@ -16,7 +16,7 @@ import { SloEngine } from '../../src/slo/slo-engine.js';
 import { SloReports } from '../../src/slo/slo-reports.js';
 import { openDatabase } from '../../src/store/database.js';
 import { RpcSampleStore } from '../../src/endpoints/rpc/rpc-samples.js';
-import { SampleWriter } from '../../src/store/sample-writer.js';
+import { SampleWriter } from '../../src/endpoints/sample-writer.js';
 import { writeProbes } from '../helpers/probes.js';
 import { tempDir } from '../helpers/service.js';
 

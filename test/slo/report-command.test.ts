@@ -10,7 +10,7 @@ import { main } from '../../src/cli/main.js';
 import { SloEngine } from '../../src/slo/slo-engine.js';
 import { openDatabase } from '../../src/store/database.js';
 import { RpcSampleStore } from '../../src/endpoints/rpc/rpc-samples.js';
-import { SampleWriter } from '../../src/store/sample-writer.js';
+import { SampleWriter } from '../../src/endpoints/sample-writer.js';
 import { writeProbes } from '../helpers/probes.js';
 import { tempDir } from '../helpers/service.js';
 

@@ -6,7 +6,7 @@ import type { ChainHealth } from '../../src/domain/rpc.js';
 import { sliKind, sliKinds } from '../../src/slo/sli/index.js';
 import { openDatabase } from '../../src/store/database.js';
 import { RpcSampleStore } from '../../src/endpoints/rpc/rpc-samples.js';
-import { SampleWriter } from '../../src/store/sample-writer.js';
+import { SampleWriter } from '../../src/endpoints/sample-writer.js';
 import { SliCounter } from '../../src/slo/sli-counts.js';
 import { tempDir } from '../helpers/service.js';
 import { sample } from '../helpers/samples.js';

@@ -9,7 +9,7 @@ import { SloEngine, type SloEngineOptions } from '../../src/slo/slo-engine.js';
 import type { EventCounts } from '../../src/domain/slo.js';
 import { openDatabase } from '../../src/store/database.js';
 import { RpcSampleStore } from '../../src/endpoints/rpc/rpc-samples.js';
-import { SampleWriter } from '../../src/store/sample-writer.js';
+import { SampleWriter } from '../../src/endpoints/sample-writer.js';
 import type { ChainObservation } from '../../src/domain/rpc.js';
 import { sloEvents } from '../../src/slo/status.js';
 import { SliCounter } from '../../src/slo/sli-counts.js';

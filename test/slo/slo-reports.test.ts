@@ -9,7 +9,7 @@ import { buildReport, minuteSource, resolvePeriod } from '../../src/slo/report.j
 import { sloEvents } from '../../src/slo/status.js';
 import { openDatabase } from '../../src/store/database.js';
 import { RpcSampleStore } from '../../src/endpoints/rpc/rpc-samples.js';
-import { SampleWriter } from '../../src/store/sample-writer.js';
+import { SampleWriter } from '../../src/endpoints/sample-writer.js';
 import { SliCounter } from '../../src/slo/sli-counts.js';
 import { writeProbes } from '../helpers/probes.js';
 import { tempDir } from '../helpers/service.js';

@@ -6,7 +6,7 @@ import { openDatabase } from '../../src/store/database.js';
 import { MigrationError, defaultMigrationsDir, migrate, readMigrations } from '../../src/store/migrate.js';
 import { applyRetention } from '../../src/store/retention.js';
 import { RpcSampleStore } from '../../src/endpoints/rpc/rpc-samples.js';
-import { SampleWriter } from '../../src/store/sample-writer.js';
+import { SampleWriter } from '../../src/endpoints/sample-writer.js';
 import type { ChainHealth } from '../../src/domain/rpc.js';
 import { tempDir } from '../helpers/service.js';
 import { sample } from '../helpers/samples.js';

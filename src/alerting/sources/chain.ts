@@ -1,7 +1,7 @@
 // Threshold rules on each chain as a whole: the consensus head's age (a halted chain), how many endpoints
 // are healthy or up (redundancy). A chain none of whose endpoints has a recent probe is unknown.
 
-import type { Config } from '../../config/schema.js';
+import type { ChainConfig } from '../../endpoints/chain-schema.js';
 import type { ChainHealth } from '../../domain/rpc.js';
 import type { ChainTracker } from '../../endpoints/rpc/rpc-tracker.js';
 import type { AlertRule } from '../alert-rule.js';
@@ -19,7 +19,7 @@ export type ChainMetric = keyof typeof chainMetrics;
 export const chainSource = {
   source: 'chain',
   metrics: Object.keys(chainMetrics) as ChainMetric[],
-  createRules(rules: readonly ThresholdRuleConfig[], deps: { config: Config; tracker: ChainTracker }): AlertRule[] {
+  createRules(rules: readonly ThresholdRuleConfig[], deps: { config: { chains: readonly ChainConfig[] }; tracker: ChainTracker }): AlertRule[] {
     return rules
       .filter((rule) => rule.source === 'chain')
       .map((rule) =>

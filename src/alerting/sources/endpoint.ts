@@ -2,7 +2,7 @@
 // head, how old its head, how slow its answer. An endpoint without a recent probe (just after a restart)
 // is unknown, so its alerts hold their state instead of resolving or firing on stale data.
 
-import type { Config } from '../../config/schema.js';
+import type { ChainConfig } from '../../endpoints/chain-schema.js';
 import type { EndpointHealth } from '../../domain/rpc.js';
 import type { ChainTracker } from '../../endpoints/rpc/rpc-tracker.js';
 import type { AlertRule } from '../alert-rule.js';
@@ -24,7 +24,7 @@ export type EndpointMetric = keyof typeof endpointMetrics;
 export const endpointSource = {
   source: 'endpoint',
   metrics: Object.keys(endpointMetrics) as EndpointMetric[],
-  createRules(rules: readonly ThresholdRuleConfig[], deps: { config: Config; tracker: ChainTracker }): AlertRule[] {
+  createRules(rules: readonly ThresholdRuleConfig[], deps: { config: { chains: readonly ChainConfig[] }; tracker: ChainTracker }): AlertRule[] {
     return rules
       .filter((rule) => rule.source === 'endpoint')
       .map((rule) =>

@@ -3,7 +3,7 @@
 // say (head age, lag, finality distance, health), using the pure rules in beacon-health.ts. It also ranks a
 // chain's endpoints for the collectors that need one to read from.
 
-import type { BeaconConfig } from '../../config/beacon-schema.js';
+import type { BeaconConfig } from './beacon-schema.js';
 import type { BeaconChainHealth, BeaconEndpointHealth, BeaconObservation, BeaconSample, BeaconTiming } from '../../domain/beacon.js';
 import type { Clock } from '../../domain/clock.js';
 import { beaconEndpointHealth, bestOf, deriveBeaconChainHealth, wallClockSlot, type BeaconHealthPolicy } from './beacon-health.js';

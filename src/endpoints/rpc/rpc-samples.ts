@@ -2,7 +2,8 @@
 
 import type { Database, Statement } from 'better-sqlite3';
 import { rpcErrorClasses, type RpcErrorClass, type RpcSample } from '../../domain/rpc.js';
-import { latencyBucketsMs, type ChainRollupDelta, type RpcRollupDelta } from '../../store/rollup.js';
+import { latencyBucketsMs } from '../../domain/rpc.js';
+import type { ChainRollupDelta, RpcRollupDelta } from './rpc-rollup.js';
 
 interface SampleRow {
   chain: string;

@@ -1,7 +1,7 @@
 // The API's view of chains and endpoints: configuration (with URLs redacted) joined with live state.
 
 import { z } from 'zod';
-import type { Config } from '../../config/schema.js';
+import type { ChainConfig } from '../chain-schema.js';
 import { parseClientVersion } from '../../domain/client-version.js';
 import type { ChainHealth, EndpointHealth, RpcSample } from '../../domain/rpc.js';
 import { rpcErrorClasses } from '../../domain/rpc.js';
@@ -100,7 +100,7 @@ export class ChainView {
   private readonly endpointConfigs = new Map<string, { chain: string; url: string; showPath: boolean; displayName: string | null; labels: Record<string, string> }>();
 
   constructor(
-    private readonly config: Config,
+    private readonly config: { chains: readonly ChainConfig[] },
     private readonly tracker: ChainTracker,
   ) {
     // Labels as SLO selectors see them: the chain's, overridden by the endpoint's.

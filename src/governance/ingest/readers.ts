@@ -1,11 +1,14 @@
 // One ChainReader per chain that has governance targets, over the chain's configured endpoints, preferring
 // those the chain tracker finds healthy (healthiest first: in configured order among the healthy).
 
-import type { Config } from '../../config/schema.js';
+import type { ChainConfig } from '../../endpoints/chain-schema.js';
+import type { GovernanceTargetConfig } from '../governance-schema.js';
 import type { ChainTracker } from '../../endpoints/rpc/rpc-tracker.js';
 import { ChainReader } from './chain-reader.js';
 
-export function governanceReaders(config: Config, tracker: ChainTracker, onRequest?: (chain: string, method: string) => void): Map<string, ChainReader> {
+export function governanceReaders(
+  config: { chains: readonly ChainConfig[]; governance: readonly GovernanceTargetConfig[] },
+  tracker: ChainTracker, onRequest?: (chain: string, method: string) => void): Map<string, ChainReader> {
   const chains = new Set(config.governance.map((target) => target.chain));
   return new Map(
     config.chains

@@ -2,7 +2,7 @@
 // probe is not fast). The threshold is one of the rollups' latency bucket bounds.
 
 import { z } from 'zod';
-import { latencyBucketsMs } from '../../store/rollup.js';
+import { latencyBucketsMs } from '../../domain/rpc.js';
 import { defineSliKind } from './sli-kind.js';
 
 export const latency = defineSliKind({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../../src/domain/clock.js';
 import { BeaconTracker, trackedBeaconChains } from '../../../src/endpoints/beacon/beacon-tracker.js';
-import { beaconSchema } from '../../../src/config/beacon-schema.js';
+import { beaconSchema } from '../../../src/endpoints/beacon/beacon-schema.js';
 import { epoch, now, observation, slot, timing } from './fixtures.js';
 
 const policy = { maxLagSlots: 2, maxHeadAgeMs: 60_000, staleAfterMs: 36_000 };

@@ -2,8 +2,8 @@
 // the buffer fills), with their rollups. A failed write keeps the batch for the next flush.
 
 import type { ChainObservation, RpcSample } from '../domain/rpc.js';
-import { aggregateChainObservations, aggregateRpcSamples } from './rollup.js';
-import type { RpcSampleStore } from '../endpoints/rpc/rpc-samples.js';
+import { aggregateChainObservations, aggregateRpcSamples } from './rpc/rpc-rollup.js';
+import type { RpcSampleStore } from './rpc/rpc-samples.js';
 
 export interface SampleWriterOptions {
   flushIntervalMs: number;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ChainHealth } from '../../src/domain/rpc.js';
-import { aggregateChainObservations, aggregateRpcSamples, minuteOf } from '../../src/store/rollup.js';
-import { minute, sample } from '../helpers/samples.js';
+import type { ChainHealth } from '../../../src/domain/rpc.js';
+import { aggregateChainObservations, aggregateRpcSamples, minuteOf } from '../../../src/endpoints/rpc/rpc-rollup.js';
+import { minute, sample } from '../../helpers/samples.js';
 
 describe('aggregateRpcSamples', () => {
   it('counts per endpoint and minute, with cumulative latency buckets over successful probes', () => {

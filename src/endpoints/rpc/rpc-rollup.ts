@@ -1,12 +1,15 @@
 // Pure aggregation of samples into per-minute rollup deltas, merged into the stored rows by the writer.
 
-import { rpcErrorClasses, type ChainObservation, type RpcErrorClass, type RpcSample } from '../domain/rpc.js';
+import { minuteOf } from '../../domain/clock.js';
+import {
+  latencyBucketsMs,
+  rpcErrorClasses,
+  type ChainObservation,
+  type RpcErrorClass,
+  type RpcSample,
+} from '../../domain/rpc.js';
 
-/** Fixed latency bucket bounds of the rollups, in ms (columns `ok_latency_le_<bound>_ms`). */
-export const latencyBucketsMs = [25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000] as const;
-
-export const minuteMs = 60_000;
-export const minuteOf = (atMs: number): number => atMs - (((atMs % minuteMs) + minuteMs) % minuteMs);
+export { minuteOf } from '../../domain/clock.js';
 
 export interface RpcRollupDelta {
   endpoint: string;
