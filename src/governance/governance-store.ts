@@ -5,7 +5,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { Hex } from 'viem';
 import { proposalStates, type EventValue, type GovernanceEvent, type GovernanceOutcome, type GovernanceSnapshot, type IngestCursor, type ProposalState } from '../domain/governance.js';
-import { minuteMs } from '../slo/window.js';
+import { minuteMs } from '../domain/clock.js';
 
 /** Checkpoints kept per target: enough to find a fork point far deeper than any confirmation depth. */
 const checkpointsKept = 256;

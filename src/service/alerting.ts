@@ -4,7 +4,7 @@
 import type { Database } from 'better-sqlite3';
 import type { Registry } from 'prom-client';
 import { beaconTargets } from '../endpoints/beacon/beacon-schema.js';
-import { defaultAlertRules } from '../config/default-alert-rules.js';
+import { defaultAlertRules } from '../alerting/default-rules.js';
 import type { Config } from '../config/schema.js';
 import type { Clock } from '../domain/clock.js';
 import type { SloDefinition } from '../domain/slo.js';

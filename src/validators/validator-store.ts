@@ -7,7 +7,7 @@ import { FAR_FUTURE_EPOCH, type ValidatorStatus } from '../domain/beacon.js';
 import type { AttestationEpochResult, ScopeAttestationTotals, WatchedValidatorState } from './attestation-epoch.js';
 import type { BlockEpochResult, ProposalOutcome, ScopeBlockTotals } from './block-epoch.js';
 import type { AttestationOutcome } from './attestation-outcome.js';
-import { minuteMs } from '../slo/window.js';
+import { minuteMs } from '../domain/clock.js';
 
 export type ValidatorStage = 'blocks' | 'attestations' | 'finality';
 

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultAlertRules } from '../../src/config/default-alert-rules.js';
+import { defaultAlertRules } from '../../src/alerting/default-rules.js';
 import { isShippedRule } from '../../src/service/alerting.js';
 import type { AlertRule } from '../../src/alerting/alert-rule.js';
 import { runbookSection, withRunbookLinks } from '../../src/alerting/runbooks.js';

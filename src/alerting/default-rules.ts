@@ -1,7 +1,7 @@
 // The threshold rules ERE evaluates when the config has no `alerting.rules`: production durations, the
 // standard four (endpoint down, lagging, chain halted, redundancy low).
 
-import type { AlertRuleInput } from './alerting-schema.js';
+import type { AlertRuleInput } from './rule-schema.js';
 
 /** The rules used when the config has no `rules:` (an empty list turns them off). */
 export const defaultAlertRules: AlertRuleInput[] = [
