@@ -1,13 +1,14 @@
 // Alerts & notifications: what fires and waits by severity, how alerts move through their lifecycle, and
 // whether each receiver gets its notifications (outcomes, queue, oldest waiting, circuit breaker, latency).
 
-import { dashboard, labelVariable } from './dashboard.js';
-import { bargauge, booleanMapping, quantile, rate, row, stat, timeseries, type Json } from './panels.js';
+import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { ereDashboard, labelVariable } from './dashboard.js';
+import { bargauge, booleanMapping, quantile, rate, row, stat, timeseries } from './panels.js';
 
 const receiver = 'receiver=~"$receiver"';
 
-export function alertsDashboard(): Json {
-  return dashboard({
+export function alertsDashboard(): Dashboard {
+  return ereDashboard({
     uid: 'ere-alerts',
     title: 'ERE / Alerts & notifications',
     description: 'Alerts firing and pending by severity, lifecycle transitions, and notification delivery by receiver.',

@@ -1,15 +1,16 @@
 // Chains & RPC endpoints: is each chain moving, how many endpoints could serve it, and which endpoint is
 // behind, slow or failing, and how. Beacon endpoints of the chain's consensus layer at the bottom.
 
-import { dashboard, dashboardUrl, labelVariable } from './dashboard.js';
-import { bargauge, booleanMapping, quantile, rate, row, stat, table, timeseries, type Json } from './panels.js';
+import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { dashboardUrl, ereDashboard, labelVariable } from './dashboard.js';
+import { bargauge, booleanMapping, quantile, rate, row, stat, table, timeseries } from './panels.js';
 
 const chain = 'chain=~"$chain"';
 const endpoint = 'chain=~"$chain", endpoint=~"$endpoint"';
 const upMapping = booleanMapping(['down', 'red'], ['up', 'green']);
 
-export function chainsDashboard(): Json {
-  return dashboard({
+export function chainsDashboard(): Dashboard {
+  return ereDashboard({
     uid: 'ere-chains',
     title: 'ERE / Chains & RPC endpoints',
     description: 'Consensus heads, endpoint health, lag, latency, errors and redundancy of every monitored chain.',

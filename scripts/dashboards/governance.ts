@@ -2,13 +2,14 @@
 // proposals nobody executes, the timelock's operations and delay, Safe signers against policy, proxy
 // upgrades, and whether ingestion keeps up with the chain.
 
-import { dashboard, dashboardUrl, labelVariable } from './dashboard.js';
-import { bargauge, booleanMapping, rate, row, stat, table, timeseries, type Json } from './panels.js';
+import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { dashboardUrl, ereDashboard, labelVariable } from './dashboard.js';
+import { bargauge, booleanMapping, rate, row, stat, table, timeseries } from './panels.js';
 
 const target = 'chain=~"$chain", target=~"$target"';
 
-export function governanceDashboard(): Json {
-  return dashboard({
+export function governanceDashboard(): Dashboard {
+  return ereDashboard({
     uid: 'ere-governance',
     title: 'ERE / Governance',
     description: 'Governor proposals, quorum and deadlines, overdue executions, timelock operations, Safe thresholds and owners, proxy upgrades, and ingestion health.',

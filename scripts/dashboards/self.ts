@@ -2,14 +2,16 @@
 // skipped runs), writes to its store, evaluates its rules on time, prunes old rows, backs up its database,
 // and how the Node.js process fares (CPU, memory, event loop, GC).
 
-import { dashboard, labelVariable } from './dashboard.js';
-import { quantile, rate, row, stat, timeseries, type Json } from './panels.js';
+import { BigValueTextMode } from '@grafana/grafana-foundation-sdk/common';
+import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { ereDashboard, labelVariable } from './dashboard.js';
+import { quantile, rate, row, stat, timeseries } from './panels.js';
 
 const instance = 'instance=~"$instance"';
 const collector = 'instance=~"$instance", collector=~"$collector"';
 
-export function selfDashboard(): Json {
-  return dashboard({
+export function selfDashboard(): Dashboard {
+  return ereDashboard({
     uid: 'ere-self',
     title: 'ERE / Monitor itself',
     description: "ERE's own health: collector runs and errors, scheduling, store writes, rule evaluations, retention, and the Node.js process.",
@@ -20,7 +22,7 @@ export function selfDashboard(): Json {
     ],
     panels: [
       row('Overview'),
-      stat({ title: 'Version', description: 'ERE and Node.js versions of each instance.', queries: [{ expr: `ere_build_info{${instance}}`, legend: '{{instance}}: ERE {{version}}, Node.js {{node_version}}', instant: true }], textMode: 'name', w: 8 }),
+      stat({ title: 'Version', description: 'ERE and Node.js versions of each instance.', queries: [{ expr: `ere_build_info{${instance}}`, legend: '{{instance}}: ERE {{version}}, Node.js {{node_version}}', instant: true }], textMode: BigValueTextMode.Name, w: 8 }),
       stat({ title: 'Uptime', description: 'Since the process started.', queries: [{ expr: `time() - ere_process_start_time_seconds{${instance}}`, legend: '{{instance}}', instant: true }], unit: 's', w: 4 }),
       stat({
         title: 'Since the last successful evaluation',

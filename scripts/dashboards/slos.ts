@@ -2,13 +2,14 @@
 // window, and which burn-rate tier (page, ticket) fires. The gauges come from ERE's own evaluation every
 // minute; the event counters let Prometheus compute the same error ratio.
 
-import { dashboard, dashboardUrl, labelVariable } from './dashboard.js';
-import { bargauge, dashedSeries, rate, row, stat, table, timeseries, type Json } from './panels.js';
+import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { dashboardUrl, ereDashboard, labelVariable } from './dashboard.js';
+import { bargauge, dashedSeries, rate, row, stat, table, timeseries } from './panels.js';
 
 const slo = 'service=~"$service", slo=~"$slo"';
 
-export function slosDashboard(): Json {
-  return dashboard({
+export function slosDashboard(): Dashboard {
+  return ereDashboard({
     uid: 'ere-slos',
     title: 'ERE / SLOs & error budgets',
     description: 'SLIs against objectives, error budgets remaining and burning down, burn rates by window and the burn-rate alert tiers firing.',

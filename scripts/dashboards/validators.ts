@@ -2,16 +2,17 @@
 // baseline (a scope falling alone is the operator's fault, falling with the network the chain's), their
 // misses in a row, slashings and balances, and whether epoch processing keeps up.
 
-import { dashboard, labelVariable } from './dashboard.js';
-import { bargauge, dashedSeries, quantile, rate, row, stat, table, timeseries, type Json } from './panels.js';
+import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { ereDashboard, labelVariable } from './dashboard.js';
+import { bargauge, dashedSeries, quantile, rate, row, stat, table, timeseries } from './panels.js';
 
 const chain = 'chain=~"$chain"';
 const scope = 'chain=~"$chain", scope=~"$scope"';
 const network = 'chain=~"$chain", scope="network"';
 const watched = 'chain=~"$chain", scope=~"$scope", scope!="network"';
 
-export function validatorsDashboard(): Json {
-  return dashboard({
+export function validatorsDashboard(): Dashboard {
+  return ereDashboard({
     uid: 'ere-validators',
     title: 'ERE / Validators',
     description: 'Attestation effectiveness per scope against the network, misses, proposals, sync committee participation, slashings, balances and processing lag.',
