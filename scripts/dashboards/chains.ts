@@ -1,32 +1,52 @@
 // Chains & RPC endpoints: is each chain moving, how many endpoints could serve it, and which endpoint is
-// behind, slow or failing, and how. Beacon endpoints of the chain's consensus layer at the bottom.
+// behind, slow or failing, and how. Beacon endpoints of the chain's consensus layer at the bottom
+// (beacons.ts).
 
-import { dashboard, dashboardUrl, labelVariable } from './dashboard.js';
-import { bargauge, booleanMapping, quantile, rate, row, stat, table, timeseries, type Json } from './panels.js';
+import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { dashboardUrl, ereDashboard, labelVariable } from './dashboard.js';
+import { beaconPanels } from './beacons.js';
+import { bargauge, booleanMapping, quantile, rate, row, stat, table, timeseries } from './panels.js';
 
 const chain = 'chain=~"$chain"';
 const endpoint = 'chain=~"$chain", endpoint=~"$endpoint"';
 const upMapping = booleanMapping(['down', 'red'], ['up', 'green']);
+const probes = (selector: string) => rate('ere_rpc_probes_total', selector, ['chain', 'endpoint']);
 
-export function chainsDashboard(): Json {
-  return dashboard({
+export function chainsDashboard(): Dashboard {
+  return ereDashboard({
     uid: 'ere-chains',
     title: 'ERE / Chains & RPC endpoints',
     description: 'Consensus heads, endpoint health, lag, latency, errors and redundancy of every monitored chain.',
     from: 'now-3h',
     variables: [
       labelVariable({ name: 'chain', label: 'Chain', query: 'label_values(ere_chain_endpoints, chain)' }),
-      labelVariable({ name: 'endpoint', label: 'Endpoint', query: 'label_values(ere_rpc_endpoint_up{chain=~"$chain"}, endpoint)' }),
+      labelVariable({
+        name: 'endpoint',
+        label: 'Endpoint',
+        query: 'label_values(ere_rpc_endpoint_up{chain=~"$chain"}, endpoint)',
+      }),
     ],
     panels: [
       row('Chains'),
-      stat({ title: 'Consensus head', description: 'The highest block at least two endpoints have reached (the only head with one endpoint): one lying endpoint cannot move it.', queries: [{ expr: `ere_chain_consensus_head_block{${chain}}`, legend: '{{chain}}' }], decimals: 0, w: 5 }),
+      stat({
+        title: 'Consensus head',
+        description:
+          'The highest block at least two endpoints have reached (the only head with one endpoint): one lying ' +
+          'endpoint cannot move it.',
+        queries: [{ expr: `ere_chain_consensus_head_block{${chain}}`, legend: '{{chain}}' }],
+        decimals: 0,
+        w: 5,
+      }),
       stat({
         title: 'Chain head age',
         description: 'Now minus the consensus head block timestamp. It keeps growing while the chain is halted.',
         queries: [{ expr: `ere_chain_head_age_seconds{${chain}}`, legend: '{{chain}}' }],
         unit: 's',
-        thresholds: [['green', null], ['orange', 30], ['red', 120]],
+        thresholds: [
+          ['green', null],
+          ['orange', 30],
+          ['red', 120],
+        ],
         w: 5,
       }),
       stat({
@@ -41,7 +61,8 @@ export function chainsDashboard(): Json {
       }),
       stat({
         title: 'Single point of failure',
-        description: 'YES when exactly one endpoint is healthy: the chain is served, but one more failure takes it away.',
+        description:
+          'YES when exactly one endpoint is healthy: the chain is served, but one more failure takes it away.',
         queries: [{ expr: `ere_chain_single_point_of_failure{${chain}}`, legend: '{{chain}}' }],
         mappings: booleanMapping(['no', 'green'], ['YES', 'red']),
         w: 4,
@@ -49,17 +70,24 @@ export function chainsDashboard(): Json {
       bargauge({
         title: 'Redundancy',
         description: 'Healthy endpoints as a share of the configured ones.',
-        queries: [{ expr: `ere_chain_healthy_endpoints{${chain}} / ere_chain_endpoints{${chain}}`, legend: '{{chain}}' }],
+        queries: [
+          { expr: `ere_chain_healthy_endpoints{${chain}} / ere_chain_endpoints{${chain}}`, legend: '{{chain}}' },
+        ],
         unit: 'percentunit',
         min: 0,
         max: 1,
-        thresholds: [['red', null], ['orange', 0.5], ['green', 0.99]],
+        thresholds: [
+          ['red', null],
+          ['orange', 0.5],
+          ['green', 0.99],
+        ],
         w: 5,
         h: 4,
       }),
       timeseries({
         title: 'Healthy vs configured endpoints',
-        description: 'A gap between the lines is endpoints out of service; one healthy endpoint is a single point of failure.',
+        description:
+          'A gap between the lines is endpoints out of service; one healthy endpoint is a single point of failure.',
         queries: [
           { expr: `ere_chain_healthy_endpoints{${chain}}`, legend: '{{chain}} healthy' },
           { expr: `ere_chain_endpoints{${chain}}`, legend: '{{chain}} configured' },
@@ -68,7 +96,13 @@ export function chainsDashboard(): Json {
         min: 0,
         stepped: true,
       }),
-      timeseries({ title: 'Chain head age', description: 'Seconds since the consensus head block; a rising saw-tooth is normal, a ramp is a halt.', queries: [{ expr: `ere_chain_head_age_seconds{${chain}}`, legend: '{{chain}}' }], unit: 's', min: 0 }),
+      timeseries({
+        title: 'Chain head age',
+        description: 'Seconds since the consensus head block; a rising saw-tooth is normal, a ramp is a halt.',
+        queries: [{ expr: `ere_chain_head_age_seconds{${chain}}`, legend: '{{chain}}' }],
+        unit: 's',
+        min: 0,
+      }),
       row('Endpoints'),
       table({
         title: 'Endpoint status',
@@ -87,25 +121,77 @@ export function chainsDashboard(): Json {
         ],
         h: 7,
       }),
-      timeseries({ title: 'Up', description: 'The last probe succeeded and is recent.', queries: [{ expr: `ere_rpc_endpoint_up{${endpoint}}`, legend: '{{endpoint}}' }], mappings: upMapping, min: 0, max: 1, stepped: true, w: 8 }),
-      timeseries({ title: 'Healthy', description: 'Up, right chain id, not syncing, and within maxLagBlocks of the consensus head.', queries: [{ expr: `ere_rpc_endpoint_healthy{${endpoint}}`, legend: '{{endpoint}}' }], min: 0, max: 1, stepped: true, w: 8 }),
+      timeseries({
+        title: 'Up',
+        description: 'The last probe succeeded and is recent.',
+        queries: [{ expr: `ere_rpc_endpoint_up{${endpoint}}`, legend: '{{endpoint}}' }],
+        mappings: upMapping,
+        min: 0,
+        max: 1,
+        stepped: true,
+        w: 8,
+      }),
+      timeseries({
+        title: 'Healthy',
+        description: 'Up, right chain id, not syncing, and within maxLagBlocks of the consensus head.',
+        queries: [{ expr: `ere_rpc_endpoint_healthy{${endpoint}}`, legend: '{{endpoint}}' }],
+        min: 0,
+        max: 1,
+        stepped: true,
+        w: 8,
+      }),
       timeseries({
         title: 'Probe success ratio',
         description: 'Share of probes that succeeded over the rate interval.',
-        queries: [{ expr: `${rate('ere_rpc_probes_total', `${endpoint}, outcome="success"`, ['chain', 'endpoint'])} / ${rate('ere_rpc_probes_total', endpoint, ['chain', 'endpoint'])}`, legend: '{{endpoint}}' }],
+        queries: [
+          {
+            expr: `${probes(`${endpoint}, outcome="success"`)} / ${probes(endpoint)}`,
+            legend: '{{endpoint}}',
+          },
+        ],
         unit: 'percentunit',
         min: 0,
         max: 1,
         w: 8,
       }),
-      timeseries({ title: 'Head block', description: "Each endpoint's latest block.", queries: [{ expr: `ere_rpc_endpoint_head_block{${endpoint}}`, legend: '{{endpoint}}' }], decimals: 0, w: 8 }),
-      timeseries({ title: 'Lag behind the consensus head (blocks)', description: 'Negative when an endpoint is ahead of what the others confirm.', queries: [{ expr: `ere_rpc_endpoint_lag_blocks{${endpoint}}`, legend: '{{endpoint}}' }], decimals: 0, w: 8 }),
-      timeseries({ title: 'Lag behind the consensus head (seconds)', description: "Seconds between the consensus head block and the endpoint's head block.", queries: [{ expr: `ere_rpc_endpoint_lag_seconds{${endpoint}}`, legend: '{{endpoint}}' }], unit: 's', w: 8 }),
-      timeseries({ title: 'Endpoint head age', description: "Now minus the timestamp of the endpoint's head block.", queries: [{ expr: `ere_rpc_endpoint_head_age_seconds{${endpoint}}`, legend: '{{endpoint}}' }], unit: 's', min: 0, w: 8 }),
+      timeseries({
+        title: 'Head block',
+        description: "Each endpoint's latest block.",
+        queries: [{ expr: `ere_rpc_endpoint_head_block{${endpoint}}`, legend: '{{endpoint}}' }],
+        decimals: 0,
+        w: 8,
+      }),
+      timeseries({
+        title: 'Lag behind the consensus head (blocks)',
+        description: 'Negative when an endpoint is ahead of what the others confirm.',
+        queries: [{ expr: `ere_rpc_endpoint_lag_blocks{${endpoint}}`, legend: '{{endpoint}}' }],
+        decimals: 0,
+        w: 8,
+      }),
+      timeseries({
+        title: 'Lag behind the consensus head (seconds)',
+        description: "Seconds between the consensus head block and the endpoint's head block.",
+        queries: [{ expr: `ere_rpc_endpoint_lag_seconds{${endpoint}}`, legend: '{{endpoint}}' }],
+        unit: 's',
+        w: 8,
+      }),
+      timeseries({
+        title: 'Endpoint head age',
+        description: "Now minus the timestamp of the endpoint's head block.",
+        queries: [{ expr: `ere_rpc_endpoint_head_age_seconds{${endpoint}}`, legend: '{{endpoint}}' }],
+        unit: 's',
+        min: 0,
+        w: 8,
+      }),
       timeseries({
         title: 'Probe latency p95',
         description: 'Time to answer the probe batch, successful probes only.',
-        queries: [{ expr: quantile(0.95, 'ere_rpc_probe_latency_seconds', endpoint, ['chain', 'endpoint']), legend: '{{endpoint}}' }],
+        queries: [
+          {
+            expr: quantile(0.95, 'ere_rpc_probe_latency_seconds', endpoint, ['chain', 'endpoint']),
+            legend: '{{endpoint}}',
+          },
+        ],
         unit: 's',
         min: 0,
         w: 8,
@@ -113,24 +199,65 @@ export function chainsDashboard(): Json {
       timeseries({
         title: 'Probe latency p50',
         description: 'Median time to answer the probe batch, successful probes only.',
-        queries: [{ expr: quantile(0.5, 'ere_rpc_probe_latency_seconds', endpoint, ['chain', 'endpoint']), legend: '{{endpoint}}' }],
+        queries: [
+          {
+            expr: quantile(0.5, 'ere_rpc_probe_latency_seconds', endpoint, ['chain', 'endpoint']),
+            legend: '{{endpoint}}',
+          },
+        ],
         unit: 's',
         min: 0,
         w: 8,
       }),
       timeseries({
         title: 'Probe errors by class',
-        description: 'Failed probes per second: timeout, http_status, rate_limited, jsonrpc_error, invalid_response, chain_id_mismatch, connection.',
-        queries: [{ expr: rate('ere_rpc_probe_errors_total', endpoint, ['endpoint', 'error_class']), legend: '{{endpoint}} {{error_class}}' }],
+        description:
+          'Failed probes per second: timeout, http_status, rate_limited, jsonrpc_error, invalid_response, ' +
+          'chain_id_mismatch, connection.',
+        queries: [
+          {
+            expr: rate('ere_rpc_probe_errors_total', endpoint, ['endpoint', 'error_class']),
+            legend: '{{endpoint}} {{error_class}}',
+          },
+        ],
         unit: 'reqps',
         min: 0,
         stack: true,
         links: [{ title: 'Alerts & notifications', url: dashboardUrl('ere-alerts') }],
       }),
-      timeseries({ title: 'Syncing', description: '1 while eth_syncing reports syncing.', queries: [{ expr: `ere_rpc_endpoint_syncing{${endpoint}}`, legend: '{{endpoint}}' }], min: 0, max: 1, stepped: true, w: 6 }),
-      timeseries({ title: 'Peers', description: 'net_peerCount; absent for endpoints that refuse it.', queries: [{ expr: `ere_rpc_endpoint_peers{${endpoint}}`, legend: '{{endpoint}}' }], decimals: 0, min: 0, w: 6 }),
-      timeseries({ title: 'Gas utilisation', description: 'gasUsed / gasLimit of the head block.', queries: [{ expr: `ere_rpc_endpoint_gas_utilization_ratio{${endpoint}}`, legend: '{{endpoint}}' }], unit: 'percentunit', min: 0, w: 6 }),
-      timeseries({ title: 'Base fee', description: 'Base fee per gas of the head block, in wei.', queries: [{ expr: `ere_rpc_endpoint_base_fee_per_gas_wei{${endpoint}}`, legend: '{{endpoint}}' }], unit: 'short', min: 0, w: 6 }),
+      timeseries({
+        title: 'Syncing',
+        description: '1 while eth_syncing reports syncing.',
+        queries: [{ expr: `ere_rpc_endpoint_syncing{${endpoint}}`, legend: '{{endpoint}}' }],
+        min: 0,
+        max: 1,
+        stepped: true,
+        w: 6,
+      }),
+      timeseries({
+        title: 'Peers',
+        description: 'net_peerCount; absent for endpoints that refuse it.',
+        queries: [{ expr: `ere_rpc_endpoint_peers{${endpoint}}`, legend: '{{endpoint}}' }],
+        decimals: 0,
+        min: 0,
+        w: 6,
+      }),
+      timeseries({
+        title: 'Gas utilisation',
+        description: 'gasUsed / gasLimit of the head block.',
+        queries: [{ expr: `ere_rpc_endpoint_gas_utilization_ratio{${endpoint}}`, legend: '{{endpoint}}' }],
+        unit: 'percentunit',
+        min: 0,
+        w: 6,
+      }),
+      timeseries({
+        title: 'Base fee',
+        description: 'Base fee per gas of the head block, in wei.',
+        queries: [{ expr: `ere_rpc_endpoint_base_fee_per_gas_wei{${endpoint}}`, legend: '{{endpoint}}' }],
+        unit: 'short',
+        min: 0,
+        w: 6,
+      }),
       table({
         title: 'Clients',
         description: 'Client and version each endpoint reports (web3_clientVersion).',
@@ -138,36 +265,7 @@ export function chainsDashboard(): Json {
         queries: [`max by (chain, endpoint, client, version) (ere_rpc_endpoint_info{${endpoint}})`],
         h: 6,
       }),
-      ...beaconPanels(),
+      ...beaconPanels(chain),
     ],
   });
-}
-
-function beaconPanels() {
-  const beacon = chain;
-  return [
-    row('Beacon endpoints'),
-    stat({
-      title: 'Healthy / configured beacon endpoints',
-      description: 'Beacon endpoints that are up, not syncing, near the highest head and with a recent head slot, and those configured.',
-      queries: [
-        { expr: `ere_beacon_healthy_endpoints{${beacon}}`, legend: '{{chain}} healthy' },
-        { expr: `ere_beacon_configured_endpoints{${beacon}}`, legend: '{{chain}} configured' },
-      ],
-      decimals: 0,
-      w: 6,
-      h: 8,
-    }),
-    timeseries({ title: 'Beacon endpoints up', description: 'The last probe succeeded and is recent.', queries: [{ expr: `ere_beacon_up{${beacon}}`, legend: '{{endpoint}} up' }, { expr: `ere_beacon_healthy{${beacon}}`, legend: '{{endpoint}} healthy' }], min: 0, max: 1, stepped: true, w: 9 }),
-    timeseries({ title: 'Beacon head slot lag', description: 'Slots behind the highest head among the chain’s beacon endpoints.', queries: [{ expr: `ere_beacon_lag_slots{${beacon}}`, legend: '{{endpoint}}' }], decimals: 0, min: 0, w: 9 }),
-    timeseries({ title: 'Beacon head age', description: 'Now minus the start of the head slot.', queries: [{ expr: `ere_beacon_head_age_seconds{${beacon}}`, legend: '{{endpoint}}' }], unit: 's', min: 0, w: 8 }),
-    timeseries({ title: 'Finality distance', description: 'Wall-clock epoch minus finalized epoch: 2 on a healthy network.', queries: [{ expr: `ere_beacon_finality_distance_epochs{${beacon}}`, legend: '{{endpoint}}' }], decimals: 0, min: 0, thresholds: [['green', null], ['orange', 3], ['red', 5]], thresholdLines: true, w: 8 }),
-    timeseries({ title: 'Beacon probe duration p95', description: 'Duration of beacon probes, failed ones included.', queries: [{ expr: quantile(0.95, 'ere_beacon_probe_duration_seconds', beacon, ['chain', 'endpoint']), legend: '{{endpoint}}' }], unit: 's', min: 0, w: 8 }),
-    timeseries({ title: 'Beacon probe errors by class', description: 'Failed beacon probes per second.', queries: [{ expr: rate('ere_beacon_probe_errors_total', beacon, ['endpoint', 'error_class']), legend: '{{endpoint}} {{error_class}}' }], unit: 'reqps', min: 0, stack: true, w: 8 }),
-    timeseries({ title: 'Beacon API requests by route and outcome', description: 'Requests of the probes and of validator tracking per second.', queries: [{ expr: rate('ere_beacon_requests_total', beacon, ['route', 'outcome']), legend: '{{route}} {{outcome}}' }], unit: 'reqps', min: 0, w: 8 }),
-    timeseries({ title: 'Beacon API request duration p95 by route', description: 'The validator list can take long on large networks.', queries: [{ expr: quantile(0.95, 'ere_beacon_request_duration_seconds', beacon, ['route']), legend: '{{route}}' }], unit: 's', min: 0, w: 8 }),
-    timeseries({ title: 'Beacon peers and sync distance', description: 'Connected peers, and slots the node says it is behind.', queries: [{ expr: `ere_beacon_peers{${beacon}}`, legend: '{{endpoint}} peers' }, { expr: `ere_beacon_sync_distance_slots{${beacon}}`, legend: '{{endpoint}} sync distance' }, { expr: `ere_beacon_syncing{${beacon}}`, legend: '{{endpoint}} syncing' }], decimals: 0, min: 0, w: 8 }),
-    timeseries({ title: 'Beacon response bytes', description: 'Response body bytes read per second, by route.', queries: [{ expr: rate('ere_beacon_response_bytes_total', beacon, ['route']), legend: '{{route}}' }], unit: 'Bps', min: 0, w: 8 }),
-    timeseries({ title: 'Beacon head slot and finalized epoch', description: 'Head slot and finalized epoch of each endpoint.', queries: [{ expr: `ere_beacon_head_slot{${beacon}}`, legend: '{{endpoint}} head slot' }, { expr: `ere_beacon_finalized_epoch{${beacon}}`, legend: '{{endpoint}} finalized epoch' }], decimals: 0, w: 8 }),
-  ];
 }

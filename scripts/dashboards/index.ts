@@ -1,14 +1,14 @@
 // Every ERE dashboard and the file it is written to under dashboards/: one line per dashboard.
 
+import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { alertsDashboard } from './alerts.js';
 import { chainsDashboard } from './chains.js';
 import { governanceDashboard } from './governance.js';
-import type { Json } from './panels.js';
 import { selfDashboard } from './self.js';
 import { slosDashboard } from './slos.js';
 import { validatorsDashboard } from './validators.js';
 
-export const dashboards: readonly { file: string; build: () => Json }[] = [
+export const dashboards: readonly { file: string; build: () => Dashboard }[] = [
   { file: 'ere-chains.json', build: chainsDashboard },
   { file: 'ere-slos.json', build: slosDashboard },
   { file: 'ere-alerts.json', build: alertsDashboard },
@@ -17,7 +17,11 @@ export const dashboards: readonly { file: string; build: () => Json }[] = [
   { file: 'ere-self.json', build: selfDashboard },
 ];
 
-/** The file's text: two-space JSON and a final newline, so that diffs of the committed files stay small. */
-export function renderDashboard(dashboard: Json): string {
-  return `${JSON.stringify(dashboard, null, 2)}\n`;
+/**
+ * The file's text: two-space JSON and a final newline, so that diffs of the committed files stay small; the
+ * uid, title and description first, where a reader of the file looks for them.
+ */
+export function renderDashboard(dashboard: Dashboard): string {
+  const { uid, title, description, ...rest } = dashboard;
+  return `${JSON.stringify({ uid, title, description, ...rest }, null, 2)}\n`;
 }

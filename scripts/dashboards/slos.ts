@@ -2,26 +2,36 @@
 // window, and which burn-rate tier (page, ticket) fires. The gauges come from ERE's own evaluation every
 // minute; the event counters let Prometheus compute the same error ratio.
 
-import { dashboard, dashboardUrl, labelVariable } from './dashboard.js';
-import { bargauge, dashedSeries, rate, row, stat, table, timeseries, type Json } from './panels.js';
+import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { dashboardUrl, ereDashboard, labelVariable } from './dashboard.js';
+import { bargauge, dashedSeries, rate, row, stat, table, timeseries } from './panels.js';
 
 const slo = 'service=~"$service", slo=~"$slo"';
+// Events over the last hour, whatever the dashboard's range, to compare with the SLI's 1 h window.
+const hourly = (selector: string) => rate('ere_slo_events_total', selector, ['slo']).replace('$__rate_interval', '1h');
 
-export function slosDashboard(): Json {
-  return dashboard({
+export function slosDashboard(): Dashboard {
+  return ereDashboard({
     uid: 'ere-slos',
     title: 'ERE / SLOs & error budgets',
-    description: 'SLIs against objectives, error budgets remaining and burning down, burn rates by window and the burn-rate alert tiers firing.',
+    description:
+      'SLIs against objectives, error budgets remaining and burning down, burn rates by window and the burn-rate ' +
+      'alert tiers firing.',
     from: 'now-7d',
     variables: [
       labelVariable({ name: 'service', label: 'Service', query: 'label_values(ere_slo_objective_ratio, service)' }),
-      labelVariable({ name: 'slo', label: 'SLO', query: 'label_values(ere_slo_objective_ratio{service=~"$service"}, slo)' }),
+      labelVariable({
+        name: 'slo',
+        label: 'SLO',
+        query: 'label_values(ere_slo_objective_ratio{service=~"$service"}, slo)',
+      }),
     ],
     panels: [
       row('Now'),
       table({
         title: 'SLOs',
-        description: 'Objective, SLI over the whole window, budget left, the 1 h burn rate, and whether a burn-rate alert fires.',
+        description:
+          'Objective, SLI over the whole window, budget left, the 1 h burn rate, and whether a burn-rate alert fires.',
         columns: ['Objective', 'SLI (window)', 'Budget remaining', 'Burn rate (1h)', 'Page firing', 'Ticket firing'],
         queries: [
           `max by (service, slo) (ere_slo_objective_ratio{${slo}})`,
@@ -47,7 +57,11 @@ export function slosDashboard(): Json {
         unit: 'percentunit',
         min: 0,
         max: 1,
-        thresholds: [['red', null], ['orange', 0.25], ['green', 0.5]],
+        thresholds: [
+          ['red', null],
+          ['orange', 0.25],
+          ['green', 0.5],
+        ],
         w: 12,
         h: 7,
       }),
@@ -56,7 +70,10 @@ export function slosDashboard(): Json {
         description: 'SLOs whose page or ticket burn-rate alert fires now.',
         queries: [{ expr: `sum by (severity) (ere_slo_alert_firing{${slo}})`, legend: '{{severity}}', instant: true }],
         decimals: 0,
-        thresholds: [['green', null], ['red', 1]],
+        thresholds: [
+          ['green', null],
+          ['red', 1],
+        ],
         w: 12,
         h: 7,
         links: [{ title: 'Alerts & notifications', url: dashboardUrl('ere-alerts') }],
@@ -83,10 +100,16 @@ export function slosDashboard(): Json {
       }),
       timeseries({
         title: 'Burn rate by window',
-        description: 'Error ratio over each window divided by the allowed error ratio: 1 spends the budget exactly over the SLO window; 14.4 over 1 h and 6 over 6 h are the page and ticket thresholds of a 30-day SLO.',
+        description:
+          'Error ratio over each window divided by the allowed error ratio: 1 spends the budget exactly over the ' +
+          'SLO window; 14.4 over 1 h and 6 over 6 h are the page and ticket thresholds of a 30-day SLO.',
         queries: [{ expr: `ere_slo_burn_rate{${slo}, window!="window"}`, legend: '{{slo}} {{window}}' }],
         min: 0,
-        thresholds: [['green', null], ['orange', 6], ['red', 14.4]],
+        thresholds: [
+          ['green', null],
+          ['orange', 6],
+          ['red', 14.4],
+        ],
         thresholdLines: true,
       }),
       timeseries({
@@ -109,22 +132,34 @@ export function slosDashboard(): Json {
         description: 'The latest burn rate of each window.',
         queries: [{ expr: `ere_slo_burn_rate{${slo}}`, legend: '{{slo}} {{window}}', instant: true }],
         min: 0,
-        thresholds: [['green', null], ['orange', 1], ['red', 6]],
+        thresholds: [
+          ['green', null],
+          ['orange', 1],
+          ['red', 6],
+        ],
         w: 12,
         h: 8,
       }),
       row('Events'),
       timeseries({
         title: 'Events per minute by outcome',
-        description: 'Good and bad events the SLO counts (minutes for timeslice SLOs); each minute is added once it settles.',
+        description:
+          'Good and bad events the SLO counts (minutes for timeslice SLOs); each minute is added once it settles.',
         queries: [{ expr: rate('ere_slo_events_total', slo, ['slo', 'outcome'], true), legend: '{{slo}} {{outcome}}' }],
         min: 0,
         stack: true,
       }),
       timeseries({
         title: 'Error ratio from events (1 h)',
-        description: 'Bad over valid events over the last hour, computed by Prometheus from the event counters; compare with 1 − SLI for the 1h window.',
-        queries: [{ expr: `${rate('ere_slo_events_total', `${slo}, outcome="bad"`, ['slo']).replace('$__rate_interval', '1h')} / ${rate('ere_slo_events_total', slo, ['slo']).replace('$__rate_interval', '1h')}`, legend: '{{slo}}' }],
+        description:
+          'Bad over valid events over the last hour, computed by Prometheus from the event counters; compare with 1 ' +
+          '− SLI for the 1h window.',
+        queries: [
+          {
+            expr: `${hourly(`${slo}, outcome="bad"`)} / ${hourly(slo)}`,
+            legend: '{{slo}}',
+          },
+        ],
         unit: 'percentunit',
         min: 0,
       }),

@@ -1,5 +1,17 @@
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
 import { exportedMetricNames, metricNames, PromqlScanError } from '../helpers/promql.js';
+import { tempDir } from '../helpers/service.js';
+
+/** Whether Prometheus' own `promtool check rules` accepts `expr` as a recording rule's expression. */
+function promtoolAccepts(expr: string): boolean {
+  const file = join(tempDir('ere-promql-'), 'rules.yml');
+  writeFileSync(file, stringify({ groups: [{ name: 'g', rules: [{ record: 'ere:checked', expr }] }] }));
+  return spawnSync('promtool', ['check', 'rules', file], { encoding: 'utf8' }).status === 0;
+}
 
 describe('metricNames', () => {
   it.each<[string, string[]]>([
@@ -39,6 +51,11 @@ describe('metricNames', () => {
     ['time() - ere_last_success_timestamp_seconds > 60', ['ere_last_success_timestamp_seconds']],
     ['count_values("value", ere_x)', ['ere_x']],
     ['vector(1)', []],
+    ['{"ere.dotted"} + {"__name__"="ere_quoted"}', ['ere.dotted', 'ere_quoted']],
+    // A name built from a variable is only known once Grafana has expanded it.
+    ['ere_${kind}_total + ere_y', ['ere_y']],
+    ['ere_x[2 * $__interval] offset $shift', ['ere_x']],
+    ['sum by (chain, $group) (ere_x{$label="a"}[1h:$__interval]) / $__range_s', ['ere_x']],
   ])('%s', (expr, expected) => {
     expect(metricNames(expr)).toEqual(expected);
   });
@@ -46,6 +63,28 @@ describe('metricNames', () => {
   it('rejects an unterminated string or bracket with its position', () => {
     expect(() => metricNames('ere_x{chain="a}')).toThrow(PromqlScanError);
     expect(() => metricNames('rate(ere_x[5m)')).toThrow(/unclosed \[ at offset 10/);
+    expect(() => metricNames('ere_x + "abc')).toThrow(/unterminated string at offset 8/);
+    expect(() => metricNames('sum(ere_x')).toThrow(/unclosed \( at offset 3/);
+  });
+
+  // Expressions a scanner that only tells words apart reads as selectors, and Prometheus rejects.
+  it.each([
+    'rat(ere_x[5m])',
+    'sum by (le) rate(ere_x[5m])',
+    'sum(ere_x) by (le) (ere_y)',
+    'rate(ere_x[5m]) by (chain)',
+    'ere_x ere_y',
+    'ere_x{chain="a"}}',
+    'ere_x and on(chain)',
+  ])('rejects %s as Prometheus does', (expr) => {
+    expect(() => metricNames(expr)).toThrow(PromqlScanError);
+    expect(promtoolAccepts(expr)).toBe(false);
+  });
+
+  it('accepts what Prometheus accepts', () => {
+    const expr = 'sum by (le) (rate(ere_x_bucket{chain=~"a|b"}[5m])) and on(le) ere_y';
+    expect(metricNames(expr)).toEqual(['ere_x_bucket', 'ere_y']);
+    expect(promtoolAccepts(expr)).toBe(true);
   });
 });
 

@@ -1,7 +1,12 @@
 // Metric names in PromQL expressions and in a `/metrics` exposition, so that tests can check that every
-// alert rule or dashboard panel selects series ERE really exports. A small tokenizer rather than a full
-// PromQL parser: it only has to tell selectors apart from functions, keywords, label names, strings,
-// numbers and durations. Grafana template variables (`$name`, `${name}`, `[[name]]`) are placeholders.
+// alert rule or dashboard panel selects series ERE really exports. Expressions are read by Prometheus' own
+// PromQL grammar (@prometheus-io/lezer-promql), so an expression Prometheus would reject fails here too.
+// Grafana template variables are not PromQL: each is replaced, before parsing, by a placeholder of the same
+// length that PromQL accepts where it stands, so that every offset still points into the original text.
+
+import { parser } from '@prometheus-io/lezer-promql';
+
+type SyntaxNode = ReturnType<typeof parser.parse>['topNode'];
 
 export class PromqlScanError extends Error {
   override readonly name = 'PromqlScanError';
@@ -14,161 +19,114 @@ export class PromqlScanError extends Error {
   }
 }
 
-// Words that are never metric names where they stand: binary and aggregation modifiers, set operators.
-const keywords = new Set([
-  'by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'bool', 'offset',
-  'and', 'or', 'unless', 'atan2',
-]);
-// Modifiers whose parenthesised list holds label names, not expressions.
-const labelListKeywords = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right']);
-const numberWords = new Set(['inf', 'nan']);
-// An aggregation may put its grouping first (`sum by (le) (...)`), so the word after it is not `(`.
-const groupingKeywords = new Set(['by', 'without']);
+// Grafana's own pattern for a variable: `$name`, `[[name]]`, `[[name:format]]`, `${name}`, `${name.field}`,
+// `${name:format}`.
+const grafanaVariable = /\$(\w+)|\[\[(\w+?)(?::(\w+))?\]\]|\$\{(\w+)(?:\.([^:^}]+))?(?::([^}]+))?\}/g;
+// Variables Grafana always expands to a duration, wherever they stand.
+const durationVariables = new Set(['__interval', '__rate_interval', '__range']);
 
-const isIdentStart = (c: string): boolean => /[A-Za-z_:]/.test(c);
-const isIdentPart = (c: string): boolean => /[A-Za-z0-9_:]/.test(c);
-const isSpace = (c: string): boolean => /\s/.test(c);
+interface Placeholder {
+  from: number;
+  to: number;
+}
+
+/**
+ * `expr` with every Grafana variable replaced: by a number in a duration (`[$__rate_interval]`, a subquery's
+ * step, after `offset`), by an identifier elsewhere. An identifier is a label name in `by ($group)` and a
+ * selector in an expression; a selector made of a placeholder is no metric ERE is asked about.
+ */
+function substituteVariables(expr: string): { text: string; placeholders: Placeholder[] } {
+  const placeholders: Placeholder[] = [];
+  const text = expr.replace(grafanaVariable, (match, dollar, brackets, _format, braces, _field, _fmt, offset) => {
+    const name = (dollar ?? brackets ?? braces) as string;
+    const before = expr.slice(0, offset as number).trimEnd();
+    const inDuration = durationVariables.has(name) || /(\[|:|\boffset)$/i.test(before);
+    placeholders.push({ from: offset as number, to: (offset as number) + match.length });
+    // Leading zeros keep the length; a number alone is a duration in seconds, and a unit may follow.
+    return inDuration ? `${'0'.repeat(match.length - 1)}1` : '_'.repeat(match.length);
+  });
+  return { text, placeholders };
+}
+
+/** The value of a PromQL string literal: quotes removed, escapes resolved. */
+function unquote(literal: string): string {
+  const body = literal.slice(1, -1);
+  return literal.startsWith('`') ? body : body.replace(/\\(.)/g, '$1');
+}
+
+// Lezer's grammar accepts an unterminated "…" or '…' string (an editor shows it while one types), Prometheus
+// does not: a string is closed when it ends with its quote and that quote is not escaped.
+function isTerminated(literal: string): boolean {
+  const quote = literal[0]!;
+  if (literal.length < 2 || !literal.endsWith(quote)) return false;
+  const backslashes = /\\*$/.exec(literal.slice(0, -1))![0].length;
+  return quote === '`' || backslashes % 2 === 0;
+}
+
+// Where lezer recovered from an error, the node it recovered in says which bracket was left open.
+function syntaxError(expr: string, error: SyntaxNode): PromqlScanError {
+  const parent = error.parent;
+  if (error.from === error.to && parent) {
+    if (parent.name === 'MatrixSelector' || parent.name === 'SubqueryExpr') {
+      const opening = expr.indexOf('[', parent.firstChild?.to ?? parent.from);
+      return new PromqlScanError('unclosed [', expr, opening);
+    }
+    if (parent.name === 'LabelMatchers') return new PromqlScanError('unclosed {', expr, parent.from);
+    if (['FunctionCallBody', 'ParenExpr', 'GroupingLabels'].includes(parent.name)) {
+      return new PromqlScanError('unclosed (', expr, parent.from);
+    }
+  }
+  if (error.from >= expr.length) return new PromqlScanError('unexpected end of expression', expr, error.from);
+  const found = expr.slice(error.from, Math.max(error.to, error.from + 1));
+  return new PromqlScanError(`unexpected ${JSON.stringify(found)}`, expr, error.from);
+}
+
+/** The metric name a selector or one of its matchers names, if any: `x`, `{__name__="x"}`, `{"x"}`. */
+function selectedName(node: SyntaxNode, text: string): { name: string; node: SyntaxNode } | undefined {
+  const source = (n: SyntaxNode): string => text.slice(n.from, n.to);
+  if (node.name === 'Identifier' && node.parent?.name === 'VectorSelector') return { name: source(node), node };
+  if (node.name === 'QuotedLabelName' && node.parent?.name === 'LabelMatchers') {
+    return { name: unquote(source(node)), node };
+  }
+  if (node.name === 'UnquotedLabelMatcher' || node.name === 'QuotedLabelMatcher') {
+    const label = node.firstChild;
+    const op = node.getChild('MatchOp');
+    const value = node.lastChild;
+    if (!label || !op || value?.name !== 'StringLiteral') return undefined;
+    const labelName = label.name === 'LabelName' ? source(label) : unquote(source(label));
+    if (labelName === '__name__' && op.firstChild?.name === 'EqlSingle') {
+      return { name: unquote(source(value)), node: value };
+    }
+  }
+  return undefined;
+}
 
 /** The metric names `expr` selects, each once, in order of first appearance. */
 export function metricNames(expr: string): string[] {
+  const { text, placeholders } = substituteVariables(expr);
+  const fromPlaceholder = (node: SyntaxNode): boolean =>
+    placeholders.some((placeholder) => node.from < placeholder.to && placeholder.from < node.to);
   const names: string[] = [];
-  const add = (name: string): void => {
-    if (!names.includes(name)) names.push(name);
-  };
-  let i = 0;
-
-  const skipSpace = (): void => {
-    for (;;) {
-      while (i < expr.length && isSpace(expr[i]!)) i++;
-      if (expr[i] !== '#') return;
-      while (i < expr.length && expr[i] !== '\n') i++;
-    }
-  };
-  const readString = (): string => {
-    const quote = expr[i]!;
-    const start = i++;
-    let value = '';
-    while (i < expr.length && expr[i] !== quote) {
-      if (expr[i] === '\\' && quote !== '`') i++;
-      value += expr[i] ?? '';
-      i++;
-    }
-    if (i >= expr.length) throw new PromqlScanError('unterminated string', expr, start);
-    i++;
-    return value;
-  };
-  // Skips to the character closing the bracket at `i`, stepping over strings (which may hold brackets).
-  const skipBalanced = (open: string, close: string): void => {
-    const start = i;
-    let depth = 0;
-    while (i < expr.length) {
-      const c = expr[i]!;
-      if (c === '"' || c === "'" || c === '`') {
-        readString();
-        continue;
+  let problem: PromqlScanError | undefined;
+  parser.parse(text).iterate({
+    enter: (ref) => {
+      if (problem) return false;
+      const node = ref.node;
+      if (node.type.isError) {
+        problem = syntaxError(expr, node);
+        return false;
       }
-      if (c === open) depth++;
-      if (c === close && --depth === 0) {
-        i++;
-        return;
+      if (node.name === 'StringLiteral' && !isTerminated(text.slice(node.from, node.to))) {
+        problem = new PromqlScanError('unterminated string', expr, node.from);
+        return false;
       }
-      i++;
-    }
-    throw new PromqlScanError(`unclosed ${open}`, expr, start);
-  };
-  // A matcher list: only `__name__="x"` names a metric; label names and values are not.
-  const readMatchers = (): void => {
-    const start = i++;
-    for (;;) {
-      skipSpace();
-      if (i >= expr.length) throw new PromqlScanError('unclosed {', expr, start);
-      if (expr[i] === '}') {
-        i++;
-        return;
-      }
-      if (expr[i] === ',') {
-        i++;
-        continue;
-      }
-      let label = '';
-      if (expr[i] === '"' || expr[i] === "'" || expr[i] === '`') label = readString();
-      else if (expr[i] === '$') skipPlaceholder();
-      else while (i < expr.length && isIdentPart(expr[i]!)) label += expr[i++];
-      skipSpace();
-      let op = '';
-      while (i < expr.length && /[=!~]/.test(expr[i]!)) op += expr[i++];
-      skipSpace();
-      if (op === '') {
-        // A bare quoted name inside braces (`{"metric.name"}`) selects that metric.
-        if (label !== '') add(label);
-        else if (i < expr.length && !/[},]/.test(expr[i]!)) i++;
-        continue;
-      }
-      if (expr[i] === '"' || expr[i] === "'" || expr[i] === '`') {
-        const value = readString();
-        if (label === '__name__' && op === '=') add(value);
-      } else if (expr[i] === '$') skipPlaceholder();
-      else throw new PromqlScanError('matcher value must be a string', expr, i);
-    }
-  };
-  const skipPlaceholder = (): void => {
-    i++;
-    if (expr[i] === '{') skipBalanced('{', '}');
-    else while (i < expr.length && isIdentPart(expr[i]!)) i++;
-  };
-  const peekAfterSpace = (): string | undefined => {
-    const saved = i;
-    skipSpace();
-    const c = expr[i];
-    i = saved;
-    return c;
-  };
-  const peekWord = (): string => {
-    const saved = i;
-    skipSpace();
-    let word = '';
-    while (i < expr.length && isIdentPart(expr[i]!)) word += expr[i++];
-    i = saved;
-    return word.toLowerCase();
-  };
-
-  while (i < expr.length) {
-    skipSpace();
-    if (i >= expr.length) break;
-    const c = expr[i]!;
-    if (c === '"' || c === "'" || c === '`') {
-      readString();
-    } else if (c === '$') {
-      skipPlaceholder();
-    } else if (c === '[') {
-      // A range or subquery (`[5m]`, `[1h:1m]`, `[$__rate_interval]`), or Grafana's `[[name]]`.
-      skipBalanced('[', ']');
-    } else if (c === '{') {
-      readMatchers();
-    } else if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(expr[i + 1] ?? ''))) {
-      // Numbers and durations, hex and exponents included: no metric name starts with a digit.
-      while (i < expr.length && /[0-9A-Za-z_.]/.test(expr[i]!)) i++;
-    } else if (isIdentStart(c)) {
-      let word = '';
-      while (i < expr.length && isIdentPart(expr[i]!)) word += expr[i++];
-      const next = peekAfterSpace();
-      const lower = word.toLowerCase();
-      if (labelListKeywords.has(lower)) {
-        if (next === '(') {
-          skipSpace();
-          skipBalanced('(', ')');
-        }
-      } else if (keywords.has(lower) || numberWords.has(lower)) {
-        // An operator or a number; what follows is scanned on its own.
-      } else if (next === '(' || groupingKeywords.has(peekWord())) {
-        // A function or an aggregation: its arguments are scanned on their own.
-      } else {
-        add(word);
-      }
-    } else {
-      i++;
-    }
-  }
+      const selected = selectedName(node, text);
+      // A name built from a variable (`ere_${kind}_total`) cannot be checked before Grafana expands it.
+      if (selected && !fromPlaceholder(selected.node) && !names.includes(selected.name)) names.push(selected.name);
+      return undefined;
+    },
+  });
+  if (problem) throw problem;
   return names;
 }
 
