@@ -23,6 +23,8 @@ import type { AlertStore } from '../alerting/alert-store.js';
 import type { Outbox } from '../notify/outbox.js';
 import { DeliveryWorker, type ReceiverRuntime } from '../notify/delivery-worker.js';
 import { receiverKind } from '../notify/receivers/index.js';
+import type { Capability, ServiceContext } from './capability.js';
+import { evaluationRun } from './evaluation.js';
 
 export interface Alerting {
   engine: AlertEngine;
@@ -33,46 +35,65 @@ export interface Alerting {
   stop(): Promise<void>;
 }
 
-export function alertRules(
+/** The threshold rules on RPC endpoints and chains (`alerting.rules`). */
+export function endpointAlertRules(config: Config, tracker: ChainTracker): AlertRule[] {
+  return thresholdSources.flatMap((source) => source.createRules(config.alerting.rules, { config, tracker }));
+}
+
+export function sloAlertRules(
   config: Config,
-  deps: { tracker: ChainTracker; slos: readonly SloDefinition[]; sloStatus: (slo: string) => SloStatus | null; governance?: GovernanceReader; validators?: ValidatorAlertReader; beacon?: BeaconHealthReader; clock?: Clock },
+  slos: readonly SloDefinition[],
+  status: (slo: string) => SloStatus | null,
 ): AlertRule[] {
-  const { governance, validators, beacon } = config.alerting;
-  const now = () => (deps.clock ?? { now: Date.now }).now();
-  return [
-    ...thresholdSources.flatMap((source) => source.createRules(config.alerting.rules, { config, tracker: deps.tracker })),
-    ...sloSource.createRules({ definitions: deps.slos, status: deps.sloStatus, config: config.alerting.sloAlerts }),
-    ...(deps.governance
-      ? governanceSource.createRules({
-          reader: deps.governance,
-          now,
-          config: { enabled: governance.enabled, changeHoldMs: governance.changeHold, ingestionFailingForMs: governance.ingestionFailingFor, severities: governance.severities, labels: governance.labels },
-        })
-      : []),
-    ...(deps.beacon
-      ? beaconSource.createRules({
-          reader: deps.beacon,
-          targets: beaconTargets(config.chains),
-          config: { enabled: beacon.enabled, unhealthyForMs: beacon.unhealthyFor, finalityStalledEpochs: beacon.finalityStalledEpochs, severities: beacon.severities, labels: beacon.labels },
-        })
-      : []),
-    ...(deps.validators
-      ? validatorSource.createRules({
-          reader: deps.validators,
-          now,
-          config: {
-            enabled: validators.enabled,
-            missedInARow: validators.missedInARow,
-            missRate: validators.missRate,
-            minDuties: validators.minDuties,
-            eventHoldMs: validators.eventHold,
-            processingBehindEpochs: validators.processingBehindEpochs,
-            severities: validators.severities,
-            labels: validators.labels,
-          },
-        })
-      : []),
-  ];
+  return sloSource.createRules({ definitions: slos, status, config: config.alerting.sloAlerts });
+}
+
+export function governanceAlertRules(config: Config, reader: GovernanceReader, clock: Clock): AlertRule[] {
+  const { governance } = config.alerting;
+  return governanceSource.createRules({
+    reader,
+    now: () => clock.now(),
+    config: {
+      enabled: governance.enabled,
+      changeHoldMs: governance.changeHold,
+      ingestionFailingForMs: governance.ingestionFailingFor,
+      severities: governance.severities,
+      labels: governance.labels,
+    },
+  });
+}
+
+export function beaconAlertRules(config: Config, reader: BeaconHealthReader): AlertRule[] {
+  const { beacon } = config.alerting;
+  return beaconSource.createRules({
+    reader,
+    targets: beaconTargets(config.chains),
+    config: {
+      enabled: beacon.enabled,
+      unhealthyForMs: beacon.unhealthyFor,
+      finalityStalledEpochs: beacon.finalityStalledEpochs,
+      severities: beacon.severities,
+      labels: beacon.labels,
+    },
+  });
+}
+
+export function validatorAlertRules(config: Config, reader: ValidatorAlertReader, clock: Clock): AlertRule[] {
+  const { validators } = config.alerting;
+  return validatorSource.createRules({
+    reader,
+    now: () => clock.now(),
+    config: {
+      enabled: validators.enabled,
+      missedInARow: validators.missedInARow,
+      missRate: validators.missRate,
+      minDuties: validators.minDuties,
+      eventHoldMs: validators.eventHold,
+      processingBehindEpochs: validators.processingBehindEpochs,
+      severities: validators.severities,
+      labels: validators.labels,
+    },
+  });
 }
 
 /** The base URL notifications link to: `server.publicUrl`, else the configured listen address. */
@@ -166,5 +187,50 @@ export function createAlerting(
     worker,
     evaluate: () => void engine.evaluate(),
     stop: () => worker.stop(),
+  };
+}
+
+/** The order in which the sources' rules are evaluated, and their alerts queued in one cycle. */
+const sourceOrder = ['endpoint', 'chain', 'slo', 'governance', 'beacon', 'validators'];
+const sourceRank = (rule: AlertRule): number => {
+  const rank = sourceOrder.indexOf(rule.source);
+  return rank === -1 ? sourceOrder.length : rank;
+};
+
+export interface AlertingCapability extends Capability {
+  alerting: Alerting;
+}
+
+/** Alerting as a capability: every other capability's rules, evaluated on schedule, delivered by the worker. */
+export function createAlertingCapability(
+  context: ServiceContext,
+  capabilities: readonly Capability[],
+  externalUrl: () => string,
+): AlertingCapability {
+  const { config, clock } = context;
+  const rules = capabilities.flatMap((capability) => capability.alertRules);
+  rules.sort((a, b) => sourceRank(a) - sourceRank(b));
+  const alerting = createAlerting(context.db, config, { ...context, rules, externalUrl });
+  const evaluate = evaluationRun('alerts', () => alerting.evaluate(), context.selfMetrics, clock);
+  return {
+    name: 'alerting',
+    alerting,
+    tasks: [{ id: 'alerts/evaluate', kind: 'alerts', intervalMs: config.alerting.evaluationInterval, run: evaluate }],
+    http: {
+      alerts: {
+        engine: alerting.engine,
+        store: alerting.store,
+        outbox: alerting.outbox,
+        heldUntil: (receiver) => alerting.worker.heldUntil(receiver),
+      },
+    },
+    alertRules: [],
+    prune: (nowMs) => {
+      const cutoff = nowMs - config.alerting.historyRetention;
+      const notifications = alerting.outbox.prune(cutoff);
+      return { notifications, alert_transitions: alerting.store.prune(cutoff).transitions };
+    },
+    start: () => alerting.worker.start(),
+    stop: () => alerting.stop(),
   };
 }

@@ -35,6 +35,11 @@ export interface StoredEvaluation {
 
 const burnRateColumns = ['5m', '30m', '1h', '2h', '6h', '1d', '3d', 'window'] as const;
 
+/** Deletes the per-minute SLO statuses evaluated before `cutoffMs`. */
+export function pruneSloStatuses(db: Database, cutoffMs: number): number {
+  return db.prepare('DELETE FROM slo_status_1m WHERE evaluated_at_ms < ?').run(cutoffMs).changes;
+}
+
 export class SloStore {
   private readonly insertStatus: Statement;
   private readonly upsertAlert: Statement;

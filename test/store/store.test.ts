@@ -4,7 +4,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/store/database.js';
 import { MigrationError, defaultMigrationsDir, migrate, readMigrations } from '../../src/store/migrate.js';
-import { applyRetention } from '../../src/store/retention.js';
+import { pruneRpcHistory } from '../../src/endpoints/rpc/rpc-retention.js';
+import { pruneSloStatuses } from '../../src/slo/slo-store.js';
 import { RpcSampleStore } from '../../src/endpoints/rpc/rpc-samples.js';
 import { SampleWriter } from '../../src/endpoints/sample-writer.js';
 import type { ChainHealth } from '../../src/domain/rpc.js';
@@ -138,7 +139,10 @@ describe('retention', () => {
     writer.close();
     const status = db.prepare('INSERT INTO slo_status_1m (slo, evaluated_at_ms, window_good, window_valid, page_firing, ticket_firing) VALUES (?, ?, 0, 0, 0, 0)');
     for (const age of [1, 34, 36]) status.run('s', now - age * day);
-    const deleted = applyRetention(db, { rawRetentionMs: 7 * day, rollupRetentionMs: 400 * day, sloStatusRetentionMs: 35 * day }, now);
+    const deleted = {
+      ...pruneRpcHistory(db, { rawRetentionMs: 7 * day, rollupRetentionMs: 400 * day }, now),
+      sloStatuses: pruneSloStatuses(db, now - 35 * day),
+    };
     expect(deleted).toEqual({ samples: 4, rollups: 1, chainRollups: 1, sloStatuses: 1 });
     expect(store.samples('e', { fromMs: 0, toMs: now, limit: 100 })).toHaveLength(2);
     expect(store.rollups('e', 0, now)).toHaveLength(5);
