@@ -12,7 +12,7 @@ import { governanceAlertNames } from '../alerting/sources/governance.js';
 import { beaconAlertNames } from '../alerting/sources/beacon.js';
 import { validatorAlertNames } from '../alerting/sources/validators.js';
 import { defaultAlertRules } from '../alerting/default-rules.js';
-import { duration, id, labels, optionalDuration } from '../domain/fields.js';
+import { duration, id, optionalDuration } from '../domain/fields.js';
 
 const day = 86_400_000;
 

@@ -2,7 +2,7 @@
 // watched on it (`validators:`), grouped in sets whose labels become the scopes every metric is split by.
 
 import { z } from 'zod';
-import { type BeaconConfig, beaconSchema } from '../endpoints/beacon/beacon-schema.js';
+import type { BeaconConfig } from '../endpoints/beacon/beacon-schema.js';
 import { duration, id, labels } from '../domain/fields.js';
 
 const day = 86_400_000;

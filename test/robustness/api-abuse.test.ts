@@ -5,7 +5,7 @@
 // no answer echoes the token; /healthz and /readyz still answer afterwards. The counts are printed.
 
 import { Agent, request as httpRequest } from 'node:http';
-import { connect, createServer, type AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

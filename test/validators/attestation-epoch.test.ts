@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FAR_FUTURE_EPOCH, type ValidatorRecord, type ValidatorStatus } from '../../src/domain/beacon.js';
+import { FAR_FUTURE_EPOCH, type ValidatorRecord } from '../../src/domain/beacon.js';
 import { AttestationEpoch, type WatchedValidatorState } from '../../src/validators/attestation-epoch.js';
 import { judgeReward, isInactivityLeak, OUTCOME_EFFECTIVE, OUTCOME_INEFFECTIVE, OUTCOME_MISSED } from '../../src/validators/attestation-outcome.js';
 import { ValidatorRegistry } from '../../src/validators/validator-registry.js';

@@ -16,7 +16,7 @@ export const endpointMetrics = {
   lag_blocks: (health: EndpointHealth) => health.lagBlocks,
   lag_seconds: (health: EndpointHealth) => health.lagSeconds,
   head_age_seconds: (health: EndpointHealth) => health.headAgeSeconds,
-  latency_seconds: (health: EndpointHealth, latencyMs: number | null) => (latencyMs === null ? null : latencyMs / 1_000),
+  latency_seconds: (_health: EndpointHealth, latencyMs: number | null) => (latencyMs === null ? null : latencyMs / 1_000),
 } satisfies Record<string, (health: EndpointHealth, latencyMs: number | null) => number | null>;
 
 export type EndpointMetric = keyof typeof endpointMetrics;

@@ -2,7 +2,7 @@
 // sample; state gauges are read from the chain tracker at scrape time, so that a halted chain's head
 // age keeps growing between polls. Labels: chain, endpoint id, error class; never a URL.
 
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Histogram, type Registry } from 'prom-client';
 import { parseClientVersion } from '../../domain/client-version.js';
 import type { ChainHealth, RpcSample } from '../../domain/rpc.js';
 import type { ChainTracker } from './rpc-tracker.js';
