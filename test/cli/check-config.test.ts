@@ -71,7 +71,8 @@ chains:
   - { id: a, chainId: 1, pollInterval: soon, timeout: 20s, colour: x, rpc: [{ id: e, url: "http://a" }] }
   - { id: b, chainId: 2, rpc: [{ id: e, url: "http://b" }] }
 governance:
-  - { kind: proxy, id: p, chain: b, address: "0x5aFE3855358E112B5647B952709E6165e1c1eEEe", startBlock: 1, confirmations: many }
+  - { kind: proxy, id: p, chain: b, address: "0x5aFE3855358E112B5647B952709E6165e1c1eEEe", startBlock: 1,
+      confirmations: many }
   - { kind: proxy, id: p, chain: b, address: "0x5afe3855358e112b5647b952709e6165e1c1eeee", startBlock: 1 }
 slos: [{ id: s, service: x, objective: 99, sli: { kind: availability, chain: nope } }]
 `;

@@ -40,7 +40,8 @@ beforeAll(async () => {
 storage: { path: ${JSON.stringify(join(tempDir(), 'ere.db'))}, flushInterval: 100ms }
 log: { level: warn }
 chains:
-  - { id: local, chainId: 31337, pollInterval: 300ms, timeout: 250ms, rpc: [{ id: gone, url: "http://127.0.0.1:${dead}" }] }
+  - { id: local, chainId: 31337, pollInterval: 300ms, timeout: 250ms, rpc: [{ id: gone,
+      url: "http://127.0.0.1:${dead}" }] }
 alerting:
   evaluationInterval: 1s
   rules:

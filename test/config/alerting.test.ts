@@ -56,7 +56,8 @@ describe('alerting config: defaults', () => {
     const { alerting } = parseConfig(
       withAlerting(`  receivers:
     - { id: hook, kind: webhook, url: "https://example.com/hook" }
-    - { id: chat, kind: slack, url: "https://hooks.slack.com/services/T/B/X", sendResolved: false, rateLimit: { perMinute: 20 } }
+    - { id: chat, kind: slack, url: "https://hooks.slack.com/services/T/B/X", sendResolved: false,
+        rateLimit: { perMinute: 20 } }
 `),
       { env: {} },
     );
@@ -266,7 +267,8 @@ const problemCases: ProblemCase[] = [
     alerting: `  receivers:
     - { id: chat, kind: slack, url: "ftp://hooks.slack.com/services/T/B/X", colour: red }
     - { id: pager, kind: pagerduty }
-    - { id: hook, kind: webhook, url: "https://example.com/hook", headers: { Idempotency-Key: x, X-Team: "a\\nb" }, hmacKey: short }
+    - { id: hook, kind: webhook, url: "https://example.com/hook", headers: { Idempotency-Key: x, X-Team: "a\\nb" },
+        hmacKey: short }
 `,
     problems: [
       { path: 'alerting.receivers[0].url', message: expect.any(String) },

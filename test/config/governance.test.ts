@@ -26,9 +26,12 @@ describe('governance config', () => {
     const config = parseConfig(
       `${chains}governance:
   - { kind: governor, id: uniswap, chain: mainnet, address: "${governor.toLowerCase()}", startBlock: 13059157 }
-  - { kind: timelock, id: uniswap-timelock, chain: mainnet, address: "0x1a9C8182C09F50C8318d769245beA52c32BE35BC", startBlock: 13059157, flavor: compound, executionGrace: 3d }
-  - { kind: safe, id: council, chain: base, address: "${safe}", startBlock: 1, confirmations: 3, minThreshold: 2, minThresholdRatio: 0.5 }
-  - { kind: proxy, id: bridge, chain: base, address: "0x3154Cf16ccdb4C6d922629664174b904d80F2C35", startBlock: 1, pollInterval: 1m }
+  - { kind: timelock, id: uniswap-timelock, chain: mainnet, address: "0x1a9C8182C09F50C8318d769245beA52c32BE35BC",
+      startBlock: 13059157, flavor: compound, executionGrace: 3d }
+  - { kind: safe, id: council, chain: base, address: "${safe}", startBlock: 1, confirmations: 3, minThreshold: 2,
+      minThresholdRatio: 0.5 }
+  - { kind: proxy, id: bridge, chain: base, address: "0x3154Cf16ccdb4C6d922629664174b904d80F2C35", startBlock: 1,
+      pollInterval: 1m }
 `,
       { env: {} },
     );
@@ -79,7 +82,8 @@ slos:
       `${chains}governance:
   - { kind: governor, id: dao, chain: mainnet, address: "${governor}", startBlock: 1 }
 slos:
-  - { id: exec, service: dao, objective: 90, window: 28d, sli: { kind: governance_execution, chain: mainnet, targets: [dao] } }
+  - { id: exec, service: dao, objective: 90, window: 28d, sli: { kind: governance_execution, chain: mainnet,
+      targets: [dao] } }
   - { id: part, service: dao, objective: 75, sli: { kind: governance_participation, chain: mainnet } }
 `,
       { env: {} },

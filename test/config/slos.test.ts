@@ -67,7 +67,8 @@ slos:
     objective: 99
     sli: { kind: availability, chain: mainnet }
     labels: { __name: x, sloth_id: y, severity: z, team: ok }
-    alerting: { tiers: [{ severity: page, burnRate: 10, longWindow: 90s, shortWindow: 30s }, { severity: ticket, burnRate: 2, longWindow: 90m, shortWindow: 1500ms }] }
+    alerting: { tiers: [{ severity: page, burnRate: 10, longWindow: 90s, shortWindow: 30s }, { severity: ticket,
+        burnRate: 2, longWindow: 90m, shortWindow: 1500ms }] }
 `),
     ).toEqual([
       { path: 'slos[0].labels.__name', message: expect.stringMatching(/^is reserved/) },
@@ -82,11 +83,13 @@ slos:
   it('reports every problem by path', () => {
     expect(
       problemsOf(`
-  - { id: a, service: rpc, objective: 100, window: 2w, sli: { kind: latency, chain: mainnet, thresholdMs: 300, colour: red } }
+  - { id: a, service: rpc, objective: 100, window: 2w, sli: { kind: latency, chain: mainnet, thresholdMs: 300,
+      colour: red } }
   - { id: a, service: rpc, objective: 99, sli: { kind: uptime, chain: mainnet } }
   - { id: b, service: rpc, objective: 99, sli: { kind: freshness, chain: mainnet, endpoints: [nope], maxLagBlocks: 3 } }
   - { id: c, service: rpc, objective: 99, sli: { kind: availability, chain: goerli } }
-  - { id: d, service: rpc, objective: 99, sli: { kind: redundancy, chain: mainnet, labels: { provider: quicknode }, minHealthyEndpoints: 2 } }
+  - { id: d, service: rpc, objective: 99, sli: { kind: redundancy, chain: mainnet, labels: { provider: quicknode },
+      minHealthyEndpoints: 2 } }
 `),
     ).toEqual(
       expect.arrayContaining([
@@ -99,9 +102,11 @@ slos:
     );
     const references = problemsOf(`
   - { id: a, service: rpc, objective: 99, sli: { kind: availability, chain: mainnet } }
-  - { id: a, service: rpc, objective: 99, sli: { kind: freshness, chain: mainnet, endpoints: [nope], maxLagBlocks: 3, maxHeadAgeSeconds: 30 } }
+  - { id: a, service: rpc, objective: 99, sli: { kind: freshness, chain: mainnet, endpoints: [nope], maxLagBlocks: 3,
+      maxHeadAgeSeconds: 30 } }
   - { id: c, service: rpc, objective: 99, sli: { kind: availability, chain: goerli } }
-  - { id: d, service: rpc, objective: 99, sli: { kind: redundancy, chain: mainnet, labels: { provider: quicknode }, minHealthyEndpoints: 2 } }
+  - { id: d, service: rpc, objective: 99, sli: { kind: redundancy, chain: mainnet, labels: { provider: quicknode },
+      minHealthyEndpoints: 2 } }
   - { id: e, service: rpc, objective: 99, sli: { kind: freshness, chain: mainnet, maxLagBlocks: 3 } }
 `);
     expect(references).toHaveLength(5);

@@ -23,7 +23,8 @@ governance:
   - { kind: governor, id: dao, chain: c, address: "${address}", startBlock: 1 }
   - { kind: governor, id: grants, chain: c, address: "0x5aFE3855358E112B5647B952709E6165e1c1eEEe", startBlock: 1 }
 slos:
-  - { id: dao-execution, service: dao, objective: 75, window: 30d, sli: { kind: governance_execution, chain: c, targets: [dao] }, alerting: { minValidEvents: 2 } }
+  - { id: dao-execution, service: dao, objective: 75, window: 30d, sli: { kind: governance_execution, chain: c,
+      targets: [dao] }, alerting: { minValidEvents: 2 } }
   - { id: participation, service: dao, objective: 50, window: 30d, sli: { kind: governance_participation, chain: c } }
 `);
 

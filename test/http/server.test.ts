@@ -27,7 +27,8 @@ import { RpcSampleStore } from '../../src/endpoints/rpc/rpc-samples.js';
 import { tempDir } from '../helpers/service.js';
 
 const config = parseConfig(`
-chains: [{ id: c, chainId: 1, pollInterval: 15s, rpc: [{ id: a, url: "https://a.example.com/v2/KEYKEYKEYKEY" }, { id: b, url: "https://b.example.com/" }] }]
+chains: [{ id: c, chainId: 1, pollInterval: 15s, rpc: [{ id: a, url: "https://a.example.com/v2/KEYKEYKEYKEY" },
+    { id: b, url: "https://b.example.com/" }] }]
 slos: [{ id: avail, service: rpc, objective: 99.9, sli: { kind: availability, chain: c } }]
 `);
 const now = 1_800_000_000_000;

@@ -25,7 +25,8 @@ const start = Date.UTC(2026, 9, 1);
 const config = parseConfig(`
 chains: [{ id: c, chainId: 1, rpc: [{ id: e, url: "http://e.example.com" }] }]
 slos:
-  - { id: avail, service: rpc, objective: 99, window: 7d, description: "RPC answers", sli: { kind: availability, chain: c }, labels: { team: infra } }
+  - { id: avail, service: rpc, objective: 99, window: 7d, description: "RPC answers", sli: { kind: availability,
+      chain: c }, labels: { team: infra } }
 `);
 
 function setup() {

@@ -18,7 +18,8 @@ const config = parseConfig(`
 chains: [{ id: c, chainId: 1, rpc: [{ id: e, url: "http://e" }] }]
 slos:
   # The SRE Workbook's tiers: page 14.4 over 1h & 5m, 6 over 6h & 30m; ticket 3 over 1d & 2h, 1 over 3d & 6h.
-  - { id: api, service: rpc, objective: 99.9, window: 30d, labels: { team: infra }, sli: { kind: availability, chain: c } }
+  - { id: api, service: rpc, objective: 99.9, window: 30d, labels: { team: infra }, sli: { kind: availability,
+      chain: c } }
   - id: slices
     service: rpc
     objective: 99

@@ -29,7 +29,8 @@ slos:
       tiers:
         - { severity: page, burnRate: 9.5, longWindow: 90m, shortWindow: 7m }
         - { severity: page, burnRate: 3, longWindow: 36h, shortWindow: 100m }
-  - { id: quiet, service: rpc, objective: 99, window: 28d, alerting: { enabled: false }, sli: { kind: availability, chain: c } }
+  - { id: quiet, service: rpc, objective: 99, window: 28d, alerting: { enabled: false }, sli: { kind: availability,
+      chain: c } }
 `);
 const definitions = resolveSlos(config);
 const groups = prometheusRuleGroups(definitions, { version: '1.2.3' });

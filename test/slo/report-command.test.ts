@@ -20,7 +20,8 @@ const configText = (dbPath: string) => `
 chains: [{ id: c, chainId: 1, rpc: [{ id: e, url: "http://e.example.com" }] }]
 storage: { path: ${JSON.stringify(dbPath)} }
 slos:
-  - { id: avail, service: rpc, objective: 99, window: month, description: "RPC answers, mostly", sli: { kind: availability, chain: c } }
+  - { id: avail, service: rpc, objective: 99, window: month, description: "RPC answers, mostly",
+      sli: { kind: availability, chain: c } }
   - { id: "fast", service: "rpc", objective: 95, window: 30d, sli: { kind: latency, chain: c, thresholdMs: 250 } }
 `;
 

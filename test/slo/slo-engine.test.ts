@@ -26,7 +26,8 @@ const config = parseConfig(`
 chains: [{ id: c, chainId: 1, rpc: [{ id: e, url: "http://e" }] }]
 slos:
   - { id: avail, service: rpc, objective: 99, window: 7d, sli: { kind: availability, chain: c } }
-  - { id: slices, service: rpc, objective: 99, window: month, budgeting: timeslices, sli: { kind: availability, chain: c } }
+  - { id: slices, service: rpc, objective: 99, window: month, budgeting: timeslices, sli: { kind: availability,
+      chain: c } }
 `);
 
 const writeProbes = (writer: SampleWriter, from: number, to: number, fails: (index: number) => boolean) => writeProbesAt(writer, start, from, to, fails);

@@ -21,9 +21,12 @@ const config = parseConfig(`
 chains: [{ id: c, chainId: 1, rpc: [{ id: e, url: "http://e" }, { id: f, url: "http://f" }] }]
 slos:
   - { id: both, service: rpc, objective: 99, window: 7d, sli: { kind: availability, chain: c } }
-  - { id: both-slices, service: rpc, objective: 99, window: 7d, budgeting: timeslices, timesliceObjective: 60, sli: { kind: availability, chain: c } }
-  - { id: fast, service: rpc, objective: 95, window: month, sli: { kind: latency, chain: c, endpoints: [f], thresholdMs: 100 } }
-  - { id: fresh, service: rpc, objective: 99.5, window: 7d, sli: { kind: freshness, chain: c, maxLagBlocks: 2, maxHeadAgeSeconds: 30 } }
+  - { id: both-slices, service: rpc, objective: 99, window: 7d, budgeting: timeslices, timesliceObjective: 60,
+      sli: { kind: availability, chain: c } }
+  - { id: fast, service: rpc, objective: 95, window: month, sli: { kind: latency, chain: c, endpoints: [f],
+      thresholdMs: 100 } }
+  - { id: fresh, service: rpc, objective: 99.5, window: 7d, sli: { kind: freshness, chain: c, maxLagBlocks: 2,
+      maxHeadAgeSeconds: 30 } }
 `);
 
 describe('SloReports', () => {

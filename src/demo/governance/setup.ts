@@ -100,7 +100,9 @@ export function demoGovernanceYaml(deployment: DemoGovernanceAddresses): string 
   const grace = `executionGrace: ${DEMO_EXECUTION_GRACE_SECONDS}s`;
   return `# The demo's DAO: a governor and its timelock, a 2-of-3 Safe that must keep 2 signatures, and an upgradeable proxy.
 governance:
-  - { kind: governor, id: ${demoGovernanceIds.governor}, address: "${deployment.governor}", token: "${deployment.token}", ${common}, ${grace}, quorumRiskWindow: ${DEMO_QUORUM_RISK_SECONDS}s, topDelegates: 3 }
+  - { kind: governor, id: ${demoGovernanceIds.governor}, address: "${deployment.governor}",
+      token: "${deployment.token}", ${common}, ${grace}, quorumRiskWindow: ${DEMO_QUORUM_RISK_SECONDS}s,
+      topDelegates: 3 }
   - { kind: timelock, id: ${demoGovernanceIds.timelock}, address: "${deployment.timelock}", ${common}, ${grace} }
   - { kind: safe, id: ${demoGovernanceIds.safe}, address: "${deployment.safe}", ${common}, minThreshold: 2 }
   - { kind: proxy, id: ${demoGovernanceIds.proxy}, address: "${deployment.proxy}", ${common} }
