@@ -51,8 +51,10 @@ const workerSource = `
     // One self-contained file: no -wal beside the copy, whatever mode the source was in.
     db.pragma('journal_mode = DELETE');
     const integrity = db.pragma('integrity_check(20)').map((row) => row.integrity_check);
-    const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get() !== undefined;
-    const migrations = hasTable ? db.prepare('SELECT version, name, checksum FROM schema_migrations ORDER BY version').all() : null;
+    const migrationsTable = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'";
+    const hasTable = db.prepare(migrationsTable).get() !== undefined;
+    const applied = 'SELECT version, name, checksum FROM schema_migrations ORDER BY version';
+    const migrations = hasTable ? db.prepare(applied).all() : null;
     parentPort.postMessage({ facts: { integrity, migrations } });
   } catch (error) {
     parentPort.postMessage({ failure: { phase, code: String(error.code ?? ''), message: String(error.message) } });

@@ -17,7 +17,8 @@ export function validatorJson(chain: BeaconChain, index: number, state: BalanceS
   // A template rather than JSON.stringify: this runs a million times for a full validator list.
   return (
     `{"index":"${index}","balance":"${balance}","status":"${registry.status(index, epoch, balance)}",` +
-    `"validator":{"pubkey":"${pubkeyOf(seed, index)}","withdrawal_credentials":"${withdrawalCredentialsOf(seed, index)}",` +
+    `"validator":{"pubkey":"${pubkeyOf(seed, index)}",` +
+    `"withdrawal_credentials":"${withdrawalCredentialsOf(seed, index)}",` +
     `"effective_balance":"${(state.effective[index] as number) * 1e9}","slashed":${registry.isSlashed(index, epoch)},` +
     `"activation_eligibility_epoch":"${epochText(registry.eligibilityEpochAt(index, epoch))}",` +
     `"activation_epoch":"${epochText(registry.activationEpochAt(index, epoch))}",` +

@@ -156,11 +156,15 @@ export const routes: Route[] = [
         for (const v of indices) {
           if (v >= state.count || !chain.registry.isRewardEligible(v, epoch)) continue;
           const parts = chain.rewardParts(v, epoch, state.effective[v] as number, summary, leak);
-          yield `{"validator_index":"${v}","head":"${parts.head}","target":"${parts.target}","source":"${parts.source}","inactivity":"${parts.inactivity}"}`;
+          const { head, target, source, inactivity } = parts;
+          yield `{"validator_index":"${v}","head":"${head}","target":"${target}","source":"${source}",` +
+            `"inactivity":"${inactivity}"}`;
         }
       };
       const finalized = epoch + 1 <= chain.finalizedEpoch();
-      const head = `{"execution_optimistic":false,"finalized":${finalized},"data":{"ideal_rewards":${JSON.stringify(ideal)},"total_rewards":[`;
+      const head =
+        `{"execution_optimistic":false,"finalized":${finalized},` +
+        `"data":{"ideal_rewards":${JSON.stringify(ideal)},"total_rewards":[`;
       await streamJson(res, head, entries(), ']}}');
     },
   },

@@ -86,7 +86,8 @@ export const configSchema = z
       if (chain.rpc.length === 0 && !chain.beacon) ctx.addIssue({ code: 'custom', path: ['chains', chainIndex, 'rpc'], message: 'needs at least one endpoint, or beacon endpoints (chains[].beacon)' });
       if (chain.timeout > chain.pollInterval) {
         // The timeout may not be written at all: say its value, and that it is the default.
-        const timeout = `${durationText(chain.timeout)}${chain.timeout === defaultProbeTimeoutMs ? ', the default when not set' : ''}`;
+        const byDefault = chain.timeout === defaultProbeTimeoutMs ? ', the default when not set' : '';
+        const timeout = `${durationText(chain.timeout)}${byDefault}`;
         ctx.addIssue({ code: 'custom', path: ['chains', chainIndex, 'timeout'], message: `must not be longer than pollInterval (${durationText(chain.pollInterval)}); timeout is ${timeout}` });
       }
     });

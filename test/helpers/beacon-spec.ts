@@ -166,7 +166,8 @@ export function loadBeaconSpec(dir: string): BeaconSpec {
       if (!isObject(content) || !isObject(content['application/json'])) {
         return body === undefined || body === null || body === '' ? [] : [`${name}: status ${status} documents no JSON body`];
       }
-      const schemaLocation = `${specBase}${response.location.file}#${response.location.pointer}/content/application~1json/schema`;
+      const { file, pointer } = response.location;
+      const schemaLocation = `${specBase}${file}#${pointer}/content/application~1json/schema`;
       return problemsOf(compiled(schemaLocation), body).map((problem) => `${name} ${status}: ${problem}`);
     },
     validateSchema(ref, value) {

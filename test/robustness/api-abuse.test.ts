@@ -189,7 +189,10 @@ function plan(operation: Operation, values: Plausible, random: Random): Sent[] {
   for (let index = 0; index < randomPerRoute; index += 1) {
     const query = operation.query
       .filter(() => random.chance(0.5))
-      .map(({ name, schema }) => `${name}=${random.chance(0.6) ? plausibleQueryValue(name, schema, values, random) : random.pick(hostileValues)}`);
+      .map(({ name, schema }) => {
+        const value = random.chance(0.6) ? plausibleQueryValue(name, schema, values, random) : random.pick(hostileValues);
+        return `${name}=${value}`;
+      });
     if (random.chance(0.1)) query.push(random.pick(hostileQueries(names, random)));
     const path = pathOf(operation, values, random) + (query.length > 0 ? `?${query.join('&')}` : '');
     const method = random.chance(0.92) ? operation.method : random.pick(otherMethods);
@@ -308,7 +311,9 @@ describe('API abuse', () => {
       [
         `api abuse (seed ${seed}): ${requests.length} requests to ${routes.length} routes in ${seconds} s; by status: ${tally(byStatus)}; ${problems.length} problems; slowest ${slowest.ms.toFixed(0)} ms (${slowest.what})`,
         ...[...byRoute].map(([route, counts]) => `  ${route}: ${[...counts.values()].reduce((a, b) => a + b, 0)} (${tally(counts)})`),
-        `  not HTTP: ${rawRequests(token).length} raw requests; by status: ${[...raw.byStatus].map(([status, count]) => `${status} ${count}`).join(', ')}; ${raw.problems.length} problems`,
+        `  not HTTP: ${rawRequests(token).length} raw requests; ` +
+          `by status: ${[...raw.byStatus].map(([status, count]) => `${status} ${count}`).join(', ')}; ` +
+          `${raw.problems.length} problems`,
         `  after: /healthz ${healthz.status}, /readyz ${readyz.status}`,
       ].join('\n'),
     );

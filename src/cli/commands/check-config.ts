@@ -31,7 +31,9 @@ Options:
     const file = configFileOf(values.config ?? positionals[0]);
     try {
       const checked = checkConfigText(readConfigText(file), { source: file, baseDir: dirname(file), allowMissingEnv: values['allow-missing-env'] === true });
-      output.out(`${file}: ok${checked.unset.length ? `, but for ${checked.unset.length} value${checked.unset.length === 1 ? '' : 's'} not checked` : ''}`);
+      const unset = checked.unset.length;
+      const notChecked = unset ? `, but for ${unset} value${unset === 1 ? '' : 's'} not checked` : '';
+      output.out(`${file}: ok${notChecked}`);
       if (checked.config) output.out(summarizeConfig(checked.config));
       for (const problem of checked.unset) output.out(`not checked: ${formatProblem(problem)}`);
       return 0;

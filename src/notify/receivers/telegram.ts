@@ -65,7 +65,8 @@ function link(url: string | undefined, text: string): string[] {
 /** One alert in at most `budget` characters (its own lines short enough that only the description is cut). */
 function alertText(notification: Notification, budget: number, nowMs: number): string {
   const { alert, kind } = notification;
-  const title = `${kindStyles[kind].emoji} <b>${escapeAndTruncate(alertSummary(alert), summaryShown)}</b>${kind === 'reminder' ? ' <i>(still firing)</i>' : ''}`;
+  const still = kind === 'reminder' ? ' <i>(still firing)</i>' : '';
+  const title = `${kindStyles[kind].emoji} <b>${escapeAndTruncate(alertSummary(alert), summaryShown)}</b>${still}`;
   const labels = escapeAndTruncate([alert.severity, ...shownLabels(alert.labels).map(([name, value]) => `${name}: ${value}`)].join(' · '), labelsShown);
   const facts = [...(alert.value === null ? [] : [`Value: ${formatValue(alert.value)}`]), `${alertTiming(alert, nowMs)} (since ${isoTime(alert.startsAtMs)})`].join(' · ');
   const links = [...link(runbookUrl(alert), 'Runbook'), ...link(alert.generatorUrl, 'ERE')].join(' · ');
