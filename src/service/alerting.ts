@@ -3,8 +3,6 @@
 
 import type { Database } from 'better-sqlite3';
 import type { Registry } from 'prom-client';
-import { beaconTargets } from '../endpoints/beacon/beacon-schema.js';
-import { defaultAlertRules } from '../alerting/default-rules.js';
 import type { Config } from '../config/schema.js';
 import type { Clock } from '../domain/clock.js';
 import type { SloDefinition } from '../domain/slo.js';
@@ -12,9 +10,10 @@ import type { Logger } from '../log/logger.js';
 import { createAlertMetrics } from '../alerting/alert-metrics.js';
 import type { AlertRule } from '../alerting/alert-rule.js';
 import { governanceSource, type GovernanceReader } from '../alerting/sources/governance.js';
-import { sloSource, thresholdSources } from '../alerting/sources/index.js';
+import { sloSource } from '../alerting/sources/index.js';
 import { validatorSource, type ValidatorAlertReader } from '../alerting/sources/validators.js';
-import { beaconSource, type BeaconHealthReader } from '../alerting/sources/beacon.js';
+import type { BeaconHealthReader } from '../alerting/sources/threshold-rule.js';
+import { isShippedRule, thresholdAlertRules } from '../alerting/threshold-rules.js';
 import { withRunbookLinks } from '../alerting/runbooks.js';
 import { AlertEngine } from '../alerting/alert-engine.js';
 import type { ChainTracker } from '../endpoints/rpc/rpc-tracker.js';
@@ -37,23 +36,16 @@ export function alertRules(
   config: Config,
   deps: { tracker: ChainTracker; slos: readonly SloDefinition[]; sloStatus: (slo: string) => SloStatus | null; governance?: GovernanceReader; validators?: ValidatorAlertReader; beacon?: BeaconHealthReader; clock?: Clock },
 ): AlertRule[] {
-  const { governance, validators, beacon } = config.alerting;
+  const { governance, validators } = config.alerting;
   const now = () => (deps.clock ?? { now: Date.now }).now();
   return [
-    ...thresholdSources.flatMap((source) => source.createRules(config.alerting.rules, { config, tracker: deps.tracker })),
+    ...thresholdAlertRules(config, { tracker: deps.tracker, beacon: deps.beacon, validators: deps.validators }),
     ...sloSource.createRules({ definitions: deps.slos, status: deps.sloStatus, config: config.alerting.sloAlerts }),
     ...(deps.governance
       ? governanceSource.createRules({
           reader: deps.governance,
           now,
           config: { enabled: governance.enabled, changeHoldMs: governance.changeHold, ingestionFailingForMs: governance.ingestionFailingFor, severities: governance.severities, labels: governance.labels },
-        })
-      : []),
-    ...(deps.beacon
-      ? beaconSource.createRules({
-          reader: deps.beacon,
-          targets: beaconTargets(config.chains),
-          config: { enabled: beacon.enabled, unhealthyForMs: beacon.unhealthyFor, finalityStalledEpochs: beacon.finalityStalledEpochs, severities: beacon.severities, labels: beacon.labels },
         })
       : []),
     ...(deps.validators
@@ -92,13 +84,7 @@ export function receiverRuntimes(config: Config, clock: Clock): ReceiverRuntime[
   });
 }
 
-const thresholdSourceNames = new Set<string>(thresholdSources.map((source) => source.source));
-const defaultRuleNames = new Set(defaultAlertRules.map((rule) => rule.name));
-
-/** Whether ERE ships the rule, so that a runbook section explains it: every built-in source's, and the default threshold rules. */
-export function isShippedRule(rule: Pick<AlertRule, 'name' | 'source'>): boolean {
-  return !thresholdSourceNames.has(rule.source) || defaultRuleNames.has(rule.name);
-}
+export { isShippedRule };
 
 export function createAlerting(
   db: Database,
