@@ -37,7 +37,11 @@ type BuiltIn = Omit<ThresholdRuleConfig, 'severity' | 'labels' | 'clear' | 'keep
   Partial<Pick<ThresholdRuleConfig, 'clear'>>;
 
 /** The section's severity for the built-in, its labels, no keepFiringFor. */
-function complete(builtIns: BuiltIn[], section: { severities: Partial<Record<string, Severity>>; labels: Record<string, string> }, severities: Record<string, Severity>): ThresholdRuleConfig[] {
+function complete(
+  builtIns: BuiltIn[],
+  section: { severities: Partial<Record<string, Severity>>; labels: Record<string, string> },
+  severities: Record<string, Severity>,
+): ThresholdRuleConfig[] {
   return builtIns.map((rule) => ({
     ...rule,
     severity: section.severities[rule.name] ?? severities[rule.name]!,
@@ -70,7 +74,8 @@ export function beaconBuiltInRules(config: BeaconAlertsConfig): ThresholdRuleCon
       for: config.unhealthyForMs,
       annotations: {
         summary: 'No healthy beacon endpoint on {{ $labels.chain }}',
-        description: 'None of the chain’s beacon endpoints is up, synced, at the head and recent: validator monitoring on {{ $labels.chain }} has nothing to read from.',
+        description:
+          'None of the chain’s beacon endpoints is up, synced, at the head and recent: validator monitoring on {{ $labels.chain }} has nothing to read from.',
       },
     },
     {
@@ -110,8 +115,10 @@ export function validatorBuiltInRules(config: ValidatorAlertsConfig): ThresholdR
       threshold: 0,
       for: 0,
       annotations: {
-        summary: '{{ $value }} {{ $labels.validator_scope }} validator(s) on {{ $labels.chain }} missed several attestations in a row',
-        description: 'Validators of the scope missed their attestation in consecutive epochs: offline, or their client is stuck. Compare with the network baseline (validator_scope="network") to tell your fault from the chain\'s.',
+        summary:
+          '{{ $value }} {{ $labels.validator_scope }} validator(s) on {{ $labels.chain }} missed several attestations in a row',
+        description:
+          'Validators of the scope missed their attestation in consecutive epochs: offline, or their client is stuck. Compare with the network baseline (validator_scope="network") to tell your fault from the chain\'s.',
       },
     },
     {
@@ -123,8 +130,10 @@ export function validatorBuiltInRules(config: ValidatorAlertsConfig): ThresholdR
       clear: config.missRate / 2,
       for: 0,
       annotations: {
-        summary: '{{ $labels.validator_scope }} validators on {{ $labels.chain }} missed {{ $value | humanizePercentage }} of their attestations',
-        description: 'The scope\'s share of missed attestations in the last processed epoch is above the threshold (it clears below half of it).',
+        summary:
+          '{{ $labels.validator_scope }} validators on {{ $labels.chain }} missed {{ $value | humanizePercentage }} of their attestations',
+        description:
+          "The scope's share of missed attestations in the last processed epoch is above the threshold (it clears below half of it).",
       },
     },
     {
@@ -135,8 +144,10 @@ export function validatorBuiltInRules(config: ValidatorAlertsConfig): ThresholdR
       threshold: 0,
       for: 0,
       annotations: {
-        summary: '{{ $value }} {{ $labels.validator_scope }} validator(s) on {{ $labels.chain }} lose balance epoch after epoch',
-        description: 'The balance of validators of the scope fell in consecutive epochs (withdrawals excepted): they are penalised more than rewarded.',
+        summary:
+          '{{ $value }} {{ $labels.validator_scope }} validator(s) on {{ $labels.chain }} lose balance epoch after epoch',
+        description:
+          'The balance of validators of the scope fell in consecutive epochs (withdrawals excepted): they are penalised more than rewarded.',
       },
     },
     {
@@ -148,7 +159,8 @@ export function validatorBuiltInRules(config: ValidatorAlertsConfig): ThresholdR
       for: 120_000,
       annotations: {
         summary: 'Validator epochs on {{ $labels.chain }} are {{ $value }} epochs behind',
-        description: 'The attestation stage cannot keep up or keeps failing (see ere_validator_stage_errors_total): validator alerts on this chain are late or missing.',
+        description:
+          'The attestation stage cannot keep up or keeps failing (see ere_validator_stage_errors_total): validator alerts on this chain are late or missing.',
       },
     },
     {
@@ -160,7 +172,8 @@ export function validatorBuiltInRules(config: ValidatorAlertsConfig): ThresholdR
       for: 120_000,
       annotations: {
         summary: 'Validator proposals and sync committee on {{ $labels.chain }} are {{ $value }} epochs behind',
-        description: 'The blocks stage (proposer duties, headers, sync committee rewards) cannot keep up or keeps failing (see ere_validator_stage_errors_total{stage="blocks"}): missed proposals on this chain are seen late or not at all.',
+        description:
+          'The blocks stage (proposer duties, headers, sync committee rewards) cannot keep up or keeps failing (see ere_validator_stage_errors_total{stage="blocks"}): missed proposals on this chain are seen late or not at all.',
       },
     },
   ];
@@ -173,9 +186,14 @@ const ruleKey = (rule: Pick<ThresholdRuleConfig, 'name' | 'source'>) => `${rule.
  * The threshold rules to evaluate: the configured ones, then each built-in whose name and source no
  * configured rule has; rules with `enabled: false` left out.
  */
-export function withBuiltInRules(rules: readonly ThresholdRuleConfig[], builtIns: readonly ThresholdRuleConfig[]): ThresholdRuleConfig[] {
+export function withBuiltInRules(
+  rules: readonly ThresholdRuleConfig[],
+  builtIns: readonly ThresholdRuleConfig[],
+): ThresholdRuleConfig[] {
   const configured = new Set(rules.map(ruleKey));
-  return [...rules, ...builtIns.filter((rule) => !configured.has(ruleKey(rule)))].filter((rule) => rule.enabled !== false);
+  return [...rules, ...builtIns.filter((rule) => !configured.has(ruleKey(rule)))].filter(
+    (rule) => rule.enabled !== false,
+  );
 }
 
 /** Every validator alert's name, the events' and the thresholds'. */

@@ -7,17 +7,34 @@ import { beaconTargets } from '../endpoints/beacon/beacon-schema.js';
 import type { ChainConfig } from '../endpoints/chain-schema.js';
 import type { ChainTracker } from '../endpoints/rpc/rpc-tracker.js';
 import type { AlertRule } from './alert-rule.js';
-import { beaconAlertNames, beaconBuiltInRules, validatorBuiltInRules, validatorThresholdSeverities, withBuiltInRules } from './built-in-rules.js';
+import {
+  beaconAlertNames,
+  beaconBuiltInRules,
+  validatorBuiltInRules,
+  validatorThresholdSeverities,
+  withBuiltInRules,
+} from './built-in-rules.js';
 import { defaultAlertRules } from './default-rules.js';
 import { thresholdSources } from './sources/index.js';
-import type { BeaconHealthReader, ThresholdRuleConfig, ValidatorAlertReader } from './sources/threshold-rule.js';
+import type {
+  BeaconHealthReader,
+  ThresholdRuleConfig,
+  ThresholdSourceDeps,
+  ValidatorAlertReader,
+} from './sources/threshold-rule.js';
 
 /** The parts of the config the threshold rules follow, as the config loader gives them (durations in ms). */
 export interface ThresholdAlertsConfig {
   chains: readonly ChainConfig[];
   alerting: {
     rules: readonly ThresholdRuleConfig[];
-    beacon: { enabled: boolean; unhealthyFor: number; finalityStalledEpochs: number; severities: Partial<Record<string, Severity>>; labels: Record<string, string> };
+    beacon: {
+      enabled: boolean;
+      unhealthyFor: number;
+      finalityStalledEpochs: number;
+      severities: Partial<Record<string, Severity>>;
+      labels: Record<string, string>;
+    };
     validators: {
       enabled: boolean;
       missedInARow: number;
@@ -57,7 +74,10 @@ export function thresholdAlertRules(config: ThresholdAlertsConfig, readers: Thre
 }
 
 /** Each rule handed to the source it names, in the order of the sources. */
-export function thresholdRulesOf(rules: readonly ThresholdRuleConfig[], deps: Parameters<(typeof thresholdSources)[number]['createRules']>[1]): AlertRule[] {
+export function thresholdRulesOf(
+  rules: readonly ThresholdRuleConfig[],
+  deps: ThresholdSourceDeps,
+): AlertRule[] {
   return thresholdSources.flatMap((source) => source.createRules(rules, deps));
 }
 
@@ -68,7 +88,10 @@ const shippedThresholdNames = new Set<string>([
   ...Object.keys(validatorThresholdSeverities),
 ]);
 
-/** Whether ERE ships the rule, so that a runbook section explains it: every event source's, and the threshold built-ins. */
+/**
+ * Whether ERE ships the rule, so that a runbook section explains it: every rule of an event source, and
+ * the threshold rules named as a standard or built-in one.
+ */
 export function isShippedRule(rule: Pick<AlertRule, 'name' | 'source'>): boolean {
   return !thresholdSourceNames.has(rule.source) || shippedThresholdNames.has(rule.name);
 }

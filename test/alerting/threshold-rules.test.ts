@@ -28,8 +28,20 @@ const rpcRule = '{ name: MyLag, source: endpoint, metric: lag_blocks, op: ">", t
 function rulesOf(alerting: string) {
   const config = parseConfig(`${chains}alerting:\n${alerting}`, { env: {} });
   const clock = fixedClock(now);
-  const tracker = new ChainTracker([{ chain: 'mainnet', endpoints: ['alchemy'], policy: { maxLagBlocks: 5, staleAfterMs: 45_000 } }], clock);
-  const beacon = new BeaconTracker([{ chain: 'mainnet', endpoints: ['a', 'b'], policy: { maxLagSlots: 2, maxHeadAgeMs: 60_000, staleAfterMs: 36_000 } }], clock);
+  const tracker = new ChainTracker(
+    [{ chain: 'mainnet', endpoints: ['alchemy'], policy: { maxLagBlocks: 5, staleAfterMs: 45_000 } }],
+    clock,
+  );
+  const beacon = new BeaconTracker(
+    [
+      {
+        chain: 'mainnet',
+        endpoints: ['a', 'b'],
+        policy: { maxLagSlots: 2, maxHeadAgeMs: 60_000, staleAfterMs: 36_000 },
+      },
+    ],
+    clock,
+  );
   const rules = thresholdAlertRules(config, { tracker, beacon });
   return { rules, beacon };
 }
@@ -82,16 +94,27 @@ describe('the threshold rules of a config', () => {
       'BeaconEndpointUnhealthy/beacon_endpoint/warning',
       'BeaconFinalityStalled/beacon_chain/critical',
     ]);
-    expect(summary(rulesOf(`  rules: [${rpcRule}]\n  beacon: { enabled: false }\n`).rules)).toEqual(['MyLag/endpoint/warning']);
+    expect(summary(rulesOf(`  rules: [${rpcRule}]\n  beacon: { enabled: false }\n`).rules)).toEqual([
+      'MyLag/endpoint/warning',
+    ]);
     // A rule of the same name on another source is a rule of its own: the built-in stays.
     const other = '{ name: BeaconNoHealthyEndpoint, source: endpoint, metric: up, op: "==", threshold: 0 }';
-    expect(summary(rulesOf(`  rules: [${other}]\n`).rules)).toEqual(['BeaconNoHealthyEndpoint/endpoint/warning', ...beaconBuiltIns]);
+    expect(summary(rulesOf(`  rules: [${other}]\n`).rules)).toEqual([
+      'BeaconNoHealthyEndpoint/endpoint/warning',
+      ...beaconBuiltIns,
+    ]);
   });
 
   it('follow the section: its thresholds, durations, severities and labels', () => {
-    const { rules } = rulesOf('  beacon: { unhealthyFor: 5m, finalityStalledEpochs: 6, severities: { BeaconEndpointUnhealthy: info }, labels: { team: staking } }\n');
+    const { rules } = rulesOf(
+      '  beacon: { unhealthyFor: 5m, finalityStalledEpochs: 6, severities: { BeaconEndpointUnhealthy: info }, labels: { team: staking } }\n',
+    );
     const byName = (name: string) => rules.find((rule) => rule.name === name)!;
-    expect(byName('BeaconEndpointUnhealthy')).toMatchObject({ severity: 'info', timing: { forMs: 300_000, keepFiringForMs: 0 }, labels: { team: 'staking' } });
+    expect(byName('BeaconEndpointUnhealthy')).toMatchObject({
+      severity: 'info',
+      timing: { forMs: 300_000, keepFiringForMs: 0 },
+      labels: { team: 'staking' },
+    });
     expect(byName('BeaconNoHealthyEndpoint').timing.forMs).toBe(300_000);
     expect(byName('BeaconFinalityStalled').annotations.description!.source).toContain('by more than 6 epochs');
   });
@@ -104,12 +127,17 @@ describe('the threshold rules of a config', () => {
     const slow = rules.filter((rule) => rule.name === 'BeaconSlow');
     const thin = rules.find((rule) => rule.name === 'BeaconThin')!;
     expect(slow).toHaveLength(1);
-    const judge = (rule: AlertRule) => rule.signals().map((signal) => ({ labels: signal.labels, value: signal.value, fires: signal.condition(false) }));
-    expect(judge(slow[0]!)).toEqual([{ labels: { scope: 'beacon', chain: 'mainnet', endpoint: 'b' }, value: null, fires: null }]);
+    const judge = (rule: AlertRule) =>
+      rule.signals().map((signal) => ({ labels: signal.labels, value: signal.value, fires: signal.condition(false) }));
+    expect(judge(slow[0]!)).toEqual([
+      { labels: { scope: 'beacon', chain: 'mainnet', endpoint: 'b' }, value: null, fires: null },
+    ]);
     expect(judge(thin)).toEqual([{ labels: { scope: 'beacon', chain: 'mainnet' }, value: null, fires: null }]);
     beacon.observe({ ...observation('a'), timing });
     beacon.observe({ ...observation('b', { latencyMs: 900 }), timing });
-    expect(judge(slow[0]!)).toEqual([{ labels: { scope: 'beacon', chain: 'mainnet', endpoint: 'b' }, value: 0.9, fires: true }]);
+    expect(judge(slow[0]!)).toEqual([
+      { labels: { scope: 'beacon', chain: 'mainnet', endpoint: 'b' }, value: 0.9, fires: true },
+    ]);
     expect(judge(thin)).toEqual([{ labels: { scope: 'beacon', chain: 'mainnet' }, value: 1, fires: false }]);
     // Without a description, the endpoint rule's tells why the endpoint is unhealthy, as the built-in's does.
     expect(slow[0]!.annotations.description!.source).toBe('The endpoint is healthy now.');
@@ -121,7 +149,11 @@ describe('rules on the beacon and validator sources in the config', () => {
     {
       case: 'a metric of another source',
       rule: '{ name: X, source: beacon_chain, metric: lag_blocks, op: ">", threshold: 1 }',
-      problem: { path: 'alerting.rules[0].metric', message: 'must be one of healthy_endpoints, up_endpoints, healthy_ratio, finality_distance_epochs for source "beacon_chain"' },
+      problem: {
+        path: 'alerting.rules[0].metric',
+        message:
+          'must be one of healthy_endpoints, up_endpoints, healthy_ratio, finality_distance_epochs for source "beacon_chain"',
+      },
     },
     {
       case: 'a beacon endpoint rule naming an RPC endpoint',
@@ -144,22 +176,49 @@ describe('rules on the beacon and validator sources in the config', () => {
 });
 
 describe('a validator scope rule', () => {
-  const totals = (missed: number, due: number): ScopeAttestationTotals => ({ scope: 'operator:kiln', attestationsDue: due, missed, unknown: 0, missingInARow: 0, balanceDecreasing: 0 }) as ScopeAttestationTotals;
+  const totals = (missed: number, due: number): ScopeAttestationTotals =>
+    ({
+      scope: 'operator:kiln',
+      attestationsDue: due,
+      missed,
+      unknown: 0,
+      missingInARow: 0,
+      balanceDecreasing: 0,
+    }) as ScopeAttestationTotals;
   let epoch: ScopeAttestationTotals[] | undefined;
   const reader = {
     chains: () => ['hoodi'],
     watchList: () => ({ scopes: ['watched', 'operator:kiln', 'network'] }),
     lastAttestation: () => (epoch === undefined ? undefined : { scopes: epoch }),
   } as unknown as ValidatorAlertReader;
-  const rule = { name: 'MissRate', source: 'validator_scope', metric: 'miss_rate', op: '>' as const, threshold: 0.1, clear: 0.05, for: 0, keepFiringFor: 0, severity: 'warning' as const, labels: {}, annotations: {} };
+  const rule = {
+    name: 'MissRate',
+    source: 'validator_scope',
+    metric: 'miss_rate',
+    op: '>' as const,
+    threshold: 0.1,
+    clear: 0.05,
+    for: 0,
+    keepFiringFor: 0,
+    severity: 'warning' as const,
+    labels: {},
+    annotations: {},
+  };
 
   it('comes built in beside custom RPC rules, follows alerting.validators, and goes with enabled: false', () => {
     const validatorRules = (alerting: string) => {
       const config = parseConfig(`${chains}alerting:\n${alerting}`, { env: {} });
-      const tracker = new ChainTracker([{ chain: 'mainnet', endpoints: ['alchemy'], policy: { maxLagBlocks: 5, staleAfterMs: 45_000 } }], fixedClock(now));
-      return thresholdAlertRules(config, { tracker, validators: reader }).filter((rule) => rule.source.startsWith('validator'));
+      const tracker = new ChainTracker(
+        [{ chain: 'mainnet', endpoints: ['alchemy'], policy: { maxLagBlocks: 5, staleAfterMs: 45_000 } }],
+        fixedClock(now),
+      );
+      return thresholdAlertRules(config, { tracker, validators: reader }).filter((rule) =>
+        rule.source.startsWith('validator'),
+      );
     };
-    const custom = validatorRules(`  rules: [${rpcRule}]\n  validators: { missRate: 0.2, processingBehindEpochs: 5, severities: { ValidatorBalanceDecreasing: info } }\n`);
+    const custom = validatorRules(
+      `  rules: [${rpcRule}]\n  validators: { missRate: 0.2, processingBehindEpochs: 5, severities: { ValidatorBalanceDecreasing: info } }\n`,
+    );
     expect(custom.map((rule) => `${rule.name}/${rule.source}/${rule.severity}/${rule.timing.forMs}`)).toEqual([
       'ValidatorAttestationsMissedInARow/validator_scope/warning/0',
       'ValidatorAttestationMissRateHigh/validator_scope/warning/0',
@@ -170,13 +229,19 @@ describe('a validator scope rule', () => {
     epoch = [totals(3, 20)];
     const missRate = custom.find((rule) => rule.name === 'ValidatorAttestationMissRateHigh')!;
     // 15 % is below the 20 % set, and above the 10 % it clears at once active.
-    expect(missRate.signals().map((signal) => [signal.condition(false), signal.condition(true)])).toEqual([[null, null], [false, true]]);
+    expect(missRate.signals().map((signal) => [signal.condition(false), signal.condition(true)])).toEqual([
+      [null, null],
+      [false, true],
+    ]);
     expect(validatorRules(`  rules: [${rpcRule}]\n  validators: { enabled: false }\n`)).toEqual([]);
   });
 
   it('is unknown before the first epoch and below minDuties, and clears at its clear value', () => {
     const [built] = validatorScopeSource.createRules([rule], { validators: { reader, minDuties: 10 } });
-    const judge = (wasActive: boolean) => built!.signals().map((signal) => `${signal.labels.validator_scope}=${signal.value}:${signal.condition(wasActive)}`);
+    const judge = (wasActive: boolean) =>
+      built!
+        .signals()
+        .map((signal) => `${signal.labels.validator_scope}=${signal.value}:${signal.condition(wasActive)}`);
     epoch = undefined;
     expect(judge(false)).toEqual(['watched=null:null', 'operator:kiln=null:null']);
     epoch = [totals(5, 8)];

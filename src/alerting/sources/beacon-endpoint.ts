@@ -57,21 +57,26 @@ export const beaconEndpointSource = {
         .allHealth()
         .filter(({ chain }) => selected(rule.chains, chain))
         .flatMap(({ chain, endpoints }) =>
-          endpoints.filter(({ endpoint }) => selected(rule.endpoints, endpoint)).map(({ endpoint }) => {
-            const built = thresholdRule(rule, () => {
-              const state = stateOf(reader, chain, endpoint);
-              if (!state) return [];
-              const fresh = reader.isFresh(endpoint);
-              const value = fresh ? beaconEndpointMetrics[rule.metric as BeaconEndpointMetric](state) : null;
-              const labels = { ...targetLabels.get(endpoint), scope: 'beacon', chain, endpoint };
-              return [thresholdSignal(rule, labels, value)];
-            });
-            if ('description' in built.annotations) return built;
-            const { annotations } = built;
-            return Object.defineProperty(built, 'annotations', {
-              get: () => ({ ...annotations, description: literal(describeReasons(stateOf(reader, chain, endpoint))) }),
-            });
-          }),
+          endpoints
+            .filter(({ endpoint }) => selected(rule.endpoints, endpoint))
+            .map(({ endpoint }) => {
+              const built = thresholdRule(rule, () => {
+                const state = stateOf(reader, chain, endpoint);
+                if (!state) return [];
+                const fresh = reader.isFresh(endpoint);
+                const value = fresh ? beaconEndpointMetrics[rule.metric as BeaconEndpointMetric](state) : null;
+                const labels = { ...targetLabels.get(endpoint), scope: 'beacon', chain, endpoint };
+                return [thresholdSignal(rule, labels, value)];
+              });
+              if ('description' in built.annotations) return built;
+              const { annotations } = built;
+              return Object.defineProperty(built, 'annotations', {
+                get: () => ({
+                  ...annotations,
+                  description: literal(describeReasons(stateOf(reader, chain, endpoint))),
+                }),
+              });
+            }),
         ),
     );
   },

@@ -19,10 +19,15 @@ export const thresholdSources = [
 
 export type ThresholdSource = (typeof thresholdSources)[number]['source'];
 
-export const thresholdSourceNames = thresholdSources.map((source) => source.source) as [ThresholdSource, ...ThresholdSource[]];
+export const thresholdSourceNames = thresholdSources.map((source) => source.source) as [
+  ThresholdSource,
+  ...ThresholdSource[],
+];
 
 /** Each threshold source's metrics, for validating `metric:` in the config. */
-export const thresholdMetrics: Record<string, readonly string[]> = Object.fromEntries(thresholdSources.map((source) => [source.source, source.metrics]));
+export const thresholdMetrics: Record<string, readonly string[]> = Object.fromEntries(
+  thresholdSources.map((source) => [source.source, source.metrics]),
+);
 
 /** The sources whose series are endpoints, which a rule's `endpoints:` selects among. */
 export const endpointSources: readonly ThresholdSource[] = ['endpoint', 'beacon_endpoint'];

@@ -37,7 +37,10 @@ export interface BeaconHealthReader {
 }
 
 /** What the validator sources read of the validator tracker. */
-export type ValidatorAlertReader = Pick<ValidatorTracker, 'chains' | 'lastAttestation' | 'status' | 'watchList' | 'store'>;
+export type ValidatorAlertReader = Pick<
+  ValidatorTracker,
+  'chains' | 'lastAttestation' | 'status' | 'watchList' | 'store'
+>;
 
 /** What the threshold sources read; a source whose part is absent makes no rules. */
 export interface ThresholdSourceDeps {
@@ -68,6 +71,7 @@ export function thresholdRule(rule: ThresholdRuleConfig, signals: () => AlertSig
 }
 
 /** The rules of one source. */
-export const rulesOf = (rules: readonly ThresholdRuleConfig[], source: string) => rules.filter((rule) => rule.source === source);
+export const rulesOf = (rules: readonly ThresholdRuleConfig[], source: string) =>
+  rules.filter((rule) => rule.source === source);
 
 export const selected = (list: readonly string[] | undefined, id: string) => list === undefined || list.includes(id);

@@ -45,7 +45,9 @@ export const validatorScopeSource = {
               .scopes.filter((scope) => scope !== 'network')
               .map((scope) => {
                 const totals = epoch?.find((candidate) => candidate.scope === scope);
-                const value = totals ? validatorScopeMetrics[rule.metric as ValidatorScopeMetric](totals, minDuties) : null;
+                const value = totals
+                  ? validatorScopeMetrics[rule.metric as ValidatorScopeMetric](totals, minDuties)
+                  : null;
                 return thresholdSignal(rule, { scope: 'validators', chain, validator_scope: scope }, value);
               });
           }),
