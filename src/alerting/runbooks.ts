@@ -11,7 +11,10 @@ import { parseTemplate, type Template } from './template.js';
 export const runbookPages: Readonly<Record<string, string>> = {
   endpoint: 'rpc',
   chain: 'rpc',
-  beacon: 'consensus',
+  beacon_endpoint: 'consensus',
+  beacon_chain: 'consensus',
+  validator_scope: 'consensus',
+  validator_chain: 'consensus',
   validators: 'consensus',
   governance: 'governance',
   slo: 'slo',

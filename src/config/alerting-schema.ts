@@ -9,8 +9,8 @@ import { parseMatcher, type Matcher } from '../alerting/matchers.js';
 import { receiverKind, receiverKinds } from '../notify/receivers/index.js';
 import { checkRouteTree, type RouteNode } from '../alerting/route-tree.js';
 import { governanceAlertNames } from '../alerting/sources/governance.js';
-import { beaconAlertNames } from '../alerting/sources/beacon.js';
-import { validatorAlertNames } from '../alerting/sources/validators.js';
+import { beaconAlertNames, validatorAlertNames } from '../alerting/built-in-rules.js';
+import { endpointSources } from '../alerting/sources/index.js';
 import { defaultAlertRules } from '../alerting/default-rules.js';
 import { duration, id, optionalDuration } from '../domain/fields.js';
 
@@ -212,7 +212,7 @@ export type AlertingConfig = z.output<typeof alertingSchema>;
 
 /** Receiver ids unique, routes naming receivers that exist, rules selecting chains and endpoints that exist. */
 export function checkAlertingReferences(
-  config: { chains: { id: string; rpc: { id: string }[] }[]; alerting: AlertingConfig },
+  config: { chains: { id: string; rpc: { id: string }[]; beacon?: { endpoints: { id: string }[] } | undefined }[]; alerting: AlertingConfig },
   problem: (path: (string | number)[], message: string) => void,
 ): void {
   const { alerting } = config;
@@ -234,8 +234,11 @@ export function checkAlertingReferences(
     rule.chains?.forEach((chain, chainIndex) => {
       if (!config.chains.some((candidate) => candidate.id === chain)) problem(['alerting', 'rules', index, 'chains', chainIndex], `no chain "${chain}"`);
     });
+    // A chain rule selecting endpoints is refused by the rule's own schema.
+    const endpointsOf = (chain: (typeof config.chains)[number]) => (rule.source === 'beacon_endpoint' ? (chain.beacon?.endpoints ?? []) : chain.rpc);
+    if (!endpointSources.includes(rule.source)) return;
     rule.endpoints?.forEach((endpoint, endpointIndex) => {
-      if (!config.chains.some((chain) => chain.rpc.some((candidate) => candidate.id === endpoint))) problem(['alerting', 'rules', index, 'endpoints', endpointIndex], `no endpoint "${endpoint}"`);
+      if (!config.chains.some((chain) => endpointsOf(chain).some((candidate) => candidate.id === endpoint))) problem(['alerting', 'rules', index, 'endpoints', endpointIndex], `no endpoint "${endpoint}"`);
     });
   });
 }

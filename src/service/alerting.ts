@@ -3,8 +3,6 @@
 
 import type { Database } from 'better-sqlite3';
 import type { Registry } from 'prom-client';
-import { beaconTargets } from '../endpoints/beacon/beacon-schema.js';
-import { defaultAlertRules } from '../alerting/default-rules.js';
 import type { Config } from '../config/schema.js';
 import type { Clock } from '../domain/clock.js';
 import type { SloDefinition } from '../domain/slo.js';
@@ -12,12 +10,11 @@ import type { Logger } from '../log/logger.js';
 import { createAlertMetrics } from '../alerting/alert-metrics.js';
 import type { AlertRule } from '../alerting/alert-rule.js';
 import { governanceSource, type GovernanceReader } from '../alerting/sources/governance.js';
-import { sloSource, thresholdSources } from '../alerting/sources/index.js';
+import { sloSource } from '../alerting/sources/index.js';
 import { validatorSource, type ValidatorAlertReader } from '../alerting/sources/validators.js';
-import { beaconSource, type BeaconHealthReader } from '../alerting/sources/beacon.js';
+import { isShippedRule, thresholdAlertRules } from '../alerting/threshold-rules.js';
 import { withRunbookLinks } from '../alerting/runbooks.js';
 import { AlertEngine } from '../alerting/alert-engine.js';
-import type { ChainTracker } from '../endpoints/rpc/rpc-tracker.js';
 import type { SloStatus } from '../slo/status.js';
 import type { AlertStore } from '../alerting/alert-store.js';
 import type { Outbox } from '../notify/outbox.js';
@@ -33,11 +30,6 @@ export interface Alerting {
   worker: DeliveryWorker;
   evaluate(): void;
   stop(): Promise<void>;
-}
-
-/** The threshold rules on RPC endpoints and chains (`alerting.rules`). */
-export function endpointAlertRules(config: Config, tracker: ChainTracker): AlertRule[] {
-  return thresholdSources.flatMap((source) => source.createRules(config.alerting.rules, { config, tracker }));
 }
 
 export function sloAlertRules(
@@ -59,21 +51,6 @@ export function governanceAlertRules(config: Config, reader: GovernanceReader, c
       ingestionFailingForMs: governance.ingestionFailingFor,
       severities: governance.severities,
       labels: governance.labels,
-    },
-  });
-}
-
-export function beaconAlertRules(config: Config, reader: BeaconHealthReader): AlertRule[] {
-  const { beacon } = config.alerting;
-  return beaconSource.createRules({
-    reader,
-    targets: beaconTargets(config.chains),
-    config: {
-      enabled: beacon.enabled,
-      unhealthyForMs: beacon.unhealthyFor,
-      finalityStalledEpochs: beacon.finalityStalledEpochs,
-      severities: beacon.severities,
-      labels: beacon.labels,
     },
   });
 }
@@ -113,13 +90,7 @@ export function receiverRuntimes(config: Config, clock: Clock): ReceiverRuntime[
   });
 }
 
-const thresholdSourceNames = new Set<string>(thresholdSources.map((source) => source.source));
-const defaultRuleNames = new Set(defaultAlertRules.map((rule) => rule.name));
-
-/** Whether ERE ships the rule, so that a runbook section explains it: every built-in source's, and the default threshold rules. */
-export function isShippedRule(rule: Pick<AlertRule, 'name' | 'source'>): boolean {
-  return !thresholdSourceNames.has(rule.source) || defaultRuleNames.has(rule.name);
-}
+export { isShippedRule };
 
 export function createAlerting(
   db: Database,
@@ -190,13 +161,6 @@ export function createAlerting(
   };
 }
 
-/** The order in which the sources' rules are evaluated, and their alerts queued in one cycle. */
-const sourceOrder = ['endpoint', 'chain', 'slo', 'governance', 'beacon', 'validators'];
-const sourceRank = (rule: AlertRule): number => {
-  const rank = sourceOrder.indexOf(rule.source);
-  return rank === -1 ? sourceOrder.length : rank;
-};
-
 export interface AlertingCapability extends Capability {
   alerting: Alerting;
 }
@@ -208,8 +172,9 @@ export function createAlertingCapability(
   externalUrl: () => string,
 ): AlertingCapability {
   const { config, clock } = context;
-  const rules = capabilities.flatMap((capability) => capability.alertRules);
-  rules.sort((a, b) => sourceRank(a) - sourceRank(b));
+  // The threshold rules first, built at once from what each capability lets them read, then the event rules.
+  const readers = Object.assign({}, ...capabilities.map((capability) => capability.thresholdReaders ?? {}));
+  const rules = [...thresholdAlertRules(config, readers), ...capabilities.flatMap((capability) => capability.alertRules)];
   const alerting = createAlerting(context.db, config, { ...context, rules, externalUrl });
   const evaluate = evaluationRun('alerts', () => alerting.evaluate(), context.selfMetrics, clock);
   return {

@@ -4,6 +4,7 @@
 
 import type { Registry } from 'prom-client';
 import type { AlertRule } from '../alerting/alert-rule.js';
+import type { ThresholdReaders } from '../alerting/threshold-rules.js';
 import type { Config } from '../config/schema.js';
 import type { Clock } from '../domain/clock.js';
 import type { HttpDeps } from '../http/server.js';
@@ -33,8 +34,10 @@ export interface Capability {
   tasks: ScheduledTask[];
   /** What it serves: the HTTP server's dependencies it provides. */
   http: Partial<HttpDeps>;
-  /** The alert rules of its sources, evaluated by the alerting capability. */
+  /** The event alert rules of its sources, evaluated by the alerting capability. */
   alertRules: AlertRule[];
+  /** What the threshold rules (`alerting.rules` and the built-ins) may read of it. */
+  thresholdReaders?: Partial<ThresholdReaders>;
   /** Deletes what is past its retention; the rows deleted, by table. */
   prune(nowMs: number): Record<string, number>;
   /** Starts what runs outside the scheduler, once the server listens. */

@@ -22,7 +22,6 @@ import type { RpcEndpointTarget, RpcObservation } from '../domain/rpc.js';
 import type { Logger } from '../log/logger.js';
 import { redactUrl } from '../log/redact.js';
 import type { ScheduledTask } from '../scheduler/scheduler.js';
-import { beaconAlertRules, endpointAlertRules } from './alerting.js';
 import type { Capability, ServiceContext } from './capability.js';
 
 export interface EndpointsCapability extends Capability {
@@ -226,10 +225,8 @@ export function createEndpoints(context: ServiceContext): EndpointsCapability {
       samples: store,
       ...(beacon.targets.length > 0 ? { beacon: { tracker: beacon.tracker, targets: beacon.targets } } : {}),
     },
-    alertRules: [
-      ...endpointAlertRules(config, tracker),
-      ...(beacon.targets.length > 0 ? beaconAlertRules(config, beacon.tracker) : []),
-    ],
+    alertRules: [],
+    thresholdReaders: { tracker, beacon: beacon.tracker },
     prune: (nowMs) => {
       const { rawRetention, rollupRetention } = config.storage;
       const rpc = pruneRpcHistory(db, { rawRetentionMs: rawRetention, rollupRetentionMs: rollupRetention }, nowMs);

@@ -104,6 +104,7 @@ export function createValidators(
     tasks,
     http: tracker.chains().length > 0 ? { validators: tracker } : {},
     alertRules: validatorAlertRules(config, tracker, clock),
+    thresholdReaders: { validators: tracker },
     prune: (nowMs) => {
       const retention = { missesMs: config.validators.missesRetention, epochsMs: config.validators.epochRetention };
       const pruned = tracker.store.prune(nowMs, retention);

@@ -8,18 +8,24 @@ import { defaultAlertRules } from '../../src/alerting/default-rules.js';
 import { isShippedRule } from '../../src/service/alerting.js';
 import type { AlertRule } from '../../src/alerting/alert-rule.js';
 import { runbookSection, withRunbookLinks } from '../../src/alerting/runbooks.js';
-import { beaconAlertNames } from '../../src/alerting/sources/beacon.js';
+import { builtInThresholdRules } from '../../src/alerting/threshold-rules.js';
 import { governanceAlertNames } from '../../src/alerting/sources/governance.js';
 import { sloAlertName } from '../../src/alerting/sources/slo.js';
-import { validatorAlertNames } from '../../src/alerting/sources/validators.js';
+import { validatorEventAlertNames } from '../../src/alerting/sources/validators.js';
 import { parseTemplate, renderTemplate } from '../../src/alerting/template.js';
 import { alertRules as prometheusAlerts, runbookAnchors, runbooksDir, runbookTarget } from '../alerts/rule-files.js';
+
+const sections = {
+  rules: [],
+  beacon: { enabled: true, unhealthyFor: 120_000, finalityStalledEpochs: 4, severities: {}, labels: {} },
+  validators: { enabled: true, missedInARow: 3, missRate: 0.1, minDuties: 1, eventHold: 3_600_000, processingBehindEpochs: 3, severities: {}, labels: {} },
+};
 
 /** Every rule ERE ships, by source, as the alert engine gets it. */
 const shippedRules: Pick<AlertRule, 'name' | 'source'>[] = [
   ...defaultAlertRules.map((rule) => ({ name: rule.name, source: rule.source })),
-  ...beaconAlertNames.map((name) => ({ name, source: 'beacon' })),
-  ...validatorAlertNames.map((name) => ({ name, source: 'validators' })),
+  ...builtInThresholdRules(sections).map((rule) => ({ name: rule.name, source: rule.source })),
+  ...validatorEventAlertNames.map((name) => ({ name, source: 'validators' })),
   ...governanceAlertNames.map((name) => ({ name, source: 'governance' })),
   { name: sloAlertName, source: 'slo' },
 ];
@@ -38,7 +44,7 @@ const rendered = (rule: AlertRule, annotation: string) => renderTemplate(rule.an
 
 describe('runbook links of the alerts ERE raises', () => {
   it('enumerates every source', () => {
-    expect(new Set(shippedRules.map((rule) => rule.source))).toEqual(new Set(['endpoint', 'chain', 'beacon', 'validators', 'governance', 'slo']));
+    expect(new Set(shippedRules.map((rule) => rule.source))).toEqual(new Set(['endpoint', 'chain', 'beacon_endpoint', 'beacon_chain', 'validator_scope', 'validator_chain', 'validators', 'governance', 'slo']));
     expect(shippedRules.length).toBeGreaterThan(30);
   });
 
@@ -74,7 +80,7 @@ describe('runbook links of the alerts ERE raises', () => {
 
   it('reads the base URL at each evaluation, once the listen port is known', () => {
     let base = 'http://127.0.0.1:0';
-    const [linked] = withRunbookLinks([ruleOf('BeaconFinalityStalled', 'beacon')], () => base, isShippedRule);
+    const [linked] = withRunbookLinks([ruleOf('BeaconFinalityStalled', 'beacon_chain')], () => base, isShippedRule);
     base = 'http://127.0.0.1:41234';
     expect(rendered(linked!, 'runbook_url')).toBe('http://127.0.0.1:41234/runbooks/consensus#beaconfinalitystalled');
   });

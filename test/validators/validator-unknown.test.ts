@@ -6,7 +6,9 @@ import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BeaconClient } from '../../src/endpoints/beacon/beacon-client.js';
 import { createValidatorMetrics } from '../../src/validators/validator-metrics.js';
-import { validatorSource, type ValidatorAlertsConfig } from '../../src/alerting/sources/validators.js';
+import type { ValidatorAlertsConfig } from '../../src/alerting/sources/validators.js';
+import { validatorBuiltInRules } from '../../src/alerting/built-in-rules.js';
+import { thresholdRulesOf } from '../../src/alerting/threshold-rules.js';
 import { ValidatorTracker } from '../../src/validators/validator-tracker.js';
 import { startSimTracker, startOf, type SimTracker } from './sim-tracker.js';
 
@@ -97,7 +99,7 @@ describe('proposer duties that answer 404 for ever', () => {
     expect(behind).toBeGreaterThan(3);
     // The blocks stage held back raises its own alert; the attestation stage, caught up, does not.
     const config: ValidatorAlertsConfig = { enabled: true, missedInARow: 3, missRate: 0.1, minDuties: 10, eventHoldMs: 3_600_000, processingBehindEpochs: 3, severities: {}, labels: {} };
-    const rules = validatorSource.createRules({ reader: h.tracker, config, now: () => h.clock.now() });
+    const rules = thresholdRulesOf(validatorBuiltInRules(config), { validators: { reader: h.tracker, minDuties: config.minDuties } });
     const signal = (name: string) => rules.find((rule) => rule.name === name)!.signals()[0]!;
     expect(signal('ValidatorBlocksProcessingBehind')).toMatchObject({ labels: { chain: 'sim' }, value: behind });
     expect(signal('ValidatorBlocksProcessingBehind').condition(false)).toBe(true);

@@ -1,11 +1,9 @@
 // Threshold rules on each chain as a whole: the consensus head's age (a halted chain), how many endpoints
 // are healthy or up (redundancy). A chain none of whose endpoints has a recent probe is unknown.
 
-import type { ChainConfig } from '../../endpoints/chain-schema.js';
 import type { ChainHealth } from '../../domain/rpc.js';
-import type { ChainTracker } from '../../endpoints/rpc/rpc-tracker.js';
 import type { AlertRule } from '../alert-rule.js';
-import { selected, thresholdRule, thresholdSignal, type ThresholdRuleConfig } from './threshold-rule.js';
+import { rulesOf, selected, thresholdRule, thresholdSignal, type ThresholdRuleConfig, type ThresholdSourceDeps } from './threshold-rule.js';
 
 export const chainMetrics = {
   head_age_seconds: (health: ChainHealth) => health.headAgeSeconds,
@@ -19,10 +17,10 @@ export type ChainMetric = keyof typeof chainMetrics;
 export const chainSource = {
   source: 'chain',
   metrics: Object.keys(chainMetrics) as ChainMetric[],
-  createRules(rules: readonly ThresholdRuleConfig[], deps: { config: { chains: readonly ChainConfig[] }; tracker: ChainTracker }): AlertRule[] {
-    return rules
-      .filter((rule) => rule.source === 'chain')
-      .map((rule) =>
+  createRules(rules: readonly ThresholdRuleConfig[], { rpc }: ThresholdSourceDeps): AlertRule[] {
+    if (!rpc) return [];
+    const deps = { config: rpc, tracker: rpc.tracker };
+    return rulesOf(rules, 'chain').map((rule) =>
         thresholdRule(rule, () =>
           deps.config.chains
             .filter((chain) => selected(rule.chains, chain.id))

@@ -2,11 +2,9 @@
 // head, how old its head, how slow its answer. An endpoint without a recent probe (just after a restart)
 // is unknown, so its alerts hold their state instead of resolving or firing on stale data.
 
-import type { ChainConfig } from '../../endpoints/chain-schema.js';
 import type { EndpointHealth } from '../../domain/rpc.js';
-import type { ChainTracker } from '../../endpoints/rpc/rpc-tracker.js';
 import type { AlertRule } from '../alert-rule.js';
-import { selected, thresholdRule, thresholdSignal, type ThresholdRuleConfig } from './threshold-rule.js';
+import { rulesOf, selected, thresholdRule, thresholdSignal, type ThresholdRuleConfig, type ThresholdSourceDeps } from './threshold-rule.js';
 
 const bool = (value: boolean) => (value ? 1 : 0);
 
@@ -24,10 +22,10 @@ export type EndpointMetric = keyof typeof endpointMetrics;
 export const endpointSource = {
   source: 'endpoint',
   metrics: Object.keys(endpointMetrics) as EndpointMetric[],
-  createRules(rules: readonly ThresholdRuleConfig[], deps: { config: { chains: readonly ChainConfig[] }; tracker: ChainTracker }): AlertRule[] {
-    return rules
-      .filter((rule) => rule.source === 'endpoint')
-      .map((rule) =>
+  createRules(rules: readonly ThresholdRuleConfig[], { rpc }: ThresholdSourceDeps): AlertRule[] {
+    if (!rpc) return [];
+    const deps = { config: rpc, tracker: rpc.tracker };
+    return rulesOf(rules, 'endpoint').map((rule) =>
         thresholdRule(rule, () =>
           deps.config.chains
             .filter((chain) => selected(rule.chains, chain.id))

@@ -1,16 +1,13 @@
-// Validators as alerts, over every chain with watched validators. Alerts about a scope (`watched`,
-// `operator:kiln`…, label `validator_scope`) follow the last processed epoch; alerts about one event (a
-// slashing, a missed proposal) fire for `eventHold` after ERE saw it and then resolve, one alert each.
-// A chain whose epochs have not been processed since start is unknown: its scope alerts hold their state.
+// Validator events as alerts, over every chain with watched validators: a slashing, a missed proposal.
+// Each fires for `eventHold` after ERE saw it and then resolves, one alert each. The alerts about a
+// scope or a chain's processing are threshold rules (validator-scope.ts, validator-chain.ts, their
+// built-ins in ../built-in-rules.ts).
 //
-// Default severities: a slashing is critical (it pages at once, `for` 0); a missed proposal is an error;
-// misses in a row, a high miss rate, a falling balance and processing falling behind are warnings.
+// Default severities: a slashing is critical (it pages at once, `for` 0); a missed proposal is an error.
 
 import type { Severity } from '../../domain/alert.js';
-import type { ValidatorTracker } from '../../validators/validator-tracker.js';
-import type { ScopeAttestationTotals } from '../../validators/attestation-epoch.js';
 import type { AlertRule, AlertSignal } from '../alert-rule.js';
-import { parseAnnotations } from './threshold-rule.js';
+import { parseAnnotations, type ValidatorAlertReader } from './threshold-rule.js';
 
 export interface ValidatorAlertsConfig {
   enabled: boolean;
@@ -28,47 +25,17 @@ export interface ValidatorAlertsConfig {
   labels: Record<string, string>;
 }
 
-export type ValidatorAlertReader = Pick<ValidatorTracker, 'chains' | 'lastAttestation' | 'status' | 'watchList' | 'store'>;
+export type { ValidatorAlertReader } from './threshold-rule.js';
 
 interface RuleSpec {
   name: string;
   severity: Severity;
-  forMs?: (config: ValidatorAlertsConfig) => number;
   summary: string;
   description: string;
   signals(reader: ValidatorAlertReader, chain: string, nowMs: number, config: ValidatorAlertsConfig): AlertSignal[];
 }
 
 const base = (chain: string) => ({ scope: 'validators', chain });
-
-/** The watched scopes of the chain's last processed epoch (never `network`); undefined before the first. */
-function watchedScopes(reader: ValidatorAlertReader, chain: string): ScopeAttestationTotals[] | undefined {
-  return reader.lastAttestation(chain)?.scopes.filter((totals) => totals.scope !== 'network');
-}
-
-/** One series per watched scope, known from the start so that alerts hold (not resolve) until the first epoch. */
-function scopeRule(name: string, severity: Severity, summary: string, description: string, judge: (totals: ScopeAttestationTotals, config: ValidatorAlertsConfig, wasActive: boolean) => { value: number | null; fires: boolean | null }): RuleSpec {
-  return {
-    name,
-    severity,
-    summary,
-    description,
-    signals: (reader, chain, _nowMs, config) => {
-      const scopes = watchedScopes(reader, chain);
-      return reader
-        .watchList(chain)!
-        .scopes.filter((scope) => scope !== 'network')
-        .map((scope) => {
-          const totals = scopes?.find((candidate) => candidate.scope === scope);
-          return {
-            labels: { ...base(chain), validator_scope: scope },
-            value: totals ? judge(totals, config, false).value : null,
-            condition: (wasActive: boolean) => (totals ? judge(totals, config, wasActive).fires : null),
-          };
-        });
-    },
-  };
-}
 
 /** Labels of a watched validator: its sets' labels, then its index. */
 function validatorLabels(reader: ValidatorAlertReader, chain: string, index: number): Record<string, string> {
@@ -94,57 +61,10 @@ export const validatorRuleSpecs: readonly RuleSpec[] = [
         .misses(chain, { duty: 'proposal', sinceMs: nowMs - config.eventHoldMs })
         .map((miss) => ({ labels: { ...validatorLabels(reader, chain, miss.validatorIndex), slot: String(miss.slot) }, value: miss.slot, condition: () => true })),
   },
-  scopeRule(
-    'ValidatorAttestationsMissedInARow',
-    'warning',
-    '{{ $value }} {{ $labels.validator_scope }} validator(s) on {{ $labels.chain }} missed several attestations in a row',
-    'Validators of the scope missed their attestation in consecutive epochs: offline, or their client is stuck. Compare with the network baseline (validator_scope="network") to tell your fault from the chain\'s.',
-    (totals) => ({ value: totals.missingInARow, fires: totals.missingInARow > 0 }),
-  ),
-  scopeRule(
-    'ValidatorAttestationMissRateHigh',
-    'warning',
-    '{{ $labels.validator_scope }} validators on {{ $labels.chain }} missed {{ $value | humanizePercentage }} of their attestations',
-    'The scope\'s share of missed attestations in the last processed epoch is above the threshold (it clears below half of it).',
-    (totals, config, wasActive) => {
-      const valid = totals.attestationsDue - totals.unknown;
-      if (valid < config.minDuties) return { value: null, fires: null };
-      const rate = totals.missed / valid;
-      return { value: rate, fires: rate > (wasActive ? config.missRate / 2 : config.missRate) };
-    },
-  ),
-  scopeRule(
-    'ValidatorBalanceDecreasing',
-    'warning',
-    '{{ $value }} {{ $labels.validator_scope }} validator(s) on {{ $labels.chain }} lose balance epoch after epoch',
-    'The balance of validators of the scope fell in consecutive epochs (withdrawals excepted): they are penalised more than rewarded.',
-    (totals) => ({ value: totals.balanceDecreasing, fires: totals.balanceDecreasing > 0 }),
-  ),
-  {
-    name: 'ValidatorProcessingBehind',
-    severity: 'warning',
-    forMs: () => 120_000,
-    summary: 'Validator epochs on {{ $labels.chain }} are {{ $value }} epochs behind',
-    description: 'The attestation stage cannot keep up or keeps failing (see ere_validator_stage_errors_total): validator alerts on this chain are late or missing.',
-    signals: (reader, chain, _nowMs, config) => {
-      const behind = reader.status(chain)?.attestationEpochsBehind ?? null;
-      return [{ labels: base(chain), value: behind, condition: () => (behind === null ? null : behind > config.processingBehindEpochs) }];
-    },
-  },
-  {
-    name: 'ValidatorBlocksProcessingBehind',
-    severity: 'warning',
-    forMs: () => 120_000,
-    summary: 'Validator proposals and sync committee on {{ $labels.chain }} are {{ $value }} epochs behind',
-    description: 'The blocks stage (proposer duties, headers, sync committee rewards) cannot keep up or keeps failing (see ere_validator_stage_errors_total{stage="blocks"}): missed proposals on this chain are seen late or not at all.',
-    signals: (reader, chain, _nowMs, config) => {
-      const behind = reader.status(chain)?.blockEpochsBehind ?? null;
-      return [{ labels: base(chain), value: behind, condition: () => (behind === null ? null : behind > config.processingBehindEpochs) }];
-    },
-  },
 ];
 
-export const validatorAlertNames = validatorRuleSpecs.map((spec) => spec.name);
+/** The event alerts' names; every validator alert's name is in ../built-in-rules.ts. */
+export const validatorEventAlertNames = validatorRuleSpecs.map((spec) => spec.name);
 
 export const validatorSource = {
   source: 'validators',
@@ -155,7 +75,7 @@ export const validatorSource = {
       name: spec.name,
       severity: config.severities[spec.name] ?? spec.severity,
       source: 'validators',
-      timing: { forMs: spec.forMs?.(config) ?? 0, keepFiringForMs: 0 },
+      timing: { forMs: 0, keepFiringForMs: 0 },
       labels: config.labels,
       annotations: parseAnnotations({ summary: spec.summary, description: spec.description }),
       signals: () => {

@@ -8,20 +8,28 @@ import type { BeaconObservation } from '../../../src/domain/beacon.js';
 import { fixedClock } from '../../../src/domain/clock.js';
 import { AlertEngine } from '../../../src/alerting/alert-engine.js';
 import type { AlertRule } from '../../../src/alerting/alert-rule.js';
-import { beaconAlertDefaults, beaconAlertNames, beaconDefaultSeverities, beaconSource, type BeaconAlertsConfig } from '../../../src/alerting/sources/beacon.js';
+import { beaconAlertDefaults, beaconAlertNames, beaconBuiltInRules, beaconDefaultSeverities, type BeaconAlertsConfig } from '../../../src/alerting/built-in-rules.js';
+import type { BeaconHealthReader } from '../../../src/alerting/sources/threshold-rule.js';
+import type { BeaconEndpointTarget } from '../../../src/domain/beacon.js';
+import { thresholdRulesOf } from '../../../src/alerting/threshold-rules.js';
 import { BeaconTracker } from '../../../src/endpoints/beacon/beacon-tracker.js';
 import { openDatabase } from '../../../src/store/database.js';
 import { tempDir } from '../../helpers/service.js';
 import { epoch, now, observation, slot, timing } from './fixtures.js';
 
 const policy = { maxLagSlots: 2, maxHeadAgeMs: 60_000, staleAfterMs: 36_000 };
+/** The built-in beacon rules over the reader, as the service builds them. */
+function beaconRules(reader: BeaconHealthReader, config: BeaconAlertsConfig, targets: BeaconEndpointTarget[] = []): AlertRule[] {
+  return thresholdRulesOf(beaconBuiltInRules(config), { beacon: { reader, targets } });
+}
+
 const config: BeaconAlertsConfig = { enabled: true, ...beaconAlertDefaults, severities: {}, labels: { team: 'staking' } };
 
 function setup(options: { config?: BeaconAlertsConfig } = {}) {
   const clock = fixedClock(now);
   const tracker = new BeaconTracker([{ chain: 'mainnet', endpoints: ['a', 'b'], policy }], clock);
   const targets = ['a', 'b'].map((endpoint) => ({ chain: 'mainnet', endpoint, url: 'http://127.0.0.1:5052', headers: {}, timeoutMs: 1_000, labels: { provider: `p-${endpoint}` } }));
-  const rules = beaconSource.createRules({ reader: tracker, config: options.config ?? config, targets });
+  const rules = beaconRules(tracker, options.config ?? config, targets);
   /** Endpoints a and b probed now (null: not probed), their heads at the wall-clock slot unless `behind` it. */
   const probe = (a: Probed | null, b: Probed | null) => {
     const head = slot + Math.floor((clock.now() - now) / 12_000);
@@ -185,7 +193,7 @@ describe('beacon alerts through the engine', () => {
     ]);
     expect(setup({ config: { ...config, enabled: false } }).rules).toEqual([]);
     const none = new BeaconTracker([], fixedClock(now));
-    expect(beaconSource.createRules({ reader: none, config })).toEqual([]);
+    expect(beaconRules(none, config)).toEqual([]);
   });
 
   it('names its alerts and their default severities', () => {
