@@ -3,10 +3,11 @@
 // waiting, ready, overdue (ready for longer than the grace), done, cancelled or expired.
 
 import { keccak256, toBytes } from 'viem';
-import type { GovernanceEvent, GovernanceTarget } from '../../domain/governance.js';
-import { changeOf, shortAddress, type GovernanceChange, type GovernanceModel } from './model.js';
+import type { GovernanceEvent, GovernanceTarget } from '../../../domain/governance.js';
+import { changeOf, shortAddress, type GovernanceChange } from '../change.js';
+import type { GovernanceModel } from '../kind.js';
 
-type TimelockTarget = Extract<GovernanceTarget, { kind: 'timelock' }>;
+export type TimelockTarget = Extract<GovernanceTarget, { kind: 'timelock' }>;
 
 export const operationStatuses = ['scheduled', 'ready', 'overdue', 'executed', 'cancelled', 'expired'] as const;
 export type OperationStatus = (typeof operationStatuses)[number];
@@ -101,8 +102,7 @@ export function operationStatus(operation: TimelockOperation, flavor: TimelockTa
   return nowMs > operation.readyAtMs + graceMs ? 'overdue' : 'ready';
 }
 
-export const timelockModel: GovernanceModel<TimelockState, TimelockView, TimelockTarget> = {
-  kind: 'timelock',
+export const timelockModel: GovernanceModel<TimelockTarget, TimelockState, TimelockView> = {
   initial: () => ({ operations: new Map(), minDelaySeconds: null, roles: new Map(), changes: [] }),
   apply(state, event) {
     const { args } = event;

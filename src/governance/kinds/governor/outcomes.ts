@@ -9,10 +9,9 @@
 //                  when it expired. A queued proposal canceled before execution was stopped on purpose and is
 //                  not counted.
 
-import type { GovernanceOutcome, GovernanceTarget, ProposalState } from '../../domain/governance.js';
-import type { ProposalView } from './governor.js';
-
-type GovernorTarget = Extract<GovernanceTarget, { kind: 'governor' }>;
+import type { GovernanceOutcome, ProposalState } from '../../../domain/governance.js';
+import type { Decisions } from '../kind.js';
+import type { GovernorTarget, GovernorView, ProposalView } from './model.js';
 
 const votingClosed: ReadonlySet<ProposalState> = new Set(['Defeated', 'Succeeded', 'Queued', 'Expired', 'Executed']);
 const passed: ReadonlySet<ProposalState> = new Set(['Succeeded', 'Queued', 'Expired', 'Executed']);
@@ -47,4 +46,12 @@ export function proposalOutcomes(target: GovernorTarget, view: ProposalView, now
     outcomes.push({ ...base, sli: 'execution', good: false, decidedAtMs: dueMs });
   }
   return outcomes;
+}
+
+/** Every proposal's timeline and the SLI outcomes decided by `atMs`. */
+export function governorDecisions(target: GovernorTarget, view: GovernorView, atMs: number): Decisions {
+  return {
+    transitions: view.proposals.flatMap((proposal) => proposalTimeline(proposal, atMs).map((entry) => ({ proposalId: proposal.id, ...entry }))),
+    outcomes: view.proposals.flatMap((proposal) => proposalOutcomes(target, proposal, atMs)),
+  };
 }

@@ -3,8 +3,9 @@
 // policy. The direct read (snapshot) wins over what the events say, which only know what happened since
 // the target's start block.
 
-import type { EventValue, GovernanceEvent, GovernanceSnapshot, GovernanceTarget, SafeSettings } from '../../domain/governance.js';
-import { changeOf, shortAddress, type GovernanceChange, type GovernanceModel } from './model.js';
+import type { EventValue, GovernanceEvent, GovernanceSnapshot, GovernanceTarget, SafeSettings } from '../../../domain/governance.js';
+import { changeOf, shortAddress, type GovernanceChange } from '../change.js';
+import type { GovernanceModel } from '../kind.js';
 
 export interface SafeState {
   /** Owners as the events tell them, in the Safe's order (an added owner goes first); null before SafeSetup or an owner event. */
@@ -54,7 +55,7 @@ export interface SafeView {
   lastModuleExecutionMs: number | null;
 }
 
-type SafeTarget = Extract<GovernanceTarget, { kind: 'safe' }>;
+export type SafeTarget = Extract<GovernanceTarget, { kind: 'safe' }>;
 
 // 0.6 × 5 is 3.0000000000000004 in floating point: without the slack, ⌈⌉ would ask for 4 of 5.
 const ratioSlack = 1e-9;
@@ -181,8 +182,7 @@ function text(value: EventValue | undefined): string | null {
   return typeof value === 'string' ? value : null;
 }
 
-export const safeModel: GovernanceModel<SafeState, SafeView, SafeTarget> = {
-  kind: 'safe',
+export const safeModel: GovernanceModel<SafeTarget, SafeState, SafeView> = {
   initial: () => ({
     owners: null,
     threshold: null,

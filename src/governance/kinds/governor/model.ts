@@ -2,10 +2,11 @@
 // delegates' voting power from the token's DelegateVotesChanged; the view adds what the latest direct read
 // says (state, quorum, deadline) and derives turnout, quorum at risk, overdue execution and concentration.
 
-import type { GovernanceEvent, GovernanceTarget, ProposalState } from '../../domain/governance.js';
-import { changeOf, type GovernanceChange, type GovernanceModel } from './model.js';
+import type { GovernanceEvent, GovernanceTarget, ProposalState } from '../../../domain/governance.js';
+import { changeOf, type GovernanceChange } from '../change.js';
+import type { GovernanceModel } from '../kind.js';
 
-type GovernorTarget = Extract<GovernanceTarget, { kind: 'governor' }>;
+export type GovernorTarget = Extract<GovernanceTarget, { kind: 'governor' }>;
 
 export interface ProposalAction {
   target: string;
@@ -203,8 +204,7 @@ function concentration(delegates: ReadonlyMap<string, bigint>, top: number) {
   };
 }
 
-export const governorModel: GovernanceModel<GovernorState, GovernorView, GovernorTarget> = {
-  kind: 'governor',
+export const governorModel: GovernanceModel<GovernorTarget, GovernorState, GovernorView> = {
   initial: () => ({ proposals: new Map(), delegates: new Map(), settingChanges: [] }),
   apply(state, event) {
     const { args } = event;
