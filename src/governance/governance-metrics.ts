@@ -61,7 +61,12 @@ export function createGovernanceIngestMetrics(registry: Registry, targets: reado
       for (const [reason, count] of Object.entries(batch.skipped)) skipped.inc({ ...labels, reason }, count);
     },
     onReorg: (target) => reorgs.inc({ chain: target.chain, target: target.id }),
-    onError: (target, error) => errors.inc({ chain: target.chain, target: target.id, error_class: error instanceof GovernanceReadError ? error.errorClass : 'unexpected' }),
+    onError: (target, error) =>
+      errors.inc({
+        chain: target.chain,
+        target: target.id,
+        error_class: error instanceof GovernanceReadError ? error.errorClass : 'unexpected',
+      }),
   };
   return { hooks, onRequest: (chain: string, method: string) => requests.inc({ chain, method }) };
 }
@@ -88,7 +93,9 @@ function readingsOf(tracker: GovernanceState, clock: Clock): () => TargetReading
     const now = performance.now();
     const clockMs = clock.now();
     if (now - takenAt > 100 || Math.abs(clockMs - takenAtClockMs) > 100) {
-      readings = tracker.targets().map((target) => ({ target, status: tracker.status(target.id), kind: tracker.reading(target.id) }));
+      readings = tracker
+        .targets()
+        .map((target) => ({ target, status: tracker.status(target.id), kind: tracker.reading(target.id) }));
       takenAt = now;
       takenAtClockMs = clockMs;
     }
@@ -99,7 +106,8 @@ function readingsOf(tracker: GovernanceState, clock: Clock): () => TargetReading
 /** Every gauge the kinds have a part in, once each, in the order of the list of kinds. */
 function kindGauges(): GovernanceGauge[] {
   const byName = new Map<string, GovernanceGauge>();
-  for (const gauge of governanceKinds.flatMap((kind) => kind.gauges)) if (!byName.has(gauge.name)) byName.set(gauge.name, gauge);
+  for (const gauge of governanceKinds.flatMap((kind) => kind.gauges))
+    if (!byName.has(gauge.name)) byName.set(gauge.name, gauge);
   return [...byName.values()];
 }
 
@@ -119,14 +127,20 @@ export function createGovernanceMetrics(registry: Registry, tracker: GovernanceS
         this.reset();
         for (const reading of readings()) {
           const result = value(reading);
-          if (result !== null && Number.isFinite(result)) this.set({ chain: reading.target.chain, target: reading.target.id }, result);
+          if (result !== null && Number.isFinite(result))
+            this.set({ chain: reading.target.chain, target: reading.target.id }, result);
         }
       },
     });
   }
 
   /** A gauge with one series per value of a fixed set (zeros included), for targets of one kind. */
-  function countsGauge<L extends 'state' | 'status'>(name: string, help: string, label: L, counts: (reading: TargetReading) => Record<string, number> | null) {
+  function countsGauge<L extends 'state' | 'status'>(
+    name: string,
+    help: string,
+    label: L,
+    counts: (reading: TargetReading) => Record<string, number> | null,
+  ) {
     return new Gauge<'chain' | 'target' | L>({
       name,
       help,
@@ -137,7 +151,14 @@ export function createGovernanceMetrics(registry: Registry, tracker: GovernanceS
         for (const reading of readings()) {
           const byValue = counts(reading);
           if (byValue === null) continue;
-          for (const [key, count] of Object.entries(byValue)) this.set({ chain: reading.target.chain, target: reading.target.id, [label]: key } as Record<'chain' | 'target' | L, string>, count);
+          for (const [key, count] of Object.entries(byValue))
+            this.set(
+              { chain: reading.target.chain, target: reading.target.id, [label]: key } as Record<
+                'chain' | 'target' | L,
+                string
+              >,
+              count,
+            );
         }
       },
     });
@@ -145,7 +166,8 @@ export function createGovernanceMetrics(registry: Registry, tracker: GovernanceS
 
   for (const gauge of kindGauges()) {
     const { label } = gauge;
-    if (label === undefined) targetGauge(gauge.name, gauge.help, (reading) => reading.kind?.value(gauge, clock.now()) ?? null);
+    if (label === undefined)
+      targetGauge(gauge.name, gauge.help, (reading) => reading.kind?.value(gauge, clock.now()) ?? null);
     else countsGauge(gauge.name, gauge.help, label, (reading) => reading.kind?.counts(gauge) ?? null);
   }
   new Gauge<'chain' | 'target' | 'kind'>({
@@ -155,12 +177,27 @@ export function createGovernanceMetrics(registry: Registry, tracker: GovernanceS
     registers,
     collect() {
       this.reset();
-      for (const { target, status } of readings()) if (status?.cursorBlock != null) this.set({ chain: target.chain, target: target.id, kind: target.kind }, status.cursorBlock);
+      for (const { target, status } of readings())
+        if (status?.cursorBlock != null)
+          this.set({ chain: target.chain, target: target.id, kind: target.kind }, status.cursorBlock);
     },
   });
-  targetGauge('ere_governance_ingest_lag_blocks', 'Blocks between the newest final block (head − confirmations) and the cursor; absent until both are known.', ({ status }) =>
-    status?.safeHead == null || status.cursorBlock === null ? null : Math.max(0, status.safeHead - status.cursorBlock),
+  targetGauge(
+    'ere_governance_ingest_lag_blocks',
+    'Blocks between the newest final block (head − confirmations) and the cursor; absent until both are known.',
+    ({ status }) =>
+      status?.safeHead == null || status.cursorBlock === null
+        ? null
+        : Math.max(0, status.safeHead - status.cursorBlock),
   );
-  targetGauge('ere_governance_last_success_timestamp_seconds', 'When a poll of the target last succeeded.', ({ status }) => (status?.lastSuccessMs == null ? null : status.lastSuccessMs / 1_000));
-  targetGauge('ere_governance_up', '1 when the last poll of the target succeeded, 0 when it failed or none has run yet.', ({ status }) => (status?.lastSuccessMs != null && status.lastError === null ? 1 : 0));
+  targetGauge(
+    'ere_governance_last_success_timestamp_seconds',
+    'When a poll of the target last succeeded.',
+    ({ status }) => (status?.lastSuccessMs == null ? null : status.lastSuccessMs / 1_000),
+  );
+  targetGauge(
+    'ere_governance_up',
+    '1 when the last poll of the target succeeded, 0 when it failed or none has run yet.',
+    ({ status }) => (status?.lastSuccessMs != null && status.lastError === null ? 1 : 0),
+  );
 }

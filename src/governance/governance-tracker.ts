@@ -40,8 +40,20 @@ interface TargetRuntime {
 }
 
 export interface GovernanceTrackerHooks {
-  onBatch?(target: GovernanceTarget, batch: { events: number; inserted: number; skipped: Partial<Record<SkipReason, number>>; blocks: number; durationMs: number }): void;
-  onSkipped?(target: GovernanceTarget, skipped: { reason: SkipReason; blockNumber: number; logIndex: number; detail: string }): void;
+  onBatch?(
+    target: GovernanceTarget,
+    batch: {
+      events: number;
+      inserted: number;
+      skipped: Partial<Record<SkipReason, number>>;
+      blocks: number;
+      durationMs: number;
+    },
+  ): void;
+  onSkipped?(
+    target: GovernanceTarget,
+    skipped: { reason: SkipReason; blockNumber: number; logIndex: number; detail: string },
+  ): void;
   onReorg?(target: GovernanceTarget, reorg: { from: number; fork: number | null; removedEvents: number }): void;
   onError?(target: GovernanceTarget, error: GovernanceReadError | Error): void;
 }
@@ -74,7 +86,16 @@ export class GovernanceTracker {
         ingestion: new TargetIngestion(target, tracked.collector, reader, deps.clock),
         cursor: null,
         outcomes: { execution: new Set(), participation: new Set() },
-        status: { cursorBlock: null, safeHead: null, caughtUp: false, lastRunMs: null, lastSuccessMs: null, lastError: null, endpoint: null, rangeSize: target.maxBlockRange },
+        status: {
+          cursorBlock: null,
+          safeHead: null,
+          caughtUp: false,
+          lastRunMs: null,
+          lastSuccessMs: null,
+          lastError: null,
+          endpoint: null,
+          rangeSize: target.maxBlockRange,
+        },
         running: false,
       };
       this.runtimes.set(target.id, runtime);
@@ -130,7 +151,10 @@ export class GovernanceTracker {
     tracked.snapshot = this.store.snapshot(target.id);
     runtime.cursor = this.store.cursor(target.id);
     runtime.status.cursorBlock = runtime.cursor?.blockNumber ?? null;
-    runtime.outcomes = { execution: this.store.outcomeSubjects(target.id, 'execution'), participation: this.store.outcomeSubjects(target.id, 'participation') };
+    runtime.outcomes = {
+      execution: this.store.outcomeSubjects(target.id, 'execution'),
+      participation: this.store.outcomeSubjects(target.id, 'participation'),
+    };
   }
 
   /**
@@ -189,14 +213,27 @@ export class GovernanceTracker {
       const removedEvents = this.store.rollback(target.id, result.fork, nowMs);
       this.replay(runtime);
       runtime.status.caughtUp = false;
-      this.deps.hooks?.onReorg?.(target, { from: result.from.blockNumber, fork: result.fork?.blockNumber ?? null, removedEvents });
+      this.deps.hooks?.onReorg?.(target, {
+        from: result.from.blockNumber,
+        fork: result.fork?.blockNumber ?? null,
+        removedEvents,
+      });
       return;
     }
     for (const event of result.events) runtime.tracked.apply(event);
     const snapshot = result.snapshot ?? runtime.tracked.snapshot;
     const { proposalStates, outcomes } = this.derived(runtime, snapshot, result.to.blockNumber, result.to.blockTimeMs);
     const inserted = this.store.commit(
-      { target: target.id, chain: target.chain, address: target.address, events: result.events, to: result.to, snapshot: result.snapshot ?? undefined, proposalStates, outcomes },
+      {
+        target: target.id,
+        chain: target.chain,
+        address: target.address,
+        events: result.events,
+        to: result.to,
+        snapshot: result.snapshot ?? undefined,
+        proposalStates,
+        outcomes,
+      },
       nowMs,
     );
     for (const outcome of outcomes) runtime.outcomes[outcome.sli].add(outcome.subject);
@@ -210,11 +247,22 @@ export class GovernanceTracker {
       skipped[entry.reason] = (skipped[entry.reason] ?? 0) + 1;
       this.deps.hooks?.onSkipped?.(target, entry);
     }
-    this.deps.hooks?.onBatch?.(target, { events: result.events.length, inserted, skipped, blocks: result.to.blockNumber - result.from + 1, durationMs });
+    this.deps.hooks?.onBatch?.(target, {
+      events: result.events.length,
+      inserted,
+      skipped,
+      blocks: result.to.blockNumber - result.from + 1,
+      durationMs,
+    });
   }
 
   /** The proposal transitions and new SLI outcomes the target's kind decides as of its current state. */
-  private derived(runtime: TargetRuntime, snapshot: GovernanceSnapshot | null, blockNumber: number, blockTimeMs: number): { proposalStates: ProposalStateRow[]; outcomes: GovernanceOutcome[] } {
+  private derived(
+    runtime: TargetRuntime,
+    snapshot: GovernanceSnapshot | null,
+    blockNumber: number,
+    blockTimeMs: number,
+  ): { proposalStates: ProposalStateRow[]; outcomes: GovernanceOutcome[] } {
     const { target } = runtime;
     const decisions = runtime.tracked.decisions(snapshot, blockTimeMs);
     return {
@@ -226,7 +274,9 @@ export class GovernanceTracker {
   /** Overdue executions are decided by the clock: recorded even when no new block came. */
   private recordTimeDecidedOutcomes(runtime: TargetRuntime): void {
     const nowMs = this.deps.clock.now();
-    const due = runtime.tracked.decisions(runtime.tracked.snapshot, nowMs).outcomes.filter((outcome) => !runtime.outcomes[outcome.sli].has(outcome.subject));
+    const due = runtime.tracked
+      .decisions(runtime.tracked.snapshot, nowMs)
+      .outcomes.filter((outcome) => !runtime.outcomes[outcome.sli].has(outcome.subject));
     if (due.length === 0) return;
     this.store.recordOutcomes(due, nowMs);
     for (const outcome of due) runtime.outcomes[outcome.sli].add(outcome.subject);

@@ -19,7 +19,11 @@ export const targetSchema = z.object({
   labels: z.record(z.string(), z.string()),
   events: z.number().int().describe('Events stored for the target.'),
   status: z.object({
-    cursorBlock: z.number().int().nullable().describe('Every block up to this one is ingested; null before the first batch.'),
+    cursorBlock: z
+      .number()
+      .int()
+      .nullable()
+      .describe('Every block up to this one is ingested; null before the first batch.'),
     safeHead: z.number().int().nullable().describe('head − confirmations at the last step.'),
     lagBlocks: z.number().int().nullable().describe('safeHead − cursorBlock, when both are known.'),
     caughtUp: z.boolean(),
@@ -31,7 +35,11 @@ export const targetSchema = z.object({
   }),
 });
 
-export function targetView(target: GovernanceTarget, status: TargetStatus | undefined, events: number): z.infer<typeof targetSchema> {
+export function targetView(
+  target: GovernanceTarget,
+  status: TargetStatus | undefined,
+  events: number,
+): z.infer<typeof targetSchema> {
   const cursorBlock = status?.cursorBlock ?? null;
   const safeHead = status?.safeHead ?? null;
   return {
@@ -50,7 +58,13 @@ export function targetView(target: GovernanceTarget, status: TargetStatus | unde
       caughtUp: status?.caughtUp ?? false,
       lastRunAt: iso(status?.lastRunMs),
       lastSuccessAt: iso(status?.lastSuccessMs),
-      lastError: status?.lastError ? { errorClass: status.lastError.errorClass, message: status.lastError.message, at: iso(status.lastError.atMs)! } : null,
+      lastError: status?.lastError
+        ? {
+            errorClass: status.lastError.errorClass,
+            message: status.lastError.message,
+            at: iso(status.lastError.atMs)!,
+          }
+        : null,
       endpoint: status?.endpoint ?? null,
       rangeSize: status?.rangeSize ?? target.maxBlockRange,
     },
@@ -68,7 +82,9 @@ export const feedEventSchema = z.object({
   tx: z.string(),
   logIndex: z.number().int(),
   address: z.string().describe('The contract that emitted it, checksummed.'),
-  args: z.record(z.string(), z.unknown()).describe('Decoded arguments: integers as decimal strings, addresses checksummed, bytes as hex.'),
+  args: z
+    .record(z.string(), z.unknown())
+    .describe('Decoded arguments: integers as decimal strings, addresses checksummed, bytes as hex.'),
 });
 
 export function feedEventView(event: StoredGovernanceEvent): z.infer<typeof feedEventSchema> {

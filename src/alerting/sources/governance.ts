@@ -26,7 +26,9 @@ export interface GovernanceAlertsConfig {
 export interface GovernanceReader {
   targets(): GovernanceTarget[];
   reading(id: string): TargetReading | undefined;
-  status(id: string): { lastError: { message: string } | null; lastSuccessMs: number | null; lastRunMs: number | null } | undefined;
+  status(
+    id: string,
+  ): { lastError: { message: string } | null; lastSuccessMs: number | null; lastRunMs: number | null } | undefined;
 }
 
 /** Every kind's rules, in the order of the list of kinds. */
@@ -51,18 +53,22 @@ export const governanceSource = {
       if (!cache.readings.has(id)) cache.readings.set(id, reader.reading(id));
       return cache.readings.get(id);
     };
-    const rules = governanceRules.map((spec): AlertRule => ({
-      name: spec.name,
-      severity: config.severities[spec.name] ?? spec.severity,
-      source: 'governance',
-      timing: { forMs: 0, keepFiringForMs: 0 },
-      labels: config.labels,
-      annotations: parseAnnotations({ summary: spec.summary, description: spec.description }),
-      signals: () => {
-        const nowMs = deps.now();
-        return reader.targets().flatMap((target) => readingOf(target.id, nowMs)?.signals(spec.name, nowMs, config) ?? []);
-      },
-    }));
+    const rules = governanceRules.map(
+      (spec): AlertRule => ({
+        name: spec.name,
+        severity: config.severities[spec.name] ?? spec.severity,
+        source: 'governance',
+        timing: { forMs: 0, keepFiringForMs: 0 },
+        labels: config.labels,
+        annotations: parseAnnotations({ summary: spec.summary, description: spec.description }),
+        signals: () => {
+          const nowMs = deps.now();
+          return reader
+            .targets()
+            .flatMap((target) => readingOf(target.id, nowMs)?.signals(spec.name, nowMs, config) ?? []);
+        },
+      }),
+    );
     rules.push({
       name: ingestionRule.name,
       severity: config.severities[ingestionRule.name] ?? ingestionRule.severity,
@@ -73,7 +79,11 @@ export const governanceSource = {
       signals: () =>
         reader.targets().map((target) => {
           const status = reader.status(target.id);
-          return { labels: targetLabels(target), value: null, condition: () => (status?.lastRunMs === null || status === undefined ? null : status.lastError !== null) };
+          return {
+            labels: targetLabels(target),
+            value: null,
+            condition: () => (status?.lastRunMs === null || status === undefined ? null : status.lastError !== null),
+          };
         }),
     });
     return rules;

@@ -106,7 +106,10 @@ export class TargetIngestion {
         address: getAddress(log.address),
         name: decoded.name,
         key: this.kind.keyOf(decoded.name, decoded.args),
-        args: blockNumber > 0 ? { ...decoded.args, ...(await this.argsBefore(decoded.name, endpoint, blockNumber, blockTimes)) } : decoded.args,
+        args:
+          blockNumber > 0
+            ? { ...decoded.args, ...(await this.argsBefore(decoded.name, endpoint, blockNumber, blockTimes)) }
+            : decoded.args,
       });
     }
     const caughtUp = toNumber >= safeHead;

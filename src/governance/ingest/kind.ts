@@ -35,5 +35,9 @@ export interface TargetCollector {
    * The state read directly at `reads.blockNumber`, as JSON. `events` are the step's, not folded yet (a
    * proposal created in them is open); `previous` is the last snapshot, if any.
    */
-  snapshot(reads: ContractReads, events: readonly GovernanceEvent[], previous: Record<string, EventValue> | null): Promise<Record<string, EventValue>>;
+  snapshot(
+    reads: ContractReads,
+    events: readonly GovernanceEvent[],
+    previous: Record<string, EventValue> | null,
+  ): Promise<Record<string, EventValue>>;
 }

@@ -6,12 +6,24 @@ import type { GovernanceTarget } from '../../domain/governance.js';
 import type { GovernanceChange } from './change.js';
 import type { GovernanceAlertContext, GovernanceAlertSpec } from './kind.js';
 
-export const targetLabels = (target: GovernanceTarget) => ({ ...target.labels, scope: 'governance', chain: target.chain, target: target.id, kind: target.kind });
+export const targetLabels = (target: GovernanceTarget) => ({
+  ...target.labels,
+  scope: 'governance',
+  chain: target.chain,
+  target: target.id,
+  kind: target.kind,
+});
 
 // A block stamped ahead of our clock (a chain whose clock runs fast) is recent, not ignored.
-export const recent = (atMs: number | null, nowMs: number, context: GovernanceAlertContext) => atMs !== null && nowMs - atMs < context.changeHoldMs;
+export const recent = (atMs: number | null, nowMs: number, context: GovernanceAlertContext) =>
+  atMs !== null && nowMs - atMs < context.changeHoldMs;
 
-export function changeRule<View>(name: string, description: string, changes: (view: View) => GovernanceChange[], which: (change: GovernanceChange) => boolean): GovernanceAlertSpec<GovernanceTarget, View> {
+export function changeRule<View>(
+  name: string,
+  description: string,
+  changes: (view: View) => GovernanceChange[],
+  which: (change: GovernanceChange) => boolean,
+): GovernanceAlertSpec<GovernanceTarget, View> {
   return {
     name,
     severity: 'critical',
@@ -21,7 +33,13 @@ export function changeRule<View>(name: string, description: string, changes: (vi
       changes(view)
         .filter((change) => which(change) && recent(change.blockTimeMs, nowMs, context))
         .map((change) => ({
-          labels: { ...targetLabels(target), event: change.name, change: change.summary, tx: change.txHash, block: String(change.blockNumber) },
+          labels: {
+            ...targetLabels(target),
+            event: change.name,
+            change: change.summary,
+            tx: change.txHash,
+            block: String(change.blockNumber),
+          },
           value: change.blockTimeMs / 1_000,
           condition: () => true,
         })),

@@ -6,7 +6,8 @@ import { z } from 'zod';
 import type { GovernanceStore } from '../governance-store.js';
 import type { GovernanceChange } from './change.js';
 
-export const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
+export const iso = (ms: number | null | undefined) =>
+  ms === null || ms === undefined ? null : new Date(ms).toISOString();
 
 export const amount = z.string().describe('A token amount in its smallest unit, as a decimal string.');
 
@@ -20,7 +21,14 @@ export const changeSchema = z.object({
 });
 
 export function changeView(change: GovernanceChange): z.infer<typeof changeSchema> {
-  return { name: change.name, summary: change.summary, block: change.blockNumber, at: iso(change.blockTimeMs)!, tx: change.txHash, logIndex: change.logIndex };
+  return {
+    name: change.name,
+    summary: change.summary,
+    block: change.blockNumber,
+    at: iso(change.blockTimeMs)!,
+    tx: change.txHash,
+    logIndex: change.logIndex,
+  };
 }
 
 export const targetId = z.string().min(1).describe('The target’s id from the config.');
@@ -52,7 +60,9 @@ export interface GovernanceRoute {
   use<R>(serve: <P extends z.ZodType, Q extends z.ZodType>(route: GovernanceRouteSpec<P, Q>) => R): R;
 }
 
-export function governanceRoute<P extends z.ZodType = z.ZodObject<{}>, Q extends z.ZodType = z.ZodObject<{}>>(route: GovernanceRouteSpec<P, Q>): GovernanceRoute {
+export function governanceRoute<P extends z.ZodType = z.ZodObject<{}>, Q extends z.ZodType = z.ZodObject<{}>>(
+  route: GovernanceRouteSpec<P, Q>,
+): GovernanceRoute {
   return { use: (serve) => serve(route) };
 }
 

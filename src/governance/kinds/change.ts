@@ -16,10 +16,19 @@ export interface GovernanceChange {
 }
 
 export function changeOf(event: GovernanceEvent, summary: string): GovernanceChange {
-  return { name: event.name, blockNumber: event.blockNumber, blockTimeMs: event.blockTimeMs, txHash: event.txHash, logIndex: event.logIndex, summary };
+  return {
+    name: event.name,
+    blockNumber: event.blockNumber,
+    blockTimeMs: event.blockTimeMs,
+    txHash: event.txHash,
+    logIndex: event.logIndex,
+    summary,
+  };
 }
 
 /** 0x1234…abcd: enough to tell addresses apart in a one-line summary. */
 export function shortAddress(address: EventValue | undefined): string {
-  return typeof address === 'string' && address.length === 42 ? `${address.slice(0, 6)}…${address.slice(-4)}` : String(address);
+  return typeof address === 'string' && address.length === 42
+    ? `${address.slice(0, 6)}…${address.slice(-4)}`
+    : String(address);
 }

@@ -4,7 +4,14 @@
 
 import type { GovernanceSnapshot, GovernanceTarget } from '../../domain/governance.js';
 import { GovernanceNotFoundError, type KindTargets } from './api.js';
-import type { Decisions, GovernanceKind, GovernanceKindSpec, RouteAccess, TargetReading, TrackedTarget } from './kind.js';
+import type {
+  Decisions,
+  GovernanceKind,
+  GovernanceKindSpec,
+  RouteAccess,
+  TargetReading,
+  TrackedTarget,
+} from './kind.js';
 
 interface TargetRecord<Target, State> {
   target: Target;
@@ -14,7 +21,11 @@ interface TargetRecord<Target, State> {
 
 const noDecisions = (): Decisions => ({ transitions: [], outcomes: [] });
 
-function readingOf<Target extends GovernanceTarget, State, View>(spec: GovernanceKindSpec<Target, State, View>, target: Target, view: View): TargetReading {
+function readingOf<Target extends GovernanceTarget, State, View>(
+  spec: GovernanceKindSpec<Target, State, View>,
+  target: Target,
+  view: View,
+): TargetReading {
   return {
     target,
     view,
@@ -32,7 +43,10 @@ function readingOf<Target extends GovernanceTarget, State, View>(spec: Governanc
   };
 }
 
-function trackedTarget<Target extends GovernanceTarget, State, View>(spec: GovernanceKindSpec<Target, State, View>, record: TargetRecord<Target, State>): TrackedTarget {
+function trackedTarget<Target extends GovernanceTarget, State, View>(
+  spec: GovernanceKindSpec<Target, State, View>,
+  record: TargetRecord<Target, State>,
+): TrackedTarget {
   const { target } = record;
   return {
     target,
@@ -64,7 +78,9 @@ function trackedTarget<Target extends GovernanceTarget, State, View>(spec: Gover
 }
 
 function kindTargets<Target extends GovernanceTarget, State, View>(
-  spec: GovernanceKindSpec<Target, State, View>, records: ReadonlyMap<string, TargetRecord<Target, State>>, access: RouteAccess,
+  spec: GovernanceKindSpec<Target, State, View>,
+  records: ReadonlyMap<string, TargetRecord<Target, State>>,
+  access: RouteAccess,
 ): KindTargets<Target, View> {
   return {
     all: () => [...records.values()].map((record) => record.target),
@@ -72,7 +88,9 @@ function kindTargets<Target extends GovernanceTarget, State, View>(
       const record = records.get(id);
       if (record) return record.target;
       const other = access.target(id);
-      throw new GovernanceNotFoundError(other ? `governance target "${id}" is a ${other.kind}, not a ${spec.name}` : `no governance target "${id}"`);
+      throw new GovernanceNotFoundError(
+        other ? `governance target "${id}" is a ${other.kind}, not a ${spec.name}` : `no governance target "${id}"`,
+      );
     },
     view(target) {
       const record = records.get(target.id);
@@ -82,7 +100,9 @@ function kindTargets<Target extends GovernanceTarget, State, View>(
   };
 }
 
-export function defineGovernanceKind<Target extends GovernanceTarget, State, View>(spec: GovernanceKindSpec<Target, State, View>): GovernanceKind {
+export function defineGovernanceKind<Target extends GovernanceTarget, State, View>(
+  spec: GovernanceKindSpec<Target, State, View>,
+): GovernanceKind {
   const ofKind = (target: GovernanceTarget): target is Target => target.kind === spec.name;
   return {
     name: spec.name,

@@ -6,7 +6,14 @@
 
 import type { AbiEvent, Address } from 'viem';
 import type { Severity } from '../../domain/alert.js';
-import type { EventValue, GovernanceEvent, GovernanceOutcome, GovernanceSnapshot, GovernanceTarget, ProposalState } from '../../domain/governance.js';
+import type {
+  EventValue,
+  GovernanceEvent,
+  GovernanceOutcome,
+  GovernanceSnapshot,
+  GovernanceTarget,
+  ProposalState,
+} from '../../domain/governance.js';
 import type { GovernanceStore } from '../governance-store.js';
 import type { ContractReads, TargetCollector } from '../ingest/kind.js';
 import type { GovernanceRoute, KindTargets } from './api.js';
@@ -76,7 +83,12 @@ export interface GovernanceKindSpec<Target extends GovernanceTarget, State, View
    * The state read directly at `reads.blockNumber`, as JSON. `state` is folded up to the step, whose
    * `events` are not folded yet; `previous` is the last snapshot, if any.
    */
-  snapshot(target: Target, reads: ContractReads, step: { state: State; events: readonly GovernanceEvent[] }, previous: Record<string, EventValue> | null): Promise<Record<string, EventValue>>;
+  snapshot(
+    target: Target,
+    reads: ContractReads,
+    step: { state: State; events: readonly GovernanceEvent[] },
+    previous: Record<string, EventValue> | null,
+  ): Promise<Record<string, EventValue>>;
   initial(): State;
   /** Folds one event into the state (mutating it); events arrive in (block, log index) order. Pure. */
   apply(state: State, event: GovernanceEvent): void;
@@ -148,4 +160,7 @@ export const overdueExecutionsGauge = {
 } satisfies GovernanceGauge;
 
 /** A kind's model: the pure functions that fold events into its state and derive its view. */
-export type GovernanceModel<Target extends GovernanceTarget, State, View> = Pick<GovernanceKindSpec<Target, State, View>, 'initial' | 'apply' | 'view'>;
+export type GovernanceModel<Target extends GovernanceTarget, State, View> = Pick<
+  GovernanceKindSpec<Target, State, View>,
+  'initial' | 'apply' | 'view'
+>;

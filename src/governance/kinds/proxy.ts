@@ -147,7 +147,14 @@ export const proxyKind = defineGovernanceKind<ProxyTarget, ProxyState, ProxyView
   addresses: async (target) => [target.address],
   keyOf(name, args) {
     // An event is about the address the proxy now points at (or is now administered by).
-    const key = name === 'Upgraded' ? args.implementation : name === 'BeaconUpgraded' ? args.beacon : name === 'AdminChanged' ? args.newAdmin : null;
+    const key =
+      name === 'Upgraded'
+        ? args.implementation
+        : name === 'BeaconUpgraded'
+          ? args.beacon
+          : name === 'AdminChanged'
+            ? args.newAdmin
+            : null;
     return typeof key === 'string' ? key : null;
   },
   async snapshot(target, reads) {
@@ -164,11 +171,21 @@ export const proxyKind = defineGovernanceKind<ProxyTarget, ProxyState, ProxyView
   ...proxyModel,
   gauges: [
     {
-      gauge: { name: 'ere_governance_proxy_last_upgrade_timestamp_seconds', help: 'Block time of the proxy’s newest implementation or beacon change; absent when none was ingested.' },
+      gauge: {
+        name: 'ere_governance_proxy_last_upgrade_timestamp_seconds',
+        help: 'Block time of the proxy’s newest implementation or beacon change; absent when none was ingested.',
+      },
       value: (view) => (view.lastUpgradeMs == null ? null : view.lastUpgradeMs / 1_000),
     },
   ],
-  alerts: [changeRule<ProxyView>('ProxyUpgraded', 'The proxy now runs other code, or another admin or beacon controls it.', (view) => view.upgrades, () => true)],
+  alerts: [
+    changeRule<ProxyView>(
+      'ProxyUpgraded',
+      'The proxy now runs other code, or another admin or beacon controls it.',
+      (view) => view.upgrades,
+      () => true,
+    ),
+  ],
   routes: (targets) => [
     governanceRoute({
       url: '/api/v1/governance/proxies/:target',

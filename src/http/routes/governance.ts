@@ -25,7 +25,10 @@ const badRequest = { description: 'A bad parameter, named in `field`.', schema: 
 /** A route a kind declares, served as the API's: 400 and 404 in the API's error shape. */
 function kindRoute(route: GovernanceRoute): RouteDefinition {
   return route.use((spec) => {
-    const responses: Record<number, ResponseSpec> = { 200: spec.ok, 404: { description: spec.notFound, schema: errorBodySchema } };
+    const responses: Record<number, ResponseSpec> = {
+      200: spec.ok,
+      404: { description: spec.notFound, schema: errorBodySchema },
+    };
     if (spec.badRequest) responses[400] = badRequest;
     return defineRoute({
       method: 'GET',
@@ -61,8 +64,14 @@ export function governanceRoutes(deps: { tracker: GovernanceTracker; clock: Cloc
       url: '/api/v1/governance/targets',
       summary: 'Every governance target (governor, timelock, Safe, proxy) with how far its ingestion has got.',
       tag: 'governance',
-      responses: { 200: { description: 'Targets, in config order.', schema: z.object({ targets: z.array(targetSchema) }) } },
-      handler: () => ({ targets: tracker.targets().map((target) => targetView(target, tracker.status(target.id), tracker.store.eventCount(target.id))) }),
+      responses: {
+        200: { description: 'Targets, in config order.', schema: z.object({ targets: z.array(targetSchema) }) },
+      },
+      handler: () => ({
+        targets: tracker
+          .targets()
+          .map((target) => targetView(target, tracker.status(target.id), tracker.store.eventCount(target.id))),
+      }),
     }),
     ...tracker.routes().map(kindRoute),
     defineRoute({
@@ -77,7 +86,11 @@ export function governanceRoutes(deps: { tracker: GovernanceTracker; clock: Cloc
           schema: z.object({
             since: z.string(),
             events: z.array(feedEventSchema),
-            next: z.number().int().nullable().describe('Pass as `after` for what comes next: the last event’s id, or `after` itself when none came.'),
+            next: z
+              .number()
+              .int()
+              .nullable()
+              .describe('Pass as `after` for what comes next: the last event’s id, or `after` itself when none came.'),
           }),
         },
         400: badRequest,
@@ -86,8 +99,17 @@ export function governanceRoutes(deps: { tracker: GovernanceTracker; clock: Cloc
       handler: ({ query }) => {
         const targets = query.target?.split(',').map((id) => targetOf(id.trim()).id);
         const sinceMs = query.since ?? deps.clock.now() - defaultFeedMs;
-        const events = tracker.store.feed({ sinceMs, limit: query.limit ?? 100, ...(targets ? { targets } : {}), ...(query.after !== undefined ? { afterId: query.after } : {}) });
-        return { since: iso(sinceMs)!, events: events.map(feedEventView), next: events.at(-1)?.id ?? query.after ?? null };
+        const events = tracker.store.feed({
+          sinceMs,
+          limit: query.limit ?? 100,
+          ...(targets ? { targets } : {}),
+          ...(query.after !== undefined ? { afterId: query.after } : {}),
+        });
+        return {
+          since: iso(sinceMs)!,
+          events: events.map(feedEventView),
+          next: events.at(-1)?.id ?? query.after ?? null,
+        };
       },
     }),
   ];

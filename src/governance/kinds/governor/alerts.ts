@@ -12,7 +12,10 @@ import type { GovernorTarget, GovernorView, ProposalView } from './model.js';
 type GovernorRule = GovernanceAlertSpec<GovernorTarget, GovernorView>;
 
 function proposalRule(
-  name: string, severity: Severity, summary: string, description: string,
+  name: string,
+  severity: Severity,
+  summary: string,
+  description: string,
   fires: (proposal: ProposalView, nowMs: number, context: GovernanceAlertContext) => boolean,
   value: (proposal: ProposalView) => number | null = () => null,
 ): GovernorRule {
@@ -25,7 +28,11 @@ function proposalRule(
       // No `state` label: a proposal going from Pending to Active is the same alert, not a new one.
       view.proposals
         .filter((proposal) => fires(proposal, nowMs, context))
-        .map((proposal) => ({ labels: { ...targetLabels(target), proposal: proposal.id, title: proposal.title }, value: value(proposal), condition: () => true })),
+        .map((proposal) => ({
+          labels: { ...targetLabels(target), proposal: proposal.id, title: proposal.title },
+          value: value(proposal),
+          condition: () => true,
+        })),
   };
 }
 
@@ -36,7 +43,13 @@ function proposalRule(
 const expiredAlertWindowMs = 31 * 86_400_000;
 
 export const governorAlerts: readonly GovernorRule[] = [
-  proposalRule('GovernanceProposalCreated', 'info', 'New proposal on {{ $labels.target }}: {{ $labels.title }}', 'A proposal is pending or open for votes on {{ $labels.target }} ({{ $labels.chain }}).', (proposal) => proposal.state === 'Pending' || proposal.state === 'Active'),
+  proposalRule(
+    'GovernanceProposalCreated',
+    'info',
+    'New proposal on {{ $labels.target }}: {{ $labels.title }}',
+    'A proposal is pending or open for votes on {{ $labels.target }} ({{ $labels.chain }}).',
+    (proposal) => proposal.state === 'Pending' || proposal.state === 'Active',
+  ),
   proposalRule(
     'GovernanceQuorumAtRisk',
     'warning',
@@ -45,18 +58,54 @@ export const governorAlerts: readonly GovernorRule[] = [
     (proposal) => proposal.quorumAtRisk,
     (proposal) => proposal.quorumReachedRatio,
   ),
-  proposalRule('GovernanceProposalSucceeded', 'info', 'Proposal "{{ $labels.title }}" on {{ $labels.target }} passed and awaits queueing', 'The vote passed; the proposal must now be queued (or executed, without a timelock).', (proposal) => proposal.state === 'Succeeded' && !proposal.overdue),
-  proposalRule('GovernanceProposalQueued', 'info', 'Proposal "{{ $labels.title }}" on {{ $labels.target }} is queued in the timelock', 'Queued; executable from its ETA.', (proposal) => proposal.state === 'Queued' && !proposal.overdue),
+  proposalRule(
+    'GovernanceProposalSucceeded',
+    'info',
+    'Proposal "{{ $labels.title }}" on {{ $labels.target }} passed and awaits queueing',
+    'The vote passed; the proposal must now be queued (or executed, without a timelock).',
+    (proposal) => proposal.state === 'Succeeded' && !proposal.overdue,
+  ),
+  proposalRule(
+    'GovernanceProposalQueued',
+    'info',
+    'Proposal "{{ $labels.title }}" on {{ $labels.target }} is queued in the timelock',
+    'Queued; executable from its ETA.',
+    (proposal) => proposal.state === 'Queued' && !proposal.overdue,
+  ),
   proposalRule(
     'GovernanceExecutionOverdue',
     'error',
     'Proposal "{{ $labels.title }}" on {{ $labels.target }} passed but is not executed',
     'The decision is taken but nobody executed it within the execution grace after it became executable.',
     (proposal) => proposal.overdue,
-    (proposal) => proposal.executableAtMs === null ? null : proposal.executableAtMs / 1_000,
+    (proposal) => (proposal.executableAtMs === null ? null : proposal.executableAtMs / 1_000),
   ),
-  proposalRule('GovernanceProposalExecuted', 'info', 'Proposal "{{ $labels.title }}" on {{ $labels.target }} was executed', 'The proposal\'s calls ran.', (proposal, nowMs, context) => recent(proposal.executedAtMs, nowMs, context)),
-  proposalRule('GovernanceProposalCanceled', 'warning', 'Proposal "{{ $labels.title }}" on {{ $labels.target }} was canceled', 'The proposal was canceled before execution.', (proposal, nowMs, context) => recent(proposal.canceledAtMs, nowMs, context)),
-  proposalRule('GovernanceProposalExpired', 'error', 'Proposal "{{ $labels.title }}" on {{ $labels.target }} expired unexecuted', 'A passed proposal can no longer be executed: the decision is lost.', (proposal, nowMs) => proposal.state === 'Expired' && (proposal.etaMs === null || nowMs - proposal.etaMs < expiredAlertWindowMs)),
-  changeRule<GovernorView>('GovernorSettingsChanged', 'A governor setting (quorum, voting delay or period, proposal threshold, timelock) changed.', (view) => view.changes, () => true),
+  proposalRule(
+    'GovernanceProposalExecuted',
+    'info',
+    'Proposal "{{ $labels.title }}" on {{ $labels.target }} was executed',
+    "The proposal's calls ran.",
+    (proposal, nowMs, context) => recent(proposal.executedAtMs, nowMs, context),
+  ),
+  proposalRule(
+    'GovernanceProposalCanceled',
+    'warning',
+    'Proposal "{{ $labels.title }}" on {{ $labels.target }} was canceled',
+    'The proposal was canceled before execution.',
+    (proposal, nowMs, context) => recent(proposal.canceledAtMs, nowMs, context),
+  ),
+  proposalRule(
+    'GovernanceProposalExpired',
+    'error',
+    'Proposal "{{ $labels.title }}" on {{ $labels.target }} expired unexecuted',
+    'A passed proposal can no longer be executed: the decision is lost.',
+    (proposal, nowMs) =>
+      proposal.state === 'Expired' && (proposal.etaMs === null || nowMs - proposal.etaMs < expiredAlertWindowMs),
+  ),
+  changeRule<GovernorView>(
+    'GovernorSettingsChanged',
+    'A governor setting (quorum, voting delay or period, proposal threshold, timelock) changed.',
+    (view) => view.changes,
+    () => true,
+  ),
 ];

@@ -4,7 +4,15 @@
 import { z } from 'zod';
 import { proposalStates, type GovernanceTarget } from '../../../domain/governance.js';
 import type { StoredGovernanceEvent } from '../../governance-store.js';
-import { amount, GovernanceNotFoundError, governanceRoute, iso, targetId, type GovernanceRoute, type KindTargets } from '../api.js';
+import {
+  amount,
+  GovernanceNotFoundError,
+  governanceRoute,
+  iso,
+  targetId,
+  type GovernanceRoute,
+  type KindTargets,
+} from '../api.js';
 import type { GovernorTarget, GovernorView, ProposalView } from './model.js';
 
 const votesSchema = z.object({ for: amount, against: amount, abstain: amount });
@@ -18,11 +26,26 @@ export const proposalSummarySchema = z.object({
   state: z.enum(proposalStates),
   votes: votesSchema,
   quorum: amount.nullable().describe('null until voting has started.'),
-  quorumReachedRatio: z.number().nullable().describe('Votes counted towards quorum over the quorum: 2.5 is 250 % of quorum. null until the quorum is known.'),
-  turnoutRatio: z.number().nullable().describe('Deprecated: the former name of quorumReachedRatio (the same value), removed in the next release. Turnout is turnoutOfSupplyRatio.'),
+  quorumReachedRatio: z
+    .number()
+    .nullable()
+    .describe('Votes counted towards quorum over the quorum: 2.5 is 250 % of quorum. null until the quorum is known.'),
+  turnoutRatio: z
+    .number()
+    .nullable()
+    .describe(
+      'Deprecated: the former name of quorumReachedRatio (the same value), removed in the next release. Turnout is turnoutOfSupplyRatio.',
+    ),
   votesTotal: amount.describe('Votes cast: for, against and abstain.'),
-  votingSupply: amount.nullable().describe("The votes token's total supply at the proposal's snapshot (getPastTotalSupply); null until voting has started, and for Bravo governors."),
-  turnoutOfSupplyRatio: z.number().nullable().describe('Turnout: votes cast over the voting supply; null while the supply is unknown.'),
+  votingSupply: amount
+    .nullable()
+    .describe(
+      "The votes token's total supply at the proposal's snapshot (getPastTotalSupply); null until voting has started, and for Bravo governors.",
+    ),
+  turnoutOfSupplyRatio: z
+    .number()
+    .nullable()
+    .describe('Turnout: votes cast over the voting supply; null while the supply is unknown.'),
   quorumAtRisk: z.boolean().describe('Active, below quorum and within the risk window of its deadline.'),
   overdue: z.boolean().describe('Executable for longer than the execution grace without being executed.'),
   createdAt: z.string(),
@@ -30,7 +53,10 @@ export const proposalSummarySchema = z.object({
   eta: z.string().nullable().describe('When a queued proposal becomes executable.'),
 });
 
-export function proposalSummary(target: GovernanceTarget, proposal: ProposalView): z.infer<typeof proposalSummarySchema> {
+export function proposalSummary(
+  target: GovernanceTarget,
+  proposal: ProposalView,
+): z.infer<typeof proposalSummarySchema> {
   return {
     id: proposal.id,
     target: target.id,
@@ -80,7 +106,13 @@ export function voteView(event: StoredGovernanceEvent): z.infer<typeof voteSchem
 
 export const proposalDetailSchema = proposalSummarySchema.extend({
   description: z.string().nullable(),
-  actions: z.array(z.object({ target: z.string(), value: amount, call: z.string().describe('The signature, or the calldata’s 4-byte selector.') })),
+  actions: z.array(
+    z.object({
+      target: z.string(),
+      value: amount,
+      call: z.string().describe('The signature, or the calldata’s 4-byte selector.'),
+    }),
+  ),
   created: z.object({ block: z.number().int(), tx: z.string() }).nullable(),
   voteStart: z.number().int().describe('The timepoint voting starts: a block, or seconds in timestamp clock mode.'),
   voteEnd: z.number().int(),
@@ -92,10 +124,22 @@ export const proposalDetailSchema = proposalSummarySchema.extend({
   executedAt: z.string().nullable(),
   canceledAt: z.string().nullable(),
   votesCast: z.array(voteSchema).describe('Every VoteCast and VoteCastWithParams, in chain order.'),
-  timeline: z.array(z.object({ state: z.enum(proposalStates), at: z.string(), block: z.number().int().describe('The block at which it was seen.') })),
+  timeline: z.array(
+    z.object({
+      state: z.enum(proposalStates),
+      at: z.string(),
+      block: z.number().int().describe('The block at which it was seen.'),
+    }),
+  ),
 });
 
-const proposalParams = z.strictObject({ target: targetId, id: z.string().regex(/^\d+$/, 'must be a proposal id (a decimal number)').describe('The proposal id, a decimal number.') });
+const proposalParams = z.strictObject({
+  target: targetId,
+  id: z
+    .string()
+    .regex(/^\d+$/, 'must be a proposal id (a decimal number)')
+    .describe('The proposal id, a decimal number.'),
+});
 
 const proposalsQuery = z.strictObject({
   chain: z.string().min(1).optional().describe('Only the proposals of governors on this chain.'),
@@ -104,9 +148,14 @@ const proposalsQuery = z.strictObject({
 });
 
 /** Newest first: by creation time, later in chain order first among proposals created in the same block. */
-const newestFirst = (proposals: ProposalView[]) => [...proposals].reverse().sort((a, b) => b.createdAtMs - a.createdAtMs);
+const newestFirst = (proposals: ProposalView[]) =>
+  [...proposals].reverse().sort((a, b) => b.createdAtMs - a.createdAtMs);
 
-function proposalDetail(targets: KindTargets<GovernorTarget, GovernorView>, target: GovernorTarget, proposal: ProposalView): z.infer<typeof proposalDetailSchema> {
+function proposalDetail(
+  targets: KindTargets<GovernorTarget, GovernorView>,
+  target: GovernorTarget,
+  proposal: ProposalView,
+): z.infer<typeof proposalDetailSchema> {
   const { store } = targets;
   const createdEvent = store.eventsAbout(target.id, proposal.id, ['ProposalCreated'])[0];
   return {
@@ -124,7 +173,9 @@ function proposalDetail(targets: KindTargets<GovernorTarget, GovernorView>, targ
     executedAt: iso(proposal.executedAtMs),
     canceledAt: iso(proposal.canceledAtMs),
     votesCast: store.eventsAbout(target.id, proposal.id, ['VoteCast', 'VoteCastWithParams']).map(voteView),
-    timeline: store.proposalStates(target.id, proposal.id).map((row) => ({ state: row.state as ProposalView['state'], at: iso(row.atMs)!, block: row.blockNumber })),
+    timeline: store
+      .proposalStates(target.id, proposal.id)
+      .map((row) => ({ state: row.state as ProposalView['state'], at: iso(row.atMs)!, block: row.blockNumber })),
   };
 }
 

@@ -4,7 +4,12 @@
 // quorum, ETA and the times of its snapshot and deadline blocks.
 
 import { parseAbi, parseAbiItem, type AbiEvent, type Address } from 'viem';
-import { proposalStates, type EventValue, type GovernanceTarget, type ProposalState } from '../../../domain/governance.js';
+import {
+  proposalStates,
+  type EventValue,
+  type GovernanceTarget,
+  type ProposalState,
+} from '../../../domain/governance.js';
 import { GovernanceReadError } from '../../ingest/chain-reader.js';
 import type { ContractReads } from '../../ingest/kind.js';
 import { unlessReverted } from '../reads.js';
@@ -33,7 +38,14 @@ export const governorEvents = [
   'event DelegateVotesChanged(address indexed delegate, uint256 previousVotes, uint256 newVotes)',
 ].map((text) => parseAbiItem(text) as AbiEvent);
 
-const proposalEvents = new Set(['ProposalCreated', 'ProposalQueued', 'ProposalExecuted', 'ProposalCanceled', 'VoteCast', 'VoteCastWithParams']);
+const proposalEvents = new Set([
+  'ProposalCreated',
+  'ProposalQueued',
+  'ProposalExecuted',
+  'ProposalCanceled',
+  'VoteCast',
+  'VoteCastWithParams',
+]);
 
 const governorAbi = parseAbi([
   'function state(uint256 proposalId) view returns (uint8)',
@@ -68,7 +80,12 @@ async function msPerBlock(reads: ContractReads): Promise<number> {
 }
 
 /** When a timepoint (a block, or a timestamp in "mode=timestamp") is or will be reached, ms. */
-async function timepointMs(timepoint: number, clock: 'blocknumber' | 'timestamp', reads: ContractReads, perBlockMs: () => Promise<number>): Promise<{ atMs: number; estimated: boolean }> {
+async function timepointMs(
+  timepoint: number,
+  clock: 'blocknumber' | 'timestamp',
+  reads: ContractReads,
+  perBlockMs: () => Promise<number>,
+): Promise<{ atMs: number; estimated: boolean }> {
   if (clock === 'timestamp') return { atMs: timepoint * 1_000, estimated: false };
   const at = reads.blockNumber;
   if (BigInt(timepoint) <= at) return { atMs: await reads.blockTimeMs(BigInt(timepoint)), estimated: false };
@@ -76,7 +93,11 @@ async function timepointMs(timepoint: number, clock: 'blocknumber' | 'timestamp'
 }
 
 /** The governor and its votes token, whose DelegateVotesChanged events give voting power. */
-export async function governorAddresses(target: GovernorTarget, reads: ContractReads, previous: Record<string, EventValue> | null): Promise<Address[]> {
+export async function governorAddresses(
+  target: GovernorTarget,
+  reads: ContractReads,
+  previous: Record<string, EventValue> | null,
+): Promise<Address[]> {
   const known = typeof previous?.token === 'string' ? (previous.token as Address) : null;
   const token = known ?? (await tokenOf(target, reads));
   return token === null ? [target.address] : [target.address, token];
@@ -89,9 +110,16 @@ export function governorKeyOf(name: string, args: Record<string, EventValue>): s
 }
 
 /** The clock mode, timelock and token, and each open proposal's state, quorum, supply, ETA and times. */
-export async function readGovernor(target: GovernorTarget, reads: ContractReads, openProposals: readonly OpenProposal[], previous: Record<string, EventValue> | null): Promise<Record<string, EventValue>> {
+export async function readGovernor(
+  target: GovernorTarget,
+  reads: ContractReads,
+  openProposals: readonly OpenProposal[],
+  previous: Record<string, EventValue> | null,
+): Promise<Record<string, EventValue>> {
   const bravo = target.settings.flavor === 'bravo';
-  const clockMode = bravo ? null : ((await unlessReverted(() => reads.call(target.address, governorAbi, 'CLOCK_MODE'))) as string | null);
+  const clockMode = bravo
+    ? null
+    : ((await unlessReverted(() => reads.call(target.address, governorAbi, 'CLOCK_MODE'))) as string | null);
   const clock = clockMode?.includes('mode=timestamp') ? 'timestamp' : 'blocknumber';
   const timelock = (await unlessReverted(() => reads.call(target.address, governorAbi, 'timelock'))) as Address | null;
   const token = typeof previous?.token === 'string' ? previous.token : await tokenOf(target, reads);
@@ -105,13 +133,33 @@ export async function readGovernor(target: GovernorTarget, reads: ContractReads,
     const id = BigInt(proposal.id);
     const stateIndex = Number(await reads.call(target.address, governorAbi, 'state', [id]));
     const state: ProposalState | null = proposalStates[stateIndex] ?? null;
-    if (state === null) throw new GovernanceReadError('invalid_response', `state() of proposal ${proposal.id} is ${stateIndex}, not a Governor state`);
+    if (state === null)
+      throw new GovernanceReadError(
+        'invalid_response',
+        `state() of proposal ${proposal.id} is ${stateIndex}, not a Governor state`,
+      );
     // OpenZeppelin's quorum() is defined only for past timepoints: known once voting has started.
-    const started = clock === 'timestamp' ? proposal.voteStart * 1_000 < (await reads.blockTimeMs(reads.blockNumber)) : proposal.voteStart < readBlock;
-    const quorum = bravoQuorum ?? (started ? ((await unlessReverted(() => reads.call(target.address, governorAbi, 'quorum', [BigInt(proposal.voteStart)]))) as bigint | null) : null);
+    const started =
+      clock === 'timestamp'
+        ? proposal.voteStart * 1_000 < (await reads.blockTimeMs(reads.blockNumber))
+        : proposal.voteStart < readBlock;
+    const quorum =
+      bravoQuorum ??
+      (started
+        ? ((await unlessReverted(() =>
+            reads.call(target.address, governorAbi, 'quorum', [BigInt(proposal.voteStart)]),
+          )) as bigint | null)
+        : null);
     // The supply that could vote, at the proposal's snapshot: what turnout is measured against.
-    const votingSupply = started && !bravo && token ? ((await unlessReverted(() => reads.call(token as Address, votesAbi, 'getPastTotalSupply', [BigInt(proposal.voteStart)]))) as bigint | null) : null;
-    const eta = bravo ? null : ((await unlessReverted(() => reads.call(target.address, governorAbi, 'proposalEta', [id]))) as bigint | null);
+    const votingSupply =
+      started && !bravo && token
+        ? ((await unlessReverted(() =>
+            reads.call(token as Address, votesAbi, 'getPastTotalSupply', [BigInt(proposal.voteStart)]),
+          )) as bigint | null)
+        : null;
+    const eta = bravo
+      ? null
+      : ((await unlessReverted(() => reads.call(target.address, governorAbi, 'proposalEta', [id]))) as bigint | null);
     const voteStart = await timepointMs(proposal.voteStart, clock, reads, perBlockMs);
     const voteEnd = await timepointMs(proposal.voteEnd, clock, reads, perBlockMs);
     proposals[proposal.id] = {

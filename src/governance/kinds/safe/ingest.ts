@@ -58,7 +58,12 @@ const modulePageSize = 100n;
 const maxModulePages = 10;
 
 const ownerEvents = new Set(['AddedOwner', 'RemovedOwner']);
-const moduleEvents = new Set(['EnabledModule', 'DisabledModule', 'ExecutionFromModuleSuccess', 'ExecutionFromModuleFailure']);
+const moduleEvents = new Set([
+  'EnabledModule',
+  'DisabledModule',
+  'ExecutionFromModuleSuccess',
+  'ExecutionFromModuleFailure',
+]);
 const executionEvents = new Set(['ExecutionSuccess', 'ExecutionFailure']);
 
 /** A uint256 as JSON: a number while it is exact, else its decimal string. */
@@ -75,7 +80,10 @@ async function readModules(reads: ContractReads, safe: Address): Promise<{ modul
   const modules: Address[] = [];
   let start: Address = SENTINEL;
   for (let page = 0; page < maxModulePages; page += 1) {
-    const [array, next] = (await reads.call(safe, safeAbi, 'getModulesPaginated', [start, modulePageSize])) as readonly [readonly Address[], Address];
+    const [array, next] = (await reads.call(safe, safeAbi, 'getModulesPaginated', [
+      start,
+      modulePageSize,
+    ])) as readonly [readonly Address[], Address];
     modules.push(...array.map((module) => getAddress(module)));
     const last = array.at(-1);
     if (last === undefined || BigInt(next) <= 1n) return { modules, truncated: false };
@@ -85,19 +93,33 @@ async function readModules(reads: ContractReads, safe: Address): Promise<{ modul
 }
 
 export function safeKeyOf(name: string, args: Record<string, EventValue>): string | null {
-  const key = ownerEvents.has(name) ? args.owner : moduleEvents.has(name) ? args.module : executionEvents.has(name) ? args.txHash : null;
+  const key = ownerEvents.has(name)
+    ? args.owner
+    : moduleEvents.has(name)
+      ? args.module
+      : executionEvents.has(name)
+        ? args.txHash
+        : null;
   return typeof key === 'string' ? key : null;
 }
 
 /** The threshold before a ChangedThreshold, read at the block before it; nothing for other events. */
-export async function argsBeforeSafeEvent(safe: Address, name: string, reads: ContractReads): Promise<Record<string, EventValue>> {
+export async function argsBeforeSafeEvent(
+  safe: Address,
+  name: string,
+  reads: ContractReads,
+): Promise<Record<string, EventValue>> {
   if (name !== 'ChangedThreshold') return {};
   try {
     return { previousThreshold: jsonInteger((await reads.call(safe, safeAbi, 'getThreshold')) as bigint) };
   } catch (error) {
     // A node that pruned the state of that block, or a Safe created in it, cannot tell: the change then
     // reads the new value only. Any other failure fails the step, to be retried.
-    if (error instanceof GovernanceReadError && (error.errorClass === 'reverted' || error.errorClass === 'jsonrpc_error')) return {};
+    if (
+      error instanceof GovernanceReadError &&
+      (error.errorClass === 'reverted' || error.errorClass === 'jsonrpc_error')
+    )
+      return {};
     throw error;
   }
 }

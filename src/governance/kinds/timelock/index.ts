@@ -8,7 +8,14 @@ import { amount, changeSchema, changeView, governanceRoute, iso, targetParams } 
 import { defineGovernanceKind } from '../define-kind.js';
 import { overdueExecutionsGauge } from '../kind.js';
 import { readTimelock, timelockEvents, timelockKeyOf } from './ingest.js';
-import { operationStatuses, timelockModel, type OperationView, type TimelockState, type TimelockTarget, type TimelockView } from './model.js';
+import {
+  operationStatuses,
+  timelockModel,
+  type OperationView,
+  type TimelockState,
+  type TimelockTarget,
+  type TimelockView,
+} from './model.js';
 
 export const operationSchema = z.object({
   id: z.string(),
@@ -43,7 +50,9 @@ const operationsSchema = z.object({
   chain: z.string(),
   minDelaySeconds: z.number().nullable(),
   byStatus: z.record(z.enum(operationStatuses), z.number().int()),
-  roles: z.record(z.string(), z.array(z.string())).describe('Role name (or hash) → accounts holding it, as far as the events since the start block tell.'),
+  roles: z
+    .record(z.string(), z.array(z.string()))
+    .describe('Role name (or hash) → accounts holding it, as far as the events since the start block tell.'),
   operations: z.array(operationSchema),
   changes: z.array(changeSchema).describe('Delay, role and admin changes, newest first.'),
 });
@@ -61,8 +70,18 @@ export const timelockKind = defineGovernanceKind<TimelockTarget, TimelockState, 
   ...timelockModel,
   gauges: [
     { gauge: overdueExecutionsGauge, value: (view) => view.byStatus.overdue },
-    { gauge: { name: 'ere_governance_timelock_operations', help: `Timelock operations by status (${operationStatuses.join(', ')}).`, label: 'status' }, counts: (view) => view.byStatus },
-    { gauge: { name: 'ere_governance_timelock_min_delay_seconds', help: 'The timelock’s minimum delay.' }, value: (view) => view.minDelaySeconds },
+    {
+      gauge: {
+        name: 'ere_governance_timelock_operations',
+        help: `Timelock operations by status (${operationStatuses.join(', ')}).`,
+        label: 'status',
+      },
+      counts: (view) => view.byStatus,
+    },
+    {
+      gauge: { name: 'ere_governance_timelock_min_delay_seconds', help: 'The timelock’s minimum delay.' },
+      value: (view) => view.minDelaySeconds,
+    },
   ],
   alerts: [
     {
@@ -73,15 +92,24 @@ export const timelockKind = defineGovernanceKind<TimelockTarget, TimelockState, 
       signals: (target, view) =>
         view.operations
           .filter((operation) => operation.status === 'overdue')
-          .map((operation) => ({ labels: { ...targetLabels(target), operation: operation.id }, value: operation.readyAtMs / 1_000, condition: () => true })),
+          .map((operation) => ({
+            labels: { ...targetLabels(target), operation: operation.id },
+            value: operation.readyAtMs / 1_000,
+            condition: () => true,
+          })),
     },
     changeRule<TimelockView>(
       'TimelockMinDelayChanged',
-      'The timelock\'s minimum delay changed: the time the community has to react to a queued change is different now.',
+      "The timelock's minimum delay changed: the time the community has to react to a queued change is different now.",
       (view) => view.changes,
       changesNamed(['MinDelayChange', 'NewDelay']),
     ),
-    changeRule<TimelockView>('TimelockRoleChanged', 'Who may propose, execute, cancel or administer the timelock changed.', (view) => view.changes, changesNamed(roleEvents)),
+    changeRule<TimelockView>(
+      'TimelockRoleChanged',
+      'Who may propose, execute, cancel or administer the timelock changed.',
+      (view) => view.changes,
+      changesNamed(roleEvents),
+    ),
   ],
   routes: (targets) => [
     governanceRoute({

@@ -54,7 +54,9 @@ export interface TimelockView {
 
 const roleNames = new Map<string, string>([
   [`0x${'00'.repeat(32)}`, 'DEFAULT_ADMIN_ROLE'],
-  ...['PROPOSER_ROLE', 'EXECUTOR_ROLE', 'CANCELLER_ROLE', 'TIMELOCK_ADMIN_ROLE'].map((name) => [keccak256(toBytes(name)), name] as [string, string]),
+  ...['PROPOSER_ROLE', 'EXECUTOR_ROLE', 'CANCELLER_ROLE', 'TIMELOCK_ADMIN_ROLE'].map(
+    (name) => [keccak256(toBytes(name)), name] as [string, string],
+  ),
 ]);
 
 export function roleName(role: string): string {
@@ -73,7 +75,9 @@ function schedule(state: TimelockState, event: GovernanceEvent): void {
     index: compound ? 0 : Number(args.index),
     target: String(args.target),
     value: String(args.value),
-    call: compound ? String(args.signature) || String(args.data).slice(0, 10) : String(args.data).slice(0, 10) || '(none)',
+    call: compound
+      ? String(args.signature) || String(args.data).slice(0, 10)
+      : String(args.data).slice(0, 10) || '(none)',
   };
   const existing = state.operations.get(id);
   if (existing && existing.scheduledTx === event.txHash) {
@@ -94,7 +98,13 @@ function schedule(state: TimelockState, event: GovernanceEvent): void {
 }
 
 /** `expiresAfterMs`: how long after its ETA a Compound transaction can still run (the timelock's GRACE_PERIOD). */
-export function operationStatus(operation: TimelockOperation, flavor: TimelockTarget['settings']['flavor'], graceMs: number, nowMs: number, expiresAfterMs = compoundGraceSeconds * 1_000): OperationStatus {
+export function operationStatus(
+  operation: TimelockOperation,
+  flavor: TimelockTarget['settings']['flavor'],
+  graceMs: number,
+  nowMs: number,
+  expiresAfterMs = compoundGraceSeconds * 1_000,
+): OperationStatus {
   if (operation.executedAtMs !== null) return 'executed';
   if (operation.cancelledAtMs !== null) return 'cancelled';
   if (nowMs < operation.readyAtMs) return 'scheduled';
@@ -137,11 +147,18 @@ export const timelockModel: GovernanceModel<TimelockTarget, TimelockState, Timel
         if (event.name === 'RoleGranted') holders.add(String(args.account));
         else holders.delete(String(args.account));
         state.roles.set(role, holders);
-        state.changes.push(changeOf(event, `${role} ${event.name === 'RoleGranted' ? 'granted to' : 'revoked from'} ${shortAddress(args.account)}`));
+        state.changes.push(
+          changeOf(
+            event,
+            `${role} ${event.name === 'RoleGranted' ? 'granted to' : 'revoked from'} ${shortAddress(args.account)}`,
+          ),
+        );
         return;
       }
       case 'RoleAdminChanged':
-        state.changes.push(changeOf(event, `admin role of ${roleName(String(args.role))} is now ${roleName(String(args.newAdminRole))}`));
+        state.changes.push(
+          changeOf(event, `admin role of ${roleName(String(args.role))} is now ${roleName(String(args.newAdminRole))}`),
+        );
         return;
       case 'NewAdmin':
         state.changes.push(changeOf(event, `admin is now ${shortAddress(args.newAdmin)}`));
@@ -157,9 +174,18 @@ export const timelockModel: GovernanceModel<TimelockTarget, TimelockState, Timel
     const expiresAfterMs = typeof grace === 'number' ? grace * 1_000 : undefined;
     const operations = [...state.operations.values()].map((operation) => ({
       ...operation,
-      status: operationStatus(operation, target.settings.flavor, target.settings.executionGraceMs, nowMs, expiresAfterMs),
+      status: operationStatus(
+        operation,
+        target.settings.flavor,
+        target.settings.executionGraceMs,
+        nowMs,
+        expiresAfterMs,
+      ),
     }));
-    const byStatus = Object.fromEntries(operationStatuses.map((status) => [status, 0])) as Record<OperationStatus, number>;
+    const byStatus = Object.fromEntries(operationStatuses.map((status) => [status, 0])) as Record<
+      OperationStatus,
+      number
+    >;
     for (const operation of operations) byStatus[operation.status] += 1;
     const read = snapshot?.state.minDelaySeconds;
     return {
