@@ -9,7 +9,7 @@
 
 import { join } from 'node:path';
 import type { Address, Hex } from 'viem';
-import type { GovernorView } from '../src/governance/models/governor.js';
+import type { GovernorView } from '../src/governance/kinds/governor/model.js';
 
 export interface GovernancePhaseOptions {
   mode: 'baseline' | 'ere';

@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { eventsByTopic } from '../src/governance/ingest/decode.js';
-import { governorEvents } from '../src/governance/ingest/kinds/governor.js';
+import { governorEvents } from '../src/governance/kinds/governor/ingest.js';
 import { ChildSet } from './children.js';
 import { buildVoteChain, type VoteChain } from './governance-chain.js';
 import type { GovernancePhaseMessage, GovernancePhaseOptions, GovernancePhaseResult } from './governance-phase.js';

@@ -8,12 +8,10 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { GovernanceReadError } from './ingest/chain-reader.js';
 import type { Clock } from '../domain/clock.js';
-import { proposalStates, type GovernanceKindName, type GovernanceTarget } from '../domain/governance.js';
+import type { GovernanceTarget } from '../domain/governance.js';
 import type { GovernanceTracker, GovernanceTrackerHooks, TargetStatus } from './governance-tracker.js';
-import type { GovernorView } from './models/governor.js';
-import type { ProxyView } from './models/proxy.js';
-import type { SafeView } from './models/safe.js';
-import { operationStatuses, type TimelockView } from './models/timelock.js';
+import { governanceKinds } from './kinds/index.js';
+import type { GovernanceGauge, TargetReading as KindReading } from './kinds/kind.js';
 
 const skipReasons = ['unknown_event', 'malformed'] as const;
 
@@ -63,18 +61,24 @@ export function createGovernanceIngestMetrics(registry: Registry, targets: reado
       for (const [reason, count] of Object.entries(batch.skipped)) skipped.inc({ ...labels, reason }, count);
     },
     onReorg: (target) => reorgs.inc({ chain: target.chain, target: target.id }),
-    onError: (target, error) => errors.inc({ chain: target.chain, target: target.id, error_class: error instanceof GovernanceReadError ? error.errorClass : 'unexpected' }),
+    onError: (target, error) =>
+      errors.inc({
+        chain: target.chain,
+        target: target.id,
+        error_class: error instanceof GovernanceReadError ? error.errorClass : 'unexpected',
+      }),
   };
   return { hooks, onRequest: (chain: string, method: string) => requests.inc({ chain, method }) };
 }
 
 /** What the gauges read: the tracker, or anything that answers the same. */
-export type GovernanceState = Pick<GovernanceTracker, 'targets' | 'status' | 'view'>;
+export type GovernanceState = Pick<GovernanceTracker, 'targets' | 'status' | 'reading'>;
 
 interface TargetReading {
   target: GovernanceTarget;
   status: TargetStatus | undefined;
-  view: unknown;
+  /** The target's view as its kind reads it; undefined for a target the tracker does not know. */
+  kind: KindReading | undefined;
 }
 
 /**
@@ -89,7 +93,9 @@ function readingsOf(tracker: GovernanceState, clock: Clock): () => TargetReading
     const now = performance.now();
     const clockMs = clock.now();
     if (now - takenAt > 100 || Math.abs(clockMs - takenAtClockMs) > 100) {
-      readings = tracker.targets().map((target) => ({ target, status: tracker.status(target.id), view: tracker.view(target.id) }));
+      readings = tracker
+        .targets()
+        .map((target) => ({ target, status: tracker.status(target.id), kind: tracker.reading(target.id) }));
       takenAt = now;
       takenAtClockMs = clockMs;
     }
@@ -97,15 +103,13 @@ function readingsOf(tracker: GovernanceState, clock: Clock): () => TargetReading
   };
 }
 
-function viewOf(reading: TargetReading, kind: 'governor'): GovernorView | null;
-function viewOf(reading: TargetReading, kind: 'timelock'): TimelockView | null;
-function viewOf(reading: TargetReading, kind: 'safe'): SafeView | null;
-function viewOf(reading: TargetReading, kind: 'proxy'): ProxyView | null;
-function viewOf(reading: TargetReading, kind: GovernanceKindName): unknown {
-  return reading.target.kind === kind && reading.view !== undefined ? reading.view : null;
+/** Every gauge the kinds have a part in, once each, in the order of the list of kinds. */
+function kindGauges(): GovernanceGauge[] {
+  const byName = new Map<string, GovernanceGauge>();
+  for (const gauge of governanceKinds.flatMap((kind) => kind.gauges))
+    if (!byName.has(gauge.name)) byName.set(gauge.name, gauge);
+  return [...byName.values()];
 }
-
-const minimum = (values: readonly number[]) => (values.length === 0 ? null : Math.min(...values));
 
 /** State gauges read from the tracker's views at scrape time. */
 export function createGovernanceMetrics(registry: Registry, tracker: GovernanceState, clock: Clock) {
@@ -123,14 +127,20 @@ export function createGovernanceMetrics(registry: Registry, tracker: GovernanceS
         this.reset();
         for (const reading of readings()) {
           const result = value(reading);
-          if (result !== null && Number.isFinite(result)) this.set({ chain: reading.target.chain, target: reading.target.id }, result);
+          if (result !== null && Number.isFinite(result))
+            this.set({ chain: reading.target.chain, target: reading.target.id }, result);
         }
       },
     });
   }
 
   /** A gauge with one series per value of a fixed set (zeros included), for targets of one kind. */
-  function countsGauge<L extends 'state' | 'status'>(name: string, help: string, label: L, counts: (reading: TargetReading) => Record<string, number> | null) {
+  function countsGauge<L extends 'state' | 'status'>(
+    name: string,
+    help: string,
+    label: L,
+    counts: (reading: TargetReading) => Record<string, number> | null,
+  ) {
     return new Gauge<'chain' | 'target' | L>({
       name,
       help,
@@ -141,46 +151,25 @@ export function createGovernanceMetrics(registry: Registry, tracker: GovernanceS
         for (const reading of readings()) {
           const byValue = counts(reading);
           if (byValue === null) continue;
-          for (const [key, count] of Object.entries(byValue)) this.set({ chain: reading.target.chain, target: reading.target.id, [label]: key } as Record<'chain' | 'target' | L, string>, count);
+          for (const [key, count] of Object.entries(byValue))
+            this.set(
+              { chain: reading.target.chain, target: reading.target.id, [label]: key } as Record<
+                'chain' | 'target' | L,
+                string
+              >,
+              count,
+            );
         }
       },
     });
   }
 
-  const active = (reading: TargetReading) => viewOf(reading, 'governor')?.proposals.filter((proposal) => proposal.state === 'Active') ?? [];
-
-  countsGauge('ere_governance_proposals', `Proposals of a governor by state (${proposalStates.join(', ')}).`, 'state', (reading) => viewOf(reading, 'governor')?.byState ?? null);
-  targetGauge('ere_governance_active_proposal_turnout_ratio_min', 'Lowest turnout (votes counted towards quorum / quorum) among Active proposals; absent when none is Active with a known quorum.', (reading) =>
-    minimum(active(reading).flatMap((proposal) => (proposal.quorumReachedRatio === null ? [] : [proposal.quorumReachedRatio]))),
-  );
-  targetGauge('ere_governance_active_proposal_deadline_seconds_min', 'Seconds until the soonest voting deadline among Active proposals (0 once passed); absent when none is Active.', (reading) => {
-    const now = clock.now();
-    const seconds = minimum(active(reading).flatMap((proposal) => (proposal.voteEndMs === null ? [] : [(proposal.voteEndMs - now) / 1_000])));
-    return seconds === null ? null : Math.max(0, seconds);
-  });
-  targetGauge('ere_governance_overdue_executions', 'Proposals (governor) or operations (timelock) executable for longer than the execution grace without being executed.', (reading) => {
-    const governor = viewOf(reading, 'governor');
-    if (governor) return governor.proposals.filter((proposal) => proposal.overdue).length;
-    return viewOf(reading, 'timelock')?.byStatus.overdue ?? null;
-  });
-  targetGauge('ere_governance_quorum_at_risk_proposals', 'Active proposals below quorum within the risk window of their deadline.', (reading) => viewOf(reading, 'governor')?.proposals.filter((proposal) => proposal.quorumAtRisk).length ?? null);
-  targetGauge('ere_governance_voting_power_top_share_ratio', 'Share of delegated voting power held by the top delegates (the target’s topDelegates); absent before any delegation is seen.', (reading) =>
-    viewOf(reading, 'governor')?.topDelegatesShare ?? null,
-  );
-  countsGauge('ere_governance_timelock_operations', `Timelock operations by status (${operationStatuses.join(', ')}).`, 'status', (reading) => viewOf(reading, 'timelock')?.byStatus ?? null);
-  targetGauge('ere_governance_timelock_min_delay_seconds', 'The timelock’s minimum delay.', (reading) => viewOf(reading, 'timelock')?.minDelaySeconds ?? null);
-  targetGauge('ere_governance_safe_threshold', 'Signatures a Safe transaction needs.', (reading) => viewOf(reading, 'safe')?.threshold ?? null);
-  targetGauge('ere_governance_safe_owners', 'Owners of the Safe.', (reading) => viewOf(reading, 'safe')?.owners?.length ?? null);
-  targetGauge('ere_governance_safe_nonce', 'The Safe’s nonce: transactions it has executed.', (reading) => viewOf(reading, 'safe')?.nonce ?? null);
-  targetGauge('ere_governance_safe_threshold_policy_ok', '1 when the Safe’s threshold meets the target’s policy, 0 when not; absent while owners or threshold are unknown.', (reading) => {
-    const policy = viewOf(reading, 'safe')?.policy;
-    return policy ? Number(policy.ok) : null;
-  });
-  targetGauge('ere_governance_safe_modules', 'Modules enabled on the Safe (each can execute without the owners’ signatures).', (reading) => viewOf(reading, 'safe')?.modules.length ?? null);
-  targetGauge('ere_governance_proxy_last_upgrade_timestamp_seconds', 'Block time of the proxy’s newest implementation or beacon change; absent when none was ingested.', (reading) => {
-    const lastUpgradeMs = viewOf(reading, 'proxy')?.lastUpgradeMs;
-    return lastUpgradeMs == null ? null : lastUpgradeMs / 1_000;
-  });
+  for (const gauge of kindGauges()) {
+    const { label } = gauge;
+    if (label === undefined)
+      targetGauge(gauge.name, gauge.help, (reading) => reading.kind?.value(gauge, clock.now()) ?? null);
+    else countsGauge(gauge.name, gauge.help, label, (reading) => reading.kind?.counts(gauge) ?? null);
+  }
   new Gauge<'chain' | 'target' | 'kind'>({
     name: 'ere_governance_cursor_block',
     help: 'Every block up to this one is ingested for the target.',
@@ -188,12 +177,27 @@ export function createGovernanceMetrics(registry: Registry, tracker: GovernanceS
     registers,
     collect() {
       this.reset();
-      for (const { target, status } of readings()) if (status?.cursorBlock != null) this.set({ chain: target.chain, target: target.id, kind: target.kind }, status.cursorBlock);
+      for (const { target, status } of readings())
+        if (status?.cursorBlock != null)
+          this.set({ chain: target.chain, target: target.id, kind: target.kind }, status.cursorBlock);
     },
   });
-  targetGauge('ere_governance_ingest_lag_blocks', 'Blocks between the newest final block (head − confirmations) and the cursor; absent until both are known.', ({ status }) =>
-    status?.safeHead == null || status.cursorBlock === null ? null : Math.max(0, status.safeHead - status.cursorBlock),
+  targetGauge(
+    'ere_governance_ingest_lag_blocks',
+    'Blocks between the newest final block (head − confirmations) and the cursor; absent until both are known.',
+    ({ status }) =>
+      status?.safeHead == null || status.cursorBlock === null
+        ? null
+        : Math.max(0, status.safeHead - status.cursorBlock),
   );
-  targetGauge('ere_governance_last_success_timestamp_seconds', 'When a poll of the target last succeeded.', ({ status }) => (status?.lastSuccessMs == null ? null : status.lastSuccessMs / 1_000));
-  targetGauge('ere_governance_up', '1 when the last poll of the target succeeded, 0 when it failed or none has run yet.', ({ status }) => (status?.lastSuccessMs != null && status.lastError === null ? 1 : 0));
+  targetGauge(
+    'ere_governance_last_success_timestamp_seconds',
+    'When a poll of the target last succeeded.',
+    ({ status }) => (status?.lastSuccessMs == null ? null : status.lastSuccessMs / 1_000),
+  );
+  targetGauge(
+    'ere_governance_up',
+    '1 when the last poll of the target succeeded, 0 when it failed or none has run yet.',
+    ({ status }) => (status?.lastSuccessMs != null && status.lastError === null ? 1 : 0),
+  );
 }

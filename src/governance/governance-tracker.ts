@@ -8,15 +8,12 @@ import type { ChainReader } from './ingest/chain-reader.js';
 import { GovernanceReadError } from './ingest/chain-reader.js';
 import type { SkipReason } from './ingest/decode.js';
 import { TargetIngestion, type StepResult } from './ingest/ingest-step.js';
-import { governanceCollectorKind } from './ingest/kinds/index.js';
-import type { SnapshotRequest } from './ingest/kind.js';
 import type { Clock } from '../domain/clock.js';
-import { finalProposalStates, type GovernanceEvent, type GovernanceOutcome, type GovernanceSnapshot, type GovernanceTarget, type IngestCursor } from '../domain/governance.js';
+import type { GovernanceOutcome, GovernanceSnapshot, GovernanceTarget, IngestCursor } from '../domain/governance.js';
 import { GovernanceStore, type ProposalStateRow } from './governance-store.js';
-import type { GovernorState, GovernorView } from './models/governor.js';
-import { governanceModel } from './models/index.js';
-import type { GovernanceModel } from './models/model.js';
-import { proposalOutcomes, proposalTimeline } from './models/proposal-outcomes.js';
+import type { GovernanceRoute } from './kinds/api.js';
+import { governanceKinds } from './kinds/index.js';
+import type { KindTargetSet, TargetReading, TrackedTarget } from './kinds/kind.js';
 
 export interface TargetStatus {
   /** Every block up to this one is ingested (null before the first batch). */
@@ -33,9 +30,8 @@ export interface TargetStatus {
 
 interface TargetRuntime {
   target: GovernanceTarget;
-  model: GovernanceModel<unknown, unknown, GovernanceTarget>;
-  state: unknown;
-  snapshot: GovernanceSnapshot | null;
+  /** The target's state and last snapshot, held by its kind. */
+  tracked: TrackedTarget;
   ingestion: TargetIngestion;
   cursor: IngestCursor | null;
   outcomes: Record<GovernanceOutcome['sli'], Set<string>>;
@@ -44,8 +40,20 @@ interface TargetRuntime {
 }
 
 export interface GovernanceTrackerHooks {
-  onBatch?(target: GovernanceTarget, batch: { events: number; inserted: number; skipped: Partial<Record<SkipReason, number>>; blocks: number; durationMs: number }): void;
-  onSkipped?(target: GovernanceTarget, skipped: { reason: SkipReason; blockNumber: number; logIndex: number; detail: string }): void;
+  onBatch?(
+    target: GovernanceTarget,
+    batch: {
+      events: number;
+      inserted: number;
+      skipped: Partial<Record<SkipReason, number>>;
+      blocks: number;
+      durationMs: number;
+    },
+  ): void;
+  onSkipped?(
+    target: GovernanceTarget,
+    skipped: { reason: SkipReason; blockNumber: number; logIndex: number; detail: string },
+  ): void;
   onReorg?(target: GovernanceTarget, reorg: { from: number; fork: number | null; removedEvents: number }): void;
   onError?(target: GovernanceTarget, error: GovernanceReadError | Error): void;
 }
@@ -59,6 +67,8 @@ export interface PollOptions {
 export class GovernanceTracker {
   readonly store: GovernanceStore;
   private readonly runtimes = new Map<string, TargetRuntime>();
+  /** One set per kind of the list, each holding that kind's targets. */
+  private readonly kinds: KindTargetSet[] = governanceKinds.map((kind) => kind.open());
 
   constructor(
     db: Database,
@@ -69,21 +79,36 @@ export class GovernanceTracker {
     for (const target of targets) {
       const reader = deps.readers.get(target.chain);
       if (!reader) throw new Error(`no reader for chain "${target.chain}"`);
-      const model = governanceModel(target.kind);
+      const tracked = this.track(target);
       const runtime: TargetRuntime = {
         target,
-        model,
-        state: model.initial(),
-        snapshot: null,
-        ingestion: new TargetIngestion(target, governanceCollectorKind(target.kind), reader, deps.clock),
+        tracked,
+        ingestion: new TargetIngestion(target, tracked.collector, reader, deps.clock),
         cursor: null,
         outcomes: { execution: new Set(), participation: new Set() },
-        status: { cursorBlock: null, safeHead: null, caughtUp: false, lastRunMs: null, lastSuccessMs: null, lastError: null, endpoint: null, rangeSize: target.maxBlockRange },
+        status: {
+          cursorBlock: null,
+          safeHead: null,
+          caughtUp: false,
+          lastRunMs: null,
+          lastSuccessMs: null,
+          lastError: null,
+          endpoint: null,
+          rangeSize: target.maxBlockRange,
+        },
         running: false,
       };
       this.runtimes.set(target.id, runtime);
       this.replay(runtime);
     }
+  }
+
+  private track(target: GovernanceTarget): TrackedTarget {
+    for (const kind of this.kinds) {
+      const tracked = kind.track(target);
+      if (tracked) return tracked;
+    }
+    throw new Error(`no governance kind "${target.kind}"`);
   }
 
   targets(): GovernanceTarget[] {
@@ -98,25 +123,38 @@ export class GovernanceTracker {
     return this.runtimes.get(id)?.status;
   }
 
+  /** The target's view at now, with what metrics and alerts read from it. */
+  reading(id: string): TargetReading | undefined {
+    return this.runtimes.get(id)?.tracked.reading(this.deps.clock.now());
+  }
+
   /** The target's view (its kind's), at now. */
   view(id: string): unknown {
-    const runtime = this.runtimes.get(id);
-    return runtime ? runtime.model.view(runtime.target, runtime.state, runtime.snapshot, this.deps.clock.now()) : undefined;
+    return this.reading(id)?.view;
   }
 
   snapshot(id: string): GovernanceSnapshot | null {
-    return this.runtimes.get(id)?.snapshot ?? null;
+    return this.runtimes.get(id)?.tracked.snapshot ?? null;
+  }
+
+  /** Every kind's API routes, in the order of the list of kinds. */
+  routes(): GovernanceRoute[] {
+    const access = { target: (id: string) => this.target(id), store: this.store, now: () => this.deps.clock.now() };
+    return this.kinds.flatMap((kind) => kind.routes(access));
   }
 
   /** Rebuilds a target's state from its stored events and last snapshot. */
   private replay(runtime: TargetRuntime): void {
-    const { target, model } = runtime;
-    runtime.state = model.initial();
-    for (const event of this.store.events(target.id)) model.apply(runtime.state, event);
-    runtime.snapshot = this.store.snapshot(target.id);
+    const { target, tracked } = runtime;
+    tracked.reset();
+    for (const event of this.store.events(target.id)) tracked.apply(event);
+    tracked.snapshot = this.store.snapshot(target.id);
     runtime.cursor = this.store.cursor(target.id);
     runtime.status.cursorBlock = runtime.cursor?.blockNumber ?? null;
-    runtime.outcomes = { execution: this.store.outcomeSubjects(target.id, 'execution'), participation: this.store.outcomeSubjects(target.id, 'participation') };
+    runtime.outcomes = {
+      execution: this.store.outcomeSubjects(target.id, 'execution'),
+      participation: this.store.outcomeSubjects(target.id, 'participation'),
+    };
   }
 
   /**
@@ -138,8 +176,7 @@ export class GovernanceTracker {
         const result = await runtime.ingestion.step({
           cursor: runtime.cursor,
           checkpoints: () => this.store.checkpoints(id),
-          snapshotRequest: (events) => this.snapshotRequest(runtime, events),
-          previousSnapshot: runtime.snapshot?.state ?? null,
+          previousSnapshot: runtime.tracked.snapshot?.state ?? null,
         });
         this.apply(runtime, result, performance.now() - stepStarted);
         runtime.status.lastSuccessMs = this.deps.clock.now();
@@ -176,18 +213,31 @@ export class GovernanceTracker {
       const removedEvents = this.store.rollback(target.id, result.fork, nowMs);
       this.replay(runtime);
       runtime.status.caughtUp = false;
-      this.deps.hooks?.onReorg?.(target, { from: result.from.blockNumber, fork: result.fork?.blockNumber ?? null, removedEvents });
+      this.deps.hooks?.onReorg?.(target, {
+        from: result.from.blockNumber,
+        fork: result.fork?.blockNumber ?? null,
+        removedEvents,
+      });
       return;
     }
-    for (const event of result.events) runtime.model.apply(runtime.state, event);
-    const snapshot = result.snapshot ?? runtime.snapshot;
+    for (const event of result.events) runtime.tracked.apply(event);
+    const snapshot = result.snapshot ?? runtime.tracked.snapshot;
     const { proposalStates, outcomes } = this.derived(runtime, snapshot, result.to.blockNumber, result.to.blockTimeMs);
     const inserted = this.store.commit(
-      { target: target.id, chain: target.chain, address: target.address, events: result.events, to: result.to, snapshot: result.snapshot ?? undefined, proposalStates, outcomes },
+      {
+        target: target.id,
+        chain: target.chain,
+        address: target.address,
+        events: result.events,
+        to: result.to,
+        snapshot: result.snapshot ?? undefined,
+        proposalStates,
+        outcomes,
+      },
       nowMs,
     );
     for (const outcome of outcomes) runtime.outcomes[outcome.sli].add(outcome.subject);
-    runtime.snapshot = snapshot;
+    runtime.tracked.snapshot = snapshot;
     runtime.cursor = { target: target.id, blockNumber: result.to.blockNumber, blockHash: result.to.blockHash };
     runtime.status.cursorBlock = result.to.blockNumber;
     runtime.status.caughtUp = result.caughtUp;
@@ -197,50 +247,38 @@ export class GovernanceTracker {
       skipped[entry.reason] = (skipped[entry.reason] ?? 0) + 1;
       this.deps.hooks?.onSkipped?.(target, entry);
     }
-    this.deps.hooks?.onBatch?.(target, { events: result.events.length, inserted, skipped, blocks: result.to.blockNumber - result.from + 1, durationMs });
+    this.deps.hooks?.onBatch?.(target, {
+      events: result.events.length,
+      inserted,
+      skipped,
+      blocks: result.to.blockNumber - result.from + 1,
+      durationMs,
+    });
   }
 
-  /** A governor's proposal transitions and SLI outcomes as of its current state; nothing for other kinds. */
-  private derived(runtime: TargetRuntime, snapshot: GovernanceSnapshot | null, blockNumber: number, blockTimeMs: number): { proposalStates: ProposalStateRow[]; outcomes: GovernanceOutcome[] } {
+  /** The proposal transitions and new SLI outcomes the target's kind decides as of its current state. */
+  private derived(
+    runtime: TargetRuntime,
+    snapshot: GovernanceSnapshot | null,
+    blockNumber: number,
+    blockTimeMs: number,
+  ): { proposalStates: ProposalStateRow[]; outcomes: GovernanceOutcome[] } {
     const { target } = runtime;
-    if (target.kind !== 'governor' || snapshot === null) return { proposalStates: [], outcomes: [] };
-    const view = runtime.model.view(target, runtime.state, snapshot, blockTimeMs) as GovernorView;
-    const proposalStates: ProposalStateRow[] = [];
-    const outcomes: GovernanceOutcome[] = [];
-    for (const proposal of view.proposals) {
-      for (const entry of proposalTimeline(proposal, blockTimeMs)) proposalStates.push({ target: target.id, proposalId: proposal.id, state: entry.state, atMs: entry.atMs, blockNumber });
-      for (const outcome of proposalOutcomes(target, proposal, blockTimeMs)) if (!runtime.outcomes[outcome.sli].has(outcome.subject)) outcomes.push(outcome);
-    }
-    return { proposalStates, outcomes };
+    const decisions = runtime.tracked.decisions(snapshot, blockTimeMs);
+    return {
+      proposalStates: decisions.transitions.map((transition) => ({ target: target.id, ...transition, blockNumber })),
+      outcomes: decisions.outcomes.filter((outcome) => !runtime.outcomes[outcome.sli].has(outcome.subject)),
+    };
   }
 
   /** Overdue executions are decided by the clock: recorded even when no new block came. */
   private recordTimeDecidedOutcomes(runtime: TargetRuntime): void {
-    const { target } = runtime;
-    if (target.kind !== 'governor' || runtime.snapshot === null) return;
     const nowMs = this.deps.clock.now();
-    const view = runtime.model.view(target, runtime.state, runtime.snapshot, nowMs) as GovernorView;
-    const due = view.proposals.flatMap((proposal) => proposalOutcomes(target, proposal, nowMs)).filter((outcome) => !runtime.outcomes[outcome.sli].has(outcome.subject));
+    const due = runtime.tracked
+      .decisions(runtime.tracked.snapshot, nowMs)
+      .outcomes.filter((outcome) => !runtime.outcomes[outcome.sli].has(outcome.subject));
     if (due.length === 0) return;
     this.store.recordOutcomes(due, nowMs);
     for (const outcome of due) runtime.outcomes[outcome.sli].add(outcome.subject);
-  }
-
-  /**
-   * Proposals to read: those created in this step's events, those never read (executed or canceled before
-   * the first read included, so that their quorum and deadline are known), and those whose state may still
-   * change (not final by their last read, nor executed or canceled).
-   */
-  private snapshotRequest(runtime: TargetRuntime, events: readonly GovernanceEvent[]): SnapshotRequest {
-    if (runtime.target.kind !== 'governor') return { openProposals: [] };
-    const state = runtime.state as GovernorState;
-    const reads = (runtime.snapshot?.state.proposals ?? {}) as Record<string, { state?: string }>;
-    const known = [...state.proposals.values()]
-      .filter((proposal) => reads[proposal.id] === undefined || (proposal.executedAtMs === null && proposal.canceledAtMs === null && !finalProposalStates.includes(reads[proposal.id]?.state as never)))
-      .map((proposal) => ({ id: proposal.id, voteStart: proposal.voteStart, voteEnd: proposal.voteEnd }));
-    const created = events
-      .filter((event) => event.name === 'ProposalCreated' && !state.proposals.has(String(event.args.proposalId)))
-      .map((event) => ({ id: String(event.args.proposalId), voteStart: Number(event.args.voteStart), voteEnd: Number(event.args.voteEnd) }));
-    return { openProposals: [...known, ...created] };
   }
 }

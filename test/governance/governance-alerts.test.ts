@@ -6,7 +6,8 @@ import { fixedClock } from '../../src/domain/clock.js';
 import type { GovernanceEvent, GovernanceSnapshot, GovernanceTarget } from '../../src/domain/governance.js';
 import { governanceSource, type GovernanceAlertsConfig } from '../../src/alerting/sources/governance.js';
 import { AlertEngine } from '../../src/alerting/alert-engine.js';
-import { governanceModel } from '../../src/governance/models/index.js';
+import { governanceKind } from '../../src/governance/kinds/index.js';
+import type { TrackedTarget } from '../../src/governance/kinds/kind.js';
 import { openDatabase } from '../../src/store/database.js';
 import { tempDir } from '../helpers/service.js';
 
@@ -26,12 +27,13 @@ const created = (id: string, title: string, atMs: number) =>
   event(governor, 'ProposalCreated', atMs, { proposalId: id, proposer: '0x01', targets: ['0x02'], values: ['0'], signatures: [''], calldatas: ['0x12345678'], voteStart: '10', voteEnd: '20', description: `# ${title}\nbody` }, id);
 
 function views() {
-  const states = new Map<string, { state: unknown; snapshot: GovernanceSnapshot | null }>();
+  const states = new Map<string, TrackedTarget>();
   const fold = (target: GovernanceTarget, events: GovernanceEvent[], snapshot: Record<string, unknown> | null) => {
-    const model = governanceModel(target.kind);
-    const state = model.initial();
-    for (const item of events) model.apply(state, item);
-    states.set(target.id, { state, snapshot: snapshot === null ? null : { target: target.id, blockNumber: 200, blockTimeMs: now, readAtMs: now, state: snapshot as GovernanceSnapshot['state'] } });
+    const tracked = governanceKind(target.kind).open().track(target);
+    if (!tracked) throw new Error(`no kind tracks ${target.id}`);
+    for (const item of events) tracked.apply(item);
+    tracked.snapshot = snapshot === null ? null : { target: target.id, blockNumber: 200, blockTimeMs: now, readAtMs: now, state: snapshot as GovernanceSnapshot['state'] };
+    states.set(target.id, tracked);
   };
   fold(
     governor,
@@ -61,11 +63,7 @@ function setup() {
   const targets = [governor, safe, proxy];
   const reader = {
     targets: () => targets,
-    view: (id: string) => {
-      const target = targets.find((candidate) => candidate.id === id)!;
-      const { state, snapshot } = states.get(id)!;
-      return governanceModel(target.kind).view(target, state, snapshot, clock.now());
-    },
+    reading: (id: string) => states.get(id)?.reading(clock.now()),
     status: () => ({ lastError: null, lastSuccessMs: now, lastRunMs: now }),
   };
   const config: GovernanceAlertsConfig = { enabled: true, changeHoldMs: hour, ingestionFailingForMs: 600_000, severities: { GovernanceProposalExecuted: 'warning' }, labels: { team: 'governance' } };

@@ -10,7 +10,7 @@ import { GovernanceReadError } from '../../src/governance/ingest/chain-reader.js
 import { fixedClock } from '../../src/domain/clock.js';
 import type { EventValue, GovernanceEvent, GovernanceSnapshot, GovernanceTarget } from '../../src/domain/governance.js';
 import { createGovernanceIngestMetrics, createGovernanceMetrics, type GovernanceState } from '../../src/governance/governance-metrics.js';
-import { governanceModel } from '../../src/governance/models/index.js';
+import { governanceKind } from '../../src/governance/kinds/index.js';
 import type { TargetStatus } from '../../src/governance/governance-tracker.js';
 
 const now = Date.UTC(2026, 10, 1, 12, 0, 0);
@@ -99,19 +99,17 @@ const statuses: Record<string, TargetStatus> = {
 function state(clock: { now(): number }): GovernanceState {
   const folded = new Map(
     targets.map((target) => {
-      const model = governanceModel(target.kind);
-      const modelState = model.initial();
-      for (const item of events[target.id]!) model.apply(modelState, item);
-      return [target.id, { target, model, modelState }];
+      const tracked = governanceKind(target.kind).open().track(target);
+      if (!tracked) throw new Error(`no kind tracks ${target.id}`);
+      for (const item of events[target.id]!) tracked.apply(item);
+      tracked.snapshot = snapshots[target.id] ?? null;
+      return [target.id, tracked];
     }),
   );
   return {
     targets: () => targets,
     status: (id) => statuses[id],
-    view: (id) => {
-      const entry = folded.get(id);
-      return entry && entry.model.view(entry.target, entry.modelState, snapshots[id] ?? null, clock.now());
-    },
+    reading: (id) => folded.get(id)?.reading(clock.now()),
   };
 }
 

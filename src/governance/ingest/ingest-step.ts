@@ -8,7 +8,7 @@ import type { EventValue, GovernanceEvent, GovernanceSnapshot, GovernanceTarget,
 import type { Clock } from '../../domain/clock.js';
 import { GovernanceReadError, type ChainReader, type EndpointReader } from './chain-reader.js';
 import { decodeGovernanceLog, eventsByTopic, type SkipReason } from './decode.js';
-import type { ContractReads, GovernanceCollectorKind, SnapshotRequest } from './kind.js';
+import type { ContractReads, TargetCollector } from './kind.js';
 import { initialRange, nextRange, type RangeState } from './log-range.js';
 
 export interface SkippedLog {
@@ -39,8 +39,6 @@ export interface StepInput {
   cursor: IngestCursor | null;
   /** Recent checkpoints of the target, newest first. */
   checkpoints: () => readonly { blockNumber: number; blockHash: Hex }[];
-  /** What to read besides the fixed state, given the events of this step (a proposal created in it is open). */
-  snapshotRequest: (events: readonly GovernanceEvent[]) => SnapshotRequest;
   previousSnapshot: Record<string, EventValue> | null;
 }
 
@@ -51,7 +49,7 @@ export class TargetIngestion {
 
   constructor(
     readonly target: GovernanceTarget,
-    private readonly kind: GovernanceCollectorKind,
+    private readonly kind: TargetCollector,
     private readonly reader: ChainReader,
     private readonly clock: Clock,
   ) {
@@ -81,7 +79,7 @@ export class TargetIngestion {
     if (from > safeHead) return { kind: 'idle', endpoint: id, safeHead };
     const blockTimes = new Map<number, number>();
     const reads = this.contractReads(endpoint, BigInt(safeHead), blockTimes);
-    this.addresses ??= await this.kind.addresses(target, reads, input.previousSnapshot);
+    this.addresses ??= await this.kind.addresses(reads, input.previousSnapshot);
     const { logs, to: toNumber } = await this.fetchLogs(endpoint, from, safeHead);
     const toBlock = await endpoint.block(BigInt(toNumber));
     blockTimes.set(toNumber, toBlock.timestampMs);
@@ -108,14 +106,17 @@ export class TargetIngestion {
         address: getAddress(log.address),
         name: decoded.name,
         key: this.kind.keyOf(decoded.name, decoded.args),
-        args: blockNumber > 0 && this.kind.argsBefore ? { ...decoded.args, ...(await this.kind.argsBefore(target, decoded.name, this.contractReads(endpoint, BigInt(blockNumber - 1), blockTimes))) } : decoded.args,
+        args:
+          blockNumber > 0
+            ? { ...decoded.args, ...(await this.argsBefore(decoded.name, endpoint, blockNumber, blockTimes)) }
+            : decoded.args,
       });
     }
     const caughtUp = toNumber >= safeHead;
     let snapshot: GovernanceSnapshot | null = null;
     if (caughtUp) {
       const atTo = this.contractReads(endpoint, BigInt(toNumber), blockTimes);
-      const state = await this.kind.snapshot(target, atTo, input.snapshotRequest(events), input.previousSnapshot);
+      const state = await this.kind.snapshot(atTo, events, input.previousSnapshot);
       snapshot = { target: target.id, blockNumber: toNumber, blockTimeMs: toBlock.timestampMs, readAtMs: this.clock.now(), state };
     }
     return { kind: 'batch', endpoint: id, from, to: { blockNumber: toNumber, blockHash: toBlock.hash, blockTimeMs: toBlock.timestampMs }, events, skipped, snapshot, caughtUp, safeHead };
@@ -147,6 +148,11 @@ export class TargetIngestion {
       if (onChain.hash === checkpoint.blockHash) return checkpoint;
     }
     return null;
+  }
+
+  /** What the kind adds to an event's args from the block before it; nothing for most events. */
+  private argsBefore(name: string, endpoint: EndpointReader, blockNumber: number, blockTimes: Map<number, number>) {
+    return this.kind.argsBefore(name, this.contractReads(endpoint, BigInt(blockNumber - 1), blockTimes));
   }
 
   private contractReads(endpoint: EndpointReader, blockNumber: bigint, blockTimes: Map<number, number>): ContractReads {

@@ -1,9 +1,9 @@
-// The interface every governance collector kind implements (governor, timelock, Safe, proxy): the events it
-// decodes, which contracts' logs a target covers, what each event is about, and what it reads from the
+// What ingestion needs of a target's kind (governor, timelock, Safe, proxy), bound to the target: the events
+// it decodes, which contracts' logs the target covers, what each event is about, and what it reads from the
 // contracts directly at a confirmed block. A kind does I/O only through the ContractReads it is given.
 
 import type { AbiEvent, Address, Hex } from 'viem';
-import type { EventValue, GovernanceKindName, GovernanceTarget } from '../../domain/governance.js';
+import type { EventValue, GovernanceEvent } from '../../domain/governance.js';
 
 /** Read-only calls at one block, through whichever endpoint the ingestion step is using. */
 export interface ContractReads {
@@ -17,30 +17,27 @@ export interface ContractReads {
   blockTimeMs(blockNumber: bigint): Promise<number>;
 }
 
-/** What the tracker asks a kind to read besides its fixed state: the proposals not yet final. */
-export interface SnapshotRequest {
-  openProposals: readonly { id: string; voteStart: number; voteEnd: number }[];
-}
-
-export interface GovernanceCollectorKind<Target extends GovernanceTarget = GovernanceTarget> {
-  kind: GovernanceKindName;
+/** What ingestion asks one target's contracts, bound to that target. */
+export interface TargetCollector {
   /** Every event the kind decodes; variants of one event (indexed or not) may be listed side by side. */
-  events: readonly AbiEvent[];
+  readonly events: readonly AbiEvent[];
   /** The contracts whose logs belong to the target: the target itself, and e.g. a governor's token. */
-  addresses(target: Target, reads: ContractReads, previous: Record<string, EventValue> | null): Promise<Address[]>;
+  addresses(reads: ContractReads, previous: Record<string, EventValue> | null): Promise<Address[]>;
   /** What an event is about, for lookups (a proposal id, an operation id, an owner), or null. */
   keyOf(name: string, args: Record<string, EventValue>): string | null;
   /**
    * What an event's meaning needs from the contract's state just before it, merged into its args: the
    * Safe's threshold before a ChangedThreshold, which the events alone cannot tell when ingestion starts
-   * after the Safe's setup. `reads` are at the block before the event's. Absent: nothing to add.
+   * after the Safe's setup. `reads` are at the block before the event's.
    */
-  argsBefore?(target: Target, name: string, reads: ContractReads): Promise<Record<string, EventValue>>;
-  /** The state read directly at `reads.blockNumber`, as JSON; `previous` is the last snapshot, if any. */
-  snapshot(target: Target, reads: ContractReads, request: SnapshotRequest, previous: Record<string, EventValue> | null): Promise<Record<string, EventValue>>;
-}
-
-/** Keeps a kind's functions typed by its own target. */
-export function defineGovernanceKind<Target extends GovernanceTarget>(kind: GovernanceCollectorKind<Target>): GovernanceCollectorKind {
-  return kind as unknown as GovernanceCollectorKind;
+  argsBefore(name: string, reads: ContractReads): Promise<Record<string, EventValue>>;
+  /**
+   * The state read directly at `reads.blockNumber`, as JSON. `events` are the step's, not folded yet (a
+   * proposal created in them is open); `previous` is the last snapshot, if any.
+   */
+  snapshot(
+    reads: ContractReads,
+    events: readonly GovernanceEvent[],
+    previous: Record<string, EventValue> | null,
+  ): Promise<Record<string, EventValue>>;
 }

@@ -3,8 +3,15 @@
 // policy. The direct read (snapshot) wins over what the events say, which only know what happened since
 // the target's start block.
 
-import type { EventValue, GovernanceEvent, GovernanceSnapshot, GovernanceTarget, SafeSettings } from '../../domain/governance.js';
-import { changeOf, shortAddress, type GovernanceChange, type GovernanceModel } from './model.js';
+import type {
+  EventValue,
+  GovernanceEvent,
+  GovernanceSnapshot,
+  GovernanceTarget,
+  SafeSettings,
+} from '../../../domain/governance.js';
+import { changeOf, shortAddress, type GovernanceChange } from '../change.js';
+import type { GovernanceModel } from '../kind.js';
 
 export interface SafeState {
   /** Owners as the events tell them, in the Safe's order (an added owner goes first); null before SafeSetup or an owner event. */
@@ -54,7 +61,7 @@ export interface SafeView {
   lastModuleExecutionMs: number | null;
 }
 
-type SafeTarget = Extract<GovernanceTarget, { kind: 'safe' }>;
+export type SafeTarget = Extract<GovernanceTarget, { kind: 'safe' }>;
 
 // 0.6 × 5 is 3.0000000000000004 in floating point: without the slack, ⌈⌉ would ask for 4 of 5.
 const ratioSlack = 1e-9;
@@ -62,7 +69,8 @@ const ratioSlack = 1e-9;
 /** Whether a threshold meets the target's policy: at least `minThreshold`, and at least ⌈ratio × owners⌉. */
 export function thresholdPolicy(owners: number, threshold: number, settings: SafeSettings): ThresholdPolicy {
   const rules: { required: number; rule: string }[] = [];
-  if (settings.minThreshold !== undefined) rules.push({ required: settings.minThreshold, rule: `minThreshold ${settings.minThreshold}` });
+  if (settings.minThreshold !== undefined)
+    rules.push({ required: settings.minThreshold, rule: `minThreshold ${settings.minThreshold}` });
   if (settings.minThresholdRatio !== undefined) {
     const required = Math.ceil(settings.minThresholdRatio * owners - ratioSlack);
     rules.push({ required, rule: `⌈${settings.minThresholdRatio} × ${owners} owners⌉ = ${required}` });
@@ -71,9 +79,12 @@ export function thresholdPolicy(owners: number, threshold: number, settings: Saf
   const required = Math.max(...rules.map((rule) => rule.required));
   if (threshold >= required) return { ok: true, required, reason: null };
   const broken = rules.filter((rule) => threshold < rule.required).map((rule) => rule.rule);
-  return { ok: false, required, reason: `threshold ${threshold} of ${owners} owners is below ${required} (${broken.join(', ')})` };
+  return {
+    ok: false,
+    required,
+    reason: `threshold ${threshold} of ${owners} owners is below ${required} (${broken.join(', ')})`,
+  };
 }
-
 
 function isZeroAddress(address: EventValue | undefined): boolean {
   return typeof address !== 'string' || /^0x0{40}$/i.test(address);
@@ -117,8 +128,13 @@ function applyConfiguration(state: SafeState, event: GovernanceEvent): void {
     case 'ChangedThreshold': {
       const threshold = Number(args.threshold);
       // Before the first owner event ERE saw, the chain's own value before the change (read at ingestion).
-      const previous = state.threshold ?? (args.previousThreshold === undefined ? null : Number(args.previousThreshold));
-      recordChange(state, event, previous === null ? `threshold set to ${threshold}` : `threshold ${previous} → ${threshold}`);
+      const previous =
+        state.threshold ?? (args.previousThreshold === undefined ? null : Number(args.previousThreshold));
+      recordChange(
+        state,
+        event,
+        previous === null ? `threshold set to ${threshold}` : `threshold ${previous} → ${threshold}`,
+      );
       state.threshold = threshold;
       return;
     }
@@ -140,12 +156,20 @@ function applyConfiguration(state: SafeState, event: GovernanceEvent): void {
       return;
     case 'ChangedFallbackHandler': {
       const handler = addressArgument(args.handler);
-      recordChange(state, event, handler === null ? 'fallback handler removed' : `fallback handler set to ${shortAddress(handler)}`);
+      recordChange(
+        state,
+        event,
+        handler === null ? 'fallback handler removed' : `fallback handler set to ${shortAddress(handler)}`,
+      );
       return;
     }
     case 'ChangedModuleGuard':
       state.moduleGuard = addressArgument(args.moduleGuard);
-      recordChange(state, event, state.moduleGuard === null ? 'module guard removed' : `module guard set to ${shortAddress(state.moduleGuard)}`);
+      recordChange(
+        state,
+        event,
+        state.moduleGuard === null ? 'module guard removed' : `module guard set to ${shortAddress(state.moduleGuard)}`,
+      );
       return;
   }
 }
@@ -181,8 +205,7 @@ function text(value: EventValue | undefined): string | null {
   return typeof value === 'string' ? value : null;
 }
 
-export const safeModel: GovernanceModel<SafeState, SafeView, SafeTarget> = {
-  kind: 'safe',
+export const safeModel: GovernanceModel<SafeTarget, SafeState, SafeView> = {
   initial: () => ({
     owners: null,
     threshold: null,

@@ -1,9 +1,9 @@
 // The Safe threshold policy as a table of cases, and the Safe and proxy models folding hand-built events,
 // with and without a direct read to override what the events say.
 import { describe, expect, it } from 'vitest';
-import type { EventValue, GovernanceEvent, GovernanceSnapshot, GovernanceTarget, SafeSettings } from '../../src/domain/governance.js';
-import { proxyModel } from '../../src/governance/models/proxy.js';
-import { safeModel, thresholdPolicy } from '../../src/governance/models/safe.js';
+import type { EventValue, GovernanceEvent, GovernanceSnapshot, GovernanceTarget, SafeSettings } from '../../../src/domain/governance.js';
+import { proxyModel } from '../../../src/governance/kinds/proxy.js';
+import { safeModel, thresholdPolicy } from '../../../src/governance/kinds/safe/model.js';
 
 const owner = (n: number) => `0x${String(n).repeat(40).slice(0, 40)}`;
 const [alice, bob, carol, dave] = [owner(1), owner(2), owner(3), owner(4)] as [string, string, string, string];

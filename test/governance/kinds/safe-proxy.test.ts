@@ -9,21 +9,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Address, type Hex, concatHex, encodeAbiParameters, encodeEventTopics, encodeFunctionData, getAddress, parseAbi, zeroAddress } from 'viem';
 import type { LocalAccount } from 'viem/accounts';
 import { createRequire } from 'node:module';
-import { ChainReader } from '../../src/governance/ingest/chain-reader.js';
-import { decodeGovernanceLog, eventsByTopic } from '../../src/governance/ingest/decode.js';
-import { TargetIngestion } from '../../src/governance/ingest/ingest-step.js';
-import type { GovernanceCollectorKind } from '../../src/governance/ingest/kind.js';
-import { eip1967Slots, proxyKind } from '../../src/governance/ingest/kinds/proxy.js';
-import { safeKind } from '../../src/governance/ingest/kinds/safe.js';
-import { systemClock } from '../../src/domain/clock.js';
-import type { GovernanceEvent, GovernanceSnapshot, GovernanceTarget, IngestCursor } from '../../src/domain/governance.js';
-import { proxyModel } from '../../src/governance/models/proxy.js';
-import { safeModel } from '../../src/governance/models/safe.js';
-import { type AnvilNode, startAnvil } from '../../src/demo/anvil.js';
-import { type AnvilClient, anvilAccount, createAnvilClient, deployContract, sendTransaction } from '../helpers/anvil-client.js';
-import type { DeployedContract } from '../helpers/governance-contracts.js';
-import { deployBeaconProxy, deployTransparentProxy, upgradeTransparentProxy } from '../helpers/proxy-contracts.js';
-import { deploySafe, execSafeTransaction } from '../helpers/safe-contracts.js';
+import { ChainReader } from '../../../src/governance/ingest/chain-reader.js';
+import { decodeGovernanceLog, eventsByTopic } from '../../../src/governance/ingest/decode.js';
+import { TargetIngestion } from '../../../src/governance/ingest/ingest-step.js';
+import type { GovernanceKind } from '../../../src/governance/kinds/kind.js';
+import { eip1967Slots, proxyKind } from '../../../src/governance/kinds/proxy.js';
+import { safeKind } from '../../../src/governance/kinds/safe/index.js';
+import { safeEvents, safeKeyOf } from '../../../src/governance/kinds/safe/ingest.js';
+import { systemClock } from '../../../src/domain/clock.js';
+import type { GovernanceEvent, GovernanceSnapshot, GovernanceTarget, IngestCursor } from '../../../src/domain/governance.js';
+import { proxyModel } from '../../../src/governance/kinds/proxy.js';
+import { safeModel } from '../../../src/governance/kinds/safe/model.js';
+import { type AnvilNode, startAnvil } from '../../../src/demo/anvil.js';
+import { type AnvilClient, anvilAccount, createAnvilClient, deployContract, sendTransaction } from '../../helpers/anvil-client.js';
+import type { DeployedContract } from '../../helpers/governance-contracts.js';
+import { deployBeaconProxy, deployTransparentProxy, upgradeTransparentProxy } from '../../helpers/proxy-contracts.js';
+import { deploySafe, execSafeTransaction } from '../../helpers/safe-contracts.js';
 
 const require = createRequire(import.meta.url);
 const deployer = anvilAccount(0);
@@ -44,13 +45,15 @@ afterAll(async () => {
 const targetBase = { chain: 'test', startBlock: 0, confirmations: 0, pollIntervalMs: 1_000, maxBlockRange: 1_000, labels: {} } as const;
 
 /** Steps the target's ingestion from its start block until it has caught up with the head. */
-async function ingest(target: GovernanceTarget, kind: GovernanceCollectorKind) {
-  const ingestion = new TargetIngestion(target, kind, reader, systemClock);
+async function ingest(target: GovernanceTarget, kind: GovernanceKind) {
+  const tracked = kind.open().track(target);
+  if (!tracked) throw new Error(`${target.id} is not a ${kind.name}`);
+  const ingestion = new TargetIngestion(target, tracked.collector, reader, systemClock);
   const events: GovernanceEvent[] = [];
   const skipped: string[] = [];
   let cursor: IngestCursor | null = null;
   for (let steps = 0; steps < 20; steps += 1) {
-    const result = await ingestion.step({ cursor, checkpoints: () => [], snapshotRequest: () => ({ openProposals: [] }), previousSnapshot: null });
+    const result = await ingestion.step({ cursor, checkpoints: () => [], previousSnapshot: null });
     if (result.kind !== 'batch') throw new Error(`unexpected ${result.kind} step`);
     events.push(...result.events);
     skipped.push(...result.skipped.map((log) => log.reason));
@@ -169,7 +172,7 @@ describe('Safe kind', () => {
   });
 
   it("decodes Safe 1.3.0's unindexed events", () => {
-    const byTopic = eventsByTopic(safeKind.events);
+    const byTopic = eventsByTopic(safeEvents);
     const legacy = parseAbi(['event AddedOwner(address owner)', 'event ExecutionSuccess(bytes32 txHash, uint256 payment)', 'event ChangedGuard(address guard)']);
     const owner = getAddress(dave.address);
     const txHash = `0x${'ab'.repeat(32)}` as const;
@@ -177,8 +180,8 @@ describe('Safe kind', () => {
     expect(decodeGovernanceLog(log(0, encodeAbiParameters([{ type: 'address' }], [owner])), byTopic)).toEqual({ ok: true, name: 'AddedOwner', args: { owner } });
     expect(decodeGovernanceLog(log(1, encodeAbiParameters([{ type: 'bytes32' }, { type: 'uint256' }], [txHash, 7n])), byTopic)).toEqual({ ok: true, name: 'ExecutionSuccess', args: { txHash, payment: '7' } });
     expect(decodeGovernanceLog(log(2, encodeAbiParameters([{ type: 'address' }], [zeroAddress])), byTopic)).toEqual({ ok: true, name: 'ChangedGuard', args: { guard: zeroAddress } });
-    expect(safeKind.keyOf('ExecutionSuccess', { txHash, payment: '7' })).toBe(txHash);
-    expect(safeKind.keyOf('ChangedThreshold', { threshold: '1' })).toBeNull();
+    expect(safeKeyOf('ExecutionSuccess', { txHash, payment: '7' })).toBe(txHash);
+    expect(safeKeyOf('ChangedThreshold', { threshold: '1' })).toBeNull();
   });
 });
 

@@ -1,17 +1,15 @@
-// The Safe multisig kind (Safe 1.3.0, 1.4.1 and 1.5.0): owners, threshold, modules and guards, from the
+// What the Safe kind ingests (Safe 1.3.0, 1.4.1 and 1.5.0): owners, threshold, modules and guards, from the
 // Safe's events and read directly from it. Safe 1.3.0 declares most of these events without `indexed`,
 // 1.4.0 onwards indexes them; both variants share a topic, so both are listed and the decoder tries the
 // indexed one first, as it is the one current deployments emit.
 
 import { getAddress, parseAbi, type Address } from 'viem';
-import type { EventValue, GovernanceTarget } from '../../../domain/governance.js';
-import { GovernanceReadError } from '../chain-reader.js';
-import { defineGovernanceKind, type ContractReads } from '../kind.js';
-import { addressInSlot } from './proxy.js';
+import type { EventValue } from '../../../domain/governance.js';
+import { GovernanceReadError } from '../../ingest/chain-reader.js';
+import type { ContractReads } from '../../ingest/kind.js';
+import { addressInSlot } from '../reads.js';
 
-type SafeTarget = Extract<GovernanceTarget, { kind: 'safe' }>;
-
-const safeEvents = parseAbi([
+export const safeEvents = parseAbi([
   // Unchanged since 1.3.0.
   'event SafeSetup(address indexed initiator, address[] owners, uint256 threshold, address initializer, address fallbackHandler)',
   'event ChangedThreshold(uint256 threshold)',
@@ -60,7 +58,12 @@ const modulePageSize = 100n;
 const maxModulePages = 10;
 
 const ownerEvents = new Set(['AddedOwner', 'RemovedOwner']);
-const moduleEvents = new Set(['EnabledModule', 'DisabledModule', 'ExecutionFromModuleSuccess', 'ExecutionFromModuleFailure']);
+const moduleEvents = new Set([
+  'EnabledModule',
+  'DisabledModule',
+  'ExecutionFromModuleSuccess',
+  'ExecutionFromModuleFailure',
+]);
 const executionEvents = new Set(['ExecutionSuccess', 'ExecutionFailure']);
 
 /** A uint256 as JSON: a number while it is exact, else its decimal string. */
@@ -77,7 +80,10 @@ async function readModules(reads: ContractReads, safe: Address): Promise<{ modul
   const modules: Address[] = [];
   let start: Address = SENTINEL;
   for (let page = 0; page < maxModulePages; page += 1) {
-    const [array, next] = (await reads.call(safe, safeAbi, 'getModulesPaginated', [start, modulePageSize])) as readonly [readonly Address[], Address];
+    const [array, next] = (await reads.call(safe, safeAbi, 'getModulesPaginated', [
+      start,
+      modulePageSize,
+    ])) as readonly [readonly Address[], Address];
     modules.push(...array.map((module) => getAddress(module)));
     const last = array.at(-1);
     if (last === undefined || BigInt(next) <= 1n) return { modules, truncated: false };
@@ -86,46 +92,58 @@ async function readModules(reads: ContractReads, safe: Address): Promise<{ modul
   return { modules, truncated: true };
 }
 
-export const safeKind = defineGovernanceKind<SafeTarget>({
-  kind: 'safe',
-  events: safeEvents,
-  addresses: async (target) => [target.address],
-  keyOf(name, args) {
-    const key = ownerEvents.has(name) ? args.owner : moduleEvents.has(name) ? args.module : executionEvents.has(name) ? args.txHash : null;
-    return typeof key === 'string' ? key : null;
-  },
-  async argsBefore(target, name, reads): Promise<Record<string, EventValue>> {
-    if (name !== 'ChangedThreshold') return {};
-    try {
-      return { previousThreshold: jsonInteger((await reads.call(target.address, safeAbi, 'getThreshold')) as bigint) };
-    } catch (error) {
-      // A node that pruned the state of that block, or a Safe created in it, cannot tell: the change then
-      // reads the new value only. Any other failure fails the step, to be retried.
-      if (error instanceof GovernanceReadError && (error.errorClass === 'reverted' || error.errorClass === 'jsonrpc_error')) return {};
-      throw error;
-    }
-  },
-  async snapshot(target, reads) {
-    const safe = target.address;
-    const [owners, threshold, nonce, modules, guard, moduleGuard, version] = await Promise.all([
-      reads.call(safe, safeAbi, 'getOwners') as Promise<readonly Address[]>,
-      reads.call(safe, safeAbi, 'getThreshold') as Promise<bigint>,
-      reads.call(safe, safeAbi, 'nonce') as Promise<bigint>,
-      readModules(reads, safe),
-      addressInSlot(reads, safe, guardSlot),
-      addressInSlot(reads, safe, moduleGuardSlot),
-      reads.call(safe, safeAbi, 'VERSION') as Promise<string>,
-    ]);
-    const state: Record<string, EventValue> = {
-      owners: owners.map((owner) => getAddress(owner)),
-      threshold: jsonInteger(threshold),
-      nonce: jsonInteger(nonce),
-      modules: modules.modules,
-      guard,
-      moduleGuard,
-      version,
-    };
-    if (modules.truncated) state.modulesTruncated = true;
-    return state;
-  },
-});
+export function safeKeyOf(name: string, args: Record<string, EventValue>): string | null {
+  const key = ownerEvents.has(name)
+    ? args.owner
+    : moduleEvents.has(name)
+      ? args.module
+      : executionEvents.has(name)
+        ? args.txHash
+        : null;
+  return typeof key === 'string' ? key : null;
+}
+
+/** The threshold before a ChangedThreshold, read at the block before it; nothing for other events. */
+export async function argsBeforeSafeEvent(
+  safe: Address,
+  name: string,
+  reads: ContractReads,
+): Promise<Record<string, EventValue>> {
+  if (name !== 'ChangedThreshold') return {};
+  try {
+    return { previousThreshold: jsonInteger((await reads.call(safe, safeAbi, 'getThreshold')) as bigint) };
+  } catch (error) {
+    // A node that pruned the state of that block, or a Safe created in it, cannot tell: the change then
+    // reads the new value only. Any other failure fails the step, to be retried.
+    if (
+      error instanceof GovernanceReadError &&
+      (error.errorClass === 'reverted' || error.errorClass === 'jsonrpc_error')
+    )
+      return {};
+    throw error;
+  }
+}
+
+/** Owners, threshold, nonce, modules, guards and version, read from the Safe. */
+export async function readSafe(safe: Address, reads: ContractReads): Promise<Record<string, EventValue>> {
+  const [owners, threshold, nonce, modules, guard, moduleGuard, version] = await Promise.all([
+    reads.call(safe, safeAbi, 'getOwners') as Promise<readonly Address[]>,
+    reads.call(safe, safeAbi, 'getThreshold') as Promise<bigint>,
+    reads.call(safe, safeAbi, 'nonce') as Promise<bigint>,
+    readModules(reads, safe),
+    addressInSlot(reads, safe, guardSlot),
+    addressInSlot(reads, safe, moduleGuardSlot),
+    reads.call(safe, safeAbi, 'VERSION') as Promise<string>,
+  ]);
+  const state: Record<string, EventValue> = {
+    owners: owners.map((owner) => getAddress(owner)),
+    threshold: jsonInteger(threshold),
+    nonce: jsonInteger(nonce),
+    modules: modules.modules,
+    guard,
+    moduleGuard,
+    version,
+  };
+  if (modules.truncated) state.modulesTruncated = true;
+  return state;
+}

@@ -1,11 +1,11 @@
-// The timelock kind: OpenZeppelin's TimelockController (operations scheduled, executed and cancelled, the
+// What the timelock kind ingests: OpenZeppelin's TimelockController (operations scheduled, executed and cancelled, the
 // minimum delay, role grants and revocations) and Compound's Timelock (transactions queued, executed and
 // cancelled, the delay, the admin). Snapshots read the delay, and Compound's grace period and admin.
 
 import { parseAbi, parseAbiItem, type AbiEvent, type Address } from 'viem';
 import type { EventValue, GovernanceTarget } from '../../../domain/governance.js';
-import { GovernanceReadError } from '../chain-reader.js';
-import { defineGovernanceKind } from '../kind.js';
+import type { ContractReads } from '../../ingest/kind.js';
+import { unlessReverted } from '../reads.js';
 
 type TimelockTarget = Extract<GovernanceTarget, { kind: 'timelock' }>;
 
@@ -38,29 +38,21 @@ const timelockAbi = parseAbi([
 const operationEvents = new Set(['CallScheduled', 'CallExecuted', 'CallSalt', 'Cancelled']);
 const compoundEvents = new Set(['QueueTransaction', 'ExecuteTransaction', 'CancelTransaction']);
 
-export const timelockKind = defineGovernanceKind<TimelockTarget>({
-  kind: 'timelock',
-  events: timelockEvents,
-  addresses: async (target) => [target.address],
-  keyOf(name, args) {
-    if (operationEvents.has(name)) return String(args.id);
-    if (compoundEvents.has(name)) return String(args.txHash);
-    if (name === 'RoleGranted' || name === 'RoleRevoked') return String(args.role);
-    return null;
-  },
-  async snapshot(target, reads): Promise<Record<string, EventValue>> {
-    if (target.settings.flavor === 'openzeppelin') {
-      const minDelay = (await reads.call(target.address, timelockAbi, 'getMinDelay')) as bigint;
-      return { minDelaySeconds: Number(minDelay) };
-    }
-    const delay = (await reads.call(target.address, timelockAbi, 'delay')) as bigint;
-    let grace: bigint | null = null;
-    try {
-      grace = (await reads.call(target.address, timelockAbi, 'GRACE_PERIOD')) as bigint;
-    } catch (error) {
-      if (!(error instanceof GovernanceReadError && error.errorClass === 'reverted')) throw error;
-    }
-    const admin = (await reads.call(target.address, timelockAbi, 'admin')) as Address;
-    return { minDelaySeconds: Number(delay), gracePeriodSeconds: grace === null ? null : Number(grace), admin };
-  },
-});
+export function timelockKeyOf(name: string, args: Record<string, EventValue>): string | null {
+  if (operationEvents.has(name)) return String(args.id);
+  if (compoundEvents.has(name)) return String(args.txHash);
+  if (name === 'RoleGranted' || name === 'RoleRevoked') return String(args.role);
+  return null;
+}
+
+/** The delay, and for Compound's Timelock its grace period and admin, read from the timelock. */
+export async function readTimelock(target: TimelockTarget, reads: ContractReads): Promise<Record<string, EventValue>> {
+  if (target.settings.flavor === 'openzeppelin') {
+    const minDelay = (await reads.call(target.address, timelockAbi, 'getMinDelay')) as bigint;
+    return { minDelaySeconds: Number(minDelay) };
+  }
+  const delay = (await reads.call(target.address, timelockAbi, 'delay')) as bigint;
+  const grace = (await unlessReverted(() => reads.call(target.address, timelockAbi, 'GRACE_PERIOD'))) as bigint | null;
+  const admin = (await reads.call(target.address, timelockAbi, 'admin')) as Address;
+  return { minDelaySeconds: Number(delay), gracePeriodSeconds: grace === null ? null : Number(grace), admin };
+}

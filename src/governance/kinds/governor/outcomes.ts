@@ -9,10 +9,9 @@
 //                  when it expired. A queued proposal canceled before execution was stopped on purpose and is
 //                  not counted.
 
-import type { GovernanceOutcome, GovernanceTarget, ProposalState } from '../../domain/governance.js';
-import type { ProposalView } from './governor.js';
-
-type GovernorTarget = Extract<GovernanceTarget, { kind: 'governor' }>;
+import type { GovernanceOutcome, ProposalState } from '../../../domain/governance.js';
+import type { Decisions } from '../kind.js';
+import type { GovernorTarget, GovernorView, ProposalView } from './model.js';
 
 const votingClosed: ReadonlySet<ProposalState> = new Set(['Defeated', 'Succeeded', 'Queued', 'Expired', 'Executed']);
 const passed: ReadonlySet<ProposalState> = new Set(['Succeeded', 'Queued', 'Expired', 'Executed']);
@@ -21,10 +20,14 @@ const passed: ReadonlySet<ProposalState> = new Set(['Succeeded', 'Queued', 'Expi
 export function proposalTimeline(view: ProposalView, observedAtMs: number): { state: ProposalState; atMs: number }[] {
   const timeline: { state: ProposalState; atMs: number }[] = [{ state: 'Pending', atMs: view.createdAtMs }];
   // Active once voting opened: a proposal canceled (Bravo allows it during the vote) was active only if canceled after that.
-  const canceledBeforeVoting = view.canceledAtMs !== null && view.voteStartMs !== null && view.canceledAtMs <= view.voteStartMs;
-  if (view.state !== 'Pending' && view.voteStartMs !== null && !canceledBeforeVoting) timeline.push({ state: 'Active', atMs: view.voteStartMs });
-  if (view.state === 'Canceled' && view.canceledAtMs !== null) timeline.push({ state: 'Canceled', atMs: view.canceledAtMs });
-  if (view.voteEndMs !== null && votingClosed.has(view.state)) timeline.push({ state: passed.has(view.state) ? 'Succeeded' : 'Defeated', atMs: view.voteEndMs });
+  const canceledBeforeVoting =
+    view.canceledAtMs !== null && view.voteStartMs !== null && view.canceledAtMs <= view.voteStartMs;
+  if (view.state !== 'Pending' && view.voteStartMs !== null && !canceledBeforeVoting)
+    timeline.push({ state: 'Active', atMs: view.voteStartMs });
+  if (view.state === 'Canceled' && view.canceledAtMs !== null)
+    timeline.push({ state: 'Canceled', atMs: view.canceledAtMs });
+  if (view.voteEndMs !== null && votingClosed.has(view.state))
+    timeline.push({ state: passed.has(view.state) ? 'Succeeded' : 'Defeated', atMs: view.voteEndMs });
   if (view.queuedAtMs !== null && view.state !== 'Canceled') timeline.push({ state: 'Queued', atMs: view.queuedAtMs });
   if (view.state === 'Expired') timeline.push({ state: 'Expired', atMs: observedAtMs });
   if (view.executedAtMs !== null) timeline.push({ state: 'Executed', atMs: view.executedAtMs });
@@ -47,4 +50,14 @@ export function proposalOutcomes(target: GovernorTarget, view: ProposalView, now
     outcomes.push({ ...base, sli: 'execution', good: false, decidedAtMs: dueMs });
   }
   return outcomes;
+}
+
+/** Every proposal's timeline and the SLI outcomes decided by `atMs`. */
+export function governorDecisions(target: GovernorTarget, view: GovernorView, atMs: number): Decisions {
+  return {
+    transitions: view.proposals.flatMap((proposal) =>
+      proposalTimeline(proposal, atMs).map((entry) => ({ proposalId: proposal.id, ...entry })),
+    ),
+    outcomes: view.proposals.flatMap((proposal) => proposalOutcomes(target, proposal, atMs)),
+  };
 }

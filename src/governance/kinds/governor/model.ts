@@ -2,10 +2,11 @@
 // delegates' voting power from the token's DelegateVotesChanged; the view adds what the latest direct read
 // says (state, quorum, deadline) and derives turnout, quorum at risk, overdue execution and concentration.
 
-import type { GovernanceEvent, GovernanceTarget, ProposalState } from '../../domain/governance.js';
-import { changeOf, type GovernanceChange, type GovernanceModel } from './model.js';
+import type { GovernanceEvent, GovernanceTarget, ProposalState } from '../../../domain/governance.js';
+import { changeOf, type GovernanceChange } from '../change.js';
+import type { GovernanceModel } from '../kind.js';
 
-type GovernorTarget = Extract<GovernanceTarget, { kind: 'governor' }>;
+export type GovernorTarget = Extract<GovernanceTarget, { kind: 'governor' }>;
 
 export interface ProposalAction {
   target: string;
@@ -123,7 +124,10 @@ function stateFromEvents(proposal: ProposalRecord, previous: ProposalState | und
 
 function settingSummary(event: GovernanceEvent): string {
   const values = Object.values(event.args).map(String);
-  const setting = event.name.replace(/(Set|Updated|Change)$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  const setting = event.name
+    .replace(/(Set|Updated|Change)$/, '')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase();
   return `${setting} ${values[0] ?? '?'} → ${values[1] ?? '?'}`;
 }
 
@@ -143,9 +147,17 @@ interface ProposalRead {
 /** a / b to six decimals, exact on token amounts far above 2^53. */
 const ratioOf = (a: bigint, b: bigint) => Number((a * 1_000_000n) / b) / 1_000_000;
 
-export function viewProposal(target: GovernorTarget, proposal: ProposalRecord, read: ProposalRead | undefined, nowMs: number): ProposalView {
+export function viewProposal(
+  target: GovernorTarget,
+  proposal: ProposalRecord,
+  read: ProposalRead | undefined,
+  nowMs: number,
+): ProposalView {
   // Executions and cancellations are known from events before the next read; otherwise the read is the truth.
-  const state = proposal.executedAtMs !== null || proposal.canceledAtMs !== null ? stateFromEvents(proposal, read?.state) : (read?.state ?? stateFromEvents(proposal, undefined));
+  const state =
+    proposal.executedAtMs !== null || proposal.canceledAtMs !== null
+      ? stateFromEvents(proposal, read?.state)
+      : (read?.state ?? stateFromEvents(proposal, undefined));
   const quorum = read?.quorum ?? null;
   // OpenZeppelin's simple counting counts for and abstain towards quorum; Bravo counts for votes only.
   const counted = target.settings.flavor === 'bravo' ? proposal.votes.for : proposal.votes.for + proposal.votes.abstain;
@@ -156,11 +168,25 @@ export function viewProposal(target: GovernorTarget, proposal: ProposalRecord, r
   const turnoutOfSupplyRatio = supply === null || supply === 0n ? null : ratioOf(votesCast, supply);
   const quorumReached = quorumBig === null ? null : counted >= quorumBig;
   const voteEndMs = read?.voteEndMs ?? null;
-  const quorumAtRisk = state === 'Active' && quorumReached === false && voteEndMs !== null && nowMs >= voteEndMs - target.settings.quorumRiskWindowMs;
+  const quorumAtRisk =
+    state === 'Active' &&
+    quorumReached === false &&
+    voteEndMs !== null &&
+    nowMs >= voteEndMs - target.settings.quorumRiskWindowMs;
   const etaSeconds = proposal.etaSeconds ?? read?.etaSeconds ?? null;
   const etaMs = etaSeconds === null ? null : etaSeconds * 1_000;
-  const executableAtMs = state === 'Queued' || state === 'Expired' ? etaMs : state === 'Succeeded' ? voteEndMs : proposal.executedAtMs !== null ? (etaMs ?? voteEndMs) : null;
-  const overdue = (state === 'Succeeded' || state === 'Queued') && executableAtMs !== null && nowMs > executableAtMs + target.settings.executionGraceMs;
+  const executableAtMs =
+    state === 'Queued' || state === 'Expired'
+      ? etaMs
+      : state === 'Succeeded'
+        ? voteEndMs
+        : proposal.executedAtMs !== null
+          ? (etaMs ?? voteEndMs)
+          : null;
+  const overdue =
+    (state === 'Succeeded' || state === 'Queued') &&
+    executableAtMs !== null &&
+    nowMs > executableAtMs + target.settings.executionGraceMs;
   return {
     id: proposal.id,
     proposer: proposal.proposer,
@@ -172,7 +198,11 @@ export function viewProposal(target: GovernorTarget, proposal: ProposalRecord, r
     voteEnd: proposal.voteEnd,
     voteStartMs: read?.voteStartMs ?? null,
     voteEndMs,
-    votes: { for: proposal.votes.for.toString(), against: proposal.votes.against.toString(), abstain: proposal.votes.abstain.toString() },
+    votes: {
+      for: proposal.votes.for.toString(),
+      against: proposal.votes.against.toString(),
+      abstain: proposal.votes.abstain.toString(),
+    },
     voters: proposal.voters,
     quorum,
     quorumReachedRatio,
@@ -192,7 +222,9 @@ export function viewProposal(target: GovernorTarget, proposal: ProposalRecord, r
 }
 
 function concentration(delegates: ReadonlyMap<string, bigint>, top: number) {
-  const ranked = [...delegates].filter(([, votes]) => votes > 0n).sort((a, b) => (a[1] === b[1] ? 0 : a[1] > b[1] ? -1 : 1));
+  const ranked = [...delegates]
+    .filter(([, votes]) => votes > 0n)
+    .sort((a, b) => (a[1] === b[1] ? 0 : a[1] > b[1] ? -1 : 1));
   const total = ranked.reduce((sum, [, votes]) => sum + votes, 0n);
   const share = (votes: bigint) => (total === 0n ? 0 : Number((votes * 1_000_000n) / total) / 1_000_000);
   const topRanked = ranked.slice(0, top);
@@ -203,8 +235,7 @@ function concentration(delegates: ReadonlyMap<string, bigint>, top: number) {
   };
 }
 
-export const governorModel: GovernanceModel<GovernorState, GovernorView, GovernorTarget> = {
-  kind: 'governor',
+export const governorModel: GovernanceModel<GovernorTarget, GovernorState, GovernorView> = {
   initial: () => ({ proposals: new Map(), delegates: new Map(), settingChanges: [] }),
   apply(state, event) {
     const { args } = event;
@@ -264,7 +295,9 @@ export const governorModel: GovernanceModel<GovernorState, GovernorView, Governo
   },
   view(target, state, snapshot, nowMs) {
     const reads = (snapshot?.state.proposals ?? {}) as Record<string, ProposalRead>;
-    const proposals = [...state.proposals.values()].map((proposal) => viewProposal(target, proposal, reads[proposal.id], nowMs));
+    const proposals = [...state.proposals.values()].map((proposal) =>
+      viewProposal(target, proposal, reads[proposal.id], nowMs),
+    );
     const byState = emptyStateCounts();
     for (const proposal of proposals) byState[proposal.state] += 1;
     return {

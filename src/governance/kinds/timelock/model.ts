@@ -3,10 +3,11 @@
 // waiting, ready, overdue (ready for longer than the grace), done, cancelled or expired.
 
 import { keccak256, toBytes } from 'viem';
-import type { GovernanceEvent, GovernanceTarget } from '../../domain/governance.js';
-import { changeOf, shortAddress, type GovernanceChange, type GovernanceModel } from './model.js';
+import type { GovernanceEvent, GovernanceTarget } from '../../../domain/governance.js';
+import { changeOf, shortAddress, type GovernanceChange } from '../change.js';
+import type { GovernanceModel } from '../kind.js';
 
-type TimelockTarget = Extract<GovernanceTarget, { kind: 'timelock' }>;
+export type TimelockTarget = Extract<GovernanceTarget, { kind: 'timelock' }>;
 
 export const operationStatuses = ['scheduled', 'ready', 'overdue', 'executed', 'cancelled', 'expired'] as const;
 export type OperationStatus = (typeof operationStatuses)[number];
@@ -53,7 +54,9 @@ export interface TimelockView {
 
 const roleNames = new Map<string, string>([
   [`0x${'00'.repeat(32)}`, 'DEFAULT_ADMIN_ROLE'],
-  ...['PROPOSER_ROLE', 'EXECUTOR_ROLE', 'CANCELLER_ROLE', 'TIMELOCK_ADMIN_ROLE'].map((name) => [keccak256(toBytes(name)), name] as [string, string]),
+  ...['PROPOSER_ROLE', 'EXECUTOR_ROLE', 'CANCELLER_ROLE', 'TIMELOCK_ADMIN_ROLE'].map(
+    (name) => [keccak256(toBytes(name)), name] as [string, string],
+  ),
 ]);
 
 export function roleName(role: string): string {
@@ -72,7 +75,9 @@ function schedule(state: TimelockState, event: GovernanceEvent): void {
     index: compound ? 0 : Number(args.index),
     target: String(args.target),
     value: String(args.value),
-    call: compound ? String(args.signature) || String(args.data).slice(0, 10) : String(args.data).slice(0, 10) || '(none)',
+    call: compound
+      ? String(args.signature) || String(args.data).slice(0, 10)
+      : String(args.data).slice(0, 10) || '(none)',
   };
   const existing = state.operations.get(id);
   if (existing && existing.scheduledTx === event.txHash) {
@@ -93,7 +98,13 @@ function schedule(state: TimelockState, event: GovernanceEvent): void {
 }
 
 /** `expiresAfterMs`: how long after its ETA a Compound transaction can still run (the timelock's GRACE_PERIOD). */
-export function operationStatus(operation: TimelockOperation, flavor: TimelockTarget['settings']['flavor'], graceMs: number, nowMs: number, expiresAfterMs = compoundGraceSeconds * 1_000): OperationStatus {
+export function operationStatus(
+  operation: TimelockOperation,
+  flavor: TimelockTarget['settings']['flavor'],
+  graceMs: number,
+  nowMs: number,
+  expiresAfterMs = compoundGraceSeconds * 1_000,
+): OperationStatus {
   if (operation.executedAtMs !== null) return 'executed';
   if (operation.cancelledAtMs !== null) return 'cancelled';
   if (nowMs < operation.readyAtMs) return 'scheduled';
@@ -101,8 +112,7 @@ export function operationStatus(operation: TimelockOperation, flavor: TimelockTa
   return nowMs > operation.readyAtMs + graceMs ? 'overdue' : 'ready';
 }
 
-export const timelockModel: GovernanceModel<TimelockState, TimelockView, TimelockTarget> = {
-  kind: 'timelock',
+export const timelockModel: GovernanceModel<TimelockTarget, TimelockState, TimelockView> = {
   initial: () => ({ operations: new Map(), minDelaySeconds: null, roles: new Map(), changes: [] }),
   apply(state, event) {
     const { args } = event;
@@ -137,11 +147,18 @@ export const timelockModel: GovernanceModel<TimelockState, TimelockView, Timeloc
         if (event.name === 'RoleGranted') holders.add(String(args.account));
         else holders.delete(String(args.account));
         state.roles.set(role, holders);
-        state.changes.push(changeOf(event, `${role} ${event.name === 'RoleGranted' ? 'granted to' : 'revoked from'} ${shortAddress(args.account)}`));
+        state.changes.push(
+          changeOf(
+            event,
+            `${role} ${event.name === 'RoleGranted' ? 'granted to' : 'revoked from'} ${shortAddress(args.account)}`,
+          ),
+        );
         return;
       }
       case 'RoleAdminChanged':
-        state.changes.push(changeOf(event, `admin role of ${roleName(String(args.role))} is now ${roleName(String(args.newAdminRole))}`));
+        state.changes.push(
+          changeOf(event, `admin role of ${roleName(String(args.role))} is now ${roleName(String(args.newAdminRole))}`),
+        );
         return;
       case 'NewAdmin':
         state.changes.push(changeOf(event, `admin is now ${shortAddress(args.newAdmin)}`));
@@ -157,9 +174,18 @@ export const timelockModel: GovernanceModel<TimelockState, TimelockView, Timeloc
     const expiresAfterMs = typeof grace === 'number' ? grace * 1_000 : undefined;
     const operations = [...state.operations.values()].map((operation) => ({
       ...operation,
-      status: operationStatus(operation, target.settings.flavor, target.settings.executionGraceMs, nowMs, expiresAfterMs),
+      status: operationStatus(
+        operation,
+        target.settings.flavor,
+        target.settings.executionGraceMs,
+        nowMs,
+        expiresAfterMs,
+      ),
     }));
-    const byStatus = Object.fromEntries(operationStatuses.map((status) => [status, 0])) as Record<OperationStatus, number>;
+    const byStatus = Object.fromEntries(operationStatuses.map((status) => [status, 0])) as Record<
+      OperationStatus,
+      number
+    >;
     for (const operation of operations) byStatus[operation.status] += 1;
     const read = snapshot?.state.minDelaySeconds;
     return {

@@ -1,0 +1,124 @@
+// Turns a kind's typed parts into the one type the list of kinds holds. Each target's state stays typed by
+// its kind inside the closures made here, so the tracker, metrics, alerts and API never cast a state or a
+// view: they go through TrackedTarget, TargetReading and the kind's own routes.
+
+import type { GovernanceSnapshot, GovernanceTarget } from '../../domain/governance.js';
+import { GovernanceNotFoundError, type KindTargets } from './api.js';
+import type {
+  Decisions,
+  GovernanceKind,
+  GovernanceKindSpec,
+  RouteAccess,
+  TargetReading,
+  TrackedTarget,
+} from './kind.js';
+
+interface TargetRecord<Target, State> {
+  target: Target;
+  state: State;
+  snapshot: GovernanceSnapshot | null;
+}
+
+const noDecisions = (): Decisions => ({ transitions: [], outcomes: [] });
+
+function readingOf<Target extends GovernanceTarget, State, View>(
+  spec: GovernanceKindSpec<Target, State, View>,
+  target: Target,
+  view: View,
+): TargetReading {
+  return {
+    target,
+    view,
+    value(gauge, nowMs) {
+      const part = spec.gauges.find((candidate) => candidate.gauge.name === gauge.name);
+      return part && 'value' in part ? part.value(view, nowMs) : null;
+    },
+    counts(gauge) {
+      const part = spec.gauges.find((candidate) => candidate.gauge.name === gauge.name);
+      return part && 'counts' in part ? part.counts(view) : null;
+    },
+    signals(rule, nowMs, context) {
+      return spec.alerts.find((candidate) => candidate.name === rule)?.signals(target, view, nowMs, context) ?? [];
+    },
+  };
+}
+
+function trackedTarget<Target extends GovernanceTarget, State, View>(
+  spec: GovernanceKindSpec<Target, State, View>,
+  record: TargetRecord<Target, State>,
+): TrackedTarget {
+  const { target } = record;
+  return {
+    target,
+    collector: {
+      events: spec.events,
+      addresses: (reads, previous) => spec.addresses(target, reads, previous),
+      keyOf: (name, args) => spec.keyOf(name, args),
+      argsBefore: async (name, reads) => (spec.argsBefore ? spec.argsBefore(target, name, reads) : {}),
+      snapshot: (reads, events, previous) => spec.snapshot(target, reads, { state: record.state, events }, previous),
+    },
+    get snapshot() {
+      return record.snapshot;
+    },
+    set snapshot(snapshot) {
+      record.snapshot = snapshot;
+    },
+    reset() {
+      record.state = spec.initial();
+    },
+    apply(event) {
+      spec.apply(record.state, event);
+    },
+    decisions(snapshot, atMs) {
+      if (!spec.decisions || snapshot === null) return noDecisions();
+      return spec.decisions(target, spec.view(target, record.state, snapshot, atMs), atMs);
+    },
+    reading: (nowMs) => readingOf(spec, target, spec.view(target, record.state, record.snapshot, nowMs)),
+  };
+}
+
+function kindTargets<Target extends GovernanceTarget, State, View>(
+  spec: GovernanceKindSpec<Target, State, View>,
+  records: ReadonlyMap<string, TargetRecord<Target, State>>,
+  access: RouteAccess,
+): KindTargets<Target, View> {
+  return {
+    all: () => [...records.values()].map((record) => record.target),
+    one(id) {
+      const record = records.get(id);
+      if (record) return record.target;
+      const other = access.target(id);
+      throw new GovernanceNotFoundError(
+        other ? `governance target "${id}" is a ${other.kind}, not a ${spec.name}` : `no governance target "${id}"`,
+      );
+    },
+    view(target) {
+      const record = records.get(target.id);
+      return spec.view(target, record?.state ?? spec.initial(), record?.snapshot ?? null, access.now());
+    },
+    store: access.store,
+  };
+}
+
+export function defineGovernanceKind<Target extends GovernanceTarget, State, View>(
+  spec: GovernanceKindSpec<Target, State, View>,
+): GovernanceKind {
+  const ofKind = (target: GovernanceTarget): target is Target => target.kind === spec.name;
+  return {
+    name: spec.name,
+    gauges: spec.gauges.map((part) => part.gauge),
+    alerts: spec.alerts.map(({ name, severity, summary, description }) => ({ name, severity, summary, description })),
+    open() {
+      const records = new Map<string, TargetRecord<Target, State>>();
+      return {
+        track(target) {
+          if (!ofKind(target)) return null;
+          const record: TargetRecord<Target, State> = { target, state: spec.initial(), snapshot: null };
+          records.set(target.id, record);
+          return trackedTarget(spec, record);
+        },
+        routes: (access) => spec.routes(kindTargets(spec, records, access)),
+      };
+    },
+  };
+}
