@@ -58,7 +58,10 @@ function timesOf(profile: CpuProfile, skipUs: number) {
     elapsed += profile.timeDeltas[index] ?? 0;
     if (elapsed < skipUs) return;
     const node = nodeById.get(nodeId)!;
-    if (node.callFrame.functionName === '(idle)') return void (idle += delta);
+    if (node.callFrame.functionName === '(idle)') {
+      idle += delta;
+      return;
+    }
     total += delta;
     const name = frameName(node.callFrame);
     self.set(name, (self.get(name) ?? 0) + delta);
@@ -87,7 +90,10 @@ export function summarizeProfile(file: string, options: { skipSeconds?: number; 
   const { self, inclusive, byArea, total, idle } = timesOf(profile, (options.skipSeconds ?? 5) * 1e6);
   console.log(`\nprofile ${options.label ?? ''} ${file}: ${(total / 1e6).toFixed(2)} s busy, ${(idle / 1e6).toFixed(2)} s idle (first ${options.skipSeconds ?? 5} s skipped)`);
   // tsx's module loader runs on a thread of its own, profiled apart and idle after start-up.
-  if (total < 50_000) return console.log('  (an idle thread: nothing to show)');
+  if (total < 50_000) {
+    console.log('  (an idle thread: nothing to show)');
+    return;
+  }
   printTop('self time by area:', byArea, total, 15);
   printTop('top functions by self time:', self, total, top);
   printTop('top ERE functions by inclusive time:', inclusive, total, top, (name) => / src\//.test(name));

@@ -99,7 +99,9 @@ function configure<B extends PanelBuilder>(builder: B, spec: PanelSpec, size: { 
   builder.description(spec.description);
   builder.datasource(datasource);
   const format = table ? prometheus.PromQueryFormat.Table : prometheus.PromQueryFormat.TimeSeries;
-  spec.queries.forEach((query, index) => builder.withTarget(target(query, index, format, table)));
+  spec.queries.forEach((query, index) => {
+    builder.withTarget(target(query, index, format, table));
+  });
   builder.unit(spec.unit ?? 'short');
   if (spec.min !== undefined) builder.min(spec.min);
   if (spec.max !== undefined) builder.max(spec.max);

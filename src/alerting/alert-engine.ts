@@ -16,7 +16,7 @@ import { silencingIds, validateSilence, type Silence } from './silences.js';
 import type { Matcher } from './matchers.js';
 import { AlertStore, type AlertRecord, type TransitionRecord } from './alert-store.js';
 import { Outbox } from '../notify/outbox.js';
-import { alertLabels, type AlertRule } from './alert-rule.js';
+import { alertLabels, type AlertRule, type AlertSignal } from './alert-rule.js';
 import { fingerprintOf, sortedLabels } from './fingerprint.js';
 import { inactiveState, stepLifecycle, tickToleranceMs, type LifecycleState } from './lifecycle.js';
 import { renderTemplate } from './template.js';
@@ -226,7 +226,7 @@ export class AlertEngine {
     const rulesByKey = new Map(this.rules.map((rule) => [ruleKey(rule), rule]));
     const tolerance = tickToleranceMs(this.options.evaluationIntervalMs ?? 0);
     for (const rule of this.rules) {
-      let signals;
+      let signals: AlertSignal[];
       try {
         signals = rule.signals();
       } catch (error) {

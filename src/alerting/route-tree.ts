@@ -135,7 +135,9 @@ function checkNode(node: RouteNode, path: (string | number)[], receiverIds: Read
     const value = node[key];
     if (value !== undefined && !(value > 0)) problems.push({ path: [...path, key], message: 'must be more than zero' });
   }
-  node.routes.forEach((child, index) => checkNode(child, [...path, 'routes', index], receiverIds, problems));
+  node.routes.forEach((child, index) => {
+    checkNode(child, [...path, 'routes', index], receiverIds, problems);
+  });
 }
 
 /**

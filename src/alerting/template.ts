@@ -266,10 +266,10 @@ function display(value: Scalar): string {
 }
 
 function evaluate(source: string, action: Action, data: TemplateData): Scalar {
-  const valueOf = (operand: Operand): Scalar =>
+  const operandValue = (operand: Operand): Scalar =>
     operand.kind === 'label' ? (data.labels[operand.name] ?? '') : operand.kind === 'value' ? data.value : operand.value;
   const apply = (call: Call, piped: Scalar[]): Scalar => {
-    const args = [...call.args.map(valueOf), ...piped];
+    const args = [...call.args.map(operandValue), ...piped];
     if (args.some((arg) => arg === null)) return null;
     const number = (arg: string | number): number => {
       const parsed = parseGoFloat(arg);
@@ -278,7 +278,7 @@ function evaluate(source: string, action: Action, data: TemplateData): Scalar {
     };
     return functions[call.fn](args as (string | number)[], number);
   };
-  let result = 'fn' in action.head ? apply(action.head, []) : valueOf(action.head);
+  let result = 'fn' in action.head ? apply(action.head, []) : operandValue(action.head);
   for (const call of action.pipe) result = apply(call, [result]);
   return result;
 }

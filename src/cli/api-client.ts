@@ -82,7 +82,7 @@ export function apiClient(values: { url?: string | undefined; token?: string | u
         });
       }
       const text = await response.text();
-      let parsed: unknown = undefined;
+      let parsed: unknown ;
       try {
         parsed = text === '' ? undefined : JSON.parse(text);
       } catch {

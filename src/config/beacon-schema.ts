@@ -101,7 +101,10 @@ export function checkBeaconReferences(
   config.slos.forEach((slo, index) => {
     if (!validatorSliKinds.includes(slo.sli.kind)) return;
     const sets = config.validators.watch.filter((set) => set.chain === slo.sli.chain);
-    if (sets.length === 0) return problem(['slos', index, 'sli', 'chain'], `no validators are watched on chain "${slo.sli.chain}" (validators.watch)`);
+    if (sets.length === 0) {
+      problem(['slos', index, 'sli', 'chain'], `no validators are watched on chain "${slo.sli.chain}" (validators.watch)`);
+      return;
+    }
     const scope = typeof slo.sli.scope === 'string' ? slo.sli.scope : 'watched';
     const scopes = new Set(['network', 'watched', ...sets.flatMap((set) => Object.entries(set.labels).map(([name, value]) => `${name}:${value}`))]);
     if (!scopes.has(scope)) problem(['slos', index, 'sli', 'scope'], `no scope "${scope}" on chain "${slo.sli.chain}"; scopes: ${[...scopes].join(', ')}`);

@@ -110,8 +110,15 @@ export function checkSloReferences(
     if (ids.has(slo.id)) problem(['slos', index, 'id'], `duplicate SLO id "${slo.id}"`);
     ids.add(slo.id);
     const chain = config.chains.find((candidate) => candidate.id === slo.sli.chain);
-    if (!chain) return problem(['slos', index, 'sli', 'chain'], `no chain "${slo.sli.chain}"`);
-    if (rpcSliKinds.includes(slo.sli.kind) && chain.rpc.length === 0) return problem(['slos', index, 'sli', 'chain'], `chain "${chain.id}" has no RPC endpoints (chains[].rpc) for an SLI of kind ${slo.sli.kind}`);
+    if (!chain) {
+      problem(['slos', index, 'sli', 'chain'], `no chain "${slo.sli.chain}"`);
+      return;
+    }
+    if (rpcSliKinds.includes(slo.sli.kind) && chain.rpc.length === 0) {
+      const message = `chain "${chain.id}" has no RPC endpoints (chains[].rpc) for an SLI of kind ${slo.sli.kind}`;
+      problem(['slos', index, 'sli', 'chain'], message);
+      return;
+    }
     slo.sli.endpoints?.forEach((endpoint, endpointIndex) => {
       if (!chain.rpc.some((candidate) => candidate.id === endpoint)) problem(['slos', index, 'sli', 'endpoints', endpointIndex], `no endpoint "${endpoint}" on chain "${chain.id}"`);
     });

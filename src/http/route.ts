@@ -49,6 +49,7 @@ export interface RouteDefinition<P extends z.ZodType = z.ZodType, Q extends z.Zo
 }
 
 /** Keeps the handler's request typed by the route's own schemas. */
+// biome-ignore lint/complexity/noBannedTypes: zod's type of an object schema with no keys
 export function defineRoute<P extends z.ZodType = z.ZodObject<{}>, Q extends z.ZodType = z.ZodObject<{}>, B extends z.ZodType = z.ZodObject<{}>>(
   route: RouteDefinition<P, Q, B>,
 ): RouteDefinition {

@@ -58,7 +58,9 @@ describe('renderTemplate', () => {
     { text: '{{ $value | humanizePercentage }}', value: 0.999912, expected: '99.99%' },
     { text: '{{ $labels.ratio | humanizePercentage }}', value: null, expected: '50%' },
     // printf
+    // biome-ignore lint/suspicious/noApproximativeNumericConstant: a value to round, not π
     { text: '{{ printf "%.2f" $value }}', value: 3.14159, expected: '3.14' },
+    // biome-ignore lint/suspicious/noApproximativeNumericConstant: a value to round, not π
     { text: '{{ $value | printf "%.2f" }}', value: 3.14159, expected: '3.14' },
     // Go rounds exact ties to even; JavaScript's toFixed would give 0.13 and 3.
     { text: '{{ printf "%.2f" $value }}', value: 0.125, expected: '0.12' },

@@ -11,7 +11,7 @@ import {
   upwardImports,
 } from '../helpers/import-graph.js';
 
-export const layers = [
+const layers = [
   ['domain'],
   ['log', 'scheduler', 'metrics', 'store', 'version.ts'],
   ['backup', 'beacon-sim'],

@@ -60,6 +60,7 @@ export async function call(url: string, method: 'GET' | 'POST', path: string, bo
 }
 
 /** `data` of a 200 answer, typed loosely for assertions. */
+// biome-ignore lint/suspicious/noExplicitAny: callers name the shape they read, or read the JSON as it is
 export function data<T = any>(answer: Answer): T {
   return (answer.body as { data: T }).data;
 }

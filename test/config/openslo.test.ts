@@ -31,6 +31,7 @@ function problemsOf(text: string): ConfigProblem[] {
 }
 
 // Loosely typed on purpose: the cases below write what OpenSLO files hold, valid or not.
+// biome-ignore lint/suspicious/noExplicitAny: the cases rewrite OpenSLO documents freely, as YAML would hold them
 type Slo = { apiVersion: string; kind: string; metadata: Record<string, any>; spec: Record<string, any> };
 
 /** One SLO with a ratio SLI, inline, that imports cleanly; the cases below break one thing each. */
@@ -263,7 +264,9 @@ describe('OpenSLO import', () => {
     ['a pending period', (slo) => (alertCondition(slo).alertAfter = '5m'), `${condition}.condition.alertAfter`, 'without waiting'],
     ['an id ERE rejects', (slo) => (slo.metadata.name = 'Availability'), 'slos.yaml: documents[0] (SLO "Availability").metadata.name', 'must be 1-63 characters'],
     ['a latency threshold between buckets', (slo) => (ratio(slo).good.metricSource.spec = ratio(slo).total.metricSource.spec = { kind: 'latency', chain: 'mainnet', thresholdMs: 300 }), `${indicator}.ratioMetric.good.metricSource.spec.thresholdMs`, 'must be one of the rollup latency bounds'],
-    ['no ERE kind', (slo) => [ratio(slo).good, ratio(slo).total].forEach((side) => delete side.metricSource.spec.kind), `${indicator}.ratioMetric.good.metricSource.spec.kind`, 'expected one of "availability"'],
+    ['no ERE kind', (slo) => [ratio(slo).good, ratio(slo).total].forEach((side) => {
+      delete side.metricSource.spec.kind;
+    }), `${indicator}.ratioMetric.good.metricSource.spec.kind`, 'expected one of "availability"'],
     ['an unknown ERE parameter', (slo) => (ratio(slo).good.metricSource.spec = ratio(slo).total.metricSource.spec = { kind: 'availability', chain: 'mainnet', colour: 'red' }), `${indicator}.ratioMetric.good.metricSource.spec.colour`, 'unknown key'],
   ])('%s is a problem naming its field', (_name, change, path, message) => {
     const problems = problemsOf(documents(change));

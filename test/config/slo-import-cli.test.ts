@@ -29,7 +29,7 @@ describe('ere slo import', () => {
   it('prints ERE slos: config that the config loader reads back as the same SLOs the file gives', () => {
     const result = ere(['slo', 'import', sampleFile]);
     expect(result).toMatchObject({ status: 0, stderr: '' });
-    expect(result.stdout).toMatch(/^# Imported from .*mainnet-rpc\.openslo\.yaml \(OpenSLO v1\) by "ere slo import"\.\nslos:\n  - id: mainnet-availability\n/);
+    expect(result.stdout).toMatch(/^# Imported from .*mainnet-rpc\.openslo\.yaml \(OpenSLO v1\) by "ere slo import"\.\nslos:\n {2}- id: mainnet-availability\n/);
     const dir = tempDir();
     const pasted = join(dir, 'pasted.yaml');
     writeFileSync(pasted, `${chains}${result.stdout}`);

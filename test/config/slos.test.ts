@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig, type ConfigProblem } from '../../src/config/load.js';
+import { type ConfigError, parseConfig, type ConfigProblem } from '../../src/config/load.js';
 import { resolveSlos } from '../../src/config/slos.js';
 import { dayMs, hourMs, minuteMs } from '../../src/slo/window.js';
 

@@ -72,7 +72,7 @@ function checkDashboardFields(dashboard: JsonObject, name: string, problems: str
 function checkVariables(dashboard: JsonObject, name: string, problems: string[]): void {
   const variables = variablesOf(dashboard);
   const datasourceVariable = variables.find((variable) => variable.name === 'datasource');
-  if (!datasourceVariable || datasourceVariable.type !== 'datasource' || datasourceVariable.query !== 'prometheus') {
+  if (datasourceVariable?.type !== 'datasource' || datasourceVariable.query !== 'prometheus') {
     problems.push(`${name}: no datasource variable (name datasource, type datasource, query prometheus)`);
   }
   const seen = new Set<string>();

@@ -236,7 +236,7 @@ describe('fault proxy: head faults', () => {
     ]);
     expect(batch.map((answer) => answer.id)).toEqual(['a', 7, 3]);
     expect(batch[1]?.result).toBe(`0x${(real.number + 7n).toString(16)}`);
-    expect((batch[2]?.result as { number: string }).number).toBe(`0x${(real.number + 7n).toString(16)}`);
+    expect((batch[2]!.result as { number: string }).number).toBe(`0x${(real.number + 7n).toString(16)}`);
   });
 });
 

@@ -120,11 +120,11 @@ describe('docker-compose.yml', () => {
       if (edge.condition === 'service_healthy') expect(service(edge.dependency).healthcheck, edge.dependency).toBeDefined();
       else expect(edge.condition).toBe('service_started');
     }
-    const after = (name: string, seen: Set<string>): void => {
+    const visit = (name: string, seen: Set<string>): void => {
       expect(seen.has(name), `cycle through ${name}`).toBe(false);
-      for (const edge of edges.filter((candidate) => candidate.name === name)) after(edge.dependency, new Set([...seen, name]));
+      for (const edge of edges.filter((candidate) => candidate.name === name)) visit(edge.dependency, new Set([...seen, name]));
     };
-    for (const name of Object.keys(services)) after(name, new Set());
+    for (const name of Object.keys(services)) visit(name, new Set());
     expect(edges).toContainEqual({ name: 'grafana', dependency: 'prometheus', condition: 'service_healthy' });
   });
 });

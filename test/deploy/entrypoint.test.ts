@@ -107,8 +107,10 @@ describe("docker-compose.yml's ere command: the demo devnet", () => {
 
 describe('the healthcheck command', () => {
   let server: Server | undefined;
-  afterAll(() => server?.closeAllConnections());
-  afterAll(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
+  afterAll(async () => {
+    server?.closeAllConnections();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  });
 
   async function serve(handler: Parameters<typeof createServer>[1]): Promise<number> {
     server = createServer(handler);

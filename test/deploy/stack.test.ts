@@ -85,7 +85,7 @@ describe('Prometheus on the compose config', () => {
     );
     expect(targets.map((target) => target.labels.job).sort()).toEqual(['alertmanager', 'ere', 'prometheus']);
     expect(targets.find((target) => target.labels.job === 'ere')?.labels.instance).toBe('localhost:9470');
-    const { result } = await api<{ result: { metric: Record<string, string> }[] }>('/api/v1/query?query=' + encodeURIComponent('ere_rpc_probes_total{job="ere"}'));
+    const { result } = await api<{ result: { metric: Record<string, string> }[] }>(`/api/v1/query?query=${encodeURIComponent('ere_rpc_probes_total{job="ere"}')}`);
     expect(new Set(result.map((series) => series.metric.endpoint))).toEqual(new Set(['anvil-node', 'provider-a', 'provider-b']));
   }, 30_000);
 

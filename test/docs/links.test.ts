@@ -18,7 +18,7 @@ function markdownFiles(dir: string): string[] {
 }
 
 /** GitHub's heading anchor: lower case, punctuation dropped except `-` and `_`, spaces to `-`. */
-export function anchorOf(heading: string): string {
+function anchorOf(heading: string): string {
   return heading
     .trim()
     .toLowerCase()

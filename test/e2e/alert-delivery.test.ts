@@ -113,7 +113,9 @@ afterAll(async () => {
 
 const alertsOf = (entry: Received) => (entry.request.json as WebhookBody).alerts;
 const acknowledgedKeys = () => received.filter((entry) => entry.acknowledged).flatMap((entry) => alertsOf(entry).map((alert) => alert.idempotencyKey));
-const setFaults = (on: boolean) => proxies.forEach((proxy) => proxy.setFault(on ? { kind: 'http_status', status: 503 } : { kind: 'none' }));
+const setFaults = (on: boolean) => {
+  for (const proxy of proxies) proxy.setFault(on ? { kind: 'http_status', status: 503 } : { kind: 'none' });
+};
 
 /** Every acknowledged notification once, and per alert firing before resolved. */
 function expectExactlyOnceInOrder(expectedPerAlert: string[]) {

@@ -102,7 +102,7 @@ async function chainState(id: string): Promise<ChainBody> {
 async function verdicts(id: string): Promise<{ status: string; consensusIsHonest: boolean; endpoints: Record<string, string> }> {
   const state = await chainState(id);
   const honest = await headOf(honestNode.url);
-  const endpoints = Object.fromEntries(state.endpoints.map((endpoint) => [endpoint.id, endpoint.healthy ? 'ok' : (/blocks (behind|ahead)/.exec(endpoint.unhealthyReasons.join()) ?? [, endpoint.unhealthyReasons.join()])[1]!]));
+  const endpoints = Object.fromEntries(state.endpoints.map((endpoint) => [endpoint.id, endpoint.healthy ? 'ok' : (/blocks (behind|ahead)/.exec(endpoint.unhealthyReasons.join()) ?? [undefined, endpoint.unhealthyReasons.join()])[1]!]));
   return { status: state.status, consensusIsHonest: state.consensusHead !== null && Math.abs(state.consensusHead - honest) <= 2, endpoints };
 }
 

@@ -220,7 +220,9 @@ function pointerGet(document: Json, pointer: string): Json {
 
 function walkRefs(node: Json, pointer: string, visit: (ref: string, pointer: string) => void): void {
   if (Array.isArray(node)) {
-    node.forEach((item, index) => walkRefs(item, `${pointer}/${index}`, visit));
+    node.forEach((item, index) => {
+      walkRefs(item, `${pointer}/${index}`, visit);
+    });
   } else if (isObject(node)) {
     for (const [key, value] of Object.entries(node)) {
       if (key === '$ref' && typeof value === 'string') visit(value, pointer);

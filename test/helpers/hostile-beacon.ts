@@ -227,7 +227,10 @@ export async function startHostileBeaconServer(kinds: readonly HostileBeaconKind
     upstream,
     close: async () => {
       for (const timer of timers) clearInterval(timer);
-      await Promise.all(servers.map((server) => new Promise<void>((resolve) => (server.close(() => resolve()), server.closeAllConnections()))));
+      await Promise.all(servers.map((server) => new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      })));
       await upstream.close();
     },
   };

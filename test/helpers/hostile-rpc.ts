@@ -125,6 +125,7 @@ export const hostileRpcKinds: HostileRpcKind[] = [
   { name: 'head-empty-hex', expect: 'invalid_response', respond: bendResult('eth_blockNumber', '0x') },
   { name: 'head-huge-hex', expect: 'invalid_response', respond: bendResult('eth_blockNumber', `0x${'f'.repeat(10_000)}`) },
   { name: 'head-beyond-safe-integer', expect: 'invalid_response', respond: bendResult('eth_blockNumber', '0x20000000000001') },
+  // biome-ignore lint/correctness/noPrecisionLoss: a number JSON can carry and a double cannot, on purpose
   { name: 'head-exponent', expect: 'invalid_response', respond: bendResult('eth_blockNumber', 1e400) },
   { name: 'head-object', expect: 'invalid_response', respond: bendResult('eth_blockNumber', { value: '0x1' }) },
   { name: 'block-null', expect: 'invalid_response', respond: bendResult('eth_getBlockByNumber', null) },
@@ -250,7 +251,10 @@ export async function startHostileRpcServer(kinds: readonly HostileRpcKind[] = h
     statuses,
     close: async () => {
       for (const timer of timers) clearInterval(timer);
-      await Promise.all(servers.map((server) => new Promise<void>((resolve) => (server.close(() => resolve()), server.closeAllConnections()))));
+      await Promise.all(servers.map((server) => new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      })));
     },
   };
 }

@@ -18,6 +18,9 @@ export function socketTimers(socket: Socket, timers: Set<NodeJS.Timeout>) {
   return (ms: number, fn: () => void): void => {
     const timer = setInterval(() => (socket.destroyed ? clearInterval(timer) : fn()), ms);
     timers.add(timer);
-    socket.once('close', () => (clearInterval(timer), timers.delete(timer)));
+    socket.once('close', () => {
+      clearInterval(timer);
+      timers.delete(timer);
+    });
   };
 }

@@ -205,7 +205,8 @@ describe('token bucket', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 5_000 }), { minLength: 1, maxLength: 200 }), fc.integer({ min: 1, max: 600 }), fc.integer({ min: 1, max: 10 }), (gaps, perMinute, burst) => {
         const rate = { perMinute, burst };
-        const times = gaps.reduce<number[]>((acc, gap) => [...acc, (acc.at(-1) ?? t0) + gap], []);
+        const times: number[] = [];
+        for (const gap of gaps) times.push((times.at(-1) ?? t0) + gap);
         const taken = takes(fullBucket(rate, t0), times, rate).filter((result) => result.taken).length;
         const elapsed = times.at(-1)! - t0;
         expect(taken).toBeLessThanOrEqual(burst + Math.floor((elapsed * perMinute) / 60_000));

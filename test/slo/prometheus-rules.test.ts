@@ -92,7 +92,7 @@ describe('Prometheus rules for SLOs', () => {
     expect(meta['slo:period_error_budget_remaining:ratio']!.expr).toBe(
       `1 - sum(increase(ere_slo_events_total{slo="monthly",outcome="bad"}[30d])) / (43200 * ${1 - 0.995})`,
     );
-    expect(meta['sloth_slo_info']!.labels).toMatchObject({ sloth_id: 'monthly', sloth_service: 'rpc "edge"', sloth_objective: '99.5', sloth_version: '1.2.3' });
+    expect(meta.sloth_slo_info!.labels).toMatchObject({ sloth_id: 'monthly', sloth_service: 'rpc "edge"', sloth_objective: '99.5', sloth_version: '1.2.3' });
   });
 
   it('alerts per severity on the SLO’s own tiers, with the guard only when it asks for events', () => {

@@ -120,7 +120,7 @@ describe('an epoch of attestations', () => {
     const registry = new ValidatorRegistry();
     const state = new Map<number, WatchedValidatorState>();
     const balances = [32.1e9, 32.1e9 - 10_000, 32.1e9 - 20_000, 32.1e9 - 30_000]; // penalties of 10,000 gwei an epoch
-    let result;
+    let result: ReturnType<typeof runEpoch> | undefined;
     balances.forEach((balance, step) => {
       result = runEpoch(registry, watch, state, 10 + step, [record(0, { balanceGwei: balance }), record(1, { balanceGwei: 32.5e9 - step * 0.2e9 })], new Map([[0, good], [1, good]]));
     });

@@ -232,6 +232,7 @@ function titleOf(proposal: Proposal): string {
 }
 
 function max(values: readonly bigint[]): bigint {
+  // biome-ignore lint/complexity/useMathMinMax: the values are bigints, which Math.max does not take
   return values.reduce((a, b) => (b > a ? b : a));
 }
 

@@ -60,6 +60,7 @@ export interface GovernanceRoute {
   use<R>(serve: <P extends z.ZodType, Q extends z.ZodType>(route: GovernanceRouteSpec<P, Q>) => R): R;
 }
 
+// biome-ignore lint/complexity/noBannedTypes: zod's type of an object schema with no keys
 export function governanceRoute<P extends z.ZodType = z.ZodObject<{}>, Q extends z.ZodType = z.ZodObject<{}>>(
   route: GovernanceRouteSpec<P, Q>,
 ): GovernanceRoute {

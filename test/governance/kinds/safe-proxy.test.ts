@@ -157,8 +157,8 @@ describe('Safe kind', () => {
     const lowered = await execSafeTransaction(client, safe, selfCall('changeThreshold', [2n]), [alice, bob, carol], deployer);
     const again = await execSafeTransaction(client, safe, selfCall('changeThreshold', [1n]), [alice, bob], deployer);
     // The independent truth: the Safe's own threshold at the block before each change.
-    const before = async (blockNumber: bigint) => Number(await client.readContract({ ...safe, functionName: 'getThreshold', blockNumber: blockNumber - 1n }));
-    expect([await before(lowered.blockNumber), await before(again.blockNumber)]).toEqual([3, 2]);
+    const thresholdBefore = async (blockNumber: bigint) => Number(await client.readContract({ ...safe, functionName: 'getThreshold', blockNumber: blockNumber - 1n }));
+    expect([await thresholdBefore(lowered.blockNumber), await thresholdBefore(again.blockNumber)]).toEqual([3, 2]);
 
     const target: GovernanceTarget = { ...targetBase, id: 'late-start', kind: 'safe', address: safe.address, startBlock: Number(lowered.blockNumber), settings: { minThreshold: undefined, minThresholdRatio: undefined } };
     const { events } = await ingest(target, safeKind);
