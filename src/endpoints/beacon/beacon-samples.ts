@@ -2,6 +2,7 @@
 
 import type { Database, Statement } from 'better-sqlite3';
 import type { BeaconErrorClass, BeaconSample } from '../../domain/beacon.js';
+import type { QueuedSample, SampleStore } from '../sample-writer.js';
 
 interface SampleRow {
   chain: string;
@@ -83,7 +84,7 @@ const columns = Object.keys(toRow({} as BeaconSample));
 /** Rows deleted per statement when pruning: each chunk is its own short write, so writers never wait long. */
 const pruneChunk = 5_000;
 
-export class BeaconSampleStore {
+export class BeaconSampleStore implements SampleStore<BeaconSample> {
   private readonly insert: Statement;
   private readonly selectLatest: Statement;
   private readonly selectSamples: Statement;
@@ -105,6 +106,11 @@ export class BeaconSampleStore {
     );
     this.selectSamples = db.prepare(`SELECT ${columns.join(', ')} FROM beacon_samples WHERE endpoint = ? AND at_ms >= ? AND at_ms <= ? ORDER BY at_ms DESC, id DESC LIMIT ?`);
     this.deleteChunk = db.prepare(`DELETE FROM beacon_samples WHERE id IN (SELECT id FROM beacon_samples WHERE at_ms < ? LIMIT ${pruneChunk})`);
+  }
+
+  /** Writes a batch as the sample writer hands it, in one transaction. */
+  writeBatch(batch: readonly QueuedSample<BeaconSample, null>[]): void {
+    this.insertMany(batch.map((queued) => queued.sample));
   }
 
   /** Writes the samples in one transaction. */

@@ -1,9 +1,10 @@
 // The RPC sample repository: prepared statements over rpc_samples and the per-minute rollups.
 
 import type { Database, Statement } from 'better-sqlite3';
-import { rpcErrorClasses, type RpcErrorClass, type RpcSample } from '../../domain/rpc.js';
+import { rpcErrorClasses, type ChainObservation, type RpcErrorClass, type RpcSample } from '../../domain/rpc.js';
 import { latencyBucketsMs } from '../../domain/rpc.js';
-import type { ChainRollupDelta, RpcRollupDelta } from './rpc-rollup.js';
+import type { QueuedSample, SampleStore, SampleWriter } from '../sample-writer.js';
+import { aggregateChainObservations, aggregateRpcSamples, type ChainRollupDelta, type RpcRollupDelta } from './rpc-rollup.js';
 
 interface SampleRow {
   chain: string;
@@ -97,7 +98,11 @@ const mergeMax = (column: string) => `${column} = CASE WHEN excluded.${column} I
 /** A stored rollup row: the delta's fields, with latency buckets keyed by their bound in ms. */
 export type RpcRollupRow = Omit<RpcRollupDelta, 'okLatencyLe'> & { okLatencyLe: Record<number, number> };
 
-export class RpcSampleStore {
+/** An RPC sample waits with its chain's state at that moment, null when that was not known (no chain rollup then). */
+export type QueuedRpcSample = QueuedSample<RpcSample, ChainObservation | null>;
+export type RpcSampleWriter = SampleWriter<RpcSample, ChainObservation | null>;
+
+export class RpcSampleStore implements SampleStore<RpcSample, ChainObservation | null> {
   private readonly insertSample: Statement;
   private readonly upsertRollup: Statement;
   private readonly upsertChainRollup: Statement;
@@ -133,6 +138,13 @@ export class RpcSampleStore {
       `SELECT ${sampleColumns.join(', ')} FROM rpc_samples WHERE id IN (SELECT max(id) FROM rpc_samples GROUP BY endpoint) ORDER BY endpoint`,
     );
     this.selectRollups = db.prepare(`SELECT * FROM rpc_rollups_1m WHERE endpoint = ? AND minute_ms >= ? AND minute_ms < ? ORDER BY minute_ms`);
+  }
+
+  /** Writes a batch as the sample writer hands it: the samples with the rollups aggregated from them. */
+  writeBatch(batch: readonly QueuedRpcSample[]): void {
+    const samples = batch.map((queued) => queued.sample);
+    const chains = batch.flatMap(({ sample, context }) => (context === null ? [] : [{ at: sample.at, health: context }]));
+    this.write(samples, aggregateRpcSamples(samples), aggregateChainObservations(chains));
   }
 
   /** Writes samples and merges rollup deltas in one transaction. */
