@@ -94,6 +94,9 @@ export abstract class EndpointTracker<
  * The last known state survives a restart: the newest stored sample of each endpoint seeds its kind's tracker,
  * which keeps those of the endpoints still configured, so the API shows them before the first new probe.
  */
-export function seedFromStore<Sample>(tracker: { seed(sample: Sample): void }, store: { latestPerEndpoint(): readonly Sample[] }): void {
+export function seedFromStore<Sample>(
+  tracker: { seed(sample: Sample): void },
+  store: { latestPerEndpoint(): readonly Sample[] },
+): void {
   for (const sample of store.latestPerEndpoint()) tracker.seed(sample);
 }

@@ -52,7 +52,12 @@ export function observationPipeline<Observation extends ProbeOutcome, Sample ext
     const outcome = sample.ok ? 'up' : `down: ${sample.errorClass}`;
     if (lastOutcome.get(sample.endpoint) === outcome) return;
     lastOutcome.set(sample.endpoint, outcome);
-    const fields = { chain: sample.chain, endpoint: sample.endpoint, errorClass: sample.errorClass, reason: sample.errorMessage };
+    const fields = {
+      chain: sample.chain,
+      endpoint: sample.endpoint,
+      errorClass: sample.errorClass,
+      reason: sample.errorMessage,
+    };
     if (sample.ok) deps.log.info(fields, `${kind.subject} is up`);
     else deps.log.warn(fields, `${kind.subject} probe failed`);
   };

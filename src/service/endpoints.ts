@@ -60,11 +60,17 @@ function createTracker(context: ServiceContext): ChainTracker {
   return new ChainTracker(chains, context.clock);
 }
 
-function rpcTasks(context: ServiceContext, targets: RpcEndpointTarget[], tracker: ChainTracker, writer: RpcSampleWriter) {
+function rpcTasks(
+  context: ServiceContext,
+  targets: RpcEndpointTarget[],
+  tracker: ChainTracker,
+  writer: RpcSampleWriter,
+) {
   const { clock, config } = context;
   const log = context.logger.child({ module: 'collector', collector: collectors.rpc.kind });
   const metrics = createRpcMetrics(context.registry, tracker);
-  const onObservation = observationPipeline(rpcObservations(tracker), { scrubber: context.scrubber, metrics, writer, log });
+  const { scrubber } = context;
+  const onObservation = observationPipeline(rpcObservations(tracker), { scrubber, metrics, writer, log });
   const probeContext = { clock, shutdownSignal: context.shutdownSignal };
   const intervals = new Map(config.chains.map((chain) => [chain.id, chain.pollInterval]));
   return targets.map((target): ScheduledTask => {
@@ -111,7 +117,8 @@ function createBeacon(context: ServiceContext, writers: SampleWriters) {
   const clients = beaconClients(config, targets, metrics);
   const log = context.logger.child({ module: 'collector', collector: collectors.beacon.kind });
   const writer = writers.writerFor(samples);
-  const onObservation = observationPipeline(beaconObservations(tracker), { scrubber: context.scrubber, metrics, writer, log });
+  const { scrubber } = context;
+  const onObservation = observationPipeline(beaconObservations(tracker), { scrubber, metrics, writer, log });
   const intervals = new Map(config.chains.map((chain) => [chain.id, chain.beacon?.pollInterval ?? 0]));
   const createApi = (target: BeaconEndpointTarget) => clients.get(target.endpoint)!;
   const probeContext = { clock, shutdownSignal: context.shutdownSignal, createApi };

@@ -23,10 +23,15 @@ const kinds = [
     setup: () => {
       const { db } = openDatabase(join(tempDir(), 'ere.db'));
       const store = new RpcSampleStore(db);
-      const stored = (endpoint: string, chain: string, head: number) => store.write([sample({ chain, endpoint, at: now - 1_000, headBlock: head })], [], []);
+      const stored = (endpoint: string, chain: string, head: number) =>
+        store.write([sample({ chain, endpoint, at: now - 1_000, headBlock: head })], [], []);
       const policy = { maxLagBlocks: 3, staleAfterMs };
-      const tracker = new ChainTracker(['c', 'd'].map((chain) => ({ chain, endpoints: chain === 'c' ? ['kept'] : ['moved'], policy })), fixedClock(now));
-      const lagOfNewProbe = () => tracker.observe(sample({ chain: 'c', endpoint: 'kept', at: now, headBlock: 100 })).sample.lagBlocks;
+      const tracker = new ChainTracker(
+        ['c', 'd'].map((chain) => ({ chain, endpoints: chain === 'c' ? ['kept'] : ['moved'], policy })),
+        fixedClock(now),
+      );
+      const lagOfNewProbe = () =>
+        tracker.observe(sample({ chain: 'c', endpoint: 'kept', at: now, headBlock: 100 })).sample.lagBlocks;
       return { db, stored, lagOfNewProbe, restart: () => (seedFromStore(tracker, store), tracker) };
     },
   },
@@ -35,10 +40,20 @@ const kinds = [
     setup: () => {
       const { db } = openDatabase(join(tempDir(), 'ere.db'));
       const store = new BeaconSampleStore(db);
-      const derived = { wallClockSlot: null, headAgeSeconds: null, lagSlots: null, finalityDistanceEpochs: null, healthy: true };
-      const stored = (endpoint: string, chain: string, head: number) => store.insertMany([{ ...observation(endpoint, { chain, headSlot: head }), ...derived }]);
+      const derived = {
+        wallClockSlot: null,
+        headAgeSeconds: null,
+        lagSlots: null,
+        finalityDistanceEpochs: null,
+        healthy: true,
+      };
+      const stored = (endpoint: string, chain: string, head: number) =>
+        store.insertMany([{ ...observation(endpoint, { chain, headSlot: head }), ...derived }]);
       const policy = { maxLagSlots: 2, maxHeadAgeMs: 60_000, staleAfterMs };
-      const tracker = new BeaconTracker(['c', 'd'].map((chain) => ({ chain, endpoints: chain === 'c' ? ['kept'] : ['moved'], policy })), fixedClock(now));
+      const tracker = new BeaconTracker(
+        ['c', 'd'].map((chain) => ({ chain, endpoints: chain === 'c' ? ['kept'] : ['moved'], policy })),
+        fixedClock(now),
+      );
       const lagOfNewProbe = () => tracker.observe(observation('kept', { chain: 'c', at: now, headSlot: 100 })).lagSlots;
       return { db, stored, lagOfNewProbe, restart: () => (seedFromStore(tracker, store), tracker) };
     },

@@ -7,7 +7,11 @@ import type { Clock } from '../../src/domain/clock.js';
 import { createLogger } from '../../src/log/logger.js';
 import { SecretScrubber } from '../../src/log/redact.js';
 import { createSelfMetrics } from '../../src/metrics/self-metrics.js';
-import { observationPipeline, type ObservationKind, type ProbeOutcome } from '../../src/endpoints/observation-pipeline.js';
+import {
+  observationPipeline,
+  type ObservationKind,
+  type ProbeOutcome,
+} from '../../src/endpoints/observation-pipeline.js';
 import { collectorRun } from '../../src/endpoints/runner.js';
 import type { Collector, Probe } from '../../src/endpoints/collector.js';
 import { SampleWriters, meteredWriterOptions, type SampleStore } from '../../src/endpoints/sample-writer.js';
@@ -19,12 +23,18 @@ export interface PipelineSetup<Observation extends ProbeOutcome, Sample extends 
   metrics: (registry: Registry) => { recordSample(sample: Sample): void };
 }
 
-export function pipelineHarness<Observation extends ProbeOutcome, Sample extends ProbeOutcome, Context>(setup: PipelineSetup<Observation, Sample, Context>) {
+export function pipelineHarness<Observation extends ProbeOutcome, Sample extends ProbeOutcome, Context>(
+  setup: PipelineSetup<Observation, Sample, Context>,
+) {
   const registry = new Registry();
   const selfMetrics = createSelfMetrics(registry, { version: 'test' });
   const logLines: string[] = [];
-  const logger = createLogger({ level: 'debug', scrubber: new SecretScrubber(), destination: { write: (line: string) => void logLines.push(line) } });
-  // Flushed by the test only: the interval never fires within it.
+  const logger = createLogger({
+    level: 'debug',
+    scrubber: new SecretScrubber(),
+    destination: { write: (line: string) => void logLines.push(line) },
+  });
+  // Never started: the test flushes.
   const writers = new SampleWriters(meteredWriterOptions(3_600_000, selfMetrics, logger));
   const writer = writers.writerFor(setup.store);
   const derived: Sample[] = [];
@@ -51,7 +61,11 @@ export function pipelineHarness<Observation extends ProbeOutcome, Sample extends
     /** The value of an unlabelled counter, or the sum of a labelled one's series. */
     counter: async (name: string): Promise<number> => {
       const metric = await registry.getSingleMetric(name)?.get();
-      return (metric?.values ?? []).filter((value) => !('metricName' in value) || value.metricName === name || value.metricName === `${name}_count`).reduce((sum, value) => sum + value.value, 0);
+      return (metric?.values ?? [])
+        .filter(
+          (value) => !('metricName' in value) || value.metricName === name || value.metricName === `${name}_count`,
+        )
+        .reduce((sum, value) => sum + value.value, 0);
     },
     linesWith: (message: string) => logLines.filter((line) => (JSON.parse(line) as { msg: string }).msg === message),
   };
@@ -59,6 +73,9 @@ export function pipelineHarness<Observation extends ProbeOutcome, Sample extends
 
 /** A trigger that fails every insert of the endpoint's samples into the table, as a failing disk would. */
 export function refuseInserts(db: { exec(sql: string): unknown }, table: string, endpoint: string): { lift(): void } {
-  db.exec(`CREATE TRIGGER refuse_${table} BEFORE INSERT ON ${table} WHEN NEW.endpoint = '${endpoint}' BEGIN SELECT RAISE(ABORT, 'disk I/O refused'); END`);
+  db.exec(
+    `CREATE TRIGGER refuse_${table} BEFORE INSERT ON ${table} WHEN NEW.endpoint = '${endpoint}'
+     BEGIN SELECT RAISE(ABORT, 'disk I/O refused'); END`,
+  );
   return { lift: () => void db.exec(`DROP TRIGGER refuse_${table}`) };
 }

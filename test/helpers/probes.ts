@@ -8,7 +8,14 @@ const minuteMs = 60_000;
 const chain: ChainObservation = { chain: 'c', consensusHead: 1, headAgeSeconds: 1, configuredEndpoints: 1, healthyEndpoints: 1 };
 
 /** 4 probes a minute of endpoint `e` on chain `c` over minutes [from, to) after `startMs`, failing where `fails` says. */
-export function writeProbes(writer: RpcSampleWriter, startMs: number, from: number, to: number, fails: (minute: number) => boolean, endpoint = 'e'): void {
+export function writeProbes(
+  writer: RpcSampleWriter,
+  startMs: number,
+  from: number,
+  to: number,
+  fails: (minute: number) => boolean,
+  endpoint = 'e',
+): void {
   for (let index = from; index < to; index += 1) {
     for (let probe = 0; probe < 4; probe += 1) {
       const ok = !fails(index);

@@ -30,7 +30,8 @@ slos:
       chain: c } }
 `);
 
-const writeProbes = (writer: RpcSampleWriter, from: number, to: number, fails: (index: number) => boolean) => writeProbesAt(writer, start, from, to, fails);
+const writeProbes = (writer: RpcSampleWriter, from: number, to: number, fails: (index: number) => boolean) =>
+  writeProbesAt(writer, start, from, to, fails);
 
 function setup() {
   const path = join(tempDir(), 'ere.db');

@@ -119,12 +119,19 @@ function toSample(observation: BeaconObservation, derived: Pick<BeaconSample, 'w
   };
 }
 
-/** The beacon kind in the observation pipeline: each failing route's message is shown beside errorMessage, so it is scrubbed too. */
-export function beaconObservations(tracker: BeaconTracker): ObservationKind<BeaconObservationWithTiming, BeaconSample, null> {
+/**
+ * The beacon kind in the observation pipeline: each failing route's message is shown in the API beside
+ * errorMessage, so it is scrubbed too.
+ */
+export function beaconObservations(
+  tracker: BeaconTracker,
+): ObservationKind<BeaconObservationWithTiming, BeaconSample, null> {
   return {
     subject: 'beacon endpoint',
     scrubFields: (observation, scrub) => {
-      if (observation.failingRoutes?.length) observation.failingRoutes = observation.failingRoutes.map((failure) => ({ ...failure, message: scrub(failure.message) }));
+      const routes = observation.failingRoutes;
+      if (!routes?.length) return;
+      observation.failingRoutes = routes.map((failure) => ({ ...failure, message: scrub(failure.message) }));
     },
     observe: (observation) => ({ sample: tracker.observe(observation), context: null }),
   };

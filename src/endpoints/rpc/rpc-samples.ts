@@ -4,7 +4,12 @@ import type { Database, Statement } from 'better-sqlite3';
 import { rpcErrorClasses, type ChainObservation, type RpcErrorClass, type RpcSample } from '../../domain/rpc.js';
 import { latencyBucketsMs } from '../../domain/rpc.js';
 import type { QueuedSample, SampleStore, SampleWriter } from '../sample-writer.js';
-import { aggregateChainObservations, aggregateRpcSamples, type ChainRollupDelta, type RpcRollupDelta } from './rpc-rollup.js';
+import {
+  aggregateChainObservations,
+  aggregateRpcSamples,
+  type ChainRollupDelta,
+  type RpcRollupDelta,
+} from './rpc-rollup.js';
 
 interface SampleRow {
   chain: string;
@@ -143,7 +148,9 @@ export class RpcSampleStore implements SampleStore<RpcSample, ChainObservation |
   /** Writes a batch as the sample writer hands it: the samples with the rollups aggregated from them. */
   writeBatch(batch: readonly QueuedRpcSample[]): void {
     const samples = batch.map((queued) => queued.sample);
-    const chains = batch.flatMap(({ sample, context }) => (context === null ? [] : [{ at: sample.at, health: context }]));
+    const chains = batch.flatMap(({ sample, context }) =>
+      context === null ? [] : [{ at: sample.at, health: context }],
+    );
     this.write(samples, aggregateRpcSamples(samples), aggregateChainObservations(chains));
   }
 

@@ -134,7 +134,9 @@ function toSample(observation: RpcObservation, derived: Pick<RpcSample, 'headAge
 }
 
 /** The RPC kind in the observation pipeline: each sample is stored with its chain's state, for the chain rollups. */
-export function rpcObservations(tracker: ChainTracker): ObservationKind<RpcObservation, RpcSample, ChainObservation | null> {
+export function rpcObservations(
+  tracker: ChainTracker,
+): ObservationKind<RpcObservation, RpcSample, ChainObservation | null> {
   return {
     subject: 'endpoint',
     observe: (observation) => {

@@ -29,8 +29,19 @@ let nodes: RunningBeaconSim[];
 let targets: BeaconEndpointTarget[];
 
 beforeAll(async () => {
-  nodes = await Promise.all(endpoints.map(() => startBeaconSim({ seed: 5, validatorCount: 16, slotsPerEpoch: 8, secondsPerSlot, genesisTime, clock })));
-  targets = nodes.map((node, index) => ({ chain: 'sim', endpoint: endpoints[index]!, url: `${node.url}/`, headers: {}, timeoutMs: 2_000, labels: {} }));
+  nodes = await Promise.all(
+    endpoints.map(() =>
+      startBeaconSim({ seed: 5, validatorCount: 16, slotsPerEpoch: 8, secondsPerSlot, genesisTime, clock }),
+    ),
+  );
+  targets = nodes.map((node, index) => ({
+    chain: 'sim',
+    endpoint: endpoints[index]!,
+    url: `${node.url}/`,
+    headers: {},
+    timeoutMs: 2_000,
+    labels: {},
+  }));
 });
 
 afterAll(async () => {
@@ -41,13 +52,25 @@ afterAll(async () => {
 const stored = ({ failingRoutes: _routes, ...sample }: BeaconSample) => sample;
 
 describe('a beacon sample write that SQLite refuses', () => {
-  it('keeps the batch queued, counts and logs the failure once, and writes every sample once SQLite recovers', async () => {
+  it('keeps the batch queued, counts and logs the failure once, writes every sample once SQLite recovers', async () => {
     const { db } = openDatabase(join(tempDir(), 'ere.db'));
     const store = new BeaconSampleStore(db);
     const tracker = new BeaconTracker([{ chain: 'sim', endpoints, policy }], clock);
-    const harness = pipelineHarness({ clock, kind: beaconObservations(tracker), store, metrics: (registry) => createBeaconMetrics(registry, tracker) });
-    const createApi = (target: BeaconEndpointTarget) => new BeaconClient({ url: target.url, headers: {}, timeoutMs: target.timeoutMs, bulkTimeoutMs: 5_000 });
-    const runs = targets.map((target) => harness.run(collectors.beacon, target, collectors.beacon.createProbe(target, { clock, shutdownSignal: new AbortController().signal, createApi })));
+    const harness = pipelineHarness({
+      clock,
+      kind: beaconObservations(tracker),
+      store,
+      metrics: (registry) => createBeaconMetrics(registry, tracker),
+    });
+    const createApi = (target: BeaconEndpointTarget) =>
+      new BeaconClient({ url: target.url, headers: {}, timeoutMs: target.timeoutMs, bulkTimeoutMs: 5_000 });
+    const runs = targets.map((target) =>
+      harness.run(
+        collectors.beacon,
+        target,
+        collectors.beacon.createProbe(target, { clock, shutdownSignal: new AbortController().signal, createApi }),
+      ),
+    );
 
     // Endpoint a's row is inserted first in each batch, b's is refused: the transaction must take a's back.
     const refusal = refuseInserts(db, 'beacon_samples', 'b');
@@ -69,7 +92,11 @@ describe('a beacon sample write that SQLite refuses', () => {
     expect(await harness.counter('ere_store_samples_written_total')).toBe(0);
     const failures = harness.linesWith('writing samples failed; they stay queued');
     expect(failures).toHaveLength(1);
-    expect(JSON.parse(failures[0]!)).toMatchObject({ level: 50, waiting: 4, err: { message: expect.stringContaining('disk I/O refused') } });
+    expect(JSON.parse(failures[0]!)).toMatchObject({
+      level: 50,
+      waiting: 4,
+      err: { message: expect.stringContaining('disk I/O refused') },
+    });
     // The probes themselves were counted as they happened, and the endpoints shown up.
     expect(await harness.counter('ere_beacon_probe_duration_seconds')).toBe(4);
     expect(harness.linesWith('beacon endpoint is up')).toHaveLength(2);
@@ -81,13 +108,23 @@ describe('a beacon sample write that SQLite refuses', () => {
     expect(harness.linesWith('writing samples failed; they stay queued')).toHaveLength(1);
     for (const endpoint of endpoints) {
       const rows = store.samples(endpoint, { fromMs: 0, toMs: clock.now(), limit: 10 });
-      expect(rows).toEqual(harness.derived.filter((sample) => sample.endpoint === endpoint).reverse().map(stored));
+      expect(rows).toEqual(
+        harness.derived
+          .filter((sample) => sample.endpoint === endpoint)
+          .reverse()
+          .map(stored),
+      );
       // The tracker's latest observation is the newest row: a restart seeded from the store resumes from it.
-      expect(tracker.latestObservation(endpoint)).toMatchObject({ at: rows[0]!.at, headSlot: rows[0]!.headSlot, ok: rows[0]!.ok });
+      expect(tracker.latestObservation(endpoint)).toMatchObject({
+        at: rows[0]!.at,
+        headSlot: rows[0]!.headSlot,
+        ok: rows[0]!.ok,
+      });
     }
     const restarted = new BeaconTracker([{ chain: 'sim', endpoints, policy }], clock);
     seedFromStore(restarted, store);
-    const view = (health: BeaconTracker) => health.health('sim')!.endpoints.map((state) => [state.endpoint, state.up, state.headSlot, state.lastObservedAt]);
+    const view = (health: BeaconTracker) =>
+      health.health('sim')!.endpoints.map((state) => [state.endpoint, state.up, state.headSlot, state.lastObservedAt]);
     expect(view(restarted)).toEqual(view(tracker));
     db.close();
   });

@@ -33,17 +33,31 @@ afterAll(async () => {
 
 /** What the store keeps of a sample: hashes are not stored (heads are corroborated again after a restart). */
 const stored = (sample: RpcSample): RpcSample => ({ ...sample, headHash: null, ancestorHashes: [] });
-const count = (db: { prepare(sql: string): { get(): unknown } }, sql: string) => (db.prepare(sql).get() as { n: number | null }).n;
+const count = (db: { prepare(sql: string): { get(): unknown } }, sql: string) =>
+  (db.prepare(sql).get() as { n: number | null }).n;
 
 describe('an RPC sample write that SQLite refuses', () => {
-  it('keeps the batch queued with its rollups, counts and logs the failure once, and writes it all once SQLite recovers', async () => {
+  it('keeps the batch and its rollups queued, counts and logs the failure once, writes all on recovery', async () => {
     const { db } = openDatabase(join(tempDir(), 'ere.db'));
     const store = new RpcSampleStore(db);
     const tracker = new ChainTracker(chains, systemClock);
-    const harness = pipelineHarness({ clock: systemClock, kind: rpcObservations(tracker), store, metrics: (registry) => createRpcMetrics(registry, tracker) });
+    const harness = pipelineHarness({
+      clock: systemClock,
+      kind: rpcObservations(tracker),
+      store,
+      metrics: (registry) => createRpcMetrics(registry, tracker),
+    });
     const context = { clock: systemClock, shutdownSignal: new AbortController().signal };
     const runs = endpoints.map((endpoint) => {
-      const target: RpcEndpointTarget = { chain: 'local', endpoint, url: anvil.url, headers: {}, expectedChainId: 31337, timeoutMs: 5_000, labels: {} };
+      const target: RpcEndpointTarget = {
+        chain: 'local',
+        endpoint,
+        url: anvil.url,
+        headers: {},
+        expectedChainId: 31337,
+        timeoutMs: 5_000,
+        labels: {},
+      };
       return harness.run(collectors.rpc, target, collectors.rpc.createProbe(target, context));
     });
 
@@ -64,7 +78,11 @@ describe('an RPC sample write that SQLite refuses', () => {
     expect(await harness.counter('ere_store_write_errors_total')).toBe(1);
     const failures = harness.linesWith('writing samples failed; they stay queued');
     expect(failures).toHaveLength(1);
-    expect(JSON.parse(failures[0]!)).toMatchObject({ level: 50, waiting: 4, err: { message: expect.stringContaining('disk I/O refused') } });
+    expect(JSON.parse(failures[0]!)).toMatchObject({
+      level: 50,
+      waiting: 4,
+      err: { message: expect.stringContaining('disk I/O refused') },
+    });
     expect(await harness.counter('ere_rpc_probes_total')).toBe(4);
     expect(harness.linesWith('endpoint is up')).toHaveLength(2);
 
@@ -74,15 +92,27 @@ describe('an RPC sample write that SQLite refuses', () => {
     expect(harness.linesWith('writing samples failed; they stay queued')).toHaveLength(1);
     for (const endpoint of endpoints) {
       const rows = store.samples(endpoint, { fromMs: 0, toMs: Date.now(), limit: 10 });
-      expect(rows).toEqual(harness.derived.filter((sample) => sample.endpoint === endpoint).reverse().map(stored));
-      expect(tracker.latestObservation(endpoint)).toMatchObject({ at: rows[0]!.at, headBlock: rows[0]!.headBlock, ok: rows[0]!.ok });
+      expect(rows).toEqual(
+        harness.derived
+          .filter((sample) => sample.endpoint === endpoint)
+          .reverse()
+          .map(stored),
+      );
+      expect(tracker.latestObservation(endpoint)).toMatchObject({
+        at: rows[0]!.at,
+        headBlock: rows[0]!.headBlock,
+        ok: rows[0]!.ok,
+      });
     }
     expect(count(db, 'SELECT sum(total_count) AS n FROM rpc_rollups_1m')).toBe(4);
     // The first probe of a came before b had been judged: its chain's state was unknown, so not rolled up.
     expect(count(db, 'SELECT sum(observations) AS n FROM chain_rollups_1m')).toBe(3);
     const restarted = new ChainTracker(chains, systemClock);
     seedFromStore(restarted, store);
-    const view = (from: ChainTracker) => from.health('local')!.endpoints.map((state) => [state.endpoint, state.up, state.healthy, state.headBlock, state.lastObservedAt]);
+    const view = (from: ChainTracker) =>
+      from
+        .health('local')!
+        .endpoints.map((state) => [state.endpoint, state.up, state.healthy, state.headBlock, state.lastObservedAt]);
     expect(view(restarted)).toEqual(view(tracker));
     db.close();
   });
