@@ -85,42 +85,20 @@ describe('a beacon sample write that SQLite refuses', () => {
       ['a', true, 41],
       ['b', true, 41],
     ]);
-    expect(harness.writers.flush()).toBe(false);
+    await harness.expectRefusedFlush(4);
     expect(db.prepare('SELECT count(*) AS n FROM beacon_samples').get()).toEqual({ n: 0 });
-    expect(harness.writer.waiting).toBe(4);
-    expect(await harness.counter('ere_store_write_errors_total')).toBe(1);
-    expect(await harness.counter('ere_store_samples_written_total')).toBe(0);
-    const failures = harness.linesWith('writing samples failed; they stay queued');
-    expect(failures).toHaveLength(1);
-    expect(JSON.parse(failures[0]!)).toMatchObject({
-      level: 50,
-      waiting: 4,
-      err: { message: expect.stringContaining('disk I/O refused') },
-    });
     // The probes themselves were counted as they happened, and the endpoints shown up.
     expect(await harness.counter('ere_beacon_probe_duration_seconds')).toBe(4);
     expect(harness.linesWith('beacon endpoint is up')).toHaveLength(2);
 
     refusal.lift();
-    expect(harness.writers.close()).toBe(true);
-    expect(harness.writer.waiting).toBe(0);
-    expect(await harness.counter('ere_store_samples_written_total')).toBe(4);
-    expect(harness.linesWith('writing samples failed; they stay queued')).toHaveLength(1);
-    for (const endpoint of endpoints) {
-      const rows = store.samples(endpoint, { fromMs: 0, toMs: clock.now(), limit: 10 });
-      expect(rows).toEqual(
-        harness.derived
-          .filter((sample) => sample.endpoint === endpoint)
-          .reverse()
-          .map(stored),
-      );
-      // The tracker's latest observation is the newest row: a restart seeded from the store resumes from it.
-      expect(tracker.latestObservation(endpoint)).toMatchObject({
-        at: rows[0]!.at,
-        headSlot: rows[0]!.headSlot,
-        ok: rows[0]!.ok,
-      });
-    }
+    await harness.expectAllWritten({
+      ids: endpoints,
+      rows: (endpoint) => store.samples(endpoint, { fromMs: 0, toMs: clock.now(), limit: 10 }),
+      asStored: stored,
+      latestAt: (endpoint) => tracker.latestObservation(endpoint)?.at,
+    });
+    // A restart seeded from the store resumes from what the tracker held.
     const restarted = new BeaconTracker([{ chain: 'sim', endpoints, policy }], clock);
     seedFromStore(restarted, store);
     const view = (health: BeaconTracker) =>

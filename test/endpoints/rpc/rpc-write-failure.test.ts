@@ -70,40 +70,20 @@ describe('an RPC sample write that SQLite refuses', () => {
       ['a', true, true],
       ['b', true, true],
     ]);
-    expect(harness.writers.flush()).toBe(false);
+    await harness.expectRefusedFlush(4);
     expect(count(db, 'SELECT count(*) AS n FROM rpc_samples')).toBe(0);
     expect(count(db, 'SELECT count(*) AS n FROM rpc_rollups_1m')).toBe(0);
     expect(count(db, 'SELECT count(*) AS n FROM chain_rollups_1m')).toBe(0);
-    expect(harness.writer.waiting).toBe(4);
-    expect(await harness.counter('ere_store_write_errors_total')).toBe(1);
-    const failures = harness.linesWith('writing samples failed; they stay queued');
-    expect(failures).toHaveLength(1);
-    expect(JSON.parse(failures[0]!)).toMatchObject({
-      level: 50,
-      waiting: 4,
-      err: { message: expect.stringContaining('disk I/O refused') },
-    });
     expect(await harness.counter('ere_rpc_probes_total')).toBe(4);
     expect(harness.linesWith('endpoint is up')).toHaveLength(2);
 
     refusal.lift();
-    expect(harness.writers.close()).toBe(true);
-    expect(await harness.counter('ere_store_samples_written_total')).toBe(4);
-    expect(harness.linesWith('writing samples failed; they stay queued')).toHaveLength(1);
-    for (const endpoint of endpoints) {
-      const rows = store.samples(endpoint, { fromMs: 0, toMs: Date.now(), limit: 10 });
-      expect(rows).toEqual(
-        harness.derived
-          .filter((sample) => sample.endpoint === endpoint)
-          .reverse()
-          .map(stored),
-      );
-      expect(tracker.latestObservation(endpoint)).toMatchObject({
-        at: rows[0]!.at,
-        headBlock: rows[0]!.headBlock,
-        ok: rows[0]!.ok,
-      });
-    }
+    await harness.expectAllWritten({
+      ids: endpoints,
+      rows: (endpoint) => store.samples(endpoint, { fromMs: 0, toMs: Date.now(), limit: 10 }),
+      asStored: stored,
+      latestAt: (endpoint) => tracker.latestObservation(endpoint)?.at,
+    });
     expect(count(db, 'SELECT sum(total_count) AS n FROM rpc_rollups_1m')).toBe(4);
     // The first probe of a came before b had been judged: its chain's state was unknown, so not rolled up.
     expect(count(db, 'SELECT sum(observations) AS n FROM chain_rollups_1m')).toBe(3);
