@@ -7,19 +7,20 @@ import { BeaconClient } from '../endpoints/beacon/beacon-client.js';
 import { createBeaconMetrics } from '../endpoints/beacon/beacon-metrics.js';
 import { BeaconSampleStore } from '../endpoints/beacon/beacon-samples.js';
 import { beaconTargets } from '../endpoints/beacon/beacon-schema.js';
-import { BeaconTracker, trackedBeaconChains } from '../endpoints/beacon/beacon-tracker.js';
+import { BeaconTracker, beaconObservations, trackedBeaconChains } from '../endpoints/beacon/beacon-tracker.js';
+import { seedFromStore } from '../endpoints/endpoint-tracker.js';
 import { collectors } from '../endpoints/index.js';
 import { pruneRpcHistory } from '../endpoints/rpc/rpc-retention.js';
-import { createRpcMetrics, type RpcMetrics } from '../endpoints/rpc/rpc-metrics.js';
-import { RpcSampleStore } from '../endpoints/rpc/rpc-samples.js';
-import { ChainTracker } from '../endpoints/rpc/rpc-tracker.js';
+import { observationPipeline } from '../endpoints/observation-pipeline.js';
+import { createRpcMetrics } from '../endpoints/rpc/rpc-metrics.js';
+import { RpcSampleStore, type RpcSampleWriter } from '../endpoints/rpc/rpc-samples.js';
+import { ChainTracker, rpcObservations } from '../endpoints/rpc/rpc-tracker.js';
 import { ChainView } from '../endpoints/rpc/rpc-view.js';
 import { collectorRun } from '../endpoints/runner.js';
-import { SampleWriter } from '../endpoints/sample-writer.js';
+import { SampleWriters, meteredWriterOptions } from '../endpoints/sample-writer.js';
 import type { Config } from '../config/schema.js';
-import type { BeaconEndpointTarget, BeaconObservation } from '../domain/beacon.js';
-import type { RpcEndpointTarget, RpcObservation } from '../domain/rpc.js';
-import type { Logger } from '../log/logger.js';
+import type { BeaconEndpointTarget } from '../domain/beacon.js';
+import type { RpcEndpointTarget } from '../domain/rpc.js';
 import { redactUrl } from '../log/redact.js';
 import type { ScheduledTask } from '../scheduler/scheduler.js';
 import type { Capability, ServiceContext } from './capability.js';
@@ -59,58 +60,17 @@ function createTracker(context: ServiceContext): ChainTracker {
   return new ChainTracker(chains, context.clock);
 }
 
-function createWriter(store: RpcSampleStore, context: ServiceContext): SampleWriter {
-  const { selfMetrics: metrics } = context;
-  const log = context.logger.child({ module: 'store' });
-  return new SampleWriter(store, {
-    flushIntervalMs: context.config.storage.flushInterval,
-    onFlush: ({ samples, durationSeconds }) => {
-      metrics.storeWriteDuration.observe(durationSeconds);
-      metrics.storeSamplesWritten.inc(samples);
-    },
-    onError: (error, waiting) => {
-      metrics.storeWriteErrors.inc();
-      log.error({ err: error, waiting }, 'writing samples failed; they stay queued');
-    },
-    onDrop: (count) => metrics.storeSamplesDropped.inc(count),
-  });
-}
-
-/** What happens to each RPC observation: derived against its chain, counted, stored, and logged on change. */
-function rpcObservationHandler(deps: {
-  scrubber: ServiceContext['scrubber'];
-  tracker: ChainTracker;
-  metrics: RpcMetrics;
-  writer: SampleWriter;
-  log: Logger;
-}) {
-  const lastOutcome = new Map<string, string>();
-  return (observation: RpcObservation): void => {
-    // The observation is the pipeline's own, fresh from the collector: scrubbed in place, its shape kept.
-    if (observation.errorMessage !== null) observation.errorMessage = deps.scrubber.scrub(observation.errorMessage);
-    const { sample, chain } = deps.tracker.observe(observation);
-    deps.metrics.recordSample(sample);
-    deps.writer.enqueue(sample, chain);
-    // Log changes of an endpoint's outcome, not every failed probe.
-    const outcome = sample.ok ? 'up' : `down: ${sample.errorClass}`;
-    if (lastOutcome.get(sample.endpoint) === outcome) return;
-    lastOutcome.set(sample.endpoint, outcome);
-    const fields = {
-      chain: sample.chain,
-      endpoint: sample.endpoint,
-      errorClass: sample.errorClass,
-      reason: sample.errorMessage,
-    };
-    if (sample.ok) deps.log.info(fields, 'endpoint is up');
-    else deps.log.warn(fields, 'endpoint probe failed');
-  };
-}
-
-function rpcTasks(context: ServiceContext, targets: RpcEndpointTarget[], tracker: ChainTracker, writer: SampleWriter) {
+function rpcTasks(
+  context: ServiceContext,
+  targets: RpcEndpointTarget[],
+  tracker: ChainTracker,
+  writer: RpcSampleWriter,
+) {
   const { clock, config } = context;
   const log = context.logger.child({ module: 'collector', collector: collectors.rpc.kind });
   const metrics = createRpcMetrics(context.registry, tracker);
-  const onObservation = rpcObservationHandler({ scrubber: context.scrubber, tracker, metrics, writer, log });
+  const { scrubber } = context;
+  const onObservation = observationPipeline(rpcObservations(tracker), { scrubber, metrics, writer, log });
   const probeContext = { clock, shutdownSignal: context.shutdownSignal };
   const intervals = new Map(config.chains.map((chain) => [chain.id, chain.pollInterval]));
   return targets.map((target): ScheduledTask => {
@@ -146,45 +106,19 @@ function beaconClients(config: Config, targets: BeaconEndpointTarget[], metrics:
   return clients;
 }
 
-function createBeacon(context: ServiceContext) {
+function createBeacon(context: ServiceContext, writers: SampleWriters) {
   const { clock, config } = context;
   const targets = beaconTargets(config.chains);
   const tracker = new BeaconTracker(trackedBeaconChains(config.chains), clock);
   const samples = new BeaconSampleStore(context.db);
-  const configured = new Set(targets.map((target) => `${target.chain}/${target.endpoint}`));
-  for (const sample of samples.latestPerEndpoint()) {
-    if (configured.has(`${sample.chain}/${sample.endpoint}`)) tracker.seed(sample);
-  }
+  seedFromStore(tracker, samples);
   // Without beacon endpoints there are no beacon series at all, not even empty metric families.
   const metrics = targets.length > 0 ? createBeaconMetrics(context.registry, tracker) : null;
   const clients = beaconClients(config, targets, metrics);
   const log = context.logger.child({ module: 'collector', collector: collectors.beacon.kind });
-  const lastOutcome = new Map<string, string>();
-  const onObservation = (observation: BeaconObservation) => {
-    const { scrubber } = context;
-    if (observation.errorMessage !== null) observation.errorMessage = scrubber.scrub(observation.errorMessage);
-    // Each failing route's message is shown in the API beside errorMessage: scrubbed the same way.
-    if (observation.failingRoutes?.length) {
-      observation.failingRoutes = observation.failingRoutes.map((failure) => ({
-        ...failure,
-        message: scrubber.scrub(failure.message),
-      }));
-    }
-    const sample = tracker.observe(observation);
-    metrics?.recordSample(sample);
-    samples.insertMany([sample]);
-    const outcome = sample.ok ? 'up' : `down: ${sample.errorClass}`;
-    if (lastOutcome.get(sample.endpoint) === outcome) return;
-    lastOutcome.set(sample.endpoint, outcome);
-    const fields = {
-      chain: sample.chain,
-      endpoint: sample.endpoint,
-      errorClass: sample.errorClass,
-      reason: sample.errorMessage,
-    };
-    if (sample.ok) log.info(fields, 'beacon endpoint is up');
-    else log.warn(fields, 'beacon endpoint probe failed');
-  };
+  const writer = writers.writerFor(samples);
+  const { scrubber } = context;
+  const onObservation = observationPipeline(beaconObservations(tracker), { scrubber, metrics, writer, log });
   const intervals = new Map(config.chains.map((chain) => [chain.id, chain.beacon?.pollInterval ?? 0]));
   const createApi = (target: BeaconEndpointTarget) => clients.get(target.endpoint)!;
   const probeContext = { clock, shutdownSignal: context.shutdownSignal, createApi };
@@ -207,19 +141,16 @@ export function createEndpoints(context: ServiceContext): EndpointsCapability {
   const store = new RpcSampleStore(db);
   const targets = rpcTargets(config);
   const tracker = createTracker(context);
-  // The last known state survives a restart: the API shows it before the first new probe.
-  const configured = new Set(targets.map((target) => `${target.chain}/${target.endpoint}`));
-  for (const sample of store.latestPerEndpoint()) {
-    if (configured.has(`${sample.chain}/${sample.endpoint}`)) tracker.seed(sample);
-  }
-  const writer = createWriter(store, context);
-  const beacon = createBeacon(context);
+  seedFromStore(tracker, store);
+  const storeLog = context.logger.child({ module: 'store' });
+  const writers = new SampleWriters(meteredWriterOptions(config.storage.flushInterval, context.selfMetrics, storeLog));
+  const beacon = createBeacon(context, writers);
   const view = new ChainView(config, tracker);
   return {
     name: 'endpoints',
     rpc: { tracker, store, targets },
     beacon: { tracker: beacon.tracker, targets: beacon.targets, clients: beacon.clients },
-    tasks: [...rpcTasks(context, targets, tracker, writer), ...beacon.tasks],
+    tasks: [...rpcTasks(context, targets, tracker, writers.writerFor(store)), ...beacon.tasks],
     http: {
       view,
       samples: store,
@@ -237,10 +168,10 @@ export function createEndpoints(context: ServiceContext): EndpointsCapability {
         beacon_samples: beacon.samples.prune(nowMs - rawRetention),
       };
     },
-    flush: () => writer.flush(),
-    start: () => writer.start(),
+    flush: () => writers.flush(),
+    start: () => writers.start(),
     stop: () => {
-      writer.close();
+      writers.close();
     },
   };
 }

@@ -8,7 +8,7 @@ import { fixedClock } from '../../src/domain/clock.js';
 import { SloEngine, type SloEngineOptions } from '../../src/slo/slo-engine.js';
 import type { EventCounts } from '../../src/domain/slo.js';
 import { openDatabase } from '../../src/store/database.js';
-import { RpcSampleStore } from '../../src/endpoints/rpc/rpc-samples.js';
+import { RpcSampleStore, type RpcSampleWriter } from '../../src/endpoints/rpc/rpc-samples.js';
 import { SampleWriter } from '../../src/endpoints/sample-writer.js';
 import type { ChainObservation } from '../../src/domain/rpc.js';
 import { sloEvents } from '../../src/slo/status.js';
@@ -30,7 +30,8 @@ slos:
       chain: c } }
 `);
 
-const writeProbes = (writer: SampleWriter, from: number, to: number, fails: (index: number) => boolean) => writeProbesAt(writer, start, from, to, fails);
+const writeProbes = (writer: RpcSampleWriter, from: number, to: number, fails: (index: number) => boolean) =>
+  writeProbesAt(writer, start, from, to, fails);
 
 function setup() {
   const path = join(tempDir(), 'ere.db');

@@ -5,13 +5,13 @@
 // slot or an epoch.
 
 import { Counter, Histogram, type Registry } from 'prom-client';
-import type { BeaconChainHealth, BeaconEndpointHealth, BeaconEndpointTarget, BeaconSample } from '../../domain/beacon.js';
+import type { BeaconEndpointHealth, BeaconEndpointTarget, BeaconSample } from '../../domain/beacon.js';
 import { beaconErrorClasses } from '../../domain/beacon.js';
 import type { BeaconRequestEvent } from './beacon-client.js';
 import { beaconRoutes } from './beacon-routes.js';
 import type { BeaconTracker } from './beacon-tracker.js';
-import { latencyBucketsSeconds } from '../rpc/rpc-metrics.js';
-import { oncePerScrape, scrapeGauge } from '../../metrics/scrape-gauge.js';
+import { scrapeGauge } from '../../metrics/scrape-gauge.js';
+import { healthGauges, latencyBucketsSeconds, probeErrorCounter } from '../endpoint-metrics.js';
 
 const knownRoutes: ReadonlySet<string> = new Set(beaconRoutes);
 const knownOutcomes: ReadonlySet<string> = new Set(['ok', ...beaconErrorClasses]);
@@ -19,19 +19,8 @@ const knownOutcomes: ReadonlySet<string> = new Set(['ok', ...beaconErrorClasses]
 const maxVersionLength = 64;
 
 export function createBeaconMetrics(registry: Registry, tracker: BeaconTracker) {
-  // All beacon chains' health, computed once per scrape however many gauges read it.
-  const snapshot = oncePerScrape(() => tracker.allHealth());
+  const { snapshot, endpointGauge, chainGauge } = healthGauges(registry, () => tracker.allHealth());
   const registers = [registry];
-
-  const endpointGauge = (name: string, help: string, value: (state: BeaconEndpointHealth) => number | null | undefined) =>
-    scrapeGauge(registry, name, help, ['chain', 'endpoint'], (set) => {
-      for (const chain of snapshot()) for (const state of chain.endpoints) set({ chain: chain.chain, endpoint: state.endpoint }, value(state));
-    });
-
-  const chainGauge = (name: string, help: string, value: (chain: BeaconChainHealth) => number | null) =>
-    scrapeGauge(registry, name, help, ['chain'], (set) => {
-      for (const chain of snapshot()) set({ chain: chain.chain }, value(chain));
-    });
 
   /** Only an endpoint that answered its last, recent probe says anything about its sync state. */
   const answered = (state: BeaconEndpointHealth) => (state.up ? tracker.latestObservation(state.endpoint) : undefined);
@@ -44,12 +33,11 @@ export function createBeaconMetrics(registry: Registry, tracker: BeaconTracker) 
       buckets: latencyBucketsSeconds,
       registers,
     }),
-    probeErrors: new Counter<'chain' | 'endpoint' | 'error_class'>({
-      name: 'ere_beacon_probe_errors_total',
-      help: 'Failed beacon endpoint probes, by error class.',
-      labelNames: ['chain', 'endpoint', 'error_class'],
-      registers,
-    }),
+    probeErrors: probeErrorCounter(
+      registry,
+      'ere_beacon_probe_errors_total',
+      'Failed beacon endpoint probes, by error class.',
+    ),
     requests: new Counter<'chain' | 'endpoint' | 'route' | 'outcome'>({
       name: 'ere_beacon_requests_total',
       help: 'Beacon API requests, by route template and outcome (ok or the error class).',

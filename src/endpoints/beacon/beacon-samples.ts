@@ -2,16 +2,10 @@
 
 import type { Database, Statement } from 'better-sqlite3';
 import type { BeaconErrorClass, BeaconSample } from '../../domain/beacon.js';
+import type { QueuedSample, SampleStore } from '../sample-writer.js';
+import { SampleTable, bool, fromBool, outcomeOf, outcomeRow, type OutcomeRow } from '../sample-table.js';
 
-interface SampleRow {
-  chain: string;
-  endpoint: string;
-  at_ms: number;
-  ok: number;
-  healthy: number;
-  latency_ms: number;
-  error_class: string | null;
-  error_message: string | null;
+interface SampleRow extends OutcomeRow {
   head_slot: number | null;
   finalized_epoch: number | null;
   justified_epoch: number | null;
@@ -26,19 +20,9 @@ interface SampleRow {
   finality_distance_epochs: number | null;
 }
 
-const bool = (value: boolean | null): number | null => (value === null ? null : value ? 1 : 0);
-const fromBool = (value: number | null): boolean | null => (value === null ? null : value === 1);
-
 function toRow(sample: BeaconSample): SampleRow {
   return {
-    chain: sample.chain,
-    endpoint: sample.endpoint,
-    at_ms: sample.at,
-    ok: sample.ok ? 1 : 0,
-    healthy: sample.healthy ? 1 : 0,
-    latency_ms: sample.latencyMs,
-    error_class: sample.errorClass,
-    error_message: sample.errorMessage,
+    ...outcomeRow(sample),
     head_slot: sample.headSlot,
     finalized_epoch: sample.finalizedEpoch,
     justified_epoch: sample.justifiedEpoch,
@@ -56,13 +40,7 @@ function toRow(sample: BeaconSample): SampleRow {
 
 function fromRow(row: SampleRow): BeaconSample {
   return {
-    chain: row.chain,
-    endpoint: row.endpoint,
-    at: row.at_ms,
-    ok: row.ok === 1,
-    latencyMs: row.latency_ms,
-    errorClass: row.error_class as BeaconErrorClass | null,
-    errorMessage: row.error_message,
+    ...outcomeOf<BeaconErrorClass>(row),
     headSlot: row.head_slot,
     finalizedEpoch: row.finalized_epoch,
     justifiedEpoch: row.justified_epoch,
@@ -75,22 +53,20 @@ function fromRow(row: SampleRow): BeaconSample {
     headAgeSeconds: row.head_age_seconds,
     lagSlots: row.lag_slots,
     finalityDistanceEpochs: row.finality_distance_epochs,
-    healthy: row.healthy === 1,
   };
 }
 
-const columns = Object.keys(toRow({} as BeaconSample));
 /** Rows deleted per statement when pruning: each chunk is its own short write, so writers never wait long. */
 const pruneChunk = 5_000;
 
-export class BeaconSampleStore {
-  private readonly insert: Statement;
+export class BeaconSampleStore implements SampleStore<BeaconSample> {
+  private readonly table: SampleTable<BeaconSample, SampleRow>;
   private readonly selectLatest: Statement;
-  private readonly selectSamples: Statement;
   private readonly deleteChunk: Statement;
 
   constructor(private readonly db: Database) {
-    this.insert = db.prepare(`INSERT INTO beacon_samples (${columns.join(', ')}) VALUES (${columns.map((column) => `@${column}`).join(', ')})`);
+    this.table = new SampleTable(db, 'beacon_samples', toRow, fromRow);
+    const columns = this.table.columns;
     // Walks the distinct endpoints through the index (one seek each) and takes the last entry of each, rather
     // than grouping every row: the table holds a week of probes.
     this.selectLatest = db.prepare(
@@ -103,26 +79,30 @@ export class BeaconSampleStore {
        JOIN beacon_samples s ON s.id = (SELECT id FROM beacon_samples WHERE endpoint = endpoints.endpoint ORDER BY at_ms DESC, id DESC LIMIT 1)
        ORDER BY s.endpoint`,
     );
-    this.selectSamples = db.prepare(`SELECT ${columns.join(', ')} FROM beacon_samples WHERE endpoint = ? AND at_ms >= ? AND at_ms <= ? ORDER BY at_ms DESC, id DESC LIMIT ?`);
     this.deleteChunk = db.prepare(`DELETE FROM beacon_samples WHERE id IN (SELECT id FROM beacon_samples WHERE at_ms < ? LIMIT ${pruneChunk})`);
+  }
+
+  /** Writes a batch as the sample writer hands it, in one transaction. */
+  writeBatch(batch: readonly QueuedSample<BeaconSample, null>[]): void {
+    this.insertMany(batch.map((queued) => queued.sample));
   }
 
   /** Writes the samples in one transaction. */
   insertMany(samples: readonly BeaconSample[]): void {
     if (samples.length === 0) return;
     this.db.transaction(() => {
-      for (const sample of samples) this.insert.run(toRow(sample));
+      for (const sample of samples) this.table.insert(sample);
     })();
   }
 
   /** The newest sample of every endpoint that has one, by endpoint id. */
   latestPerEndpoint(): BeaconSample[] {
-    return (this.selectLatest.all() as SampleRow[]).map(fromRow);
+    return this.table.read(this.selectLatest);
   }
 
   /** An endpoint's samples in a time range, newest first. */
   samples(endpoint: string, range: { fromMs: number; toMs: number; limit: number }): BeaconSample[] {
-    return (this.selectSamples.all(endpoint, range.fromMs, range.toMs, range.limit) as SampleRow[]).map(fromRow);
+    return this.table.samples(endpoint, range);
   }
 
   /** Deletes samples taken before `cutoffMs`, in chunks; returns how many. */

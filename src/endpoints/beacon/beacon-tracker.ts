@@ -1,24 +1,21 @@
-// Keeps the latest observation of every beacon endpoint and each chain's clock (learnt from the probes), and
-// turns each new observation into a sample with what the wall clock and the chain's other beacon endpoints
-// say (head age, lag, finality distance, health), using the pure rules in beacon-health.ts. It also ranks a
-// chain's endpoints for the collectors that need one to read from.
+// Keeps the latest observation of every beacon endpoint (the bookkeeping of endpoint-tracker.ts) and each
+// chain's clock (learnt from the probes), and turns each new observation into a sample with what the wall
+// clock and the chain's other beacon endpoints say (head age, lag, finality distance, health), using the pure
+// rules in beacon-health.ts. It also ranks a chain's endpoints for the collectors that need one to read from.
 
 import type { BeaconConfig } from './beacon-schema.js';
 import type { BeaconChainHealth, BeaconEndpointHealth, BeaconObservation, BeaconSample, BeaconTiming } from '../../domain/beacon.js';
 import type { Clock } from '../../domain/clock.js';
 import { beaconEndpointHealth, bestOf, deriveBeaconChainHealth, wallClockSlot, type BeaconHealthPolicy } from './beacon-health.js';
+import type { ObservationKind } from '../observation-pipeline.js';
+import { EndpointTracker, type TrackedChainState, type TrackedEndpoints } from '../endpoint-tracker.js';
 
-export interface TrackedBeaconChain {
-  chain: string;
-  endpoints: string[];
-  policy: BeaconHealthPolicy;
-}
+export type TrackedBeaconChain = TrackedEndpoints<BeaconHealthPolicy>;
 
 /** An observation as the beacon collector hands it on: with the chain's clock once the probe has read it. */
 export type BeaconObservationWithTiming = BeaconObservation & { timing?: BeaconTiming | null };
 
-interface ChainState extends TrackedBeaconChain {
-  latest: Map<string, BeaconObservation>;
+interface ChainState extends TrackedChainState<BeaconObservation, BeaconHealthPolicy> {
   timing: BeaconTiming | null;
 }
 
@@ -34,25 +31,12 @@ export function trackedBeaconChains(chains: readonly { id: string; beacon?: Beac
   );
 }
 
-export class BeaconTracker {
-  private readonly chains = new Map<string, ChainState>();
-  private readonly chainOfEndpoint = new Map<string, ChainState>();
-  /** Asked only at start and hourly, so kept apart from the latest observation. */
-  private readonly versions = new Map<string, string>();
-
-  constructor(
-    chains: readonly TrackedBeaconChain[],
-    private readonly clock: Clock,
-  ) {
-    for (const chain of chains) {
-      const state: ChainState = { ...chain, latest: new Map(), timing: null };
-      this.chains.set(chain.chain, state);
-      for (const endpoint of chain.endpoints) this.chainOfEndpoint.set(endpoint, state);
-    }
-  }
-
-  chainIds(): string[] {
-    return [...this.chains.keys()];
+export class BeaconTracker extends EndpointTracker<BeaconObservation, BeaconSample, ChainState, BeaconChainHealth> {
+  constructor(chains: readonly TrackedBeaconChain[], clock: Clock) {
+    super(
+      chains.map((chain) => ({ ...chain, latest: new Map(), timing: null })),
+      clock,
+    );
   }
 
   /** Records an observation and returns it as a sample, derived against the wall clock and the chain now. */
@@ -74,13 +58,6 @@ export class BeaconTracker {
     });
   }
 
-  /** Seeds the tracker (from the store after a restart) without deriving a sample. */
-  seed(sample: BeaconSample): void {
-    const state = this.chains.get(sample.chain);
-    if (!state || !state.endpoints.includes(sample.endpoint)) return;
-    this.remember(state, sample);
-  }
-
   /** The chain's clock, once one of its endpoints has been probed successfully. */
   timing(chain: string): BeaconTiming | undefined {
     return this.chains.get(chain)?.timing ?? undefined;
@@ -94,10 +71,6 @@ export class BeaconTracker {
     const state = this.chains.get(chain);
     if (!state) return undefined;
     return deriveBeaconChainHealth(chain, state.endpoints, state.latest, state.timing, this.clock.now(), state.policy, (endpoint) => this.versions.get(endpoint) ?? null);
-  }
-
-  allHealth(): BeaconChainHealth[] {
-    return this.chainIds().map((chain) => this.health(chain)!);
   }
 
   /**
@@ -114,20 +87,8 @@ export class BeaconTracker {
       .map((state) => state.endpoint);
   }
 
-  /** Whether the endpoint has an observation recent enough to say anything about it now. */
-  isFresh(endpoint: string): boolean {
-    const state = this.chainOfEndpoint.get(endpoint);
-    const observation = state?.latest.get(endpoint);
-    return observation !== undefined && this.clock.now() - observation.at <= state!.policy.staleAfterMs;
-  }
-
-  latestObservation(endpoint: string): BeaconObservation | undefined {
-    return this.chainOfEndpoint.get(endpoint)?.latest.get(endpoint);
-  }
-
-  private remember(state: ChainState, observation: BeaconObservation): void {
-    state.latest.set(observation.endpoint, observation);
-    if (observation.version !== null) this.versions.set(observation.endpoint, observation.version);
+  protected versionOf(observation: BeaconObservation): string | null {
+    return observation.version;
   }
 }
 
@@ -155,5 +116,23 @@ function toSample(observation: BeaconObservation, derived: Pick<BeaconSample, 'w
     lagSlots: derived.lagSlots,
     finalityDistanceEpochs: derived.finalityDistanceEpochs,
     healthy: derived.healthy,
+  };
+}
+
+/**
+ * The beacon kind in the observation pipeline: each failing route's message is shown in the API beside
+ * errorMessage, so it is scrubbed too.
+ */
+export function beaconObservations(
+  tracker: BeaconTracker,
+): ObservationKind<BeaconObservationWithTiming, BeaconSample, null> {
+  return {
+    subject: 'beacon endpoint',
+    scrubFields: (observation, scrub) => {
+      const routes = observation.failingRoutes;
+      if (!routes?.length) return;
+      observation.failingRoutes = routes.map((failure) => ({ ...failure, message: scrub(failure.message) }));
+    },
+    observe: (observation) => ({ sample: tracker.observe(observation), context: null }),
   };
 }

@@ -3,9 +3,7 @@
 
 import { z } from 'zod';
 import { beaconErrorClasses, type BeaconChainHealth, type BeaconEndpointHealth, type BeaconEndpointTarget, type BeaconObservation, type BeaconTiming } from '../../domain/beacon.js';
-import { redactUrl } from '../../log/redact.js';
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+import { endpointStateOf, endpointStateShape, iso } from '../endpoint-view.js';
 
 /** What the view reads of the beacon tracker. */
 export interface BeaconStateReader {
@@ -32,12 +30,7 @@ export const beaconChainSummarySchema = z.object({
 
 export const beaconEndpointStateSchema = z.object({
   id: z.string(),
-  url: z.string().describe('Redacted: scheme and host, the path masked unless the endpoint sets `showPath`.'),
-  displayName: z.string().nullable().describe("The endpoint's `displayName`, null when it has none."),
-  labels: z.record(z.string(), z.string()),
-  up: z.boolean(),
-  healthy: z.boolean(),
-  unhealthyReasons: z.array(z.string()),
+  ...endpointStateShape,
   headSlot: z.number().int().nullable(),
   headAgeSeconds: z.number().nullable(),
   lagSlots: z.number().int().nullable().describe('Slots behind the highest head among the chain’s beacon endpoints.'),
@@ -106,12 +99,7 @@ export class BeaconView {
     const answered = state.up ? observation : undefined;
     return {
       id: state.endpoint,
-      url: target ? redactUrl(target.url, { showPath: target.showPath }) : '',
-      displayName: target?.displayName ?? null,
-      labels: target?.labels ?? {},
-      up: state.up,
-      healthy: state.healthy,
-      unhealthyReasons: state.unhealthyReasons,
+      ...endpointStateOf(target, state),
       headSlot: state.headSlot,
       headAgeSeconds: state.headAgeSeconds,
       lagSlots: state.lagSlots,

@@ -4,26 +4,16 @@
 
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { parseClientVersion } from '../../domain/client-version.js';
-import type { ChainHealth, RpcSample } from '../../domain/rpc.js';
+import type { RpcSample } from '../../domain/rpc.js';
 import type { ChainTracker } from './rpc-tracker.js';
-import { oncePerScrape, scrapeGauge } from '../../metrics/scrape-gauge.js';
+import { scrapeGauge } from '../../metrics/scrape-gauge.js';
+import { healthGauges, latencyBucketsSeconds, probeErrorCounter } from '../endpoint-metrics.js';
 
-export const latencyBucketsSeconds = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+export { latencyBucketsSeconds } from '../endpoint-metrics.js';
 
 export function createRpcMetrics(registry: Registry, tracker: ChainTracker) {
-  // All chains' health, computed once per scrape however many gauges read it.
-  const snapshot = oncePerScrape(() => tracker.allHealth());
+  const { snapshot, endpointGauge, chainGauge } = healthGauges(registry, () => tracker.allHealth());
   const registers = [registry];
-
-  const endpointGauge = (name: string, help: string, value: (state: ChainHealth['endpoints'][number], chain: ChainHealth) => number | null | undefined) =>
-    scrapeGauge(registry, name, help, ['chain', 'endpoint'], (set) => {
-      for (const chain of snapshot()) for (const state of chain.endpoints) set({ chain: chain.chain, endpoint: state.endpoint }, value(state, chain));
-    });
-
-  const chainGauge = (name: string, help: string, value: (chain: ChainHealth) => number | null) =>
-    scrapeGauge(registry, name, help, ['chain'], (set) => {
-      for (const chain of snapshot()) set({ chain: chain.chain }, value(chain));
-    });
 
   const latest = (endpoint: string) => tracker.latestObservation(endpoint);
 
@@ -34,12 +24,11 @@ export function createRpcMetrics(registry: Registry, tracker: ChainTracker) {
       labelNames: ['chain', 'endpoint', 'outcome'],
       registers,
     }),
-    probeErrors: new Counter<'chain' | 'endpoint' | 'error_class'>({
-      name: 'ere_rpc_probe_errors_total',
-      help: 'Failed RPC endpoint probes, by error class.',
-      labelNames: ['chain', 'endpoint', 'error_class'],
-      registers,
-    }),
+    probeErrors: probeErrorCounter(
+      registry,
+      'ere_rpc_probe_errors_total',
+      'Failed RPC endpoint probes, by error class.',
+    ),
     latency: new Histogram<'chain' | 'endpoint'>({
       name: 'ere_rpc_probe_latency_seconds',
       help: 'Time for an RPC endpoint to answer a probe (one batch), successful probes only.',

@@ -1,19 +1,18 @@
 // The RPC sample repository: prepared statements over rpc_samples and the per-minute rollups.
 
 import type { Database, Statement } from 'better-sqlite3';
-import { rpcErrorClasses, type RpcErrorClass, type RpcSample } from '../../domain/rpc.js';
+import { rpcErrorClasses, type ChainObservation, type RpcErrorClass, type RpcSample } from '../../domain/rpc.js';
 import { latencyBucketsMs } from '../../domain/rpc.js';
-import type { ChainRollupDelta, RpcRollupDelta } from './rpc-rollup.js';
+import type { QueuedSample, SampleStore, SampleWriter } from '../sample-writer.js';
+import { SampleTable, bool, fromBool, outcomeOf, outcomeRow, type OutcomeRow } from '../sample-table.js';
+import {
+  aggregateChainObservations,
+  aggregateRpcSamples,
+  type ChainRollupDelta,
+  type RpcRollupDelta,
+} from './rpc-rollup.js';
 
-interface SampleRow {
-  chain: string;
-  endpoint: string;
-  at_ms: number;
-  ok: number;
-  healthy: number;
-  latency_ms: number;
-  error_class: string | null;
-  error_message: string | null;
+interface SampleRow extends OutcomeRow {
   chain_id: number | null;
   head_block: number | null;
   head_timestamp: number | null;
@@ -29,18 +28,9 @@ interface SampleRow {
   batched: number;
 }
 
-const bool = (value: boolean | null): number | null => (value === null ? null : value ? 1 : 0);
-
 function toRow(sample: RpcSample): SampleRow {
   return {
-    chain: sample.chain,
-    endpoint: sample.endpoint,
-    at_ms: sample.at,
-    ok: sample.ok ? 1 : 0,
-    healthy: sample.healthy ? 1 : 0,
-    latency_ms: sample.latencyMs,
-    error_class: sample.errorClass,
-    error_message: sample.errorMessage,
+    ...outcomeRow(sample),
     chain_id: sample.chainId,
     head_block: sample.headBlock,
     head_timestamp: sample.headTimestamp,
@@ -59,14 +49,7 @@ function toRow(sample: RpcSample): SampleRow {
 
 function fromRow(row: SampleRow): RpcSample {
   return {
-    chain: row.chain,
-    endpoint: row.endpoint,
-    at: row.at_ms,
-    ok: row.ok === 1,
-    healthy: row.healthy === 1,
-    latencyMs: row.latency_ms,
-    errorClass: row.error_class as RpcErrorClass | null,
-    errorMessage: row.error_message,
+    ...outcomeOf<RpcErrorClass>(row),
     chainId: row.chain_id,
     headBlock: row.head_block,
     headTimestamp: row.head_timestamp,
@@ -76,7 +59,7 @@ function fromRow(row: SampleRow): RpcSample {
     headAgeSeconds: row.head_age_seconds,
     lagBlocks: row.lag_blocks,
     lagSeconds: row.lag_seconds,
-    syncing: row.syncing === null ? null : row.syncing === 1,
+    syncing: fromBool(row.syncing),
     peerCount: row.peer_count,
     gasUsed: row.gas_used,
     gasLimit: row.gas_limit,
@@ -86,7 +69,6 @@ function fromRow(row: SampleRow): RpcSample {
   };
 }
 
-const sampleColumns = Object.keys(toRow({} as RpcSample));
 const bucketColumns = latencyBucketsMs.map((bound) => `ok_latency_le_${bound}_ms`);
 const errorColumns = rpcErrorClasses.map((errorClass) => `errors_${errorClass}`);
 const sumColumns = ['total_count', 'ok_count', 'healthy_count', 'ok_latency_sum_ms', ...bucketColumns, ...errorColumns];
@@ -97,16 +79,19 @@ const mergeMax = (column: string) => `${column} = CASE WHEN excluded.${column} I
 /** A stored rollup row: the delta's fields, with latency buckets keyed by their bound in ms. */
 export type RpcRollupRow = Omit<RpcRollupDelta, 'okLatencyLe'> & { okLatencyLe: Record<number, number> };
 
-export class RpcSampleStore {
-  private readonly insertSample: Statement;
+/** An RPC sample waits with its chain's state at that moment, null when that was not known (no chain rollup then). */
+export type QueuedRpcSample = QueuedSample<RpcSample, ChainObservation | null>;
+export type RpcSampleWriter = SampleWriter<RpcSample, ChainObservation | null>;
+
+export class RpcSampleStore implements SampleStore<RpcSample, ChainObservation | null> {
+  private readonly table: SampleTable<RpcSample, SampleRow>;
   private readonly upsertRollup: Statement;
   private readonly upsertChainRollup: Statement;
-  private readonly selectSamples: Statement;
   private readonly selectLatest: Statement;
   private readonly selectRollups: Statement;
 
   constructor(private readonly db: Database) {
-    this.insertSample = db.prepare(`INSERT INTO rpc_samples (${sampleColumns.join(', ')}) VALUES (${sampleColumns.map((column) => `@${column}`).join(', ')})`);
+    this.table = new SampleTable(db, 'rpc_samples', toRow, fromRow);
     const rollupColumns = ['endpoint', 'minute_ms', 'chain', ...sumColumns, ...maxColumns];
     this.upsertRollup = db.prepare(
       `INSERT INTO rpc_rollups_1m (${rollupColumns.join(', ')}) VALUES (${rollupColumns.map((column) => `@${column}`).join(', ')})
@@ -124,21 +109,28 @@ export class RpcSampleStore {
        ${mergeMax('max_head_age_seconds')},
        ${mergeMax('max_consensus_head')}`,
     );
-    this.selectSamples = db.prepare(
-      `SELECT ${sampleColumns.join(', ')} FROM rpc_samples WHERE endpoint = ? AND at_ms >= ? AND at_ms <= ? ORDER BY at_ms DESC, id DESC LIMIT ?`,
-    );
     // One pass over the (endpoint, at_ms) index, which holds the id: a subquery per row instead reads every
     // sample of the endpoint for each of its samples, minutes at start-up on a week of history.
     this.selectLatest = db.prepare(
-      `SELECT ${sampleColumns.join(', ')} FROM rpc_samples WHERE id IN (SELECT max(id) FROM rpc_samples GROUP BY endpoint) ORDER BY endpoint`,
+      `SELECT ${this.table.columns.join(', ')} FROM rpc_samples
+       WHERE id IN (SELECT max(id) FROM rpc_samples GROUP BY endpoint) ORDER BY endpoint`,
     );
     this.selectRollups = db.prepare(`SELECT * FROM rpc_rollups_1m WHERE endpoint = ? AND minute_ms >= ? AND minute_ms < ? ORDER BY minute_ms`);
+  }
+
+  /** Writes a batch as the sample writer hands it: the samples with the rollups aggregated from them. */
+  writeBatch(batch: readonly QueuedRpcSample[]): void {
+    const samples = batch.map((queued) => queued.sample);
+    const chains = batch.flatMap(({ sample, context }) =>
+      context === null ? [] : [{ at: sample.at, health: context }],
+    );
+    this.write(samples, aggregateRpcSamples(samples), aggregateChainObservations(chains));
   }
 
   /** Writes samples and merges rollup deltas in one transaction. */
   write(samples: readonly RpcSample[], rollups: readonly RpcRollupDelta[], chainRollups: readonly ChainRollupDelta[]): void {
     this.db.transaction(() => {
-      for (const sample of samples) this.insertSample.run(toRow(sample));
+      for (const sample of samples) this.table.insert(sample);
       for (const delta of rollups) this.upsertRollup.run(rollupParams(delta));
       for (const delta of chainRollups) {
         this.upsertChainRollup.run({
@@ -157,12 +149,12 @@ export class RpcSampleStore {
 
   /** Newest first. */
   samples(endpoint: string, range: { fromMs: number; toMs: number; limit: number }): RpcSample[] {
-    return (this.selectSamples.all(endpoint, range.fromMs, range.toMs, range.limit) as SampleRow[]).map(fromRow);
+    return this.table.samples(endpoint, range);
   }
 
   /** The newest sample of every endpoint that has one. */
   latestPerEndpoint(): RpcSample[] {
-    return (this.selectLatest.all() as SampleRow[]).map(fromRow);
+    return this.table.read(this.selectLatest);
   }
 
   rollups(endpoint: string, fromMs: number, toMs: number): RpcRollupRow[] {

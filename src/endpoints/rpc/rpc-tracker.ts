@@ -1,45 +1,30 @@
-// Keeps the latest observation of every endpoint and turns each new observation into a sample with what
-// the chain's other endpoints say (lag, health), using the pure rules in chain-health.ts. It runs on every
-// probe, so it judges only the endpoint observed; the full chain state is derived for scrapes and the API.
+// Keeps the latest observation of every RPC endpoint (the bookkeeping of endpoint-tracker.ts) and turns each
+// new observation into a sample with what the chain's other endpoints say (lag, health), using the pure rules
+// in rpc-health.ts. It runs on every probe, so it judges only the endpoint observed; the full chain state is
+// derived for scrapes and the API.
 
 import type { Clock } from '../../domain/clock.js';
 import type { ChainHealth, ChainObservation, RpcObservation, RpcSample } from '../../domain/rpc.js';
 import { consensusOf, deriveChainHealth, endpointHealth, headReports, type ChainHealthPolicy } from './rpc-health.js';
 import { ancestorHeightsFor } from './head-corroboration.js';
+import type { ObservationKind } from '../observation-pipeline.js';
+import { EndpointTracker, type TrackedChainState, type TrackedEndpoints } from '../endpoint-tracker.js';
 
-export interface TrackedChain {
-  chain: string;
-  endpoints: string[];
-  policy: ChainHealthPolicy;
-}
+export type TrackedChain = TrackedEndpoints<ChainHealthPolicy>;
 
-interface ChainState extends TrackedChain {
-  latest: Map<string, RpcObservation>;
+interface ChainState extends TrackedChainState<RpcObservation, ChainHealthPolicy> {
   /** Each endpoint's last observation of a head other than its latest one, for corroboration. */
   earlier: Map<string, RpcObservation>;
   /** Each endpoint's health as judged at its own last probe. */
   judged: Map<string, { healthy: boolean; at: number }>;
 }
 
-export class ChainTracker {
-  private readonly chains = new Map<string, ChainState>();
-  private readonly chainOfEndpoint = new Map<string, ChainState>();
-  /** Asked only at start and hourly, so kept apart from the latest observation. */
-  private readonly clientVersions = new Map<string, string>();
-
-  constructor(
-    chains: readonly TrackedChain[],
-    private readonly clock: Clock,
-  ) {
-    for (const chain of chains) {
-      const state: ChainState = { ...chain, latest: new Map(), earlier: new Map(), judged: new Map() };
-      this.chains.set(chain.chain, state);
-      for (const endpoint of chain.endpoints) this.chainOfEndpoint.set(endpoint, state);
-    }
-  }
-
-  chainIds(): string[] {
-    return [...this.chains.keys()];
+export class ChainTracker extends EndpointTracker<RpcObservation, RpcSample, ChainState, ChainHealth> {
+  constructor(chains: readonly TrackedChain[], clock: Clock) {
+    super(
+      chains.map((chain) => ({ ...chain, latest: new Map(), earlier: new Map(), judged: new Map() })),
+      clock,
+    );
   }
 
   /**
@@ -84,33 +69,14 @@ export class ChainTracker {
     };
   }
 
-  /** Seeds the tracker (e.g. from the store after a restart) without deriving samples. */
-  seed(sample: RpcSample): void {
-    const state = this.chains.get(sample.chain);
-    if (!state) return;
-    this.remember(state, sample);
-    state.judged.set(sample.endpoint, { healthy: sample.healthy, at: sample.at });
-  }
-
   clientVersion(endpoint: string): string | undefined {
-    return this.clientVersions.get(endpoint);
+    return this.versions.get(endpoint);
   }
 
   health(chain: string): ChainHealth | undefined {
     const state = this.chains.get(chain);
     if (!state) return undefined;
     return deriveChainHealth(chain, state.endpoints, state.latest, this.clock.now(), state.policy, state.earlier);
-  }
-
-  allHealth(): ChainHealth[] {
-    return this.chainIds().map((chain) => this.health(chain)!);
-  }
-
-  /** Whether the endpoint has an observation recent enough to say anything about it now. */
-  isFresh(endpoint: string): boolean {
-    const state = this.chainOfEndpoint.get(endpoint);
-    const observation = state?.latest.get(endpoint);
-    return observation !== undefined && this.clock.now() - observation.at <= state!.policy.staleAfterMs;
   }
 
   /**
@@ -123,15 +89,18 @@ export class ChainTracker {
     return ancestorHeightsFor(endpoint, headReports(state.latest.values(), this.clock.now(), state.policy), state.policy.maxLagBlocks);
   }
 
-  latestObservation(endpoint: string): RpcObservation | undefined {
-    return this.chainOfEndpoint.get(endpoint)?.latest.get(endpoint);
+  protected versionOf(observation: RpcObservation): string | null {
+    return observation.clientVersion;
   }
 
-  private remember(state: ChainState, observation: RpcObservation): void {
+  protected override seeded(state: ChainState, sample: RpcSample): void {
+    state.judged.set(sample.endpoint, { healthy: sample.healthy, at: sample.at });
+  }
+
+  protected override remember(state: ChainState, observation: RpcObservation): void {
     const previous = state.latest.get(observation.endpoint);
     if (previous?.ok && previous.headHash !== null && previous.headBlock !== observation.headBlock) state.earlier.set(observation.endpoint, previous);
-    state.latest.set(observation.endpoint, observation);
-    if (observation.clientVersion !== null) this.clientVersions.set(observation.endpoint, observation.clientVersion);
+    super.remember(state, observation);
   }
 }
 
@@ -161,5 +130,18 @@ function toSample(observation: RpcObservation, derived: Pick<RpcSample, 'headAge
     lagBlocks: derived.lagBlocks,
     lagSeconds: derived.lagSeconds,
     healthy: derived.healthy,
+  };
+}
+
+/** The RPC kind in the observation pipeline: each sample is stored with its chain's state, for the chain rollups. */
+export function rpcObservations(
+  tracker: ChainTracker,
+): ObservationKind<RpcObservation, RpcSample, ChainObservation | null> {
+  return {
+    subject: 'endpoint',
+    observe: (observation) => {
+      const { sample, chain } = tracker.observe(observation);
+      return { sample, context: chain };
+    },
   };
 }

@@ -5,10 +5,8 @@ import type { ChainConfig } from '../chain-schema.js';
 import { parseClientVersion } from '../../domain/client-version.js';
 import type { ChainHealth, EndpointHealth, RpcSample } from '../../domain/rpc.js';
 import { rpcErrorClasses } from '../../domain/rpc.js';
-import { redactUrl } from '../../log/redact.js';
 import type { ChainTracker } from './rpc-tracker.js';
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+import { endpointStateOf, endpointStateShape, iso } from '../endpoint-view.js';
 
 /** A consensus head older than this is a halted chain, whatever its endpoints say: ChainHalted's default threshold. */
 export const haltedAfterSeconds = 60;
@@ -34,12 +32,7 @@ export const chainSummarySchema = z.object({
 export const endpointStateSchema = z.object({
   id: z.string(),
   chain: z.string(),
-  url: z.string().describe('Redacted: scheme and host, the path masked unless the endpoint sets `showPath`.'),
-  displayName: z.string().nullable().describe("The endpoint's `displayName`, null when it has none."),
-  labels: z.record(z.string(), z.string()),
-  up: z.boolean(),
-  healthy: z.boolean(),
-  unhealthyReasons: z.array(z.string()),
+  ...endpointStateShape,
   headBlock: z.number().int().nullable(),
   headAgeSeconds: z.number().nullable(),
   lagBlocks: z.number().int().nullable().describe('Blocks behind the consensus head; negative when ahead.'),
@@ -152,12 +145,7 @@ export class ChainView {
     return {
       id: state.endpoint,
       chain: config.chain,
-      url: redactUrl(config.url, { showPath: config.showPath }),
-      displayName: config.displayName,
-      labels: config.labels,
-      up: state.up,
-      healthy: state.healthy,
-      unhealthyReasons: state.unhealthyReasons,
+      ...endpointStateOf(config, state),
       headBlock: state.headBlock,
       headAgeSeconds: state.headAgeSeconds,
       lagBlocks: state.lagBlocks,
