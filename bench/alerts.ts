@@ -58,7 +58,12 @@ const start = Date.UTC(2026, 10, 1);
 function benchRule(firing: () => number, cycle: () => number): AlertRule {
   const signals: AlertSignal[] = [];
   for (let index = 0; index < series; index += 1) {
-    const labels = { scope: 'endpoint', chain: `chain-${index % chains}`, endpoint: `endpoint-${index}`, provider: `provider-${index % 7}` };
+    const labels = {
+      scope: 'endpoint',
+      chain: `chain-${index % chains}`,
+      endpoint: `endpoint-${index}`,
+      provider: `provider-${index % 7}`,
+    };
     signals.push({ labels, value: 0, condition: () => index < firing() });
   }
   return {
@@ -67,7 +72,9 @@ function benchRule(firing: () => number, cycle: () => number): AlertRule {
     source: 'bench',
     timing: { forMs: 0, keepFiringForMs: 0 },
     labels: { team: 'rpc' },
-    annotations: { summary: parseTemplate('{{ $labels.endpoint }} is {{ $value }} blocks behind on {{ $labels.chain }}') },
+    annotations: {
+      summary: parseTemplate('{{ $labels.endpoint }} is {{ $value }} blocks behind on {{ $labels.chain }}'),
+    },
     signals: () => {
       const now = cycle();
       for (const signal of signals) signal.value = (now + Number(signal.labels.endpoint!.slice(9))) % 13;
@@ -94,14 +101,26 @@ function benchEvaluation() {
     const { db } = openDatabase(join(dir, 'ere.db'));
     const clock = fixedClock(start);
     let cycle = 0;
-    const rule = benchRule(() => Math.round(series * firingShare), () => cycle);
+    const rule = benchRule(
+      () => Math.round(series * firingShare),
+      () => cycle,
+    );
     const engine = new AlertEngine(db, [rule], {
       clock,
-      routing: { root: routeTree, inhibitRules: defaultInhibitRules, receivers: new Map(['slack', 'pager', 'audit'].map((id) => [id, { sendResolved: true }])) },
+      routing: {
+        root: routeTree,
+        inhibitRules: defaultInhibitRules,
+        receivers: new Map(['slack', 'pager', 'audit'].map((id) => [id, { sendResolved: true }])),
+      },
       externalUrl: 'http://ere.bench',
     });
     for (let index = 0; index < 20; index += 1) {
-      engine.addSilence({ matchers: [parseMatcher(`endpoint="endpoint-${index * 97}"`)], endsAtMs: start + 30 * 86_400_000, createdBy: 'bench', comment: 'bench' });
+      engine.addSilence({
+        matchers: [parseMatcher(`endpoint="endpoint-${index * 97}"`)],
+        endsAtMs: start + 30 * 86_400_000,
+        createdBy: 'bench',
+        comment: 'bench',
+      });
     }
     const firstStarted = performance.now();
     const firstTransitions = engine.evaluate().length;
@@ -125,7 +144,12 @@ function benchEvaluation() {
         const labels = sortedLabels(alertLabels(rule, signal));
         const fingerprint = fingerprintOf(labels);
         const current = states.get(fingerprint) ?? inactiveState;
-        const step = stepLifecycle(current, signal.condition(current.state === 'firing'), start + index * 15_000, rule.timing);
+        const step = stepLifecycle(
+          current,
+          signal.condition(current.state === 'firing'),
+          start + index * 15_000,
+          rule.timing,
+        );
         if (step.next.state === 'inactive') states.delete(fingerprint);
         else states.set(fingerprint, step.next);
       }
@@ -166,25 +190,48 @@ async function benchDelivery() {
     // Notifications: one firing alert per group (groupBy "..."), queued by the engine itself.
     const { db } = openDatabase(join(dir, 'ere.db'));
     const clock = { now: () => Date.now() };
-    const signals: AlertSignal[] = Array.from({ length: notificationCount }, (_, index) => ({ labels: { scope: 'endpoint', chain: 'c', endpoint: `e-${index}` }, value: 9, condition: () => true }));
-    const rule: AlertRule = { name: 'Bench', severity: 'warning', source: 'bench', timing: { forMs: 0, keepFiringForMs: 0 }, labels: {}, annotations: {}, signals: () => signals };
+    const signals: AlertSignal[] = Array.from({ length: notificationCount }, (_, index) => ({
+      labels: { scope: 'endpoint', chain: 'c', endpoint: `e-${index}` },
+      value: 9,
+      condition: () => true,
+    }));
+    const rule: AlertRule = {
+      name: 'Bench',
+      severity: 'warning',
+      source: 'bench',
+      timing: { forMs: 0, keepFiringForMs: 0 },
+      labels: {},
+      annotations: {},
+      signals: () => signals,
+    };
     const engine = new AlertEngine(db, [rule], {
       clock,
-      routing: { root: { receiver: 'hook', matchers: [], groupBy: ['...'], groupWaitMs: 0, continue: false, routes: [] }, inhibitRules: [], receivers: new Map([['hook', { sendResolved: true }]]) },
+      routing: {
+        root: { receiver: 'hook', matchers: [], groupBy: ['...'], groupWaitMs: 0, continue: false, routes: [] },
+        inhibitRules: [],
+        receivers: new Map([['hook', { sendResolved: true }]]),
+      },
       externalUrl: 'http://ere.bench',
     });
     engine.evaluate();
     const outbox = new Outbox(db);
     const sample = outbox.list({ limit: 1 })[0]!;
-    const receiver = webhookReceiver.create(webhookReceiver.configSchema.parse({ kind: 'webhook', url }), { clock, timeoutMs: 5_000 });
-    const worker = new DeliveryWorker(outbox, [{ id: 'hook', kind: 'webhook', receiver, maxBatchSize: 100, rateLimit: { perMinute: 1e9, burst: 1e6 } }], {
+    const receiver = webhookReceiver.create(webhookReceiver.configSchema.parse({ kind: 'webhook', url }), {
       clock,
-      backoff: { initialMs: 100, maxMs: 1_000 },
-      breaker: { failures: 1_000, cooldownMs: 1_000, maxCooldownMs: 1_000 },
-      giveUpAfterMs: 3_600_000,
-      externalUrl: 'http://ere.bench',
-      log: createLogger({ level: 'silent', scrubber: new SecretScrubber() }),
+      timeoutMs: 5_000,
     });
+    const worker = new DeliveryWorker(
+      outbox,
+      [{ id: 'hook', kind: 'webhook', receiver, maxBatchSize: 100, rateLimit: { perMinute: 1e9, burst: 1e6 } }],
+      {
+        clock,
+        backoff: { initialMs: 100, maxMs: 1_000 },
+        breaker: { failures: 1_000, cooldownMs: 1_000, maxCooldownMs: 1_000 },
+        giveUpAfterMs: 3_600_000,
+        externalUrl: 'http://ere.bench',
+        log: createLogger({ level: 'silent', scrubber: new SecretScrubber() }),
+      },
+    );
     const started = performance.now();
     while (outbox.pendingByReceiver(clock.now()).length > 0) await worker.runOnce();
     const ereMs = performance.now() - started;
@@ -192,7 +239,9 @@ async function benchDelivery() {
     db.close();
 
     // Baseline: the same number of requests, with a body of the same size, posted one after another.
-    const body = JSON.stringify({ version: '4', alerts: [sample.alert] }).padEnd(JSON.stringify({ version: '4', alerts: [sample.alert] }).length + 200);
+    const body = JSON.stringify({ version: '4', alerts: [sample.alert] }).padEnd(
+      JSON.stringify({ version: '4', alerts: [sample.alert] }).length + 200,
+    );
     const baselineStarted = performance.now();
     for (let index = 0; index < notificationCount; index += 1) {
       const response = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
@@ -216,10 +265,27 @@ const machine = machineInfo();
 const evaluation = benchEvaluation();
 const delivery = await benchDelivery();
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
-console.log(`Alerting benchmark on ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}${values.quick ? ' (--quick: figures not comparable)' : ''}`);
-console.log(`Evaluation: ${evaluation.series} series, ${evaluation.firing} firing, 3 receivers, 20 silences, default inhibit rules`);
-console.log(`  first cycle ${fmt(evaluation.firstCycleMs)} (${evaluation.firstTransitions} transitions, ${evaluation.notificationsQueued} notifications queued)`);
-console.log(`  steady cycle p50 ${fmt(evaluation.steadyP50Ms)}, max ${fmt(evaluation.steadyMaxMs)}; baseline (lifecycle only, in memory) p50 ${fmt(evaluation.baselineP50Ms)}; ratio ${evaluation.ratio.toFixed(2)}×`);
-console.log(`Delivery: ${delivery.notifications} notifications, one request each (${delivery.requestsReceived} received)`);
-console.log(`  ERE outbox → webhook ${delivery.erePerSecond.toFixed(0)}/s; bare fetch ${delivery.baselinePerSecond.toFixed(0)}/s; time ratio ${delivery.ratio.toFixed(2)}×`);
+console.log(
+  `Alerting benchmark on ${machine.cpus} × ${machine.cpuModel}, Node ` +
+    `${machine.node}${values.quick ? ' (--quick: figures not comparable)' : ''}`,
+);
+console.log(
+  `Evaluation: ${evaluation.series} series, ${evaluation.firing} ` +
+    `firing, 3 receivers, 20 silences, default inhibit rules`,
+);
+console.log(
+  `  first cycle ${fmt(evaluation.firstCycleMs)} (${evaluation.firstTransitions} ` +
+    `transitions, ${evaluation.notificationsQueued} notifications queued)`,
+);
+console.log(
+  `  steady cycle p50 ${fmt(evaluation.steadyP50Ms)}, max ${fmt(evaluation.steadyMaxMs)}; baseline (lifecycle ` +
+    `only, in memory) p50 ${fmt(evaluation.baselineP50Ms)}; ratio ${evaluation.ratio.toFixed(2)}×`,
+);
+console.log(
+  `Delivery: ${delivery.notifications} notifications, one request each (${delivery.requestsReceived} received)`,
+);
+console.log(
+  `  ERE outbox → webhook ${delivery.erePerSecond.toFixed(0)}/s; ` +
+    `bare fetch ${delivery.baselinePerSecond.toFixed(0)}/s; time ratio ${delivery.ratio.toFixed(2)}×`,
+);
 if (values.json) writeFileSync(values.json, JSON.stringify({ machine, evaluation, delivery }, null, 2));

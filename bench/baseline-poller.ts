@@ -32,7 +32,10 @@ function batchBody(withClientVersion: boolean): string {
 }
 
 export function startBaselinePoller(targets: PollTargets, recorder: PollRecorder): { stop(): Promise<void> } {
-  const scheduler = new Scheduler({ onLag: (task, lagMs) => recorder.lag(task.id, lagMs), onSkip: (task) => recorder.skip(task.id) });
+  const scheduler = new Scheduler({
+    onLag: (task, lagMs) => recorder.lag(task.id, lagMs),
+    onSkip: (task) => recorder.skip(task.id),
+  });
   for (let index = 0; index < targets.endpoints; index++) {
     const url = `${targets.serverUrl}/ep/${index}`;
     let firstPoll = true;

@@ -12,14 +12,21 @@ export class ChildSet {
   private readonly live = new Map<ChildProcess, string>();
 
   spawn(name: string, nodeArgs: string[], args: string[]): ChildProcess {
-    const child = spawn(process.execPath, [...nodeArgs, ...args], { cwd: root, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = spawn(process.execPath, [...nodeArgs, ...args], {
+      cwd: root,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     this.live.set(child, name);
     child.once('exit', () => this.live.delete(child));
     return child;
   }
 
   /** The first message `pick` maps to a value; fails if the child exits or stays silent too long. */
-  nextMessage<Message, Value>(child: ChildProcess, pick: (message: Message) => Value | undefined, timeoutMs: number): Promise<Value> {
+  nextMessage<Message, Value>(
+    child: ChildProcess,
+    pick: (message: Message) => Value | undefined,
+    timeoutMs: number,
+  ): Promise<Value> {
     const name = this.live.get(child) ?? 'child';
     return new Promise<Value>((resolve, reject) => {
       const done = () => {

@@ -71,7 +71,9 @@ function listenToSchedulers(recorder: PollRecorder): void {
 export async function startErePoller(targets: EreTargets, recorder: PollRecorder) {
   listenToSchedulers(recorder);
   const config = benchConfig(targets);
-  const service = await startService(config, { logger: createLogger({ level: 'silent', scrubber: new SecretScrubber() }) });
+  const service = await startService(config, {
+    logger: createLogger({ level: 'silent', scrubber: new SecretScrubber() }),
+  });
 
   const observe = service.tracker.observe.bind(service.tracker);
   service.tracker.observe = (observation) => {

@@ -36,7 +36,10 @@ export interface VoteChain {
 
 function compileEmitter(): { abi: Abi; bytecode: Hex } {
   const content = readFileSync(join(import.meta.dirname, 'contracts', 'VoteEmitter.sol'), 'utf8');
-  return compileSolidity({ 'VoteEmitter.sol': content }, { emitter: { source: 'VoteEmitter.sol', name: 'VoteEmitter' } }).emitter;
+  return compileSolidity(
+    { 'VoteEmitter.sol': content },
+    { emitter: { source: 'VoteEmitter.sol', name: 'VoteEmitter' } },
+  ).emitter;
 }
 
 export async function buildVoteChain(shape: VoteChainShape): Promise<VoteChain> {
@@ -52,11 +55,21 @@ export async function buildVoteChain(shape: VoteChainShape): Promise<VoteChain> 
     const transactions = Math.ceil(shape.votes / shape.votesPerTx);
     // Voting started at the next block and ends long after the last vote: the proposal reads as Active.
     const voteEnd = BigInt(fromBlock + 10 * transactions * shape.blocksPerTx);
-    await writeContract(client, account, { address: emitter, abi, functionName: 'propose', args: [proposalId, BigInt(fromBlock + 1), voteEnd, '# Bulk votes\n\nA proposal for the ingestion benchmark.'] });
+    await writeContract(client, account, {
+      address: emitter,
+      abi,
+      functionName: 'propose',
+      args: [proposalId, BigInt(fromBlock + 1), voteEnd, '# Bulk votes\n\nA proposal for the ingestion benchmark.'],
+    });
     let gasPerTx = 0n;
     for (let first = 0; first < shape.votes; first += shape.votesPerTx) {
       const count = Math.min(shape.votesPerTx, shape.votes - first);
-      const receipt = await writeContract(client, account, { address: emitter, abi, functionName: 'emitVotes', args: [proposalId, BigInt(first), BigInt(count)] });
+      const receipt = await writeContract(client, account, {
+        address: emitter,
+        abi,
+        functionName: 'emitVotes',
+        args: [proposalId, BigInt(first), BigInt(count)],
+      });
       if (first === 0) gasPerTx = receipt.gasUsed;
       if (shape.blocksPerTx > 1) await client.mine({ blocks: shape.blocksPerTx - 1 });
     }

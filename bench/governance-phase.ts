@@ -47,27 +47,46 @@ export interface GovernancePhaseResult {
   requests: Record<string, number>;
   memory: MemoryFigures;
   /** ERE only: what the store and the model hold at the end. */
-  check: { voteCastStored: number; eventsStored: number; voters: number; state: string; cursorBlock: number | null } | null;
+  check: {
+    voteCastStored: number;
+    eventsStored: number;
+    voters: number;
+    state: string;
+    cursorBlock: number | null;
+  } | null;
 }
 
-export type GovernancePhaseMessage = { type: 'result'; result: GovernancePhaseResult } | { type: 'error'; message: string };
+export type GovernancePhaseMessage =
+  | { type: 'result'; result: GovernancePhaseResult }
+  | { type: 'error'; message: string };
 
 const rpcTimeoutMs = 120_000;
 
 /** The block ranges ERE asks for at its maximum range: from, from + max − 1, … up to `toBlock`. */
 function blockRanges(fromBlock: number, toBlock: number, maxBlockRange: number): [number, number][] {
   const ranges: [number, number][] = [];
-  for (let from = fromBlock; from <= toBlock; from += maxBlockRange) ranges.push([from, Math.min(from + maxBlockRange - 1, toBlock)]);
+  for (let from = fromBlock; from <= toBlock; from += maxBlockRange)
+    ranges.push([from, Math.min(from + maxBlockRange - 1, toBlock)]);
   return ranges;
 }
 
-async function bareGetLogs(options: GovernancePhaseOptions): Promise<Pick<GovernancePhaseResult, 'logs' | 'requests' | 'check'>> {
+async function bareGetLogs(
+  options: GovernancePhaseOptions,
+): Promise<Pick<GovernancePhaseResult, 'logs' | 'requests' | 'check'>> {
   const { createPublicClient, http } = await import('viem');
-  const client = createPublicClient({ transport: http(options.url, { timeout: rpcTimeoutMs, retryCount: 0 }), cacheTime: 0 });
+  const client = createPublicClient({
+    transport: http(options.url, { timeout: rpcTimeoutMs, retryCount: 0 }),
+    cacheTime: 0,
+  });
   let logs = 0;
   let requests = 0;
   for (const [from, to] of blockRanges(options.fromBlock, options.toBlock, options.maxBlockRange)) {
-    const filter = { address: [options.emitter], topics: [options.topics], fromBlock: `0x${from.toString(16)}`, toBlock: `0x${to.toString(16)}` };
+    const filter = {
+      address: [options.emitter],
+      topics: [options.topics],
+      fromBlock: `0x${from.toString(16)}`,
+      toBlock: `0x${to.toString(16)}`,
+    };
     const answer = (await client.request({ method: 'eth_getLogs', params: [filter as never] })) as unknown[];
     requests += 1;
     logs += answer.length;
@@ -75,14 +94,19 @@ async function bareGetLogs(options: GovernancePhaseOptions): Promise<Pick<Govern
   return { logs, requests: { eth_getLogs: requests }, check: null };
 }
 
-async function trackerIngestion(options: GovernancePhaseOptions): Promise<Pick<GovernancePhaseResult, 'logs' | 'requests' | 'check'>> {
+async function trackerIngestion(
+  options: GovernancePhaseOptions,
+): Promise<Pick<GovernancePhaseResult, 'logs' | 'requests' | 'check'>> {
   const [{ ChainReader }, { GovernanceTracker }, { openDatabase }] = await Promise.all([
     import('../src/governance/ingest/chain-reader.js'),
     import('../src/governance/governance-tracker.js'),
     import('../src/store/database.js'),
   ]);
   const { db } = openDatabase(join(options.dataDir, 'ere.db'));
-  const reader = new ChainReader('bench', [{ id: 'anvil', url: options.url, headers: {}, timeoutMs: rpcTimeoutMs }], { expectedChainId: options.chainId, preference: () => ['anvil'] });
+  const reader = new ChainReader('bench', [{ id: 'anvil', url: options.url, headers: {}, timeoutMs: rpcTimeoutMs }], {
+    expectedChainId: options.chainId,
+    preference: () => ['anvil'],
+  });
   const tracker = new GovernanceTracker(
     db,
     [
@@ -96,21 +120,36 @@ async function trackerIngestion(options: GovernancePhaseOptions): Promise<Pick<G
         pollIntervalMs: 12_000,
         maxBlockRange: options.maxBlockRange,
         labels: {},
-        settings: { flavor: 'openzeppelin', token: undefined, executionGraceMs: 86_400_000, quorumRiskWindowMs: 3_600_000, topDelegates: 10 },
+        settings: {
+          flavor: 'openzeppelin',
+          token: undefined,
+          executionGraceMs: 86_400_000,
+          quorumRiskWindowMs: 3_600_000,
+          topDelegates: 10,
+        },
       },
     ],
     { clock: { now: () => Date.now() }, readers: new Map([['bench', reader]]) },
   );
   const status = await tracker.poll('dao', { budgetMs: 3_600_000 });
-  if (status.lastError) throw new Error(`ingestion failed: ${status.lastError.errorClass}: ${status.lastError.message}`);
+  if (status.lastError)
+    throw new Error(`ingestion failed: ${status.lastError.errorClass}: ${status.lastError.message}`);
   const logs = tracker.store.eventCount('dao');
-  const { count } = db.prepare("SELECT count(*) AS count FROM governance_events WHERE target = 'dao' AND name = 'VoteCast'").get() as { count: number };
+  const { count } = db
+    .prepare("SELECT count(*) AS count FROM governance_events WHERE target = 'dao' AND name = 'VoteCast'")
+    .get() as { count: number };
   const proposal = (tracker.view('dao') as GovernorView).proposals.find((entry) => entry.id === options.proposalId);
   db.close();
   return {
     logs,
     requests: Object.fromEntries(reader.requests),
-    check: { voteCastStored: count, eventsStored: logs, voters: proposal?.voters ?? 0, state: proposal?.state ?? 'missing', cursorBlock: status.cursorBlock },
+    check: {
+      voteCastStored: count,
+      eventsStored: logs,
+      voters: proposal?.voters ?? 0,
+      state: proposal?.state ?? 'missing',
+      cursorBlock: status.cursorBlock,
+    },
   };
 }
 
@@ -147,7 +186,8 @@ async function runPhase(options: GovernancePhaseOptions): Promise<GovernancePhas
 }
 
 if (process.send) {
-  const send = (message: GovernancePhaseMessage) => new Promise<void>((resolve) => process.send!(message, () => resolve()));
+  const send = (message: GovernancePhaseMessage) =>
+    new Promise<void>((resolve) => process.send!(message, () => resolve()));
   try {
     await send({ type: 'result', result: await runPhase(JSON.parse(process.argv[2]!) as GovernancePhaseOptions) });
   } catch (error) {

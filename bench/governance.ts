@@ -70,13 +70,19 @@ function row(result: GovernancePhaseResult): string {
 }
 
 /** What must hold after ERE's phase; each problem fails the run. */
-function problemsOf(chain: VoteChain, ere: GovernancePhaseResult, baseline: GovernancePhaseResult | undefined): string[] {
+function problemsOf(
+  chain: VoteChain,
+  ere: GovernancePhaseResult,
+  baseline: GovernancePhaseResult | undefined,
+): string[] {
   const check = ere.check!;
   return [
     check.voteCastStored !== shape.votes && `${check.voteCastStored} VoteCast events stored, expected ${shape.votes}`,
     check.voters !== shape.votes && `the proposal counts ${check.voters} voters, expected ${shape.votes}`,
     check.eventsStored !== shape.votes + 1 && `${check.eventsStored} events stored, expected ${shape.votes + 1}`,
-    baseline !== undefined && baseline.logs !== check.eventsStored && `the chain has ${baseline.logs} logs, ERE stored ${check.eventsStored}`,
+    baseline !== undefined &&
+      baseline.logs !== check.eventsStored &&
+      `the chain has ${baseline.logs} logs, ERE stored ${check.eventsStored}`,
     check.cursorBlock !== chain.toBlock && `the cursor is at ${check.cursorBlock}, expected ${chain.toBlock}`,
     check.state !== 'Active' && `the proposal is ${check.state}, expected Active`,
   ].filter((problem): problem is string => typeof problem === 'string');
@@ -107,7 +113,11 @@ try {
       dataDir,
     };
     const profile = values.profile ? ['--cpu-prof', '--cpu-prof-dir', join(values.profile, mode)] : [];
-    const child = children.spawn(mode, ['--expose-gc', ...profile, '--import', 'tsx'], [join(import.meta.dirname, 'governance-phase.ts'), JSON.stringify(options)]);
+    const child = children.spawn(
+      mode,
+      ['--expose-gc', ...profile, '--import', 'tsx'],
+      [join(import.meta.dirname, 'governance-phase.ts'), JSON.stringify(options)],
+    );
     const message = await children.nextMessage(child, (answer: GovernancePhaseMessage) => answer, 3_600_000);
     await children.exited(child);
     if (message.type === 'error') throw new Error(`${mode} phase failed: ${message.message}`);
@@ -115,25 +125,56 @@ try {
   }
 
   const transactions = Math.ceil(shape.votes / shape.votesPerTx);
-  console.log(`Governance ingestion benchmark on ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}${values.quick ? ' (--quick: figures not comparable)' : ''}`);
   console.log(
-    `Chain: ${shape.votes} VoteCast + 1 ProposalCreated, ${transactions} transactions of ${shape.votesPerTx} votes (${chain.gasPerTx} gas each), ` +
-      `blocks ${chain.fromBlock}–${chain.toBlock}, getLogs ranges of ${maxBlockRange} blocks; built in ${setupSeconds.toFixed(1)} s`,
+    `Governance ingestion benchmark on ${machine.cpus} × ${machine.cpuModel}, Node ` +
+      `${machine.node}${values.quick ? ' (--quick: figures not comparable)' : ''}`,
   );
-  console.log('| phase | logs | wall s | votes/s | CPU s | requests | RSS MB before → after | heap MB before → after | peak RSS MB before → after |');
+  console.log(
+    `Chain: ${shape.votes} VoteCast + 1 ProposalCreated, ${transactions} ` +
+      `transactions of ${shape.votesPerTx} votes (${chain.gasPerTx} gas each), ` +
+      `blocks ${chain.fromBlock}–${chain.toBlock}, getLogs ranges of ` +
+      `${maxBlockRange} blocks; built in ${setupSeconds.toFixed(1)} s`,
+  );
+  console.log(
+    '| phase | logs | wall s | votes/s | CPU s | requests | RSS MB before → ' +
+      'after | heap MB before → after | peak RSS MB before → after |',
+  );
   console.log('|---|---|---|---|---|---|---|---|---|');
   for (const result of results.values()) console.log(row(result));
   const baseline = results.get('baseline');
   const ere = results.get('ere');
-  if (baseline && ere) console.log(`Ingestion costs ${(ere.wallMs / baseline.wallMs).toFixed(2)}× the bare getLogs calls' wall time and ${(ere.cpuMs / baseline.cpuMs).toFixed(2)}× their CPU.`);
+  if (baseline && ere)
+    console.log(
+      `Ingestion costs ${(ere.wallMs / baseline.wallMs).toFixed(2)}× the bare getLogs ` +
+        `calls' wall time and ${(ere.cpuMs / baseline.cpuMs).toFixed(2)}× their CPU.`,
+    );
   if (ere) {
     const problems = problemsOf(chain, ere, baseline);
     for (const problem of problems) console.error(`FAILED: ${problem}`);
-    if (problems.length === 0) console.log(`Checked: ${ere.check!.voteCastStored} VoteCast events stored, ${ere.check!.voters} voters on the proposal, cursor at head, proposal ${ere.check!.state}.`);
+    if (problems.length === 0)
+      console.log(
+        `Checked: ${ere.check!.voteCastStored} VoteCast events stored, ${ere.check!.voters} ` +
+          `voters on the proposal, cursor at head, proposal ${ere.check!.state}.`,
+      );
     failed = problems.length > 0;
   }
   if (values.profile) for (const mode of modes) summarizeProfiles(join(values.profile, mode), mode, { skipSeconds: 0 });
-  if (values.json) writeFileSync(values.json, JSON.stringify({ machine, shape, maxBlockRange, fromBlock: chain.fromBlock, toBlock: chain.toBlock, results: [...results.values()] }, null, 2));
+  if (values.json)
+    writeFileSync(
+      values.json,
+      JSON.stringify(
+        {
+          machine,
+          shape,
+          maxBlockRange,
+          fromBlock: chain.fromBlock,
+          toBlock: chain.toBlock,
+          results: [...results.values()],
+        },
+        null,
+        2,
+      ),
+    );
 } catch (error) {
   console.error(error);
   failed = true;

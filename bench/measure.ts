@@ -95,7 +95,12 @@ export function percentile(sorted: readonly number[], p: number): number {
 
 export function summarizeLags(lagsMs: readonly number[]): LagSummary {
   const sorted = [...lagsMs].sort((a, b) => a - b);
-  return { runs: sorted.length, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), maxMs: sorted.at(-1) ?? Number.NaN };
+  return {
+    runs: sorted.length,
+    p50Ms: percentile(sorted, 50),
+    p99Ms: percentile(sorted, 99),
+    maxMs: sorted.at(-1) ?? Number.NaN,
+  };
 }
 
 const timelineSliceMs = 5_000;

@@ -29,7 +29,10 @@ interface CpuProfile {
   timeDeltas: number[];
 }
 
-/** The part of the code a frame belongs to: `src/endpoints/rpc/rpc-samples.ts`, `viem`, `node:internal`, `(garbage collector)`. */
+/**
+ * The part of the code a frame belongs to: `src/endpoints/rpc/rpc-samples.ts`, `viem`, `node:internal`, `(garbage
+ * collector)`.
+ */
 export function areaOf(frame: CallFrame): string {
   const { url, functionName } = frame;
   if (url === '') return functionName.startsWith('(') ? functionName : '(native)';
@@ -40,7 +43,8 @@ export function areaOf(frame: CallFrame): string {
   return sourceMatch ? sourceMatch[1]! : url;
 }
 
-const frameName = (frame: CallFrame) => `${frame.functionName || '(anonymous)'} ${areaOf(frame)}:${frame.lineNumber + 1}`;
+const frameName = (frame: CallFrame) =>
+  `${frame.functionName || '(anonymous)'} ${areaOf(frame)}:${frame.lineNumber + 1}`;
 
 /** Self and inclusive microseconds per function, from the samples after `skipUs`. */
 function timesOf(profile: CpuProfile, skipUs: number) {
@@ -78,17 +82,33 @@ function timesOf(profile: CpuProfile, skipUs: number) {
   return { self, inclusive, byArea, total, idle };
 }
 
-function printTop(title: string, entries: Map<string, number>, total: number, top: number, filter: (name: string) => boolean = () => true) {
+function printTop(
+  title: string,
+  entries: Map<string, number>,
+  total: number,
+  top: number,
+  filter: (name: string) => boolean = () => true,
+) {
   console.log(title);
-  const sorted = [...entries].filter(([name]) => filter(name)).sort((a, b) => b[1] - a[1]).slice(0, top);
-  for (const [name, us] of sorted) console.log(`  ${((100 * us) / total).toFixed(1).padStart(5)}%  ${(us / 1e6).toFixed(2).padStart(6)} s  ${name}`);
+  const sorted = [...entries]
+    .filter(([name]) => filter(name))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top);
+  for (const [name, us] of sorted)
+    console.log(`  ${((100 * us) / total).toFixed(1).padStart(5)}%  ${(us / 1e6).toFixed(2).padStart(6)} s  ${name}`);
 }
 
-export function summarizeProfile(file: string, options: { skipSeconds?: number; top?: number; label?: string } = {}): void {
+export function summarizeProfile(
+  file: string,
+  options: { skipSeconds?: number; top?: number; label?: string } = {},
+): void {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const top = options.top ?? 25;
   const { self, inclusive, byArea, total, idle } = timesOf(profile, (options.skipSeconds ?? 5) * 1e6);
-  console.log(`\nprofile ${options.label ?? ''} ${file}: ${(total / 1e6).toFixed(2)} s busy, ${(idle / 1e6).toFixed(2)} s idle (first ${options.skipSeconds ?? 5} s skipped)`);
+  console.log(
+    `\nprofile ${options.label ?? ''} ${file}: ${(total / 1e6).toFixed(2)} s busy, ` +
+      `${(idle / 1e6).toFixed(2)} s idle (first ${options.skipSeconds ?? 5} s skipped)`,
+  );
   // tsx's module loader runs on a thread of its own, profiled apart and idle after start-up.
   if (total < 50_000) {
     console.log('  (an idle thread: nothing to show)');
@@ -100,7 +120,11 @@ export function summarizeProfile(file: string, options: { skipSeconds?: number; 
 }
 
 /** Every profile in a directory (one per process). */
-export function summarizeProfiles(path: string, label: string, options: { skipSeconds?: number; top?: number } = {}): void {
+export function summarizeProfiles(
+  path: string,
+  label: string,
+  options: { skipSeconds?: number; top?: number } = {},
+): void {
   const files = statSync(path).isDirectory()
     ? readdirSync(path)
         .filter((name) => name.endsWith('.cpuprofile'))
@@ -110,10 +134,14 @@ export function summarizeProfiles(path: string, label: string, options: { skipSe
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { skip: { type: 'string' }, top: { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { skip: { type: 'string' }, top: { type: 'string' } },
+  });
   if (positionals.length === 0) {
     console.error(`usage: tsx bench${sep}profile-top.ts <file.cpuprofile | dir> [--skip seconds] [--top n]`);
     process.exit(2);
   }
-  for (const path of positionals) summarizeProfiles(path, '', { skipSeconds: Number(values.skip ?? 5), top: Number(values.top ?? 25) });
+  for (const path of positionals)
+    summarizeProfiles(path, '', { skipSeconds: Number(values.skip ?? 5), top: Number(values.top ?? 25) });
 }

@@ -26,7 +26,15 @@ export interface PhaseReport {
 
 export interface BenchReport {
   machine: MachineInfo;
-  options: { endpoints: number; chains: number; intervalMs: number; durationMs: number; warmupMs: number; blockTxs: number; targetPollsPerSecond: number };
+  options: {
+    endpoints: number;
+    chains: number;
+    intervalMs: number;
+    durationMs: number;
+    warmupMs: number;
+    blockTxs: number;
+    targetPollsPerSecond: number;
+  };
   phases: PhaseReport[];
 }
 
@@ -52,20 +60,31 @@ export function machineCpuTicks(): { busy: number; total: number } | null {
   }
 }
 
-export function busyCores(before: { busy: number; total: number } | null, after: { busy: number; total: number } | null, cores: number): number | null {
+export function busyCores(
+  before: { busy: number; total: number } | null,
+  after: { busy: number; total: number } | null,
+  cores: number,
+): number | null {
   if (!before || !after || after.total === before.total) return null;
   return ((after.busy - before.busy) / (after.total - before.total)) * cores;
 }
 
 const cpuSeconds = (result: PhaseResult) => result.cpuUserSeconds + result.cpuSystemSeconds;
-export const cpuPerThousandPolls = (result: PhaseResult) => (result.polls === 0 ? Number.NaN : (cpuSeconds(result) / result.polls) * 1_000);
+export const cpuPerThousandPolls = (result: PhaseResult) =>
+  result.polls === 0 ? Number.NaN : (cpuSeconds(result) / result.polls) * 1_000;
 export const pollsPerSecond = (result: PhaseResult) => result.polls / result.windowSeconds;
 const megabytes = (bytes: number) => (bytes / 1_048_576).toFixed(1);
 const ms = (value: number) => value.toFixed(value < 10 ? 2 : 1);
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ')).join('\n');
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!)))
+        .join('  '),
+    )
+    .join('\n');
 }
 
 function trafficLine(mode: string, traffic: ServerStats): string {
@@ -73,12 +92,31 @@ function trafficLine(mode: string, traffic: ServerStats): string {
   const methods = Object.entries(traffic.methods)
     .map(([method, count]) => `${method} ${count}`)
     .join(', ');
-  return `  ${mode}: ${traffic.requests} HTTP requests, ${perRequest(traffic.requestBytes)} B in / ${perRequest(traffic.responseBytes)} B out per request, ${traffic.rejected} rejected; ${methods}`;
+  return (
+    `  ${mode}: ${traffic.requests} HTTP requests, ${perRequest(traffic.requestBytes)} B in / ` +
+    `${perRequest(traffic.responseBytes)} B out per request, ${traffic.rejected} rejected; ${methods}`
+  );
 }
 
 /** Prints the report; returns true when the run itself broke (a phase completed no polls). */
 export function printReport(report: BenchReport): boolean {
-  const header = ['phase', 'polls', 'polls/s', 'errors', 'skipped', 'refired', 'CPU s', 'CPU s/1k polls', 'ELU', 'RSS peak MB', 'RSS end MB', 'heap MB', 'lag p50 ms', 'lag p99 ms', 'lag max ms'];
+  const header = [
+    'phase',
+    'polls',
+    'polls/s',
+    'errors',
+    'skipped',
+    'refired',
+    'CPU s',
+    'CPU s/1k polls',
+    'ELU',
+    'RSS peak MB',
+    'RSS end MB',
+    'heap MB',
+    'lag p50 ms',
+    'lag p99 ms',
+    'lag max ms',
+  ];
   const rows = report.phases.map(({ result }) => [
     result.mode,
     String(result.polls),
@@ -100,10 +138,21 @@ export function printReport(report: BenchReport): boolean {
   console.log('refired: timer fires for a slot already run, skipped + run twice (a scheduler fault when not 0+0)\n');
   console.log('traffic seen by the JSON-RPC server (whole phase, warm-up included):');
   for (const { result, traffic } of report.phases) console.log(trafficLine(result.mode, traffic));
-  const busy = report.phases.map(({ result, machineBusyCores }) => `${result.mode} ${machineBusyCores?.toFixed(2) ?? '?'}`).join(', ');
-  console.log(`whole machine, cores busy during each phase (all processes, this benchmark's included): ${busy} of ${report.machine.cpus}`);
-  console.log(`CPU s per 1,000 polls, by ${report.phases[0]?.result.cpuTimeline.sliceSeconds ?? 5} s slice from the start of the warm-up:`);
-  for (const { result } of report.phases) console.log(`  ${result.mode}: ${result.cpuTimeline.cpuPerThousandPolls.map((value) => value.toFixed(2)).join(' ')}`);
+  const busy = report.phases
+    .map(({ result, machineBusyCores }) => `${result.mode} ${machineBusyCores?.toFixed(2) ?? '?'}`)
+    .join(', ');
+  console.log(
+    `whole machine, cores busy during each phase (all processes, this ` +
+      `benchmark's included): ${busy} of ${report.machine.cpus}`,
+  );
+  console.log(
+    `CPU s per 1,000 polls, by ` +
+      `${report.phases[0]?.result.cpuTimeline.sliceSeconds ?? 5} s slice from the start of the warm-up:`,
+  );
+  for (const { result } of report.phases)
+    console.log(
+      `  ${result.mode}: ${result.cpuTimeline.cpuPerThousandPolls.map((value) => value.toFixed(2)).join(' ')}`,
+    );
   for (const { result } of report.phases) {
     const notes = Object.entries(result.notes);
     if (notes.length > 0) console.log(`${result.mode}: ${notes.map(([key, value]) => `${key} ${value}`).join(', ')}`);
@@ -112,7 +161,8 @@ export function printReport(report: BenchReport): boolean {
   const broken = report.phases.some(({ result }) => result.polls === 0);
   const baseline = report.phases.find(({ result }) => result.mode === 'baseline')?.result;
   const ere = report.phases.find(({ result }) => result.mode === 'ere')?.result;
-  if (report.phases.some(({ result }) => result.errors > 0)) console.log('\nWARNING: some polls failed; the phases did not do the same work.');
+  if (report.phases.some(({ result }) => result.errors > 0))
+    console.log('\nWARNING: some polls failed; the phases did not do the same work.');
   if (!baseline || !ere || broken) return broken;
 
   const cpuRatio = cpuPerThousandPolls(ere) / cpuPerThousandPolls(baseline);
@@ -123,7 +173,11 @@ export function printReport(report: BenchReport): boolean {
     `CPU ${cpuRatio.toFixed(2)}× baseline (goal ≤ ${goal.cpuRatio}×) ${cpuRatio <= goal.cpuRatio ? 'PASS' : 'FAIL'}`,
     `p99 lag ${ms(ere.lag.p99Ms)} ms (goal < ${goal.p99LagMs} ms) ${ere.lag.p99Ms < goal.p99LagMs ? 'PASS' : 'FAIL'}`,
   ];
-  console.log(`\nERE / baseline: CPU per 1,000 polls ${cpuRatio.toFixed(2)}×, RSS peak ${(ere.rssPeakBytes / baseline.rssPeakBytes).toFixed(2)}×, ELU ${(ere.eventLoopUtilization / baseline.eventLoopUtilization).toFixed(2)}×`);
+  console.log(
+    `\nERE / baseline: CPU per 1,000 polls ${cpuRatio.toFixed(2)}×, RSS peak ` +
+      `${(ere.rssPeakBytes / baseline.rssPeakBytes).toFixed(2)}×, ELU ` +
+      `${(ere.eventLoopUtilization / baseline.eventLoopUtilization).toFixed(2)}×`,
+  );
   const met = rateReached && cpuRatio <= goal.cpuRatio && ere.lag.p99Ms < goal.p99LagMs;
   console.log(`goal at ${target} polls/s: ${checks.join('; ')} → ${met ? 'MET' : 'NOT MET'} (informational)`);
   return false;
@@ -134,12 +188,19 @@ export function printRounds(reports: readonly BenchReport[]): void {
   const ratios = reports.flatMap((report) => {
     const baseline = report.phases.find(({ result }) => result.mode === 'baseline')?.result;
     const ere = report.phases.find(({ result }) => result.mode === 'ere')?.result;
-    return baseline && ere && baseline.polls > 0 && ere.polls > 0 ? [cpuPerThousandPolls(ere) / cpuPerThousandPolls(baseline)] : [];
+    return baseline && ere && baseline.polls > 0 && ere.polls > 0
+      ? [cpuPerThousandPolls(ere) / cpuPerThousandPolls(baseline)]
+      : [];
   });
   if (ratios.length === 0) return;
   const sorted = [...ratios].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   const median = sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-  console.log(`\nCPU per 1,000 polls, ERE / baseline, by round: ${ratios.map((ratio) => `${ratio.toFixed(2)}×`).join(', ')}`);
-  console.log(`median over ${ratios.length} round${ratios.length === 1 ? '' : 's'}: ${median.toFixed(2)}× (goal ≤ ${goal.cpuRatio}×) ${median <= goal.cpuRatio ? 'MET' : 'NOT MET'} (informational)`);
+  console.log(
+    `\nCPU per 1,000 polls, ERE / baseline, by round: ${ratios.map((ratio) => `${ratio.toFixed(2)}×`).join(', ')}`,
+  );
+  console.log(
+    `median over ${ratios.length} round${ratios.length === 1 ? '' : 's'}: ${median.toFixed(2)}× (goal ` +
+      `≤ ${goal.cpuRatio}×) ${median <= goal.cpuRatio ? 'MET' : 'NOT MET'} (informational)`,
+  );
 }

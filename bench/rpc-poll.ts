@@ -4,7 +4,8 @@
 // ERE's CPU as a ratio of the baseline's from the same run. See docs/benchmarks.md.
 //
 // Flags (or BENCH_* environment variables): --endpoints 200, --interval 1s, --duration 30s, --warmup 15s,
-// --chains 1, --block-txs 150, --phases baseline,ere, --rounds 3 (alternating; the verdict is the median ratio), --quick (5 s window, 2 s warm-up), --profile <dir>
+// --chains 1, --block-txs 150, --phases baseline,ere, --rounds 3 (alternating; the verdict is the median ratio),
+// --quick (5 s window, 2 s warm-up), --profile <dir>
 // (V8 CPU profiles of the phases, summarised), --json <file>, --node-arg <flag> (repeatable, for the phases).
 
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +13,15 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseDurationMs } from '../src/domain/duration.js';
-import { busyCores, machineCpuTicks, machineInfo, printReport, printRounds, type BenchReport, type PhaseReport } from './report.js';
+import {
+  busyCores,
+  machineCpuTicks,
+  machineInfo,
+  printReport,
+  printRounds,
+  type BenchReport,
+  type PhaseReport,
+} from './report.js';
 import { ChildSet } from './children.js';
 import type { PhaseMode, PhaseResult } from './measure.js';
 import type { PhaseMessage, PhaseOptions } from './phase.js';
@@ -65,11 +74,13 @@ function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
   };
   const duration = (name: string, text: string | undefined, fallback: string) => {
     const value = parseDurationMs(/^\d+(\.\d+)?$/.test(text ?? '') ? `${text}s` : (text ?? fallback));
-    if (value === null || value <= 0) throw new Error(`--${name} must be a duration such as 500ms, 5s or 1m, got ${text}`);
+    if (value === null || value <= 0)
+      throw new Error(`--${name} must be a duration such as 500ms, 5s or 1m, got ${text}`);
     return value;
   };
   const phases = (values.phases ?? env.BENCH_PHASES ?? 'baseline,ere').split(',').map((phase) => phase.trim());
-  if (phases.length === 0 || phases.some((phase) => phase !== 'baseline' && phase !== 'ere')) throw new Error('--phases is a list of baseline and ere');
+  if (phases.length === 0 || phases.some((phase) => phase !== 'baseline' && phase !== 'ere'))
+    throw new Error('--phases is a list of baseline and ere');
   const endpoints = count('endpoints', values.endpoints ?? env.BENCH_ENDPOINTS, 200, 1);
   return {
     endpoints,
@@ -93,10 +104,25 @@ function tsNodeArgs(file: string, extraNodeArgs: string[] = []): string[] {
 }
 
 async function startServer(children: ChildSet, options: BenchOptions) {
-  const server = children.spawn('rpc-server', tsNodeArgs('bench/rpc-server.ts'), ['--block-txs', String(options.blockTxs), '--block-time', '2', '--chain-id', '31337']);
-  const port = await children.nextMessage<ServerMessage, number>(server, (message) => (message.type === 'listening' ? message.port : undefined), 30_000);
+  const server = children.spawn('rpc-server', tsNodeArgs('bench/rpc-server.ts'), [
+    '--block-txs',
+    String(options.blockTxs),
+    '--block-time',
+    '2',
+    '--chain-id',
+    '31337',
+  ]);
+  const port = await children.nextMessage<ServerMessage, number>(
+    server,
+    (message) => (message.type === 'listening' ? message.port : undefined),
+    30_000,
+  );
   const statsNow = async (command: 'reset' | 'stats'): Promise<ServerStats> => {
-    const reply = children.nextMessage<ServerMessage, ServerStats>(server, (message) => (message.type === 'stats' ? message.stats : undefined), 10_000);
+    const reply = children.nextMessage<ServerMessage, ServerStats>(
+      server,
+      (message) => (message.type === 'stats' ? message.stats : undefined),
+      10_000,
+    );
     server.send({ type: command });
     return reply;
   };
@@ -106,7 +132,11 @@ async function startServer(children: ChildSet, options: BenchOptions) {
 async function runPhase(children: ChildSet, options: PhaseOptions, extraNodeArgs: string[]): Promise<PhaseResult> {
   const child = children.spawn(options.mode, tsNodeArgs('bench/phase.ts', extraNodeArgs), [JSON.stringify(options)]);
   const timeoutMs = options.warmupMs + options.durationMs + 60_000;
-  const result = await children.nextMessage<PhaseMessage, PhaseResult>(child, (message) => (message.type === 'result' ? message.result : undefined), timeoutMs);
+  const result = await children.nextMessage<PhaseMessage, PhaseResult>(
+    child,
+    (message) => (message.type === 'result' ? message.result : undefined),
+    timeoutMs,
+  );
   await children.exited(child);
   return result;
 }
@@ -133,11 +163,15 @@ async function main(): Promise<number> {
 
   try {
     console.log(
-      `ERE RPC poll benchmark: ${options.endpoints} endpoints on ${options.chains} chain(s) every ${options.intervalMs} ms ` +
-        `(${Math.round((options.endpoints * 1_000) / options.intervalMs)} polls/s), ${options.warmupMs / 1_000} s warm-up + ` +
+      `ERE RPC poll benchmark: ${options.endpoints} endpoints on ` +
+        `${options.chains} chain(s) every ${options.intervalMs} ms ` +
+        `(${Math.round((options.endpoints * 1_000) / options.intervalMs)} ` +
+        `polls/s), ${options.warmupMs / 1_000} s warm-up + ` +
         `${options.durationMs / 1_000} s measured per phase, ${options.blockTxs} tx hashes per block`,
     );
-    console.log(`machine: ${machine.cpus} cores (nproc), ${machine.cpuModel}, node ${machine.node}, ${machine.platform}`);
+    console.log(
+      `machine: ${machine.cpus} cores (nproc), ${machine.cpuModel}, node ${machine.node}, ${machine.platform}`,
+    );
     const server = await startServer(children, options);
     const reports: BenchReport[] = [];
     let broken = false;
@@ -147,13 +181,33 @@ async function main(): Promise<number> {
         console.log(`round ${round}/${options.rounds}: running ${mode} …`);
         await server.statsNow('reset');
         const profileDir = options.profileDir ? join(options.profileDir, `${mode}-${round}`) : undefined;
-        const nodeArgs = [...options.phaseNodeArgs, ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [])];
+        const nodeArgs = [
+          ...options.phaseNodeArgs,
+          ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
+        ];
         const ticksBefore = machineCpuTicks();
-        const result = await runPhase(children, { mode, serverUrl: server.url, endpoints: options.endpoints, chains: options.chains, intervalMs: options.intervalMs, warmupMs: options.warmupMs, durationMs: options.durationMs, dataDir }, nodeArgs);
+        const result = await runPhase(
+          children,
+          {
+            mode,
+            serverUrl: server.url,
+            endpoints: options.endpoints,
+            chains: options.chains,
+            intervalMs: options.intervalMs,
+            warmupMs: options.warmupMs,
+            durationMs: options.durationMs,
+            dataDir,
+          },
+          nodeArgs,
+        );
         const machineBusyCores = busyCores(ticksBefore, machineCpuTicks(), machine.cpus);
         phases.push({ result, traffic: await server.statsNow('stats'), machineBusyCores });
       }
-      const report: BenchReport = { machine, options: { ...options, targetPollsPerSecond: (options.endpoints * 1_000) / options.intervalMs }, phases };
+      const report: BenchReport = {
+        machine,
+        options: { ...options, targetPollsPerSecond: (options.endpoints * 1_000) / options.intervalMs },
+        phases,
+      };
       broken = printReport(report) || broken;
       reports.push(report);
     }
@@ -161,7 +215,10 @@ async function main(): Promise<number> {
     if (options.jsonFile) writeFileSync(options.jsonFile, `${JSON.stringify({ rounds: reports }, null, 2)}\n`);
     if (options.profileDir) {
       for (let round = 1; round <= options.rounds; round += 1) {
-        for (const mode of options.phases) summarizeProfiles(join(options.profileDir, `${mode}-${round}`), mode, { skipSeconds: options.warmupMs / 1_000 });
+        for (const mode of options.phases)
+          summarizeProfiles(join(options.profileDir, `${mode}-${round}`), mode, {
+            skipSeconds: options.warmupMs / 1_000,
+          });
       }
     }
     return broken ? 1 : 0;

@@ -78,7 +78,8 @@ function chainHead(shape: ChainShape) {
   let cached: { number: number; json: string } | undefined;
   return () => {
     const number = Math.floor((Date.now() / 1_000 - genesisSeconds) / shape.blockTimeSeconds);
-    if (cached?.number !== number) cached = { number, json: blockJson(number, genesisSeconds + number * shape.blockTimeSeconds, shape) };
+    if (cached?.number !== number)
+      cached = { number, json: blockJson(number, genesisSeconds + number * shape.blockTimeSeconds, shape) };
     return cached;
   };
 }
@@ -119,7 +120,11 @@ export function startRpcServer(shape: ChainShape, onListening: (port: number) =>
     stats.methods[method] = (stats.methods[method] ?? 0) + 1;
     const id = JSON.stringify(call.id ?? null);
     const result = resultJson(method);
-    if (result === undefined) return `{"jsonrpc":"2.0","id":${id},"error":{"code":-32601,"message":"the method ${method} does not exist/is not available"}}`;
+    if (result === undefined)
+      return (
+        `{"jsonrpc":"2.0","id":${id},"error":{"code":-32601,"message":"the ` +
+        `method ${method} does not exist/is not available"}}`
+      );
     return `{"jsonrpc":"2.0","id":${id},"result":${result}}`;
   }
 
@@ -173,7 +178,11 @@ function shapeFromArgs(args: string[]): ChainShape {
     if (!Number.isFinite(parsed) || parsed < 0) throw new Error(`${flag} must be a non-negative number`);
     return parsed;
   };
-  return { chainId: value('--chain-id', 31_337), blockTimeSeconds: value('--block-time', 2) || 2, transactionsPerBlock: value('--block-txs', 150) };
+  return {
+    chainId: value('--chain-id', 31_337),
+    blockTimeSeconds: value('--block-time', 2) || 2,
+    transactionsPerBlock: value('--block-txs', 150),
+  };
 }
 
 const isEntry = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;

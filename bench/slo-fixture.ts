@@ -44,7 +44,10 @@ export function fixtureConfig(options: FixtureOptions): Config {
   const chains = Array.from({ length: options.chains }, (_, chain) => ({
     id: `c${chain}`,
     chainId: 1_000 + chain,
-    rpc: Array.from({ length: options.endpointsPerChain }, (_, endpoint) => ({ id: endpointId(chain, endpoint), url: `http://127.0.0.1:1/${chain}/${endpoint}` })),
+    rpc: Array.from({ length: options.endpointsPerChain }, (_, endpoint) => ({
+      id: endpointId(chain, endpoint),
+      url: `http://127.0.0.1:1/${chain}/${endpoint}`,
+    })),
   }));
   const subsets = 2 ** options.endpointsPerChain - 1;
   const slos = Array.from({ length: options.slos }, (_, index) => {
@@ -59,8 +62,18 @@ export function fixtureConfig(options: FixtureOptions): Config {
         : roll < 0.7
           ? { kind: 'latency', chain: chain.id, endpoints, thresholdMs: pick(latencyThresholds) }
           : roll < 0.9
-            ? { kind: 'freshness', chain: chain.id, endpoints, maxLagBlocks: 1 + Math.floor(next() * 5), maxHeadAgeSeconds: pick(headAges) }
-            : { kind: 'redundancy', chain: chain.id, minHealthyEndpoints: 1 + Math.floor(next() * Math.min(4, options.endpointsPerChain)) };
+            ? {
+                kind: 'freshness',
+                chain: chain.id,
+                endpoints,
+                maxLagBlocks: 1 + Math.floor(next() * 5),
+                maxHeadAgeSeconds: pick(headAges),
+              }
+            : {
+                kind: 'redundancy',
+                chain: chain.id,
+                minHealthyEndpoints: 1 + Math.floor(next() * Math.min(4, options.endpointsPerChain)),
+              };
     const perMinute = sli.kind === 'freshness' || sli.kind === 'redundancy';
     return {
       id: `slo-${index}`,
@@ -75,10 +88,26 @@ export function fixtureConfig(options: FixtureOptions): Config {
 }
 
 const rollupColumns = [
-  'endpoint', 'minute_ms', 'chain', 'total_count', 'ok_count', 'healthy_count', 'ok_latency_sum_ms', 'ok_latency_max_ms',
+  'endpoint',
+  'minute_ms',
+  'chain',
+  'total_count',
+  'ok_count',
+  'healthy_count',
+  'ok_latency_sum_ms',
+  'ok_latency_max_ms',
   ...latencyBucketsMs.map((bound) => `ok_latency_le_${bound}_ms`),
-  'errors_timeout', 'errors_http_status', 'errors_rate_limited', 'errors_jsonrpc_error', 'errors_invalid_response', 'errors_chain_id_mismatch', 'errors_connection',
-  'max_lag_blocks', 'max_lag_seconds', 'max_head_age_seconds', 'max_head_block',
+  'errors_timeout',
+  'errors_http_status',
+  'errors_rate_limited',
+  'errors_jsonrpc_error',
+  'errors_invalid_response',
+  'errors_chain_id_mismatch',
+  'errors_connection',
+  'max_lag_blocks',
+  'max_lag_seconds',
+  'max_head_age_seconds',
+  'max_head_block',
 ];
 
 /**
@@ -97,9 +126,12 @@ export class RollupWriter {
     private readonly db: Database,
     private readonly options: FixtureOptions,
   ) {
-    this.insertEndpoint = db.prepare(`INSERT INTO rpc_rollups_1m (${rollupColumns.join(', ')}) VALUES (${rollupColumns.map(() => '?').join(', ')})`);
+    this.insertEndpoint = db.prepare(
+      `INSERT INTO rpc_rollups_1m (${rollupColumns.join(', ')}) VALUES (${rollupColumns.map(() => '?').join(', ')})`,
+    );
     this.insertChain = db.prepare(
-      'INSERT INTO chain_rollups_1m (chain, minute_ms, observations, configured_endpoints, min_healthy_endpoints, max_healthy_endpoints, max_head_age_seconds, max_consensus_head) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO chain_rollups_1m (chain, minute_ms, observations, configured_endpoints, min_healthy_endpoints, ' +
+        'max_healthy_endpoints, max_head_age_seconds, max_consensus_head) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.outageUntil = Array.from({ length: options.chains * options.endpointsPerChain }, () => -1);
     this.next = random(options.seed + 1);
@@ -116,22 +148,46 @@ export class RollupWriter {
           let healthy = 0;
           for (let endpoint = 0; endpoint < endpointsPerChain; endpoint += 1) {
             const index = chain * endpointsPerChain + endpoint;
-            if (this.outageUntil[index]! <= minute && this.next() < 1 / (3 * 1_440)) this.outageUntil[index] = minute + 5 + Math.floor(this.next() * 55);
+            if (this.outageUntil[index]! <= minute && this.next() < 1 / (3 * 1_440))
+              this.outageUntil[index] = minute + 5 + Math.floor(this.next() * 55);
             const down = this.outageUntil[index]! > minute;
             const ok = down ? 0 : 4;
             const slow = !down && this.next() < 0.02;
             const lag = down ? null : this.next() < 0.01 ? 8 : Math.floor(this.next() * 2);
-            const le = latencyBucketsMs.map((bound) => (slow ? (bound >= 1_000 ? ok : 0) : bound >= 100 ? ok : bound >= 50 ? ok - 1 : 0));
+            const le = latencyBucketsMs.map((bound) =>
+              slow ? (bound >= 1_000 ? ok : 0) : bound >= 100 ? ok : bound >= 50 ? ok - 1 : 0,
+            );
             const errors = [down ? 4 : 0, 0, 0, 0, 0, 0, 0];
             const isHealthy = !down && lag !== null && lag <= 3;
             if (isHealthy) healthy += 1;
             this.insertEndpoint.run(
-              endpointId(chain, endpoint), minuteStart, `c${chain}`, 4, ok, isHealthy ? 4 : 0, slow ? 4 * 1_200 : 4 * 70, ok ? (slow ? 1_300 : 90) : null,
-              ...le, ...errors, lag, lag === null ? null : lag * 12, down ? null : 2 + this.next() * 14, 1_000_000 + minute * 5,
+              endpointId(chain, endpoint),
+              minuteStart,
+              `c${chain}`,
+              4,
+              ok,
+              isHealthy ? 4 : 0,
+              slow ? 4 * 1_200 : 4 * 70,
+              ok ? (slow ? 1_300 : 90) : null,
+              ...le,
+              ...errors,
+              lag,
+              lag === null ? null : lag * 12,
+              down ? null : 2 + this.next() * 14,
+              1_000_000 + minute * 5,
             );
             rows += 1;
           }
-          this.insertChain.run(`c${chain}`, minuteStart, 4 * endpointsPerChain, endpointsPerChain, healthy, healthy, 3, 1_000_000 + minute * 5);
+          this.insertChain.run(
+            `c${chain}`,
+            minuteStart,
+            4 * endpointsPerChain,
+            endpointsPerChain,
+            healthy,
+            healthy,
+            3,
+            1_000_000 + minute * 5,
+          );
           rows += 1;
         }
       }

@@ -71,7 +71,12 @@ const time = <T>(fn: () => T): [T, number] => {
 };
 const summary = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
-  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? Number.NaN, mean: sorted.reduce((a, b) => a + b, 0) / sorted.length };
+  return {
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    max: sorted.at(-1) ?? Number.NaN,
+    mean: sorted.reduce((a, b) => a + b, 0) / sorted.length,
+  };
 };
 
 const dir = mkdtempSync(join(tmpdir(), 'ere-bench-slo-'));
@@ -83,11 +88,16 @@ try {
   const [rows, writeMs] = time(() => writer.write(0, dataMinutes));
   db.pragma('wal_checkpoint(TRUNCATE)');
   const dbBytes = statSync(dbPath).size;
-  console.log(`fixture: ${rows.toLocaleString('en')} rollup rows (${options.chains} chains × ${options.endpointsPerChain} endpoints × ${options.days} days) in ${(writeMs / 1_000).toFixed(1)} s, ${mib(dbBytes).toFixed(0)} MiB`);
+  console.log(
+    `fixture: ${rows.toLocaleString('en')} rollup rows (${options.chains} chains × ${options.endpointsPerChain} ` +
+      `endpoints × ${options.days} days) in ${(writeMs / 1_000).toFixed(1)} s, ${mib(dbBytes).toFixed(0)} MiB`,
+  );
 
   const config = fixtureConfig(options);
   const definitions = resolveSlos(config);
-  const distinctSlis = new Set(definitions.map((definition) => JSON.stringify([definition.sli.selection, definition.sli.query]))).size;
+  const distinctSlis = new Set(
+    definitions.map((definition) => JSON.stringify([definition.sli.selection, definition.sli.query])),
+  ).size;
   console.log(`SLOs: ${definitions.length.toLocaleString('en')} (${distinctSlis.toLocaleString('en')} distinct SLIs)`);
 
   // The clock sits right after the data: the last minute of the fixture has just settled.
@@ -99,7 +109,10 @@ try {
   const [engine, constructMs] = time(() => new SloEngine(db, definitions, { clock, settleMs }));
   const [, coldMs] = time(() => engine.evaluate());
   const afterCold = memory();
-  console.log(`engine: built in ${constructMs.toFixed(0)} ms; first evaluation (every window counted afresh) ${(coldMs / 1_000).toFixed(1)} s`);
+  console.log(
+    `engine: built in ${constructMs.toFixed(0)} ms; first evaluation (every ` +
+      `window counted afresh) ${(coldMs / 1_000).toFixed(1)} s`,
+  );
 
   const cycleMs: number[] = [];
   for (let cycle = 0; cycle < cycles; cycle += 1) {
@@ -114,7 +127,10 @@ try {
   // Baseline: the least a stateless evaluator does each cycle, one SQL sum over each SLO's window, timed
   // for a sample of SLOs and scaled to all of them.
   const next = random(7);
-  const sample = Array.from({ length: Math.min(reportCount, definitions.length) }, () => definitions[Math.floor(next() * definitions.length)]!);
+  const sample = Array.from(
+    { length: Math.min(reportCount, definitions.length) },
+    () => definitions[Math.floor(next() * definitions.length)]!,
+  );
   const baselineMs = sample.map((definition) => {
     const counter = new SliCounter(db, definition.sli.selection, definition.sli.query);
     const window = windowAt(definition.window, endMs);
@@ -127,9 +143,18 @@ try {
   const lastMonth = calendarMonth(calendarMonth(endMs).startMs - 1);
   const monthCovered = lastMonth.startMs >= options.startMs;
   const month = monthCovered ? lastMonth : { startMs: Math.max(options.startMs, endMs - 30 * dayMs), endMs };
-  const period = monthCovered ? new Date(month.startMs).toISOString().slice(0, 7) : `${new Date(month.startMs).toISOString().slice(0, 10)}/${new Date(month.endMs).toISOString().slice(0, 10)}`;
+  const period = monthCovered
+    ? new Date(month.startMs).toISOString().slice(0, 7)
+    : `${new Date(month.startMs).toISOString().slice(0, 10)}/${new Date(month.endMs).toISOString().slice(0, 10)}`;
   const periodQuery = monthCovered ? `period=${period}` : `from=${month.startMs}&to=${month.endMs}`;
-  const tracker = new ChainTracker(config.chains.map((chain) => ({ chain: chain.id, endpoints: chain.rpc.map((endpoint) => endpoint.id), policy: { maxLagBlocks: 3, staleAfterMs: 45_000 } })), clock);
+  const tracker = new ChainTracker(
+    config.chains.map((chain) => ({
+      chain: chain.id,
+      endpoints: chain.rpc.map((endpoint) => endpoint.id),
+      policy: { maxLagBlocks: 3, staleAfterMs: 45_000 },
+    })),
+    clock,
+  );
   const app = buildServer({
     version: 'bench',
     clock,
@@ -149,7 +174,8 @@ try {
     const started = process.hrtime.bigint();
     const response = await app.inject({ method: 'GET', url: `/api/v1/slos/${definition.id}/report?${periodQuery}` });
     reportMs.push(Number(process.hrtime.bigint() - started) / 1e6);
-    if (response.statusCode !== 200) throw new Error(`report for ${definition.id}: HTTP ${response.statusCode} ${response.body}`);
+    if (response.statusCode !== 200)
+      throw new Error(`report for ${definition.id}: HTTP ${response.statusCode} ${response.body}`);
     const counter = new SliCounter(db, definition.sli.selection, definition.sli.query);
     reportBaselineMs.push(time(() => counter.total(month.startMs, month.endMs))[1]);
   }
@@ -180,16 +206,30 @@ try {
   };
 
   const f = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(2));
-  console.log(`
-SLO engine, ${definitions.length.toLocaleString('en')} SLOs over ${options.days} days of rollups (${result.machine.cpus} × ${result.machine.cpuModel}, Node ${result.machine.node})
-  one cycle (a new minute):    p50 ${f(cycle.p50)} ms, max ${f(cycle.max)} ms over ${cycles} cycles   goal < ${sloGoal.cycleMs} ms: ${cycle.max < sloGoal.cycleMs ? 'met' : 'NOT met'}
-  stateless baseline cycle:    ${f(baselineCycleMs)} ms (one SQL sum per window, from ${sample.length} SLOs); ERE/baseline ${(cycle.p50 / baselineCycleMs).toFixed(3)}×
-  first evaluation:            ${f(coldMs)} ms (counts every window from the rollups)
-  memory after the first:      heap +${mib(afterCold.heapUsed - before.heapUsed).toFixed(0)} MiB, array buffers +${mib(afterCold.arrayBuffers - before.arrayBuffers).toFixed(0)} MiB, RSS ${mib(afterCycles.rss).toFixed(0)} MiB${gc ? '' : ' (run with --expose-gc for exact figures)'}
-  report (${period}, HTTP):     p50 ${f(report.p50)} ms, p99 ${f(report.p99)} ms over ${sample.length} SLOs   goal p99 < ${sloGoal.reportP99Ms} ms: ${report.p99 < sloGoal.reportP99Ms ? 'met' : 'NOT met'}
-  report baseline (SQL sum):   p50 ${f(reportBaseline.p50)} ms, p99 ${f(reportBaseline.p99)} ms; ERE/baseline p50 ${(report.p50 / reportBaseline.p50).toFixed(2)}×`);
+  const { machine } = result;
+  const cycleMet = cycle.max < sloGoal.cycleMs ? 'met' : 'NOT met';
+  const reportMet = report.p99 < sloGoal.reportP99Ms ? 'met' : 'NOT met';
+  const heap = mib(afterCold.heapUsed - before.heapUsed).toFixed(0);
+  const buffers = mib(afterCold.arrayBuffers - before.arrayBuffers).toFixed(0);
+  const exact = gc ? '' : ' (run with --expose-gc for exact figures)';
+  const lines = [
+    '',
+    `SLO engine, ${definitions.length.toLocaleString('en')} SLOs over ${options.days} days of rollups ` +
+      `(${machine.cpus} × ${machine.cpuModel}, Node ${machine.node})`,
+    `  one cycle (a new minute):    p50 ${f(cycle.p50)} ms, max ${f(cycle.max)} ms over ${cycles} cycles   ` +
+      `goal < ${sloGoal.cycleMs} ms: ${cycleMet}`,
+    `  stateless baseline cycle:    ${f(baselineCycleMs)} ms (one SQL sum per window, from ${sample.length} SLOs); ` +
+      `ERE/baseline ${(cycle.p50 / baselineCycleMs).toFixed(3)}×`,
+    `  first evaluation:            ${f(coldMs)} ms (counts every window from the rollups)`,
+    `  memory after the first:      heap +${heap} MiB, array buffers +${buffers} MiB, ` +
+      `RSS ${mib(afterCycles.rss).toFixed(0)} MiB${exact}`,
+    `  report (${period}, HTTP):     p50 ${f(report.p50)} ms, p99 ${f(report.p99)} ms over ${sample.length} SLOs   ` +
+      `goal p99 < ${sloGoal.reportP99Ms} ms: ${reportMet}`,
+    `  report baseline (SQL sum):   p50 ${f(reportBaseline.p50)} ms, p99 ${f(reportBaseline.p99)} ms; ` +
+      `ERE/baseline p50 ${(report.p50 / reportBaseline.p50).toFixed(2)}×`,
+  ];
+  console.log(lines.join('\n'));
   if (values.json) writeFileSync(values.json, `${JSON.stringify(result, null, 2)}\n`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
-

@@ -68,13 +68,18 @@ export interface EreOutcome {
   blocksEpoch: number | null;
 }
 
-export type ValidatorPhaseMessage = { type: 'result'; result: ValidatorPhaseResult } | { type: 'error'; message: string };
+export type ValidatorPhaseMessage =
+  | { type: 'result'; result: ValidatorPhaseResult }
+  | { type: 'error'; message: string };
 
 /** Validators watched by public key: five, spread over the upper half of the watched range. */
 export const pubkeyWatched = 5;
 const operators = ['a', 'b', 'c', 'd'];
 
-/** The watched sets: indices 0…watched − 6 in four operator ranges, and the last five by public key in the last operator's set. */
+/**
+ * The watched sets: indices 0…watched − 6 in four operator ranges, and the last five by public key in the last
+ * operator's set.
+ */
 export function watchedSets(shape: ValidatorBenchShape, pubkeyOf: (index: number) => string): WatchedSet[] {
   const byIndex = shape.watched - pubkeyWatched;
   const per = Math.ceil(byIndex / operators.length);
@@ -102,7 +107,13 @@ function peakRssBytes(): number {
   return process.resourceUsage().maxRSS * 1_024;
 }
 
-function addTraffic(traffic: Record<string, RouteTraffic>, route: string, bytes: number, ms: number, failed: boolean): void {
+function addTraffic(
+  traffic: Record<string, RouteTraffic>,
+  route: string,
+  bytes: number,
+  ms: number,
+  failed: boolean,
+): void {
   const entry = (traffic[route] ??= { requests: 0, bytes: 0, ms: 0, failures: 0 });
   entry.requests += 1;
   entry.bytes += bytes;
@@ -129,7 +140,14 @@ async function measured(prepare: () => Promise<PreparedPhase>): Promise<Omit<Val
   const cpu = process.cpuUsage(cpuBefore);
   const peakRss = peakRssBytes();
   const heapAfterBytes = process.memoryUsage().heapUsed;
-  return { ...phase.report(), wallMs, cpuMs: (cpu.user + cpu.system) / 1_000, peakRssBeforeBytes, peakRssBytes: peakRss, heapAfterBytes };
+  return {
+    ...phase.report(),
+    wallMs,
+    cpuMs: (cpu.user + cpu.system) / 1_000,
+    peakRssBeforeBytes,
+    peakRssBytes: peakRss,
+    heapAfterBytes,
+  };
 }
 
 /** The recorded requests with a bare fetch, one after the other, bodies read to the end and dropped. */
@@ -142,12 +160,21 @@ async function bareRequests(options: ValidatorPhaseOptions): Promise<PreparedPha
         const started = performance.now();
         const response = await fetch(request.url, {
           method: request.method,
-          headers: request.body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+          headers:
+            request.body === undefined
+              ? { accept: 'application/json' }
+              : { accept: 'application/json', 'content-type': 'application/json' },
           ...(request.body === undefined ? {} : { body: request.body }),
         });
         let bytes = 0;
         if (response.body) for await (const chunk of response.body) bytes += chunk.length;
-        addTraffic(traffic, request.route ?? `${request.method} ${new URL(request.url).pathname}`, bytes, performance.now() - started, response.status >= 400 && response.status !== 404);
+        addTraffic(
+          traffic,
+          request.route ?? `${request.method} ${new URL(request.url).pathname}`,
+          bytes,
+          performance.now() - started,
+          response.status >= 400 && response.status !== 404,
+        );
       }
     },
     report: () => ({ setupMs: 0, traffic, sent: [], ere: null }),
@@ -156,20 +183,25 @@ async function bareRequests(options: ValidatorPhaseOptions): Promise<PreparedPha
 
 async function trackerPoll(options: ValidatorPhaseOptions): Promise<PreparedPhase> {
   const setupStarted = performance.now();
-  const [{ BeaconClient }, { ValidatorTracker }, { openDatabase }, { fixedClock }, { pubkeyOf, seedOf }] = await Promise.all([
-    import('../src/endpoints/beacon/beacon-client.js'),
-    import('../src/validators/validator-tracker.js'),
-    import('../src/store/database.js'),
-    import('../src/domain/clock.js'),
-    import('../src/beacon-sim/hash.js'),
-  ]);
+  const [{ BeaconClient }, { ValidatorTracker }, { openDatabase }, { fixedClock }, { pubkeyOf, seedOf }] =
+    await Promise.all([
+      import('../src/endpoints/beacon/beacon-client.js'),
+      import('../src/validators/validator-tracker.js'),
+      import('../src/store/database.js'),
+      import('../src/domain/clock.js'),
+      import('../src/beacon-sim/hash.js'),
+    ]);
   const { shape } = options;
   const { db } = openDatabase(join(options.dataDir, 'ere.db'));
   const traffic: Record<string, RouteTraffic> = {};
   const sent: RecordedRequest[] = [];
   // Records what the client sends, for the baseline to send the same; a push per request, 71 an epoch here.
   const recordingFetch: typeof fetch = (input, init) => {
-    sent.push({ method: init?.method ?? 'GET', url: String(input), ...(typeof init?.body === 'string' ? { body: init.body } : {}) });
+    sent.push({
+      method: init?.method ?? 'GET',
+      url: String(input),
+      ...(typeof init?.body === 'string' ? { body: init.body } : {}),
+    });
     return fetch(input, init);
   };
   const client = new BeaconClient({
@@ -201,7 +233,8 @@ async function trackerPoll(options: ValidatorPhaseOptions): Promise<PreparedPhas
       const watchList = tracker.watchList('bench')!;
       const attestationEpoch = stages.find((stage) => stage.stage === 'attestations')?.epoch ?? null;
       const blocksEpoch = stages.find((stage) => stage.stage === 'blocks')?.epoch ?? null;
-      const rowsOf = (epoch: number | null) => (epoch === null ? [] : tracker.store.epochs('bench', { fromEpoch: epoch, toEpoch: epoch }));
+      const rowsOf = (epoch: number | null) =>
+        epoch === null ? [] : tracker.store.epochs('bench', { fromEpoch: epoch, toEpoch: epoch });
       const ere: EreOutcome = {
         stages,
         errors,
@@ -223,7 +256,8 @@ async function runPhase(options: ValidatorPhaseOptions): Promise<ValidatorPhaseR
 }
 
 if (process.send) {
-  const send = (message: ValidatorPhaseMessage) => new Promise<void>((resolve) => process.send!(message, () => resolve()));
+  const send = (message: ValidatorPhaseMessage) =>
+    new Promise<void>((resolve) => process.send!(message, () => resolve()));
   try {
     await send({ type: 'result', result: await runPhase(JSON.parse(process.argv[2]!) as ValidatorPhaseOptions) });
   } catch (error) {

@@ -25,7 +25,9 @@ export interface ValidatorBenchShape {
   attestationMissRate: number;
 }
 
-export type SimMessage = { type: 'listening'; url: string; warmSeconds: number } | { type: 'requests'; counts: Record<string, number> };
+export type SimMessage =
+  | { type: 'listening'; url: string; warmSeconds: number }
+  | { type: 'requests'; counts: Record<string, number> };
 export type SimCommand = { type: 'requests'; reset: boolean };
 
 /** The time both clocks show: just after the start of the head slot. */
@@ -53,7 +55,8 @@ if (isEntry && process.send) {
   const head = chain.headEpoch();
   chain.stateAt(head);
   // Each epoch's participation summary weighs its rewards (attestation and sync committee): cached once made.
-  for (let epoch = Math.max(0, head - 3); epoch <= head; epoch += 1) chain.syncParticipantReward(epoch, chain.syncCommittee(chain.syncPeriodOf(epoch)).length);
+  for (let epoch = Math.max(0, head - 3); epoch <= head; epoch += 1)
+    chain.syncParticipantReward(epoch, chain.syncCommittee(chain.syncPeriodOf(epoch)).length);
   send({ type: 'listening', url: node.url, warmSeconds: (performance.now() - warmStarted) / 1_000 });
   process.on('message', (command: SimCommand) => {
     send({ type: 'requests', counts: node.sim.requests() });

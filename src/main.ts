@@ -86,5 +86,12 @@ export async function startService(config: Config, options: ServiceOptions = {})
   log.info({ url, chains: config.chains.length, endpoints: endpointCount, version }, 'ERE Monitor started');
   const consensus = { beacon: endpoints.beacon.tracker, validators: validators.tracker };
   const running = { url, app, db, tracker: endpoints.rpc.tracker, slos: slos.engine, alerting: alerting.alerting };
-  return { ...running, governance: governance.tracker, consensus, logger: context.logger, flush: endpoints.flush, stop };
+  return {
+    ...running,
+    governance: governance.tracker,
+    consensus,
+    logger: context.logger,
+    flush: endpoints.flush,
+    stop,
+  };
 }

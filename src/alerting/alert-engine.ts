@@ -109,7 +109,8 @@ export class AlertEngine {
         if (change.transition) {
           change.transitionId = this.store.insertTransition(change.transition);
           transitions.push({ id: change.transitionId, ...change.transition });
-          if (change.record && change.transition.to === 'firing') change.record.firingTransitionId = change.transitionId;
+          if (change.record && change.transition.to === 'firing')
+            change.record.firingTransitionId = change.transitionId;
         }
         if (change.record) this.store.saveAlert(change.record);
         else this.store.deleteAlert(change.fingerprint);
@@ -134,10 +135,14 @@ export class AlertEngine {
         if (change.transition?.to !== 'resolved') continue;
         const previous = this.alerts.get(change.fingerprint)!;
         const routes = this.routesOf(previous.labels);
-        const receivers = [...(this.told.get(change.fingerprint)?.keys() ?? [])].filter((receiver) => this.options.routing.receivers.has(receiver));
+        const receivers = [...(this.told.get(change.fingerprint)?.keys() ?? [])].filter((receiver) =>
+          this.options.routing.receivers.has(receiver),
+        );
         const planned = planResolved({
           resolveTransitionId: change.transitionId!,
-          receivers: receivers.map((receiver) => this.policy(routes.find((route) => route.receiver === receiver) ?? { ...routes[0]!, receiver })),
+          receivers: receivers.map((receiver) =>
+            this.policy(routes.find((route) => route.receiver === receiver) ?? { ...routes[0]!, receiver }),
+          ),
           lastTold: told(change.fingerprint),
         });
         const resolved = { ...previous, value: change.transition.value, annotations: change.transition.annotations };
@@ -161,7 +166,8 @@ export class AlertEngine {
       .map((alert) => ({
         ...alert,
         silencedBy: silencingIds(this.silenceList, alert.labels, nowMs),
-        inhibited: alert.state === 'firing' && inhibitingRule(this.options.routing.inhibitRules, alert, firing) !== null,
+        inhibited:
+          alert.state === 'firing' && inhibitingRule(this.options.routing.inhibitRules, alert, firing) !== null,
         receivers: [...new Set(this.routesOf(alert.labels).map((route) => route.receiver))],
       }));
   }
@@ -185,7 +191,13 @@ export class AlertEngine {
   }
 
   /** Creates a silence; throws SilenceError listing what is wrong with it. */
-  addSilence(input: { matchers: Matcher[]; startsAtMs?: number | undefined; endsAtMs: number; createdBy: string; comment: string }): Silence {
+  addSilence(input: {
+    matchers: Matcher[];
+    startsAtMs?: number | undefined;
+    endsAtMs: number;
+    createdBy: string;
+    comment: string;
+  }): Silence {
     const nowMs = this.options.clock.now();
     const candidate = { ...input, startsAtMs: input.startsAtMs ?? nowMs };
     const problems = validateSilence(candidate, nowMs);
@@ -201,7 +213,12 @@ export class AlertEngine {
     const silence = this.silenceList.find((candidate) => candidate.id === id);
     if (!silence) return null;
     const nowMs = this.options.clock.now();
-    const expired = { ...silence, startsAtMs: Math.min(silence.startsAtMs, nowMs), endsAtMs: Math.min(silence.endsAtMs, nowMs), updatedAtMs: nowMs };
+    const expired = {
+      ...silence,
+      startsAtMs: Math.min(silence.startsAtMs, nowMs),
+      endsAtMs: Math.min(silence.endsAtMs, nowMs),
+      updatedAtMs: nowMs,
+    };
     this.store.saveSilence(expired);
     this.silenceList = this.silenceList.map((candidate) => (candidate.id === id ? expired : candidate));
     return expired;
@@ -231,7 +248,8 @@ export class AlertEngine {
         signals = rule.signals();
       } catch (error) {
         this.options.onRuleError?.(rule, error);
-        for (const alert of this.alerts.values()) if (ruleKey({ name: alert.rule, severity: alert.severity }) === ruleKey(rule)) seen.add(alert.fingerprint);
+        for (const alert of this.alerts.values())
+          if (ruleKey({ name: alert.rule, severity: alert.severity }) === ruleKey(rule)) seen.add(alert.fingerprint);
         continue;
       }
       for (const signal of signals) {
@@ -240,8 +258,23 @@ export class AlertEngine {
         if (seen.has(fingerprint)) continue;
         seen.add(fingerprint);
         const current = this.alerts.get(fingerprint);
-        const step = stepLifecycle(current ? lifecycleOf(current) : inactiveState, signal.condition(current !== undefined), nowMs, rule.timing, tolerance);
-        const change = this.change(rule, fingerprint, labels, signal.value ?? current?.value ?? null, current, step.next, step.transition, nowMs);
+        const step = stepLifecycle(
+          current ? lifecycleOf(current) : inactiveState,
+          signal.condition(current !== undefined),
+          nowMs,
+          rule.timing,
+          tolerance,
+        );
+        const change = this.change(
+          rule,
+          fingerprint,
+          labels,
+          signal.value ?? current?.value ?? null,
+          current,
+          step.next,
+          step.transition,
+          nowMs,
+        );
         if (change) changes.push(change);
       }
     }
@@ -249,8 +282,20 @@ export class AlertEngine {
       if (seen.has(fingerprint)) continue;
       // Its series is gone (the endpoint or the rule was removed from the config): it ends now.
       const rule = rulesByKey.get(ruleKey({ name: current.rule, severity: current.severity })) ?? orphanRule(current);
-      const next: LifecycleState = current.state === 'firing' ? { ...lifecycleOf(current), state: 'resolved' } : inactiveState;
-      changes.push(this.change(rule, fingerprint, current.labels, current.value, current, next, { from: current.state, to: next.state }, nowMs)!);
+      const next: LifecycleState =
+        current.state === 'firing' ? { ...lifecycleOf(current), state: 'resolved' } : inactiveState;
+      changes.push(
+        this.change(
+          rule,
+          fingerprint,
+          current.labels,
+          current.value,
+          current,
+          next,
+          { from: current.state, to: next.state },
+          nowMs,
+        )!,
+      );
     }
     return changes;
   }
@@ -267,7 +312,8 @@ export class AlertEngine {
   ): Change | null {
     const active = next.state === 'pending' || next.state === 'firing';
     if (!active && !transition) return null;
-    const annotations = current && Object.keys(rule.annotations).length === 0 ? current.annotations : this.render(rule, labels, value);
+    const annotations =
+      current && Object.keys(rule.annotations).length === 0 ? current.annotations : this.render(rule, labels, value);
     const record: AlertRecord | null = active
       ? {
           fingerprint,
@@ -305,18 +351,27 @@ export class AlertEngine {
   }
 
   private render(rule: AlertRule, labels: Record<string, string>, value: number | null): Record<string, string> {
-    return Object.fromEntries(Object.entries(rule.annotations).map(([name, template]) => [name, renderTemplate(template, { labels, value })]));
+    return Object.fromEntries(
+      Object.entries(rule.annotations).map(([name, template]) => [name, renderTemplate(template, { labels, value })]),
+    );
   }
 
   private routesOf(labels: Record<string, string>): ResolvedRoute[] {
     const seen = new Set<string>();
     const { receivers } = this.options.routing;
-    return routeAlert(this.options.routing.root, labels).filter((route) => receivers.has(route.receiver) && !seen.has(route.receiver) && seen.add(route.receiver));
+    return routeAlert(this.options.routing.root, labels).filter(
+      (route) => receivers.has(route.receiver) && !seen.has(route.receiver) && seen.add(route.receiver),
+    );
   }
 
   private policy(route: ResolvedRoute): ReceiverPolicy {
     const receiver = this.options.routing.receivers.get(route.receiver);
-    return { receiver: route.receiver, repeatIntervalMs: route.repeatIntervalMs, resendIntervalMs: receiver?.resendIntervalMs, sendResolved: receiver?.sendResolved ?? true };
+    return {
+      receiver: route.receiver,
+      repeatIntervalMs: route.repeatIntervalMs,
+      resendIntervalMs: receiver?.resendIntervalMs,
+      sendResolved: receiver?.sendResolved ?? true,
+    };
   }
 
   private mutedBy(alert: AlertRecord, firing: readonly AlertRecord[], nowMs: number): string | null {
@@ -326,10 +381,22 @@ export class AlertEngine {
     return rule === null ? null : `inhibited by inhibit rule ${rule}`;
   }
 
-  private enqueue(alert: AlertRecord, plan: PlannedNotification, routes: readonly ResolvedRoute[], nowMs: number, resolvedAtMs: number | null = null) {
-    const route = routes.find((candidate) => candidate.receiver === plan.receiver) ?? { ...routes[0]!, receiver: plan.receiver };
+  private enqueue(
+    alert: AlertRecord,
+    plan: PlannedNotification,
+    routes: readonly ResolvedRoute[],
+    nowMs: number,
+    resolvedAtMs: number | null = null,
+  ) {
+    const route = routes.find((candidate) => candidate.receiver === plan.receiver) ?? {
+      ...routes[0]!,
+      receiver: plan.receiver,
+    };
     const group = groupOf(route, alert.labels);
-    const dueAtMs = plan.status === 'suppressed' || plan.kind === 'reminder' ? nowMs : this.outbox.groupDueAt(plan.receiver, group.key, nowMs, route);
+    const dueAtMs =
+      plan.status === 'suppressed' || plan.kind === 'reminder'
+        ? nowMs
+        : this.outbox.groupDueAt(plan.receiver, group.key, nowMs, route);
     const snapshot = this.snapshot(alert, plan.kind, resolvedAtMs);
     this.outbox.insert({
       transitionId: plan.transitionId,
@@ -345,7 +412,13 @@ export class AlertEngine {
       createdAtMs: nowMs,
       dueAtMs,
     });
-    const told: LastTold = { transitionId: plan.transitionId, seq: plan.seq, kind: plan.kind, status: plan.status, createdAtMs: nowMs };
+    const told: LastTold = {
+      transitionId: plan.transitionId,
+      seq: plan.seq,
+      kind: plan.kind,
+      status: plan.status,
+      createdAtMs: nowMs,
+    };
     return { fingerprint: alert.fingerprint, receiver: plan.receiver, told, status: plan.status };
   }
 
@@ -367,15 +440,34 @@ export class AlertEngine {
   private remember(fingerprint: string, receiver: string, told: LastTold): void {
     let byReceiver = this.told.get(fingerprint);
     if (!byReceiver) this.told.set(fingerprint, (byReceiver = new Map()));
-    byReceiver.set(receiver, { transitionId: told.transitionId, seq: told.seq, kind: told.kind, status: told.status, createdAtMs: told.createdAtMs });
+    byReceiver.set(receiver, {
+      transitionId: told.transitionId,
+      seq: told.seq,
+      kind: told.kind,
+      status: told.status,
+      createdAtMs: told.createdAtMs,
+    });
   }
 }
 
 function lifecycleOf(alert: AlertRecord): LifecycleState {
-  return { state: alert.state, activeSinceMs: alert.activeSinceMs, firingSinceMs: alert.firingSinceMs, lastActiveMs: alert.lastActiveMs };
+  return {
+    state: alert.state,
+    activeSinceMs: alert.activeSinceMs,
+    firingSinceMs: alert.firingSinceMs,
+    lastActiveMs: alert.lastActiveMs,
+  };
 }
 
 /** A stand-in for a rule no longer in the config, so that its alerts can resolve. */
 function orphanRule(alert: AlertRecord): AlertRule {
-  return { name: alert.rule, severity: alert.severity, source: 'removed', timing: { forMs: 0, keepFiringForMs: 0 }, labels: {}, annotations: {}, signals: () => [] };
+  return {
+    name: alert.rule,
+    severity: alert.severity,
+    source: 'removed',
+    timing: { forMs: 0, keepFiringForMs: 0 },
+    labels: {},
+    annotations: {},
+    signals: () => [],
+  };
 }

@@ -9,12 +9,22 @@ import type { Clock } from '../domain/clock.js';
 import type { AlertEngine } from './alert-engine.js';
 import type { Outbox } from '../notify/outbox.js';
 
-export function createAlertMetrics(registry: Registry, deps: { engine: AlertEngine; outbox: Outbox; receivers: readonly string[]; clock: Clock; breakerOpen: (receiver: string) => boolean }) {
+export function createAlertMetrics(
+  registry: Registry,
+  deps: {
+    engine: AlertEngine;
+    outbox: Outbox;
+    receivers: readonly string[];
+    clock: Clock;
+    breakerOpen: (receiver: string) => boolean;
+  },
+) {
   const registers = [registry];
   const counts = (state: 'pending' | 'firing') => (gauge: Gauge<'severity'>) => {
     gauge.reset();
     for (const severity of alertSeverities) gauge.set({ severity }, 0);
-    for (const entry of deps.engine.countsBySeverity()) if (entry.state === state) gauge.set({ severity: entry.severity }, entry.count);
+    for (const entry of deps.engine.countsBySeverity())
+      if (entry.state === state) gauge.set({ severity: entry.severity }, entry.count);
   };
   new Gauge({
     name: 'ere_alerts_firing',
@@ -34,10 +44,17 @@ export function createAlertMetrics(registry: Registry, deps: { engine: AlertEngi
       counts('pending')(this);
     },
   });
-  const transitions = new Counter({ name: 'ere_alert_transitions_total', help: 'Alert lifecycle transitions, by the state entered.', labelNames: ['state'], registers });
+  const transitions = new Counter({
+    name: 'ere_alert_transitions_total',
+    help: 'Alert lifecycle transitions, by the state entered.',
+    labelNames: ['state'],
+    registers,
+  });
   const notifications = new Counter({
     name: 'ere_notifications_total',
-    help: 'Notifications by receiver and outcome: delivered, retry (an attempt failed and will be retried), failed (given up or rejected), suppressed (silenced or inhibited).',
+    help:
+      'Notifications by receiver and outcome: delivered, retry (an attempt failed and will be ' +
+      'retried), failed (given up or rejected), suppressed (silenced or inhibited).',
     labelNames: ['receiver', 'outcome'],
     registers,
   });
@@ -78,7 +95,8 @@ export function createAlertMetrics(registry: Registry, deps: { engine: AlertEngi
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers,
   });
-  for (const receiver of deps.receivers) for (const outcome of ['delivered', 'retry', 'failed', 'suppressed']) notifications.inc({ receiver, outcome }, 0);
+  for (const receiver of deps.receivers)
+    for (const outcome of ['delivered', 'retry', 'failed', 'suppressed']) notifications.inc({ receiver, outcome }, 0);
   return {
     transition: (state: string) => transitions.inc({ state }),
     suppressed: (receiver: string) => notifications.inc({ receiver, outcome: 'suppressed' }),

@@ -30,6 +30,9 @@ export interface AlertRule {
 }
 
 /** The full label set of a rule's alert for one series. */
-export function alertLabels(rule: Pick<AlertRule, 'name' | 'severity' | 'labels'>, signal: Pick<AlertSignal, 'labels'>): Record<string, string> {
+export function alertLabels(
+  rule: Pick<AlertRule, 'name' | 'severity' | 'labels'>,
+  signal: Pick<AlertSignal, 'labels'>,
+): Record<string, string> {
   return { ...rule.labels, ...signal.labels, alertname: rule.name, severity: rule.severity };
 }

@@ -68,7 +68,8 @@ function toRecord(row: AlertRow): AlertRecord {
     firingSinceMs: row.firing_since_ms,
     lastActiveMs: row.last_active_ms,
     firingTransitionId: row.firing_transition_id,
-    ack: row.acked_by === null ? null : { by: row.acked_by, atMs: row.acked_at_ms ?? 0, comment: row.ack_comment ?? '' },
+    ack:
+      row.acked_by === null ? null : { by: row.acked_by, atMs: row.acked_at_ms ?? 0, comment: row.ack_comment ?? '' },
     updatedAtMs: row.updated_at_ms,
   };
 }
@@ -118,21 +119,33 @@ export class AlertStore {
   private readonly upsertSilence: Statement;
 
   constructor(private readonly db: Database) {
-    this.upsert = db.prepare(`INSERT INTO alerts (fingerprint, rule, severity, labels, annotations, state, value, active_since_ms, firing_since_ms, last_active_ms,
+    this.upsert =
+      db.prepare(`INSERT INTO alerts (fingerprint, rule, severity, labels, annotations, state, value, active_since_ms,
+            firing_since_ms, last_active_ms,
         firing_transition_id, acked_by, acked_at_ms, ack_comment, updated_at_ms)
-      VALUES (@fingerprint, @rule, @severity, @labels, @annotations, @state, @value, @activeSinceMs, @firingSinceMs, @lastActiveMs, @firingTransitionId,
+      VALUES (@fingerprint, @rule, @severity, @labels, @annotations, @state, @value, @activeSinceMs, @firingSinceMs,
+      @lastActiveMs, @firingTransitionId,
         @ackedBy, @ackedAtMs, @ackComment, @updatedAtMs)
-      ON CONFLICT (fingerprint) DO UPDATE SET rule = excluded.rule, severity = excluded.severity, labels = excluded.labels, annotations = excluded.annotations,
-        state = excluded.state, value = excluded.value, active_since_ms = excluded.active_since_ms, firing_since_ms = excluded.firing_since_ms,
-        last_active_ms = excluded.last_active_ms, firing_transition_id = excluded.firing_transition_id, acked_by = excluded.acked_by,
-        acked_at_ms = excluded.acked_at_ms, ack_comment = excluded.ack_comment, updated_at_ms = excluded.updated_at_ms`);
+      ON CONFLICT (fingerprint) DO UPDATE SET rule = excluded.rule, severity = excluded.severity, labels =
+      excluded.labels, annotations = excluded.annotations,
+        state = excluded.state, value = excluded.value, active_since_ms = excluded.active_since_ms, firing_since_ms =
+        excluded.firing_since_ms,
+        last_active_ms = excluded.last_active_ms, firing_transition_id = excluded.firing_transition_id, acked_by =
+        excluded.acked_by,
+        acked_at_ms = excluded.acked_at_ms, ack_comment = excluded.ack_comment, updated_at_ms =
+        excluded.updated_at_ms`);
     this.remove = db.prepare('DELETE FROM alerts WHERE fingerprint = ?');
-    this.insertTransitionStatement = db.prepare(`INSERT INTO alert_transitions (fingerprint, rule, severity, labels, annotations, from_state, to_state, at_ms, value, starts_at_ms)
+    this.insertTransitionStatement =
+      db.prepare(`INSERT INTO alert_transitions (fingerprint, rule, severity, labels, annotations, from_state,
+            to_state, at_ms, value, starts_at_ms)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.setAck = db.prepare('UPDATE alerts SET acked_by = ?, acked_at_ms = ?, ack_comment = ? WHERE fingerprint = ?');
-    this.upsertSilence = db.prepare(`INSERT INTO silences (id, matchers, starts_at_ms, ends_at_ms, created_by, comment, created_at_ms, updated_at_ms)
+    this.upsertSilence =
+      db.prepare(`INSERT INTO silences (id, matchers, starts_at_ms, ends_at_ms, created_by, comment, created_at_ms,
+            updated_at_ms)
       VALUES (@id, @matchers, @startsAtMs, @endsAtMs, @createdBy, @comment, @createdAtMs, @updatedAtMs)
-      ON CONFLICT (id) DO UPDATE SET matchers = excluded.matchers, starts_at_ms = excluded.starts_at_ms, ends_at_ms = excluded.ends_at_ms,
+      ON CONFLICT (id) DO UPDATE SET matchers = excluded.matchers, starts_at_ms = excluded.starts_at_ms, ends_at_ms =
+      excluded.ends_at_ms,
         created_by = excluded.created_by, comment = excluded.comment, updated_at_ms = excluded.updated_at_ms`);
   }
 
@@ -162,7 +175,18 @@ export class AlertStore {
   /** Stores a transition and returns its id. */
   insertTransition(transition: Omit<TransitionRecord, 'id'>): number {
     const t = transition;
-    const result = this.insertTransitionStatement.run(t.fingerprint, t.rule, t.severity, JSON.stringify(t.labels), JSON.stringify(t.annotations), t.from, t.to, t.atMs, t.value, t.startsAtMs);
+    const result = this.insertTransitionStatement.run(
+      t.fingerprint,
+      t.rule,
+      t.severity,
+      JSON.stringify(t.labels),
+      JSON.stringify(t.annotations),
+      t.from,
+      t.to,
+      t.atMs,
+      t.value,
+      t.startsAtMs,
+    );
     return Number(result.lastInsertRowid);
   }
 
@@ -174,8 +198,16 @@ export class AlertStore {
   transitions(query: TransitionQuery): TransitionRecord[] {
     const byAlert = query.fingerprint === undefined ? '' : 'AND fingerprint = @fingerprint';
     const rows = this.db
-      .prepare(`SELECT * FROM alert_transitions WHERE at_ms >= @fromMs AND at_ms < @toMs ${byAlert} ORDER BY at_ms DESC, id DESC LIMIT @limit`)
-      .all({ fromMs: query.fromMs, toMs: query.toMs, limit: query.limit, ...(query.fingerprint === undefined ? {} : { fingerprint: query.fingerprint }) }) as TransitionRow[];
+      .prepare(
+        `SELECT * FROM alert_transitions WHERE at_ms >= @fromMs AND at_ms < ` +
+          `@toMs ${byAlert} ORDER BY at_ms DESC, id DESC LIMIT @limit`,
+      )
+      .all({
+        fromMs: query.fromMs,
+        toMs: query.toMs,
+        limit: query.limit,
+        ...(query.fingerprint === undefined ? {} : { fingerprint: query.fingerprint }),
+      }) as TransitionRow[];
     return rows.map(toTransition);
   }
 
@@ -212,7 +244,10 @@ export class AlertStore {
       silences: this.db.prepare('DELETE FROM silences WHERE ends_at_ms < ?').run(cutoffMs).changes,
       // Transitions an outbox row still refers to stay until that row goes.
       transitions: this.db
-        .prepare('DELETE FROM alert_transitions WHERE at_ms < ? AND id NOT IN (SELECT transition_id FROM notifications) AND id NOT IN (SELECT firing_transition_id FROM alerts WHERE firing_transition_id IS NOT NULL)')
+        .prepare(
+          'DELETE FROM alert_transitions WHERE at_ms < ? AND id NOT IN (SELECT transition_id FROM notifications) AND ' +
+            'id NOT IN (SELECT firing_transition_id FROM alerts WHERE firing_transition_id IS NOT NULL)',
+        )
         .run(cutoffMs).changes,
     };
   }

@@ -75,7 +75,8 @@ export function beaconBuiltInRules(config: BeaconAlertsConfig): ThresholdRuleCon
       annotations: {
         summary: 'No healthy beacon endpoint on {{ $labels.chain }}',
         description:
-          'None of the chain’s beacon endpoints is up, synced, at the head and recent: validator monitoring on {{ $labels.chain }} has nothing to read from.',
+          'None of the chain’s beacon endpoints is up, synced, at the head and recent: ' +
+          'validator monitoring on {{ $labels.chain }} has nothing to read from.',
       },
     },
     {
@@ -87,7 +88,10 @@ export function beaconBuiltInRules(config: BeaconAlertsConfig): ThresholdRuleCon
       for: 0,
       annotations: {
         summary: 'Finality on {{ $labels.chain }} is {{ $value }} epochs behind the wall clock',
-        description: `The best finalized epoch any answering beacon endpoint of {{ $labels.chain }} reports trails the wall-clock epoch by more than ${stalled} epochs (2 is normal): the network is not finalizing, or every endpoint is stuck.`,
+        description:
+          `The best finalized epoch any answering beacon endpoint of {{ $labels.chain }} ` +
+          `reports trails the wall-clock epoch by more than ${stalled} epochs (2 is ` +
+          `normal): the network is not finalizing, or every endpoint is stuck.`,
       },
     },
   ];
@@ -116,9 +120,12 @@ export function validatorBuiltInRules(config: ValidatorAlertsConfig): ThresholdR
       for: 0,
       annotations: {
         summary:
-          '{{ $value }} {{ $labels.validator_scope }} validator(s) on {{ $labels.chain }} missed several attestations in a row',
+          '{{ $value }} {{ $labels.validator_scope }} validator(s) on {{ ' +
+          '$labels.chain }} missed several attestations in a row',
         description:
-          'Validators of the scope missed their attestation in consecutive epochs: offline, or their client is stuck. Compare with the network baseline (validator_scope="network") to tell your fault from the chain\'s.',
+          'Validators of the scope missed their attestation in ' +
+          'consecutive epochs: offline, or their client is stuck. ' +
+          'Compare with the network baseline (validator_scope="network") to tell your fault from the chain\'s.',
       },
     },
     {
@@ -131,9 +138,11 @@ export function validatorBuiltInRules(config: ValidatorAlertsConfig): ThresholdR
       for: 0,
       annotations: {
         summary:
-          '{{ $labels.validator_scope }} validators on {{ $labels.chain }} missed {{ $value | humanizePercentage }} of their attestations',
+          '{{ $labels.validator_scope }} validators on {{ $labels.chain }} missed ' +
+          '{{ $value | humanizePercentage }} of their attestations',
         description:
-          "The scope's share of missed attestations in the last processed epoch is above the threshold (it clears below half of it).",
+          "The scope's share of missed attestations in the last processed " +
+          'epoch is above the threshold (it clears below half of it).',
       },
     },
     {
@@ -145,9 +154,11 @@ export function validatorBuiltInRules(config: ValidatorAlertsConfig): ThresholdR
       for: 0,
       annotations: {
         summary:
-          '{{ $value }} {{ $labels.validator_scope }} validator(s) on {{ $labels.chain }} lose balance epoch after epoch',
+          '{{ $value }} {{ $labels.validator_scope }} validator(s) on {{ ' +
+          '$labels.chain }} lose balance epoch after epoch',
         description:
-          'The balance of validators of the scope fell in consecutive epochs (withdrawals excepted): they are penalised more than rewarded.',
+          'The balance of validators of the scope fell in consecutive epochs ' +
+          '(withdrawals excepted): they are penalised more than rewarded.',
       },
     },
     {
@@ -160,7 +171,8 @@ export function validatorBuiltInRules(config: ValidatorAlertsConfig): ThresholdR
       annotations: {
         summary: 'Validator epochs on {{ $labels.chain }} are {{ $value }} epochs behind',
         description:
-          'The attestation stage cannot keep up or keeps failing (see ere_validator_stage_errors_total): validator alerts on this chain are late or missing.',
+          'The attestation stage cannot keep up or keeps failing (see ' +
+          'ere_validator_stage_errors_total): validator alerts on this chain are late or missing.',
       },
     },
     {
@@ -173,7 +185,10 @@ export function validatorBuiltInRules(config: ValidatorAlertsConfig): ThresholdR
       annotations: {
         summary: 'Validator proposals and sync committee on {{ $labels.chain }} are {{ $value }} epochs behind',
         description:
-          'The blocks stage (proposer duties, headers, sync committee rewards) cannot keep up or keeps failing (see ere_validator_stage_errors_total{stage="blocks"}): missed proposals on this chain are seen late or not at all.',
+          'The blocks stage (proposer duties, headers, sync committee rewards) cannot ' +
+          'keep up or keeps failing (see ' +
+          'ere_validator_stage_errors_total{stage="blocks"}): missed ' +
+          'proposals on this chain are seen late or not at all.',
       },
     },
   ];

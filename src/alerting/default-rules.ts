@@ -16,7 +16,8 @@ export const defaultAlertRules: AlertRuleInput[] = [
     severity: 'warning',
     annotations: {
       summary: 'RPC endpoint {{ $labels.endpoint }} on {{ $labels.chain }} is down',
-      description: 'Its probes have failed for 5 minutes. The other endpoints of {{ $labels.chain }} carry its traffic.',
+      description:
+        'Its probes have failed for 5 minutes. The other endpoints of {{ $labels.chain }} carry its traffic.',
     },
   },
   {
@@ -30,7 +31,9 @@ export const defaultAlertRules: AlertRuleInput[] = [
     severity: 'warning',
     annotations: {
       summary: '{{ $labels.endpoint }} is {{ $value }} blocks behind on {{ $labels.chain }}',
-      description: 'The endpoint has been more than 5 blocks behind the consensus head for 2 minutes; it clears at 2 blocks or fewer.',
+      description:
+        'The endpoint has been more than 5 blocks behind the consensus ' +
+        'head for 2 minutes; it clears at 2 blocks or fewer.',
     },
   },
   {
@@ -43,7 +46,9 @@ export const defaultAlertRules: AlertRuleInput[] = [
     severity: 'critical',
     annotations: {
       summary: 'Chain {{ $labels.chain }} has made no block for {{ $value | humanizeDuration }}',
-      description: 'The consensus head of {{ $labels.chain }} is older than 60 s. Endpoint lag alerts of the chain are inhibited while this fires.',
+      description:
+        'The consensus head of {{ $labels.chain }} is older than 60 s. Endpoint ' +
+        'lag alerts of the chain are inhibited while this fires.',
     },
   },
   {
@@ -56,7 +61,8 @@ export const defaultAlertRules: AlertRuleInput[] = [
     severity: 'warning',
     annotations: {
       summary: '{{ $labels.chain }} has {{ $value }} healthy RPC endpoint(s)',
-      description: 'Fewer than two endpoints of {{ $labels.chain }} are healthy: one more failure and it is unreachable.',
+      description:
+        'Fewer than two endpoints of {{ $labels.chain }} are healthy: one more failure and it is unreachable.',
     },
   },
 ];

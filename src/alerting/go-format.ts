@@ -28,7 +28,12 @@ export function humanizeDuration(seconds: number): string {
   if (seconds === 0 || Math.abs(seconds) < 1) return withSiPrefix(seconds, 's');
   const sign = seconds < 0 ? '-' : '';
   const whole = Math.trunc(Math.abs(seconds));
-  const [days, hours, minutes, rest] = [Math.trunc(whole / 86_400), Math.trunc(whole / 3_600) % 24, Math.trunc(whole / 60) % 60, whole % 60];
+  const [days, hours, minutes, rest] = [
+    Math.trunc(whole / 86_400),
+    Math.trunc(whole / 3_600) % 24,
+    Math.trunc(whole / 60) % 60,
+    whole % 60,
+  ];
   if (days !== 0) return `${sign}${days}d ${hours}h ${minutes}m ${rest}s`;
   if (hours !== 0) return `${sign}${hours}h ${minutes}m ${rest}s`;
   if (minutes !== 0) return `${sign}${minutes}m ${rest}s`;
@@ -61,7 +66,9 @@ const signOf = (x: number) => (x < 0 || Object.is(x, -0) ? '-' : '');
 /** Go's `%.<decimals>f`. */
 export function goFixed(x: number, decimals: number): string {
   if (!Number.isFinite(x)) return special(x);
-  const digits = scaledRound(x, decimals).toString().padStart(decimals + 1, '0');
+  const digits = scaledRound(x, decimals)
+    .toString()
+    .padStart(decimals + 1, '0');
   return signOf(x) + (decimals === 0 ? digits : `${digits.slice(0, -decimals)}.${digits.slice(-decimals)}`);
 }
 
@@ -90,5 +97,8 @@ export function goFloat(x: number, significant?: number): string {
   }
   if (exponent < 0) return `${signOf(x)}0.${'0'.repeat(-exponent - 1)}${digits}`;
   const whole = exponent + 1;
-  return signOf(x) + (digits.length <= whole ? digits.padEnd(whole, '0') : `${digits.slice(0, whole)}.${digits.slice(whole)}`);
+  return (
+    signOf(x) +
+    (digits.length <= whole ? digits.padEnd(whole, '0') : `${digits.slice(0, whole)}.${digits.slice(whole)}`)
+  );
 }

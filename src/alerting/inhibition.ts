@@ -43,7 +43,8 @@ interface SourceBucket {
   sourceOnly: InhibitionCandidate[];
 }
 
-const equalKey = (equal: readonly string[], labels: AlertLabels) => JSON.stringify(equal.map((name) => labels[name] ?? ''));
+const equalKey = (equal: readonly string[], labels: AlertLabels) =>
+  JSON.stringify(equal.map((name) => labels[name] ?? ''));
 
 function bucketsOf(rule: InhibitRule, firingSources: readonly InhibitionCandidate[]): Map<string, SourceBucket> {
   const matchesSource = cachedMatchers(rule.sourceMatchers);
@@ -66,7 +67,10 @@ export type Inhibitor = (target: InhibitionCandidate) => number | null;
  * inhibitingRule for many targets against one set of firing sources: the sources are sorted into buckets
  * by rule and `equal` values once, so that judging each target costs a lookup per rule, not a scan.
  */
-export function createInhibitor(rules: readonly InhibitRule[], firingSources: readonly InhibitionCandidate[]): Inhibitor {
+export function createInhibitor(
+  rules: readonly InhibitRule[],
+  firingSources: readonly InhibitionCandidate[],
+): Inhibitor {
   const compiled = rules.map((rule) => ({
     rule,
     matchesSource: cachedMatchers(rule.sourceMatchers),
@@ -87,7 +91,10 @@ export function createInhibitor(rules: readonly InhibitRule[], firingSources: re
   };
 }
 
-const inhibitorCache = new WeakMap<readonly InhibitionCandidate[], WeakMap<readonly InhibitRule[], { sourceCount: number; inhibitor: Inhibitor }>>();
+const inhibitorCache = new WeakMap<
+  readonly InhibitionCandidate[],
+  WeakMap<readonly InhibitRule[], { sourceCount: number; inhibitor: Inhibitor }>
+>();
 
 /**
  * The index of the first rule by which some firing source inhibits the target, or null. A source inhibits
@@ -97,7 +104,11 @@ const inhibitorCache = new WeakMap<readonly InhibitionCandidate[], WeakMap<reado
  * evaluation against one snapshot of the firing alerts costs O(sources + targets): treat the array as
  * immutable and pass a new one when the firing alerts change, or use createInhibitor.
  */
-export function inhibitingRule(rules: readonly InhibitRule[], target: InhibitionCandidate, firingSources: readonly InhibitionCandidate[]): number | null {
+export function inhibitingRule(
+  rules: readonly InhibitRule[],
+  target: InhibitionCandidate,
+  firingSources: readonly InhibitionCandidate[],
+): number | null {
   let byRules = inhibitorCache.get(firingSources);
   if (byRules === undefined) inhibitorCache.set(firingSources, (byRules = new WeakMap()));
   let cached = byRules.get(rules);

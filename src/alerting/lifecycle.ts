@@ -45,30 +45,44 @@ export interface LifecycleStep {
   transition: { from: AlertState; to: AlertState } | null;
 }
 
-export const inactiveState: LifecycleState = { state: 'inactive', activeSinceMs: null, firingSinceMs: null, lastActiveMs: null };
+export const inactiveState: LifecycleState = {
+  state: 'inactive',
+  activeSinceMs: null,
+  firingSinceMs: null,
+  lastActiveMs: null,
+};
 
 function to(from: AlertState, next: LifecycleState): LifecycleStep {
   return { next, transition: from === next.state ? null : { from, to: next.state } };
 }
 
-export function stepLifecycle(current: LifecycleState, condition: Condition, nowMs: number, timing: AlertTiming, toleranceMs = 0): LifecycleStep {
+export function stepLifecycle(
+  current: LifecycleState,
+  condition: Condition,
+  nowMs: number,
+  timing: AlertTiming,
+  toleranceMs = 0,
+): LifecycleStep {
   if (condition === null) return { next: current, transition: null };
   const { state } = current;
   if (state === 'inactive' || state === 'resolved') {
     if (!condition) return { next: current, transition: null };
-    if (timing.forMs <= 0) return to(state, { state: 'firing', activeSinceMs: nowMs, firingSinceMs: nowMs, lastActiveMs: nowMs });
+    if (timing.forMs <= 0)
+      return to(state, { state: 'firing', activeSinceMs: nowMs, firingSinceMs: nowMs, lastActiveMs: nowMs });
     return to(state, { state: 'pending', activeSinceMs: nowMs, firingSinceMs: null, lastActiveMs: nowMs });
   }
   if (state === 'pending') {
     if (!condition) return to(state, inactiveState);
     const activeSinceMs = current.activeSinceMs ?? nowMs;
-    if (nowMs - activeSinceMs >= timing.forMs - toleranceMs) return to(state, { state: 'firing', activeSinceMs, firingSinceMs: nowMs, lastActiveMs: nowMs });
+    if (nowMs - activeSinceMs >= timing.forMs - toleranceMs)
+      return to(state, { state: 'firing', activeSinceMs, firingSinceMs: nowMs, lastActiveMs: nowMs });
     return { next: { ...current, activeSinceMs, lastActiveMs: nowMs }, transition: null };
   }
   // firing
   if (condition) return { next: { ...current, lastActiveMs: nowMs }, transition: null };
   const lastActiveMs = current.lastActiveMs ?? nowMs;
-  if (nowMs - lastActiveMs >= timing.keepFiringForMs) return to(state, { state: 'resolved', activeSinceMs: null, firingSinceMs: current.firingSinceMs, lastActiveMs });
+  if (nowMs - lastActiveMs >= timing.keepFiringForMs)
+    return to(state, { state: 'resolved', activeSinceMs: null, firingSinceMs: current.firingSinceMs, lastActiveMs });
   return { next: current, transition: null };
 }
 
@@ -98,7 +112,11 @@ function compare(value: number, op: ThresholdOperator, threshold: number): boole
  * `clear: 2` stays active until the value is at or below 2, so a value wavering around 5 does not flap.
  * `null` value: unknown.
  */
-export function thresholdCondition(value: number | null, rule: { op: ThresholdOperator; threshold: number; clear?: number | undefined }, wasActive: boolean): Condition {
+export function thresholdCondition(
+  value: number | null,
+  rule: { op: ThresholdOperator; threshold: number; clear?: number | undefined },
+  wasActive: boolean,
+): Condition {
   if (value === null || Number.isNaN(value)) return null;
   if (wasActive && rule.clear !== undefined) {
     if (rule.op === '>' || rule.op === '>=') return value > rule.clear;

@@ -64,14 +64,21 @@ function unescapeValue(raw: string, text: string): string {
       value += next === 'n' ? '\n' : next === '"' || next === '\\' ? next : `\\${next}`;
     } else if (char === '"') {
       if (quoted && index === body.length - 1) return value;
-      throw new MatcherError(`Invalid matcher ${text}: ${quoted ? 'text after the closing quote, or an unescaped "' : 'an unquoted value contains "'}`, {
-        details: 'write a " inside a value as \\"',
-      });
+      throw new MatcherError(
+        `Invalid matcher ${text}: ` +
+          `${quoted ? 'text after the closing quote, or an unescaped "' : 'an unquoted value contains "'}`,
+        {
+          details: 'write a " inside a value as \\"',
+        },
+      );
     } else {
       value += char;
     }
   }
-  if (quoted) throw new MatcherError(`Invalid matcher ${text}: unterminated quoted value`, { details: 'a value that starts with " must end with "' });
+  if (quoted)
+    throw new MatcherError(`Invalid matcher ${text}: unterminated quoted value`, {
+      details: 'a value that starts with " must end with "',
+    });
   return value;
 }
 
@@ -83,7 +90,8 @@ export function parseMatcher(text: string): Matcher {
   const trimmed = text.trim();
   const nameEnd = trimmed.search(/[\s=!~<>]|$/);
   const name = trimmed.slice(0, nameEnd);
-  if (name === '') throw new MatcherError(`Invalid matcher ${quote(text)}: missing label name`, { details: 'expected name="value"' });
+  if (name === '')
+    throw new MatcherError(`Invalid matcher ${quote(text)}: missing label name`, { details: 'expected name="value"' });
   if (!isLabelName(name)) {
     throw new MatcherError(`Invalid matcher ${quote(text)}: invalid label name ${JSON.stringify(name)}`, {
       details: 'a label name is a letter or _ followed by letters, digits or _',
@@ -93,9 +101,15 @@ export function parseMatcher(text: string): Matcher {
   const operator = ['=~', '!~', '!=', '='].find((candidate) => rest.startsWith(candidate));
   if (operator === undefined) {
     const found = rest === '' ? 'missing operator' : `unknown operator ${JSON.stringify(rest.slice(0, 2))}`;
-    throw new MatcherError(`Invalid matcher ${quote(text)}: ${found}`, { details: 'the operator is one of =, !=, =~, !~' });
+    throw new MatcherError(`Invalid matcher ${quote(text)}: ${found}`, {
+      details: 'the operator is one of =, !=, =~, !~',
+    });
   }
-  const matcher: Matcher = { name, value: unescapeValue(rest.slice(operator.length).trim(), quote(text)), ...operators[operator]! };
+  const matcher: Matcher = {
+    name,
+    value: unescapeValue(rest.slice(operator.length).trim(), quote(text)),
+    ...operators[operator]!,
+  };
   const problem = matcherProblem(matcher);
   if (problem !== null) throw new MatcherError(`Invalid matcher ${quote(text)}: ${problem}`);
   return matcher;
@@ -141,7 +155,8 @@ function compileOne(matcher: Matcher): LabelPredicate {
   const { name, value, isEqual } = matcher;
   if (!matcher.isRegex) return (labels) => ((labels[name] ?? '') === value) === isEqual;
   const regex = compileMatcherRegex(value);
-  if (typeof regex === 'string') throw new MatcherError(`Invalid matcher ${formatMatcher(matcher)}: invalid regex: ${regex}`);
+  if (typeof regex === 'string')
+    throw new MatcherError(`Invalid matcher ${formatMatcher(matcher)}: invalid regex: ${regex}`);
   return (labels) => regex.test(labels[name] ?? '') === isEqual;
 }
 
@@ -191,5 +206,6 @@ export const matcherSchema = z
   .superRefine((matcher, ctx) => {
     if (!matcher.isRegex) return;
     const regex = compileMatcherRegex(matcher.value);
-    if (typeof regex === 'string') ctx.addIssue({ code: 'custom', path: ['value'], message: `invalid regex: ${regex}` });
+    if (typeof regex === 'string')
+      ctx.addIssue({ code: 'custom', path: ['value'], message: `invalid regex: ${regex}` });
   });

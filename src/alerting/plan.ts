@@ -54,7 +54,11 @@ export function planFiring(input: {
     const last = input.lastTold(policy.receiver);
     const base = { receiver: policy.receiver, transitionId: input.firingTransitionId };
     if (last === undefined || last.transitionId !== input.firingTransitionId) {
-      planned.push(input.muted === null ? { ...base, kind: 'firing', seq: 0, status: 'pending', reason: null } : { ...base, kind: 'firing', seq: 0, status: 'suppressed', reason: input.muted });
+      planned.push(
+        input.muted === null
+          ? { ...base, kind: 'firing', seq: 0, status: 'pending', reason: null }
+          : { ...base, kind: 'firing', seq: 0, status: 'suppressed', reason: input.muted },
+      );
       continue;
     }
     if (input.muted !== null) continue;
@@ -71,12 +75,23 @@ export function planFiring(input: {
   return planned;
 }
 
-export function planResolved(input: { resolveTransitionId: number; receivers: readonly ReceiverPolicy[]; lastTold: (receiver: string) => LastTold | undefined }): PlannedNotification[] {
+export function planResolved(input: {
+  resolveTransitionId: number;
+  receivers: readonly ReceiverPolicy[];
+  lastTold: (receiver: string) => LastTold | undefined;
+}): PlannedNotification[] {
   return input.receivers
     .filter((policy) => policy.sendResolved)
     .filter((policy) => {
       const last = input.lastTold(policy.receiver);
       return last !== undefined && last.status !== 'suppressed' && last.kind !== 'resolved';
     })
-    .map((policy) => ({ receiver: policy.receiver, kind: 'resolved' as const, transitionId: input.resolveTransitionId, seq: 0, status: 'pending' as const, reason: null }));
+    .map((policy) => ({
+      receiver: policy.receiver,
+      kind: 'resolved' as const,
+      transitionId: input.resolveTransitionId,
+      seq: 0,
+      status: 'pending' as const,
+      reason: null,
+    }));
 }

@@ -50,7 +50,8 @@ const groupByAll = '...';
 function resolve(node: RouteNode, parent: Omit<ResolvedRoute, 'path'>, path: string): ResolvedRoute {
   return {
     receiver: node.receiver ?? parent.receiver,
-    groupBy: node.groupBy === undefined ? parent.groupBy : node.groupBy.includes(groupByAll) ? 'all' : [...node.groupBy],
+    groupBy:
+      node.groupBy === undefined ? parent.groupBy : node.groupBy.includes(groupByAll) ? 'all' : [...node.groupBy],
     groupWaitMs: node.groupWaitMs ?? parent.groupWaitMs,
     groupIntervalMs: node.groupIntervalMs ?? parent.groupIntervalMs,
     repeatIntervalMs: node.repeatIntervalMs ?? parent.repeatIntervalMs,
@@ -80,7 +81,11 @@ function matchBelow(node: RouteNode, settings: ResolvedRoute, labels: AlertLabel
  * siblings are tried too; a route none of whose children match is itself the result. Receiver, grouping
  * and timings are inherited from the parent when unset.
  */
-export function routeAlert(root: RouteNode, labels: AlertLabels, defaults: RouteDefaults = defaultRouteSettings): ResolvedRoute[] {
+export function routeAlert(
+  root: RouteNode,
+  labels: AlertLabels,
+  defaults: RouteDefaults = defaultRouteSettings,
+): ResolvedRoute[] {
   return matchBelow(root, resolve(root, { receiver: '', ...defaults }, ''), labels);
 }
 
@@ -90,7 +95,10 @@ export function routeAlert(root: RouteNode, labels: AlertLabels, defaults: Route
  * names the route and its receiver, so that one alert taking two routes joins two groups, and a config
  * change that gives a route another receiver starts new groups.
  */
-export function groupOf(route: ResolvedRoute, labels: AlertLabels): { key: string; groupLabels: Record<string, string> } {
+export function groupOf(
+  route: ResolvedRoute,
+  labels: AlertLabels,
+): { key: string; groupLabels: Record<string, string> } {
   const names = route.groupBy === 'all' ? Object.keys(labels) : route.groupBy;
   const groupLabels: Record<string, string> = {};
   for (const name of [...new Set(names)].sort()) {
@@ -114,13 +122,19 @@ function checkGroupBy(groupBy: string[], path: (string | number)[], problems: Ro
   }
   const seen = new Set<string>();
   groupBy.forEach((name, index) => {
-    if (name !== groupByAll && !isLabelName(name)) problems.push({ path: [...path, index], message: `invalid label name ${JSON.stringify(name)}` });
+    if (name !== groupByAll && !isLabelName(name))
+      problems.push({ path: [...path, index], message: `invalid label name ${JSON.stringify(name)}` });
     else if (seen.has(name)) problems.push({ path: [...path, index], message: `duplicate label "${name}"` });
     seen.add(name);
   });
 }
 
-function checkNode(node: RouteNode, path: (string | number)[], receiverIds: ReadonlySet<string>, problems: RouteProblem[]): void {
+function checkNode(
+  node: RouteNode,
+  path: (string | number)[],
+  receiverIds: ReadonlySet<string>,
+  problems: RouteProblem[],
+): void {
   if (node.receiver !== undefined && !receiverIds.has(node.receiver)) {
     problems.push({ path: [...path, 'receiver'], message: `unknown receiver ${JSON.stringify(node.receiver)}` });
   }
@@ -129,7 +143,8 @@ function checkNode(node: RouteNode, path: (string | number)[], receiverIds: Read
     if (problem !== null) problems.push({ path: [...path, 'matchers', index], message: problem });
   });
   if (node.groupBy !== undefined) checkGroupBy(node.groupBy, [...path, 'groupBy'], problems);
-  if (node.groupWaitMs !== undefined && !(node.groupWaitMs >= 0)) problems.push({ path: [...path, 'groupWaitMs'], message: 'must not be negative' });
+  if (node.groupWaitMs !== undefined && !(node.groupWaitMs >= 0))
+    problems.push({ path: [...path, 'groupWaitMs'], message: 'must not be negative' });
   // Alertmanager refuses zero for both: a group would be flushed, or re-sent, in a busy loop.
   for (const key of ['groupIntervalMs', 'repeatIntervalMs'] as const) {
     const value = node[key];
@@ -147,9 +162,15 @@ function checkNode(node: RouteNode, path: (string | number)[], receiverIds: Read
  */
 export function checkRouteTree(root: RouteNode, receiverIds: ReadonlySet<string>): RouteProblem[] {
   const problems: RouteProblem[] = [];
-  if (root.receiver === undefined) problems.push({ path: ['receiver'], message: 'the root route must name a receiver: it takes every alert no other route takes' });
-  if (root.matchers.length > 0) problems.push({ path: ['matchers'], message: 'the root route must not have matchers: it matches every alert' });
-  if (root.continue) problems.push({ path: ['continue'], message: 'the root route cannot continue: it has no siblings' });
+  if (root.receiver === undefined)
+    problems.push({
+      path: ['receiver'],
+      message: 'the root route must name a receiver: it takes every alert no other route takes',
+    });
+  if (root.matchers.length > 0)
+    problems.push({ path: ['matchers'], message: 'the root route must not have matchers: it matches every alert' });
+  if (root.continue)
+    problems.push({ path: ['continue'], message: 'the root route cannot continue: it has no siblings' });
   checkNode(root, [], receiverIds, problems);
   return problems;
 }

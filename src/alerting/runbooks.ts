@@ -41,7 +41,11 @@ export function runbookUrl(externalUrl: string, section: RunbookSection): string
  * user named has no section to link to). An annotation the config sets wins. The base URL is read at
  * each evaluation, since the listen port may be known only once the server listens.
  */
-export function withRunbookLinks(rules: AlertRule[], externalUrl: () => string, linked: (rule: AlertRule) => boolean): AlertRule[] {
+export function withRunbookLinks(
+  rules: AlertRule[],
+  externalUrl: () => string,
+  linked: (rule: AlertRule) => boolean,
+): AlertRule[] {
   return rules.map((rule) => {
     const section = runbookSection(rule);
     if (section === null || !linked(rule) || 'runbook_url' in rule.annotations) return rule;

@@ -52,7 +52,9 @@ export function validateSilence(input: SilenceInput, nowMs: number): string[] {
   });
   if (input.matchers.length > 0 && invalid.every((problem) => problem === null)) {
     if (input.matchers.every((matcher) => compileMatchers([matcher])({}))) {
-      problems.push('matchers: at least one matcher must not match the empty string, or the silence would silence every alert');
+      problems.push(
+        'matchers: at least one matcher must not match the empty string, or the silence would silence every alert',
+      );
     }
   }
   if (!Number.isFinite(input.startsAtMs)) problems.push('startsAt: must be a time');

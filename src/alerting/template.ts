@@ -36,7 +36,21 @@ export class TemplateError extends EreError {
 
 const functionNames = ['humanize', 'humanizeDuration', 'humanizePercentage', 'printf', 'toUpper', 'toLower'] as const;
 type FunctionName = (typeof functionNames)[number];
-const keywords = new Set(['if', 'else', 'end', 'range', 'with', 'define', 'template', 'block', 'break', 'continue', 'nil', 'true', 'false']);
+const keywords = new Set([
+  'if',
+  'else',
+  'end',
+  'range',
+  'with',
+  'define',
+  'template',
+  'block',
+  'break',
+  'continue',
+  'nil',
+  'true',
+  'false',
+]);
 
 type Operand = { kind: 'label'; name: string } | { kind: 'value' } | { kind: 'literal'; value: string | number };
 interface Call {
@@ -84,18 +98,26 @@ function tokenize(source: string, start: number): { tokens: Token[]; end: number
     if (index >= source.length) throw new TemplateError(source, start, 'unclosed action: missing }}');
     if (source.startsWith('}}', index)) return { tokens, end: index + 2, trimRight: false };
     if (spaces > 0 && source.startsWith('-}}', index)) return { tokens, end: index + 3, trimRight: true };
-    const match = tokenPatterns.map(([kind, pattern]) => {
-      pattern.lastIndex = index;
-      return { kind, text: pattern.exec(source)?.[0] };
-    }).find((candidate) => candidate.text !== undefined);
+    const match = tokenPatterns
+      .map(([kind, pattern]) => {
+        pattern.lastIndex = index;
+        return { kind, text: pattern.exec(source)?.[0] };
+      })
+      .find((candidate) => candidate.text !== undefined);
     if (match === undefined) {
       const char = source[index]!;
-      const problem = char === '"' ? 'unterminated string' : char === '(' || char === ')' ? 'parentheses are not supported' : `unexpected ${JSON.stringify(char)}`;
+      const problem =
+        char === '"'
+          ? 'unterminated string'
+          : char === '(' || char === ')'
+            ? 'parentheses are not supported'
+            : `unexpected ${JSON.stringify(char)}`;
       throw new TemplateError(source, index, problem);
     }
     const token: Token = { kind: match.kind, text: match.text!, offset: index };
     if (token.kind === 'number') token.value = Number(token.text);
-    if (token.kind === 'string') token.value = token.text.startsWith('`') ? token.text.slice(1, -1) : parseStringLiteral(source, token);
+    if (token.kind === 'string')
+      token.value = token.text.startsWith('`') ? token.text.slice(1, -1) : parseStringLiteral(source, token);
     tokens.push(token);
     index += token.text.length;
   }
@@ -123,10 +145,17 @@ function operandOf(source: string, token: Token): Operand {
     if (root === labels) return fail(`${shown} needs one label name: ${shown}.<name>`);
     if (root === value && fields.length === 0) return { kind: 'value' };
     if (root === value) return fail(`${shown} has no fields`);
-    return fail(`unknown ${token.kind} ${shown}: only ${token.kind === 'variable' ? '$labels and $value' : '.Labels and .Value'} are defined`);
+    return fail(
+      `unknown ${token.kind} ${shown}: only ` +
+        `${token.kind === 'variable' ? '$labels and $value' : '.Labels and .Value'} are defined`,
+    );
   }
   if (token.kind === 'identifier') {
-    return fail(keywords.has(token.text) ? `"${token.text}" is not supported` : `a function (${token.text}) cannot be an argument: pipe its result instead`);
+    return fail(
+      keywords.has(token.text)
+        ? `"${token.text}" is not supported`
+        : `a function (${token.text}) cannot be an argument: pipe its result instead`,
+    );
   }
   return fail('missing value');
 }
@@ -144,7 +173,11 @@ function parseFormat(format: string): FormatPart[] | string {
     const [, verb, decimals] = match;
     if (verb === undefined) return `unsupported verb ${match[0]} (only %d, %f, %.Nf, %s, %v and %%)`;
     if (verb === '%') parts.push('%');
-    else parts.push({ verb: verb.startsWith('.') ? 'f' : (verb as 'd' | 'f' | 's' | 'v'), decimals: decimals === undefined ? 6 : Number(decimals) });
+    else
+      parts.push({
+        verb: verb.startsWith('.') ? 'f' : (verb as 'd' | 'f' | 's' | 'v'),
+        decimals: decimals === undefined ? 6 : Number(decimals),
+      });
   }
   parts.push(format.slice(last));
   return parts.filter((part) => part !== '');
@@ -155,7 +188,11 @@ function callOf(source: string, tokens: Token[], piped: boolean): Call {
   const fn = functionNames.find((name) => name === head!.text);
   if (head!.kind !== 'identifier' || fn === undefined) {
     const problem =
-      head!.kind !== 'identifier' ? 'only a function can follow |' : keywords.has(head!.text) ? `"${head!.text}" is not supported` : `unknown function "${head!.text}"`;
+      head!.kind !== 'identifier'
+        ? 'only a function can follow |'
+        : keywords.has(head!.text)
+          ? `"${head!.text}" is not supported`
+          : `unknown function "${head!.text}"`;
     throw new TemplateError(source, head!.offset, problem);
   }
   const args = rest.map((token) => operandOf(source, token));
@@ -167,11 +204,15 @@ function callOf(source: string, tokens: Token[], piped: boolean): Call {
     if (count !== 1) fail(`${fn} takes one value, not ${count}`);
   } else {
     const format = args[0];
-    if (format?.kind !== 'literal' || typeof format.value !== 'string') return fail('printf needs a format string as its first argument');
+    if (format?.kind !== 'literal' || typeof format.value !== 'string')
+      return fail('printf needs a format string as its first argument');
     const parts = parseFormat(format.value);
     if (typeof parts === 'string') throw new TemplateError(source, rest[0]!.offset, `printf: ${parts}`);
     const verbs = parts.filter((part) => typeof part !== 'string').length;
-    if (verbs !== count - 1) fail(`printf's format has ${verbs} verb${verbs === 1 ? '' : 's'} for ${count - 1} value${count === 2 ? '' : 's'}`);
+    if (verbs !== count - 1)
+      fail(
+        `printf's format has ${verbs} verb${verbs === 1 ? '' : 's'} for ${count - 1} value${count === 2 ? '' : 's'}`,
+      );
   }
   return { fn, args, offset: head!.offset };
 }
@@ -186,7 +227,12 @@ function actionOf(source: string, tokens: Token[], offset: number): Action {
       commands.at(-1)!.push(token);
     }
   }
-  if (commands.at(-1)!.length === 0) throw new TemplateError(source, tokens.length > 0 ? tokens.at(-1)!.offset : offset, tokens.length > 0 ? 'missing command after |' : 'empty action');
+  if (commands.at(-1)!.length === 0)
+    throw new TemplateError(
+      source,
+      tokens.length > 0 ? tokens.at(-1)!.offset : offset,
+      tokens.length > 0 ? 'missing command after |' : 'empty action',
+    );
   const [first, ...piped] = commands as [Token[], ...Token[][]];
   let head: Operand | Call;
   if (first[0]!.kind === 'identifier') head = callOf(source, first, false);
@@ -213,7 +259,8 @@ export function parseTemplate(source: string): Template {
     const comment = /\/\*(?:(?!\*\/)[\s\S])*\*\/( -)?\}\}/y;
     comment.lastIndex = start;
     const commentMatch = source.startsWith('/*', start) ? comment.exec(source) : null;
-    if (source.startsWith('/*', start) && commentMatch === null) throw new TemplateError(source, start, 'unclosed comment: */ must be followed by }}');
+    if (source.startsWith('/*', start) && commentMatch === null)
+      throw new TemplateError(source, start, 'unclosed comment: */ must be followed by }}');
     if (commentMatch !== null) {
       index = start + commentMatch[0].length;
       trimNext = commentMatch[1] !== undefined;
@@ -254,7 +301,9 @@ export interface TemplateData {
  */
 export function renderTemplate(template: Template, data: TemplateData): string {
   try {
-    return template.nodes.map((node) => (typeof node === 'string' ? node : display(evaluate(template.source, node, data)))).join('');
+    return template.nodes
+      .map((node) => (typeof node === 'string' ? node : display(evaluate(template.source, node, data))))
+      .join('');
   } catch (error) {
     if (error instanceof TemplateError) return `<error expanding template: ${error.shortMessage}>`;
     throw error;
@@ -267,13 +316,18 @@ function display(value: Scalar): string {
 
 function evaluate(source: string, action: Action, data: TemplateData): Scalar {
   const operandValue = (operand: Operand): Scalar =>
-    operand.kind === 'label' ? (data.labels[operand.name] ?? '') : operand.kind === 'value' ? data.value : operand.value;
+    operand.kind === 'label'
+      ? (data.labels[operand.name] ?? '')
+      : operand.kind === 'value'
+        ? data.value
+        : operand.value;
   const apply = (call: Call, piped: Scalar[]): Scalar => {
     const args = [...call.args.map(operandValue), ...piped];
     if (args.some((arg) => arg === null)) return null;
     const number = (arg: string | number): number => {
       const parsed = parseGoFloat(arg);
-      if (parsed === null) throw new TemplateError(source, call.offset, `${call.fn}: ${JSON.stringify(arg)} is not a number`);
+      if (parsed === null)
+        throw new TemplateError(source, call.offset, `${call.fn}: ${JSON.stringify(arg)} is not a number`);
       return parsed;
     };
     return functions[call.fn](args as (string | number)[], number);
@@ -285,21 +339,22 @@ function evaluate(source: string, action: Action, data: TemplateData): Scalar {
 
 const text = (value: string | number) => (typeof value === 'number' ? goFloat(value) : value);
 
-const functions: Record<FunctionName, (args: (string | number)[], number: (arg: string | number) => number) => string> = {
-  humanize: ([arg], number) => withSiPrefix(number(arg!), ''),
-  humanizeDuration: ([arg], number) => humanizeDuration(number(arg!)),
-  humanizePercentage: ([arg], number) => `${goFloat(number(arg!) * 100, 4)}%`,
-  toUpper: ([arg]) => text(arg!).toUpperCase(),
-  toLower: ([arg]) => text(arg!).toLowerCase(),
-  printf: ([format, ...values], number) =>
-    (parseFormat(format as string) as FormatPart[])
-      .map((part) => {
-        if (typeof part === 'string') return part;
-        const value = values.shift()!;
-        if (part.verb === 's' || part.verb === 'v') return text(value);
-        const parsed = number(value);
-        if (part.verb === 'f') return goFixed(parsed, part.decimals);
-        return Number.isFinite(parsed) ? BigInt(Math.trunc(parsed)).toString() : goFloat(parsed);
-      })
-      .join(''),
-};
+const functions: Record<FunctionName, (args: (string | number)[], number: (arg: string | number) => number) => string> =
+  {
+    humanize: ([arg], number) => withSiPrefix(number(arg!), ''),
+    humanizeDuration: ([arg], number) => humanizeDuration(number(arg!)),
+    humanizePercentage: ([arg], number) => `${goFloat(number(arg!) * 100, 4)}%`,
+    toUpper: ([arg]) => text(arg!).toUpperCase(),
+    toLower: ([arg]) => text(arg!).toLowerCase(),
+    printf: ([format, ...values], number) =>
+      (parseFormat(format as string) as FormatPart[])
+        .map((part) => {
+          if (typeof part === 'string') return part;
+          const value = values.shift()!;
+          if (part.verb === 's' || part.verb === 'v') return text(value);
+          const parsed = number(value);
+          if (part.verb === 'f') return goFixed(parsed, part.decimals);
+          return Number.isFinite(parsed) ? BigInt(Math.trunc(parsed)).toString() : goFloat(parsed);
+        })
+        .join(''),
+  };

@@ -74,10 +74,7 @@ export function thresholdAlertRules(config: ThresholdAlertsConfig, readers: Thre
 }
 
 /** Each rule handed to the source it names, in the order of the sources. */
-export function thresholdRulesOf(
-  rules: readonly ThresholdRuleConfig[],
-  deps: ThresholdSourceDeps,
-): AlertRule[] {
+export function thresholdRulesOf(rules: readonly ThresholdRuleConfig[], deps: ThresholdSourceDeps): AlertRule[] {
   return thresholdSources.flatMap((source) => source.createRules(rules, deps));
 }
 

@@ -5,7 +5,12 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import type { Migration } from '../store/migrate.js';
 import { BackupError } from './backup-error.js';
-import { runDatabaseWorker, type AppliedMigration, type DatabaseFileFacts, type DatabaseWorkerFailure } from './database-worker.js';
+import {
+  runDatabaseWorker,
+  type AppliedMigration,
+  type DatabaseFileFacts,
+  type DatabaseWorkerFailure,
+} from './database-worker.js';
 
 export type { AppliedMigration, DatabaseFileFacts } from './database-worker.js';
 
@@ -37,7 +42,8 @@ export function hasSqliteHeader(path: string): boolean {
 /** A failure SQLite reported on the file `label` names, as the error an operator reads. */
 export function databaseFailure(label: string, failure: Pick<DatabaseWorkerFailure, 'code' | 'message'>): BackupError {
   const { code, message } = failure;
-  if (code === 'SQLITE_NOTADB') return new BackupError('not_a_database', `${label} is not an SQLite database: ${message}`);
+  if (code === 'SQLITE_NOTADB')
+    return new BackupError('not_a_database', `${label} is not an SQLite database: ${message}`);
   if (code.startsWith('SQLITE_CORRUPT')) return new BackupError('corrupt', `${label} is damaged: ${message}`);
   return new BackupError('corrupt', `${label} cannot be read as a database: ${code ? `${code}: ` : ''}${message}`);
 }
@@ -56,29 +62,51 @@ export async function inspectDatabaseCopy(path: string, label: string = path): P
 /** What a backup needs: a sound file that is ERE's, at whatever schema version. `label` names it in errors. */
 export function requireSoundEreDatabase(label: string, facts: DatabaseFileFacts): AppliedMigration[] {
   if (facts.integrity.length !== 1 || facts.integrity[0] !== 'ok') {
-    throw new BackupError('corrupt', `${label} failed SQLite's integrity check`, { details: facts.integrity.slice(0, 5).join('; ') });
+    throw new BackupError('corrupt', `${label} failed SQLite's integrity check`, {
+      details: facts.integrity.slice(0, 5).join('; '),
+    });
   }
-  if (facts.migrations === null) throw new BackupError('not_ere', `${label} is an SQLite database but not ERE Monitor's: it has no schema_migrations table`);
+  if (facts.migrations === null)
+    throw new BackupError(
+      'not_ere',
+      `${label} is an SQLite database but not ERE Monitor's: it has no schema_migrations table`,
+    );
   return facts.migrations;
 }
 
 /** What a restore needs besides soundness: a schema this build can run, now or after its migrations. */
-export function judgeSchema(label: string, applied: readonly AppliedMigration[], known: readonly Migration[]): SchemaJudgement {
+export function judgeSchema(
+  label: string,
+  applied: readonly AppliedMigration[],
+  known: readonly Migration[],
+): SchemaJudgement {
   const knownVersion = known.at(-1)?.version ?? 0;
   const schemaVersion = applied.reduce((highest, migration) => Math.max(highest, migration.version), 0);
   if (schemaVersion > knownVersion) {
-    throw new BackupError('newer_schema', `${label} has schema version ${schemaVersion}, newer than this build's ${knownVersion}`, {
-      details: 'it was written by a newer version of ERE Monitor; restore it with that version or a later one',
-    });
+    throw new BackupError(
+      'newer_schema',
+      `${label} has schema version ${schemaVersion}, newer than this build's ${knownVersion}`,
+      {
+        details: 'it was written by a newer version of ERE Monitor; restore it with that version or a later one',
+      },
+    );
   }
   const byVersion = new Map(known.map((migration) => [migration.version, migration]));
   for (const migration of applied) {
     const ours = byVersion.get(migration.version);
-    if (!ours) throw new BackupError('unknown_migration', `${label} records migration ${migration.name}, which this build does not have`);
+    if (!ours)
+      throw new BackupError(
+        'unknown_migration',
+        `${label} records migration ${migration.name}, which this build does not have`,
+      );
     if (ours.checksum !== migration.checksum) {
-      throw new BackupError('edited_migration', `${label} records migration ${migration.name} with a different checksum than this build's`, {
-        details: 'the service would refuse to start on it',
-      });
+      throw new BackupError(
+        'edited_migration',
+        `${label} records migration ${migration.name} with a different checksum than this build's`,
+        {
+          details: 'the service would refuse to start on it',
+        },
+      );
     }
   }
   const appliedVersions = new Set(applied.map((migration) => migration.version));

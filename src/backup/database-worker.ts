@@ -70,7 +70,10 @@ const driverUrl = pathToFileURL(createRequire(import.meta.url).resolve('better-s
  * Checks the database file at `path`, after copying `copyFrom` there when given. An abort terminates the
  * worker, which closes its connections; the caller removes what it wrote.
  */
-export function runDatabaseWorker(job: { path: string; copyFrom?: string }, signal?: AbortSignal): Promise<{ facts: DatabaseFileFacts } | { failure: DatabaseWorkerFailure }> {
+export function runDatabaseWorker(
+  job: { path: string; copyFrom?: string },
+  signal?: AbortSignal,
+): Promise<{ facts: DatabaseFileFacts } | { failure: DatabaseWorkerFailure }> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new BackupError('aborted', 'the backup was stopped before it completed'));
     const worker = new Worker(workerSource, { eval: true, workerData: { driver: driverUrl, ...job } });

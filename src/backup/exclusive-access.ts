@@ -36,7 +36,9 @@ export function acquireExclusiveAccess(path: string): ExclusiveAccessResult {
     const code = String((error as { code?: unknown }).code ?? '');
     if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
       throw new BackupError('in_use', `${path} is open in another process`, {
-        details: 'stop the ERE service that uses it (and any ere backup, ere report or sqlite3 shell reading it), then restore again',
+        details:
+          'stop the ERE service that uses it (and any ere backup, ere ' +
+          'report or sqlite3 shell reading it), then restore again',
       });
     }
     // A file SQLite cannot read is replaced as it is; there is nothing to lock or to fold into it.

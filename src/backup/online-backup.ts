@@ -30,12 +30,19 @@ export function checkBackupSource(source: string): void {
   if (!hasSqliteHeader(source)) throw new BackupError('not_a_database', `${source} is not an SQLite database`);
 }
 
-export async function backupDatabase(source: string, destination: string, options: BackupOptions = {}): Promise<BackupResult> {
+export async function backupDatabase(
+  source: string,
+  destination: string,
+  options: BackupOptions = {},
+): Promise<BackupResult> {
   const started = performance.now();
   checkBackupSource(source);
   const path = resolve(destination);
   if (path === resolve(source)) throw new BackupError('destination_exists', `${destination} is the database itself`);
-  if (!options.force && existsSync(path)) throw new BackupError('destination_exists', `${destination} exists`, { details: 'choose another file, or replace it with --force' });
+  if (!options.force && existsSync(path))
+    throw new BackupError('destination_exists', `${destination} exists`, {
+      details: 'choose another file, or replace it with --force',
+    });
   mkdirSync(dirname(path), { recursive: true });
   const temp = tempPathBeside(path, 'backup');
   try {
@@ -48,7 +55,8 @@ export async function backupDatabase(source: string, destination: string, option
     }
     const applied = requireSoundEreDatabase(`the copy of ${source}`, answer.facts);
     await fsyncFile(temp);
-    if (!options.force && existsSync(path)) throw new BackupError('destination_exists', `${destination} appeared while the backup ran`);
+    if (!options.force && existsSync(path))
+      throw new BackupError('destination_exists', `${destination} appeared while the backup ran`);
     renameSync(temp, path);
     await fsyncDirectory(dirname(path));
     return {

@@ -8,7 +8,13 @@ import { dirname, resolve } from 'node:path';
 import { readMigrations, type Migration } from '../store/migrate.js';
 import { BackupError } from './backup-error.js';
 import { fileTimestamp } from './backup-files.js';
-import { hasSqliteHeader, inspectDatabaseCopy, judgeSchema, requireSoundEreDatabase, type SchemaJudgement } from './database-check.js';
+import {
+  hasSqliteHeader,
+  inspectDatabaseCopy,
+  judgeSchema,
+  requireSoundEreDatabase,
+  type SchemaJudgement,
+} from './database-check.js';
 import { fsyncDirectory, fsyncFile, removeDatabaseFiles, tempPathBeside } from './durable-file.js';
 import { acquireExclusiveAccess } from './exclusive-access.js';
 
@@ -34,16 +40,23 @@ export interface RestoreResult extends SchemaJudgement {
 }
 
 function checkSource(from: string, to: string, force: boolean): void {
-  if (!existsSync(from) || !statSync(from).isFile()) throw new BackupError('source_missing', `no backup file at ${from}`);
+  if (!existsSync(from) || !statSync(from).isFile())
+    throw new BackupError('source_missing', `no backup file at ${from}`);
   if (resolve(from) === resolve(to)) throw new BackupError('target_exists', `${from} is the database to restore into`);
   if (!hasSqliteHeader(from)) throw new BackupError('not_a_database', `${from} is not an SQLite database`);
   if (existsSync(`${from}-wal`) && statSync(`${from}-wal`).size > 0) {
-    throw new BackupError('live_wal', `${from} has a write-ahead log beside it (${from}-wal): it is a live database, not a backup`, {
-      details: 'take a backup of it with ere backup and restore that',
-    });
+    throw new BackupError(
+      'live_wal',
+      `${from} has a write-ahead log beside it (${from}-wal): it is a live database, not a backup`,
+      {
+        details: 'take a backup of it with ere backup and restore that',
+      },
+    );
   }
   if (!force && existsSync(to)) {
-    throw new BackupError('target_exists', `a database exists at ${to}`, { details: 'restore with --force to replace it (it is kept beside it unless --no-keep)' });
+    throw new BackupError('target_exists', `a database exists at ${to}`, {
+      details: 'restore with --force to replace it (it is kept beside it unless --no-keep)',
+    });
   }
 }
 

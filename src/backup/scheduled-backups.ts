@@ -23,7 +23,11 @@ export interface ScheduledBackups {
 }
 
 /** `databasePath` is the service's database, open in it: the worker reads it on a connection of its own. */
-export function scheduleBackups(databasePath: string, settings: BackupSettings, deps: { clock: Clock; metrics: SelfMetrics; log: Logger }): ScheduledBackups {
+export function scheduleBackups(
+  databasePath: string,
+  settings: BackupSettings,
+  deps: { clock: Clock; metrics: SelfMetrics; log: Logger },
+): ScheduledBackups {
   const { clock, metrics, log } = deps;
   const stopping = new AbortController();
   let running: Promise<void> | undefined;
@@ -36,9 +40,18 @@ export function scheduleBackups(databasePath: string, settings: BackupSettings, 
       metrics.backupDuration.observe(result.durationMs / 1_000);
       metrics.backupSize.set(result.bytes);
       metrics.backupLastSuccess.set(clock.now() / 1_000);
-      log.info({ path: result.path, bytes: result.bytes, durationMs: Math.round(result.durationMs), schemaVersion: result.schemaVersion }, 'backup written');
+      log.info(
+        {
+          path: result.path,
+          bytes: result.bytes,
+          durationMs: Math.round(result.durationMs),
+          schemaVersion: result.schemaVersion,
+        },
+        'backup written',
+      );
     } catch (error) {
-      if (error instanceof BackupError && error.code === 'aborted') return void log.info({ path: destination }, 'backup stopped by shutdown');
+      if (error instanceof BackupError && error.code === 'aborted')
+        return void log.info({ path: destination }, 'backup stopped by shutdown');
       metrics.backups.inc({ outcome: 'failure' });
       return void log.error({ err: error, path: destination }, 'backup failed');
     }

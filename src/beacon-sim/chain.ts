@@ -123,8 +123,15 @@ export class BeaconChain {
     const o = this.options;
     this.seed = o.seed;
     this.genesisBlockRoot = hexOf(32, this.seed, Tag.GenesisRoot, 0);
-    this.scenario = new Scenario({ attestationMissRate: o.attestationMissRate, syncMissRate: o.syncMissRate, proposalMissRate: o.proposalMissRate });
-    this.registry = new ValidatorRegistry({ withdrawabilityDelayEpochs: o.withdrawabilityDelayEpochs, slashingsVectorEpochs: o.slashingsVectorEpochs });
+    this.scenario = new Scenario({
+      attestationMissRate: o.attestationMissRate,
+      syncMissRate: o.syncMissRate,
+      proposalMissRate: o.proposalMissRate,
+    });
+    this.registry = new ValidatorRegistry({
+      withdrawabilityDelayEpochs: o.withdrawabilityDelayEpochs,
+      slashingsVectorEpochs: o.slashingsVectorEpochs,
+    });
     this.registry.add(o.validatorCount, 0, { eligibility: 0, activation: 0 });
     const initialized = Math.floor(o.pendingCount / 2);
     this.registry.add(initialized, 0, { eligibility: FAR, activation: FAR });
@@ -136,7 +143,10 @@ export class BeaconChain {
     this.effective = new Uint16Array(this.registry.count);
     for (let v = 0; v < this.registry.count; v += 1) {
       const active = this.registry.isActive(v, this.processedEpoch);
-      const drift = active && this.processedEpoch > 0 ? Math.floor(unit(this.seed, Tag.InitialBalance, v) * 0.02 * GWEI_PER_ETH) : 0;
+      const drift =
+        active && this.processedEpoch > 0
+          ? Math.floor(unit(this.seed, Tag.InitialBalance, v) * 0.02 * GWEI_PER_ETH)
+          : 0;
       this.balances[v] = 32 * GWEI_PER_ETH + drift;
       this.effective[v] = MAX_EFFECTIVE_INCREMENTS;
     }
@@ -244,7 +254,8 @@ export class BeaconChain {
     const boundary = epoch === 0 ? 0 : this.startSlot(epoch) - 1;
     const slot = this.blockSlotAtOrBefore(boundary);
     const generation = this.scenario.reorgGeneration(epoch);
-    if (generation > 0 && (slot !== boundary || epoch === 0)) return hexOf(32, this.seed, Tag.BlockRoot, boundary, generation);
+    if (generation > 0 && (slot !== boundary || epoch === 0))
+      return hexOf(32, this.seed, Tag.BlockRoot, boundary, generation);
     return this.blockRoot(slot);
   }
 
@@ -262,7 +273,11 @@ export class BeaconChain {
   /** The checkpoints a state at `epoch` holds: justified one epoch back and finalized two, until finality stalls. */
   checkpoints(epoch: number): Checkpoints {
     const base = this.scenario.stalledSince(epoch) ?? epoch;
-    return { previousJustified: Math.max(0, base - 2), currentJustified: Math.max(0, base - 1), finalized: Math.max(0, base - 2) };
+    return {
+      previousJustified: Math.max(0, base - 2),
+      currentJustified: Math.max(0, base - 1),
+      finalized: Math.max(0, base - 2),
+    };
   }
 
   checkpointRoot(epoch: number): string {
@@ -307,12 +322,16 @@ export class BeaconChain {
         const parts = this.rewardParts(v, rewardEpoch, increments, summary, leak);
         balance += parts.head + parts.target + parts.source + parts.inactivity;
       }
-      if (registry.slashedAt[v] === epoch) balance -= Math.floor((increments * GWEI_PER_ETH) / MIN_SLASHING_PENALTY_QUOTIENT);
+      if (registry.slashedAt[v] === epoch)
+        balance -= Math.floor((increments * GWEI_PER_ETH) / MIN_SLASHING_PENALTY_QUOTIENT);
       if ((registry.withdrawable[v] as number) <= epoch && (registry.exitKnown[v] as number) <= epoch) balance = 0;
       balance = Math.max(0, balance);
       this.balances[v] = balance;
       // Effective balance with the spec's hysteresis: down below effective - 0.25 ETH, up above effective + 1.25 ETH.
-      if (balance + 0.25 * GWEI_PER_ETH < increments * GWEI_PER_ETH || increments * GWEI_PER_ETH + 1.25 * GWEI_PER_ETH < balance) {
+      if (
+        balance + 0.25 * GWEI_PER_ETH < increments * GWEI_PER_ETH ||
+        increments * GWEI_PER_ETH + 1.25 * GWEI_PER_ETH < balance
+      ) {
         this.effective[v] = Math.min(MAX_EFFECTIVE_INCREMENTS, Math.floor(balance / GWEI_PER_ETH));
       }
     }
@@ -337,7 +356,12 @@ export class BeaconChain {
   private keepState(): void {
     const epoch = this.processedEpoch;
     const count = this.registry.countAt(epoch);
-    this.states.set(epoch, { epoch, count, balances: this.balances.slice(0, count), effective: this.effective.slice(0, count) });
+    this.states.set(epoch, {
+      epoch,
+      count,
+      balances: this.balances.slice(0, count),
+      effective: this.effective.slice(0, count),
+    });
     const finalized = this.checkpoints(epoch).finalized;
     for (const kept of this.states.keys()) {
       if (kept < epoch - this.options.stateHistoryEpochs && kept !== finalized) this.states.delete(kept);
@@ -362,12 +386,16 @@ export class BeaconChain {
     if (this.registry.isSlashed(validator, epoch)) return Attestation.Missed;
     const scripted = this.scenario.scriptedAttestation(validator, epoch);
     if (scripted !== null) return scripted;
-    return unit(this.seed, Tag.AttestationMiss, validator, epoch) < this.options.attestationMissRate ? Attestation.Missed : Attestation.Timely;
+    return unit(this.seed, Tag.AttestationMiss, validator, epoch) < this.options.attestationMissRate
+      ? Attestation.Missed
+      : Attestation.Timely;
   }
 
   /** The slot a validator attests in during `epoch`. */
   attestationSlot(validator: number, epoch: number): number {
-    return this.startSlot(epoch) + (hash(this.seed, Tag.AttestationSlot, validator, epoch) % this.options.slotsPerEpoch);
+    return (
+      this.startSlot(epoch) + (hash(this.seed, Tag.AttestationSlot, validator, epoch) % this.options.slotsPerEpoch)
+    );
   }
 
   /** The state whose effective balances weigh the rewards of `epoch` (the one that processes them), or null. */
@@ -395,14 +423,25 @@ export class BeaconChain {
       if (outcome !== Attestation.Missed) sourceIncrements += increments;
       if (outcome === Attestation.Timely) headIncrements += increments;
     }
-    const summary = { version: this.scenario.version, activeIncrements: Math.max(1, activeIncrements), sourceIncrements, headIncrements };
+    const summary = {
+      version: this.scenario.version,
+      activeIncrements: Math.max(1, activeIncrements),
+      sourceIncrements,
+      headIncrements,
+    };
     this.summaries.set(epoch, summary);
     if (this.summaries.size > 64) this.summaries.delete(this.summaries.keys().next().value as number);
     return summary;
   }
 
   /** A validator's attestation rewards for `epoch`; penalties negative. */
-  rewardParts(validator: number, epoch: number, increments: number, summary: EpochSummary, leak: boolean): AttestationRewardParts {
+  rewardParts(
+    validator: number,
+    epoch: number,
+    increments: number,
+    summary: EpochSummary,
+    leak: boolean,
+  ): AttestationRewardParts {
     const leakEpochs = leak ? this.finalityDelay(epoch) - MIN_EPOCHS_TO_INACTIVITY_PENALTY : 0;
     return attestationRewardParts(this.attestation(validator, epoch), increments, summary, leakEpochs);
   }
@@ -460,7 +499,9 @@ export class BeaconChain {
     return unit(this.seed, Tag.SyncMiss, validator, slot) >= this.options.syncMissRate;
   }
 
-  /** The reward of one sync committee member for one block (the penalty of one who did not sign is the same, negative). */
+  /**
+   * The reward of one sync committee member for one block (the penalty of one who did not sign is the same, negative).
+   */
   syncParticipantReward(epoch: number, committeeSize: number): number {
     const state = this.stateAt(epoch) ?? (this.stateAt(this.processedEpoch) as BalanceState);
     return syncParticipantReward(this.summaryWith(epoch, state.effective), this.options.slotsPerEpoch, committeeSize);

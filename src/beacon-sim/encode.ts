@@ -62,7 +62,12 @@ export function sendError(res: ServerResponse, status: number, message: string):
  * Writes `head`, the entries separated by commas, then `tail`, in chunks of STREAM_CHUNK_ENTRIES entries.
  * Stops early when the client goes away.
  */
-export async function streamJson(res: ServerResponse, head: string, entries: Iterable<string>, tail: string): Promise<void> {
+export async function streamJson(
+  res: ServerResponse,
+  head: string,
+  entries: Iterable<string>,
+  tail: string,
+): Promise<void> {
   res.writeHead(200, { 'content-type': 'application/json' });
   let closed = false;
   res.once('close', () => {

@@ -43,7 +43,9 @@ export interface IdealReward {
 }
 
 export function baseRewardPerIncrement(summary: EpochSummary): number {
-  return Math.floor((GWEI_PER_ETH * BASE_REWARD_FACTOR) / Math.floor(Math.sqrt(summary.activeIncrements * GWEI_PER_ETH)));
+  return Math.floor(
+    (GWEI_PER_ETH * BASE_REWARD_FACTOR) / Math.floor(Math.sqrt(summary.activeIncrements * GWEI_PER_ETH)),
+  );
 }
 
 /**
@@ -51,7 +53,12 @@ export function baseRewardPerIncrement(summary: EpochSummary): number {
  * lasted (0 outside one): in a leak a timely attestation earns nothing and a missed one also pays an
  * inactivity penalty growing with the leak, as an inactivity score that rises by 4 an epoch would.
  */
-export function attestationRewardParts(outcome: Attestation, increments: number, summary: EpochSummary, leakEpochs: number): AttestationRewardParts {
+export function attestationRewardParts(
+  outcome: Attestation,
+  increments: number,
+  summary: EpochSummary,
+  leakEpochs: number,
+): AttestationRewardParts {
   const base = increments * baseRewardPerIncrement(summary);
   if (outcome === Attestation.Missed) {
     const score = INACTIVITY_SCORE_BIAS * leakEpochs;
@@ -59,7 +66,9 @@ export function attestationRewardParts(outcome: Attestation, increments: number,
       head: 0,
       target: -Math.floor((base * TARGET_WEIGHT) / WEIGHT_DENOMINATOR),
       source: -Math.floor((base * SOURCE_WEIGHT) / WEIGHT_DENOMINATOR),
-      inactivity: -Math.floor((increments * GWEI_PER_ETH * score) / (INACTIVITY_SCORE_BIAS * INACTIVITY_PENALTY_QUOTIENT)),
+      inactivity: -Math.floor(
+        (increments * GWEI_PER_ETH * score) / (INACTIVITY_SCORE_BIAS * INACTIVITY_PENALTY_QUOTIENT),
+      ),
     };
   }
   if (leakEpochs > 0) return { head: 0, target: 0, source: 0, inactivity: 0 };
@@ -90,6 +99,8 @@ export function idealRewards(summary: EpochSummary, leak: boolean): IdealReward[
 /** A sync committee member's reward for one block it signed (the penalty when it did not). */
 export function syncParticipantReward(summary: EpochSummary, slotsPerEpoch: number, committeeSize: number): number {
   const totalBaseRewards = baseRewardPerIncrement(summary) * summary.activeIncrements;
-  const maxParticipantRewards = Math.floor(Math.floor((totalBaseRewards * SYNC_REWARD_WEIGHT) / WEIGHT_DENOMINATOR) / slotsPerEpoch);
+  const maxParticipantRewards = Math.floor(
+    Math.floor((totalBaseRewards * SYNC_REWARD_WEIGHT) / WEIGHT_DENOMINATOR) / slotsPerEpoch,
+  );
   return Math.floor(maxParticipantRewards / Math.max(1, committeeSize));
 }

@@ -36,7 +36,18 @@ export interface Route {
 }
 
 const generalStatuses = ['active', 'pending', 'exited', 'withdrawal'];
-const statuses = new Set(['pending_initialized', 'pending_queued', 'active_ongoing', 'active_exiting', 'active_slashed', 'exited_unslashed', 'exited_slashed', 'withdrawal_possible', 'withdrawal_done', ...generalStatuses]);
+const statuses = new Set([
+  'pending_initialized',
+  'pending_queued',
+  'active_ongoing',
+  'active_exiting',
+  'active_slashed',
+  'exited_unslashed',
+  'exited_slashed',
+  'withdrawal_possible',
+  'withdrawal_done',
+  ...generalStatuses,
+]);
 
 export const routes: Route[] = [
   {
@@ -45,7 +56,11 @@ export const routes: Route[] = [
     needsSync: false,
     handle: ({ chain, res }) =>
       sendJson(res, 200, {
-        data: { genesis_time: String(chain.options.genesisTime), genesis_validators_root: chain.genesisBlockRoot, genesis_fork_version: '0x00000000' },
+        data: {
+          genesis_time: String(chain.options.genesisTime),
+          genesis_validators_root: chain.genesisBlockRoot,
+          genesis_fork_version: '0x00000000',
+        },
       }),
   },
   {
@@ -100,7 +115,14 @@ export const routes: Route[] = [
     needsSync: false,
     handle: ({ chain, res }) => {
       const connected = chain.node.peers;
-      sendJson(res, 200, { data: { disconnected: String(connected * 3), connecting: '0', connected: String(connected), disconnecting: '0' } });
+      sendJson(res, 200, {
+        data: {
+          disconnected: String(connected * 3),
+          connecting: '0',
+          connected: String(connected),
+          disconnecting: '0',
+        },
+      });
     },
   },
   {
@@ -131,8 +153,18 @@ export const routes: Route[] = [
       });
     },
   },
-  { method: 'GET', template: '/eth/v1/beacon/states/{state_id}/validators', needsSync: true, handle: (request) => validators(request, fromQuery(request.query)) },
-  { method: 'POST', template: '/eth/v1/beacon/states/{state_id}/validators', needsSync: true, handle: (request) => validators(request, fromBody(request.body)) },
+  {
+    method: 'GET',
+    template: '/eth/v1/beacon/states/{state_id}/validators',
+    needsSync: true,
+    handle: (request) => validators(request, fromQuery(request.query)),
+  },
+  {
+    method: 'POST',
+    template: '/eth/v1/beacon/states/{state_id}/validators',
+    needsSync: true,
+    handle: (request) => validators(request, fromBody(request.body)),
+  },
   {
     method: 'POST',
     template: '/eth/v1/beacon/rewards/attestations/{epoch}',
@@ -174,8 +206,10 @@ export const routes: Route[] = [
     needsSync: true,
     handle: async ({ chain, params, body, res }) => {
       const epoch = uint(params.epoch ?? '', 'epoch');
-      if (epoch > chain.headEpoch()) throw new ApiError(400, `Invalid epoch: ${epoch} is after the current epoch ${chain.headEpoch()}`);
-      if (!Array.isArray(body) || body.length === 0) throw new ApiError(400, 'Invalid request body: expected a non-empty array of validator indices');
+      if (epoch > chain.headEpoch())
+        throw new ApiError(400, `Invalid epoch: ${epoch} is after the current epoch ${chain.headEpoch()}`);
+      if (!Array.isArray(body) || body.length === 0)
+        throw new ApiError(400, 'Invalid request body: expected a non-empty array of validator indices');
       const indices = body.map((item) => uint(typeof item === 'number' ? String(item) : item, 'validator index'));
       const entries = function* () {
         for (const v of indices) yield `{"index":"${v}","is_live":${chain.isLive(v, epoch)}}`;
@@ -189,11 +223,20 @@ export const routes: Route[] = [
     needsSync: true,
     handle: ({ chain, params, res }) => {
       const epoch = uint(params.epoch ?? '', 'epoch');
-      if (epoch > chain.headEpoch() + 1) throw new ApiError(400, `Invalid epoch: ${epoch} is more than one epoch after the current epoch ${chain.headEpoch()}`);
+      if (epoch > chain.headEpoch() + 1)
+        throw new ApiError(
+          400,
+          `Invalid epoch: ${epoch} is more than one epoch after the current epoch ${chain.headEpoch()}`,
+        );
       const duties = [];
       for (let slot = Math.max(1, chain.startSlot(epoch)); slot < chain.startSlot(epoch + 1); slot += 1) {
         const proposer = chain.proposerOf(slot);
-        if (proposer !== null) duties.push({ pubkey: pubkeyOf(chain.seed, proposer), validator_index: String(proposer), slot: String(slot) });
+        if (proposer !== null)
+          duties.push({
+            pubkey: pubkeyOf(chain.seed, proposer),
+            validator_index: String(proposer),
+            slot: String(slot),
+          });
       }
       sendJson(res, 200, { dependent_root: chain.dependentRoot(epoch), execution_optimistic: false, data: duties });
     },
@@ -208,12 +251,18 @@ export const routes: Route[] = [
       const epoch = epochText === null ? state.epoch : uint(epochText, 'epoch');
       const period = chain.syncPeriodOf(epoch);
       const statePeriod = chain.syncPeriodOf(state.epoch);
-      if (period !== statePeriod && period !== statePeriod + 1) throw new ApiError(400, `Epoch ${epoch} is outside the sync committee periods of the state`);
+      if (period !== statePeriod && period !== statePeriod + 1)
+        throw new ApiError(400, `Epoch ${epoch} is outside the sync committee periods of the state`);
       const members = chain.syncCommittee(period).map(String);
       const subnetSize = Math.ceil(members.length / SYNC_COMMITTEE_SUBNET_COUNT);
       const aggregates = [];
-      for (let start = 0; start < members.length; start += subnetSize) aggregates.push(members.slice(start, start + subnetSize));
-      sendJson(res, 200, { execution_optimistic: false, finalized: state.finalized, data: { validators: members, validator_aggregates: aggregates } });
+      for (let start = 0; start < members.length; start += subnetSize)
+        aggregates.push(members.slice(start, start + subnetSize));
+      sendJson(res, 200, {
+        execution_optimistic: false,
+        finalized: state.finalized,
+        data: { validators: members, validator_aggregates: aggregates },
+      });
     },
   },
   {
@@ -229,8 +278,15 @@ export const routes: Route[] = [
       const filter = wanted ? new Set(wanted) : null;
       const data = members
         .filter((v) => !filter || filter.has(v))
-        .map((v) => ({ validator_index: String(v), reward: String(chain.signedSyncAggregate(v, slot) ? reward : -reward) }));
-      sendJson(res, 200, { execution_optimistic: false, finalized: slot <= chain.startSlot(chain.finalizedEpoch()), data });
+        .map((v) => ({
+          validator_index: String(v),
+          reward: String(chain.signedSyncAggregate(v, slot) ? reward : -reward),
+        }));
+      sendJson(res, 200, {
+        execution_optimistic: false,
+        finalized: slot <= chain.startSlot(chain.finalizedEpoch()),
+        data,
+      });
     },
   },
 ];
@@ -242,7 +298,10 @@ interface ValidatorFilter {
 
 function fromQuery(query: URLSearchParams): ValidatorFilter {
   const list = (name: string) => {
-    const values = query.getAll(name).flatMap((value) => value.split(',')).filter((value) => value !== '');
+    const values = query
+      .getAll(name)
+      .flatMap((value) => value.split(','))
+      .filter((value) => value !== '');
     return values.length === 0 ? null : values;
   };
   const ids = list('id');
@@ -252,11 +311,13 @@ function fromQuery(query: URLSearchParams): ValidatorFilter {
 
 function fromBody(body: unknown): ValidatorFilter {
   if (body === undefined || body === null) return { ids: null, statuses: null };
-  if (typeof body !== 'object' || Array.isArray(body)) throw new ApiError(400, 'Invalid request body: expected an object with ids and statuses');
+  if (typeof body !== 'object' || Array.isArray(body))
+    throw new ApiError(400, 'Invalid request body: expected an object with ids and statuses');
   const { ids, statuses: wanted } = body as { ids?: unknown; statuses?: unknown };
   const list = (value: unknown, name: string) => {
     if (value === undefined || value === null) return null;
-    if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) throw new ApiError(400, `Invalid ${name}: expected an array of strings`);
+    if (!Array.isArray(value) || !value.every((item) => typeof item === 'string'))
+      throw new ApiError(400, `Invalid ${name}: expected an array of strings`);
     return value.length === 0 ? null : value;
   };
   return { ids: list(ids, 'ids'), statuses: list(wanted, 'statuses') };
@@ -264,10 +325,13 @@ function fromBody(body: unknown): ValidatorFilter {
 
 async function validators({ chain, params, res }: RouteRequest, filter: ValidatorFilter): Promise<void> {
   const state = stateOf(chain, params.state_id ?? '');
-  for (const status of filter.statuses ?? []) if (!statuses.has(status)) throw new ApiError(400, `Invalid validator status: ${status}`);
+  for (const status of filter.statuses ?? [])
+    if (!statuses.has(status)) throw new ApiError(400, `Invalid validator status: ${status}`);
   const balances = chain.stateAt(state.epoch);
   if (!balances) throw new ApiError(404, `State not found: ${params.state_id}`);
-  const indices = filter.ids ? [...new Set(filter.ids.map((id) => validatorId(chain, id, balances.count)))].filter((v) => v !== null) : range(balances.count);
+  const indices = filter.ids
+    ? [...new Set(filter.ids.map((id) => validatorId(chain, id, balances.count)))].filter((v) => v !== null)
+    : range(balances.count);
   const statusFilter = filter.statuses ? new Set(filter.statuses) : null;
   const entries = function* () {
     for (const v of indices) {
@@ -294,7 +358,8 @@ function validatorId(chain: BeaconChain, id: string, count: number): number | nu
 /** An optional body listing validators by index or public key; null for every validator. */
 function idList(chain: BeaconChain, body: unknown, what: string): number[] | null {
   if (body === undefined || body === null) return null;
-  if (!Array.isArray(body) || !body.every((item) => typeof item === 'string')) throw new ApiError(400, `Invalid request body: expected an array of ${what}s`);
+  if (!Array.isArray(body) || !body.every((item) => typeof item === 'string'))
+    throw new ApiError(400, `Invalid request body: expected an array of ${what}s`);
   if (body.length === 0) return null;
   const count = chain.registry.count;
   return body.map((id) => validatorId(chain, id, count)).filter((v) => v !== null);
@@ -321,7 +386,8 @@ function blockSlot(chain: BeaconChain, blockId: string): number {
   }
   if (!/^\d+$/.test(blockId)) throw new ApiError(400, `Invalid block ID: ${blockId}`);
   const slot = uint(blockId, 'block ID');
-  if (slot > chain.headSlot() || !chain.hasBlock(slot)) throw new ApiError(404, `Block not found: no block at slot ${slot}`);
+  if (slot > chain.headSlot() || !chain.hasBlock(slot))
+    throw new ApiError(404, `Block not found: no block at slot ${slot}`);
   return slot;
 }
 

@@ -85,7 +85,8 @@ export class Scenario {
 
   /** The epoch whose checkpoints a state at `epoch` still reports, when finality was stalled then. */
   stalledSince(epoch: number): number | null {
-    for (const stall of this.stalls) if (stall.from <= epoch && (stall.to === null || epoch < stall.to)) return stall.from;
+    for (const stall of this.stalls)
+      if (stall.from <= epoch && (stall.to === null || epoch < stall.to)) return stall.from;
     return null;
   }
 

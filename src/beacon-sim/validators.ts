@@ -73,7 +73,10 @@ export class ValidatorRegistry {
     const exit = Math.min(this.exit[index] ?? FAR, epoch + EXIT_LOOKAHEAD_EPOCHS);
     this.exit[index] = exit;
     this.exitKnown[index] = Math.min(this.exitKnown[index] ?? FAR, epoch);
-    this.withdrawable[index] = Math.max(exit + this.rules.withdrawabilityDelayEpochs, epoch + this.rules.slashingsVectorEpochs);
+    this.withdrawable[index] = Math.max(
+      exit + this.rules.withdrawabilityDelayEpochs,
+      epoch + this.rules.slashingsVectorEpochs,
+    );
   }
 
   isSlashed(index: number, epoch: number): boolean {
@@ -109,7 +112,8 @@ export class ValidatorRegistry {
 
   status(index: number, epoch: number, balanceGwei: number): ValidatorStatus {
     const activation = this.activation[index] as number;
-    if (activation > epoch) return this.eligibilityEpochAt(index, epoch) === FAR ? 'pending_initialized' : 'pending_queued';
+    if (activation > epoch)
+      return this.eligibilityEpochAt(index, epoch) === FAR ? 'pending_initialized' : 'pending_queued';
     const exit = this.exitEpochAt(index, epoch);
     const slashed = this.isSlashed(index, epoch);
     if (epoch < exit) {

@@ -47,7 +47,10 @@ function hintFor(status: number): string | undefined {
   return undefined;
 }
 
-export function apiClient(values: { url?: string | undefined; token?: string | undefined }, env: NodeJS.ProcessEnv = process.env): ApiClient {
+export function apiClient(
+  values: { url?: string | undefined; token?: string | undefined },
+  env: NodeJS.ProcessEnv = process.env,
+): ApiClient {
   const raw = values.url ?? (env.ERE_URL || defaultServiceUrl);
   let base: URL;
   try {
@@ -55,7 +58,8 @@ export function apiClient(values: { url?: string | undefined; token?: string | u
   } catch {
     throw new UsageError('--url: must be an http(s) URL such as http://127.0.0.1:9470');
   }
-  if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new UsageError('--url: must be an http(s) URL such as http://127.0.0.1:9470');
+  if (base.protocol !== 'http:' && base.protocol !== 'https:')
+    throw new UsageError('--url: must be an http(s) URL such as http://127.0.0.1:9470');
   const token = values.token ?? (env.ERE_TOKEN || undefined);
   const where = `${base.protocol}//${base.host}`;
   const prefix = base.href.replace(/\/+$/, '');
@@ -77,12 +81,17 @@ export function apiClient(values: { url?: string | undefined; token?: string | u
       } catch (error) {
         const timedOut = (error as Error).name === 'TimeoutError';
         const code = (error as { cause?: { code?: string } }).cause?.code;
-        throw new ApiRequestError(`no answer from ERE at ${where}${timedOut ? ` within ${requestTimeoutMs / 1_000} s` : code ? ` (${code})` : ''}`, null, {
-          details: 'is the service running there? Give its address with --url or ERE_URL',
-        });
+        throw new ApiRequestError(
+          `no answer from ERE at ` +
+            `${where}${timedOut ? ` within ${requestTimeoutMs / 1_000} s` : code ? ` (${code})` : ''}`,
+          null,
+          {
+            details: 'is the service running there? Give its address with --url or ERE_URL',
+          },
+        );
       }
       const text = await response.text();
-      let parsed: unknown ;
+      let parsed: unknown;
       try {
         parsed = text === '' ? undefined : JSON.parse(text);
       } catch {
@@ -90,14 +99,25 @@ export function apiClient(values: { url?: string | undefined; token?: string | u
       }
       if (response.ok && parsed !== undefined) return parsed as T;
       const message = (parsed as { message?: unknown } | undefined)?.message;
-      const reason = typeof message === 'string' ? message : response.ok ? 'the answer is not JSON' : response.statusText || 'no reason given';
-      throw new ApiRequestError(`${where} answered HTTP ${response.status}: ${reason}`, response.status, { details: hintFor(response.status) });
+      const reason =
+        typeof message === 'string'
+          ? message
+          : response.ok
+            ? 'the answer is not JSON'
+            : response.statusText || 'no reason given';
+      throw new ApiRequestError(`${where} answered HTTP ${response.status}: ${reason}`, response.status, {
+        details: hintFor(response.status),
+      });
     },
   };
 }
 
 /** Output with the token scrubbed from every line, whatever a server or an error said. */
-export function scrubbedOutput(output: Output, values: { token?: string | undefined }, env: NodeJS.ProcessEnv = process.env): Output {
+export function scrubbedOutput(
+  output: Output,
+  values: { token?: string | undefined },
+  env: NodeJS.ProcessEnv = process.env,
+): Output {
   const scrubber = new SecretScrubber();
   const token = values.token ?? env.ERE_TOKEN;
   if (token) scrubber.add(token);

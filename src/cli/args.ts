@@ -28,7 +28,12 @@ export function defineArguments<T extends Options>(spec: CommandArguments<T>): C
 
 export function parseCommandArgs<T extends Options>(argv: string[], options: T, allowPositionals = false) {
   try {
-    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals, strict: true });
+    return parseArgs({
+      args: argv,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals,
+      strict: true,
+    });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -40,26 +45,36 @@ const counted = (count: number, name: string) => `${count === 1 ? 'one' : count}
  * Parses a command line by its declaration: unknown flags, flags without their value, missing required
  * flags and a wrong number of positionals are UsageErrors. `--help` is always accepted, and skips the rest.
  */
-export function parseCommandLine<T extends Options>(spec: CommandArguments<T>, argv: string[], checks: { required: boolean } = { required: true }) {
+export function parseCommandLine<T extends Options>(
+  spec: CommandArguments<T>,
+  argv: string[],
+  checks: { required: boolean } = { required: true },
+) {
   const parsed = parseCommandArgs(argv, spec.options, spec.positionals !== undefined);
   if ((parsed.values as { help?: boolean }).help) return parsed;
   if (checks.required) {
     for (const [name, placeholder] of Object.entries(spec.required ?? {})) {
-      if ((parsed.values as Record<string, unknown>)[name] === undefined) throw new UsageError(`--${name} ${placeholder as string} is required`);
+      if ((parsed.values as Record<string, unknown>)[name] === undefined)
+        throw new UsageError(`--${name} ${placeholder as string} is required`);
     }
   }
   const count = parsed.positionals.length;
   const positionals = spec.positionals;
   if (checks.required && positionals && count < positionals.min) {
-    throw new UsageError(`expects ${positionals.min === positionals.max ? 'exactly' : 'at least'} ${counted(positionals.min, positionals.name)}`);
+    throw new UsageError(
+      `expects ` +
+        `${positionals.min === positionals.max ? 'exactly' : 'at least'} ${counted(positionals.min, positionals.name)}`,
+    );
   }
-  if (positionals && count > positionals.max) throw new UsageError(`expects at most ${counted(positionals.max, positionals.name)}`);
+  if (positionals && count > positionals.max)
+    throw new UsageError(`expects at most ${counted(positionals.max, positionals.name)}`);
   return parsed;
 }
 
 export function parsePort(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`${flag}: must be a port number, 0 to 65535`);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new UsageError(`${flag}: must be a port number, 0 to 65535`);
   return port;
 }

@@ -21,10 +21,17 @@ export const overrideOptions = {
   db: { type: 'string' },
 } as const;
 
-export function applyOverrides(config: Config, values: { host?: string | undefined; port?: string | undefined; db?: string | undefined }): Config {
+export function applyOverrides(
+  config: Config,
+  values: { host?: string | undefined; port?: string | undefined; db?: string | undefined },
+): Config {
   return {
     ...config,
-    server: { ...config.server, host: values.host ?? config.server.host, port: parsePort(values.port, '--port') ?? config.server.port },
+    server: {
+      ...config.server,
+      host: values.host ?? config.server.host,
+      port: parsePort(values.port, '--port') ?? config.server.port,
+    },
     storage: { ...config.storage, path: values.db ?? config.storage.path },
   };
 }

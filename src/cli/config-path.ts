@@ -39,14 +39,20 @@ export function configFileOf(flag: string | undefined, env: NodeJS.ProcessEnv = 
 }
 
 /** The SQLite file of `--db`, or of the config's storage.path. */
-export function databaseFileOf(values: { config?: string | undefined; db?: string | undefined }, env: NodeJS.ProcessEnv = process.env): string {
+export function databaseFileOf(
+  values: { config?: string | undefined; db?: string | undefined },
+  env: NodeJS.ProcessEnv = process.env,
+): string {
   if (values.db !== undefined) return values.db;
   const found = findConfigFile(values.config, env);
   if (found === null) throw new UsageError(`--config <file> or --db <file> is required (${lookedUp})`);
   return loadConfigFile(found.file, env).storage.path;
 }
 
-export function loadCommandConfig(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): { file: string; config: Config } {
+export function loadCommandConfig(
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): { file: string; config: Config } {
   const file = configFileOf(flag, env);
   return { file, config: loadConfigFile(file, env) };
 }

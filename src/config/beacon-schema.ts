@@ -10,7 +10,11 @@ const day = 86_400_000;
 /** SLI kinds that count validators, whose `scope` must be one of the chain's. */
 const validatorSliKinds = ['attestation_effectiveness', 'proposal_success'];
 
-const validatorIndex = z.number().int().nonnegative().max(2 ** 40);
+const validatorIndex = z
+  .number()
+  .int()
+  .nonnegative()
+  .max(2 ** 40);
 const indexRange = z.string().transform((value, ctx): [number, number] => {
   const match = /^(\d+)-(\d+)$/.exec(value.trim());
   const from = Number(match?.[1]);
@@ -31,37 +35,82 @@ const pubkey = z
  * map `{ operator: kiln }`. A list holding anything else is left for the map's own message.
  */
 function labelList(value: unknown): unknown {
-  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string' && /^[^:]+:.+$/.test(item))) return value;
-  return Object.fromEntries(value.map((item: string) => [item.slice(0, item.indexOf(':')).trim(), item.slice(item.indexOf(':') + 1).trim()]));
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string' && /^[^:]+:.+$/.test(item)))
+    return value;
+  return Object.fromEntries(
+    value.map((item: string) => [item.slice(0, item.indexOf(':')).trim(), item.slice(item.indexOf(':') + 1).trim()]),
+  );
 }
 
 /** Label names that make scopes and the values they take are free text; a scope is `name:value`. */
 const scopeLabels = z.preprocess(labelList, labels).superRefine((record, ctx) => {
   for (const [name, value] of Object.entries(record)) {
-    if (!/^[a-zA-Z0-9_.-]{1,63}$/.test(value)) ctx.addIssue({ code: 'custom', path: [name], message: 'scope label values are 1-63 characters of letters, digits, "_", "." or "-"' });
+    if (!/^[a-zA-Z0-9_.-]{1,63}$/.test(value))
+      ctx.addIssue({
+        code: 'custom',
+        path: [name],
+        message: 'scope label values are 1-63 characters of letters, digits, "_", "." or "-"',
+      });
   }
 });
 
 export const validatorSetSchema = z.strictObject({
   chain: id.describe('The chain the validators are on; it needs `beacon` endpoints.'),
-  labels: scopeLabels
-    .describe("Each label `name: value` puts the set's validators in the scope `name:value` (a name other than `scope`); a validator in several sets gets all their labels on its alerts. eth-validator-watcher's list form, `[\"operator:kiln\"]`, is read as the map."),
-  indices: z.array(z.union([validatorIndex, indexRange])).default([]).describe('Validator indices, and inclusive ranges as strings such as `"1000-1999"`.'),
-  pubkeys: z.array(pubkey).default([])
-    .describe('BLS public keys (`0x` optional); each is watched from the epoch the validator list shows it, and keeps its index across restarts.'),
-  perValidatorMetrics: z.boolean().default(false)
-    .describe("Per-validator series (`ere_validator_detail_*`) for the set's validators too; for a small set only, at most `perValidatorLimit` validators in all."),
+  labels: scopeLabels.describe(
+    "Each label `name: value` puts the set's validators in the scope `name:value` (a name " +
+      'other than `scope`); a validator in several sets gets all their labels on its alerts. ' +
+      'eth-validator-watcher\'s list form, `["operator:kiln"]`, is read as the map.',
+  ),
+  indices: z
+    .array(z.union([validatorIndex, indexRange]))
+    .default([])
+    .describe('Validator indices, and inclusive ranges as strings such as `"1000-1999"`.'),
+  pubkeys: z
+    .array(pubkey)
+    .default([])
+    .describe(
+      'BLS public keys (`0x` optional); each is watched from the epoch the ' +
+        'validator list shows it, and keeps its index across restarts.',
+    ),
+  perValidatorMetrics: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Per-validator series (`ere_validator_detail_*`) for the set's validators too; " +
+        'for a small set only, at most `perValidatorLimit` validators in all.',
+    ),
 });
 
 export const validatorsSchema = z
   .strictObject({
-    watch: z.array(validatorSetSchema).default([])
-      .describe('The watched validators, in sets that need `indices` or `pubkeys`. Each label of a set makes a scope, besides `watched` (every watched validator of the chain) and `network` (the others).'),
-    missesRetention: duration('30d', { min: 3_600_000, max: 3_650 * day })
-      .describe("How long each watched validator's misses (attestations, proposals, sync committee) and the finalized proposer duties are kept for drill-down."),
-    epochRetention: duration('400d', { min: day, max: 3_650 * day }).describe('How long the per-epoch aggregates of each scope are kept.'),
-    backfillEpochs: z.number().int().min(0).max(1_000).default(0).describe('Epochs before the head to process on first start; later starts resume after the last epoch stored.'),
-    perValidatorLimit: z.number().int().min(0).max(1_000).default(100).describe('The most validators with per-validator series, across every set with `perValidatorMetrics`.'),
+    watch: z
+      .array(validatorSetSchema)
+      .default([])
+      .describe(
+        'The watched validators, in sets that need `indices` or `pubkeys`. Each label of a set makes a ' +
+          'scope, besides `watched` (every watched validator of the chain) and `network` (the others).',
+      ),
+    missesRetention: duration('30d', { min: 3_600_000, max: 3_650 * day }).describe(
+      "How long each watched validator's misses (attestations, proposals, sync " +
+        'committee) and the finalized proposer duties are kept for drill-down.',
+    ),
+    epochRetention: duration('400d', { min: day, max: 3_650 * day }).describe(
+      'How long the per-epoch aggregates of each scope are kept.',
+    ),
+    backfillEpochs: z
+      .number()
+      .int()
+      .min(0)
+      .max(1_000)
+      .default(0)
+      .describe('Epochs before the head to process on first start; later starts resume after the last epoch stored.'),
+    perValidatorLimit: z
+      .number()
+      .int()
+      .min(0)
+      .max(1_000)
+      .default(100)
+      .describe('The most validators with per-validator series, across every set with `perValidatorMetrics`.'),
   })
   .prefault({});
 
@@ -73,17 +122,29 @@ interface ChainWithBeacon {
   beacon?: BeaconConfig | undefined;
 }
 
-/** Beacon endpoint ids are unique across chains and apart from RPC endpoint ids; validator sets name chains with a beacon. */
+/**
+ * Beacon endpoint ids are unique across chains and apart from RPC endpoint ids; validator sets name chains with a
+ * beacon.
+ */
 export function checkBeaconReferences(
-  config: { chains: (ChainWithBeacon & { rpc: { id: string }[] })[]; validators: ValidatorsConfig; slos: { sli: { kind: string; chain: string } & Record<string, unknown> }[] },
+  config: {
+    chains: (ChainWithBeacon & { rpc: { id: string }[] })[];
+    validators: ValidatorsConfig;
+    slos: { sli: { kind: string; chain: string } & Record<string, unknown> }[];
+  },
   problem: (path: (string | number)[], message: string) => void,
 ): void {
   const ids = new Map<string, string>();
-  for (const chain of config.chains) for (const endpoint of chain.rpc) ids.set(endpoint.id, `an RPC endpoint of chain "${chain.id}"`);
+  for (const chain of config.chains)
+    for (const endpoint of chain.rpc) ids.set(endpoint.id, `an RPC endpoint of chain "${chain.id}"`);
   config.chains.forEach((chain, chainIndex) => {
     chain.beacon?.endpoints.forEach((endpoint, endpointIndex) => {
       const other = ids.get(endpoint.id);
-      if (other !== undefined) problem(['chains', chainIndex, 'beacon', 'endpoints', endpointIndex, 'id'], `duplicate endpoint id "${endpoint.id}" (also ${other}); endpoint ids are unique`);
+      if (other !== undefined)
+        problem(
+          ['chains', chainIndex, 'beacon', 'endpoints', endpointIndex, 'id'],
+          `duplicate endpoint id "${endpoint.id}" (also ${other}); endpoint ids are unique`,
+        );
       ids.set(endpoint.id, `a beacon endpoint of chain "${chain.id}"`);
     });
   });
@@ -91,25 +152,48 @@ export function checkBeaconReferences(
   config.validators.watch.forEach((set, setIndex) => {
     const chain = config.chains.find((candidate) => candidate.id === set.chain);
     if (!chain) problem(['validators', 'watch', setIndex, 'chain'], `no chain "${set.chain}"`);
-    else if (!chain.beacon) problem(['validators', 'watch', setIndex, 'chain'], `chain "${set.chain}" has no beacon endpoints (chains[].beacon)`);
-    if (set.indices.length === 0 && set.pubkeys.length === 0) problem(['validators', 'watch', setIndex], 'needs indices or pubkeys');
+    else if (!chain.beacon)
+      problem(
+        ['validators', 'watch', setIndex, 'chain'],
+        `chain "${set.chain}" has no beacon endpoints (chains[].beacon)`,
+      );
+    if (set.indices.length === 0 && set.pubkeys.length === 0)
+      problem(['validators', 'watch', setIndex], 'needs indices or pubkeys');
     for (const [name] of Object.entries(set.labels)) {
       if (name === 'scope') problem(['validators', 'watch', setIndex, 'labels', name], '"scope" is reserved');
     }
-    if (set.perValidatorMetrics) perValidator += set.pubkeys.length + set.indices.reduce<number>((sum, entry) => sum + (typeof entry === 'number' ? 1 : entry[1] - entry[0] + 1), 0);
+    if (set.perValidatorMetrics)
+      perValidator +=
+        set.pubkeys.length +
+        set.indices.reduce<number>((sum, entry) => sum + (typeof entry === 'number' ? 1 : entry[1] - entry[0] + 1), 0);
   });
   config.slos.forEach((slo, index) => {
     if (!validatorSliKinds.includes(slo.sli.kind)) return;
     const sets = config.validators.watch.filter((set) => set.chain === slo.sli.chain);
     if (sets.length === 0) {
-      problem(['slos', index, 'sli', 'chain'], `no validators are watched on chain "${slo.sli.chain}" (validators.watch)`);
+      problem(
+        ['slos', index, 'sli', 'chain'],
+        `no validators are watched on chain "${slo.sli.chain}" (validators.watch)`,
+      );
       return;
     }
     const scope = typeof slo.sli.scope === 'string' ? slo.sli.scope : 'watched';
-    const scopes = new Set(['network', 'watched', ...sets.flatMap((set) => Object.entries(set.labels).map(([name, value]) => `${name}:${value}`))]);
-    if (!scopes.has(scope)) problem(['slos', index, 'sli', 'scope'], `no scope "${scope}" on chain "${slo.sli.chain}"; scopes: ${[...scopes].join(', ')}`);
+    const scopes = new Set([
+      'network',
+      'watched',
+      ...sets.flatMap((set) => Object.entries(set.labels).map(([name, value]) => `${name}:${value}`)),
+    ]);
+    if (!scopes.has(scope))
+      problem(
+        ['slos', index, 'sli', 'scope'],
+        `no scope "${scope}" on chain "${slo.sli.chain}"; scopes: ${[...scopes].join(', ')}`,
+      );
   });
   if (perValidator > config.validators.perValidatorLimit) {
-    problem(['validators', 'perValidatorLimit'], `${perValidator} validators ask for per-validator metrics, more than the limit of ${config.validators.perValidatorLimit}; per-validator series are for a small set`);
+    problem(
+      ['validators', 'perValidatorLimit'],
+      `${perValidator} validators ask for per-validator metrics, more than the limit of ` +
+        `${config.validators.perValidatorLimit}; per-validator series are for a small set`,
+    );
   }
 }

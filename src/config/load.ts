@@ -33,7 +33,12 @@ const variablePattern = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
  * Replaces `${VAR}` in every string of the parsed tree (not in the raw text, so a value with YAML syntax
  * in it cannot change the document's shape). `$$` stands for a literal `$`.
  */
-export function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, problems: ConfigProblem[], path: PropertyKey[] = []): unknown {
+export function substituteEnv(
+  value: unknown,
+  env: NodeJS.ProcessEnv,
+  problems: ConfigProblem[],
+  path: PropertyKey[] = [],
+): unknown {
   if (typeof value === 'string') {
     return value.replace(variablePattern, (match, name: string | undefined) => {
       if (name === undefined) return '$';
@@ -47,7 +52,9 @@ export function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, problems: 
   }
   if (Array.isArray(value)) return value.map((item, index) => substituteEnv(item, env, problems, [...path, index]));
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, substituteEnv(item, env, problems, [...path, key])]));
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, substituteEnv(item, env, problems, [...path, key])]),
+    );
   }
   return value;
 }
@@ -78,8 +85,12 @@ export function checkConfigText(text: string, options: ConfigOptions = {}): Chec
   const result = configSchema.safeParse(included.config, { reportInput: true });
   // A value that still holds `${VAR}` fails its own check too ("Invalid URL"): the unset variable says it all.
   const unsetPaths = new Set(unset.map((problem) => problem.path));
-  const issues = result.success ? [] : [...result.error.issues, ...issuesBesides(configSchema, included.config, result.error)];
-  const schemaProblems = zodIssueProblems({ issues } as z.ZodError).map(included.locate).filter((problem) => !unsetPaths.has(problem.path));
+  const issues = result.success
+    ? []
+    : [...result.error.issues, ...issuesBesides(configSchema, included.config, result.error)];
+  const schemaProblems = zodIssueProblems({ issues } as z.ZodError)
+    .map(included.locate)
+    .filter((problem) => !unsetPaths.has(problem.path));
   const problems = [...(options.allowMissingEnv ? [] : unset), ...included.problems, ...schemaProblems];
   if (problems.length > 0) throw new ConfigError(source, problems);
   return { config: result.success ? result.data : null, unset };
@@ -98,7 +109,9 @@ export function readConfigText(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (error) {
-    throw new ConfigError(file, [{ path: '', message: `cannot read file: ${(error as NodeJS.ErrnoException).code ?? String(error)}` }]);
+    throw new ConfigError(file, [
+      { path: '', message: `cannot read file: ${(error as NodeJS.ErrnoException).code ?? String(error)}` },
+    ]);
   }
 }
 

@@ -33,10 +33,13 @@ export function formatPath(path: readonly PropertyKey[]): string {
  */
 export function zodIssueProblems(error: z.ZodError): KeyedProblem[] {
   return error.issues.flatMap((issue) => {
-    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ path: [...issue.path, key], message: 'unknown key' }));
+    if (issue.code === 'unrecognized_keys')
+      return issue.keys.map((key) => ({ path: [...issue.path, key], message: 'unknown key' }));
     // A record key refused by its key schema: say why ("label names are…"), not zod's "Invalid key in record".
-    if (issue.code === 'invalid_key') return issue.issues.map((inner) => ({ path: issue.path, message: inner.message }));
-    if (issue.code === 'invalid_type' && issue.input === undefined) return [{ path: issue.path, message: 'is required' }];
+    if (issue.code === 'invalid_key')
+      return issue.issues.map((inner) => ({ path: issue.path, message: inner.message }));
+    if (issue.code === 'invalid_type' && issue.input === undefined)
+      return [{ path: issue.path, message: 'is required' }];
     return [{ path: issue.path, message: issue.message }];
   });
 }

@@ -82,7 +82,8 @@ export function typeText(node: JsonSchema, defs: Record<string, JsonSchema> = {}
     case 'string': {
       if (node.pattern === idPattern) return 'id';
       const parts = ['string'];
-      if (node.minLength !== undefined && node.minLength > 0) parts.push(node.minLength === 1 ? '(non-empty)' : `(at least ${node.minLength} characters)`);
+      if (node.minLength !== undefined && node.minLength > 0)
+        parts.push(node.minLength === 1 ? '(non-empty)' : `(at least ${node.minLength} characters)`);
       if (node.pattern !== undefined) parts.push(`matching \`${node.pattern}\``);
       return parts.join(' ');
     }
@@ -91,11 +92,17 @@ export function typeText(node: JsonSchema, defs: Record<string, JsonSchema> = {}
       return [type, ...bounds(node)].join(' ');
     case 'array': {
       const items = node.items ? typeText(node.items, defs) : 'values';
-      const size = [node.minItems ? `at least ${node.minItems}` : '', node.maxItems !== undefined ? `at most ${node.maxItems}` : ''].filter(Boolean).join(', ');
+      const size = [
+        node.minItems ? `at least ${node.minItems}` : '',
+        node.maxItems !== undefined ? `at most ${node.maxItems}` : '',
+      ]
+        .filter(Boolean)
+        .join(', ');
       return `list of ${node.items?.properties ? 'objects' : items}${size ? ` (${size})` : ''}`;
     }
     case 'object':
-      if (!node.properties && typeof node.additionalProperties === 'object') return `map of name to ${typeText(node.additionalProperties, defs)}`;
+      if (!node.properties && typeof node.additionalProperties === 'object')
+        return `map of name to ${typeText(node.additionalProperties, defs)}`;
       return 'object';
     default:
       return type ?? 'any';
@@ -115,7 +122,14 @@ function objectRows(node: JsonSchema, prefix: string, defs: Record<string, JsonS
   for (const [key, child] of Object.entries(node.properties ?? {})) {
     const path = `${prefix}${key}`;
     const fallback = defaultText(child.default);
-    rows.push({ path, ...(when ? { when } : {}), type: typeText(child, defs), ...(fallback !== undefined ? { default: fallback } : {}), required: required.has(key) && child.default === undefined, description: child.description });
+    rows.push({
+      path,
+      ...(when ? { when } : {}),
+      type: typeText(child, defs),
+      ...(fallback !== undefined ? { default: fallback } : {}),
+      required: required.has(key) && child.default === undefined,
+      description: child.description,
+    });
     rows.push(...childRows(child, path, defs, when));
   }
   return rows;
@@ -135,12 +149,21 @@ function childRows(node: JsonSchema, path: string, defs: Record<string, JsonSche
 
 /** The keys of a list whose items come in kinds: shared keys once, the others with the kinds they apply to. */
 function variantRows(variants: JsonSchema[], prefix: string, defs: Record<string, JsonSchema>): ReferenceRow[] {
-  const perKind = variants.map((variant) => ({ kind: String(variant.properties?.kind?.const ?? '?'), rows: objectRows(variant, prefix, defs) }));
+  const perKind = variants.map((variant) => ({
+    kind: String(variant.properties?.kind?.const ?? '?'),
+    rows: objectRows(variant, prefix, defs),
+  }));
   const byPath = new Map<string, { kinds: string[]; row: ReferenceRow }[]>();
   for (const { kind, rows } of perKind) {
     for (const row of rows) {
       const same = byPath.get(row.path) ?? [];
-      const match = same.find((entry) => entry.row.type === row.type && entry.row.default === row.default && entry.row.description === row.description && entry.row.required === row.required);
+      const match = same.find(
+        (entry) =>
+          entry.row.type === row.type &&
+          entry.row.default === row.default &&
+          entry.row.description === row.description &&
+          entry.row.required === row.required,
+      );
       if (match) match.kinds.push(kind);
       else same.push({ kinds: [kind], row });
       byPath.set(row.path, same);
@@ -149,10 +172,16 @@ function variantRows(variants: JsonSchema[], prefix: string, defs: Record<string
   const rows: ReferenceRow[] = [];
   for (const [path, entries] of byPath) {
     if (path === `${prefix}kind`) {
-      rows.push({ path, type: `one of ${perKind.map(({ kind }) => JSON.stringify(kind)).join(', ')}`, required: true, description: entries[0]!.row.description });
+      rows.push({
+        path,
+        type: `one of ${perKind.map(({ kind }) => JSON.stringify(kind)).join(', ')}`,
+        required: true,
+        description: entries[0]!.row.description,
+      });
       continue;
     }
-    for (const { kinds, row } of entries) rows.push(kinds.length === perKind.length ? row : { ...row, when: `kind: ${kinds.join(', ')}` });
+    for (const { kinds, row } of entries)
+      rows.push(kinds.length === perKind.length ? row : { ...row, when: `kind: ${kinds.join(', ')}` });
   }
   return rows;
 }
@@ -161,7 +190,15 @@ function variantRows(variants: JsonSchema[], prefix: string, defs: Record<string
 function kindRows(prefix: string, kinds: readonly { kind: string; schema: z.ZodType }[]): ReferenceRow[] {
   return kinds.flatMap(({ kind, schema }) => {
     const node = jsonSchema(schema);
-    return objectRows({ ...node, properties: Object.fromEntries(Object.entries(node.properties ?? {}).filter(([key]) => key !== 'kind')) }, prefix, node.$defs ?? {}, `kind: ${kind}`);
+    return objectRows(
+      {
+        ...node,
+        properties: Object.fromEntries(Object.entries(node.properties ?? {}).filter(([key]) => key !== 'kind')),
+      },
+      prefix,
+      node.$defs ?? {},
+      `kind: ${kind}`,
+    );
   });
 }
 
@@ -184,16 +221,36 @@ export function configReferenceSections(): ReferenceSection[] {
   return Object.entries(root.properties ?? {}).map(([key, node]) => {
     const fallback = defaultText(node.default);
     const rows: ReferenceRow[] = [
-      { path: key, type: typeText(node, defs), ...(fallback !== undefined ? { default: fallback } : {}), required: required.has(key) && node.default === undefined, description: node.description },
+      {
+        path: key,
+        type: typeText(node, defs),
+        ...(fallback !== undefined ? { default: fallback } : {}),
+        required: required.has(key) && node.default === undefined,
+        description: node.description,
+      },
       ...childRows(node, key, defs),
     ];
     if (key === 'slos') {
       const at = rows.findIndex((row) => row.path === 'slos[].sli.labels');
-      rows.splice(at + 1, 0, ...kindRows('slos[].sli.', sliKinds.map((kind) => ({ kind: kind.kind, schema: kind.params }))));
+      rows.splice(
+        at + 1,
+        0,
+        ...kindRows(
+          'slos[].sli.',
+          sliKinds.map((kind) => ({ kind: kind.kind, schema: kind.params })),
+        ),
+      );
     }
     if (key === 'alerting') {
       const at = rows.findIndex((row) => row.path === 'alerting.receivers[].rateLimit.burst');
-      rows.splice(at + 1, 0, ...kindRows('alerting.receivers[].', receiverKinds.map((kind) => ({ kind: kind.kind, schema: kind.configSchema }))));
+      rows.splice(
+        at + 1,
+        0,
+        ...kindRows(
+          'alerting.receivers[].',
+          receiverKinds.map((kind) => ({ kind: kind.kind, schema: kind.configSchema })),
+        ),
+      );
       const route = defs[Object.keys(defs).find((name) => defs[name]!.properties?.receiver) ?? ''];
       if (route) {
         const routeAt = rows.findIndex((row) => row.path === 'alerting.route');
@@ -217,7 +274,7 @@ export function renderConfigReference(): string {
     '<!-- Generated from the config schema by `npm run docs:config`; a test fails when this file is out of date. -->',
     '',
     'Every key ERE Monitor reads from its YAML config, with its type, default and meaning, generated from the',
-    "schema the loader validates with. [configuration.md](configuration.md) explains the sections with examples;",
+    'schema the loader validates with. [configuration.md](configuration.md) explains the sections with examples;',
     'this page is the complete list. Durations are written `500ms`, `15s`, `2m`, `1h`, `7d` or as a number of',
     'seconds; `[]` marks the items of a list; "when" names the kinds a key applies to.',
     '',
@@ -225,7 +282,14 @@ export function renderConfigReference(): string {
     '',
   ];
   for (const section of sections) {
-    lines.push(`## ${section.key}`, '', `${section.title}.`, '', '| key | type | default | meaning |', '|---|---|---|---|');
+    lines.push(
+      `## ${section.key}`,
+      '',
+      `${section.title}.`,
+      '',
+      '| key | type | default | meaning |',
+      '|---|---|---|---|',
+    );
     for (const row of section.rows) {
       const key = `\`${row.path}\`${row.when ? ` (${row.when})` : ''}`;
       const fallback = row.default !== undefined ? `\`${row.default}\`` : row.required ? '**required**' : '—';

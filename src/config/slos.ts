@@ -13,7 +13,9 @@ import type { SloConfig } from './slo-schema.js';
 const percentToRatio = (percent: number) => Number((percent / 100).toPrecision(12));
 
 export function parseSloWindow(text: string): SloWindow {
-  return text === 'month' ? { kind: 'calendar', unit: 'month' } : { kind: 'rolling', durationMs: Number(text.slice(0, -1)) * dayMs };
+  return text === 'month'
+    ? { kind: 'calendar', unit: 'month' }
+    : { kind: 'rolling', durationMs: Number(text.slice(0, -1)) * dayMs };
 }
 
 export function resolveSlo(config: Config, slo: SloConfig): SloDefinition {
@@ -32,7 +34,12 @@ export function resolveSlo(config: Config, slo: SloConfig): SloDefinition {
     windowText: slo.window,
     budgeting: slo.budgeting,
     timesliceObjective: percentToRatio(slo.timesliceObjective ?? slo.objective),
-    sli: { kind: kind.kind, description: kind.describe(params), selection: { chain: chain.id, endpoints: selectEndpoints(chain, slo.sli) }, query: kind.query(params) },
+    sli: {
+      kind: kind.kind,
+      description: kind.describe(params),
+      selection: { chain: chain.id, endpoints: selectEndpoints(chain, slo.sli) },
+      query: kind.query(params),
+    },
     labels: slo.labels,
     alerting: {
       enabled: slo.alerting.enabled,

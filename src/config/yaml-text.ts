@@ -18,16 +18,29 @@ export function readYaml(text: string): YamlResult {
     return { path: '', message: `YAML line ${line}, column ${col}: ${message}` };
   };
   // Deep nesting gives one error per level: it is told once, at its first place.
-  const errors = [...new Map(document.errors.map((error) => [error.code === 'RESOURCE_EXHAUSTION' ? error.code : `${error.code}@${error.pos[0]}`, error])).values()];
-  const problems = errors.map((error) => at(error.pos[0], error.code === 'RESOURCE_EXHAUSTION' ? 'nested too deeply' : error.message.split('\n')[0]!));
-  if (problems.length === 0) problems.push(...aliasProblems(document).map(({ offset, message }) => at(offset, message)));
+  const errors = [
+    ...new Map(
+      document.errors.map((error) => [
+        error.code === 'RESOURCE_EXHAUSTION' ? error.code : `${error.code}@${error.pos[0]}`,
+        error,
+      ]),
+    ).values(),
+  ];
+  const problems = errors.map((error) =>
+    at(error.pos[0], error.code === 'RESOURCE_EXHAUSTION' ? 'nested too deeply' : error.message.split('\n')[0]!),
+  );
+  if (problems.length === 0)
+    problems.push(...aliasProblems(document).map(({ offset, message }) => at(offset, message)));
   if (problems.length > 0) return { value: undefined, problems: capped(problems) };
   try {
     return { value: document.toJS({ maxAliasCount: 100 }) ?? {}, problems: [] };
   } catch (error) {
     // The parser's own guard against alias expansion, or a stack too deep to convert.
     const firstAlias = aliases(document)[0];
-    const reason = error instanceof ReferenceError ? 'aliases expand into too many nodes (more than 100 aliases of aliases)' : (error as Error).message;
+    const reason =
+      error instanceof ReferenceError
+        ? 'aliases expand into too many nodes (more than 100 aliases of aliases)'
+        : (error as Error).message;
     return { value: undefined, problems: [at(firstAlias?.range?.[0] ?? 0, reason)] };
   }
 }
@@ -46,12 +59,16 @@ function aliasProblems(document: Document): { offset: number; message: string }[
     const target = node.resolve(document);
     if (target === undefined) return [{ offset, message: `alias *${node.source} names no anchor before it` }];
     const [start, end] = target.range ?? [0, 0];
-    if (offset >= start && offset < end) return [{ offset, message: `alias *${node.source} is inside the node it names, which would never end` }];
+    if (offset >= start && offset < end)
+      return [{ offset, message: `alias *${node.source} is inside the node it names, which would never end` }];
     return [];
   });
 }
 
 function capped(problems: ConfigProblem[]): ConfigProblem[] {
   if (problems.length <= maxYamlProblems) return problems;
-  return [...problems.slice(0, maxYamlProblems), { path: '', message: `YAML: ${problems.length - maxYamlProblems} more errors` }];
+  return [
+    ...problems.slice(0, maxYamlProblems),
+    { path: '', message: `YAML: ${problems.length - maxYamlProblems} more errors` },
+  ];
 }

@@ -19,10 +19,17 @@ export interface AlertLogReceiver {
 
 function describeAlert(alert: WebhookAlert): string {
   const where = [alert.labels.chain, alert.labels.endpoint ?? alert.labels.slo].filter(Boolean).join('/');
-  return `${alert.status.toUpperCase()} ${alert.labels.alertname} (${alert.labels.severity}) ${where}: ${alert.annotations.summary ?? ''}`.trimEnd();
+  return (
+    `${alert.status.toUpperCase()} ${alert.labels.alertname} ` +
+    `(${alert.labels.severity}) ${where}: ${alert.annotations.summary ?? ''}`.trimEnd()
+  );
 }
 
-export async function startAlertLogReceiver(options: { host: string; hmacKey: string; print: (line: string) => void }): Promise<AlertLogReceiver> {
+export async function startAlertLogReceiver(options: {
+  host: string;
+  hmacKey: string;
+  print: (line: string) => void;
+}): Promise<AlertLogReceiver> {
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -65,10 +65,7 @@ const LISTENING_LINE = /Listening on \S*:(\d+)/;
 const ARCH_NAMES: Partial<Record<string, string>> = { x64: 'amd64', arm64: 'arm64' };
 
 /** Path of the anvil binary shipped in `@foundry-rs/anvil-<platform>-<arch>`. */
-export function resolveAnvilBinary(
-  platform: NodeJS.Platform = process.platform,
-  arch: string = process.arch,
-): string {
+export function resolveAnvilBinary(platform: NodeJS.Platform = process.platform, arch: string = process.arch): string {
   const archName = ARCH_NAMES[arch];
   if (!archName) {
     throw new AnvilError('unsupported_platform', `anvil has no npm build for ${platform}/${arch}`);
@@ -79,7 +76,9 @@ export function resolveAnvilBinary(
     packageJson = createRequire(import.meta.url).resolve(`${packageName}/package.json`);
   } catch (cause) {
     throw new AnvilError('binary_not_found', `npm package ${packageName} is not installed`, {
-      details: `the demo ships the anvil build for linux/x64 (an optional dependency); on ${platform}/${arch} install ${packageName} or put anvil from Foundry on the machine`,
+      details:
+        'the demo ships the anvil build for linux/x64 (an optional dependency); ' +
+        `on ${platform}/${arch} install ${packageName} or put anvil from Foundry on the machine`,
       cause,
     });
   }
@@ -156,7 +155,8 @@ function waitForListeningPort(child: ChildProcess, deadline: number): Promise<nu
       outcome();
     };
     const timer = setTimeout(
-      () => settle(() => reject(new AnvilError('not_ready', `anvil did not report a port within ${READY_TIMEOUT_MS} ms`))),
+      () =>
+        settle(() => reject(new AnvilError('not_ready', `anvil did not report a port within ${READY_TIMEOUT_MS} ms`))),
       Math.max(0, deadline - Date.now()),
     );
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {

@@ -6,11 +6,18 @@ import { startBeaconSim, type RunningBeaconSim } from '../beacon-sim/index.js';
 import type { Clock } from '../domain/clock.js';
 import type { RunningService } from '../main.js';
 
-export const demoBeacon = { chain: 'demo', endpoint: 'demo-beacon', slotsPerEpoch: 8, secondsPerSlot: 2, flakyValidator: 2 } as const;
+export const demoBeacon = {
+  chain: 'demo',
+  endpoint: 'demo-beacon',
+  slotsPerEpoch: 8,
+  secondsPerSlot: 2,
+  flakyValidator: 2,
+} as const;
 
 /** The `beacon:` block of the demo chain. */
 export function demoBeaconYaml(url: string): string {
-  return `    # A simulated beacon node (${demoBeacon.slotsPerEpoch} slots of ${demoBeacon.secondsPerSlot} s an epoch): see the validators section below.
+  const epoch = `${demoBeacon.slotsPerEpoch} slots of ${demoBeacon.secondsPerSlot} s an epoch`;
+  return `    # A simulated beacon node (${epoch}): see the validators section below.
     beacon:
       endpoints:
         - id: ${demoBeacon.endpoint}
@@ -21,7 +28,8 @@ export function demoBeaconYaml(url: string): string {
 `;
 }
 
-export const demoValidatorsYaml = `# Validators watched through the demo chain's beacon node; labels make the scopes operator:demo-a and operator:demo-b.
+export const demoValidatorsYaml = `# Validators watched through the demo chain's beacon node; labels make the scopes
+# operator:demo-a and operator:demo-b.
 validators:
   watch:
     - chain: ${demoBeacon.chain}
@@ -62,8 +70,10 @@ export async function startDemoBeacon(options: { clock?: Clock } = {}): Promise<
   const { sim } = node;
   // Every fifth epoch from now on, validator 2 misses three epochs in a row; every twelfth, a proposal too.
   const start = sim.headEpoch() + 2;
-  for (let epoch = start; epoch < start + 20_000; epoch += 5) sim.missAttestations([demoBeacon.flakyValidator], epoch, epoch + 2);
-  for (let epoch = start + 6; epoch < start + 20_000; epoch += 12) sim.missProposals(demoBeacon.flakyValidator, epoch, epoch);
+  for (let epoch = start; epoch < start + 20_000; epoch += 5)
+    sim.missAttestations([demoBeacon.flakyValidator], epoch, epoch + 2);
+  for (let epoch = start + 6; epoch < start + 20_000; epoch += 12)
+    sim.missProposals(demoBeacon.flakyValidator, epoch, epoch);
   return {
     node,
     follow(service, say) {
@@ -77,7 +87,11 @@ export async function startDemoBeacon(options: { clock?: Clock } = {}): Promise<
         const watched = scope('watched');
         const network = scope('network');
         const missed = last.misses.length > 0 ? `; missed: validator ${last.misses.join(', ')}` : '';
-        say(`[validators] epoch ${last.epoch}: ${watched.validators} watched, effectiveness ${percent(watched.effective, watched.attestationsDue - watched.unknown)} (network ${percent(network.effective, network.attestationsDue - network.unknown)})${missed}`);
+        say(
+          `[validators] epoch ${last.epoch}: ${watched.validators} watched, effectiveness ` +
+            `${percent(watched.effective, watched.attestationsDue - watched.unknown)} (network ` +
+            `${percent(network.effective, network.attestationsDue - network.unknown)})${missed}`,
+        );
       }, 2_000);
       return () => clearInterval(timer);
     },

@@ -18,7 +18,14 @@ import { startAnvil, type AnvilNode } from './anvil.js';
 import { demoBeaconYaml, demoValidatorSlosYaml, demoValidatorsYaml, startDemoBeacon } from './beacon.js';
 import { startFaultProxy, type Fault, type FaultProxy } from './fault-proxy.js';
 import { type AnvilClient, createAnvilClient } from './governance/client.js';
-import { type DemoGovernance, type DemoGovernanceAddresses, demoGovernanceAddresses, demoGovernanceSlosYaml, demoGovernanceYaml, deployDemoGovernance } from './governance/setup.js';
+import {
+  type DemoGovernance,
+  type DemoGovernanceAddresses,
+  demoGovernanceAddresses,
+  demoGovernanceSlosYaml,
+  demoGovernanceYaml,
+  deployDemoGovernance,
+} from './governance/setup.js';
 import { startGovernanceStory } from './governance/story.js';
 
 export interface DemoOptions {
@@ -52,10 +59,18 @@ export const demoScenarios: readonly Scenario[] = [
   { endpoint: 'provider-a', fault: { kind: 'stale' }, says: 'falls behind (its head stops moving)' },
   { endpoint: 'provider-b', fault: { kind: 'http_status', status: 503 }, says: 'answers HTTP 503' },
   { endpoint: 'provider-a', fault: { kind: 'hang' }, says: 'hangs (probes time out)' },
-  { endpoint: 'provider-b', fault: { kind: 'ahead', blocks: 50 }, says: 'lies: reports a head 50 blocks ahead (the consensus head does not follow)' },
+  {
+    endpoint: 'provider-b',
+    fault: { kind: 'ahead', blocks: 50 },
+    says: 'lies: reports a head 50 blocks ahead (the consensus head does not follow)',
+  },
   { endpoint: 'provider-a', fault: { kind: 'rate_limited' }, says: 'rate-limits (HTTP 429)' },
   { endpoint: 'provider-b', fault: { kind: 'slow', delayMs: 1_200 }, says: 'answers slowly (1.2 s)' },
-  { endpoint: 'provider-a', fault: { kind: 'wrong_chain_id', chainId: 1 }, says: 'serves the wrong chain (chain id 1)' },
+  {
+    endpoint: 'provider-a',
+    fault: { kind: 'wrong_chain_id', chainId: 1 },
+    says: 'serves the wrong chain (chain id 1)',
+  },
 ];
 
 export function demoConfigYaml(options: {
@@ -112,13 +127,15 @@ ${options.beaconUrl ? demoBeaconYaml(options.beaconUrl) : ''}slos:
     window: 7d
     budgeting: timeslices
     sli: { kind: redundancy, chain: demo, minHealthyEndpoints: 2 }
-${options.governance ? demoGovernanceSlosYaml : ''}${options.beaconUrl ? demoValidatorSlosYaml : ''}# Alert rules with short "for" durations so that the demo's 20-second faults fire them; the defaults
+${options.governance ? demoGovernanceSlosYaml : ''}${options.beaconUrl ? demoValidatorSlosYaml : ''}\
+# Alert rules with short "for" durations so that the demo's 20-second faults fire them; the defaults
 # (used when "rules" is left out) wait minutes, as production alerts should.
 alerting:
   evaluationInterval: 2s
   # Governance alerts are on by default; a change (Safe threshold, proxy upgrade) fires for 2 minutes here.
   governance: { changeHold: 2m }
-  # Validator alerts are on by default; here two misses in a row already count, and a missed proposal fires for 5 minutes.
+  # Validator alerts are on by default; here two misses in a row already count, and a missed proposal fires for
+  # 5 minutes.
   validators: { missedInARow: 2, eventHold: 5m }
   rules:
     - name: EndpointDown
@@ -177,9 +194,15 @@ ${options.governance ? demoGovernanceYaml(options.governance) : ''}${options.bea
 function describeChain(service: RunningService): string {
   const health = service.tracker.health('demo');
   if (!health) return '';
-  const head = health.consensusHead === null ? 'no head' : `head ${health.consensusHead} (${health.headAgeSeconds?.toFixed(1)} s old)`;
+  const head =
+    health.consensusHead === null
+      ? 'no head'
+      : `head ${health.consensusHead} (${health.headAgeSeconds?.toFixed(1)} s old)`;
   const endpoints = health.endpoints
-    .map((endpoint) => `${endpoint.endpoint} ${endpoint.healthy ? 'healthy' : `UNHEALTHY (${endpoint.unhealthyReasons.join(', ')})`}`)
+    .map(
+      (endpoint) =>
+        `${endpoint.endpoint} ${endpoint.healthy ? 'healthy' : `UNHEALTHY (${endpoint.unhealthyReasons.join(', ')})`}`,
+    )
     .join('; ');
   return `[demo] ${head}, ${health.healthyEndpoints}/${health.configuredEndpoints} healthy: ${endpoints}`;
 }
@@ -194,7 +217,10 @@ async function setUpChain(anvil: AnvilNode, client: AnvilClient, output: Output)
   try {
     governance = await deployDemoGovernance(client);
   } catch (error) {
-    output.err(`[governance] the demo DAO could not be deployed; the demo goes on without it: ${(error as Error).message.split('\n')[0]}`);
+    output.err(
+      `[governance] the demo DAO could not be deployed; the demo goes on ` +
+        `without it: ${(error as Error).message.split('\n')[0]}`,
+    );
   }
   await anvil.setAutomine(false);
   await anvil.setIntervalMining(1);
@@ -221,7 +247,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
   const webhookKey = randomBytes(24).toString('hex');
   // A new token each run: silences and acks can be tried in the demo, and nothing else knows the token.
   const apiToken = randomBytes(24).toString('hex');
-  const webhook = await startAlertLogReceiver({ host: '127.0.0.1', hmacKey: webhookKey, print: (line) => output.out(line) });
+  const webhook = await startAlertLogReceiver({
+    host: '127.0.0.1',
+    hmacKey: webhookKey,
+    print: (line) => output.out(line),
+  });
   const configPath = join(dir, 'ere-demo.yaml');
   const logPath = join(dir, 'ere.log');
   writeFileSync(
@@ -243,36 +273,57 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
 
   const config = loadConfigFile(configPath);
   const scrubber = secretsScrubber(config);
-  const logger = createLogger({ level: config.log.level, scrubber, destination: pino.destination({ dest: logPath, sync: false }) });
+  const logger = createLogger({
+    level: config.log.level,
+    scrubber,
+    destination: pino.destination({ dest: logPath, sync: false }),
+  });
   let service: RunningService;
   try {
     service = await startService(config, { logger, scrubber });
   } catch (error) {
-    await Promise.all([proxies['provider-a'].close(), proxies['provider-b'].close(), webhook.close(), beacon.close(), anvil.stop()]);
+    await Promise.all([
+      proxies['provider-a'].close(),
+      proxies['provider-b'].close(),
+      webhook.close(),
+      beacon.close(),
+      anvil.stop(),
+    ]);
     throw error;
   }
 
-  output.out(`ERE Monitor demo: a local anvil chain (chain id 31337, a block a second) behind three endpoints.
-  config:   ${configPath}
-  log:      ${logPath}
-  metrics:  ${service.url}/metrics
-  chain:    ${service.url}/api/v1/chains/demo
-  samples:  ${service.url}/api/v1/endpoints/provider-a/samples?limit=10
-  SLOs:     ${service.url}/api/v1/slos (evaluated every minute, from the first minute that has settled)
-  alerts:   ${service.url}/api/v1/alerts (and /api/v1/notifications); "[webhook]" lines are what the demo's receiver got
-  API doc:  ${service.url}/api/v1/openapi.json
-  token:    ${apiToken} (this run's API token: silences and acks need it)
-  silences: export ERE_URL=${service.url} ERE_TOKEN=${apiToken}, then in the same shell
-            npx ere silence add EndpointDown --comment 'trying it'; npx ere silence list; npx ere ack <fingerprint>${
-    governance
-      ? `
-  governance: ${service.url}/api/v1/governance/proposals and ${service.url}/api/v1/governance/events; "[governance]" lines tell the DAO's story`
-      : ''
-  }
-  validators: ${service.url}/api/v1/validators and ${service.url}/api/v1/beacon/demo; "[validators]" lines report each epoch (validator 2 misses now and then)
-${options.faults === 'manual' ? 'No fault is injected until asked' : 'Faults are injected on provider-a and provider-b in turn'}; Ctrl-C stops everything.`);
+  const faults =
+    options.faults === 'manual'
+      ? 'No fault is injected until asked'
+      : 'Faults are injected on provider-a and provider-b in turn';
+  const governanceLine =
+    `  governance: ${service.url}/api/v1/governance/proposals and ${service.url}/api/v1/governance/events; ` +
+    '"[governance]" lines tell the DAO\'s story';
+  const lines = [
+    'ERE Monitor demo: a local anvil chain (chain id 31337, a block a second) behind three endpoints.',
+    `  config:   ${configPath}`,
+    `  log:      ${logPath}`,
+    `  metrics:  ${service.url}/metrics`,
+    `  chain:    ${service.url}/api/v1/chains/demo`,
+    `  samples:  ${service.url}/api/v1/endpoints/provider-a/samples?limit=10`,
+    `  SLOs:     ${service.url}/api/v1/slos (evaluated every minute, from the first minute that has settled)`,
+    `  alerts:   ${service.url}/api/v1/alerts (and /api/v1/notifications); ` +
+      '"[webhook]" lines are what the demo\'s receiver got',
+    `  API doc:  ${service.url}/api/v1/openapi.json`,
+    `  token:    ${apiToken} (this run's API token: silences and acks need it)`,
+    `  silences: export ERE_URL=${service.url} ERE_TOKEN=${apiToken}, then in the same shell`,
+    "            npx ere silence add EndpointDown --comment 'trying it'; " +
+      'npx ere silence list; npx ere ack <fingerprint>',
+    ...(governance ? [governanceLine] : []),
+    `  validators: ${service.url}/api/v1/validators and ${service.url}/api/v1/beacon/demo; ` +
+      '"[validators]" lines report each epoch (validator 2 misses now and then)',
+    `${faults}; Ctrl-C stops everything.`,
+  ];
+  output.out(lines.join('\n'));
   const unfollow = beacon.follow(service, (line) => output.out(line));
-  const story = governance ? startGovernanceStory({ client, deployment: governance, say: (line) => output.out(line) }) : undefined;
+  const story = governance
+    ? startGovernanceStory({ client, deployment: governance, say: (line) => output.out(line) })
+    : undefined;
 
   const faultMs = (options.faultSeconds ?? 20) * 1_000;
   const calmMs = (options.calmSeconds ?? 15) * 1_000;
@@ -310,7 +361,12 @@ ${options.faults === 'manual' ? 'No fault is injected until asked' : 'Faults are
         unfollow();
         await story?.stop();
         await service.stop();
-        await Promise.all([proxies['provider-a'].close(), proxies['provider-b'].close(), webhook.close(), beacon.close()]);
+        await Promise.all([
+          proxies['provider-a'].close(),
+          proxies['provider-b'].close(),
+          webhook.close(),
+          beacon.close(),
+        ]);
         await anvil.stop();
         logger.flush();
       })()),

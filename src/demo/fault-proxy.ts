@@ -47,9 +47,7 @@ type JsonRpcRequest = { jsonrpc: '2.0'; id?: JsonRpcId; method: string; params?:
 type JsonRpcResponse = { jsonrpc: '2.0'; id?: JsonRpcId; result?: unknown; error?: { code: number; message: string } };
 
 /** How one call of a request is served: answered here, or forwarded and its result adjusted. */
-type CallPlan =
-  | { answer: JsonRpcResponse }
-  | { forward: JsonRpcRequest; adjust?: (result: unknown) => unknown };
+type CallPlan = { answer: JsonRpcResponse } | { forward: JsonRpcRequest; adjust?: (result: unknown) => unknown };
 
 /** An HTTP answer, ours or the upstream's relayed as is. */
 type Reply = { status: number; body: string; headers?: Record<string, string> };
@@ -139,12 +137,7 @@ function createHeadFreezer(post: Post): { reset(freezeNow: boolean): void; get()
   };
 }
 
-async function replyTo(
-  body: string,
-  fault: Fault,
-  post: Post,
-  staleHead: () => Promise<bigint>,
-): Promise<Reply> {
+async function replyTo(body: string, fault: Fault, post: Post, staleHead: () => Promise<bigint>): Promise<Reply> {
   const early = httpFaultReply(fault);
   if (early) return early;
   const parsed = parseCalls(body);
@@ -197,7 +190,9 @@ function planCall(call: JsonRpcRequest, fault: Fault, frozenHead: bigint | undef
     case 'stale':
       return planStale(call, frozenHead ?? 0n);
     case 'log_range_limit':
-      return logRangeBlocks(call) > fault.maxBlocks ? { answer: errorResponse(call.id, -32005, `query exceeds max block range ${fault.maxBlocks}`) } : { forward: call };
+      return logRangeBlocks(call) > fault.maxBlocks
+        ? { answer: errorResponse(call.id, -32005, `query exceeds max block range ${fault.maxBlocks}`) }
+        : { forward: call };
     case 'ahead':
       return planAhead(call, BigInt(fault.blocks));
     default:
@@ -209,8 +204,12 @@ function planCall(call: JsonRpcRequest, fault: Fault, frozenHead: bigint | undef
 function logRangeBlocks(call: JsonRpcRequest): number {
   if (call.method !== 'eth_getLogs' || !Array.isArray(call.params)) return 0;
   const filter = call.params[0] as { fromBlock?: unknown; toBlock?: unknown } | undefined;
-  const from = typeof filter?.fromBlock === 'string' && filter.fromBlock.startsWith('0x') ? Number(BigInt(filter.fromBlock)) : null;
-  const to = typeof filter?.toBlock === 'string' && filter.toBlock.startsWith('0x') ? Number(BigInt(filter.toBlock)) : null;
+  const from =
+    typeof filter?.fromBlock === 'string' && filter.fromBlock.startsWith('0x')
+      ? Number(BigInt(filter.fromBlock))
+      : null;
+  const to =
+    typeof filter?.toBlock === 'string' && filter.toBlock.startsWith('0x') ? Number(BigInt(filter.toBlock)) : null;
   return from === null || to === null ? 0 : to - from + 1;
 }
 

@@ -232,7 +232,11 @@ export interface BeaconApi {
   /** GET /eth/v1/beacon/states/{stateId}/finality_checkpoints. */
   finalityCheckpoints(stateId: 'head' | number, options?: RequestOptions): Promise<FinalityCheckpoints>;
   /** GET /eth/v1/beacon/states/{stateId}/validators, every validator, streamed. */
-  validators(stateId: 'head' | 'finalized' | number, onValidator: (validator: ValidatorRecord) => void, options?: RequestOptions): Promise<{ count: number }>;
+  validators(
+    stateId: 'head' | 'finalized' | number,
+    onValidator: (validator: ValidatorRecord) => void,
+    options?: RequestOptions,
+  ): Promise<{ count: number }>;
   /** POST /eth/v1/beacon/rewards/attestations/{epoch} with an empty body: every validator, streamed. */
   attestationRewards(
     epoch: number,
@@ -240,11 +244,19 @@ export interface BeaconApi {
     options?: RequestOptions,
   ): Promise<{ ideal: IdealAttestationReward[]; count: number }>;
   /** POST /eth/v1/validator/liveness/{epoch}, the indices sent in chunks. */
-  liveness(epoch: number, indices: readonly number[], onLiveness: (liveness: Liveness) => void, options?: RequestOptions): Promise<void>;
+  liveness(
+    epoch: number,
+    indices: readonly number[],
+    onLiveness: (liveness: Liveness) => void,
+    options?: RequestOptions,
+  ): Promise<void>;
   /** GET /eth/v1/validator/duties/proposer/{epoch}. */
   proposerDuties(epoch: number, options?: RequestOptions): Promise<ProposerDuties>;
   /** GET /eth/v1/beacon/states/{stateId}/sync_committees?epoch=: the members, in committee order. */
   syncCommittee(stateId: 'head' | number, epoch: number, options?: RequestOptions): Promise<number[]>;
-  /** POST /eth/v1/beacon/rewards/sync_committee/{slot} with an empty body, for a slot whose block was read: a 404 fails (`not_found`). */
+  /**
+   * POST /eth/v1/beacon/rewards/sync_committee/{slot} with an empty body, for a slot whose block was read: a 404 fails
+   * (`not_found`).
+   */
   syncCommitteeRewards(slot: number, options?: RequestOptions): Promise<SyncCommitteeReward[]>;
 }

@@ -7,7 +7,16 @@ export const governanceKinds = ['governor', 'timelock', 'safe', 'proxy'] as cons
 export type GovernanceKindName = (typeof governanceKinds)[number];
 
 /** The Governor's `state()` enum, the same in OpenZeppelin's Governor and Compound's GovernorBravo. */
-export const proposalStates = ['Pending', 'Active', 'Canceled', 'Defeated', 'Succeeded', 'Queued', 'Expired', 'Executed'] as const;
+export const proposalStates = [
+  'Pending',
+  'Active',
+  'Canceled',
+  'Defeated',
+  'Succeeded',
+  'Queued',
+  'Expired',
+  'Executed',
+] as const;
 export type ProposalState = (typeof proposalStates)[number];
 /** States a proposal never leaves. */
 export const finalProposalStates: readonly ProposalState[] = ['Canceled', 'Defeated', 'Expired', 'Executed'];

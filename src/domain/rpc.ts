@@ -50,7 +50,10 @@ export interface RpcObservation {
   headBlock: number | null;
   /** Timestamp of the head block, seconds since the epoch. */
   headTimestamp: number | null;
-  /** Hash of the head block; null when the latest block answered was not `headBlock` (a block came between the two calls). */
+  /**
+   * Hash of the head block; null when the latest block answered was not `headBlock` (a block came between the two
+   * calls).
+   */
   headHash: string | null;
   /**
    * The endpoint's block hashes at heights that other endpoints report as their heads, asked while it is ahead

@@ -31,9 +31,14 @@ export interface SliSelection {
 
 /** One SQL aggregate per minute over a rollup table: `good` and `valid` expressions, summed. */
 export interface SliQuery {
-  /** Endpoint-minutes, chain-minutes, governance outcomes (one row per decided subject), or validator outcomes (one row per scope and epoch). */
+  /**
+   * Endpoint-minutes, chain-minutes, governance outcomes (one row per decided subject), or validator outcomes (one row
+   * per scope and epoch).
+   */
   table: 'rpc_rollups_1m' | 'chain_rollups_1m' | 'governance_sli_outcomes' | 'validator_sli_outcomes';
-  /** Further equality filters on the table's columns (column → accepted values), set by the kind, never by users' SQL. */
+  /**
+   * Further equality filters on the table's columns (column → accepted values), set by the kind, never by users' SQL.
+   */
   filters?: Readonly<Record<string, readonly string[]>>;
   /** SQL summed per minute for good events (whole minutes for per-minute kinds). */
   good: string;

@@ -78,7 +78,8 @@ export class SampleTable<Sample, Row extends OutcomeRow> {
       `INSERT INTO ${table} (${names}) VALUES (${this.columns.map((column) => `@${column}`).join(', ')})`,
     );
     this.selectRange = db.prepare(
-      `SELECT ${names} FROM ${table} WHERE endpoint = ? AND at_ms >= ? AND at_ms <= ? ORDER BY at_ms DESC, id DESC LIMIT ?`,
+      `SELECT ${names} FROM ${table} WHERE endpoint = ? AND at_ms >= ? ` +
+        `AND at_ms <= ? ORDER BY at_ms DESC, id DESC LIMIT ?`,
     );
   }
 

@@ -26,7 +26,9 @@ export function createGovernanceIngestMetrics(registry: Registry, targets: reado
   });
   const skipped = new Counter<'chain' | 'target' | 'reason'>({
     name: 'ere_governance_logs_skipped_total',
-    help: 'Logs of a watched contract left out, by reason: unknown_event (no watched event has its topic) or malformed (it does not decode).',
+    help:
+      'Logs of a watched contract left out, by reason: unknown_event (no ' +
+      'watched event has its topic) or malformed (it does not decode).',
     labelNames: ['chain', 'target', 'reason'],
     registers,
   });

@@ -22,7 +22,12 @@ export const address = z.string().transform((value, ctx): Address => {
   const digits = value.slice(2);
   const mixedCase = digits !== digits.toLowerCase() && digits !== digits.toUpperCase();
   if (mixedCase && value !== checksummed) {
-    ctx.addIssue({ code: 'custom', message: `has a wrong EIP-55 checksum: the checksummed form of these digits is ${checksummed} (check the address itself, or write it in lower case)` });
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        `has a wrong EIP-55 checksum: the checksummed form of these digits is ` +
+        `${checksummed} (check the address itself, or write it in lower case)`,
+    });
     return z.NEVER;
   }
   return checksummed;
@@ -30,48 +35,124 @@ export const address = z.string().transform((value, ctx): Address => {
 
 /** The same for every kind: the reference lists `kind` once, with the first kind's description. */
 const kindText =
-  'What the contract is: `governor` (an OpenZeppelin Governor, or Compound GovernorBravo), `timelock` (an OpenZeppelin TimelockController, or Compound Timelock), `safe` (a Safe multisig, 1.3.0 to 1.5.0) or `proxy` (an EIP-1967 proxy).';
+  'What the contract is: `governor` (an OpenZeppelin Governor, or Compound ' +
+  'GovernorBravo), `timelock` (an OpenZeppelin TimelockController, or Compound Timelock), ' +
+  '`safe` (a Safe multisig, 1.3.0 to 1.5.0) or `proxy` (an EIP-1967 proxy).';
 
 const common = {
-  id: id.describe("The target's label, unique across chains: the `target` label of metrics and alerts, and the API's `:target`."),
-  chain: id.describe("The chain the contract is on; reads go through its RPC endpoints, healthy ones first, failing over when one is down."),
-  address: address.describe("The contract's address: mixed case must be a valid EIP-55 checksum, all lower case is accepted; checksummed on load."),
-  startBlock: z.number().int().nonnegative().describe("The first block ingested: the contract's deployment block, or a recent one (history before it is not seen)."),
-  confirmations: z.number().int().min(0).max(1_000).default(12).describe('Blocks behind the head that count as final: only blocks at or below head − confirmations are ingested.'),
-  pollInterval: duration('30s', { min: 100, max: day }).describe('How often ingestion runs; a run goes on until caught up, for 10 s at most.'),
-  maxBlockRange: z.number().int().min(1).max(1_000_000).default(2_000)
-    .describe('The largest `eth_getLogs` block range; halved when a provider refuses a range or times out, grown again after quick answers, and kept below the smallest refused size.'),
+  id: id.describe(
+    "The target's label, unique across chains: the `target` label of metrics and alerts, and the API's `:target`.",
+  ),
+  chain: id.describe(
+    'The chain the contract is on; reads go through its RPC endpoints, ' +
+      'healthy ones first, failing over when one is down.',
+  ),
+  address: address.describe(
+    "The contract's address: mixed case must be a valid EIP-55 " +
+      'checksum, all lower case is accepted; checksummed on load.',
+  ),
+  startBlock: z
+    .number()
+    .int()
+    .nonnegative()
+    .describe(
+      "The first block ingested: the contract's deployment block, or a recent one (history before it is not seen).",
+    ),
+  confirmations: z
+    .number()
+    .int()
+    .min(0)
+    .max(1_000)
+    .default(12)
+    .describe('Blocks behind the head that count as final: only blocks at or below head − confirmations are ingested.'),
+  pollInterval: duration('30s', { min: 100, max: day }).describe(
+    'How often ingestion runs; a run goes on until caught up, for 10 s at most.',
+  ),
+  maxBlockRange: z
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000)
+    .default(2_000)
+    .describe(
+      'The largest `eth_getLogs` block range; halved when a provider refuses a range or times ' +
+        'out, grown again after quick answers, and kept below the smallest refused size.',
+    ),
   labels: labels.describe("Labels added to the target's alerts."),
 };
 
 const governor = z.strictObject({
   kind: z.literal('governor').describe(kindText),
   ...common,
-  flavor: z.enum(['openzeppelin', 'bravo']).default('openzeppelin')
-    .describe("`openzeppelin` for an OpenZeppelin Governor; `bravo` for Compound's GovernorBravo (quorum from `quorumVotes()`, counting for votes only)."),
-  token: address.optional().describe('The votes token whose `DelegateVotesChanged` events give voting power; read from `token()` (`comp()` for Bravo) when absent.'),
-  executionGrace: duration('2d', { min: 0, max: 365 * day })
-    .describe('A passed proposal not executed this long after it became executable is overdue (GovernanceExecutionOverdue); also the bound of the `governance_execution` SLI.'),
-  quorumRiskWindow: duration('1d', { min: 0, max: 365 * day }).describe('An active proposal below quorum this close to its voting deadline is at risk (GovernanceQuorumAtRisk).'),
-  topDelegates: z.number().int().min(1).max(1_000).default(10)
-    .describe('Voting power concentration: `ere_governance_voting_power_top_share_ratio` is the share of delegated votes held by this many largest delegates.'),
+  flavor: z
+    .enum(['openzeppelin', 'bravo'])
+    .default('openzeppelin')
+    .describe(
+      "`openzeppelin` for an OpenZeppelin Governor; `bravo` for Compound's " +
+        'GovernorBravo (quorum from `quorumVotes()`, counting for votes only).',
+    ),
+  token: address
+    .optional()
+    .describe(
+      'The votes token whose `DelegateVotesChanged` events give voting ' +
+        'power; read from `token()` (`comp()` for Bravo) when absent.',
+    ),
+  executionGrace: duration('2d', { min: 0, max: 365 * day }).describe(
+    'A passed proposal not executed this long after it became executable is overdue ' +
+      '(GovernanceExecutionOverdue); also the bound of the `governance_execution` SLI.',
+  ),
+  quorumRiskWindow: duration('1d', { min: 0, max: 365 * day }).describe(
+    'An active proposal below quorum this close to its voting deadline is at risk (GovernanceQuorumAtRisk).',
+  ),
+  topDelegates: z
+    .number()
+    .int()
+    .min(1)
+    .max(1_000)
+    .default(10)
+    .describe(
+      'Voting power concentration: `ere_governance_voting_power_top_share_ratio` is ' +
+        'the share of delegated votes held by this many largest delegates.',
+    ),
 });
 
 const timelock = z.strictObject({
   kind: z.literal('timelock').describe(kindText),
   ...common,
-  flavor: z.enum(['openzeppelin', 'compound']).default('openzeppelin')
-    .describe("`openzeppelin` for an OpenZeppelin TimelockController; `compound` for Compound's Timelock (QueueTransaction, ExecuteTransaction and CancelTransaction events)."),
-  executionGrace: duration('2d', { min: 0, max: 365 * day }).describe('An operation ready for longer than this without being executed is overdue (TimelockOperationOverdue).'),
+  flavor: z
+    .enum(['openzeppelin', 'compound'])
+    .default('openzeppelin')
+    .describe(
+      "`openzeppelin` for an OpenZeppelin TimelockController; `compound` for Compound's " +
+        'Timelock (QueueTransaction, ExecuteTransaction and CancelTransaction events).',
+    ),
+  executionGrace: duration('2d', { min: 0, max: 365 * day }).describe(
+    'An operation ready for longer than this without being executed is overdue (TimelockOperationOverdue).',
+  ),
 });
 
 const safe = z.strictObject({
   kind: z.literal('safe').describe(kindText),
   ...common,
-  minThreshold: z.number().int().min(1).optional()
-    .describe('Threshold policy: a threshold below this many signatures violates it (SafeThresholdPolicyViolated). With `minThresholdRatio` too, the stricter wins; no policy when neither is set.'),
-  minThresholdRatio: z.number().gt(0).max(1).optional()
-    .describe('Threshold policy as a share of the owners: a threshold below ⌈ratio × owners⌉ violates it (SafeThresholdPolicyViolated). With `minThreshold` too, the stricter wins.'),
+  minThreshold: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe(
+      'Threshold policy: a threshold below this many signatures violates it ' +
+        '(SafeThresholdPolicyViolated). With `minThresholdRatio` too, ' +
+        'the stricter wins; no policy when neither is set.',
+    ),
+  minThresholdRatio: z
+    .number()
+    .gt(0)
+    .max(1)
+    .optional()
+    .describe(
+      'Threshold policy as a share of the owners: a threshold below ⌈ratio × owners⌉ violates it ' +
+        '(SafeThresholdPolicyViolated). With `minThreshold` too, the stricter wins.',
+    ),
 });
 
 const proxy = z.strictObject({ kind: z.literal('proxy').describe(kindText), ...common });
@@ -83,7 +164,11 @@ export type GovernanceTargetConfig = z.output<typeof governanceTargetSchema>;
 
 /** Target ids are unique and name chains that exist. */
 export function checkGovernanceReferences(
-  config: { chains: { id: string; rpc: unknown[] }[]; governance: GovernanceTargetConfig[]; slos: { sli: { kind: string; chain: string; targets?: unknown } }[] },
+  config: {
+    chains: { id: string; rpc: unknown[] }[];
+    governance: GovernanceTargetConfig[];
+    slos: { sli: { kind: string; chain: string; targets?: unknown } }[];
+  },
   problem: (path: (string | number)[], message: string) => void,
 ): void {
   const ids = new Set<string>();
@@ -93,20 +178,29 @@ export function checkGovernanceReferences(
     ids.add(target.id);
     const chain = config.chains.find((candidate) => candidate.id === target.chain);
     if (!chain) problem(['governance', index, 'chain'], `no chain "${target.chain}"`);
-    else if (chain.rpc.length === 0) problem(['governance', index, 'chain'], `chain "${target.chain}" has no RPC endpoints (chains[].rpc) to read the contract through`);
+    else if (chain.rpc.length === 0)
+      problem(
+        ['governance', index, 'chain'],
+        `chain "${target.chain}" has no RPC endpoints (chains[].rpc) to read the contract through`,
+      );
     const key = `${target.chain}/${target.kind}/${target.address}`;
     const other = addresses.get(key);
-    if (other !== undefined) problem(['governance', index, 'address'], `the same ${target.kind} is already watched as "${other}"`);
+    if (other !== undefined)
+      problem(['governance', index, 'address'], `the same ${target.kind} is already watched as "${other}"`);
     addresses.set(key, target.id);
   });
   // Governance SLIs count the proposals of governors on their chain.
   config.slos.forEach((slo, index) => {
     if (!slo.sli.kind.startsWith('governance_')) return;
-    const governors = config.governance.filter((target) => target.kind === 'governor' && target.chain === slo.sli.chain);
-    if (governors.length === 0) problem(['slos', index, 'sli', 'chain'], `no governor is watched on chain "${slo.sli.chain}" (governance:)`);
+    const governors = config.governance.filter(
+      (target) => target.kind === 'governor' && target.chain === slo.sli.chain,
+    );
+    if (governors.length === 0)
+      problem(['slos', index, 'sli', 'chain'], `no governor is watched on chain "${slo.sli.chain}" (governance:)`);
     const targets = Array.isArray(slo.sli.targets) ? (slo.sli.targets as string[]) : [];
     targets.forEach((target, targetIndex) => {
-      if (!governors.some((governor) => governor.id === target)) problem(['slos', index, 'sli', 'targets', targetIndex], `no governor "${target}" on chain "${slo.sli.chain}"`);
+      if (!governors.some((governor) => governor.id === target))
+        problem(['slos', index, 'sli', 'targets', targetIndex], `no governor "${target}" on chain "${slo.sli.chain}"`);
     });
   });
 }
@@ -127,12 +221,26 @@ export function resolveGovernanceTarget(target: GovernanceTargetConfig): Governa
       return {
         ...base,
         kind: 'governor',
-        settings: { flavor: target.flavor, token: target.token, executionGraceMs: target.executionGrace, quorumRiskWindowMs: target.quorumRiskWindow, topDelegates: target.topDelegates },
+        settings: {
+          flavor: target.flavor,
+          token: target.token,
+          executionGraceMs: target.executionGrace,
+          quorumRiskWindowMs: target.quorumRiskWindow,
+          topDelegates: target.topDelegates,
+        },
       };
     case 'timelock':
-      return { ...base, kind: 'timelock', settings: { flavor: target.flavor, executionGraceMs: target.executionGrace } };
+      return {
+        ...base,
+        kind: 'timelock',
+        settings: { flavor: target.flavor, executionGraceMs: target.executionGrace },
+      };
     case 'safe':
-      return { ...base, kind: 'safe', settings: { minThreshold: target.minThreshold, minThresholdRatio: target.minThresholdRatio } };
+      return {
+        ...base,
+        kind: 'safe',
+        settings: { minThreshold: target.minThreshold, minThresholdRatio: target.minThresholdRatio },
+      };
     case 'proxy':
       return { ...base, kind: 'proxy', settings: {} };
   }

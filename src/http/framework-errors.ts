@@ -28,11 +28,23 @@ export const maxParamLength = 100;
 export function frameworkError(error: FrameworkError): { statusCode: number; body: ErrorBody } | undefined {
   const statusCode = error.statusCode;
   if (statusCode === undefined || statusCode < 400 || statusCode >= 500) return undefined;
-  if (error.code === 'FST_ERR_BAD_URL') return { statusCode, body: { error: 'bad_request', message: 'params: the path is not validly percent-encoded UTF-8', field: 'params' } };
+  if (error.code === 'FST_ERR_BAD_URL')
+    return {
+      statusCode,
+      body: { error: 'bad_request', message: 'params: the path is not validly percent-encoded UTF-8', field: 'params' },
+    };
   if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
-    return { statusCode, body: { error: 'bad_request', message: `params: a path parameter is longer than ${maxParamLength} characters`, field: 'params' } };
+    return {
+      statusCode,
+      body: {
+        error: 'bad_request',
+        message: `params: a path parameter is longer than ${maxParamLength} characters`,
+        field: 'params',
+      },
+    };
   }
-  if (error.code?.startsWith('FST_ERR_CTP_')) return { statusCode, body: { error: 'bad_request', message: `body: ${error.message}`, field: 'body' } };
+  if (error.code?.startsWith('FST_ERR_CTP_'))
+    return { statusCode, body: { error: 'bad_request', message: `body: ${error.message}`, field: 'body' } };
   return { statusCode, body: { error: 'bad_request', message: error.message } };
 }
 
@@ -48,7 +60,10 @@ export function answerClientError(error: Error & { code?: string }, socket: Sock
         : [400, 'the request is not valid HTTP/1.1'];
   const body = JSON.stringify({ error: 'bad_request', message } satisfies ErrorBody);
   if (socket.writable) {
-    socket.write(`HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    socket.write(
+      `HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}\r\nContent-Type: application/json; ` +
+        `charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
   }
   socket.destroy(error);
 }

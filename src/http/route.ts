@@ -21,7 +21,11 @@ export class HttpError extends Error {
 export const notFound = (message: string) => new HttpError(404, 'not_found', message);
 
 export const errorBodySchema = z.object({
-  error: z.string().describe('Machine-readable error code: bad_request, unauthorized, forbidden, not_found, not_ready, internal_error.'),
+  error: z
+    .string()
+    .describe(
+      'Machine-readable error code: bad_request, unauthorized, forbidden, not_found, not_ready, internal_error.',
+    ),
   message: z.string(),
   field: z.string().optional().describe('The request field at fault, e.g. "query.limit".'),
 });
@@ -32,7 +36,11 @@ export interface ResponseSpec {
   contentType?: string;
 }
 
-export interface RouteDefinition<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType> {
+export interface RouteDefinition<
+  P extends z.ZodType = z.ZodType,
+  Q extends z.ZodType = z.ZodType,
+  B extends z.ZodType = z.ZodType,
+> {
   method: 'GET' | 'POST' | 'DELETE' | 'PUT';
   /** Fastify path syntax, e.g. `/api/v1/chains/:chain`. */
   url: string;
@@ -48,9 +56,11 @@ export interface RouteDefinition<P extends z.ZodType = z.ZodType, Q extends z.Zo
   handler(request: { params: z.output<P>; query: z.output<Q>; body: z.output<B> }, reply: FastifyReply): unknown;
 }
 
-/** Keeps the handler's request typed by the route's own schemas. */
 // biome-ignore lint/complexity/noBannedTypes: zod's type of an object schema with no keys
-export function defineRoute<P extends z.ZodType = z.ZodObject<{}>, Q extends z.ZodType = z.ZodObject<{}>, B extends z.ZodType = z.ZodObject<{}>>(
+type NoKeys = z.ZodObject<{}>;
+
+/** Keeps the handler's request typed by the route's own schemas. */
+export function defineRoute<P extends z.ZodType = NoKeys, Q extends z.ZodType = NoKeys, B extends z.ZodType = NoKeys>(
   route: RouteDefinition<P, Q, B>,
 ): RouteDefinition {
   return route as unknown as RouteDefinition;
@@ -65,7 +75,9 @@ export interface AuthSettings {
 
 /** Whether a route needs the token under these settings: mutating routes always, `/api/v1` reads when protected. */
 function requiresToken(route: Pick<RouteDefinition, 'method' | 'url' | 'auth'>, settings: AuthSettings): boolean {
-  return route.auth === 'write' || (settings.protectReads && route.method === 'GET' && route.url.startsWith('/api/v1/'));
+  return (
+    route.auth === 'write' || (settings.protectReads && route.method === 'GET' && route.url.startsWith('/api/v1/'))
+  );
 }
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
@@ -81,7 +93,11 @@ function bearerGuard(settings: AuthSettings) {
     const presented = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(request.headers.authorization ?? '')?.[1];
     if (presented !== undefined && timingSafeEqual(digest(presented), expected)) return;
     void reply.header('www-authenticate', 'Bearer');
-    throw new HttpError(401, 'unauthorized', presented === undefined ? 'this route needs Authorization: Bearer <token>' : 'the bearer token is not valid');
+    throw new HttpError(
+      401,
+      'unauthorized',
+      presented === undefined ? 'this route needs Authorization: Bearer <token>' : 'the bearer token is not valid',
+    );
   };
 }
 
@@ -99,7 +115,11 @@ function parseOrThrow<T extends z.ZodType>(schema: T | undefined, value: unknown
   throw new HttpError(400, 'bad_request', `${field}: ${issue.message}`, field);
 }
 
-export function registerRoutes(app: FastifyInstance, routes: readonly RouteDefinition[], auth: AuthSettings = { protectReads: false }): void {
+export function registerRoutes(
+  app: FastifyInstance,
+  routes: readonly RouteDefinition[],
+  auth: AuthSettings = { protectReads: false },
+): void {
   const guard = bearerGuard(auth);
   for (const route of routes) {
     app.route({

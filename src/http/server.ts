@@ -67,7 +67,12 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
 
   const routes: RouteDefinition[] = [];
   routes.push(
-    ...systemRoutes({ registry: deps.registry, readiness: deps.readiness, version: deps.version, allRoutes: () => routes }),
+    ...systemRoutes({
+      registry: deps.registry,
+      readiness: deps.readiness,
+      version: deps.version,
+      allRoutes: () => routes,
+    }),
     ...chainRoutes(deps.view),
     ...endpointRoutes({ view: deps.view, samples: deps.samples, clock: deps.clock }),
     ...sloRoutes(deps.slos),
@@ -76,7 +81,11 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
   );
   if (deps.alerts) {
     const { engine, store, outbox, heldUntil } = deps.alerts;
-    routes.push(...alertRoutes({ engine, store, outbox, clock: deps.clock }), ...silenceRoutes({ engine, clock: deps.clock }), ...notificationRoutes({ outbox, clock: deps.clock, heldUntil }));
+    routes.push(
+      ...alertRoutes({ engine, store, outbox, clock: deps.clock }),
+      ...silenceRoutes({ engine, clock: deps.clock }),
+      ...notificationRoutes({ outbox, clock: deps.clock, heldUntil }),
+    );
   }
   if (deps.governance) routes.push(...governanceRoutes({ tracker: deps.governance, clock: deps.clock }));
   if (deps.beacon) routes.push(...beaconRoutes(deps.beacon));
@@ -84,7 +93,9 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
   registerRoutes(app, routes, deps.auth);
 
   app.setNotFoundHandler((request, reply) => {
-    void reply.code(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` });
+    void reply
+      .code(404)
+      .send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` });
   });
   app.setErrorHandler(sendError);
   return app;
@@ -92,7 +103,9 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
 
 function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
   if (error instanceof HttpError) {
-    return reply.code(error.statusCode).send({ error: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) });
+    return reply
+      .code(error.statusCode)
+      .send({ error: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) });
   }
   const clientError = frameworkError(error as Error);
   if (clientError) return reply.code(clientError.statusCode).send(clientError.body);

@@ -15,7 +15,21 @@ interface ErrorLike {
 }
 
 /** Fields that are the message in other words, or that carry request data (URL, body, headers). */
-const omitted = new Set(['name', 'message', 'shortMessage', 'details', 'metaMessages', 'docsPath', 'docsUrl', 'version', 'stack', 'cause', 'url', 'body', 'headers']);
+const omitted = new Set([
+  'name',
+  'message',
+  'shortMessage',
+  'details',
+  'metaMessages',
+  'docsPath',
+  'docsUrl',
+  'version',
+  'stack',
+  'cause',
+  'url',
+  'body',
+  'headers',
+]);
 const maxDetail = 200;
 const maxDepth = 10;
 
@@ -40,7 +54,11 @@ function typeOf(error: ErrorLike): string {
 function causesOf(error: ErrorLike): ErrorLike[] {
   const chain: ErrorLike[] = [];
   const seen = new Set<unknown>([error]);
-  for (let cause = error.cause; cause !== null && typeof cause === 'object' && !seen.has(cause) && chain.length < maxDepth; cause = (cause as ErrorLike).cause) {
+  for (
+    let cause = error.cause;
+    cause !== null && typeof cause === 'object' && !seen.has(cause) && chain.length < maxDepth;
+    cause = (cause as ErrorLike).cause
+  ) {
     seen.add(cause);
     chain.push(cause as ErrorLike);
   }
@@ -62,7 +80,12 @@ function detailOf(error: ErrorLike, message: string): string | undefined {
     const short = shortOf(cause);
     const details = typeof cause.details === 'string' ? clip(cause.details) : '';
     if (said.some((known) => known.includes(short))) add(details);
-    else add(details === '' || short.includes(details) ? `${typeOf(cause)}: ${short}` : `${typeOf(cause)}: ${short} (${details})`);
+    else
+      add(
+        details === '' || short.includes(details)
+          ? `${typeOf(cause)}: ${short}`
+          : `${typeOf(cause)}: ${short} (${details})`,
+      );
   }
   return parts.length === 0 ? undefined : parts.join('; ');
 }
@@ -81,7 +104,8 @@ export function serializeError(value: unknown): unknown {
   const fields: Record<string, unknown> = { type: typeOf(error), message };
   for (const [key, field] of Object.entries(error)) {
     if (omitted.has(key) || field === undefined) continue;
-    if (field === null || typeof field === 'string' || typeof field === 'number' || typeof field === 'boolean') fields[key] = field;
+    if (field === null || typeof field === 'string' || typeof field === 'number' || typeof field === 'boolean')
+      fields[key] = field;
   }
   const detail = detailOf(error, message);
   if (detail !== undefined) fields.detail = detail;

@@ -22,8 +22,16 @@ export function chooseLogFormat(format: LogFormat, stdoutIsTty: boolean): 'json'
  * Writes pino's JSON lines as pino-pretty renders them. Each line is scrubbed again once rendered: pretty
  * output unescapes what JSON escaped, so a secret with a quote or a backslash in it would show only here.
  */
-export function prettyDestination(target: DestinationStream, scrubber: SecretScrubber, options: { colorize: boolean }): DestinationStream & { flush?: () => void } {
-  const render = prettyFactory({ colorize: options.colorize, ignore: 'service', translateTime: 'SYS:yyyy-mm-dd HH:MM:ss.l' });
+export function prettyDestination(
+  target: DestinationStream,
+  scrubber: SecretScrubber,
+  options: { colorize: boolean },
+): DestinationStream & { flush?: () => void } {
+  const render = prettyFactory({
+    colorize: options.colorize,
+    ignore: 'service',
+    translateTime: 'SYS:yyyy-mm-dd HH:MM:ss.l',
+  });
   const flushable = target as DestinationStream & { flush?: () => void };
   return {
     write: (line: string) => target.write(scrubber.scrub(render(line))),
@@ -31,11 +39,24 @@ export function prettyDestination(target: DestinationStream, scrubber: SecretScr
   };
 }
 
-export function createLogger(options: { level: LevelWithSilent; scrubber: SecretScrubber; format?: LogFormat; destination?: DestinationStream }): Logger {
+export function createLogger(options: {
+  level: LevelWithSilent;
+  scrubber: SecretScrubber;
+  format?: LogFormat;
+  destination?: DestinationStream;
+}): Logger {
   // A destination given by the caller (a file, a test's buffer) is not a terminal: JSON unless asked.
-  const format = chooseLogFormat(options.format ?? 'auto', options.destination === undefined && process.stdout.isTTY === true);
+  const format = chooseLogFormat(
+    options.format ?? 'auto',
+    options.destination === undefined && process.stdout.isTTY === true,
+  );
   const stdout = options.destination ?? pino.destination({ fd: 1, sync: false });
-  const destination = format === 'pretty' ? prettyDestination(stdout, options.scrubber, { colorize: options.destination === undefined && process.stdout.isTTY === true && !process.env.NO_COLOR }) : stdout;
+  const destination =
+    format === 'pretty'
+      ? prettyDestination(stdout, options.scrubber, {
+          colorize: options.destination === undefined && process.stdout.isTTY === true && !process.env.NO_COLOR,
+        })
+      : stdout;
   return pino(
     {
       level: options.level,

@@ -44,7 +44,13 @@ function spellings(text: string): string[] {
   } catch {
     // Not valid percent-encoding: only the raw form.
   }
-  const html = (value: string) => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  const html = (value: string) =>
+    value
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      .replace(/'/g, '&#39;');
   const json = (value: string) => JSON.stringify(value).slice(1, -1);
   return [...new Set([text, decoded, html(text), json(text), json(decoded)])];
 }
@@ -60,10 +66,18 @@ export function urlSecrets(value: string, display: UrlDisplay = {}): string[] {
   try {
     const url = new URL(value);
     const path = display.showPath ? '' : url.pathname === '/' ? '' : url.pathname;
-    for (const whole of [url.toString(), `${url.protocol}//${url.host}${url.pathname}${url.search}`, `${url.host}${url.pathname}${url.search}`]) secrets.add(whole);
-    for (const part of [`${path}${url.search}`, path, url.search, url.search.slice(1), url.username, url.password]) for (const spelling of spellings(part)) secrets.add(spelling);
+    for (const whole of [
+      url.toString(),
+      `${url.protocol}//${url.host}${url.pathname}${url.search}`,
+      `${url.host}${url.pathname}${url.search}`,
+    ])
+      secrets.add(whole);
+    for (const part of [`${path}${url.search}`, path, url.search, url.search.slice(1), url.username, url.password])
+      for (const spelling of spellings(part)) secrets.add(spelling);
     for (const [, queryValue] of url.searchParams) for (const spelling of spellings(queryValue)) secrets.add(spelling);
-    if (path) for (const segment of path.split('/')) if (segment.length >= longSegment) for (const spelling of spellings(segment)) secrets.add(spelling);
+    if (path)
+      for (const segment of path.split('/'))
+        if (segment.length >= longSegment) for (const spelling of spellings(segment)) secrets.add(spelling);
   } catch {
     // Not a URL: the whole text is the secret.
   }
@@ -88,11 +102,19 @@ export class SecretScrubber {
 
   add(...secrets: string[]): void {
     // A secret holding a quote, a backslash or a control character reaches a JSON log line escaped.
-    const escaped = secrets.map((secret) => JSON.stringify(secret).slice(1, -1)).filter((secret, index) => secret !== secrets[index]);
-    const all = new Set([...this.secrets, ...[...secrets, ...escaped].filter((secret) => secret.length >= minimumSecret)]);
+    const escaped = secrets
+      .map((secret) => JSON.stringify(secret).slice(1, -1))
+      .filter((secret, index) => secret !== secrets[index]);
+    const all = new Set([
+      ...this.secrets,
+      ...[...secrets, ...escaped].filter((secret) => secret.length >= minimumSecret),
+    ]);
     this.secrets = [...all].sort((a, b) => b.length - a.length);
     const short = this.secrets.filter((secret) => secret.length < shortSecret);
-    this.short = short.length === 0 ? null : new RegExp(`(?<![A-Za-z0-9])(?:${short.map(escapeRegExp).join('|')})(?![A-Za-z0-9])`, 'g');
+    this.short =
+      short.length === 0
+        ? null
+        : new RegExp(`(?<![A-Za-z0-9])(?:${short.map(escapeRegExp).join('|')})(?![A-Za-z0-9])`, 'g');
   }
 
   addUrl(url: string, display: UrlDisplay = {}): void {
@@ -101,7 +123,8 @@ export class SecretScrubber {
 
   scrub(text: string): string {
     let result = text;
-    for (const secret of this.secrets) if (secret.length >= shortSecret && result.includes(secret)) result = result.split(secret).join(mask);
+    for (const secret of this.secrets)
+      if (secret.length >= shortSecret && result.includes(secret)) result = result.split(secret).join(mask);
     return this.short ? result.replace(this.short, mask) : result;
   }
 }

@@ -6,7 +6,13 @@ import { Gauge, type Registry } from 'prom-client';
 
 export type SetSeries<L extends string> = (labels: Record<L, string>, value: number | null | undefined) => void;
 
-export function scrapeGauge<L extends string>(registry: Registry, name: string, help: string, labelNames: readonly L[], collect: (set: SetSeries<L>) => void): Gauge<L> {
+export function scrapeGauge<L extends string>(
+  registry: Registry,
+  name: string,
+  help: string,
+  labelNames: readonly L[],
+  collect: (set: SetSeries<L>) => void,
+): Gauge<L> {
   return new Gauge<L>({
     name,
     help,

@@ -6,7 +6,12 @@ export function createSelfMetrics(registry: Registry, options: { version: string
   const registers = [registry];
   collectDefaultMetrics({ register: registry, prefix: 'ere_' });
   // Gauges named *_total break the naming rules (promtool flags them); each has a twin without the suffix.
-  for (const name of ['ere_nodejs_active_handles_total', 'ere_nodejs_active_requests_total', 'ere_nodejs_active_resources_total']) registry.removeSingleMetric(name);
+  for (const name of [
+    'ere_nodejs_active_handles_total',
+    'ere_nodejs_active_requests_total',
+    'ere_nodejs_active_resources_total',
+  ])
+    registry.removeSingleMetric(name);
   const buildInfo = new Gauge<'version' | 'node_version'>({
     name: 'ere_build_info',
     help: 'ERE Monitor version, value 1.',
@@ -25,7 +30,9 @@ export function createSelfMetrics(registry: Registry, options: { version: string
     }),
     collectorRuns: new Counter<'collector' | 'outcome'>({
       name: 'ere_collector_runs_total',
-      help: 'Collector runs by outcome: success, failure (the target failed; recorded as a sample), aborted (shutdown).',
+      help:
+        'Collector runs by outcome: success, failure (the target ' +
+        'failed; recorded as a sample), aborted (shutdown).',
       labelNames: ['collector', 'outcome'],
       registers,
     }),
@@ -54,12 +61,26 @@ export function createSelfMetrics(registry: Registry, options: { version: string
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers,
     }),
-    storeSamplesWritten: new Counter({ name: 'ere_store_samples_written_total', help: 'Samples written to the store.', registers }),
-    storeWriteErrors: new Counter({ name: 'ere_store_write_errors_total', help: 'Failed store writes (the batch is kept and retried).', registers }),
-    storeSamplesDropped: new Counter({ name: 'ere_store_samples_dropped_total', help: 'Samples dropped because the store kept failing and the buffer was full.', registers }),
+    storeSamplesWritten: new Counter({
+      name: 'ere_store_samples_written_total',
+      help: 'Samples written to the store.',
+      registers,
+    }),
+    storeWriteErrors: new Counter({
+      name: 'ere_store_write_errors_total',
+      help: 'Failed store writes (the batch is kept and retried).',
+      registers,
+    }),
+    storeSamplesDropped: new Counter({
+      name: 'ere_store_samples_dropped_total',
+      help: 'Samples dropped because the store kept failing and the buffer was full.',
+      registers,
+    }),
     evaluations: new Counter<'evaluator' | 'outcome'>({
       name: 'ere_evaluations_total',
-      help: 'Rule evaluations by evaluator (slo: SLIs, budgets and burn rates; alerts: alert rules) and outcome (success, failure).',
+      help:
+        'Rule evaluations by evaluator (slo: SLIs, budgets and burn rates; ' +
+        'alerts: alert rules) and outcome (success, failure).',
       labelNames: ['evaluator', 'outcome'],
       registers,
     }),
@@ -99,7 +120,11 @@ export function createSelfMetrics(registry: Registry, options: { version: string
       help: 'When a scheduled backup last succeeded (Unix seconds); 0 until the first.',
       registers,
     }),
-    backupSize: new Gauge({ name: 'ere_backup_size_bytes', help: 'Size of the newest successful scheduled backup; 0 until the first.', registers }),
+    backupSize: new Gauge({
+      name: 'ere_backup_size_bytes',
+      help: 'Size of the newest successful scheduled backup; 0 until the first.',
+      registers,
+    }),
   };
 }
 

@@ -35,7 +35,12 @@ export interface BreakerState {
   cooldownMs: number;
 }
 
-export const closedBreaker = (policy: BreakerPolicy): BreakerState => ({ state: 'closed', consecutiveFailures: 0, openUntilMs: 0, cooldownMs: policy.cooldownMs });
+export const closedBreaker = (policy: BreakerPolicy): BreakerState => ({
+  state: 'closed',
+  consecutiveFailures: 0,
+  openUntilMs: 0,
+  cooldownMs: policy.cooldownMs,
+});
 
 /** Whether an attempt may go now, and the state to keep (open turns half-open once its cooldown is over). */
 export function breakerAllows(breaker: BreakerState, nowMs: number): { allowed: boolean; next: BreakerState } {
@@ -44,14 +49,25 @@ export function breakerAllows(breaker: BreakerState, nowMs: number): { allowed: 
   return { allowed: false, next: breaker };
 }
 
-export function breakerAfter(breaker: BreakerState, succeeded: boolean, nowMs: number, policy: BreakerPolicy): BreakerState {
+export function breakerAfter(
+  breaker: BreakerState,
+  succeeded: boolean,
+  nowMs: number,
+  policy: BreakerPolicy,
+): BreakerState {
   if (succeeded) return closedBreaker(policy);
   const consecutiveFailures = breaker.consecutiveFailures + 1;
   if (breaker.state === 'half-open') {
     const cooldownMs = Math.min(policy.maxCooldownMs, breaker.cooldownMs * 2);
     return { state: 'open', consecutiveFailures, openUntilMs: nowMs + cooldownMs, cooldownMs };
   }
-  if (consecutiveFailures >= policy.failures) return { state: 'open', consecutiveFailures, openUntilMs: nowMs + breaker.cooldownMs, cooldownMs: breaker.cooldownMs };
+  if (consecutiveFailures >= policy.failures)
+    return {
+      state: 'open',
+      consecutiveFailures,
+      openUntilMs: nowMs + breaker.cooldownMs,
+      cooldownMs: breaker.cooldownMs,
+    };
   return { ...breaker, consecutiveFailures };
 }
 
@@ -68,9 +84,17 @@ export interface TokenBucket {
 export const fullBucket = (limit: RateLimit, nowMs: number): TokenBucket => ({ tokens: limit.burst, atMs: nowMs });
 
 /** Takes a token if there is one; otherwise says how long until there is. */
-export function takeToken(bucket: TokenBucket, nowMs: number, limit: RateLimit): { taken: boolean; next: TokenBucket; waitMs: number } {
+export function takeToken(
+  bucket: TokenBucket,
+  nowMs: number,
+  limit: RateLimit,
+): { taken: boolean; next: TokenBucket; waitMs: number } {
   const refilled = Math.min(limit.burst, bucket.tokens + ((nowMs - bucket.atMs) * limit.perMinute) / 60_000);
   // A token refilled over the exact wait may sum to 0.9999999999 in floating point: that is a whole token.
   if (refilled >= 1 - 1e-9) return { taken: true, next: { tokens: Math.max(0, refilled - 1), atMs: nowMs }, waitMs: 0 };
-  return { taken: false, next: { tokens: refilled, atMs: nowMs }, waitMs: Math.ceil(((1 - refilled) * 60_000) / limit.perMinute) };
+  return {
+    taken: false,
+    next: { tokens: refilled, atMs: nowMs },
+    waitMs: Math.ceil(((1 - refilled) * 60_000) / limit.perMinute),
+  };
 }

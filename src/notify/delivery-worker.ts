@@ -43,7 +43,12 @@ export interface DeliveryWorkerOptions {
   giveUpAfterMs: number;
   externalUrl: string;
   log: Logger;
-  onAttempt?: (attempt: { receiver: string; outcome: DeliveryResult['outcome']; notifications: number; durationSeconds: number }) => void;
+  onAttempt?: (attempt: {
+    receiver: string;
+    outcome: DeliveryResult['outcome'];
+    notifications: number;
+    durationSeconds: number;
+  }) => void;
 }
 
 interface ReceiverState {
@@ -62,7 +67,8 @@ export function batchesOf(rows: readonly NotificationRecord[], size: number): No
     groups.set(row.groupKey, group);
   }
   const batches: NotificationRecord[][] = [];
-  for (const group of groups.values()) for (let start = 0; start < group.length; start += size) batches.push(group.slice(start, start + size));
+  for (const group of groups.values())
+    for (let start = 0; start < group.length; start += size) batches.push(group.slice(start, start + size));
   return batches;
 }
 
@@ -79,7 +85,13 @@ export class DeliveryWorker {
   ) {
     this.random = options.random ?? Math.random;
     const nowMs = options.clock.now();
-    for (const runtime of receivers) this.receivers.set(runtime.id, { runtime, breaker: closedBreaker(options.breaker), bucket: fullBucket(runtime.rateLimit, nowMs), running: null });
+    for (const runtime of receivers)
+      this.receivers.set(runtime.id, {
+        runtime,
+        breaker: closedBreaker(options.breaker),
+        bucket: fullBucket(runtime.rateLimit, nowMs),
+        running: null,
+      });
   }
 
   start(): void {
@@ -130,7 +142,9 @@ export class DeliveryWorker {
    */
   private run(state: ReceiverState): Promise<void> {
     state.running ??= this.drain(state)
-      .catch((error: unknown) => this.options.log.error({ err: error, receiver: state.runtime.id }, 'delivery pass failed; will retry'))
+      .catch((error: unknown) =>
+        this.options.log.error({ err: error, receiver: state.runtime.id }, 'delivery pass failed; will retry'),
+      )
       .finally(() => (state.running = null));
     return state.running;
   }
@@ -163,7 +177,13 @@ export class DeliveryWorker {
       receiver: runtime.id,
       groupKey: rows[0]!.groupKey,
       groupLabels: rows[0]!.groupLabels,
-      notifications: rows.map((row) => ({ id: row.id, kind: row.kind, idempotencyKey: idempotencyKey(row), alert: row.alert, createdAtMs: row.createdAtMs })),
+      notifications: rows.map((row) => ({
+        id: row.id,
+        kind: row.kind,
+        idempotencyKey: idempotencyKey(row),
+        alert: row.alert,
+        createdAtMs: row.createdAtMs,
+      })),
       externalUrl: this.options.externalUrl,
       test: false,
     };
@@ -173,13 +193,20 @@ export class DeliveryWorker {
       result = await runtime.receiver.deliver(batch, signal);
     } catch (error) {
       // A receiver that throws instead of answering is a bug there; the notifications wait and retry.
-      result = { outcome: 'retry', statusCode: null, error: `receiver error: ${error instanceof Error ? error.name : 'unknown'}` };
+      result = {
+        outcome: 'retry',
+        statusCode: null,
+        error: `receiver error: ${error instanceof Error ? error.name : 'unknown'}`,
+      };
     }
     if (signal.aborted && result.outcome !== 'delivered') return false;
     const durationMs = performance.now() - started;
     const nowMs = this.options.clock.now();
     const failures = Math.max(...rows.map((row) => row.attempts)) + 1;
-    const waitMs = result.outcome === 'retry' ? Math.max(backoffMs(failures, this.options.backoff, this.random), result.retryAfterMs ?? 0) : 0;
+    const waitMs =
+      result.outcome === 'retry'
+        ? Math.max(backoffMs(failures, this.options.backoff, this.random), result.retryAfterMs ?? 0)
+        : 0;
     this.outbox.recordAttempt({
       ids: rows.map((row) => row.id),
       atMs: nowMs,
@@ -190,14 +217,32 @@ export class DeliveryWorker {
       nextAttemptAtMs: nowMs + waitMs,
       giveUpBeforeMs: nowMs - this.options.giveUpAfterMs,
     });
-    this.options.onAttempt?.({ receiver: runtime.id, outcome: result.outcome, notifications: rows.length, durationSeconds: durationMs / 1_000 });
+    this.options.onAttempt?.({
+      receiver: runtime.id,
+      outcome: result.outcome,
+      notifications: rows.length,
+      durationSeconds: durationMs / 1_000,
+    });
     const delivered = result.outcome === 'delivered';
     // A rejected notification (failed) says nothing about the receiver being down.
-    if (result.outcome !== 'failed') state.breaker = breakerAfter(state.breaker, delivered, nowMs, this.options.breaker);
+    if (result.outcome !== 'failed')
+      state.breaker = breakerAfter(state.breaker, delivered, nowMs, this.options.breaker);
     if (!delivered) {
-      const fields = { receiver: runtime.id, kind: runtime.kind, notifications: rows.length, statusCode: result.statusCode, error: 'error' in result ? result.error : null, attempt: failures };
-      if (result.outcome === 'failed') this.options.log.error(fields, 'receiver rejected notifications; they are marked failed');
-      else this.options.log.warn({ ...fields, retryInMs: Math.round(waitMs), breaker: state.breaker.state }, 'delivery failed; will retry');
+      const fields = {
+        receiver: runtime.id,
+        kind: runtime.kind,
+        notifications: rows.length,
+        statusCode: result.statusCode,
+        error: 'error' in result ? result.error : null,
+        attempt: failures,
+      };
+      if (result.outcome === 'failed')
+        this.options.log.error(fields, 'receiver rejected notifications; they are marked failed');
+      else
+        this.options.log.warn(
+          { ...fields, retryInMs: Math.round(waitMs), breaker: state.breaker.state },
+          'delivery failed; will retry',
+        );
     }
     return delivered;
   }

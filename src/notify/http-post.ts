@@ -56,7 +56,10 @@ export function splitUrlCredentials(value: string): { url: string; authorization
 
 /** Printable text only, scrubbed, then shortened (scrubbing first, so that no cut leaves half a secret). */
 function excerpt(text: string, scrubber: SecretScrubber, max: number): string {
-  const clean = scrubber.scrub(text).replace(/[^\x20-\x7e\n\t]/g, '?').trim();
+  const clean = scrubber
+    .scrub(text)
+    .replace(/[^\x20-\x7e\n\t]/g, '?')
+    .trim();
   return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
 }
 
@@ -78,18 +81,37 @@ function requestScrubber(request: PostRequest, authorization: string | undefined
 function answer(response: Response, text: string, scrubber: SecretScrubber): PostResponse {
   const responseBody = excerpt(text, scrubber, maxBodyShown);
   const status = response.status;
-  if (status >= 200 && status < 300) return { result: { outcome: 'delivered', statusCode: status, ...(responseBody ? { detail: excerpt(text, scrubber, maxErrorShown) } : {}) }, responseBody };
+  if (status >= 200 && status < 300)
+    return {
+      result: {
+        outcome: 'delivered',
+        statusCode: status,
+        ...(responseBody ? { detail: excerpt(text, scrubber, maxErrorShown) } : {}),
+      },
+      responseBody,
+    };
   if (status >= 300 && status < 400) {
     // Followed, the request would carry the receiver's headers elsewhere; refused, it never gets better.
     const location = response.headers.get('location');
-    const where = location === null ? 'no location' : urlHost(new URL(location, response.url || 'http://invalid').toString());
-    return { result: { outcome: 'failed', statusCode: status, error: `HTTP ${status}: redirect to ${scrubber.scrub(where)} refused` }, responseBody };
+    const where =
+      location === null ? 'no location' : urlHost(new URL(location, response.url || 'http://invalid').toString());
+    return {
+      result: {
+        outcome: 'failed',
+        statusCode: status,
+        error: `HTTP ${status}: redirect to ${scrubber.scrub(where)} refused`,
+      },
+      responseBody,
+    };
   }
   const firstLine = excerpt(text.split('\n')[0] ?? '', scrubber, maxErrorShown);
   const error = `HTTP ${status}${firstLine ? `: ${firstLine}` : ''}`;
   if (status === 429 || status >= 500) {
     const after = retryAfterMs(response.headers.get('retry-after'), Date.now());
-    return { result: { outcome: 'retry', statusCode: status, error, ...(after === undefined ? {} : { retryAfterMs: after }) }, responseBody };
+    return {
+      result: { outcome: 'retry', statusCode: status, error, ...(after === undefined ? {} : { retryAfterMs: after }) },
+      responseBody,
+    };
   }
   return { result: { outcome: 'failed', statusCode: status, error }, responseBody };
 }
@@ -112,12 +134,21 @@ export async function postJson(request: PostRequest): Promise<PostResponse> {
   const scrubber = requestScrubber(request, target.authorization);
   let response: Response;
   try {
-    response = await fetch(target.url, { method: 'POST', headers, body: request.body, signal: AbortSignal.any(signals), redirect: 'manual' });
+    response = await fetch(target.url, {
+      method: 'POST',
+      headers,
+      body: request.body,
+      signal: AbortSignal.any(signals),
+      redirect: 'manual',
+    });
   } catch (error) {
     const code = networkErrorCode(error);
     if (code !== undefined) return { result: { outcome: 'retry', statusCode: null, error: code }, responseBody: '' };
     const reason = error instanceof Error ? excerpt(error.message, scrubber, maxErrorShown) : 'refused';
-    return { result: { outcome: 'failed', statusCode: null, error: `request cannot be sent: ${reason}` }, responseBody: '' };
+    return {
+      result: { outcome: 'failed', statusCode: null, error: `request cannot be sent: ${reason}` },
+      responseBody: '',
+    };
   }
   let text = '';
   try {

@@ -97,7 +97,9 @@ function toRecord(row: NotificationRow): NotificationRecord {
  * backup, so the id alone would name a new page with a key a receiver has already seen; the time the
  * notification was created does not repeat, and it is stored with the row, so every attempt sends the same key.
  */
-export function idempotencyKey(row: Pick<NotificationRecord, 'fingerprint' | 'transitionId' | 'seq' | 'createdAtMs'>): string {
+export function idempotencyKey(
+  row: Pick<NotificationRecord, 'fingerprint' | 'transitionId' | 'seq' | 'createdAtMs'>,
+): string {
   return `${row.fingerprint}:${row.transitionId}${row.seq === 0 ? '' : `:${row.seq}`}@${row.createdAtMs}`;
 }
 
@@ -124,27 +126,51 @@ export class Outbox {
   private readonly markFailed: Statement;
 
   constructor(private readonly db: Database) {
-    this.insertStatement = db.prepare(`INSERT INTO notifications (transition_id, seq, fingerprint, receiver, group_key, group_labels, kind, status, reason, alert,
+    this.insertStatement =
+      db.prepare(`INSERT INTO notifications (transition_id, seq, fingerprint, receiver, group_key, group_labels, kind,
+            status, reason, alert,
         created_at_ms, due_at_ms, next_attempt_at_ms)
-      VALUES (@transitionId, @seq, @fingerprint, @receiver, @groupKey, @groupLabels, @kind, @status, @reason, @alert, @createdAtMs, @dueAtMs, @dueAtMs)`);
+      VALUES (@transitionId, @seq, @fingerprint, @receiver, @groupKey, @groupLabels, @kind, @status, @reason, @alert,
+      @createdAtMs, @dueAtMs, @dueAtMs)`);
     // Only the oldest pending notification of each alert is deliverable: an alert's notifications go out
     // in order, so a resolve never overtakes the firing it resolves.
     this.dueStatement = db.prepare(`SELECT n.* FROM notifications n
       WHERE n.receiver = @receiver AND n.status = 'pending' AND n.due_at_ms <= @now AND n.next_attempt_at_ms <= @now
-        AND n.id = (SELECT min(m.id) FROM notifications m WHERE m.receiver = n.receiver AND m.fingerprint = n.fingerprint AND m.status = 'pending')
+        AND n.id = (SELECT min(m.id) FROM notifications m WHERE m.receiver = n.receiver AND m.fingerprint =
+        n.fingerprint AND m.status = 'pending')
       ORDER BY n.id LIMIT @limit`);
     this.waitingDue = db.prepare(`SELECT min(due_at_ms) AS due FROM notifications
       WHERE receiver = ? AND group_key = ? AND status = 'pending' AND attempts = 0 AND due_at_ms > ?`);
-    this.lastFlush = db.prepare('SELECT max(first_attempt_at_ms) AS at FROM notifications WHERE receiver = ? AND group_key = ?');
-    this.insertAttempt = db.prepare('INSERT INTO notification_attempts (notification_id, at_ms, outcome, status_code, error, duration_ms) VALUES (?, ?, ?, ?, ?, ?)');
-    const attempted = 'attempts = attempts + 1, first_attempt_at_ms = coalesce(first_attempt_at_ms, @atMs), last_attempt_at_ms = @atMs, last_status_code = @statusCode';
-    this.markDelivered = db.prepare(`UPDATE notifications SET status = 'delivered', delivered_at_ms = @atMs, last_error = NULL, ${attempted} WHERE id = @id AND status = 'pending'`);
-    this.markRetry = db.prepare(`UPDATE notifications SET next_attempt_at_ms = @nextAttemptAtMs, last_error = @error, ${attempted} WHERE id = @id AND status = 'pending'`);
-    this.markFailed = db.prepare(`UPDATE notifications SET status = 'failed', last_error = @error, ${attempted} WHERE id = @id AND status = 'pending'`);
+    this.lastFlush = db.prepare(
+      'SELECT max(first_attempt_at_ms) AS at FROM notifications WHERE receiver = ? AND group_key = ?',
+    );
+    this.insertAttempt = db.prepare(
+      'INSERT INTO notification_attempts (notification_id, at_ms, outcome, ' +
+        'status_code, error, duration_ms) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    const attempted =
+      'attempts = attempts + 1, first_attempt_at_ms = coalesce(first_attempt_at_ms, ' +
+      '@atMs), last_attempt_at_ms = @atMs, last_status_code = @statusCode';
+    this.markDelivered = db.prepare(
+      `UPDATE notifications SET status = 'delivered', delivered_at_ms = @atMs, ` +
+        `last_error = NULL, ${attempted} WHERE id = @id AND status = 'pending'`,
+    );
+    this.markRetry = db.prepare(
+      `UPDATE notifications SET next_attempt_at_ms = @nextAttemptAtMs, last_error ` +
+        `= @error, ${attempted} WHERE id = @id AND status = 'pending'`,
+    );
+    this.markFailed = db.prepare(
+      `UPDATE notifications SET status = 'failed', last_error = @error, ` +
+        `${attempted} WHERE id = @id AND status = 'pending'`,
+    );
   }
 
   insert(notification: NewNotification): number {
-    const result = this.insertStatement.run({ ...notification, groupLabels: JSON.stringify(notification.groupLabels), alert: JSON.stringify(notification.alert) });
+    const result = this.insertStatement.run({
+      ...notification,
+      groupLabels: JSON.stringify(notification.groupLabels),
+      alert: JSON.stringify(notification.alert),
+    });
     return Number(result.lastInsertRowid);
   }
 
@@ -152,7 +178,12 @@ export class Outbox {
    * When a new notification of a group goes out: with the group's notifications already waiting; a group
    * interval after the group's last delivery; or a group wait from now for a group quiet that long.
    */
-  groupDueAt(receiver: string, groupKey: string, nowMs: number, timing: { groupWaitMs: number; groupIntervalMs: number }): number {
+  groupDueAt(
+    receiver: string,
+    groupKey: string,
+    nowMs: number,
+    timing: { groupWaitMs: number; groupIntervalMs: number },
+  ): number {
     const waiting = (this.waitingDue.get(receiver, groupKey, nowMs) as { due: number | null }).due;
     if (waiting !== null) return waiting;
     const flushed = (this.lastFlush.get(receiver, groupKey) as { at: number | null }).at;
@@ -163,7 +194,8 @@ export class Outbox {
   /** The latest notification of each alert still pending or firing, per receiver: what each receiver was told. */
   latestOfActiveAlerts(): NotificationRecord[] {
     const rows = this.db
-      .prepare(`SELECT n.* FROM notifications n JOIN (SELECT max(id) AS id FROM notifications WHERE fingerprint IN (SELECT fingerprint FROM alerts) GROUP BY fingerprint, receiver) latest
+      .prepare(`SELECT n.* FROM notifications n JOIN (SELECT max(id) AS id FROM notifications WHERE fingerprint IN
+            (SELECT fingerprint FROM alerts) GROUP BY fingerprint, receiver) latest
         ON n.id = latest.id`)
       .all() as NotificationRow[];
     return rows.map(toRecord);
@@ -178,13 +210,23 @@ export class Outbox {
   recordAttempt(attempt: AttemptOutcome): void {
     this.db.transaction(() => {
       for (const id of attempt.ids) {
-        this.insertAttempt.run(id, attempt.atMs, attempt.outcome, attempt.statusCode, attempt.error, attempt.durationMs);
+        this.insertAttempt.run(
+          id,
+          attempt.atMs,
+          attempt.outcome,
+          attempt.statusCode,
+          attempt.error,
+          attempt.durationMs,
+        );
         const params = { id, atMs: attempt.atMs, statusCode: attempt.statusCode, error: attempt.error };
         if (attempt.outcome === 'delivered') this.markDelivered.run(params);
         else if (attempt.outcome === 'failed') this.markFailed.run(params);
         else {
-          const row = this.db.prepare('SELECT created_at_ms FROM notifications WHERE id = ?').get(id) as { created_at_ms: number } | undefined;
-          const givenUp = attempt.giveUpBeforeMs !== undefined && row !== undefined && row.created_at_ms < attempt.giveUpBeforeMs;
+          const row = this.db.prepare('SELECT created_at_ms FROM notifications WHERE id = ?').get(id) as
+            | { created_at_ms: number }
+            | undefined;
+          const givenUp =
+            attempt.giveUpBeforeMs !== undefined && row !== undefined && row.created_at_ms < attempt.giveUpBeforeMs;
           if (givenUp) this.markFailed.run({ ...params, error: `gave up: ${attempt.error ?? 'no answer'}` });
           else this.markRetry.run({ ...params, nextAttemptAtMs: attempt.nextAttemptAtMs ?? attempt.atMs });
         }
@@ -198,28 +240,45 @@ export class Outbox {
   }
 
   /** Newest first. */
-  list(query: { status?: NotificationStatus | undefined; receiver?: string | undefined; fingerprint?: string | undefined; limit: number }): NotificationRecord[] {
+  list(query: {
+    status?: NotificationStatus | undefined;
+    receiver?: string | undefined;
+    fingerprint?: string | undefined;
+    limit: number;
+  }): NotificationRecord[] {
     const where: string[] = [];
     if (query.status !== undefined) where.push('status = @status');
     if (query.receiver !== undefined) where.push('receiver = @receiver');
     if (query.fingerprint !== undefined) where.push('fingerprint = @fingerprint');
-    const sql = `SELECT * FROM notifications ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT @limit`;
+    const sql =
+      `SELECT * FROM notifications ` +
+      `${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT @limit`;
     const params = Object.fromEntries(Object.entries(query).filter(([, value]) => value !== undefined));
     return (this.db.prepare(sql).all(params) as NotificationRow[]).map(toRecord);
   }
 
   attempts(notificationId: number): AttemptRecord[] {
     return this.db
-      .prepare('SELECT at_ms AS atMs, outcome, status_code AS statusCode, error, duration_ms AS durationMs FROM notification_attempts WHERE notification_id = ? ORDER BY id')
+      .prepare(
+        'SELECT at_ms AS atMs, outcome, status_code AS statusCode, error, duration_ms AS ' +
+          'durationMs FROM notification_attempts WHERE notification_id = ? ORDER BY id',
+      )
       .all(notificationId) as AttemptRecord[];
   }
 
   /** Pending notifications per receiver and the age of the oldest. */
   pendingByReceiver(nowMs: number): { receiver: string; depth: number; oldestAgeSeconds: number }[] {
     const rows = this.db
-      .prepare("SELECT receiver, count(*) AS depth, min(created_at_ms) AS oldest FROM notifications WHERE status = 'pending' GROUP BY receiver")
+      .prepare(
+        'SELECT receiver, count(*) AS depth, min(created_at_ms) AS oldest FROM ' +
+          "notifications WHERE status = 'pending' GROUP BY receiver",
+      )
       .all() as { receiver: string; depth: number; oldest: number }[];
-    return rows.map((row) => ({ receiver: row.receiver, depth: row.depth, oldestAgeSeconds: Math.max(0, (nowMs - row.oldest) / 1_000) }));
+    return rows.map((row) => ({
+      receiver: row.receiver,
+      depth: row.depth,
+      oldestAgeSeconds: Math.max(0, (nowMs - row.oldest) / 1_000),
+    }));
   }
 
   /** Deletes finished notifications created before `cutoffMs`, with their attempts. */
@@ -229,7 +288,10 @@ export class Outbox {
       this.db.prepare(`DELETE FROM notification_attempts WHERE notification_id IN (${finished})`).run(cutoffMs);
       // The latest notification of an alert still firing stays: it says what its receiver was told.
       return this.db
-        .prepare(`DELETE FROM notifications WHERE id IN (${finished}) AND id NOT IN (SELECT max(id) FROM notifications WHERE fingerprint IN (SELECT fingerprint FROM alerts) GROUP BY fingerprint, receiver)`)
+        .prepare(
+          `DELETE FROM notifications WHERE id IN (${finished}) AND id NOT IN (SELECT max(id) FROM notifications ` +
+            `WHERE fingerprint IN (SELECT fingerprint FROM alerts) GROUP BY fingerprint, receiver)`,
+        )
         .run(cutoffMs).changes;
     })();
   }

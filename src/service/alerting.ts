@@ -86,7 +86,13 @@ export function receiverSecrets(config: Config): string[] {
 export function receiverRuntimes(config: Config, clock: Clock): ReceiverRuntime[] {
   return config.alerting.receivers.map((receiver) => {
     const kind = receiverKind(receiver.kind)!;
-    return { id: receiver.id, kind: receiver.kind, receiver: kind.create(receiver.settings, { clock, timeoutMs: receiver.timeout }), maxBatchSize: kind.maxBatchSize, rateLimit: receiver.rateLimit };
+    return {
+      id: receiver.id,
+      kind: receiver.kind,
+      receiver: kind.create(receiver.settings, { clock, timeoutMs: receiver.timeout }),
+      maxBatchSize: kind.maxBatchSize,
+      rateLimit: receiver.rateLimit,
+    };
   });
 }
 
@@ -105,11 +111,23 @@ export function createAlerting(
   const routing = {
     root: alerting.routeTree ?? { receiver: '', matchers: [], continue: false, routes: [] },
     inhibitRules: alerting.inhibitRules,
-    receivers: new Map(alerting.receivers.map((receiver) => [receiver.id, { sendResolved: receiver.sendResolved, resendIntervalMs: receiverKind(receiver.kind)?.resendIntervalMs }])),
+    receivers: new Map(
+      alerting.receivers.map((receiver) => [
+        receiver.id,
+        { sendResolved: receiver.sendResolved, resendIntervalMs: receiverKind(receiver.kind)?.resendIntervalMs },
+      ]),
+    ),
   };
   const runtimes = receiverRuntimes(config, deps.clock);
-  for (const receiver of alerting.receivers) log.info({ receiver: receiver.id, kind: receiver.kind, target: receiverKind(receiver.kind)!.describe(receiver.settings) }, 'notifying receiver');
-  log.info({ rules: rules.length, receivers: runtimes.length }, runtimes.length === 0 ? 'alerting: no receivers, alerts are shown but not sent' : 'alerting ready');
+  for (const receiver of alerting.receivers)
+    log.info(
+      { receiver: receiver.id, kind: receiver.kind, target: receiverKind(receiver.kind)!.describe(receiver.settings) },
+      'notifying receiver',
+    );
+  log.info(
+    { rules: rules.length, receivers: runtimes.length },
+    runtimes.length === 0 ? 'alerting: no receivers, alerts are shown but not sent' : 'alerting ready',
+  );
   // The metrics need the engine and the worker; the engine and the worker report to the metrics.
   let metrics: ReturnType<typeof createAlertMetrics> | undefined;
   const engine = new AlertEngine(db, rules, {
@@ -121,7 +139,15 @@ export function createAlerting(
     },
     onTransition: (transition) => {
       metrics?.transition(transition.to);
-      const fields = { alert: transition.rule, severity: transition.severity, fingerprint: transition.fingerprint, labels: transition.labels, from: transition.from, to: transition.to, value: transition.value };
+      const fields = {
+        alert: transition.rule,
+        severity: transition.severity,
+        fingerprint: transition.fingerprint,
+        labels: transition.labels,
+        from: transition.from,
+        to: transition.to,
+        value: transition.value,
+      };
       if (transition.to === 'firing') log.warn(fields, 'alert firing');
       else log.info(fields, 'alert changed');
     },
@@ -130,13 +156,18 @@ export function createAlerting(
       for (const entry of queued) if (entry.status === 'suppressed') metrics?.suppressed(entry.receiver);
       worker.wake();
     },
-    onRuleError: (rule, error) => log.error({ err: error, rule: rule.name }, 'alert rule could not be evaluated; its alerts keep their state'),
+    onRuleError: (rule, error) =>
+      log.error({ err: error, rule: rule.name }, 'alert rule could not be evaluated; its alerts keep their state'),
   });
   const worker = new DeliveryWorker(engine.outbox, runtimes, {
     clock: deps.clock,
     tickMs: alerting.delivery.pollInterval,
     backoff: { initialMs: alerting.delivery.initialBackoff, maxMs: alerting.delivery.maxBackoff },
-    breaker: { failures: alerting.delivery.breakerFailures, cooldownMs: alerting.delivery.breakerCooldown, maxCooldownMs: alerting.delivery.maxBreakerCooldown },
+    breaker: {
+      failures: alerting.delivery.breakerFailures,
+      cooldownMs: alerting.delivery.breakerCooldown,
+      maxCooldownMs: alerting.delivery.maxBreakerCooldown,
+    },
     giveUpAfterMs: alerting.delivery.giveUpAfter,
     get externalUrl() {
       return deps.externalUrl();
@@ -174,7 +205,10 @@ export function createAlertingCapability(
   const { config, clock } = context;
   // The threshold rules first, built at once from what each capability lets them read, then the event rules.
   const readers = Object.assign({}, ...capabilities.map((capability) => capability.thresholdReaders ?? {}));
-  const rules = [...thresholdAlertRules(config, readers), ...capabilities.flatMap((capability) => capability.alertRules)];
+  const rules = [
+    ...thresholdAlertRules(config, readers),
+    ...capabilities.flatMap((capability) => capability.alertRules),
+  ];
   const alerting = createAlerting(context.db, config, { ...context, rules, externalUrl });
   const evaluate = evaluationRun('alerts', () => alerting.evaluate(), context.selfMetrics, clock);
   return {

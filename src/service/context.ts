@@ -43,8 +43,7 @@ export interface RootContext extends ServiceContext {
 export function createContext(config: Config, options: ServiceOptions): RootContext {
   const clock = options.clock ?? systemClock;
   const scrubber = options.scrubber ?? secretsScrubber(config);
-  const logger =
-    options.logger ?? createLogger({ level: config.log.level, format: config.log.format, scrubber });
+  const logger = options.logger ?? createLogger({ level: config.log.level, format: config.log.format, scrubber });
   const { db, applied } = openDatabase(config.storage.path);
   if (applied.length > 0) logger.child({ module: 'service' }).info({ migrations: applied }, 'applied migrations');
   const registry = new Registry();

@@ -87,7 +87,11 @@ function rpcTasks(
   });
 }
 
-function beaconClients(config: Config, targets: BeaconEndpointTarget[], metrics: ReturnType<typeof createBeaconMetrics> | null) {
+function beaconClients(
+  config: Config,
+  targets: BeaconEndpointTarget[],
+  metrics: ReturnType<typeof createBeaconMetrics> | null,
+) {
   const settings = new Map(config.chains.flatMap((chain) => (chain.beacon ? [[chain.id, chain.beacon] as const] : [])));
   const clients = new Map<string, BeaconClient>();
   for (const target of targets) {

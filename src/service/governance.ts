@@ -29,7 +29,10 @@ function governanceLogging(log: Logger): GovernanceTrackerHooks {
       log.warn({ target: target.id, reason, block, logIndex, detail }, 'governance log skipped');
     },
     onReorg: (target, reorg) => {
-      log.warn({ target: target.id, ...reorg }, 'chain reorganised under a governance target: rolled back and re-ingesting');
+      log.warn(
+        { target: target.id, ...reorg },
+        'chain reorganised under a governance target: rolled back and re-ingesting',
+      );
     },
     onError: (target, error) => {
       if (errors.changed(target.id, shortMessageOf(error))) {
@@ -53,7 +56,10 @@ export function createGovernance(context: ServiceContext, chains: ChainTracker):
   createGovernanceMetrics(registry, tracker, clock);
   for (const target of targets) {
     const { id, kind, chain, address } = target;
-    log.info({ target: id, kind, chain, address, cursor: tracker.status(id)?.cursorBlock ?? null }, 'watching governance target');
+    log.info(
+      { target: id, kind, chain, address, cursor: tracker.status(id)?.cursorBlock ?? null },
+      'watching governance target',
+    );
   }
   return {
     name: 'governance',

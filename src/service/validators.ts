@@ -39,7 +39,10 @@ function validatorLogging(log: Logger): ValidatorTrackerHooks {
     onBlockEpoch: (chain, result) => {
       for (const proposal of result.proposals) {
         if (!proposal.watched || proposal.outcome !== 'missed') continue;
-        log.warn({ chain, validator: proposal.validatorIndex, slot: proposal.slot }, 'watched validator missed its proposal');
+        log.warn(
+          { chain, validator: proposal.validatorIndex, slot: proposal.slot },
+          'watched validator missed its proposal',
+        );
       }
     },
     onDutyReorg: (chain, epoch, from, to) => {
@@ -49,7 +52,8 @@ function validatorLogging(log: Logger): ValidatorTrackerHooks {
       if (!errors.changed(`${chain}/${stage}`, shortMessageOf(error))) return;
       log.warn({ chain, stage, epoch, endpoint, err: error }, 'validator stage failed on an endpoint; trying the next');
     },
-    onEpochSkipped: (chain, stage, epoch, reason) => log.error({ chain, stage, epoch, reason }, 'validator epoch skipped'),
+    onEpochSkipped: (chain, stage, epoch, reason) =>
+      log.error({ chain, stage, epoch, reason }, 'validator epoch skipped'),
   };
 }
 
@@ -93,7 +97,13 @@ export function createValidators(
   const tasks = tracker.chains().map((chain) => {
     const watch = tracker.watchList(chain)!;
     const { cursors } = tracker.status(chain)!;
-    const fields = { chain, watched: watch.size, unresolvedPubkeys: watch.unresolvedPubkeys, scopes: watch.scopes.length, cursors };
+    const fields = {
+      chain,
+      watched: watch.size,
+      unresolvedPubkeys: watch.unresolvedPubkeys,
+      scopes: watch.scopes.length,
+      cursors,
+    };
     log.info(fields, 'watching validators');
     const run = async () => tracker.poll(chain, { signal: context.shutdownSignal });
     return { id: `validators/${chain}`, kind: 'validators', intervalMs: settings.get(chain)!.pollInterval, run };

@@ -5,7 +5,12 @@ import type { AlertSeverity, BurnRateTier, SloWindow } from '../domain/slo.js';
 import { dayMs, hourMs, minuteMs, nominalWindowMs } from './window.js';
 
 /** The Workbook's defaults for a 30-day window: the share of budget each tier catches, and its windows. */
-export const workbookTiers: readonly { severity: AlertSeverity; budgetShare: number; longWindowMs: number; shortWindowMs: number }[] = [
+export const workbookTiers: readonly {
+  severity: AlertSeverity;
+  budgetShare: number;
+  longWindowMs: number;
+  shortWindowMs: number;
+}[] = [
   { severity: 'page', budgetShare: 0.02, longWindowMs: hourMs, shortWindowMs: 5 * minuteMs },
   { severity: 'page', budgetShare: 0.05, longWindowMs: 6 * hourMs, shortWindowMs: 30 * minuteMs },
   { severity: 'ticket', budgetShare: 0.1, longWindowMs: dayMs, shortWindowMs: 2 * hourMs },
@@ -27,7 +32,12 @@ export function defaultTiers(window: SloWindow): BurnRateTier[] {
   return workbookTiers.map((tier) => {
     const longWindowMs = toMinutes((tier.longWindowMs * windowMs) / referenceWindowMs);
     const shortWindowMs = toMinutes((tier.shortWindowMs * windowMs) / referenceWindowMs);
-    return { severity: tier.severity, burnRate: round((tier.budgetShare * windowMs) / longWindowMs), longWindowMs, shortWindowMs };
+    return {
+      severity: tier.severity,
+      burnRate: round((tier.budgetShare * windowMs) / longWindowMs),
+      longWindowMs,
+      shortWindowMs,
+    };
   });
 }
 

@@ -54,7 +54,11 @@ export function errorBudget(objective: number, counts: EventCounts, windowEvents
  * When the budget runs out if it keeps burning at `currentBurnRate`: burn rate 1 spends the whole budget
  * in one window length. null when it is not burning, or already spent (then it ran out already).
  */
-export function exhaustionInMs(remainingRatio: number, currentBurnRate: number | null, windowMs: number): number | null {
+export function exhaustionInMs(
+  remainingRatio: number,
+  currentBurnRate: number | null,
+  windowMs: number,
+): number | null {
   if (currentBurnRate === null || currentBurnRate <= 0 || remainingRatio <= 0) return null;
   return (remainingRatio / currentBurnRate) * windowMs;
 }

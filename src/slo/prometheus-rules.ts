@@ -17,7 +17,9 @@ import { minWindowCoverage, reportedWindows } from './status.js';
 import { dayMs, hourMs, minuteMs } from './window.js';
 
 export const sloEventsMetric = 'ere_slo_events_total';
-/** ERE's gauge of when each SLI's data starts, so that the rules judge a window only once the data covers half of it. */
+/**
+ * ERE's gauge of when each SLI's data starts, so that the rules judge a window only once the data covers half of it.
+ */
 export const sloDataSinceMetric = 'ere_slo_data_since_timestamp_seconds';
 /**
  * How long a burn-rate alert stays firing after its condition stops holding. ERE's counters step once a
@@ -85,7 +87,8 @@ export function ruleWindowsMs(definition: SloDefinition): number[] {
 /** A PromQL string literal; JSON's escapes are a subset of PromQL's (Go's). */
 const quote = (value: string) => JSON.stringify(value);
 
-const sortedLabels = (labels: Record<string, string>) => Object.fromEntries(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+const sortedLabels = (labels: Record<string, string>) =>
+  Object.fromEntries(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
 function sloIdentity(definition: SloDefinition): Record<string, string> {
   return { sloth_id: definition.id, sloth_service: definition.service, sloth_slo: definition.id };
@@ -118,13 +121,15 @@ function metaRecordings(definition: SloDefinition, info: RulesInfo): RecordingRu
   const labels = recordingLabels(definition);
   const filter = selector(definition);
   const burnRate = (windowMs: number) =>
-    `${sliErrorMetric(windowMs)}${filter}\n/ on(sloth_id, sloth_slo, sloth_service) group_left\nslo:error_budget:ratio${filter}\n`;
+    `${sliErrorMetric(windowMs)}${filter}\n/ on(sloth_id, sloth_slo, ` +
+    `sloth_service) group_left\nslo:error_budget:ratio${filter}\n`;
   const period = periodMs(definition);
   // Time slices spend a budget of every minute of the period, measured or not (as ERE's budget does); events
   // spend a share of the events seen, which is 1 − the period's burn rate.
   const remaining =
     definition.budgeting === 'timeslices'
-      ? `1 - sum(increase(${events(definition, period, 'bad')})) / (${period / minuteMs} * ${errorBudgetRatio(definition)})`
+      ? `1 - sum(increase(${events(definition, period, 'bad')})) / ` +
+        `(${period / minuteMs} * ${errorBudgetRatio(definition)})`
       : `1 - slo:period_burn_rate:ratio${filter}`;
   return [
     { record: 'slo:objective:ratio', expr: `vector(${definition.objective})`, labels },
@@ -136,7 +141,13 @@ function metaRecordings(definition: SloDefinition, info: RulesInfo): RecordingRu
     {
       record: 'sloth_slo_info',
       expr: 'vector(1)',
-      labels: sortedLabels({ ...labels, sloth_mode: 'ere-slo-rules', sloth_objective: String(definition.objectivePercent), sloth_spec: 'ere/v1', sloth_version: info.version }),
+      labels: sortedLabels({
+        ...labels,
+        sloth_mode: 'ere-slo-rules',
+        sloth_objective: String(definition.objectivePercent),
+        sloth_spec: 'ere/v1',
+        sloth_version: info.version,
+      }),
     },
   ];
 }
@@ -148,20 +159,26 @@ function metaRecordings(definition: SloDefinition, info: RulesInfo): RecordingRu
  */
 function tierExpr(definition: SloDefinition, tier: BurnRateTier): string {
   const above = (windowMs: number) =>
-    `max without (sloth_window) (${sliErrorMetric(windowMs)}${selector(definition)} > (${tier.burnRate} * ${errorBudgetRatio(definition)}))`;
+    `max without (sloth_window) ` +
+    `(${sliErrorMetric(windowMs)}${selector(definition)} > (${tier.burnRate} * ${errorBudgetRatio(definition)}))`;
   const parts = [above(tier.shortWindowMs), above(tier.longWindowMs)];
   // ERE's coverage rule: the long window (and so the short one) is judged once the data covers enough of it.
   const coveredSeconds = (tier.longWindowMs * minWindowCoverage) / 1_000;
   parts.push(`on() (time() - max(${sloDataSinceMetric}{slo=${quote(definition.id)}})) >= ${coveredSeconds}`);
   const { minValidEvents } = definition.alerting;
-  if (minValidEvents > 0) parts.push(`on() sum(increase(${events(definition, tier.longWindowMs)})) >= ${minValidEvents}`);
+  if (minValidEvents > 0)
+    parts.push(`on() sum(increase(${events(definition, tier.longWindowMs)})) >= ${minValidEvents}`);
   return `(\n  ${parts.join('\n  and ')}\n)`;
 }
 
-const describeTier = (tier: BurnRateTier) => `above ${tier.burnRate} over both ${promDuration(tier.longWindowMs)} and ${promDuration(tier.shortWindowMs)}`;
+const describeTier = (tier: BurnRateTier) =>
+  `above ${tier.burnRate} over both ${promDuration(tier.longWindowMs)} and ${promDuration(tier.shortWindowMs)}`;
 
 function alertingRule(definition: SloDefinition, severity: AlertSeverity, tiers: BurnRateTier[]): AlertingRule {
-  const guard = definition.alerting.minValidEvents > 0 ? `; a tier needs at least ${definition.alerting.minValidEvents} valid events in its long window` : '';
+  const guard =
+    definition.alerting.minValidEvents > 0
+      ? `; a tier needs at least ${definition.alerting.minValidEvents} valid events in its long window`
+      : '';
   return {
     alert: sloAlertName,
     expr: `${tiers.map((tier) => tierExpr(definition, tier)).join('\nor\n')}\n`,
@@ -170,7 +187,9 @@ function alertingRule(definition: SloDefinition, severity: AlertSeverity, tiers:
     labels: sortedLabels({ ...sloIdentity(definition), severity, sloth_severity: severity }),
     annotations: {
       summary: `${definition.service} ${definition.id}: the error budget burns too fast (${severity})`,
-      description: `SLO ${definition.objectivePercent}% over ${definition.windowText}: burn rate ${tiers.map(describeTier).join(', or ')}${guard}.`,
+      description:
+        `SLO ${definition.objectivePercent}% over ${definition.windowText}: ` +
+        `burn rate ${tiers.map(describeTier).join(', or ')}${guard}.`,
     },
   };
 }
@@ -187,7 +206,10 @@ function alertingRules(definition: SloDefinition): AlertingRule[] {
 export function sloRuleGroups(definition: SloDefinition, info: RulesInfo): RuleGroup[] {
   const alerts = alertingRules(definition);
   return [
-    { name: `sloth-slo-sli-recordings-${definition.id}`, rules: ruleWindowsMs(definition).map((windowMs) => sliRecording(definition, windowMs)) },
+    {
+      name: `sloth-slo-sli-recordings-${definition.id}`,
+      rules: ruleWindowsMs(definition).map((windowMs) => sliRecording(definition, windowMs)),
+    },
     { name: `sloth-slo-meta-recordings-${definition.id}`, rules: metaRecordings(definition, info) },
     ...(alerts.length > 0 ? [{ name: `sloth-slo-alerts-${definition.id}`, rules: alerts }] : []),
   ];

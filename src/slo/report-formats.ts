@@ -13,10 +13,12 @@ export function coverageText(ratio: number, low: boolean): string {
   return `${(ratio * 100).toFixed(digits)}%${low ? ' LOW' : ''}`;
 }
 const lowDataWarning = (report: SloReportView) =>
-  `${report.slo.id}: data for only ${coverageText(report.dataCoverageRatio, false)} of the period: its SLI and budget stand on little`;
+  `${report.slo.id}: data for only ` +
+  `${coverageText(report.dataCoverageRatio, false)} of the period: its SLI and budget stand on little`;
 const met = (value: boolean | null) => (value === null ? 'no data' : value ? 'yes' : 'NO');
 const periodText = (report: SloReportView) => `${report.period.label}${report.period.partial ? ' (so far)' : ''}`;
-const minutes = (seconds: number) => (seconds >= 3_600 ? `${(seconds / 3_600).toFixed(1)}h` : `${Math.round(seconds / 60)}m`);
+const minutes = (seconds: number) =>
+  seconds >= 3_600 ? `${(seconds / 3_600).toFixed(1)}h` : `${Math.round(seconds / 60)}m`;
 const shortTime = (iso: string) => iso.slice(0, 16).replace('T', ' ');
 
 interface Column {
@@ -38,12 +40,22 @@ const summaryColumns: Column[] = [
 
 function alignedTable(header: string[], rows: string[][]): string[] {
   const widths = header.map((title, index) => Math.max(title.length, ...rows.map((row) => row[index]!.length)));
-  return [header, ...rows].map((row) => row.map((cell, index) => cell.padEnd(widths[index]!)).join('  ').trimEnd());
+  return [header, ...rows].map((row) =>
+    row
+      .map((cell, index) => cell.padEnd(widths[index]!))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 function incidentLine(incident: SloReportView['incidents'][number]): string {
-  const spent = incident.budgetConsumedRatio === null ? '' : `, ${percent(incident.budgetConsumedRatio, 1)} of the budget`;
-  return `${shortTime(incident.start)} → ${shortTime(incident.end)} (${minutes(incident.durationSeconds)}): ${incident.validEvents - incident.goodEvents} bad of ${incident.validEvents}, burn rate ${incident.burnRate.toFixed(1)}${spent}`;
+  const spent =
+    incident.budgetConsumedRatio === null ? '' : `, ${percent(incident.budgetConsumedRatio, 1)} of the budget`;
+  return (
+    `${shortTime(incident.start)} → ${shortTime(incident.end)} ` +
+    `(${minutes(incident.durationSeconds)}): ${incident.validEvents - incident.goodEvents} bad ` +
+    `of ${incident.validEvents}, burn rate ${incident.burnRate.toFixed(1)}${spent}`
+  );
 }
 
 export function formatTable(reports: readonly SloReportView[]): string {
@@ -54,7 +66,11 @@ export function formatTable(reports: readonly SloReportView[]): string {
   const low = reports.filter((report) => report.dataCoverageLow);
   if (low.length > 0) lines.push('', ...low.map((report) => `WARNING ${lowDataWarning(report)}`));
   for (const report of reports.filter((candidate) => candidate.incidents.length > 0)) {
-    lines.push('', `${report.slo.id}: worst incidents`, ...report.incidents.map((incident) => `  ${incidentLine(incident)}`));
+    lines.push(
+      '',
+      `${report.slo.id}: worst incidents`,
+      ...report.incidents.map((incident) => `  ${incidentLine(incident)}`),
+    );
   }
   return lines.join('\n');
 }
@@ -88,7 +104,10 @@ function csvField(value: string | number | boolean | null): string {
 }
 
 export function formatCsv(reports: readonly SloReportView[]): string {
-  const rows = [csvColumns.map((column) => column.title), ...reports.map((report) => csvColumns.map((column) => csvField(column.value(report))))];
+  const rows = [
+    csvColumns.map((column) => column.title),
+    ...reports.map((report) => csvColumns.map((column) => csvField(column.value(report)))),
+  ];
   return rows.map((row) => row.join(',')).join('\r\n');
 }
 
@@ -96,7 +115,11 @@ export function formatCsv(reports: readonly SloReportView[]): string {
 const cell = (text: string) => text.replaceAll('|', '\\|').replace(/\s*\n\s*/g, ' ');
 
 function markdownTable(header: string[], rows: string[][]): string[] {
-  return [`| ${header.map(cell).join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`)];
+  return [
+    `| ${header.map(cell).join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`),
+  ];
 }
 
 export function formatMarkdown(reports: readonly SloReportView[]): string {
@@ -113,14 +136,28 @@ export function formatMarkdown(reports: readonly SloReportView[]): string {
     if (report.slo.description) lines.push(report.slo.description, '');
     if (report.dataCoverageLow) lines.push(`> **Warning:** ${lowDataWarning(report)}.`, '');
     lines.push(
-      `- Service: ${report.slo.service}; objective ${report.slo.objectivePercent}% over ${report.slo.window} (${report.slo.budgeting})`,
+      `- Service: ${report.slo.service}; objective ` +
+        `${report.slo.objectivePercent}% over ${report.slo.window} (${report.slo.budgeting})`,
       `- SLI: ${report.slo.sli.description}`,
-      `- Period: ${report.period.from} to ${report.period.to}${report.period.partial ? ' (the period is not over)' : ''}`,
-      `- Result: ${percent(report.sliRatio, 3)} over ${report.validEvents} valid events, objective met: ${met(report.objectiveMet)}, error budget used: ${percent(report.errorBudget?.consumedRatio ?? null, 1)}, data for ${coverageText(report.dataCoverageRatio, report.dataCoverageLow)} of the minutes`,
+      `- Period: ${report.period.from} to ` +
+        `${report.period.to}${report.period.partial ? ' (the period is not over)' : ''}`,
+      `- Result: ${percent(report.sliRatio, 3)} over ${report.validEvents} valid events, objective met: ` +
+        `${met(report.objectiveMet)}, error budget used: ` +
+        `${percent(report.errorBudget?.consumedRatio ?? null, 1)}, data for ` +
+        `${coverageText(report.dataCoverageRatio, report.dataCoverageLow)} of the minutes`,
     );
-    if (report.incidents.length > 0) lines.push('', '### Worst incidents', '', ...report.incidents.map((incident) => `1. ${incidentLine(incident)}`));
+    if (report.incidents.length > 0)
+      lines.push('', '### Worst incidents', '', ...report.incidents.map((incident) => `1. ${incidentLine(incident)}`));
     if (report.alerts.length > 0) {
-      lines.push('', '### Alerts', '', ...markdownTable(['At', 'Severity', 'From', 'To'], report.alerts.map((alert) => [shortTime(alert.at), alert.severity, alert.from, alert.to])));
+      lines.push(
+        '',
+        '### Alerts',
+        '',
+        ...markdownTable(
+          ['At', 'Severity', 'From', 'To'],
+          report.alerts.map((alert) => [shortTime(alert.at), alert.severity, alert.from, alert.to]),
+        ),
+      );
     }
     lines.push(
       '',
@@ -128,7 +165,13 @@ export function formatMarkdown(reports: readonly SloReportView[]): string {
       '',
       ...markdownTable(
         ['Day', 'SLI', 'Met', 'Good', 'Valid'],
-        report.days.map((day) => [day.date, percent(day.sliRatio, 3), met(day.objectiveMet), String(day.goodEvents), String(day.validEvents)]),
+        report.days.map((day) => [
+          day.date,
+          percent(day.sliRatio, 3),
+          met(day.objectiveMet),
+          String(day.goodEvents),
+          String(day.validEvents),
+        ]),
       ),
     );
   }

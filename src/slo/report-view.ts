@@ -29,7 +29,12 @@ export function sloIdentity(definition: SloDefinition): z.infer<typeof sloIdenti
     objectivePercent: definition.objectivePercent,
     window: definition.windowText,
     budgeting: definition.budgeting,
-    sli: { kind: definition.sli.kind, description: definition.sli.description, chain: definition.sli.selection.chain, endpoints: [...definition.sli.selection.endpoints] },
+    sli: {
+      kind: definition.sli.kind,
+      description: definition.sli.description,
+      chain: definition.sli.selection.chain,
+      endpoints: [...definition.sli.selection.endpoints],
+    },
     labels: definition.labels,
   };
 }
@@ -48,10 +53,23 @@ export const sloReportSchema = z.object({
   objectiveRatio: z.number(),
   objectiveMet: z.boolean().nullable(),
   errorBudget: z
-    .object({ totalEvents: z.number(), consumedEvents: z.number(), remainingEvents: z.number(), consumedRatio: z.number().nullable(), remainingRatio: z.number() })
+    .object({
+      totalEvents: z.number(),
+      consumedEvents: z.number(),
+      remainingEvents: z.number(),
+      consumedRatio: z.number().nullable(),
+      remainingRatio: z.number(),
+    })
     .nullable(),
-  dataCoverageRatio: z.number().describe('Share of the data slots covered that had valid events: endpoint-minutes for SLIs counted per endpoint, minutes for chain SLIs and time slices.'),
-  dataCoverageLow: z.boolean().describe('Data for less than half the period: the SLI and the budget stand on little, and say so.'),
+  dataCoverageRatio: z
+    .number()
+    .describe(
+      'Share of the data slots covered that had valid events: endpoint-minutes for ' +
+        'SLIs counted per endpoint, minutes for chain SLIs and time slices.',
+    ),
+  dataCoverageLow: z
+    .boolean()
+    .describe('Data for less than half the period: the SLI and the budget stand on little, and say so.'),
   incidents: z
     .array(
       z.object({
@@ -65,8 +83,19 @@ export const sloReportSchema = z.object({
         budgetConsumedRatio: z.number().nullable().describe('Share of the period’s error budget this incident spent.'),
       }),
     )
-    .describe('The worst incidents, most budget spent first: runs of minutes burning faster than the objective allows, gaps under 5 minutes bridged.'),
-  days: z.array(z.object({ date: z.string(), goodEvents: z.number(), validEvents: z.number(), sliRatio: z.number().nullable(), objectiveMet: z.boolean().nullable() })),
+    .describe(
+      'The worst incidents, most budget spent first: runs of minutes burning ' +
+        'faster than the objective allows, gaps under 5 minutes bridged.',
+    ),
+  days: z.array(
+    z.object({
+      date: z.string(),
+      goodEvents: z.number(),
+      validEvents: z.number(),
+      sliRatio: z.number().nullable(),
+      objectiveMet: z.boolean().nullable(),
+    }),
+  ),
   alerts: z
     .array(z.object({ severity: z.enum(['page', 'ticket']), from: z.string(), to: z.string(), at: z.string() }))
     .describe('Burn-rate alert transitions inside the period.'),
@@ -78,7 +107,12 @@ export function reportView(definition: SloDefinition, report: SloReportWithAlert
   const budget = report.errorBudget;
   return {
     slo: sloIdentity(definition),
-    period: { label: report.period.label, from: iso(report.period.fromMs), to: iso(report.period.toMs), partial: report.period.partial },
+    period: {
+      label: report.period.label,
+      from: iso(report.period.fromMs),
+      to: iso(report.period.toMs),
+      partial: report.period.partial,
+    },
     goodEvents: report.good,
     validEvents: report.valid,
     sliRatio: report.sliRatio,
@@ -97,7 +131,18 @@ export function reportView(definition: SloDefinition, report: SloReportWithAlert
       peakBurnRate: incident.peakBurnRate,
       budgetConsumedRatio: finiteOrNull(incident.budgetConsumedRatio),
     })),
-    days: report.days.map((day) => ({ date: iso(day.dayMs).slice(0, 10), goodEvents: day.good, validEvents: day.valid, sliRatio: day.sliRatio, objectiveMet: day.objectiveMet })),
-    alerts: report.alerts.map((transition) => ({ severity: transition.severity, from: transition.from, to: transition.to, at: iso(transition.atMs) })),
+    days: report.days.map((day) => ({
+      date: iso(day.dayMs).slice(0, 10),
+      goodEvents: day.good,
+      validEvents: day.valid,
+      sliRatio: day.sliRatio,
+      objectiveMet: day.objectiveMet,
+    })),
+    alerts: report.alerts.map((transition) => ({
+      severity: transition.severity,
+      from: transition.from,
+      to: transition.to,
+      at: iso(transition.atMs),
+    })),
   };
 }

@@ -81,7 +81,8 @@ export interface ReportSource {
 
 /** A source over minutes in memory: each minute with valid events is one data slot. */
 export function minuteSource(minutes: readonly MinuteEvents[]): ReportSource {
-  const within = (fromMs: number, toMs: number) => minutes.filter((minute) => minute.minuteMs >= fromMs && minute.minuteMs < toMs && minute.valid > 0);
+  const within = (fromMs: number, toMs: number) =>
+    minutes.filter((minute) => minute.minuteMs >= fromMs && minute.minuteMs < toMs && minute.valid > 0);
   return {
     range: (fromMs, toMs) => {
       const counts = within(fromMs, toMs);
@@ -93,9 +94,15 @@ export function minuteSource(minutes: readonly MinuteEvents[]): ReportSource {
 }
 
 const pick = ({ good, valid }: EventCounts): EventCounts => ({ good, valid });
-const sumOf = (counts: readonly EventCounts[], key: keyof EventCounts) => counts.reduce((sum, count) => sum + count[key], 0);
+const sumOf = (counts: readonly EventCounts[], key: keyof EventCounts) =>
+  counts.reduce((sum, count) => sum + count[key], 0);
 
-export function buildReport(definition: SloDefinition, period: ReportPeriod, source: ReportSource, maxIncidents = 5): SloReport {
+export function buildReport(
+  definition: SloDefinition,
+  period: ReportPeriod,
+  source: ReportSource,
+  maxIncidents = 5,
+): SloReport {
   const { objective } = definition;
   const days = perDay(objective, period, source);
   const totals = { good: sumOf(days, 'good'), valid: sumOf(days, 'valid') };
@@ -154,7 +161,9 @@ export function worstIncidents(
       budgetConsumedRatio: budgetEvents !== null && budgetEvents > 0 ? bad / budgetEvents : null,
     };
   });
-  return incidents.sort((a, b) => b.valid - b.good - (a.valid - a.good) || b.burnRate - a.burnRate || a.startMs - b.startMs).slice(0, limit);
+  return incidents
+    .sort((a, b) => b.valid - b.good - (a.valid - a.good) || b.burnRate - a.burnRate || a.startMs - b.startMs)
+    .slice(0, limit);
 }
 
 /** Every UTC day the period touches, with or without data. */
@@ -163,7 +172,14 @@ function perDay(objective: number, period: ReportPeriod, source: ReportSource): 
   for (let day = period.fromMs - (period.fromMs % dayMs); day < period.toMs; day += dayMs) {
     const { good, valid, dataSlots } = source.range(Math.max(day, period.fromMs), Math.min(day + dayMs, period.toMs));
     const ratio = sliRatio({ good, valid });
-    days.push({ dayMs: day, good, valid, dataSlots, sliRatio: ratio, objectiveMet: ratio === null ? null : ratio >= objective });
+    days.push({
+      dayMs: day,
+      good,
+      valid,
+      dataSlots,
+      sliRatio: ratio,
+      objectiveMet: ratio === null ? null : ratio >= objective,
+    });
   }
   return days;
 }
@@ -191,7 +207,8 @@ export function resolvePeriod(request: PeriodRequest, window: SloWindow, settled
   let toMs: number;
   let label: string;
   if (request.period !== undefined) {
-    if (request.fromMs !== undefined || request.toMs !== undefined) throw new ReportPeriodError('give either period or from and to, not both');
+    if (request.fromMs !== undefined || request.toMs !== undefined)
+      throw new ReportPeriodError('give either period or from and to, not both');
     const month = parseMonth(request.period);
     if (!month) throw new ReportPeriodError(`period "${request.period}" is not a month such as 2026-10`);
     ({ startMs: fromMs, endMs: toMs } = month);
@@ -205,7 +222,8 @@ export function resolvePeriod(request: PeriodRequest, window: SloWindow, settled
     const current = windowAt(window, settledEndMs);
     fromMs = current.startMs;
     toMs = current.startMs + current.totalMs;
-    label = window.kind === 'calendar' ? new Date(fromMs).toISOString().slice(0, 7) : `last ${current.totalMs / dayMs}d`;
+    label =
+      window.kind === 'calendar' ? new Date(fromMs).toISOString().slice(0, 7) : `last ${current.totalMs / dayMs}d`;
   }
   const partial = toMs > settledEndMs;
   return { fromMs, toMs: partial ? Math.max(fromMs, settledEndMs) : toMs, label, partial, totalMs: toMs - fromMs };

@@ -30,15 +30,26 @@ export class SliCounter {
       byEndpoint ? `endpoint IN (${selection.endpoints.map(() => '?').join(', ') || 'NULL'})` : 'chain = ?',
       ...filters.map(([column, values]) => `${column} IN (${values.map(() => '?').join(', ') || 'NULL'})`),
     ].join(' AND ');
-    this.scope = [...(byEndpoint ? selection.endpoints : [selection.chain]), ...filters.flatMap(([, values]) => values)];
+    this.scope = [
+      ...(byEndpoint ? selection.endpoints : [selection.chain]),
+      ...filters.flatMap(([, values]) => values),
+    ];
     const from = `FROM ${query.table} WHERE ${where} AND minute_ms >= ? AND minute_ms < ?`;
     this.from = from;
-    this.perMinuteStatement = db.prepare(`SELECT minute_ms AS minuteMs, sum(${query.good}) AS good, sum(${query.valid}) AS valid ${from} GROUP BY minute_ms ORDER BY minute_ms`);
-    this.totalStatement = db.prepare(`SELECT coalesce(sum(${query.good}), 0) AS good, coalesce(sum(${query.valid}), 0) AS valid ${from}`);
+    this.perMinuteStatement = db.prepare(
+      `SELECT minute_ms AS minuteMs, sum(${query.good}) AS good, ` +
+        `sum(${query.valid}) AS valid ${from} GROUP BY minute_ms ORDER BY minute_ms`,
+    );
+    this.totalStatement = db.prepare(
+      `SELECT coalesce(sum(${query.good}), 0) AS good, coalesce(sum(${query.valid}), 0) AS valid ${from}`,
+    );
     // The same rule as sloEvents(): a minute with valid events is good when good / valid reaches the target,
     // divided in doubles as JavaScript divides.
-    this.timesliceStatement = db.prepare(`SELECT coalesce(sum(CASE WHEN CAST(good AS REAL) / valid >= ? THEN 1 ELSE 0 END), 0) AS good, count(*) AS valid
-      FROM (SELECT sum(${query.good}) AS good, sum(${query.valid}) AS valid ${from} GROUP BY minute_ms) WHERE valid > 0`);
+    this.timesliceStatement =
+      db.prepare(`SELECT coalesce(sum(CASE WHEN CAST(good AS REAL) / valid >= ? THEN 1 ELSE 0 END), 0) AS good,
+            count(*) AS valid
+      FROM (SELECT sum(${query.good}) AS good, sum(${query.valid}) AS valid ${from} GROUP BY minute_ms) WHERE valid >
+      0`);
   }
 
   /** Minutes in [fromMs, toMs) that have data, oldest first. */
@@ -48,7 +59,9 @@ export class SliCounter {
 
   /** The first minute before `toMs` with valid events; null when there is none. */
   firstMinuteWithData(toMs: number): number | null {
-    this.firstStatement ??= this.db.prepare(`SELECT min(minute_ms) AS minuteMs ${this.from} AND (${this.query.valid}) > 0`);
+    this.firstStatement ??= this.db.prepare(
+      `SELECT min(minute_ms) AS minuteMs ${this.from} AND (${this.query.valid}) > 0`,
+    );
     return (this.firstStatement.get(...this.scope, 0, toMs) as { minuteMs: number | null }).minuteMs;
   }
 
@@ -67,7 +80,8 @@ export class SliCounter {
    */
   coverage(fromMs: number, toMs: number): EventCounts & { rows: number } {
     this.rangeStatement ??= this.db.prepare(
-      `SELECT coalesce(sum(${this.query.good}), 0) AS good, coalesce(sum(${this.query.valid}), 0) AS valid, coalesce(sum(CASE WHEN (${this.query.valid}) > 0 THEN 1 ELSE 0 END), 0) AS rows ${this.from}`,
+      `SELECT coalesce(sum(${this.query.good}), 0) AS good, coalesce(sum(${this.query.valid}), 0) AS valid, ` +
+        `coalesce(sum(CASE WHEN (${this.query.valid}) > 0 THEN 1 ELSE 0 END), 0) AS rows ${this.from}`,
     );
     return this.rangeStatement.get(...this.scope, fromMs, toMs) as EventCounts & { rows: number };
   }
@@ -79,7 +93,8 @@ export class SliCounter {
   minutesWithBadEvents(fromMs: number, toMs: number): MinuteCounts[] {
     this.badMinutesStatement ??= this.db.prepare(
       `SELECT minute_ms AS minuteMs, sum(${this.query.good}) AS good, sum(${this.query.valid}) AS valid ${this.from}
-        AND minute_ms IN (SELECT minute_ms ${this.from} AND (${this.query.good}) < (${this.query.valid})) GROUP BY minute_ms ORDER BY minute_ms`,
+        AND minute_ms IN (SELECT minute_ms ${this.from} AND (${this.query.good}) < (${this.query.valid})) GROUP BY
+        minute_ms ORDER BY minute_ms`,
     );
     return this.badMinutesStatement.all(...this.scope, fromMs, toMs, ...this.scope, fromMs, toMs) as MinuteCounts[];
   }

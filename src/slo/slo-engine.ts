@@ -75,7 +75,8 @@ export class SloEngine {
     });
     this.byId = new Map(this.states.map((state) => [state.definition.id, state]));
     const known = new Set(definitions.map((definition) => definition.id));
-    for (const alert of this.store.alerts()) if (known.has(alert.slo)) this.alerts.set(`${alert.slo}/${alert.severity}`, alert);
+    for (const alert of this.store.alerts())
+      if (known.has(alert.slo)) this.alerts.set(`${alert.slo}/${alert.severity}`, alert);
   }
 
   definitions(): SloDefinition[] {
@@ -83,8 +84,16 @@ export class SloEngine {
   }
 
   /** The latest status of every SLO (null before its first evaluation). */
-  statuses(): { definition: SloDefinition; status: SloStatus | null; alerts: Record<AlertSeverity, StoredAlert | null> }[] {
-    return this.states.map((state) => ({ definition: state.definition, status: state.status, alerts: this.alertsOf(state.definition.id) }));
+  statuses(): {
+    definition: SloDefinition;
+    status: SloStatus | null;
+    alerts: Record<AlertSeverity, StoredAlert | null>;
+  }[] {
+    return this.states.map((state) => ({
+      definition: state.definition,
+      status: state.status,
+      alerts: this.alertsOf(state.definition.id),
+    }));
   }
 
   /** One SLO's latest status (null before its first evaluation, or for an unknown id). */
@@ -136,7 +145,14 @@ export class SloEngine {
       if (options.warmOnly && state.series.endMs === null) continue;
       this.advance(state, endMs);
       const window = windowAt(state.definition.window, endMs);
-      const status = computeStatus({ definition: state.definition, evaluatedAtMs: endMs, window, windowCounts: state.windowCounts, series: state.series, dataSinceMs: state.dataSinceMs });
+      const status = computeStatus({
+        definition: state.definition,
+        evaluatedAtMs: endMs,
+        window,
+        windowCounts: state.windowCounts,
+        series: state.series,
+        dataSinceMs: state.dataSinceMs,
+      });
       state.status = status;
       statuses.push(status);
       for (const severity of severities) {
@@ -152,7 +168,12 @@ export class SloEngine {
     return statuses;
   }
 
-  private stepAlert(slo: string, severity: AlertSeverity, status: SloStatus, atMs: number): { alert: StoredAlert; transition: AlertTransition | null } | null {
+  private stepAlert(
+    slo: string,
+    severity: AlertSeverity,
+    status: SloStatus,
+    atMs: number,
+  ): { alert: StoredAlert; transition: AlertTransition | null } | null {
     const key = `${slo}/${severity}`;
     const current = this.alerts.get(key);
     const currentState: SloAlertState = current?.state ?? 'inactive';
@@ -160,7 +181,11 @@ export class SloEngine {
     if (!step.transition) return null;
     const alert: StoredAlert = { slo, severity, state: step.state, sinceMs: atMs, updatedAtMs: atMs };
     this.alerts.set(key, alert);
-    const detail = { tiers: status.tiers.filter((tier) => tier.severity === severity), sliRatio: status.sliRatio, budgetRemainingRatio: status.errorBudget?.remainingRatio ?? null };
+    const detail = {
+      tiers: status.tiers.filter((tier) => tier.severity === severity),
+      sliRatio: status.sliRatio,
+      budgetRemainingRatio: status.errorBudget?.remainingRatio ?? null,
+    };
     return { alert, transition: { slo, severity, from: step.transition.from, to: step.transition.to, atMs, detail } };
   }
 
@@ -169,11 +194,15 @@ export class SloEngine {
     const { definition, counter, series } = state;
     const windowStartMs = windowAt(definition.window, endMs).startMs;
     const events = (fromMs: number, toMs: number) =>
-      counter.perMinute(fromMs, toMs).map((minute) => ({ minuteMs: minute.minuteMs, ...sloEvents(definition, minute) }));
+      counter
+        .perMinute(fromMs, toMs)
+        .map((minute) => ({ minuteMs: minute.minuteMs, ...sloEvents(definition, minute) }));
     const sum = (minutes: { good: number; valid: number }[]) => minutes.reduce<EventCounts>(add, { good: 0, valid: 0 });
     // Long ranges are summed in SQL: a 30-day window is tens of thousands of minutes.
     const total = (fromMs: number, toMs: number) =>
-      definition.budgeting === 'occurrences' ? counter.total(fromMs, toMs) : counter.timesliceTotal(fromMs, toMs, definition.timesliceObjective);
+      definition.budgeting === 'occurrences'
+        ? counter.total(fromMs, toMs)
+        : counter.timesliceTotal(fromMs, toMs, definition.timesliceObjective);
 
     const loadingHistory = series.endMs === null;
     if (state.dataSinceMs === null) state.dataSinceMs = counter.firstMinuteWithData(endMs);
@@ -185,11 +214,13 @@ export class SloEngine {
       // An empty last minute still moves the series on, so that old minutes leave the windows.
       if ((series.endMs ?? 0) < endMs) series.push(endMs - minuteMs, { good: 0, valid: 0 });
       const windowStart = state.windowStartMs;
-      if (windowStart !== null) state.windowCounts = add(state.windowCounts, sum(fresh.filter((minute) => minute.minuteMs >= windowStart)));
+      if (windowStart !== null)
+        state.windowCounts = add(state.windowCounts, sum(fresh.filter((minute) => minute.minuteMs >= windowStart)));
     }
 
     const newMonth = definition.window.kind === 'calendar' && windowStartMs !== state.windowStartMs;
-    const longPause = state.windowStartMs !== null && windowStartMs - state.windowStartMs > state.seriesMinutes * minuteMs;
+    const longPause =
+      state.windowStartMs !== null && windowStartMs - state.windowStartMs > state.seriesMinutes * minuteMs;
     if (state.windowStartMs === null || windowStartMs < state.windowStartMs || newMonth || longPause) {
       // First evaluation, a new calendar month, or a long pause: count the window afresh.
       state.windowCounts = total(windowStartMs, endMs);

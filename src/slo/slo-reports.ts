@@ -37,7 +37,10 @@ export class SloReports {
   /** @throws ReportPeriodError when the period asked for is not one. */
   report(definition: SloDefinition, request: PeriodRequest, maxIncidents?: number): SloReportWithAlerts {
     const period = resolvePeriod(request, definition.window, this.settledEnd());
-    return { ...buildReport(definition, period, this.source(definition), maxIncidents), alerts: this.store.transitionsBetween(definition.id, period.fromMs, period.toMs) };
+    return {
+      ...buildReport(definition, period, this.source(definition), maxIncidents),
+      alerts: this.store.transitionsBetween(definition.id, period.fromMs, period.toMs),
+    };
   }
 
   /** Stored evaluations, at most one per step (whole minutes). */
@@ -49,7 +52,9 @@ export class SloReports {
   source(definition: SloDefinition): ReportSource {
     const counter = this.counter(definition);
     const candidateMinutes = (fromMs: number, toMs: number) =>
-      counter.minutesWithBadEvents(fromMs, toMs).map((minute) => ({ minuteMs: minute.minuteMs, ...sloEvents(definition, minute) }));
+      counter
+        .minutesWithBadEvents(fromMs, toMs)
+        .map((minute) => ({ minuteMs: minute.minuteMs, ...sloEvents(definition, minute) }));
     if (definition.budgeting === 'timeslices') {
       return {
         range: (fromMs, toMs) => {

@@ -50,23 +50,40 @@ export class SloStore {
   private readonly selectHistory: Statement;
 
   constructor(private readonly db: Database) {
-    this.insertStatus = db.prepare(`INSERT OR REPLACE INTO slo_status_1m (slo, evaluated_at_ms, window_good, window_valid, sli_ratio, budget_remaining_ratio,
-      budget_consumed_ratio, burn_rate_5m, burn_rate_30m, burn_rate_1h, burn_rate_2h, burn_rate_6h, burn_rate_1d, burn_rate_3d, burn_rate_window, page_firing, ticket_firing)
-      VALUES (@slo, @at, @good, @valid, @sli, @remaining, @consumed, @b5m, @b30m, @b1h, @b2h, @b6h, @b1d, @b3d, @bwindow, @page, @ticket)`);
-    this.upsertAlert = db.prepare(`INSERT INTO slo_alerts (slo, severity, state, since_ms, updated_at_ms) VALUES (@slo, @severity, @state, @sinceMs, @updatedAtMs)
-      ON CONFLICT (slo, severity) DO UPDATE SET state = excluded.state, since_ms = excluded.since_ms, updated_at_ms = excluded.updated_at_ms`);
-    this.insertTransition = db.prepare('INSERT INTO slo_alert_transitions (slo, severity, from_state, to_state, at_ms, detail) VALUES (?, ?, ?, ?, ?, ?)');
-    this.selectAlerts = db.prepare('SELECT slo, severity, state, since_ms AS sinceMs, updated_at_ms AS updatedAtMs FROM slo_alerts');
+    this.insertStatus =
+      db.prepare(`INSERT OR REPLACE INTO slo_status_1m (slo, evaluated_at_ms, window_good, window_valid, sli_ratio,
+            budget_remaining_ratio,
+      budget_consumed_ratio, burn_rate_5m, burn_rate_30m, burn_rate_1h, burn_rate_2h, burn_rate_6h, burn_rate_1d,
+      burn_rate_3d, burn_rate_window, page_firing, ticket_firing)
+      VALUES (@slo, @at, @good, @valid, @sli, @remaining, @consumed, @b5m, @b30m, @b1h, @b2h, @b6h, @b1d, @b3d,
+      @bwindow, @page, @ticket)`);
+    this.upsertAlert =
+      db.prepare(`INSERT INTO slo_alerts (slo, severity, state, since_ms, updated_at_ms) VALUES (@slo, @severity,
+            @state, @sinceMs, @updatedAtMs)
+      ON CONFLICT (slo, severity) DO UPDATE SET state = excluded.state, since_ms = excluded.since_ms, updated_at_ms =
+      excluded.updated_at_ms`);
+    this.insertTransition = db.prepare(
+      'INSERT INTO slo_alert_transitions (slo, severity, from_state, ' +
+        'to_state, at_ms, detail) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.selectAlerts = db.prepare(
+      'SELECT slo, severity, state, since_ms AS sinceMs, updated_at_ms AS updatedAtMs FROM slo_alerts',
+    );
     this.selectTransitions = db.prepare(
-      'SELECT slo, severity, from_state AS "from", to_state AS "to", at_ms AS atMs, detail FROM slo_alert_transitions WHERE slo = ? ORDER BY at_ms, id',
+      'SELECT slo, severity, from_state AS "from", to_state AS "to", at_ms AS atMs, ' +
+        'detail FROM slo_alert_transitions WHERE slo = ? ORDER BY at_ms, id',
     );
     this.selectTransitionsBetween = db.prepare(
-      'SELECT slo, severity, from_state AS "from", to_state AS "to", at_ms AS atMs, detail FROM slo_alert_transitions WHERE slo = ? AND at_ms > ? AND at_ms <= ? ORDER BY at_ms, id',
+      'SELECT slo, severity, from_state AS "from", to_state AS "to", at_ms AS atMs, detail FROM ' +
+        'slo_alert_transitions WHERE slo = ? AND at_ms > ? AND at_ms <= ? ORDER BY at_ms, id',
     );
     // The last evaluation in each step ending at from + k × step; SQLite takes the bare columns from the row
     // that holds max(evaluated_at_ms).
-    this.selectHistory = db.prepare(`SELECT max(evaluated_at_ms) AS evaluatedAtMs, window_good AS windowGood, window_valid AS windowValid, sli_ratio AS sliRatio,
-      budget_remaining_ratio AS budgetRemainingRatio, budget_consumed_ratio AS budgetConsumedRatio, ${burnRateColumns.map((window) => `burn_rate_${window} AS "${window}"`).join(', ')},
+    this.selectHistory =
+      db.prepare(`SELECT max(evaluated_at_ms) AS evaluatedAtMs, window_good AS windowGood, window_valid AS windowValid,
+            sli_ratio AS sliRatio,
+      budget_remaining_ratio AS budgetRemainingRatio, budget_consumed_ratio AS budgetConsumedRatio,
+      ${burnRateColumns.map((window) => `burn_rate_${window} AS "${window}"`).join(', ')},
       page_firing AS page, ticket_firing AS ticket
       FROM slo_status_1m WHERE slo = @slo AND evaluated_at_ms > @from - @step AND evaluated_at_ms <= @to
       GROUP BY CAST((evaluated_at_ms - @from + @step - 1) / @step AS INTEGER) ORDER BY evaluatedAtMs`);
@@ -90,7 +107,10 @@ export class SloStore {
 
   /** At most one evaluation per step: the latest at or before each from + k × step, k ≥ 0, up to `toMs`. */
   history(slo: string, fromMs: number, toMs: number, stepMs: number): StoredEvaluation[] {
-    const rows = this.selectHistory.all({ slo, from: fromMs, to: toMs, step: stepMs }) as Record<string, number | null>[];
+    const rows = this.selectHistory.all({ slo, from: fromMs, to: toMs, step: stepMs }) as Record<
+      string,
+      number | null
+    >[];
     return rows.map((row) => ({
       evaluatedAtMs: row.evaluatedAtMs!,
       windowGood: row.windowGood!,
@@ -104,19 +124,33 @@ export class SloStore {
   }
 
   /** One evaluation cycle in one transaction: every status, changed alert states and their transitions. */
-  recordEvaluation(statuses: readonly SloStatus[], alerts: readonly StoredAlert[], transitions: readonly AlertTransition[]): void {
+  recordEvaluation(
+    statuses: readonly SloStatus[],
+    alerts: readonly StoredAlert[],
+    transitions: readonly AlertTransition[],
+  ): void {
     this.db.transaction(() => {
       for (const status of statuses) this.insertStatus.run(statusRow(status));
       for (const alert of alerts) this.upsertAlert.run(alert);
       for (const transition of transitions) {
-        this.insertTransition.run(transition.slo, transition.severity, transition.from, transition.to, transition.atMs, JSON.stringify(transition.detail));
+        this.insertTransition.run(
+          transition.slo,
+          transition.severity,
+          transition.from,
+          transition.to,
+          transition.atMs,
+          JSON.stringify(transition.detail),
+        );
       }
     })();
   }
 }
 
 function parseTransitions(rows: unknown[]): AlertTransition[] {
-  return (rows as (Omit<AlertTransition, 'detail'> & { detail: string })[]).map((row) => ({ ...row, detail: JSON.parse(row.detail) }));
+  return (rows as (Omit<AlertTransition, 'detail'> & { detail: string })[]).map((row) => ({
+    ...row,
+    detail: JSON.parse(row.detail),
+  }));
 }
 
 function statusRow(status: SloStatus) {

@@ -38,7 +38,10 @@ export const forecastWindow = '1h';
 
 /** Minute windows a definition's series must keep running sums for. */
 export function seriesWindows(definition: SloDefinition): number[] {
-  const tierWindows = definition.alerting.tiers.flatMap((tier) => [tier.longWindowMs / minuteMs, tier.shortWindowMs / minuteMs]);
+  const tierWindows = definition.alerting.tiers.flatMap((tier) => [
+    tier.longWindowMs / minuteMs,
+    tier.shortWindowMs / minuteMs,
+  ]);
   return [...new Set([...reportedWindows.map((window) => window.minutes), ...tierWindows])].sort((a, b) => a - b);
 }
 
@@ -70,7 +73,13 @@ export interface SloStatus {
   tiers: TierStatus[];
   /** Which severities any tier fires for, before the alert state machine. */
   firing: Record<AlertSeverity, boolean>;
-  data: { validEvents: number; minValidEvents: number; sufficient: boolean; sinceMs: number | null; windowCoverage: number };
+  data: {
+    validEvents: number;
+    minValidEvents: number;
+    sufficient: boolean;
+    sinceMs: number | null;
+    windowCoverage: number;
+  };
 }
 
 export interface StatusInput {
@@ -83,22 +92,37 @@ export interface StatusInput {
   dataSinceMs?: number | null;
 }
 
-export function computeStatus({ definition, evaluatedAtMs, window, windowCounts, series, dataSinceMs = Number.NEGATIVE_INFINITY }: StatusInput): SloStatus {
+export function computeStatus({
+  definition,
+  evaluatedAtMs,
+  window,
+  windowCounts,
+  series,
+  dataSinceMs = Number.NEGATIVE_INFINITY,
+}: StatusInput): SloStatus {
   const { objective } = definition;
   // Time slices: the budget is a share of every minute of the window, so that unmeasured time is not budget.
   const windowEvents = definition.budgeting === 'timeslices' ? window.totalMs / minuteMs : windowCounts.valid;
   const budget = errorBudget(objective, windowCounts, windowEvents);
   const covered = (windowMs: number) => windowCoverage(dataSinceMs, window.endMs, windowMs) >= minWindowCoverage;
-  const guardedRate = (windowMs: number, counts: EventCounts) => (covered(windowMs) ? burnRate(objective, counts) : null);
+  const guardedRate = (windowMs: number, counts: EventCounts) =>
+    covered(windowMs) ? burnRate(objective, counts) : null;
   const burnRates = Object.fromEntries([
-    ...reportedWindows.map((reported) => [reported.name, guardedRate(reported.minutes * minuteMs, series.sum(reported.minutes))]),
+    ...reportedWindows.map((reported) => [
+      reported.name,
+      guardedRate(reported.minutes * minuteMs, series.sum(reported.minutes)),
+    ]),
     ['window', guardedRate(window.totalMs, windowCounts)],
   ]) as Record<BurnRateWindow, number | null>;
   const { minValidEvents } = definition.alerting;
   const tiers = definition.alerting.tiers.map((tier): TierStatus => {
     const long = series.sum(tier.longWindowMs / minuteMs);
     const short = series.sum(tier.shortWindowMs / minuteMs);
-    const input = { longBurnRate: guardedRate(tier.longWindowMs, long), shortBurnRate: guardedRate(tier.shortWindowMs, short), longValidEvents: long.valid };
+    const input = {
+      longBurnRate: guardedRate(tier.longWindowMs, long),
+      shortBurnRate: guardedRate(tier.shortWindowMs, short),
+      longValidEvents: long.valid,
+    };
     return {
       severity: tier.severity,
       threshold: tier.burnRate,
@@ -121,7 +145,10 @@ export function computeStatus({ definition, evaluatedAtMs, window, windowCounts,
     burnRates,
     exhaustionAtMs: exhaustion === null ? null : evaluatedAtMs + exhaustion,
     tiers,
-    firing: { page: tiers.some((tier) => tier.severity === 'page' && tier.fires), ticket: tiers.some((tier) => tier.severity === 'ticket' && tier.fires) },
+    firing: {
+      page: tiers.some((tier) => tier.severity === 'page' && tier.fires),
+      ticket: tiers.some((tier) => tier.severity === 'ticket' && tier.fires),
+    },
     data: {
       validEvents: windowCounts.valid,
       minValidEvents,

@@ -34,13 +34,18 @@ export function readMigrations(dir: string = defaultMigrationsDir): Migration[] 
     })
     .sort((a, b) => a.version - b.version);
   migrations.forEach((migration, index) => {
-    if (index > 0 && migration.version === migrations[index - 1]!.version) throw new MigrationError(`two migrations have version ${migration.version}`);
+    if (index > 0 && migration.version === migrations[index - 1]!.version)
+      throw new MigrationError(`two migrations have version ${migration.version}`);
   });
   return migrations;
 }
 
 /** Applies pending migrations and returns the names of those it applied (empty when up to date). */
-export function migrate(db: Database, migrations: readonly Migration[] = readMigrations(), now: () => number = Date.now): string[] {
+export function migrate(
+  db: Database,
+  migrations: readonly Migration[] = readMigrations(),
+  now: () => number = Date.now,
+): string[] {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY,
     name TEXT NOT NULL,
@@ -48,7 +53,13 @@ export function migrate(db: Database, migrations: readonly Migration[] = readMig
     applied_at_ms INTEGER NOT NULL
   )`);
   const applied = new Map(
-    (db.prepare('SELECT version, name, checksum FROM schema_migrations').all() as { version: number; name: string; checksum: string }[]).map((row) => [row.version, row]),
+    (
+      db.prepare('SELECT version, name, checksum FROM schema_migrations').all() as {
+        version: number;
+        name: string;
+        checksum: string;
+      }[]
+    ).map((row) => [row.version, row]),
   );
   for (const migration of migrations) {
     const row = applied.get(migration.version);
@@ -61,12 +72,17 @@ export function migrate(db: Database, migrations: readonly Migration[] = readMig
   const known = new Set(migrations.map((migration) => migration.version));
   const unknown = [...applied.values()].filter((row) => !known.has(row.version));
   if (unknown.length > 0) {
-    throw new MigrationError(`the database has migrations this version does not know: ${unknown.map((row) => row.name).join(', ')}`, {
-      details: 'it was migrated by a newer version of ERE Monitor',
-    });
+    throw new MigrationError(
+      `the database has migrations this version does not know: ${unknown.map((row) => row.name).join(', ')}`,
+      {
+        details: 'it was migrated by a newer version of ERE Monitor',
+      },
+    );
   }
 
-  const record = db.prepare('INSERT INTO schema_migrations (version, name, checksum, applied_at_ms) VALUES (?, ?, ?, ?)');
+  const record = db.prepare(
+    'INSERT INTO schema_migrations (version, name, checksum, applied_at_ms) VALUES (?, ?, ?, ?)',
+  );
   const pending = migrations.filter((migration) => !applied.has(migration.version));
   for (const migration of pending) {
     db.transaction(() => {
@@ -80,6 +96,8 @@ export function migrate(db: Database, migrations: readonly Migration[] = readMig
 export function pendingMigrations(db: Database, migrations: readonly Migration[] = readMigrations()): Migration[] {
   const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
   if (!exists) return [...migrations];
-  const applied = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((row) => row.version));
+  const applied = new Set(
+    (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((row) => row.version),
+  );
   return migrations.filter((migration) => !applied.has(migration.version));
 }

@@ -3,7 +3,14 @@
 // and adds it up per scope, and updates each watched validator's streaks. Nothing changes until `finish`:
 // an epoch that fails half-way is abandoned and leaves the registry and the streaks as they were.
 
-import { validatorStatuses, type Liveness, type AttestationReward, type IdealAttestationReward, type ValidatorRecord, type ValidatorStatus } from '../domain/beacon.js';
+import {
+  validatorStatuses,
+  type Liveness,
+  type AttestationReward,
+  type IdealAttestationReward,
+  type ValidatorRecord,
+  type ValidatorStatus,
+} from '../domain/beacon.js';
 import {
   FLAG_HEAD,
   FLAG_SOURCE,
@@ -48,11 +55,17 @@ export interface AttestationThresholds {
   missedInARow: number;
   /** Validators whose balance fell this many epochs in a row are counted per scope. */
   balanceDecreasingEpochs: number;
-  /** A balance drop at least this large is a withdrawal (or a slashing), not a decrease: it neither counts nor resets. */
+  /**
+   * A balance drop at least this large is a withdrawal (or a slashing), not a decrease: it neither counts nor resets.
+   */
   withdrawalGwei: number;
 }
 
-export const defaultAttestationThresholds: AttestationThresholds = { missedInARow: 3, balanceDecreasingEpochs: 3, withdrawalGwei: 5_000_000 };
+export const defaultAttestationThresholds: AttestationThresholds = {
+  missedInARow: 3,
+  balanceDecreasingEpochs: 3,
+  withdrawalGwei: 5_000_000,
+};
 
 export interface ScopeAttestationTotals {
   scope: string;
@@ -78,7 +91,9 @@ export interface ScopeAttestationTotals {
   /** Validators with at least `thresholds.missedInARow` misses in a row (watched scopes only). */
   missingInARow: number;
   maxMissedInARow: number;
-  /** Validators whose balance fell at least `thresholds.balanceDecreasingEpochs` epochs in a row (watched scopes only). */
+  /**
+   * Validators whose balance fell at least `thresholds.balanceDecreasingEpochs` epochs in a row (watched scopes only).
+   */
   balanceDecreasing: number;
 }
 
@@ -98,7 +113,29 @@ export interface AttestationEpochResult {
   unknownWatched: number;
 }
 
-const FIELDS = ['validators', 'active', 'balanceGwei', 'balanceHigh', 'balanceLow', 'balanceChangeGwei', 'changeHigh', 'changeLow', 'balanceChangeKnown', 'attestationsDue', 'missed', 'effective', 'ineffective', 'unknown', 'sourceCorrect', 'targetCorrect', 'headCorrect', 'slashedNew', 'missingInARow', 'maxMissedInARow', 'balanceDecreasing'] as const;
+const FIELDS = [
+  'validators',
+  'active',
+  'balanceGwei',
+  'balanceHigh',
+  'balanceLow',
+  'balanceChangeGwei',
+  'changeHigh',
+  'changeLow',
+  'balanceChangeKnown',
+  'attestationsDue',
+  'missed',
+  'effective',
+  'ineffective',
+  'unknown',
+  'sourceCorrect',
+  'targetCorrect',
+  'headCorrect',
+  'slashedNew',
+  'missingInARow',
+  'maxMissedInARow',
+  'balanceDecreasing',
+] as const;
 type Field = (typeof FIELDS)[number];
 
 /**
@@ -119,13 +156,18 @@ class Totals {
   readonly statuses: Float64Array;
 
   constructor(readonly scopeCount: number) {
-    this.fields = Object.fromEntries(FIELDS.map((field) => [field, new Float64Array(scopeCount)])) as Record<Field, Float64Array>;
+    this.fields = Object.fromEntries(FIELDS.map((field) => [field, new Float64Array(scopeCount)])) as Record<
+      Field,
+      Float64Array
+    >;
     this.statuses = new Float64Array(scopeCount * validatorStatuses.length);
   }
 
   toScope(scope: string, id: number): ScopeAttestationTotals {
     const get = (field: Field) => this.fields[field][id]!;
-    const statusCounts = Object.fromEntries(validatorStatuses.map((status, code) => [status, this.statuses[id * validatorStatuses.length + code]!])) as Record<ValidatorStatus, number>;
+    const statusCounts = Object.fromEntries(
+      validatorStatuses.map((status, code) => [status, this.statuses[id * validatorStatuses.length + code]!]),
+    ) as Record<ValidatorStatus, number>;
     return {
       scope,
       validators: get('validators'),
@@ -300,7 +342,15 @@ export class AttestationEpoch {
     return { outcome: judgeReward(reading, leak), flags: correctFlags(reading, leak) };
   }
 
-  private updateWatched(index: number, before: WatchedValidatorState | undefined, snapshot: ValidatorSnapshot, outcome: number, change: number, hasPrevious: boolean, due: boolean): WatchedValidatorState {
+  private updateWatched(
+    index: number,
+    before: WatchedValidatorState | undefined,
+    snapshot: ValidatorSnapshot,
+    outcome: number,
+    change: number,
+    hasPrevious: boolean,
+    due: boolean,
+  ): WatchedValidatorState {
     let missedInARow = before?.missedInARow ?? 0;
     if (outcome === OUTCOME_MISSED) missedInARow += 1;
     else if (outcome === OUTCOME_EFFECTIVE || outcome === OUTCOME_INEFFECTIVE) missedInARow = 0;

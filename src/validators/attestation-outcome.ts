@@ -45,12 +45,18 @@ export function isInactivityLeak(ideal: readonly RewardReading[]): boolean {
 const isCorrect = (value: number, leak: boolean) => (leak ? value >= 0 : value > 0);
 
 export function correctFlags(reward: RewardReading, leak: boolean): number {
-  return (isCorrect(reward.source, leak) ? FLAG_SOURCE : 0) | (isCorrect(reward.target, leak) ? FLAG_TARGET : 0) | (leak || reward.head > 0 ? FLAG_HEAD : 0);
+  return (
+    (isCorrect(reward.source, leak) ? FLAG_SOURCE : 0) |
+    (isCorrect(reward.target, leak) ? FLAG_TARGET : 0) |
+    (leak || reward.head > 0 ? FLAG_HEAD : 0)
+  );
 }
 
 export function judgeReward(reward: RewardReading, leak: boolean): AttestationOutcomeCode {
   if (reward.source < 0 && reward.target < 0) return OUTCOME_MISSED;
-  return correctFlags(reward, leak) === (FLAG_SOURCE | FLAG_TARGET | FLAG_HEAD) ? OUTCOME_EFFECTIVE : OUTCOME_INEFFECTIVE;
+  return correctFlags(reward, leak) === (FLAG_SOURCE | FLAG_TARGET | FLAG_HEAD)
+    ? OUTCOME_EFFECTIVE
+    : OUTCOME_INEFFECTIVE;
 }
 
 export function judgeLiveness(isLive: boolean): AttestationOutcomeCode {
@@ -62,7 +68,9 @@ export function isActiveAt(activationEpoch: number, exitEpoch: number, epoch: nu
   return activationEpoch <= epoch && epoch < exitEpoch;
 }
 
-/** Whether a validator had to attest in `epoch`: active then and not slashed (a slashed validator's votes earn nothing). */
+/**
+ * Whether a validator had to attest in `epoch`: active then and not slashed (a slashed validator's votes earn nothing).
+ */
 export function isAttestationDue(activationEpoch: number, exitEpoch: number, slashed: boolean, epoch: number): boolean {
   return !slashed && isActiveAt(activationEpoch, exitEpoch, epoch);
 }

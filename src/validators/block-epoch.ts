@@ -53,7 +53,10 @@ export interface BlockEpochResult {
   syncUnknown: { slot: number; errorClass: string }[];
 }
 
-export function judgeProposal(duty: { slot: number; validatorIndex: number }, header: BeaconBlockHeader | null): ProposalResult {
+export function judgeProposal(
+  duty: { slot: number; validatorIndex: number },
+  header: BeaconBlockHeader | null,
+): ProposalResult {
   return header !== null && header.proposerIndex === duty.validatorIndex ? 'proposed' : 'missed';
 }
 
@@ -66,7 +69,13 @@ function scopesOf(watch: WatchList, index: number): readonly number[] {
 }
 
 /** The epoch at head: every duty slot's proposal and every block's sync committee signatures, per scope. */
-export function judgeBlockEpoch(watch: WatchList, epoch: number, duties: ProposerDuties, headers: ReadonlyMap<number, BeaconBlockHeader | null>, sync: readonly SlotSyncRewards[]): BlockEpochResult {
+export function judgeBlockEpoch(
+  watch: WatchList,
+  epoch: number,
+  duties: ProposerDuties,
+  headers: ReadonlyMap<number, BeaconBlockHeader | null>,
+  sync: readonly SlotSyncRewards[],
+): BlockEpochResult {
   const scopes = emptyTotals(watch);
   const proposals = duties.duties.map((duty): ProposalOutcome => {
     const header = headers.get(duty.slot) ?? null;
@@ -86,7 +95,9 @@ export function judgeBlockEpoch(watch: WatchList, epoch: number, duties: Propose
     };
   });
   const syncMisses = new Map<number, number>();
-  const syncUnknown = sync.flatMap((slot) => (slot.unknown === undefined ? [] : [{ slot: slot.slot, errorClass: slot.unknown }]));
+  const syncUnknown = sync.flatMap((slot) =>
+    slot.unknown === undefined ? [] : [{ slot: slot.slot, errorClass: slot.unknown }],
+  );
   for (const slot of sync) {
     if (slot.rewards === null) continue;
     for (const { validatorIndex, reward } of slot.rewards) {
@@ -95,7 +106,8 @@ export function judgeBlockEpoch(watch: WatchList, epoch: number, duties: Propose
         scopes[scope]!.syncDue += 1;
         if (missed) scopes[scope]!.syncMissed += 1;
       }
-      if (missed && watch.isWatched(validatorIndex)) syncMisses.set(validatorIndex, (syncMisses.get(validatorIndex) ?? 0) + 1);
+      if (missed && watch.isWatched(validatorIndex))
+        syncMisses.set(validatorIndex, (syncMisses.get(validatorIndex) ?? 0) + 1);
     }
   }
   return { epoch, proposals, scopes, syncMisses, syncUnknown };
@@ -113,7 +125,8 @@ export function judgeFinalizedProposals(
   const scopes = emptyTotals(watch);
   const proposals = atHead.map((proposal): ProposalOutcome => {
     const header = finalizedHeaders.get(proposal.slot) ?? null;
-    const outcome: ProposalResult = proposal.outcome === 'proposed' && header !== null && header.root === proposal.blockRoot ? 'proposed' : 'missed';
+    const outcome: ProposalResult =
+      proposal.outcome === 'proposed' && header !== null && header.root === proposal.blockRoot ? 'proposed' : 'missed';
     for (const scope of scopesOf(watch, proposal.validatorIndex)) {
       scopes[scope]!.proposalsDue += 1;
       if (outcome === 'missed') scopes[scope]!.proposalsMissed += 1;

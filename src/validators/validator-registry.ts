@@ -78,7 +78,8 @@ export class ValidatorRegistry {
   /** A snapshot to stream the next list into; its buffers are the oldest snapshot's when it can spare them. */
   stage(epoch: number): ValidatorSnapshot {
     const capacity = Math.max(1_024, Math.ceil((this.current?.count ?? 0) * 1.01));
-    const snapshot = this.spare !== null && this.spare.capacity >= capacity ? this.spare : new ValidatorSnapshot(epoch, capacity);
+    const snapshot =
+      this.spare !== null && this.spare.capacity >= capacity ? this.spare : new ValidatorSnapshot(epoch, capacity);
     this.spare = null;
     snapshot.reset(epoch);
     return snapshot;

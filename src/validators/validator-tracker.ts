@@ -18,8 +18,22 @@ import type { Database } from 'better-sqlite3';
 import type { Clock } from '../domain/clock.js';
 import type { BeaconApi, BeaconTiming } from '../domain/beacon.js';
 import { ValidatorStore, type ValidatorStage } from './validator-store.js';
-import { AttestationEpoch, defaultAttestationThresholds, type AttestationEpochResult, type AttestationSignal, type AttestationThresholds, type WatchedValidatorState } from './attestation-epoch.js';
-import { judgeBlockEpoch, judgeFinalizedProposals, type BlockEpochResult, type ProposalOutcome, type ScopeBlockTotals, type SlotSyncRewards } from './block-epoch.js';
+import {
+  AttestationEpoch,
+  defaultAttestationThresholds,
+  type AttestationEpochResult,
+  type AttestationSignal,
+  type AttestationThresholds,
+  type WatchedValidatorState,
+} from './attestation-epoch.js';
+import {
+  judgeBlockEpoch,
+  judgeFinalizedProposals,
+  type BlockEpochResult,
+  type ProposalOutcome,
+  type ScopeBlockTotals,
+  type SlotSyncRewards,
+} from './block-epoch.js';
 import { ValidatorRegistry } from './validator-registry.js';
 import { WatchList, type WatchedSet } from './watch-list.js';
 
@@ -41,7 +55,12 @@ export interface BeaconAccess {
 export interface ValidatorTrackerHooks {
   onAttestationEpoch?(chain: string, result: AttestationEpochResult, durationMs: number): void;
   onBlockEpoch?(chain: string, result: BlockEpochResult, durationMs: number): void;
-  onFinalizedEpoch?(chain: string, epoch: number, proposals: readonly ProposalOutcome[], scopes: readonly ScopeBlockTotals[]): void;
+  onFinalizedEpoch?(
+    chain: string,
+    epoch: number,
+    proposals: readonly ProposalOutcome[],
+    scopes: readonly ScopeBlockTotals[],
+  ): void;
   onDutyReorg?(chain: string, epoch: number, from: string, to: string): void;
   onStageError?(chain: string, stage: ValidatorStage, epoch: number, endpoint: string, error: Error): void;
   onEpochSkipped?(chain: string, stage: ValidatorStage, epoch: number, reason: string): void;
@@ -113,7 +132,12 @@ export class ValidatorTracker {
   constructor(
     db: Database,
     chains: readonly ValidatorChainSpec[],
-    private readonly deps: { clock: Clock; beacon: BeaconAccess; hooks?: ValidatorTrackerHooks; thresholds?: AttestationThresholds },
+    private readonly deps: {
+      clock: Clock;
+      beacon: BeaconAccess;
+      hooks?: ValidatorTrackerHooks;
+      thresholds?: AttestationThresholds;
+    },
   ) {
     this.store = new ValidatorStore(db);
     for (const spec of chains) {
@@ -136,7 +160,11 @@ export class ValidatorTracker {
           headSlot: null,
           headEpoch: null,
           finalizedEpoch: null,
-          cursors: { blocks: this.store.cursor(spec.chain, 'blocks'), attestations: this.store.cursor(spec.chain, 'attestations'), finality: this.store.cursor(spec.chain, 'finality') },
+          cursors: {
+            blocks: this.store.cursor(spec.chain, 'blocks'),
+            attestations: this.store.cursor(spec.chain, 'attestations'),
+            finality: this.store.cursor(spec.chain, 'finality'),
+          },
           lastRunMs: null,
           lastSuccessMs: null,
           lastError: null,
@@ -193,7 +221,8 @@ export class ValidatorTracker {
       // Attestations first: their validator list resolves watched public keys before blocks are judged. A
       // stage that fails holds back only itself.
       let succeeded = true;
-      for (const stage of ['attestations', 'blocks', 'finality'] as const) if (!(await this.runStage(runtime, stage, head, options.signal))) succeeded = false;
+      for (const stage of ['attestations', 'blocks', 'finality'] as const)
+        if (!(await this.runStage(runtime, stage, head, options.signal))) succeeded = false;
       await this.watchDuties(runtime, head.headEpoch, options.signal);
       if (succeeded) runtime.status.lastSuccessMs = this.deps.clock.now();
     } finally {
@@ -201,7 +230,10 @@ export class ValidatorTracker {
     }
   }
 
-  private async locateHead(runtime: ChainRuntime, signal?: AbortSignal): Promise<{ headSlot: number; headEpoch: number; finalizedEpoch: number | null } | null> {
+  private async locateHead(
+    runtime: ChainRuntime,
+    signal?: AbortSignal,
+  ): Promise<{ headSlot: number; headEpoch: number; finalizedEpoch: number | null } | null> {
     const { chain } = runtime.spec;
     runtime.timing ??= await this.firstAnswer(runtime, 'blocks', -1, (api) => api.timing({ signal }));
     if (runtime.timing === null) return null;
@@ -212,9 +244,14 @@ export class ValidatorTracker {
     let headSlot = known?.headSlot ?? null;
     let finalizedEpoch = known?.finalizedEpoch ?? null;
     // Without a head from the health probes, the node's own; failing that the wall clock (not an error).
-    if (headSlot === null) headSlot = (await this.firstAnswer(runtime, 'blocks', -1, (api) => api.header('head', { signal }), { quiet: true }))?.slot ?? wallSlot;
+    if (headSlot === null)
+      headSlot =
+        (await this.firstAnswer(runtime, 'blocks', -1, (api) => api.header('head', { signal }), { quiet: true }))
+          ?.slot ?? wallSlot;
     if (finalizedEpoch === null) {
-      const finalized = await this.firstAnswer(runtime, 'finality', -1, (api) => api.header('finalized', { signal }), { quiet: true });
+      const finalized = await this.firstAnswer(runtime, 'finality', -1, (api) => api.header('finalized', { signal }), {
+        quiet: true,
+      });
       finalizedEpoch = finalized ? Math.floor(finalized.slot / slotsPerEpoch) : null;
     }
     headSlot = Math.min(headSlot, wallSlot);
@@ -224,12 +261,20 @@ export class ValidatorTracker {
   }
 
   /** Processes the stage's due epochs; false when one failed (the cursor stays on it for the next poll). */
-  private async runStage(runtime: ChainRuntime, stage: ValidatorStage, head: { headSlot: number; headEpoch: number; finalizedEpoch: number | null }, signal?: AbortSignal): Promise<boolean> {
+  private async runStage(
+    runtime: ChainRuntime,
+    stage: ValidatorStage,
+    head: { headSlot: number; headEpoch: number; finalizedEpoch: number | null },
+    signal?: AbortSignal,
+  ): Promise<boolean> {
     const { chain } = runtime.spec;
     const slotsPerEpoch = runtime.timing!.slotsPerEpoch;
     const lag = stage === 'blocks' ? 1 : runtime.spec.signal === 'rewards' ? 2 : 1;
     const margin = stage === 'blocks' ? 2 : 1;
-    const lastReady = stage === 'finality' ? Math.min(head.finalizedEpoch ?? -1, (runtime.status.cursors.blocks ?? 0) - 1) : Math.floor((head.headSlot - margin) / slotsPerEpoch) - lag;
+    const lastReady =
+      stage === 'finality'
+        ? Math.min(head.finalizedEpoch ?? -1, (runtime.status.cursors.blocks ?? 0) - 1)
+        : Math.floor((head.headSlot - margin) / slotsPerEpoch) - lag;
     let next: number;
     const stored = runtime.status.cursors[stage];
     if (stored !== null) next = stored;
@@ -244,7 +289,9 @@ export class ValidatorTracker {
     for (let count = 0; next <= lastReady && count < maxEpochsPerPoll; count += 1) {
       if (signal?.aborted) return false;
       const epoch = next;
-      const done = await this.withFailover(runtime, stage, epoch, (api, endpoint) => this.process(runtime, stage, epoch, { api, endpoint }, signal));
+      const done = await this.withFailover(runtime, stage, epoch, (api, endpoint) =>
+        this.process(runtime, stage, epoch, { api, endpoint }, signal),
+      );
       if (done) runtime.status.lastProcessed[stage] = epoch;
       else {
         const reason = skipReason(runtime.notFound.get(stage), epoch, head.headEpoch);
@@ -271,20 +318,35 @@ export class ValidatorTracker {
     this.store.setCursor(runtime.spec.chain, stage, epoch, this.deps.clock.now());
   }
 
-  private async process(runtime: ChainRuntime, stage: ValidatorStage, epoch: number, source: Source, signal?: AbortSignal): Promise<void> {
+  private async process(
+    runtime: ChainRuntime,
+    stage: ValidatorStage,
+    epoch: number,
+    source: Source,
+    signal?: AbortSignal,
+  ): Promise<void> {
     if (stage === 'blocks') return this.processBlocks(runtime, epoch, source, signal);
     if (stage === 'attestations') return this.processAttestations(runtime, epoch, source.api, signal);
     return this.processFinality(runtime, epoch, source.api, signal);
   }
 
-  private async processBlocks(runtime: ChainRuntime, epoch: number, source: Source, signal?: AbortSignal): Promise<void> {
+  private async processBlocks(
+    runtime: ChainRuntime,
+    epoch: number,
+    source: Source,
+    signal?: AbortSignal,
+  ): Promise<void> {
     const { api } = source;
     const started = performance.now();
     const duties = await api.proposerDuties(epoch, { signal });
     this.noteDependentRoot(runtime, epoch, duties.dependentRoot);
     const slots = duties.duties.map((duty) => duty.slot);
-    const headers = new Map(await mapLimit(slots, headerConcurrency, async (slot) => [slot, await api.header(slot, { signal })] as const));
-    const sync: SlotSyncRewards[] = await mapLimit(slots, headerConcurrency, async (slot) => (headers.get(slot) ? this.syncRewards(runtime, epoch, slot, source, signal) : { slot, rewards: null }));
+    const headers = new Map(
+      await mapLimit(slots, headerConcurrency, async (slot) => [slot, await api.header(slot, { signal })] as const),
+    );
+    const sync: SlotSyncRewards[] = await mapLimit(slots, headerConcurrency, async (slot) =>
+      headers.get(slot) ? this.syncRewards(runtime, epoch, slot, source, signal) : { slot, rewards: null },
+    );
     const result = judgeBlockEpoch(runtime.watch, epoch, duties, headers, sync);
     this.store.saveBlockEpoch(runtime.spec.chain, result, this.deps.clock.now());
     runtime.lastBlocks = result;
@@ -295,7 +357,13 @@ export class ValidatorTracker {
    * A block's sync committee rewards; a node without the block's state (404: pruned) leaves them unknown
    * with the error class, recorded as the stage's error, while the epoch's proposals are still judged.
    */
-  private async syncRewards(runtime: ChainRuntime, epoch: number, slot: number, source: Source, signal?: AbortSignal): Promise<SlotSyncRewards> {
+  private async syncRewards(
+    runtime: ChainRuntime,
+    epoch: number,
+    slot: number,
+    source: Source,
+    signal?: AbortSignal,
+  ): Promise<SlotSyncRewards> {
     try {
       return { slot, rewards: await source.api.syncCommitteeRewards(slot, { signal }) };
     } catch (error) {
@@ -305,15 +373,29 @@ export class ValidatorTracker {
     }
   }
 
-  private async processAttestations(runtime: ChainRuntime, epoch: number, api: BeaconApi, signal?: AbortSignal): Promise<void> {
+  private async processAttestations(
+    runtime: ChainRuntime,
+    epoch: number,
+    api: BeaconApi,
+    signal?: AbortSignal,
+  ): Promise<void> {
     const started = performance.now();
     const lag = runtime.spec.signal === 'rewards' ? 2 : 1;
-    const run = new AttestationEpoch(runtime.registry, runtime.watch, runtime.watched, epoch, runtime.spec.signal, this.deps.thresholds ?? defaultAttestationThresholds);
+    const run = new AttestationEpoch(
+      runtime.registry,
+      runtime.watch,
+      runtime.watched,
+      epoch,
+      runtime.spec.signal,
+      this.deps.thresholds ?? defaultAttestationThresholds,
+    );
     try {
       await api.validators((epoch + lag) * runtime.timing!.slotsPerEpoch, run.validator, { signal });
       let ideal: Awaited<ReturnType<BeaconApi['attestationRewards']>>['ideal'] = [];
-      if (runtime.spec.signal === 'rewards') ideal = (await api.attestationRewards(epoch, run.reward, { signal })).ideal;
-      else if (runtime.watch.size > 0) await api.liveness(epoch, [...runtime.watch.indices()], run.liveness, { signal });
+      if (runtime.spec.signal === 'rewards')
+        ideal = (await api.attestationRewards(epoch, run.reward, { signal })).ideal;
+      else if (runtime.watch.size > 0)
+        await api.liveness(epoch, [...runtime.watch.indices()], run.liveness, { signal });
       const result = run.finish(ideal);
       this.store.saveAttestationEpoch(runtime.spec.chain, result, this.deps.clock.now());
       runtime.lastAttestation = result;
@@ -323,7 +405,12 @@ export class ValidatorTracker {
     }
   }
 
-  private async processFinality(runtime: ChainRuntime, epoch: number, api: BeaconApi, signal?: AbortSignal): Promise<void> {
+  private async processFinality(
+    runtime: ChainRuntime,
+    epoch: number,
+    api: BeaconApi,
+    signal?: AbortSignal,
+  ): Promise<void> {
     const { chain } = runtime.spec;
     const stored = this.store.proposals(chain, { fromEpoch: epoch, toEpoch: epoch });
     let atHead: ProposalOutcome[] = stored;
@@ -332,11 +419,19 @@ export class ValidatorTracker {
     if (stored.length > 0 && stored[0]!.dependentRoot !== duties.dependentRoot) {
       // The duties changed after the head was judged: judge the head again with the duties that stand.
       this.deps.hooks?.onDutyReorg?.(chain, epoch, stored[0]!.dependentRoot, duties.dependentRoot);
-      const headers = new Map(await mapLimit(duties.duties, headerConcurrency, async (duty) => [duty.slot, await api.header(duty.slot, { signal })] as const));
+      const headers = new Map(
+        await mapLimit(
+          duties.duties,
+          headerConcurrency,
+          async (duty) => [duty.slot, await api.header(duty.slot, { signal })] as const,
+        ),
+      );
       atHead = replaced = judgeBlockEpoch(runtime.watch, epoch, duties, headers, []).proposals;
     }
     const proposed = atHead.filter((proposal) => proposal.outcome === 'proposed').map((proposal) => proposal.slot);
-    const headers = new Map(await mapLimit(proposed, headerConcurrency, async (slot) => [slot, await api.header(slot, { signal })] as const));
+    const headers = new Map(
+      await mapLimit(proposed, headerConcurrency, async (slot) => [slot, await api.header(slot, { signal })] as const),
+    );
     const { proposals, scopes } = judgeFinalizedProposals(runtime.watch, atHead, headers);
     this.store.saveFinalizedEpoch(chain, epoch, proposals, scopes, this.deps.clock.now(), replaced);
     runtime.lastFinalized = { epoch, scopes };
@@ -352,12 +447,18 @@ export class ValidatorTracker {
 
   private noteDependentRoot(runtime: ChainRuntime, epoch: number, root: string): void {
     const before = runtime.dependentRoots.get(epoch);
-    if (before !== undefined && before !== root) this.deps.hooks?.onDutyReorg?.(runtime.spec.chain, epoch, before, root);
+    if (before !== undefined && before !== root)
+      this.deps.hooks?.onDutyReorg?.(runtime.spec.chain, epoch, before, root);
     runtime.dependentRoots.set(epoch, root);
   }
 
   /** Runs `work` against each endpoint in turn until one succeeds; false when all failed. */
-  private async withFailover(runtime: ChainRuntime, stage: ValidatorStage, epoch: number, work: (api: BeaconApi, endpoint: string) => Promise<void>): Promise<boolean> {
+  private async withFailover(
+    runtime: ChainRuntime,
+    stage: ValidatorStage,
+    epoch: number,
+    work: (api: BeaconApi, endpoint: string) => Promise<void>,
+  ): Promise<boolean> {
     let notFound = 0;
     const endpoints = this.deps.beacon.endpoints(runtime.spec.chain);
     for (const endpoint of endpoints) {
@@ -381,7 +482,13 @@ export class ValidatorTracker {
   }
 
   /** The first endpoint's answer to a small request, or null when none answered. */
-  private async firstAnswer<T>(runtime: ChainRuntime, stage: ValidatorStage, epoch: number, request: (api: BeaconApi) => Promise<T>, options: { quiet?: boolean } = {}): Promise<T | null> {
+  private async firstAnswer<T>(
+    runtime: ChainRuntime,
+    stage: ValidatorStage,
+    epoch: number,
+    request: (api: BeaconApi) => Promise<T>,
+    options: { quiet?: boolean } = {},
+  ): Promise<T | null> {
     for (const endpoint of this.deps.beacon.endpoints(runtime.spec.chain)) {
       try {
         return await request(this.deps.beacon.api(endpoint));
@@ -393,7 +500,13 @@ export class ValidatorTracker {
     return null;
   }
 
-  private recordError(runtime: ChainRuntime, stage: ValidatorStage, epoch: number, endpoint: string, error: Error): void {
+  private recordError(
+    runtime: ChainRuntime,
+    stage: ValidatorStage,
+    epoch: number,
+    endpoint: string,
+    error: Error,
+  ): void {
     const message = (error as { shortMessage?: string }).shortMessage ?? error.message;
     runtime.status.lastError = { stage, epoch, errorClass: errorClassOf(error), message, atMs: this.deps.clock.now() };
     this.deps.hooks?.onStageError?.(runtime.spec.chain, stage, epoch, endpoint, error);
@@ -403,7 +516,7 @@ export class ValidatorTracker {
 /** Why the stage gives up on `epoch`, or null while it should try again. */
 function skipReason(tally: NotFoundTally | undefined, epoch: number, headEpoch: number): string | null {
   if (tally?.epoch !== epoch || headEpoch - epoch < skipNotFoundAfter.epochsBehind) return null;
-  if (tally.everywhere >= skipNotFoundAfter.pollsEverywhere) return 'no endpoint has the epoch\'s data';
+  if (tally.everywhere >= skipNotFoundAfter.pollsEverywhere) return "no endpoint has the epoch's data";
   if (tally.somewhere >= skipNotFoundAfter.pollsSomewhere) return 'not found on some endpoints, failing on the others';
   return null;
 }

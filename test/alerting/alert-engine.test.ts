@@ -13,7 +13,11 @@ import { join } from 'node:path';
 const start = Date.UTC(2026, 10, 1, 12, 0, 0);
 
 /** A rule over a mutable table of series → value (null = unknown). */
-function tableRule(name: string, values: Map<string, number | null>, options: Partial<Pick<AlertRule, 'severity' | 'timing'>> & { threshold?: number } = {}): AlertRule {
+function tableRule(
+  name: string,
+  values: Map<string, number | null>,
+  options: Partial<Pick<AlertRule, 'severity' | 'timing'>> & { threshold?: number } = {},
+): AlertRule {
   return {
     name,
     severity: options.severity ?? 'warning',
@@ -32,7 +36,15 @@ function tableRule(name: string, values: Map<string, number | null>, options: Pa
 
 function routing(receivers: string[], overrides: Partial<AlertRouting> = {}): AlertRouting {
   return {
-    root: { receiver: receivers[0]!, matchers: [], groupWaitMs: 0, groupIntervalMs: 60_000, repeatIntervalMs: 3_600_000, continue: false, routes: receivers.map((receiver) => ({ receiver, matchers: [], continue: true, routes: [] })) },
+    root: {
+      receiver: receivers[0]!,
+      matchers: [],
+      groupWaitMs: 0,
+      groupIntervalMs: 60_000,
+      repeatIntervalMs: 3_600_000,
+      continue: false,
+      routes: receivers.map((receiver) => ({ receiver, matchers: [], continue: true, routes: [] })),
+    },
     inhibitRules: defaultInhibitRules,
     receivers: new Map(receivers.map((receiver) => [receiver, { sendResolved: true }])),
     ...overrides,
@@ -43,7 +55,11 @@ function setup(values: Map<string, number | null>, options: { receivers?: string
   const dbPath = options.dbPath ?? join(tempDir(), 'ere.db');
   const { db } = openDatabase(dbPath);
   const clock = fixedClock(start);
-  const engine = new AlertEngine(db, [tableRule('EndpointLagging', values)], { clock, routing: routing(options.receivers ?? ['hook']), externalUrl: 'http://ere.test' });
+  const engine = new AlertEngine(db, [tableRule('EndpointLagging', values)], {
+    clock,
+    routing: routing(options.receivers ?? ['hook']),
+    externalUrl: 'http://ere.test',
+  });
   return { db, clock, engine, outbox: new Outbox(db), dbPath };
 }
 
@@ -62,7 +78,12 @@ describe('AlertEngine', () => {
     expect(fired[0]!.annotations.summary).toBe('a at 9');
     let rows = outbox.list({ limit: 10 });
     expect(rows.map((row) => [row.kind, row.status, row.receiver])).toEqual([['firing', 'pending', 'hook']]);
-    expect(rows[0]!.alert.labels).toMatchObject({ alertname: 'EndpointLagging', severity: 'warning', endpoint: 'a', team: 'rpc' });
+    expect(rows[0]!.alert.labels).toMatchObject({
+      alertname: 'EndpointLagging',
+      severity: 'warning',
+      endpoint: 'a',
+      team: 'rpc',
+    });
     clock.advance(15_000);
     engine.evaluate();
     expect(outbox.list({ limit: 10 })).toHaveLength(1);
@@ -96,25 +117,44 @@ describe('AlertEngine', () => {
     expect(second.outbox.list({ limit: 10 })).toHaveLength(1);
   });
 
-  it('sends a reminder after the repeat interval unless acknowledged, and suppresses silenced alerts until the silence ends', () => {
-    const values = new Map<string, number | null>([['a', 9], ['b', 9]]);
-    const { clock, engine, outbox } = setup(values);
-    const silence = engine.addSilence({ matchers: [parseMatcher('endpoint="b"')], endsAtMs: start + 2 * 3_600_000, createdBy: 'ops', comment: 'maintenance' });
-    engine.evaluate();
-    clock.advance(60_000);
-    engine.evaluate();
-    const rows = () => outbox.list({ limit: 50 }).map((row) => `${row.alert.labels.endpoint}:${row.kind}:${row.status}`).reverse();
-    expect(rows()).toEqual(['a:firing:pending', 'b:firing:suppressed']);
-    clock.advance(3_600_000);
-    engine.evaluate();
-    expect(rows()).toEqual(['a:firing:pending', 'b:firing:suppressed', 'a:reminder:pending']);
-    engine.acknowledge(engine.active().find((alert) => alert.labels.endpoint === 'a')!.fingerprint, { by: 'ops', comment: 'on it' });
-    clock.advance(3_600_000);
-    engine.evaluate();
-    // The silence has ended: b is notified now; a is acknowledged: no reminder.
-    expect(rows()).toEqual(['a:firing:pending', 'b:firing:suppressed', 'a:reminder:pending', 'b:firing:pending']);
-    expect(engine.expireSilence(silence.id)?.endsAtMs).toBeLessThanOrEqual(clock.now());
-  });
+  it(
+    'sends a reminder after the repeat interval unless acknowledged, ' +
+      'and suppresses silenced alerts until the silence ends',
+    () => {
+      const values = new Map<string, number | null>([
+        ['a', 9],
+        ['b', 9],
+      ]);
+      const { clock, engine, outbox } = setup(values);
+      const silence = engine.addSilence({
+        matchers: [parseMatcher('endpoint="b"')],
+        endsAtMs: start + 2 * 3_600_000,
+        createdBy: 'ops',
+        comment: 'maintenance',
+      });
+      engine.evaluate();
+      clock.advance(60_000);
+      engine.evaluate();
+      const rows = () =>
+        outbox
+          .list({ limit: 50 })
+          .map((row) => `${row.alert.labels.endpoint}:${row.kind}:${row.status}`)
+          .reverse();
+      expect(rows()).toEqual(['a:firing:pending', 'b:firing:suppressed']);
+      clock.advance(3_600_000);
+      engine.evaluate();
+      expect(rows()).toEqual(['a:firing:pending', 'b:firing:suppressed', 'a:reminder:pending']);
+      engine.acknowledge(engine.active().find((alert) => alert.labels.endpoint === 'a')!.fingerprint, {
+        by: 'ops',
+        comment: 'on it',
+      });
+      clock.advance(3_600_000);
+      engine.evaluate();
+      // The silence has ended: b is notified now; a is acknowledged: no reminder.
+      expect(rows()).toEqual(['a:firing:pending', 'b:firing:suppressed', 'a:reminder:pending', 'b:firing:pending']);
+      expect(engine.expireSilence(silence.id)?.endsAtMs).toBeLessThanOrEqual(clock.now());
+    },
+  );
 
   it('resolves the alerts of a series that disappeared', () => {
     const values = new Map<string, number | null>([['a', 9]]);
@@ -131,18 +171,46 @@ describe('AlertEngine', () => {
     const { db } = openDatabase(join(tempDir(), 'ere.db'));
     const clock = fixedClock(start);
     const halted = { value: 90 };
-    const signal = (labels: Record<string, string>, value: () => number, threshold: number): AlertSignal => ({ labels, value: value(), condition: () => value() > threshold });
-    const rule = (name: string, severity: AlertRule['severity'], signals: () => AlertSignal[]): AlertRule => ({ name, severity, source: 'test', timing: { forMs: 0, keepFiringForMs: 0 }, labels: {}, annotations: {}, signals });
+    const signal = (labels: Record<string, string>, value: () => number, threshold: number): AlertSignal => ({
+      labels,
+      value: value(),
+      condition: () => value() > threshold,
+    });
+    const rule = (name: string, severity: AlertRule['severity'], signals: () => AlertSignal[]): AlertRule => ({
+      name,
+      severity,
+      source: 'test',
+      timing: { forMs: 0, keepFiringForMs: 0 },
+      labels: {},
+      annotations: {},
+      signals,
+    });
     const rules = [
       rule('ChainHalted', 'critical', () => [signal({ scope: 'chain', chain: 'demo' }, () => halted.value, 60)]),
-      rule('EndpointLagging', 'warning', () => [signal({ scope: 'endpoint', chain: 'demo', endpoint: 'a' }, () => 9, 5), signal({ scope: 'endpoint', chain: 'other', endpoint: 'b' }, () => 9, 5)]),
+      rule('EndpointLagging', 'warning', () => [
+        signal({ scope: 'endpoint', chain: 'demo', endpoint: 'a' }, () => 9, 5),
+        signal({ scope: 'endpoint', chain: 'other', endpoint: 'b' }, () => 9, 5),
+      ]),
       rule('SloErrorBudgetBurn', 'page', () => [signal({ scope: 'slo', slo: 'avail' }, () => 20, 14)]),
-      rule('SloErrorBudgetBurn', 'ticket', () => [signal({ scope: 'slo', slo: 'avail' }, () => 20, 6), signal({ scope: 'slo', slo: 'latency' }, () => 20, 6)]),
+      rule('SloErrorBudgetBurn', 'ticket', () => [
+        signal({ scope: 'slo', slo: 'avail' }, () => 20, 6),
+        signal({ scope: 'slo', slo: 'latency' }, () => 20, 6),
+      ]),
     ];
     const engine = new AlertEngine(db, rules, { clock, routing: routing(['hook']), externalUrl: 'http://ere.test' });
     engine.evaluate();
     const outbox = new Outbox(db);
-    const told = () => Object.fromEntries(outbox.list({ limit: 50 }).reverse().map((row) => [`${row.alert.rule}/${row.alert.severity}/${row.alert.labels.endpoint ?? row.alert.labels.slo ?? row.alert.labels.chain}`, `${row.kind}:${row.status}`]));
+    const told = () =>
+      Object.fromEntries(
+        outbox
+          .list({ limit: 50 })
+          .reverse()
+          .map((row) => [
+            `${row.alert.rule}/${row.alert.severity}/` +
+              `${row.alert.labels.endpoint ?? row.alert.labels.slo ?? row.alert.labels.chain}`,
+            `${row.kind}:${row.status}`,
+          ]),
+      );
     expect(told()).toEqual({
       'ChainHalted/critical/demo': 'firing:pending',
       'EndpointLagging/warning/a': 'firing:suppressed',
@@ -152,7 +220,9 @@ describe('AlertEngine', () => {
       'SloErrorBudgetBurn/ticket/latency': 'firing:pending',
     });
     const suppressed = outbox.list({ status: 'suppressed', limit: 10 });
-    expect(suppressed.map((row) => [row.alert.labels.endpoint ?? row.alert.labels.slo, row.alert.severity, row.reason])).toEqual([
+    expect(
+      suppressed.map((row) => [row.alert.labels.endpoint ?? row.alert.labels.slo, row.alert.severity, row.reason]),
+    ).toEqual([
       ['avail', 'ticket', 'inhibited by inhibit rule 0'],
       ['a', 'warning', 'inhibited by inhibit rule 1'],
     ]);

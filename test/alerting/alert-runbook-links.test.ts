@@ -17,13 +17,27 @@ beforeAll(async () => {
   refusing = createServer((socket) => socket.destroy());
   await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(refusing.address() as AddressInfo).port}/`;
-  const down = { source: 'endpoint', metric: 'up', op: '==', threshold: 0, for: '0s', severity: 'warning', annotations: { summary: '{{ $labels.endpoint }} is down' } };
+  const down = {
+    source: 'endpoint',
+    metric: 'up',
+    op: '==',
+    threshold: 0,
+    for: '0s',
+    severity: 'warning',
+    annotations: { summary: '{{ $labels.endpoint }} is down' },
+  };
   const config = parseConfig(
     JSON.stringify({
       server: { host: '127.0.0.1', port: 0 },
       storage: { path: join(tempDir(), 'ere.db'), flushInterval: '100ms' },
       chains: [{ id: 'local', chainId: 31337, pollInterval: '300ms', timeout: '250ms', rpc: [{ id: 'gone', url }] }],
-      alerting: { evaluationInterval: '1s', rules: [{ name: 'EndpointDown', ...down }, { name: 'GoneEndpoint', ...down }] },
+      alerting: {
+        evaluationInterval: '1s',
+        rules: [
+          { name: 'EndpointDown', ...down },
+          { name: 'GoneEndpoint', ...down },
+        ],
+      },
     }),
   );
   service = await startCapturedService(config);
@@ -40,10 +54,14 @@ interface ApiAlert {
 }
 
 describe('runbook links on the alerts of a running service', () => {
-  it('links a shipped alert to its section on the listening service, and a user-named one nowhere', { timeout: 30_000 }, async () => {
+  it('links a shipped alert to its section on the listening service, and a user-named one nowhere', {
+    timeout: 30_000,
+  }, async () => {
     const alerts = await waitFor(
       async () => {
-        const body = (await service.app.inject({ method: 'GET', url: '/api/v1/alerts' })).json() as { alerts: ApiAlert[] };
+        const body = (await service.app.inject({ method: 'GET', url: '/api/v1/alerts' })).json() as {
+          alerts: ApiAlert[];
+        };
         return body.alerts.length >= 2 ? body.alerts : undefined;
       },
       25_000,

@@ -35,7 +35,8 @@ interface ApiAlert {
   silencedBy: string[];
 }
 
-const alertsOf = async (service: CapturedService) => ((await service.app.inject({ method: 'GET', url: '/api/v1/alerts' })).json() as { alerts: ApiAlert[] }).alerts;
+const alertsOf = async (service: CapturedService) =>
+  ((await service.app.inject({ method: 'GET', url: '/api/v1/alerts' })).json() as { alerts: ApiAlert[] }).alerts;
 
 describe('upgrade over alerts stored without runbook links', () => {
   it('pages nobody again, keeps the silence muting, and adds the links', { timeout: 60_000 }, async () => {
@@ -44,10 +45,32 @@ describe('upgrade over alerts stored without runbook links', () => {
       JSON.stringify({
         server: { host: '127.0.0.1', port: 0 },
         storage: { path: dbPath, flushInterval: '100ms' },
-        chains: [{ id: 'local', chainId: 31337, pollInterval: '300ms', timeout: '250ms', rpc: [{ id: 'gone', url }, { id: 'muted', url }] }],
+        chains: [
+          {
+            id: 'local',
+            chainId: 31337,
+            pollInterval: '300ms',
+            timeout: '250ms',
+            rpc: [
+              { id: 'gone', url },
+              { id: 'muted', url },
+            ],
+          },
+        ],
         alerting: {
           evaluationInterval: '1s',
-          rules: [{ name: 'EndpointDown', source: 'endpoint', metric: 'up', op: '==', threshold: 0, for: '3s', severity: 'warning', annotations: { summary: '{{ $labels.endpoint }} is down' } }],
+          rules: [
+            {
+              name: 'EndpointDown',
+              source: 'endpoint',
+              metric: 'up',
+              op: '==',
+              threshold: 0,
+              for: '3s',
+              severity: 'warning',
+              annotations: { summary: '{{ $labels.endpoint }} is down' },
+            },
+          ],
           receivers: [{ id: 'hook', kind: 'webhook', url: `${hook.url}/alerts`, timeout: '5s' }],
           route: { receiver: 'hook', groupBy: ['...'], groupWait: '0s', groupInterval: '1s', repeatInterval: '4h' },
           delivery: { initialBackoff: '200ms', maxBackoff: '1s', pollInterval: '100ms' },
@@ -59,22 +82,39 @@ describe('upgrade over alerts stored without runbook links', () => {
     let firing: ApiAlert[];
     try {
       // Within the rule's `for`: the silence is in place before either alert fires.
-      before.alerting.engine.addSilence({ matchers: [parseMatcher('endpoint="muted"')], endsAtMs: Date.now() + 3_600_000, createdBy: 'ops', comment: 'maintenance' });
-      firing = await waitFor(async () => {
-        const alerts = (await alertsOf(before)).filter((alert) => alert.state === 'firing');
-        return alerts.length === 2 ? alerts : undefined;
-      }, 30_000, 'both alerts firing');
+      before.alerting.engine.addSilence({
+        matchers: [parseMatcher('endpoint="muted"')],
+        endsAtMs: Date.now() + 3_600_000,
+        createdBy: 'ops',
+        comment: 'maintenance',
+      });
+      firing = await waitFor(
+        async () => {
+          const alerts = (await alertsOf(before)).filter((alert) => alert.state === 'firing');
+          return alerts.length === 2 ? alerts : undefined;
+        },
+        30_000,
+        'both alerts firing',
+      );
       await hook.waitFor(1, 20_000);
       // Delivery is at least once: stopping before the answer is recorded would send it again, rightly.
-      await waitFor(async () => {
-        const { notifications } = (await before.app.inject({ method: 'GET', url: '/api/v1/notifications' })).json() as { notifications: { status: string }[] };
-        return notifications.length > 0 && notifications.every((notification) => notification.status !== 'pending');
-      }, 20_000, 'the delivery recorded');
+      await waitFor(
+        async () => {
+          const { notifications } = (
+            await before.app.inject({ method: 'GET', url: '/api/v1/notifications' })
+          ).json() as { notifications: { status: string }[] };
+          return notifications.length > 0 && notifications.every((notification) => notification.status !== 'pending');
+        },
+        20_000,
+        'the delivery recorded',
+      );
     } finally {
       await before.stop();
     }
     const paged = hook.requests.length;
-    const notified = hook.requests.map((request) => request.json as { status: string; groupLabels: Record<string, string> });
+    const notified = hook.requests.map(
+      (request) => request.json as { status: string; groupLabels: Record<string, string> },
+    );
     expect(notified.map((body) => [body.groupLabels.endpoint, body.status])).toEqual([['gone', 'firing']]);
 
     // The database as the release before wrote it: no runbook_url on any stored alert.
@@ -84,10 +124,16 @@ describe('upgrade over alerts stored without runbook links', () => {
 
     const after = await startCapturedService(config);
     try {
-      const linked = await waitFor(async () => {
-        const alerts = await alertsOf(after);
-        return alerts.length === 2 && alerts.every((alert) => alert.annotations.runbook_url !== undefined) ? alerts : undefined;
-      }, 30_000, 'alerts with runbook links');
+      const linked = await waitFor(
+        async () => {
+          const alerts = await alertsOf(after);
+          return alerts.length === 2 && alerts.every((alert) => alert.annotations.runbook_url !== undefined)
+            ? alerts
+            : undefined;
+        },
+        30_000,
+        'alerts with runbook links',
+      );
       expect(linked.map((alert) => alert.fingerprint).sort()).toEqual(firing.map((alert) => alert.fingerprint).sort());
       expect(linked.every((alert) => alert.state === 'firing')).toBe(true);
       expect(linked.find((alert) => alert.labels.endpoint === 'muted')!.silencedBy).toHaveLength(1);

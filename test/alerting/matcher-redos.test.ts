@@ -18,7 +18,14 @@ import { freePort } from '../helpers/loopback-tool.js';
 const token = 'redos-test-token-4e8b1f0c7a2d9356';
 const alertname = 'EndpointUnreachableFromEre';
 /** Catastrophic under backtracking on a 26-character word, linear under RE2. None matches the name. */
-const redosPatterns = ['(.*.*)*y', '(\\w+)*y', '([A-Za-z]|[a-z])*y', '(E|En|End|\\w)*9', '((a|E)?\\w*)*#', '(.*?){1,30}\\d'];
+const redosPatterns = [
+  '(.*.*)*y',
+  '(\\w+)*y',
+  '([A-Za-z]|[a-z])*y',
+  '(E|En|End|\\w)*9',
+  '((a|E)?\\w*)*#',
+  '(.*?){1,30}\\d',
+];
 
 interface Ere {
   child: ChildProcess;
@@ -27,11 +34,17 @@ interface Ere {
 }
 
 async function startEre(configPath: string): Promise<Ere> {
-  const child = spawn(process.execPath, [ereBin, 'start', '--config', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [ereBin, 'start', '--config', configPath], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const output: string[] = [];
   child.stdout!.on('data', (chunk: Buffer) => output.push(...chunk.toString('utf8').split('\n').filter(Boolean)));
   child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
-  const url = await waitFor(() => output.map((line) => /"url":"(http:\/\/[^"]+)".*"msg":"ERE Monitor started"/.exec(line)?.[1]).find(Boolean), 30_000, 'the service to start');
+  const url = await waitFor(
+    () => output.map((line) => /"url":"(http:\/\/[^"]+)".*"msg":"ERE Monitor started"/.exec(line)?.[1]).find(Boolean),
+    30_000,
+    'the service to start',
+  );
   return { child, url, output };
 }
 
@@ -80,7 +93,10 @@ async function alertsEvaluated(ere: Ere, minimum: number): Promise<void> {
     async () => {
       const response = await fetch(`${ere.url}/api/v1/alerts`, { signal: AbortSignal.timeout(2_000) });
       const body = (await response.json()) as { alerts: { labels: Record<string, string>; state: string }[] };
-      return body.alerts.filter((alert) => alert.labels.alertname === alertname && alert.state === 'firing').length >= minimum;
+      return (
+        body.alerts.filter((alert) => alert.labels.alertname === alertname && alert.state === 'firing').length >=
+        minimum
+      );
     },
     30_000,
     'the alert to fire',
@@ -101,17 +117,41 @@ beforeAll(async () => {
       server: { host: '127.0.0.1', port: 0, auth: { token } },
       storage: { path: join(dir, 'ere.db'), flushInterval: '100ms' },
       log: { level: 'info' },
-      chains: [{ id: 'local', chainId: 31337, pollInterval: '300ms', timeout: '250ms', rpc: [{ id: 'gone', url: `http://127.0.0.1:${port}` }] }],
+      chains: [
+        {
+          id: 'local',
+          chainId: 31337,
+          pollInterval: '300ms',
+          timeout: '250ms',
+          rpc: [{ id: 'gone', url: `http://127.0.0.1:${port}` }],
+        },
+      ],
       alerting: {
         evaluationInterval: '1s',
-        rules: [{ name: alertname, source: 'endpoint', metric: 'up', op: '==', threshold: 0, severity: 'critical', annotations: { summary: 'down' } }],
+        rules: [
+          {
+            name: alertname,
+            source: 'endpoint',
+            metric: 'up',
+            op: '==',
+            threshold: 0,
+            severity: 'critical',
+            annotations: { summary: 'down' },
+          },
+        ],
         receivers: [{ id: 'hook', kind: 'webhook', url: hook.url }],
         route: {
           receiver: 'hook',
           groupWait: '0s',
           routes: [{ receiver: 'hook', matchers: [`alertname=~"${redosPatterns[0]}"`] }],
         },
-        inhibitRules: [{ sourceMatchers: [`alertname=~"${redosPatterns[1]}"`], targetMatchers: [`alertname=~"${redosPatterns[2]}"`], equal: ['chain'] }],
+        inhibitRules: [
+          {
+            sourceMatchers: [`alertname=~"${redosPatterns[1]}"`],
+            targetMatchers: [`alertname=~"${redosPatterns[2]}"`],
+            equal: ['chain'],
+          },
+        ],
       },
     }),
   );
@@ -122,7 +162,9 @@ afterAll(async () => {
 });
 
 describe('regex matchers cannot stall the service', () => {
-  it('answers /healthz throughout, stops on SIGTERM, and starts again with the silences stored', { timeout: 120_000 }, async () => {
+  it('answers /healthz throughout, stops on SIGTERM, and starts again with the silences stored', {
+    timeout: 120_000,
+  }, async () => {
     const first = await startEre(configPath);
     const probe = healthProbe(first.url);
     try {
@@ -146,7 +188,10 @@ describe('regex matchers cannot stall the service', () => {
       await alertsEvaluated(first, 1);
     } finally {
       const health = await probe.stop();
-      console.log(`healthz while matching ${redosPatterns.length} ReDoS patterns: ${health.answered} answers, longest ${health.longestMs.toFixed(0)} ms, ${health.failures.length} failures`);
+      console.log(
+        `healthz while matching ${redosPatterns.length} ReDoS patterns: ${health.answered} answers, ` +
+          `longest ${health.longestMs.toFixed(0)} ms, ${health.failures.length} failures`,
+      );
       expect(health.failures).toEqual([]);
     }
     expect(await exited(first.child, 15_000)).toBe(0);

@@ -43,7 +43,31 @@ const regexes = [
   'abc|',
   '\\Aabc\\z',
 ];
-const values = ['abc', 'ABC', 'aBC', 'héllo', 'αβγ', 'x1', '123', '1.5', 'foo.baz', 'bar.baz', 'a.c', 'abc.', 'aa', 'aaa', 'aaaa', 'x', 'b', 'AAA', ']', ']a', 'éa', '', 'a'];
+const values = [
+  'abc',
+  'ABC',
+  'aBC',
+  'héllo',
+  'αβγ',
+  'x1',
+  '123',
+  '1.5',
+  'foo.baz',
+  'bar.baz',
+  'a.c',
+  'abc.',
+  'aa',
+  'aaa',
+  'aaaa',
+  'x',
+  'b',
+  'AAA',
+  ']',
+  ']a',
+  'éa',
+  '',
+  'a',
+];
 const refused = ['(', '(x)\\1', 'x(?=y)', '(?<!x)y', '[z-a]', 'a**', 'x{1001}', '\\8'];
 
 async function amtool(args: string[]): Promise<{ ok: boolean; output: string }> {
@@ -83,7 +107,10 @@ describe('regex matchers, as Alertmanager matches them', () => {
       // amtool reads `x=` as the empty value; its answer is the receivers reached, comma-separated.
       const result = await amtool(['config', 'routes', 'test', `--config.file=${file}`, `x=${value}`]);
       expect(result.ok, result.output).toBe(true);
-      const reached = result.output.trim().split(',').filter((name) => name !== 'none');
+      const reached = result.output
+        .trim()
+        .split(',')
+        .filter((name) => name !== 'none');
       const expected = regexes.flatMap((_, index) => (predicates[index]!({ x: value }) ? [`r${index}`] : []));
       expect({ value, reached: reached.sort() }).toEqual({ value, reached: expected.sort() });
       compared += regexes.length;

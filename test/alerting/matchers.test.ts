@@ -1,6 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cachedMatchers, compileMatchers, formatMatcher, MatcherError, matcherProblem, matcherSchema, parseMatcher, type Matcher } from '../../src/alerting/matchers.js';
+import {
+  cachedMatchers,
+  compileMatchers,
+  formatMatcher,
+  MatcherError,
+  matcherProblem,
+  matcherSchema,
+  parseMatcher,
+  type Matcher,
+} from '../../src/alerting/matchers.js';
 
 const m = (name: string, op: '=' | '!=' | '=~' | '!~', value: string): Matcher => ({
   name,
@@ -83,11 +92,17 @@ describe('formatMatcher', () => {
   it('round-trips with parseMatcher for any name, operator and value', () => {
     const name = fc.stringMatching(/^[a-zA-Z_][a-zA-Z0-9_]{0,10}$/);
     const operator = fc.constantFrom('=', '!=', '=~', '!~');
-    const value = fc.string({ unit: fc.constantFrom('a', 'Z', ' ', '"', '\\', '\n', 'n', '=', '~', '!', '{', '}', 'é', '\t') });
+    const value = fc.string({
+      unit: fc.constantFrom('a', 'Z', ' ', '"', '\\', '\n', 'n', '=', '~', '!', '{', '}', 'é', '\t'),
+    });
     fc.assert(
       fc.property(name, operator, value, (labelName, op, labelValue) => {
         // A regex value must compile; the literal value's characters are escaped so that it does.
-        const matcher = m(labelName, op as '=', op.endsWith('~') ? labelValue.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&') : labelValue);
+        const matcher = m(
+          labelName,
+          op as '=',
+          op.endsWith('~') ? labelValue.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&') : labelValue,
+        );
         fc.pre(matcherProblem(matcher) === null);
         expect(parseMatcher(formatMatcher(matcher))).toEqual(matcher);
       }),
@@ -123,11 +138,14 @@ describe('compileMatchers', () => {
     { matchers: ['a="x"', 'b="y"'], labels: { a: 'x', b: 'y' }, expected: true },
     { matchers: ['a="x"', 'b="y"'], labels: { a: 'x', b: 'z' }, expected: false },
     { matchers: ['a="x"', 'b!~"z|w"'], labels: { a: 'x' }, expected: true },
-  ] as { matchers: string[]; labels: Record<string, string>; expected: boolean }[])('$matchers on $labels → $expected', ({ matchers, labels, expected }) => {
-    const parsed = matchers.map(parseMatcher);
-    expect(compileMatchers(parsed)(labels)).toBe(expected);
-    expect(cachedMatchers(parsed)(labels)).toBe(expected);
-  });
+  ] as { matchers: string[]; labels: Record<string, string>; expected: boolean }[])(
+    '$matchers on $labels → $expected',
+    ({ matchers, labels, expected }) => {
+      const parsed = matchers.map(parseMatcher);
+      expect(compileMatchers(parsed)(labels)).toBe(expected);
+      expect(cachedMatchers(parsed)(labels)).toBe(expected);
+    },
+  );
 
   it('refuses a matcher whose regex does not compile', () => {
     expect(() => compileMatchers([m('a', '=~', '(')])).toThrow(MatcherError);

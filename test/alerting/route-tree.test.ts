@@ -1,11 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { parseMatcher } from '../../src/alerting/matchers.js';
-import { checkRouteTree, groupOf, routeAlert, type ResolvedRoute, type RouteNode } from '../../src/alerting/route-tree.js';
+import {
+  checkRouteTree,
+  groupOf,
+  routeAlert,
+  type ResolvedRoute,
+  type RouteNode,
+} from '../../src/alerting/route-tree.js';
 
 type RouteSpec = Omit<Partial<RouteNode>, 'matchers' | 'routes'> & { matchers?: string[]; routes?: RouteSpec[] };
 
 function route(spec: RouteSpec): RouteNode {
-  return { ...spec, matchers: (spec.matchers ?? []).map(parseMatcher), continue: spec.continue ?? false, routes: (spec.routes ?? []).map(route) };
+  return {
+    ...spec,
+    matchers: (spec.matchers ?? []).map(parseMatcher),
+    continue: spec.continue ?? false,
+    routes: (spec.routes ?? []).map(route),
+  };
 }
 
 const minute = 60_000;
@@ -18,8 +29,16 @@ const simple = route({
   repeatIntervalMs: 180 * minute,
   receiver: 'team-X-mails',
   routes: [
-    { matchers: ['service=~"foo1|foo2|baz"'], receiver: 'team-X-mails', routes: [{ matchers: ['severity="critical"'], receiver: 'team-X-pager' }] },
-    { matchers: ['service="files"'], receiver: 'team-Y-mails', routes: [{ matchers: ['severity="critical"'], receiver: 'team-Y-pager' }] },
+    {
+      matchers: ['service=~"foo1|foo2|baz"'],
+      receiver: 'team-X-mails',
+      routes: [{ matchers: ['severity="critical"'], receiver: 'team-X-pager' }],
+    },
+    {
+      matchers: ['service="files"'],
+      receiver: 'team-Y-mails',
+      routes: [{ matchers: ['severity="critical"'], receiver: 'team-Y-pager' }],
+    },
     {
       matchers: ['service="database"'],
       receiver: 'team-DB-pager',
@@ -36,22 +55,40 @@ const simpleTimings = { groupWaitMs: 30_000, groupIntervalMs: 5 * minute, repeat
 const byService = ['alertname', 'cluster', 'service'];
 const byDatabase = ['alertname', 'cluster', 'database'];
 
-describe('routeAlert on Alertmanager\'s example tree', () => {
+describe("routeAlert on Alertmanager's example tree", () => {
   it.each([
-    { labels: { service: 'foo1', severity: 'warning' }, expected: [{ receiver: 'team-X-mails', path: '0', groupBy: byService }] },
-    { labels: { service: 'baz', severity: 'critical' }, expected: [{ receiver: 'team-X-pager', path: '0/0', groupBy: byService }] },
-    { labels: { service: 'files', severity: 'critical' }, expected: [{ receiver: 'team-Y-pager', path: '1/0', groupBy: byService }] },
+    {
+      labels: { service: 'foo1', severity: 'warning' },
+      expected: [{ receiver: 'team-X-mails', path: '0', groupBy: byService }],
+    },
+    {
+      labels: { service: 'baz', severity: 'critical' },
+      expected: [{ receiver: 'team-X-pager', path: '0/0', groupBy: byService }],
+    },
+    {
+      labels: { service: 'files', severity: 'critical' },
+      expected: [{ receiver: 'team-Y-pager', path: '1/0', groupBy: byService }],
+    },
     { labels: { service: 'files' }, expected: [{ receiver: 'team-Y-mails', path: '1', groupBy: byService }] },
     // No child of the database route matches: the database route itself, not the root.
     { labels: { service: 'database' }, expected: [{ receiver: 'team-DB-pager', path: '2', groupBy: byDatabase }] },
-    { labels: { service: 'database', owner: 'team-Y' }, expected: [{ receiver: 'team-Y-pager', path: '2/1', groupBy: byDatabase }] },
+    {
+      labels: { service: 'database', owner: 'team-Y' },
+      expected: [{ receiver: 'team-Y-pager', path: '2/1', groupBy: byDatabase }],
+    },
     // `continue` tries the next sibling, which does not match: still one route, and not the parent.
-    { labels: { service: 'database', owner: 'team-X' }, expected: [{ receiver: 'team-X-pager', path: '2/0', groupBy: byDatabase }] },
+    {
+      labels: { service: 'database', owner: 'team-X' },
+      expected: [{ receiver: 'team-X-pager', path: '2/0', groupBy: byDatabase }],
+    },
     // Nothing matches: the root.
     { labels: { service: 'other' }, expected: [{ receiver: 'team-X-mails', path: '', groupBy: byService }] },
     { labels: {}, expected: [{ receiver: 'team-X-mails', path: '', groupBy: byService }] },
     // Anchored: `foo1x` is not `foo1`.
-    { labels: { service: 'foo1x', severity: 'critical' }, expected: [{ receiver: 'team-X-mails', path: '', groupBy: byService }] },
+    {
+      labels: { service: 'foo1x', severity: 'critical' },
+      expected: [{ receiver: 'team-X-mails', path: '', groupBy: byService }],
+    },
   ] as { labels: Record<string, string>; expected: Partial<ResolvedRoute>[] }[])('$labels', ({ labels, expected }) => {
     expect(routeAlert(simple, labels)).toEqual(expected.map((item) => ({ ...item, ...simpleTimings })));
   });
@@ -91,7 +128,12 @@ describe('routeAlert: siblings and continue', () => {
     const nested = route({
       receiver: 'root',
       routes: [
-        { matchers: ['chain="eth"'], receiver: 'eth', continue: true, routes: [{ matchers: ['severity="page"'], receiver: 'eth-pager' }] },
+        {
+          matchers: ['chain="eth"'],
+          receiver: 'eth',
+          continue: true,
+          routes: [{ matchers: ['severity="page"'], receiver: 'eth-pager' }],
+        },
         { matchers: ['severity="page"'], receiver: 'pager' },
       ],
     });
@@ -100,7 +142,9 @@ describe('routeAlert: siblings and continue', () => {
   });
 
   it('ignores matchers on the root, which matches every alert', () => {
-    expect(receiversOf(routeAlert(route({ receiver: 'root', matchers: ['a="never"'] }), { a: 'x' }))).toEqual(['root@']);
+    expect(receiversOf(routeAlert(route({ receiver: 'root', matchers: ['a="never"'] }), { a: 'x' }))).toEqual([
+      'root@',
+    ]);
   });
 });
 
@@ -118,30 +162,63 @@ describe('routeAlert: inheritance', () => {
             receiver: 'pager',
             repeatIntervalMs: 10 * minute,
             routes: [
-              { matchers: ['scope="endpoint"'], groupBy: ['...'], routes: [{ matchers: ['endpoint="e1"'], groupBy: [] }] },
+              {
+                matchers: ['scope="endpoint"'],
+                groupBy: ['...'],
+                routes: [{ matchers: ['endpoint="e1"'], groupBy: [] }],
+              },
             ],
           },
         ],
       },
     ],
   });
-  const defaults = { groupBy: ['alertname'], groupWaitMs: 30_000, groupIntervalMs: 300_000, repeatIntervalMs: 4 * 3_600_000 };
+  const defaults = {
+    groupBy: ['alertname'],
+    groupWaitMs: 30_000,
+    groupIntervalMs: 300_000,
+    repeatIntervalMs: 4 * 3_600_000,
+  };
 
   it.each([
     { labels: {}, expected: { receiver: 'root', path: '', ...defaults } },
-    { labels: { chain: 'eth' }, expected: { receiver: 'root', path: '0', ...defaults, groupBy: ['chain'], groupWaitMs: 1_000 } },
+    {
+      labels: { chain: 'eth' },
+      expected: { receiver: 'root', path: '0', ...defaults, groupBy: ['chain'], groupWaitMs: 1_000 },
+    },
     {
       labels: { chain: 'eth', severity: 'page' },
-      expected: { receiver: 'pager', path: '0/0', ...defaults, groupBy: ['chain'], groupWaitMs: 1_000, repeatIntervalMs: 10 * minute },
+      expected: {
+        receiver: 'pager',
+        path: '0/0',
+        ...defaults,
+        groupBy: ['chain'],
+        groupWaitMs: 1_000,
+        repeatIntervalMs: 10 * minute,
+      },
     },
     {
       labels: { chain: 'eth', severity: 'page', scope: 'endpoint' },
-      expected: { receiver: 'pager', path: '0/0/0', ...defaults, groupBy: 'all', groupWaitMs: 1_000, repeatIntervalMs: 10 * minute },
+      expected: {
+        receiver: 'pager',
+        path: '0/0/0',
+        ...defaults,
+        groupBy: 'all',
+        groupWaitMs: 1_000,
+        repeatIntervalMs: 10 * minute,
+      },
     },
     // An explicit empty group_by is kept: one group for the route.
     {
       labels: { chain: 'eth', severity: 'page', scope: 'endpoint', endpoint: 'e1' },
-      expected: { receiver: 'pager', path: '0/0/0/0', ...defaults, groupBy: [], groupWaitMs: 1_000, repeatIntervalMs: 10 * minute },
+      expected: {
+        receiver: 'pager',
+        path: '0/0/0/0',
+        ...defaults,
+        groupBy: [],
+        groupWaitMs: 1_000,
+        repeatIntervalMs: 10 * minute,
+      },
     },
   ] as { labels: Record<string, string>; expected: ResolvedRoute }[])('$labels', ({ labels, expected }) => {
     expect(routeAlert(tree, labels)).toEqual([expected]);
@@ -166,9 +243,17 @@ describe('groupOf', () => {
   const labels = { alertname: 'RpcDown', chain: 'eth', endpoint: 'e1', note: 'say "hi"' };
 
   it.each([
-    { route: resolved({}), key: '0/2:"slack":{alertname="RpcDown",chain="eth"}', groupLabels: { alertname: 'RpcDown', chain: 'eth' } },
+    {
+      route: resolved({}),
+      key: '0/2:"slack":{alertname="RpcDown",chain="eth"}',
+      groupLabels: { alertname: 'RpcDown', chain: 'eth' },
+    },
     // Sorted by name whatever the config's order.
-    { route: resolved({ groupBy: ['chain', 'alertname'] }), key: '0/2:"slack":{alertname="RpcDown",chain="eth"}', groupLabels: { alertname: 'RpcDown', chain: 'eth' } },
+    {
+      route: resolved({ groupBy: ['chain', 'alertname'] }),
+      key: '0/2:"slack":{alertname="RpcDown",chain="eth"}',
+      groupLabels: { alertname: 'RpcDown', chain: 'eth' },
+    },
     // A label the alert lacks is left out.
     { route: resolved({ groupBy: ['chain', 'slo'] }), key: '0/2:"slack":{chain="eth"}', groupLabels: { chain: 'eth' } },
     { route: resolved({ groupBy: [] }), key: '0/2:"slack":{}', groupLabels: {} },
@@ -182,12 +267,16 @@ describe('groupOf', () => {
   });
 
   it('differs between routes and between receivers, for the same labels', () => {
-    const keys = [resolved({}), resolved({ path: '0/3' }), resolved({ receiver: 'pager' })].map((item) => groupOf(item, labels).key);
+    const keys = [resolved({}), resolved({ path: '0/3' }), resolved({ receiver: 'pager' })].map(
+      (item) => groupOf(item, labels).key,
+    );
     expect(new Set(keys).size).toBe(3);
   });
 
   it('treats an empty label as a missing one', () => {
-    expect(groupOf(resolved({}), { alertname: 'A', chain: '' }).key).toBe(groupOf(resolved({}), { alertname: 'A' }).key);
+    expect(groupOf(resolved({}), { alertname: 'A', chain: '' }).key).toBe(
+      groupOf(resolved({}), { alertname: 'A' }).key,
+    );
   });
 });
 
@@ -195,16 +284,42 @@ describe('checkRouteTree', () => {
   const receivers = new Set(['default', 'pager']);
 
   it.each([
-    { name: 'a valid tree', spec: { receiver: 'default', routes: [{ matchers: ['a="b"'], receiver: 'pager', routes: [{ matchers: ['c=~"d|e"'] }] }] }, problems: [] },
-    { name: 'no root receiver', spec: { routes: [{ receiver: 'pager' }] }, problems: [{ path: ['receiver'], message: expect.stringContaining('must name a receiver') }] },
-    { name: 'an unknown root receiver', spec: { receiver: 'nope' }, problems: [{ path: ['receiver'], message: 'unknown receiver "nope"' }] },
+    {
+      name: 'a valid tree',
+      spec: {
+        receiver: 'default',
+        routes: [{ matchers: ['a="b"'], receiver: 'pager', routes: [{ matchers: ['c=~"d|e"'] }] }],
+      },
+      problems: [],
+    },
+    {
+      name: 'no root receiver',
+      spec: { routes: [{ receiver: 'pager' }] },
+      problems: [{ path: ['receiver'], message: expect.stringContaining('must name a receiver') }],
+    },
+    {
+      name: 'an unknown root receiver',
+      spec: { receiver: 'nope' },
+      problems: [{ path: ['receiver'], message: 'unknown receiver "nope"' }],
+    },
     {
       name: 'an unknown receiver deeper down',
-      spec: { receiver: 'default', routes: [{ receiver: 'pager' }, { receiver: 'pager', routes: [{}, { receiver: 'email' }] }] },
+      spec: {
+        receiver: 'default',
+        routes: [{ receiver: 'pager' }, { receiver: 'pager', routes: [{}, { receiver: 'email' }] }],
+      },
       problems: [{ path: ['routes', 1, 'routes', 1, 'receiver'], message: 'unknown receiver "email"' }],
     },
-    { name: 'root matchers', spec: { receiver: 'default', matchers: ['a="b"'] }, problems: [{ path: ['matchers'], message: expect.stringContaining('must not have matchers') }] },
-    { name: 'root continue', spec: { receiver: 'default', continue: true }, problems: [{ path: ['continue'], message: expect.stringContaining('cannot continue') }] },
+    {
+      name: 'root matchers',
+      spec: { receiver: 'default', matchers: ['a="b"'] },
+      problems: [{ path: ['matchers'], message: expect.stringContaining('must not have matchers') }],
+    },
+    {
+      name: 'root continue',
+      spec: { receiver: 'default', continue: true },
+      problems: [{ path: ['continue'], message: expect.stringContaining('cannot continue') }],
+    },
     {
       name: 'a bad regex',
       spec: { receiver: 'default', routes: [{}] },
@@ -214,7 +329,9 @@ describe('checkRouteTree', () => {
     {
       name: '... with other labels',
       spec: { receiver: 'default', routes: [{ groupBy: ['...', 'chain'] }] },
-      problems: [{ path: ['routes', 0, 'groupBy'], message: expect.stringContaining('cannot be listed with other labels') }],
+      problems: [
+        { path: ['routes', 0, 'groupBy'], message: expect.stringContaining('cannot be listed with other labels') },
+      ],
     },
     {
       name: 'a duplicate and an invalid group_by label',
@@ -233,9 +350,12 @@ describe('checkRouteTree', () => {
         { path: ['routes', 0, 'repeatIntervalMs'], message: 'must be more than zero' },
       ],
     },
-  ] as { name: string; spec: RouteSpec; edit?: (node: RouteNode) => void; problems: unknown[] }[])('$name', ({ spec, edit, problems }) => {
-    const tree = route(spec);
-    edit?.(tree);
-    expect(checkRouteTree(tree, receivers)).toEqual(problems);
-  });
+  ] as { name: string; spec: RouteSpec; edit?: (node: RouteNode) => void; problems: unknown[] }[])(
+    '$name',
+    ({ spec, edit, problems }) => {
+      const tree = route(spec);
+      edit?.(tree);
+      expect(checkRouteTree(tree, receivers)).toEqual(problems);
+    },
+  );
 });

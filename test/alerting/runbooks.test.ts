@@ -18,7 +18,16 @@ import { alertRules as prometheusAlerts, runbookAnchors, runbooksDir, runbookTar
 const sections = {
   rules: [],
   beacon: { enabled: true, unhealthyFor: 120_000, finalityStalledEpochs: 4, severities: {}, labels: {} },
-  validators: { enabled: true, missedInARow: 3, missRate: 0.1, minDuties: 1, eventHold: 3_600_000, processingBehindEpochs: 3, severities: {}, labels: {} },
+  validators: {
+    enabled: true,
+    missedInARow: 3,
+    missRate: 0.1,
+    minDuties: 1,
+    eventHold: 3_600_000,
+    processingBehindEpochs: 3,
+    severities: {},
+    labels: {},
+  },
 };
 
 /** Every rule ERE ships, by source, as the alert engine gets it. */
@@ -40,28 +49,60 @@ const ruleOf = (name: string, source: string, annotations: Record<string, string
   signals: () => [],
 });
 
-const rendered = (rule: AlertRule, annotation: string) => renderTemplate(rule.annotations[annotation]!, { labels: {}, value: null });
+const rendered = (rule: AlertRule, annotation: string) =>
+  renderTemplate(rule.annotations[annotation]!, { labels: {}, value: null });
 
 describe('runbook links of the alerts ERE raises', () => {
   it('enumerates every source', () => {
-    expect(new Set(shippedRules.map((rule) => rule.source))).toEqual(new Set(['endpoint', 'chain', 'beacon_endpoint', 'beacon_chain', 'validator_scope', 'validator_chain', 'validators', 'governance', 'slo']));
+    expect(new Set(shippedRules.map((rule) => rule.source))).toEqual(
+      new Set([
+        'endpoint',
+        'chain',
+        'beacon_endpoint',
+        'beacon_chain',
+        'validator_scope',
+        'validator_chain',
+        'validators',
+        'governance',
+        'slo',
+      ]),
+    );
     expect(shippedRules.length).toBeGreaterThan(30);
   });
 
-  it.each(shippedRules)('$name ($source) carries a runbook_url to a section of a served runbook', ({ name, source }) => {
-    expect(isShippedRule({ name, source })).toBe(true);
-    const [linked] = withRunbookLinks([ruleOf(name, source, { summary: 's' })], () => 'http://ere.example:9464/', isShippedRule);
-    const url = rendered(linked!, 'runbook_url');
-    expect(url).toBe(`http://ere.example:9464/runbooks/${runbookSection({ name, source })!.page}#${name.toLowerCase()}`);
-    expect(rendered(linked!, 'summary')).toBe('s');
-    const target = runbookTarget(url)!;
-    expect([...runbookAnchors(readFileSync(join(runbooksDir, `${target.name}.md`), 'utf8'))]).toContain(target.anchor);
-  });
+  it.each(shippedRules)(
+    '$name ($source) carries a runbook_url to a section of a served runbook',
+    ({ name, source }) => {
+      expect(isShippedRule({ name, source })).toBe(true);
+      const [linked] = withRunbookLinks(
+        [ruleOf(name, source, { summary: 's' })],
+        () => 'http://ere.example:9464/',
+        isShippedRule,
+      );
+      const url = rendered(linked!, 'runbook_url');
+      expect(url).toBe(
+        `http://ere.example:9464/runbooks/${runbookSection({ name, source })!.page}#${name.toLowerCase()}`,
+      );
+      expect(rendered(linked!, 'summary')).toBe('s');
+      const target = runbookTarget(url)!;
+      expect([...runbookAnchors(readFileSync(join(runbooksDir, `${target.name}.md`), 'utf8'))]).toContain(
+        target.anchor,
+      );
+    },
+  );
 
   it.each([
     { case: 'a threshold rule the user named', rule: ruleOf('MyEndpointSlow', 'endpoint'), expected: undefined },
-    { case: 'a runbook_url the config sets', rule: ruleOf('EndpointDown', 'endpoint', { runbook_url: 'https://wiki.example/down' }), expected: 'https://wiki.example/down' },
-    { case: 'a shipped rule', rule: ruleOf('ChainHalted', 'chain'), expected: 'http://127.0.0.1:9464/runbooks/rpc#chainhalted' },
+    {
+      case: 'a runbook_url the config sets',
+      rule: ruleOf('EndpointDown', 'endpoint', { runbook_url: 'https://wiki.example/down' }),
+      expected: 'https://wiki.example/down',
+    },
+    {
+      case: 'a shipped rule',
+      rule: ruleOf('ChainHalted', 'chain'),
+      expected: 'http://127.0.0.1:9464/runbooks/rpc#chainhalted',
+    },
   ])('links $case as expected', ({ rule, expected }) => {
     const [linked] = withRunbookLinks([rule], () => 'http://127.0.0.1:9464', isShippedRule);
     expect(linked!.annotations.runbook_url ? rendered(linked!, 'runbook_url') : undefined).toBe(expected);

@@ -95,7 +95,9 @@ describe('renderTemplate', () => {
   });
 
   it('shows a rendering error in place of the text, as Prometheus does', () => {
-    expect(render('chain {{ $labels.chain | humanize }} here')).toBe('<error expanding template: template error at 1:26: humanize: "eth" is not a number>');
+    expect(render('chain {{ $labels.chain | humanize }} here')).toBe(
+      '<error expanding template: template error at 1:26: humanize: "eth" is not a number>',
+    );
     expect(render('{{ printf "%d" $labels.chain }}')).toContain('printf: "eth" is not a number');
   });
 
@@ -121,9 +123,12 @@ describe('renderTemplate', () => {
 
   it('leaves text without actions as it is', () => {
     fc.assert(
-      fc.property(fc.string().filter((text) => !text.includes('{{')), (text) => {
-        expect(render(text)).toBe(text);
-      }),
+      fc.property(
+        fc.string().filter((text) => !text.includes('{{')),
+        (text) => {
+          expect(render(text)).toBe(text);
+        },
+      ),
     );
   });
 });

@@ -74,8 +74,10 @@ describe('the threshold rules of a config', () => {
 
   it('take a configured rule with a built-in name and source in its place, every severity of it', () => {
     const { rules } = rulesOf(`  rules:
-    - { name: BeaconFinalityStalled, source: beacon_chain, metric: finality_distance_epochs, op: ">", threshold: 8, severity: warning }
-    - { name: BeaconFinalityStalled, source: beacon_chain, metric: finality_distance_epochs, op: ">", threshold: 20, severity: page }
+    - { name: BeaconFinalityStalled, source: beacon_chain, metric: finality_distance_epochs, op: ">", threshold: 8,
+        severity: warning }
+    - { name: BeaconFinalityStalled, source: beacon_chain, metric: finality_distance_epochs, op: ">", threshold: 20,
+        severity: page }
 `);
     expect(summary(rules)).toEqual([
       'BeaconEndpointUnhealthy/beacon_endpoint/warning',
@@ -87,7 +89,9 @@ describe('the threshold rules of a config', () => {
   });
 
   it('leave a built-in out when a rule of its name and source is disabled, and all of them when the section is', () => {
-    const disabled = `{ name: BeaconNoHealthyEndpoint, source: beacon_chain, metric: healthy_endpoints, op: "==", threshold: 0, enabled: false }`;
+    const disabled =
+      `{ name: BeaconNoHealthyEndpoint, source: beacon_chain, metric: ` +
+      `healthy_endpoints, op: "==", threshold: 0, enabled: false }`;
     expect(summary(rulesOf(`  rules: [${rpcRule}, ${disabled}]\n`).rules)).toEqual([
       'MyLag/endpoint/warning',
       'BeaconEndpointUnhealthy/beacon_endpoint/warning',
@@ -107,7 +111,8 @@ describe('the threshold rules of a config', () => {
 
   it('follow the section: its thresholds, durations, severities and labels', () => {
     const { rules } = rulesOf(
-      '  beacon: { unhealthyFor: 5m, finalityStalledEpochs: 6, severities: { BeaconEndpointUnhealthy: info }, labels: { team: staking } }\n',
+      '  beacon: { unhealthyFor: 5m, finalityStalledEpochs: 6, severities: { ' +
+        'BeaconEndpointUnhealthy: info }, labels: { team: staking } }\n',
     );
     const byName = (name: string) => rules.find((rule) => rule.name === name)!;
     expect(byName('BeaconEndpointUnhealthy')).toMatchObject({
@@ -121,8 +126,10 @@ describe('the threshold rules of a config', () => {
 
   it('judge a user rule on a beacon source as one on an RPC source, unknown without a recent probe', () => {
     const { rules, beacon } = rulesOf(`  rules:
-    - { name: BeaconSlow, source: beacon_endpoint, endpoints: [b], metric: latency_seconds, op: ">", threshold: 0.5, labels: { team: staking } }
-    - { name: BeaconThin, source: beacon_chain, metric: healthy_ratio, op: "<", threshold: 1, annotations: { summary: "{{ $value }}" } }
+    - { name: BeaconSlow, source: beacon_endpoint, endpoints: [b], metric: latency_seconds, op: ">", threshold: 0.5,
+        labels: { team: staking } }
+    - { name: BeaconThin, source: beacon_chain, metric: healthy_ratio, op: "<", threshold: 1,
+        annotations: { summary: "{{ $value }}" } }
 `);
     const slow = rules.filter((rule) => rule.name === 'BeaconSlow');
     const thin = rules.find((rule) => rule.name === 'BeaconThin')!;
@@ -152,7 +159,8 @@ describe('rules on the beacon and validator sources in the config', () => {
       problem: {
         path: 'alerting.rules[0].metric',
         message:
-          'must be one of healthy_endpoints, up_endpoints, healthy_ratio, finality_distance_epochs for source "beacon_chain"',
+          'must be one of healthy_endpoints, up_endpoints, healthy_ratio, ' +
+          'finality_distance_epochs for source "beacon_chain"',
       },
     },
     {
@@ -217,7 +225,8 @@ describe('a validator scope rule', () => {
       );
     };
     const custom = validatorRules(
-      `  rules: [${rpcRule}]\n  validators: { missRate: 0.2, processingBehindEpochs: 5, severities: { ValidatorBalanceDecreasing: info } }\n`,
+      `  rules: [${rpcRule}]\n  validators: { missRate: 0.2, ` +
+        `processingBehindEpochs: 5, severities: { ValidatorBalanceDecreasing: info } }\n`,
     );
     expect(custom.map((rule) => `${rule.name}/${rule.source}/${rule.severity}/${rule.timing.forMs}`)).toEqual([
       'ValidatorAttestationsMissedInARow/validator_scope/warning/0',

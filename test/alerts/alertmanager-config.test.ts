@@ -27,9 +27,18 @@ async function amtool(args: string[]): Promise<{ ok: boolean; output: string }> 
 
 /** The receiver amtool resolves for an alert with these labels. */
 async function receiverFor(labels: Record<string, string>): Promise<string> {
-  const result = await amtool(['config', 'routes', 'test', `--config.file=${configFile}`, ...Object.entries(labels).map(([name, value]) => `${name}=${value}`)]);
+  const result = await amtool([
+    'config',
+    'routes',
+    'test',
+    `--config.file=${configFile}`,
+    ...Object.entries(labels).map(([name, value]) => `${name}=${value}`),
+  ]);
   expect(result.ok, result.output).toBe(true);
-  return result.output.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('Warning'))[0]!.trim();
+  return result.output
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !line.startsWith('Warning'))[0]!
+    .trim();
 }
 
 interface InhibitRule {
@@ -54,7 +63,9 @@ describe('the example Alertmanager configuration', () => {
     expect(result.output).toContain('routing_key_fle');
   });
 
-  it('routes pages to PagerDuty and tickets to Slack, whatever else the alert carries', { timeout: 60_000 }, async () => {
+  it('routes pages to PagerDuty and tickets to Slack, whatever else the alert carries', {
+    timeout: 60_000,
+  }, async () => {
     expect(await receiverFor({ severity: 'page', sloth_slo: 'x' })).toBe('pagerduty');
     expect(await receiverFor({ severity: 'page', alertname: 'EreChainHalted', chain: 'mainnet' })).toBe('pagerduty');
     expect(await receiverFor({ severity: 'ticket', sloth_slo: 'x' })).toBe('slack-tickets');
@@ -71,7 +82,11 @@ describe('the example Alertmanager configuration', () => {
   it('reads the secrets from files and groups by alert, chain and SLO', () => {
     const config = parse(readFileSync(configFile, 'utf8')) as {
       route: { group_by: string[] };
-      receivers: { name: string; pagerduty_configs?: Record<string, unknown>[]; slack_configs?: Record<string, unknown>[] }[];
+      receivers: {
+        name: string;
+        pagerduty_configs?: Record<string, unknown>[];
+        slack_configs?: Record<string, unknown>[];
+      }[];
     };
     expect(config.route.group_by).toEqual(['alertname', 'chain', 'sloth_slo']);
     const pagerduty = config.receivers.find((receiver) => receiver.name === 'pagerduty')!.pagerduty_configs![0]!;
@@ -86,27 +101,42 @@ describe('the example Alertmanager configuration', () => {
     const config = parse(readFileSync(configFile, 'utf8')) as { inhibit_rules: InhibitRule[] };
     const names = new Set(alertRules().map((alert) => alert.alert));
     for (const rule of config.inhibit_rules) {
-      for (const matcher of [...rule.source_matchers, ...rule.target_matchers].filter((text) => text.startsWith('alertname'))) {
+      for (const matcher of [...rule.source_matchers, ...rule.target_matchers].filter((text) =>
+        text.startsWith('alertname'),
+      )) {
         const value = /^alertname=~?"(.*)"$/.exec(matcher)![1]!;
         for (const name of value.split('|')) expect(names, matcher).toContain(name);
       }
       // `equal` treats a label missing on both sides as equal: each side must name its alerts.
-      expect(rule.source_matchers.some((text) => text.startsWith('alertname')), JSON.stringify(rule)).toBe(true);
-      expect(rule.target_matchers.some((text) => text.startsWith('alertname')), JSON.stringify(rule)).toBe(true);
+      expect(
+        rule.source_matchers.some((text) => text.startsWith('alertname')),
+        JSON.stringify(rule),
+      ).toBe(true);
+      expect(
+        rule.target_matchers.some((text) => text.startsWith('alertname')),
+        JSON.stringify(rule),
+      ).toBe(true);
     }
-    const slo = config.inhibit_rules.find((rule) => rule.source_matchers.includes('alertname="EreSloErrorBudgetBurn"'))!;
+    const slo = config.inhibit_rules.find((rule) =>
+      rule.source_matchers.includes('alertname="EreSloErrorBudgetBurn"'),
+    )!;
     expect(slo).toEqual({
       source_matchers: ['alertname="EreSloErrorBudgetBurn"', 'severity="page"'],
       target_matchers: ['alertname="EreSloErrorBudgetBurn"', 'severity="ticket"'],
       equal: ['sloth_slo'],
     });
     // The label the inhibition compares is one the generated SLO alerts carry.
-    for (const alert of alertRules().filter((rule) => rule.alert === 'EreSloErrorBudgetBurn')) expect(alert.labels).toHaveProperty('sloth_slo');
+    for (const alert of alertRules().filter((rule) => rule.alert === 'EreSloErrorBudgetBurn'))
+      expect(alert.labels).toHaveProperty('sloth_slo');
   });
 
   it('a real Alertmanager running it inhibits as claimed, and nothing more', { timeout: 60_000 }, async () => {
     // group_wait is 30 s: the check is over before a notification to the (absent) secrets is attempted.
-    const alertmanager = await startAlertmanager({ webhookUrl: '', groupBy: [], config: readFileSync(configFile, 'utf8') });
+    const alertmanager = await startAlertmanager({
+      webhookUrl: '',
+      groupBy: [],
+      config: readFileSync(configFile, 'utf8'),
+    });
     try {
       const alert = (labels: Record<string, string>) => ({ labels, annotations: { summary: labels.alertname! } });
       const sent = [
@@ -118,13 +148,23 @@ describe('the example Alertmanager configuration', () => {
         alert({ alertname: 'EreEndpointLagging', severity: 'ticket', chain: 'gnosis', endpoint: 'b' }),
         alert({ alertname: 'EreSafeOwnersChanged', severity: 'ticket', chain: 'mainnet', target: 'treasury' }),
       ];
-      const posted = await fetch(`${alertmanager.url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(sent) });
+      const posted = await fetch(`${alertmanager.url}/api/v2/alerts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(sent),
+      });
       expect(posted.status).toBe(200);
       type Listed = { labels: Record<string, string>; status: { state: string; inhibitedBy: string[] } };
-      const listed = await waitFor(async () => {
-        const alerts = (await (await fetch(`${alertmanager.url}/api/v2/alerts`)).json()) as Listed[];
-        return alerts.length === sent.length && alerts.some((candidate) => candidate.status.state === 'suppressed') ? alerts : undefined;
-      }, 20_000, 'the alerts listed with their inhibition');
+      const listed = await waitFor(
+        async () => {
+          const alerts = (await (await fetch(`${alertmanager.url}/api/v2/alerts`)).json()) as Listed[];
+          return alerts.length === sent.length && alerts.some((candidate) => candidate.status.state === 'suppressed')
+            ? alerts
+            : undefined;
+        },
+        20_000,
+        'the alerts listed with their inhibition',
+      );
       const inhibited = listed
         .filter((candidate) => candidate.status.inhibitedBy.length > 0)
         .map(({ labels }) => `${labels.alertname} ${labels.severity} ${labels.sloth_slo ?? labels.chain}`)

@@ -16,7 +16,9 @@ const prometheusOwn = new Set(['up', 'ALERTS', 'ALERTS_FOR_STATE']);
 
 /** PromQL inside annotation templates: `query "…"` or query with a raw string. */
 function templateQueries(template: string): string[] {
-  return [...template.matchAll(/query\s+(?:"((?:[^"\\]|\\.)*)"|`([^`]*)`)/g)].map((match) => (match[1] !== undefined ? JSON.parse(`"${match[1]}"`) : match[2]!) as string);
+  return [...template.matchAll(/query\s+(?:"((?:[^"\\]|\\.)*)"|`([^`]*)`)/g)].map(
+    (match) => (match[1] !== undefined ? JSON.parse(`"${match[1]}"`) : match[2]!) as string,
+  );
 }
 
 let service: CapturedService;
@@ -35,7 +37,14 @@ beforeAll(async () => {
       proxyB: await closed(),
       webhookUrl: `${await closed()}/alerts`,
       webhookKey: 'placeholder-key-0123456789',
-      governance: { governor: address('1'), token: address('2'), timelock: address('3'), safe: address('4'), proxy: address('5'), startBlock: 1 },
+      governance: {
+        governor: address('1'),
+        token: address('2'),
+        timelock: address('3'),
+        safe: address('4'),
+        proxy: address('5'),
+        startBlock: 1,
+      },
       beaconUrl: await closed(),
     }),
     { source: 'the demo config' },
@@ -52,7 +61,16 @@ afterAll(async () => {
 
 describe('metrics the alert rules use', () => {
   it('the service exports every domain’s families', () => {
-    for (const family of ['ere_rpc_endpoint_up', 'ere_slo_events_total', 'ere_notification_queue_depth', 'ere_governance_safe_threshold', 'ere_governance_proxy_last_upgrade_timestamp_seconds', 'ere_beacon_up', 'ere_validator_missing_in_a_row', 'ere_evaluation_last_success_timestamp_seconds']) {
+    for (const family of [
+      'ere_rpc_endpoint_up',
+      'ere_slo_events_total',
+      'ere_notification_queue_depth',
+      'ere_governance_safe_threshold',
+      'ere_governance_proxy_last_upgrade_timestamp_seconds',
+      'ere_beacon_up',
+      'ere_validator_missing_in_a_row',
+      'ere_evaluation_last_success_timestamp_seconds',
+    ]) {
       expect(exported, family).toContain(family);
     }
   });
@@ -61,7 +79,11 @@ describe('metrics the alert rules use', () => {
     const recorded = recordedNames();
     const selections = [
       ...ruleExpressions().map((rule) => ({ where: `${rule.name} (expr)`, expr: rule.expr })),
-      ...alertRules().flatMap((alert) => Object.values(alert.annotations).flatMap(templateQueries).map((expr) => ({ where: `${alert.alert} (annotation)`, expr }))),
+      ...alertRules().flatMap((alert) =>
+        Object.values(alert.annotations)
+          .flatMap(templateQueries)
+          .map((expr) => ({ where: `${alert.alert} (annotation)`, expr })),
+      ),
     ];
     const used = new Set(selections.flatMap((selection) => metricNames(selection.expr)));
     // The annotations' queries are read too: a runbook link built from a series ERE no longer exports breaks.

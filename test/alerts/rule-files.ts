@@ -52,13 +52,22 @@ export function alertRules(files = ruleFiles()): AlertRule[] {
   return files.flatMap((file) =>
     rulesOf(file)
       .filter(({ rule }) => rule.alert !== undefined)
-      .map(({ group, rule }) => ({ file, group, alert: rule.alert!, expr: rule.expr, labels: rule.labels ?? {}, annotations: rule.annotations ?? {} })),
+      .map(({ group, rule }) => ({
+        file,
+        group,
+        alert: rule.alert!,
+        expr: rule.expr,
+        labels: rule.labels ?? {},
+        annotations: rule.annotations ?? {},
+      })),
   );
 }
 
 /** Every expression of every rule, recording rules included. */
 export function ruleExpressions(files = ruleFiles()): { file: string; name: string; expr: string }[] {
-  return files.flatMap((file) => rulesOf(file).map(({ rule }) => ({ file, name: rule.alert ?? rule.record!, expr: rule.expr })));
+  return files.flatMap((file) =>
+    rulesOf(file).map(({ rule }) => ({ file, name: rule.alert ?? rule.record!, expr: rule.expr })),
+  );
 }
 
 /** The series the rule files record: they need not be exported by ERE. */
@@ -77,7 +86,10 @@ export interface AlertExpectation {
 
 interface TestFileYaml {
   rule_files: string[];
-  tests: { name?: string; alert_rule_test?: { eval_time: string; alertname: string; exp_alerts?: AlertExpectation['expected'] }[] }[];
+  tests: {
+    name?: string;
+    alert_rule_test?: { eval_time: string; alertname: string; exp_alerts?: AlertExpectation['expected'] }[];
+  }[];
 }
 
 export function alertExpectations(files = ruleTestFiles()): AlertExpectation[] {

@@ -36,8 +36,18 @@ const expectations = alertExpectations();
 
 describe('alert rule files', () => {
   it('are the files the README describes, each holding alerts', () => {
-    expect(ruleFiles().map((file) => basename(file))).toEqual(['ere-consensus.rules.yml', 'ere-governance.rules.yml', 'ere-rpc.rules.yml', 'ere-self.rules.yml', 'slo.rules.yml']);
-    for (const file of ruleFiles()) expect(alerts.some((alert) => alert.file === file), file).toBe(true);
+    expect(ruleFiles().map((file) => basename(file))).toEqual([
+      'ere-consensus.rules.yml',
+      'ere-governance.rules.yml',
+      'ere-rpc.rules.yml',
+      'ere-self.rules.yml',
+      'slo.rules.yml',
+    ]);
+    for (const file of ruleFiles())
+      expect(
+        alerts.some((alert) => alert.file === file),
+        file,
+      ).toBe(true);
     expect(new Set(alerts.map((alert) => alert.alert)).size).toBeGreaterThanOrEqual(30);
   });
 
@@ -58,26 +68,32 @@ describe('alert rule files', () => {
     }
   });
 
-  it('every alert fires, with its labels and annotations, in a test of its file, and stays quiet in another case', () => {
-    const uncovered: string[] = [];
-    // One name may be several rules (the SLO alerts: one per SLO and severity); coverage is by name.
-    const names = [...new Map(alerts.map((alert) => [`${alert.file}|${alert.alert}`, alert])).values()];
-    for (const { file, alert: name } of names) {
-      const severities = alerts.filter((alert) => alert.file === file && alert.alert === name).map((alert) => alert.labels.severity);
-      const cases = expectations.filter((check) => check.alertname === name && check.ruleFiles.includes(file));
-      const firing = cases.filter((check) => check.expected.length > 0);
-      if (firing.length === 0) uncovered.push(`${name}: no firing case`);
-      if (!cases.some((check) => check.expected.length === 0)) uncovered.push(`${name}: no quiet case`);
-      // A firing case states what the alert carries, so that promtool compares the expanded templates.
-      for (const expected of firing.flatMap((check) => check.expected)) {
-        if (!severities.includes(expected.exp_labels?.severity)) uncovered.push(`${name}: a firing case without its severity`);
-        for (const annotation of ['summary', 'description', 'runbook_url']) {
-          if (!expected.exp_annotations?.[annotation]) uncovered.push(`${name}: a firing case without ${annotation}`);
+  it(
+    'every alert fires, with its labels and annotations, in a ' + 'test of its file, and stays quiet in another case',
+    () => {
+      const uncovered: string[] = [];
+      // One name may be several rules (the SLO alerts: one per SLO and severity); coverage is by name.
+      const names = [...new Map(alerts.map((alert) => [`${alert.file}|${alert.alert}`, alert])).values()];
+      for (const { file, alert: name } of names) {
+        const severities = alerts
+          .filter((alert) => alert.file === file && alert.alert === name)
+          .map((alert) => alert.labels.severity);
+        const cases = expectations.filter((check) => check.alertname === name && check.ruleFiles.includes(file));
+        const firing = cases.filter((check) => check.expected.length > 0);
+        if (firing.length === 0) uncovered.push(`${name}: no firing case`);
+        if (!cases.some((check) => check.expected.length === 0)) uncovered.push(`${name}: no quiet case`);
+        // A firing case states what the alert carries, so that promtool compares the expanded templates.
+        for (const expected of firing.flatMap((check) => check.expected)) {
+          if (!severities.includes(expected.exp_labels?.severity))
+            uncovered.push(`${name}: a firing case without its severity`);
+          for (const annotation of ['summary', 'description', 'runbook_url']) {
+            if (!expected.exp_annotations?.[annotation]) uncovered.push(`${name}: a firing case without ${annotation}`);
+          }
         }
       }
-    }
-    expect(uncovered).toEqual([]);
-  });
+      expect(uncovered).toEqual([]);
+    },
+  );
 
   it('a test names only alerts its rule files define', () => {
     for (const check of expectations) {
@@ -90,38 +106,49 @@ describe('alert rule files', () => {
     for (const alert of alerts) {
       const where = `${basename(alert.file)}: ${alert.alert}`;
       expect(['page', 'ticket'], where).toContain(alert.labels.severity);
-      expect(Object.keys(alert.annotations).sort(), where).toEqual(expect.arrayContaining(['description', 'runbook_url', 'summary']));
+      expect(Object.keys(alert.annotations).sort(), where).toEqual(
+        expect.arrayContaining(['description', 'runbook_url', 'summary']),
+      );
       expect(alert.annotations.summary!.length, where).toBeGreaterThan(10);
-      expect(`${alert.annotations.summary} ${alert.annotations.description}`, where).toMatch(/\{\{[^}]*\$(labels|value)\b/);
+      expect(`${alert.annotations.summary} ${alert.annotations.description}`, where).toMatch(
+        /\{\{[^}]*\$(labels|value)\b/,
+      );
     }
   });
 
-  it('every runbook_url reaches a section of a runbook in docs/runbooks, on the ERE that raised the alert where it is known', () => {
-    for (const alert of alerts) {
-      const where = `${basename(alert.file)}: ${alert.alert}`;
-      const url = alert.annotations.runbook_url!;
-      const target = runbookTarget(url);
-      expect(target, `${where}: ${url}`).toBeDefined();
-      const file = join(runbooksDir, `${target!.name}.md`);
-      expect(existsSync(file), `${where}: ${file}`).toBe(true);
-      expect([...runbookAnchors(readFileSync(file, 'utf8'))], where).toContain(target!.anchor);
-      expect(target!.anchor, where).toBe(alert.alert.toLowerCase());
-      // Alerts that keep the scraped instance link to it; the others find an ERE with a query.
-      expect(url, where).toMatch(/^(http:\/\/\{\{ \$labels\.instance \}\}|\{\{ with query )/);
-    }
-  });
+  it(
+    'every runbook_url reaches a section of a runbook in ' +
+      'docs/runbooks, on the ERE that raised the alert where it is known',
+    () => {
+      for (const alert of alerts) {
+        const where = `${basename(alert.file)}: ${alert.alert}`;
+        const url = alert.annotations.runbook_url!;
+        const target = runbookTarget(url);
+        expect(target, `${where}: ${url}`).toBeDefined();
+        const file = join(runbooksDir, `${target!.name}.md`);
+        expect(existsSync(file), `${where}: ${file}`).toBe(true);
+        expect([...runbookAnchors(readFileSync(file, 'utf8'))], where).toContain(target!.anchor);
+        expect(target!.anchor, where).toBe(alert.alert.toLowerCase());
+        // Alerts that keep the scraped instance link to it; the others find an ERE with a query.
+        expect(url, where).toMatch(/^(http:\/\/\{\{ \$labels\.instance \}\}|\{\{ with query )/);
+      }
+    },
+  );
 
   it('the hand-written rules keep the scraped instance on every alert but the one for a missing target', () => {
     for (const check of expectations.filter((candidate) => candidate.ruleFiles.every(handWrittenRuleFile))) {
       for (const expected of check.expected) {
-        if (check.alertname === 'EreTargetMissing') expect(expected.exp_labels).toEqual({ severity: 'page', job: 'ere' });
+        if (check.alertname === 'EreTargetMissing')
+          expect(expected.exp_labels).toEqual({ severity: 'page', job: 'ere' });
         else expect(expected.exp_labels, `${check.alertname} at ${check.evalTime}`).toHaveProperty('instance');
       }
     }
   });
 
   it('the hand-written rules count with rate(), never increase() or delta(), as the dashboards do', () => {
-    const offending = ruleExpressions(ruleFiles().filter(handWrittenRuleFile)).filter((rule) => /\b(increase|delta|idelta)\s*\(/.test(rule.expr));
+    const offending = ruleExpressions(ruleFiles().filter(handWrittenRuleFile)).filter((rule) =>
+      /\b(increase|delta|idelta)\s*\(/.test(rule.expr),
+    );
     expect(offending.map((rule) => rule.name)).toEqual([]);
   });
 });

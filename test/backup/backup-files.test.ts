@@ -34,7 +34,9 @@ describe('backup files', () => {
 
     expect(listBackups(dir, '/elsewhere/ere.db')).toEqual(ours);
     expect(pruneBackups(dir, '/elsewhere/ere.db', 2)).toEqual(ours.slice(0, 3));
-    expect(readdirSync(dir).sort()).toEqual([...ours.slice(3), ...others, 'ere-backup-2020-01-01T00-00-00.000Z.db'].sort());
+    expect(readdirSync(dir).sort()).toEqual(
+      [...ours.slice(3), ...others, 'ere-backup-2020-01-01T00-00-00.000Z.db'].sort(),
+    );
     expect(pruneBackups(dir, 'ere.db', 2)).toEqual([]);
     expect(pruneBackups(dir, 'ere.db', 1)).toEqual([ours[3]]);
   });

@@ -16,14 +16,20 @@ function largeDatabase(): { db: Database; dir: string } {
   const dir = tempDir('ere-backup-online-');
   const { db } = openDatabase(join(dir, 'ere.db'));
   db.exec('CREATE TABLE filler (id INTEGER PRIMARY KEY, body BLOB NOT NULL)');
-  db.exec('WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 15000) INSERT INTO filler (body) SELECT randomblob(4000) FROM n');
+  db.exec(
+    'WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < ' +
+      '15000) INSERT INTO filler (body) SELECT randomblob(4000) FROM n',
+  );
   // Folded into the file now, so that no checkpoint of the filler stalls the writes measured later.
   db.pragma('wal_checkpoint(TRUNCATE)');
   return { db, dir };
 }
 
 /** The longest the event loop went without running a 1 ms timer while `work` ran, and whether writes went on. */
-async function loopGaps<T>(db: Database, work: () => Promise<T>): Promise<{ result: T; maxGapMs: number; writes: number }> {
+async function loopGaps<T>(
+  db: Database,
+  work: () => Promise<T>,
+): Promise<{ result: T; maxGapMs: number; writes: number }> {
   const insert = db.prepare('INSERT INTO filler (body) VALUES (randomblob(100))');
   let last = performance.now();
   let maxGapMs = 0;
@@ -78,12 +84,14 @@ describe('online backup of the service database', () => {
     try {
       const stop = new AbortController();
       setTimeout(() => stop.abort(), 30);
-      const error = await backupDatabase(db.name, join(dir, 'b.db'), { signal: stop.signal }).catch((caught: unknown) => caught);
+      const error = await backupDatabase(db.name, join(dir, 'b.db'), { signal: stop.signal }).catch(
+        (caught: unknown) => caught,
+      );
       expect(error).toBeInstanceOf(BackupError);
       expect((error as BackupError).code).toBe('aborted');
       expect(readdirSync(dir).sort()).toEqual(['ere.db', 'ere.db-shm', 'ere.db-wal']);
       // The database is not left locked by the stopped copy: the service's connection still writes.
-      db.prepare('INSERT INTO filler (body) VALUES (x\'00\')').run();
+      db.prepare("INSERT INTO filler (body) VALUES (x'00')").run();
     } finally {
       db.close();
     }

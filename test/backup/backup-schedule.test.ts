@@ -37,7 +37,9 @@ const chains = 'chains: [{ id: c, chainId: 1, rpc: [{ id: a, url: "http://127.0.
 describe('storage.backup config', () => {
   it('is off without the section, and keeps 7 by default', () => {
     expect(parseConfig(chains).storage.backup).toBeUndefined();
-    expect(parseConfig(`storage: { backup: { schedule: "0 3 * * *", dir: backups } }\n${chains}`).storage.backup).toEqual({ schedule: '0 3 * * *', dir: 'backups', keep: 7 });
+    expect(
+      parseConfig(`storage: { backup: { schedule: "0 3 * * *", dir: backups } }\n${chains}`).storage.backup,
+    ).toEqual({ schedule: '0 3 * * *', dir: 'backups', keep: 7 });
   });
 
   it('names each problem by its path', () => {
@@ -57,10 +59,14 @@ describe('scheduled backups', () => {
     const service = await startCapturedService(config);
     let stopped = false;
     try {
-      const body = await waitFor(async () => {
-        const current = await metrics(service);
-        return (metricValue(current, 'ere_backups_total{outcome="success"}') ?? 0) >= 4 && current;
-      }, 20_000, 'four scheduled backups');
+      const body = await waitFor(
+        async () => {
+          const current = await metrics(service);
+          return (metricValue(current, 'ere_backups_total{outcome="success"}') ?? 0) >= 4 && current;
+        },
+        20_000,
+        'four scheduled backups',
+      );
       expect(body).not.toContain('ere_backups_total{outcome="failure"}');
       const lastSuccess = metricValue(body, 'ere_backup_last_success_timestamp_seconds')!;
       expect(lastSuccess).toBeGreaterThan(Date.now() / 1_000 - 5);
@@ -77,19 +83,29 @@ describe('scheduled backups', () => {
       expect(files).toHaveLength(2);
       expect(files.map((name) => join(dir, name)).sort()).toEqual(logged.slice(-2).map((entry) => entry.path));
       for (const entry of logged.slice(-2)) expect(statSync(entry.path).size).toBe(entry.bytes);
-      const pruned = service.logLines.map((line) => JSON.parse(line)).filter((line) => line.msg === 'old backups deleted');
-      expect(pruned.flatMap((line) => line.deleted)).toEqual(logged.slice(0, -2).map((entry) => entry.path.slice(dir.length + 1)));
+      const pruned = service.logLines
+        .map((line) => JSON.parse(line))
+        .filter((line) => line.msg === 'old backups deleted');
+      expect(pruned.flatMap((line) => line.deleted)).toEqual(
+        logged.slice(0, -2).map((entry) => entry.path.slice(dir.length + 1)),
+      );
 
       // The newest is a sound, self-contained copy of the database the service wrote.
       const newest = new BetterSqlite3(logged.at(-1)!.path, { readonly: true, fileMustExist: true });
       expect(newest.pragma('integrity_check', { simple: true })).toBe('ok');
       expect(newest.pragma('journal_mode', { simple: true })).toBe('delete');
-      expect(newest.prepare('SELECT max(version) AS version FROM schema_migrations').get()).toEqual({ version: readMigrations().at(-1)!.version });
-      const samples = (newest.prepare("SELECT count(*) AS n FROM rpc_samples WHERE endpoint = 'down'").get() as { n: number }).n;
+      expect(newest.prepare('SELECT max(version) AS version FROM schema_migrations').get()).toEqual({
+        version: readMigrations().at(-1)!.version,
+      });
+      const samples = (
+        newest.prepare("SELECT count(*) AS n FROM rpc_samples WHERE endpoint = 'down'").get() as { n: number }
+      ).n;
       expect(samples).toBeGreaterThan(0);
       newest.close();
       const live = new BetterSqlite3(config.storage.path, { readonly: true, fileMustExist: true });
-      expect((live.prepare("SELECT count(*) AS n FROM rpc_samples WHERE endpoint = 'down'").get() as { n: number }).n).toBeGreaterThanOrEqual(samples);
+      expect(
+        (live.prepare("SELECT count(*) AS n FROM rpc_samples WHERE endpoint = 'down'").get() as { n: number }).n,
+      ).toBeGreaterThanOrEqual(samples);
       live.close();
     } finally {
       if (!stopped) await service.stop();
@@ -101,10 +117,14 @@ describe('scheduled backups', () => {
     writeFileSync(blocker, 'not a directory');
     const service = await startCapturedService(configWithBackups({ dir: join(blocker, 'backups'), keep: 2 }));
     try {
-      const body = await waitFor(async () => {
-        const current = await metrics(service);
-        return (metricValue(current, 'ere_backups_total{outcome="failure"}') ?? 0) >= 1 && current;
-      }, 10_000, 'a failed scheduled backup');
+      const body = await waitFor(
+        async () => {
+          const current = await metrics(service);
+          return (metricValue(current, 'ere_backups_total{outcome="failure"}') ?? 0) >= 1 && current;
+        },
+        10_000,
+        'a failed scheduled backup',
+      );
       expect(body).not.toContain('ere_backups_total{outcome="success"}');
       expect(metricValue(body, 'ere_backup_last_success_timestamp_seconds')).toBe(0);
       const failure = service.logLines.map((line) => JSON.parse(line)).find((line) => line.msg === 'backup failed');

@@ -28,14 +28,20 @@ describe.skipIf(!specAvailable())('Beacon API spec check', () => {
     expect(spec.templateOf('GET', '/eth/v1/beacon/headers/123')).toBe('/eth/v1/beacon/headers/{block_id}');
     expect(spec.templateOf('GET', '/eth/v1/beacon/headers')).toBe('/eth/v1/beacon/headers');
     expect(spec.templateOf('GET', '/eth/v1/node/peer_count')).toBe('/eth/v1/node/peer_count');
-    expect(spec.templateOf('POST', '/eth/v1/beacon/states/head/validators')).toBe('/eth/v1/beacon/states/{state_id}/validators');
-    expect(spec.templateOf('GET', '/eth/v1/beacon/states/head/sync_committees?epoch=3')).toBe('/eth/v1/beacon/states/{state_id}/sync_committees');
+    expect(spec.templateOf('POST', '/eth/v1/beacon/states/head/validators')).toBe(
+      '/eth/v1/beacon/states/{state_id}/validators',
+    );
+    expect(spec.templateOf('GET', '/eth/v1/beacon/states/head/sync_committees?epoch=3')).toBe(
+      '/eth/v1/beacon/states/{state_id}/sync_committees',
+    );
     expect(spec.templateOf('GET', '/eth/v9/nothing')).toBeNull();
   });
 
   it('accepts a conforming response', () => {
     expect(validateResponse('GET', '/eth/v1/beacon/headers/head', 200, header)).toEqual([]);
-    expect(validateResponse('GET', '/eth/v1/beacon/headers/{block_id}', 404, { code: 404, message: 'Block not found' })).toEqual([]);
+    expect(
+      validateResponse('GET', '/eth/v1/beacon/headers/{block_id}', 404, { code: 404, message: 'Block not found' }),
+    ).toEqual([]);
   });
 
   it('rejects a number where the spec wants a decimal string', () => {
@@ -53,7 +59,9 @@ describe.skipIf(!specAvailable())('Beacon API spec check', () => {
     ]);
     const shortRoot = structuredClone(header);
     shortRoot.data.root = '0x1234';
-    expect(validateResponse('GET', '/eth/v1/beacon/headers/head', 200, shortRoot)[0]).toMatch(/\/data\/root must match pattern/);
+    expect(validateResponse('GET', '/eth/v1/beacon/headers/head', 200, shortRoot)[0]).toMatch(
+      /\/data\/root must match pattern/,
+    );
     const validator = {
       index: '1',
       balance: '32000000000',
@@ -69,7 +77,11 @@ describe.skipIf(!specAvailable())('Beacon API spec check', () => {
         withdrawable_epoch: '18446744073709551615',
       },
     };
-    const problems = validateResponse('GET', '/eth/v1/beacon/states/head/validators', 200, { execution_optimistic: false, finalized: false, data: [validator] });
+    const problems = validateResponse('GET', '/eth/v1/beacon/states/head/validators', 200, {
+      execution_optimistic: false,
+      finalized: false,
+      data: [validator],
+    });
     expect(problems).toEqual([expect.stringMatching(/\/data\/0\/status must be equal to one of the allowed values/)]);
   });
 
@@ -80,11 +92,15 @@ describe.skipIf(!specAvailable())('Beacon API spec check', () => {
     expect(validateResponse('GET', '/eth/v1/beacon/headers/7', 418, { code: 418, message: 'teapot' })).toEqual([
       'GET /eth/v1/beacon/headers/{block_id}: status 418 is not documented',
     ]);
-    expect(validateResponse('GET', '/eth/v1/nothing', 200, {})).toEqual(['GET /eth/v1/nothing is not a route of the spec']);
+    expect(validateResponse('GET', '/eth/v1/nothing', 200, {})).toEqual([
+      'GET /eth/v1/nothing is not a route of the spec',
+    ]);
   });
 
   it('checks a value against a named schema', () => {
     expect(beaconSpec().validateSchema('types/http.yaml#/ErrorMessage', { code: 503, message: 'syncing' })).toEqual([]);
-    expect(beaconSpec().validateSchema('types/http.yaml#/ErrorMessage', { code: '503', message: 'syncing' })).toEqual(['/code must be number']);
+    expect(beaconSpec().validateSchema('types/http.yaml#/ErrorMessage', { code: '503', message: 'syncing' })).toEqual([
+      '/code must be number',
+    ]);
   });
 });

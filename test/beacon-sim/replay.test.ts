@@ -10,7 +10,8 @@ import { sharedDir, specAvailable, validateResponse } from '../helpers/beacon-sp
 
 const file = path.join(sharedDir(), 'fixtures/sepolia-beacon/recording.yaml');
 const available = specAvailable() && existsSync(file);
-if (!existsSync(file)) console.warn(`Recorded beacon fixture not found at ${file}: replay tests are skipped (set ERE_SHARED_DIR)`);
+if (!existsSync(file))
+  console.warn(`Recorded beacon fixture not found at ${file}: replay tests are skipped (set ERE_SHARED_DIR)`);
 
 /**
  * Where the recorded Lighthouse v7.0.0 answers break the spec (findings, not simulator bugs). The spec
@@ -43,12 +44,19 @@ describe.skipIf(!available)('recorded Sepolia beacon node', () => {
   it('conforms to the Beacon API spec, apart from the listed departures of the recording client', () => {
     const found = new Map<string, number>();
     for (const exchange of loadRecording(file)) {
-      for (const problem of validateResponse(exchange.method, exchange.path, exchange.status, JSON.parse(exchange.responseText))) {
+      for (const problem of validateResponse(
+        exchange.method,
+        exchange.path,
+        exchange.status,
+        JSON.parse(exchange.responseText),
+      )) {
         found.set(problem, (found.get(problem) ?? 0) + 1);
       }
     }
     expect([...found.keys()].sort()).toEqual(Object.keys(knownDepartures).sort());
-    expect(found.get("POST /eth/v1/beacon/rewards/attestations/{epoch} 200: / must have required property 'finalized'")).toBe(3);
+    expect(
+      found.get("POST /eth/v1/beacon/rewards/attestations/{epoch} 200: / must have required property 'finalized'"),
+    ).toBe(3);
   });
 
   it('replays recorded answers by method, path, query and body; repeats in order; 404 for the rest', async () => {
@@ -64,7 +72,8 @@ describe.skipIf(!available)('recorded Sepolia beacon node', () => {
 
     const rewards = replay.recording.filter((e) => e.path.includes('/rewards/attestations/'));
     const firstRewards = rewards[0];
-    const ask = (body?: string) => fetch(`${url}${firstRewards?.path}`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+    const ask = (body?: string) =>
+      fetch(`${url}${firstRewards?.path}`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
     expect(await (await ask('[]')).text()).toBe(firstRewards?.responseText);
     expect((await ask()).status).toBe(200);
     expect((await ask('["1"]')).status).toBe(404);
@@ -72,8 +81,15 @@ describe.skipIf(!available)('recorded Sepolia beacon node', () => {
     const finalized = replay.recording.filter((e) => e.path === '/eth/v1/beacon/headers/finalized');
     expect(finalized.length).toBeGreaterThan(2);
     for (let i = 0; i < finalized.length + 2; i += 1) await fetch(`${url}/eth/v1/beacon/headers/finalized`);
-    const servedFinalized = replay.served().filter((e) => e.path === '/eth/v1/beacon/headers/finalized').map((e) => e.position);
-    expect(servedFinalized).toEqual([...finalized.map((e) => e.position), finalized.at(-1)?.position, finalized.at(-1)?.position]);
+    const servedFinalized = replay
+      .served()
+      .filter((e) => e.path === '/eth/v1/beacon/headers/finalized')
+      .map((e) => e.position);
+    expect(servedFinalized).toEqual([
+      ...finalized.map((e) => e.position),
+      finalized.at(-1)?.position,
+      finalized.at(-1)?.position,
+    ]);
 
     const missing = await fetch(`${url}/eth/v1/node/health`);
     expect(missing.status).toBe(404);

@@ -18,11 +18,17 @@ afterEach(async () => {
 
 type Reward = { validator_index: string; head: string; target: string; source: string; inactivity: string };
 const rewardsOf = async (url: string, epoch: number, ids?: string[]) =>
-  data<{ total_rewards: Reward[] }>(await call(url, 'POST', `/eth/v1/beacon/rewards/attestations/${epoch}`, ids ?? [])).total_rewards;
+  data<{ total_rewards: Reward[] }>(await call(url, 'POST', `/eth/v1/beacon/rewards/attestations/${epoch}`, ids ?? []))
+    .total_rewards;
 const balanceOf = async (url: string, state: string | number, index: number) =>
-  Number(data<{ balance: string }[]>(await call(url, 'GET', `/eth/v1/beacon/states/${state}/validators?id=${index}`))[0]?.balance);
+  Number(
+    data<{ balance: string }[]>(await call(url, 'GET', `/eth/v1/beacon/states/${state}/validators?id=${index}`))[0]
+      ?.balance,
+  );
 const liveness = async (url: string, epoch: number, indices: number[]) =>
-  data<{ index: string; is_live: boolean }[]>(await call(url, 'POST', `/eth/v1/validator/liveness/${epoch}`, indices.map(String))).map((l) => l.is_live);
+  data<{ index: string; is_live: boolean }[]>(
+    await call(url, 'POST', `/eth/v1/validator/liveness/${epoch}`, indices.map(String)),
+  ).map((l) => l.is_live);
 
 describe('simulated beacon node', () => {
   it('gives identical answers for the same seed and clock, and different roots for another seed', async () => {
@@ -51,52 +57,62 @@ describe('simulated beacon node', () => {
     expect(other[0]).not.toEqual(first[0]);
   });
 
-  it('pays timely attesters, penalises a missed attestation and gives no head reward for a wrong head vote', async () => {
-    const { url, sim: s, advanceEpochs } = await sim({ attestationMissRate: 0 });
-    s.missAttestations([1], 10, 10);
-    s.wrongHead([2], 10, 10);
-    advanceEpochs(2);
-    const rewards = await rewardsOf(url, 10, ['0', '1', '2']);
-    const [timely, missed, wrongHead] = rewards;
-    expect(Number(timely?.head)).toBeGreaterThan(0);
-    expect(Number(timely?.target)).toBeGreaterThan(Number(timely?.source));
-    expect(missed).toMatchObject({ validator_index: '1', head: '0', inactivity: '0' });
-    expect(Number(missed?.source)).toBeLessThan(0);
-    expect(Number(missed?.target)).toBeLessThan(0);
-    expect(wrongHead).toMatchObject({ validator_index: '2', head: '0' });
-    expect(Number(wrongHead?.target)).toBeGreaterThan(0);
-  });
+  it(
+    'pays timely attesters, penalises a missed attestation and ' + 'gives no head reward for a wrong head vote',
+    async () => {
+      const { url, sim: s, advanceEpochs } = await sim({ attestationMissRate: 0 });
+      s.missAttestations([1], 10, 10);
+      s.wrongHead([2], 10, 10);
+      advanceEpochs(2);
+      const rewards = await rewardsOf(url, 10, ['0', '1', '2']);
+      const [timely, missed, wrongHead] = rewards;
+      expect(Number(timely?.head)).toBeGreaterThan(0);
+      expect(Number(timely?.target)).toBeGreaterThan(Number(timely?.source));
+      expect(missed).toMatchObject({ validator_index: '1', head: '0', inactivity: '0' });
+      expect(Number(missed?.source)).toBeLessThan(0);
+      expect(Number(missed?.target)).toBeLessThan(0);
+      expect(wrongHead).toMatchObject({ validator_index: '2', head: '0' });
+      expect(Number(wrongHead?.target)).toBeGreaterThan(0);
+    },
+  );
 
-  it('carries rewards into balances: up for an attester, down for a misser, a chunk off a slashed validator', async () => {
-    const { url, sim: s, advanceEpochs } = await sim({ attestationMissRate: 0 });
-    s.missAttestations([1], 10, 20);
-    s.slash(3, 10);
-    const before = await Promise.all([0, 1, 3].map((v) => balanceOf(url, 'head', v)));
-    advanceEpochs(4);
-    const after = await Promise.all([0, 1, 3].map((v) => balanceOf(url, 'head', v)));
-    expect(after[0]).toBeGreaterThan(before[0] as number);
-    expect(after[1]).toBeLessThan(before[1] as number);
-    expect((before[2] as number) - (after[2] as number)).toBeGreaterThan(1e9);
-    // The finalized state is an older one, with its own balances.
-    expect(await balanceOf(url, 'finalized', 0)).toBeLessThan(after[0] as number);
-  });
+  it(
+    'carries rewards into balances: up for an attester, down ' + 'for a misser, a chunk off a slashed validator',
+    async () => {
+      const { url, sim: s, advanceEpochs } = await sim({ attestationMissRate: 0 });
+      s.missAttestations([1], 10, 20);
+      s.slash(3, 10);
+      const before = await Promise.all([0, 1, 3].map((v) => balanceOf(url, 'head', v)));
+      advanceEpochs(4);
+      const after = await Promise.all([0, 1, 3].map((v) => balanceOf(url, 'head', v)));
+      expect(after[0]).toBeGreaterThan(before[0] as number);
+      expect(after[1]).toBeLessThan(before[1] as number);
+      expect((before[2] as number) - (after[2] as number)).toBeGreaterThan(1e9);
+      // The finalized state is an older one, with its own balances.
+      expect(await balanceOf(url, 'finalized', 0)).toBeLessThan(after[0] as number);
+    },
+  );
 
-  it('lists rewards only for eligible validators: not one pending or exited, yes one slashed and not yet withdrawable', async () => {
-    const { url, sim: s, advanceEpochs } = await sim({ attestationMissRate: 0 });
-    s.exit(9, 10);
-    s.slash(12, 10);
-    s.activate(68, 11);
-    advanceEpochs(6);
-    const rewarded = (await rewardsOf(url, 13)).map((r) => Number(r.validator_index));
-    expect(rewarded).not.toContain(9);
-    expect(rewarded).not.toContain(64);
-    expect(rewarded).toContain(68);
-    expect(rewarded).toContain(12);
-    expect(rewarded).toEqual([...rewarded].sort((x, y) => x - y));
-    const slashed = (await rewardsOf(url, 13, ['12']))[0];
-    expect(Number(slashed?.source)).toBeLessThan(0);
-    expect(await rewardsOf(url, 13, ['9', '64'])).toEqual([]);
-  });
+  it(
+    'lists rewards only for eligible validators: not one pending or ' +
+      'exited, yes one slashed and not yet withdrawable',
+    async () => {
+      const { url, sim: s, advanceEpochs } = await sim({ attestationMissRate: 0 });
+      s.exit(9, 10);
+      s.slash(12, 10);
+      s.activate(68, 11);
+      advanceEpochs(6);
+      const rewarded = (await rewardsOf(url, 13)).map((r) => Number(r.validator_index));
+      expect(rewarded).not.toContain(9);
+      expect(rewarded).not.toContain(64);
+      expect(rewarded).toContain(68);
+      expect(rewarded).toContain(12);
+      expect(rewarded).toEqual([...rewarded].sort((x, y) => x - y));
+      const slashed = (await rewardsOf(url, 13, ['12']))[0];
+      expect(Number(slashed?.source)).toBeLessThan(0);
+      expect(await rewardsOf(url, 13, ['9', '64'])).toEqual([]);
+    },
+  );
 
   it('serves rewards of an epoch once the head is two epochs past it', async () => {
     const { url, sim: s } = await sim();
@@ -107,7 +123,11 @@ describe('simulated beacon node', () => {
   it('changes the dependent root and the proposers after reorgDuties', async () => {
     const { url, sim: s } = await sim();
     const epoch = s.headEpoch() + 1;
-    const duties = async () => (await call(url, 'GET', `/eth/v1/validator/duties/proposer/${epoch}`)).body as { dependent_root: string; data: { validator_index: string }[] };
+    const duties = async () =>
+      (await call(url, 'GET', `/eth/v1/validator/duties/proposer/${epoch}`)).body as {
+        dependent_root: string;
+        data: { validator_index: string }[];
+      };
     const before = await duties();
     expect(await duties()).toEqual(before);
     s.reorgDuties(epoch);
@@ -126,7 +146,9 @@ describe('simulated beacon node', () => {
     expect((await call(url, 'POST', `/eth/v1/beacon/rewards/sync_committee/${slot}`)).status).toBe(404);
 
     const next = s.headEpoch() + 1;
-    const duty = data<{ validator_index: string; slot: string }[]>(await call(url, 'GET', `/eth/v1/validator/duties/proposer/${next}`))[0];
+    const duty = data<{ validator_index: string; slot: string }[]>(
+      await call(url, 'GET', `/eth/v1/validator/duties/proposer/${next}`),
+    )[0];
     s.missProposals(Number(duty?.validator_index), next, next);
     advanceEpochs(2);
     expect((await call(url, 'GET', `/eth/v1/beacon/headers/${duty?.slot}`)).status).toBe(404);
@@ -151,7 +173,8 @@ describe('simulated beacon node', () => {
 
   it('stalls finality: the finalized checkpoint stays while the head moves, then catches up', async () => {
     const { url, sim: s, advanceEpochs } = await sim();
-    const finalized = async () => data(await call(url, 'GET', '/eth/v1/beacon/states/head/finality_checkpoints')).finalized.epoch as string;
+    const finalized = async () =>
+      data(await call(url, 'GET', '/eth/v1/beacon/states/head/finality_checkpoints')).finalized.epoch as string;
     expect(await finalized()).toBe('8');
     s.stallFinality(true);
     advanceEpochs(6);
@@ -198,11 +221,15 @@ describe('simulated beacon node', () => {
 
   it('penalises sync committee members that do not sign', async () => {
     const { url, sim: s } = await sim({ syncMissRate: 0 });
-    const members = data<{ validators: string[] }>(await call(url, 'GET', '/eth/v1/beacon/states/head/sync_committees')).validators;
+    const members = data<{ validators: string[] }>(
+      await call(url, 'GET', '/eth/v1/beacon/states/head/sync_committees'),
+    ).validators;
     expect(members).toHaveLength(16);
     const absent = Number(members[0]);
     s.missSyncCommittee([absent], 0, 100);
-    const rewards = data<{ validator_index: string; reward: string }[]>(await call(url, 'POST', '/eth/v1/beacon/rewards/sync_committee/head'));
+    const rewards = data<{ validator_index: string; reward: string }[]>(
+      await call(url, 'POST', '/eth/v1/beacon/rewards/sync_committee/head'),
+    );
     expect(rewards.map((r) => r.validator_index)).toEqual(members);
     expect(Number(rewards[0]?.reward)).toBeLessThan(0);
     expect(Number(rewards[1]?.reward)).toBe(-Number(rewards[0]?.reward));
@@ -220,7 +247,9 @@ describe('simulated beacon node', () => {
     const { url, sim: s } = await sim();
     const header = data((await call(url, 'GET', '/eth/v1/beacon/headers/70')) as Answer);
     expect(data(await call(url, 'GET', `/eth/v1/beacon/headers/${header.root}`)).header.message.slot).toBe('70');
-    const found = data(await call(url, 'POST', '/eth/v1/beacon/states/head/validators', { ids: [s.pubkey(33), s.pubkey(71)] }));
+    const found = data(
+      await call(url, 'POST', '/eth/v1/beacon/states/head/validators', { ids: [s.pubkey(33), s.pubkey(71)] }),
+    );
     expect(found.map((v: { index: string }) => v.index)).toEqual(['33', '71']);
     const unknownKey = `${s.pubkey(33).slice(0, -2)}00`;
     expect(data(await call(url, 'POST', '/eth/v1/beacon/states/head/validators', { ids: [unknownKey] }))).toEqual([]);

@@ -96,80 +96,154 @@ function problemsOf(answers: Answer[]): string[] {
   return answers.flatMap((answer) => {
     const route = `${answer.method} ${spec.templateOf(answer.method, answer.path)}`;
     if (answer.status === 503 && undocumented503.includes(route)) {
-      return spec.validateSchema('types/http.yaml#/CurrentlySyncing/content/application~1json/schema', answer.body).map((problem) => `${route} 503: ${problem}`);
+      return spec
+        .validateSchema('types/http.yaml#/CurrentlySyncing/content/application~1json/schema', answer.body)
+        .map((problem) => `${route} 503: ${problem}`);
     }
     return validateResponse(answer.method, answer.path, answer.status, answer.body);
   });
 }
 
 const statuses = (answers: Answer[]) => answers.map((answer) => answer.status);
-const answerTo = (answers: Answer[], method: string, path: string) => answers.find((a) => a.method === method && a.path === path) as Answer;
-const headValidators = (answers: Answer[]) => data<{ index: string; status: string }[]>(answerTo(answers, 'GET', '/eth/v1/beacon/states/head/validators'));
-const statusOf = (answers: Answer[], index: number) => headValidators(answers).find((v) => v.index === String(index))?.status;
+const answerTo = (answers: Answer[], method: string, path: string) =>
+  answers.find((a) => a.method === method && a.path === path) as Answer;
+const headValidators = (answers: Answer[]) =>
+  data<{ index: string; status: string }[]>(answerTo(answers, 'GET', '/eth/v1/beacon/states/head/validators'));
+const statusOf = (answers: Answer[], index: number) =>
+  headValidators(answers).find((v) => v.index === String(index))?.status;
 const allRewards = (answers: Answer[]) =>
-  answers.find((a) => a.method === 'POST' && a.path.includes('/rewards/attestations/') && a.status === 200 && (a.body as { data: { total_rewards: unknown[] } }).data.total_rewards.length > 10) as Answer;
+  answers.find(
+    (a) =>
+      a.method === 'POST' &&
+      a.path.includes('/rewards/attestations/') &&
+      a.status === 200 &&
+      (a.body as { data: { total_rewards: unknown[] } }).data.total_rewards.length > 10,
+  ) as Answer;
 
-const scenarios: [name: string, setup: (sim: TestSim) => void | Promise<void>, expect?: (answers: Answer[]) => void][] = [
-  ['normal', () => {}, (answers) => expect(new Set(statuses(answers))).toEqual(new Set([200, 400, 404]))],
-  ['missed attestations and wrong head votes', ({ sim, advanceEpochs }) => {
-    sim.missAttestations([1, 2, 3], 9, 12);
-    sim.wrongHead([4, 5], 9, 12);
-    sim.missSyncCommittee([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 9, 12);
-    advanceEpochs(2);
-  }, (answers) => {
-    const rewards = data(allRewards(answers)).total_rewards as { validator_index: string; head: string; source: string }[];
-    expect(rewards.find((r) => r.validator_index === '1')).toMatchObject({ head: '0', source: expect.stringMatching(/^-\d+$/) });
-    expect(rewards.find((r) => r.validator_index === '4')).toMatchObject({ head: '0', source: expect.stringMatching(/^\d+$/) });
-  }],
-  ['slashing', ({ sim, advanceEpochs }) => {
-    sim.slash(6, 10);
-    sim.slash(7, 10);
-    advanceEpochs(7);
-  }, (answers) => expect([statusOf(answers, 6), statusOf(answers, 7)]).toEqual(['exited_slashed', 'exited_slashed'])],
-  ['activation and exit', ({ sim, advanceEpochs }) => {
-    sim.activate(68, 12);
-    sim.exit(9, 11);
-    advanceEpochs(3);
-  }, (answers) => expect([statusOf(answers, 68), statusOf(answers, 9)]).toEqual(['active_ongoing', 'exited_unslashed'])],
-  ['pending validators', ({ sim, advanceEpochs }) => {
-    sim.addPendingValidators(5);
-    advanceEpochs(1);
-  }, (answers) => {
-    expect(headValidators(answers)).toHaveLength(77);
-    expect([statusOf(answers, 64), statusOf(answers, 71), statusOf(answers, 76)]).toEqual(['pending_initialized', 'pending_queued', 'pending_initialized']);
-  }],
-  ['empty slot', ({ sim }) => {
-    sim.emptySlot(sim.headSlot() - 1);
-    sim.missProposal(sim.headSlot());
-  }, (answers) => expect(answers.filter((a) => a.path.includes('/headers/') && a.status === 404).length).toBeGreaterThanOrEqual(2)],
-  ['syncing', ({ sim, advanceSlots }) => {
-    sim.setSyncing(true);
-    advanceSlots(5);
-  }, (answers) => expect(answers.filter((a) => a.status === 503).length).toBeGreaterThan(20)],
-  ['reorged duties', ({ sim }) => {
-    sim.reorgDuties(sim.headEpoch());
-    sim.reorgDuties(sim.headEpoch() + 1);
-  }],
-  ['orphaned block', ({ sim, advanceSlots }) => {
-    sim.orphanBlock(sim.headSlot() - 1);
-    advanceSlots(1);
-  }],
-  ['inactivity leak', ({ sim, advanceEpochs }) => {
-    sim.stallFinality(true);
-    sim.missAttestations([10, 11], 10, 30);
-    advanceEpochs(8);
-  }, (answers) => {
-    const rewards = data(allRewards(answers));
-    expect(rewards.ideal_rewards.every((r: { head: string; target: string; source: string }) => r.head === '0' && r.target === '0' && r.source === '0')).toBe(true);
-    expect(rewards.total_rewards.find((r: { validator_index: string }) => r.validator_index === '10').inactivity).toMatch(/^-\d+$/);
-  }],
-  ['lagging node with few peers, after a restart', async ({ sim, advanceSlots }) => {
-    sim.setLag(3);
-    sim.setPeers(0);
-    await sim.restart();
-    advanceSlots(2);
-  }],
-];
+const scenarios: [name: string, setup: (sim: TestSim) => void | Promise<void>, expect?: (answers: Answer[]) => void][] =
+  [
+    ['normal', () => {}, (answers) => expect(new Set(statuses(answers))).toEqual(new Set([200, 400, 404]))],
+    [
+      'missed attestations and wrong head votes',
+      ({ sim, advanceEpochs }) => {
+        sim.missAttestations([1, 2, 3], 9, 12);
+        sim.wrongHead([4, 5], 9, 12);
+        sim.missSyncCommittee([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 9, 12);
+        advanceEpochs(2);
+      },
+      (answers) => {
+        const rewards = data(allRewards(answers)).total_rewards as {
+          validator_index: string;
+          head: string;
+          source: string;
+        }[];
+        expect(rewards.find((r) => r.validator_index === '1')).toMatchObject({
+          head: '0',
+          source: expect.stringMatching(/^-\d+$/),
+        });
+        expect(rewards.find((r) => r.validator_index === '4')).toMatchObject({
+          head: '0',
+          source: expect.stringMatching(/^\d+$/),
+        });
+      },
+    ],
+    [
+      'slashing',
+      ({ sim, advanceEpochs }) => {
+        sim.slash(6, 10);
+        sim.slash(7, 10);
+        advanceEpochs(7);
+      },
+      (answers) => expect([statusOf(answers, 6), statusOf(answers, 7)]).toEqual(['exited_slashed', 'exited_slashed']),
+    ],
+    [
+      'activation and exit',
+      ({ sim, advanceEpochs }) => {
+        sim.activate(68, 12);
+        sim.exit(9, 11);
+        advanceEpochs(3);
+      },
+      (answers) =>
+        expect([statusOf(answers, 68), statusOf(answers, 9)]).toEqual(['active_ongoing', 'exited_unslashed']),
+    ],
+    [
+      'pending validators',
+      ({ sim, advanceEpochs }) => {
+        sim.addPendingValidators(5);
+        advanceEpochs(1);
+      },
+      (answers) => {
+        expect(headValidators(answers)).toHaveLength(77);
+        expect([statusOf(answers, 64), statusOf(answers, 71), statusOf(answers, 76)]).toEqual([
+          'pending_initialized',
+          'pending_queued',
+          'pending_initialized',
+        ]);
+      },
+    ],
+    [
+      'empty slot',
+      ({ sim }) => {
+        sim.emptySlot(sim.headSlot() - 1);
+        sim.missProposal(sim.headSlot());
+      },
+      (answers) =>
+        expect(answers.filter((a) => a.path.includes('/headers/') && a.status === 404).length).toBeGreaterThanOrEqual(
+          2,
+        ),
+    ],
+    [
+      'syncing',
+      ({ sim, advanceSlots }) => {
+        sim.setSyncing(true);
+        advanceSlots(5);
+      },
+      (answers) => expect(answers.filter((a) => a.status === 503).length).toBeGreaterThan(20),
+    ],
+    [
+      'reorged duties',
+      ({ sim }) => {
+        sim.reorgDuties(sim.headEpoch());
+        sim.reorgDuties(sim.headEpoch() + 1);
+      },
+    ],
+    [
+      'orphaned block',
+      ({ sim, advanceSlots }) => {
+        sim.orphanBlock(sim.headSlot() - 1);
+        advanceSlots(1);
+      },
+    ],
+    [
+      'inactivity leak',
+      ({ sim, advanceEpochs }) => {
+        sim.stallFinality(true);
+        sim.missAttestations([10, 11], 10, 30);
+        advanceEpochs(8);
+      },
+      (answers) => {
+        const rewards = data(allRewards(answers));
+        expect(
+          rewards.ideal_rewards.every(
+            (r: { head: string; target: string; source: string }) =>
+              r.head === '0' && r.target === '0' && r.source === '0',
+          ),
+        ).toBe(true);
+        expect(
+          rewards.total_rewards.find((r: { validator_index: string }) => r.validator_index === '10').inactivity,
+        ).toMatch(/^-\d+$/);
+      },
+    ],
+    [
+      'lagging node with few peers, after a restart',
+      async ({ sim, advanceSlots }) => {
+        sim.setLag(3);
+        sim.setPeers(0);
+        await sim.restart();
+        advanceSlots(2);
+      },
+    ],
+  ];
 
 describe.skipIf(!specAvailable())('simulated beacon node against the Beacon API spec', () => {
   let running: TestSim | undefined;
@@ -187,16 +261,23 @@ describe.skipIf(!specAvailable())('simulated beacon node against the Beacon API 
     check?.(answers);
   });
 
-  it('the 503 bodies of routes the spec gives no 503 still match the spec, and the list of such routes is exact', async () => {
-    running = await startTestSim();
-    running.sim.setSyncing(true);
-    const answers = await exercise(running);
-    const spec = beaconSpec();
-    const refused = new Set(answers.filter((a) => a.status === 503).map((a) => `${a.method} ${spec.templateOf(a.method, a.path)}`));
-    const undocumented = [...refused].filter((route) => {
-      const [method = '', path = ''] = route.split(' ');
-      return validateResponse(method, path, 503, { code: 503, message: 'syncing' }).some((problem) => problem.includes('not documented'));
-    });
-    expect(undocumented.sort()).toEqual(undocumented503);
-  });
+  it(
+    'the 503 bodies of routes the spec gives no 503 still match ' + 'the spec, and the list of such routes is exact',
+    async () => {
+      running = await startTestSim();
+      running.sim.setSyncing(true);
+      const answers = await exercise(running);
+      const spec = beaconSpec();
+      const refused = new Set(
+        answers.filter((a) => a.status === 503).map((a) => `${a.method} ${spec.templateOf(a.method, a.path)}`),
+      );
+      const undocumented = [...refused].filter((route) => {
+        const [method = '', path = ''] = route.split(' ');
+        return validateResponse(method, path, 503, { code: 503, message: 'syncing' }).some((problem) =>
+          problem.includes('not documented'),
+        );
+      });
+      expect(undocumented.sort()).toEqual(undocumented503);
+    },
+  );
 });

@@ -47,7 +47,9 @@ describe('simulated beacon node streaming', () => {
   });
 
   it("streams every eligible validator's rewards", async () => {
-    const res = await fetch(`${running.url}/eth/v1/beacon/rewards/attestations/${running.sim.headEpoch() - 2}`, { method: 'POST' });
+    const res = await fetch(`${running.url}/eth/v1/beacon/rewards/attestations/${running.sim.headEpoch() - 2}`, {
+      method: 'POST',
+    });
     const body = (await res.json()) as { data: { total_rewards: { validator_index: string }[] } };
     expect(body.data.total_rewards).toHaveLength(VALIDATORS);
     expect(body.data.total_rewards.at(-1)?.validator_index).toBe(String(VALIDATORS - 1));

@@ -3,7 +3,16 @@
 // restore keeps; an older backup restored and migrated; a running service's database never replaced.
 
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import BetterSqlite3 from 'better-sqlite3';
@@ -22,7 +31,10 @@ function ereDatabase(path: string, marker: string, migrations = known): string {
   const db = new BetterSqlite3(path);
   db.pragma('journal_mode = WAL');
   migrate(db, migrations);
-  db.prepare("INSERT INTO silences (id, matchers, starts_at_ms, ends_at_ms, created_by, comment, created_at_ms, updated_at_ms) VALUES (?, '[]', 0, 1, 'test', ?, 0, 0)").run(marker, marker);
+  db.prepare(
+    'INSERT INTO silences (id, matchers, starts_at_ms, ends_at_ms, created_by, comment, ' +
+      "created_at_ms, updated_at_ms) VALUES (?, '[]', 0, 1, 'test', ?, 0, 0)",
+  ).run(marker, marker);
   db.close();
   return path;
 }
@@ -30,7 +42,9 @@ function ereDatabase(path: string, marker: string, migrations = known): string {
 function markers(path: string): string[] {
   const db = new BetterSqlite3(path, { readonly: true, fileMustExist: true });
   try {
-    return (db.prepare('SELECT comment FROM silences ORDER BY comment').all() as { comment: string }[]).map((row) => row.comment);
+    return (db.prepare('SELECT comment FROM silences ORDER BY comment').all() as { comment: string }[]).map(
+      (row) => row.comment,
+    );
   } finally {
     db.close();
   }
@@ -70,7 +84,8 @@ describe('ere restore refuses', () => {
     expect(pages).toBeGreaterThan(20);
     // Every page after the schema's first, overwritten with a pattern that is no b-tree page.
     const fd = openSync(from, 'r+');
-    for (let page = 2; page < pages; page += 1) writeSync(fd, Buffer.alloc(pageSize, 0x5a), 0, pageSize, page * pageSize);
+    for (let page = 2; page < pages; page += 1)
+      writeSync(fd, Buffer.alloc(pageSize, 0x5a), 0, pageSize, page * pageSize);
     closeSync(fd);
     await expectRefused(from, new RegExp(`ere restore: ${from} (failed SQLite's integrity check|is damaged)`));
   });
@@ -81,7 +96,7 @@ describe('ere restore refuses', () => {
     await expectRefused(from, new RegExp(`ere restore: ${from} (failed SQLite's integrity check|is damaged)`));
   });
 
-  it('an SQLite database that is not ERE Monitor\'s', async () => {
+  it("an SQLite database that is not ERE Monitor's", async () => {
     const from = join(tempDir(), 'other.db');
     const other = new BetterSqlite3(from);
     other.exec('CREATE TABLE notes (body TEXT)');
@@ -92,15 +107,28 @@ describe('ere restore refuses', () => {
   it('a backup from a newer version, naming both schema versions', async () => {
     const from = ereDatabase(join(tempDir(), 'newer.db'), 'source');
     const db = new BetterSqlite3(from);
-    db.prepare('INSERT INTO schema_migrations (version, name, checksum, applied_at_ms) VALUES (?, ?, ?, ?)').run(newest.version + 1, 'from_the_future.sql', 'x', Date.now());
+    db.prepare('INSERT INTO schema_migrations (version, name, checksum, applied_at_ms) VALUES (?, ?, ?, ?)').run(
+      newest.version + 1,
+      'from_the_future.sql',
+      'x',
+      Date.now(),
+    );
     db.close();
-    await expectRefused(from, new RegExp(`${from} has schema version ${newest.version + 1}, newer than this build's ${newest.version}`));
+    await expectRefused(
+      from,
+      new RegExp(`${from} has schema version ${newest.version + 1}, newer than this build's ${newest.version}`),
+    );
   });
 
   it('a live database with its write-ahead log beside it', async () => {
     const from = join(tempDir(), 'live.db');
     const live = openDatabase(from).db;
-    live.prepare("INSERT INTO silences (id, matchers, starts_at_ms, ends_at_ms, created_by, comment, created_at_ms, updated_at_ms) VALUES ('s', '[]', 0, 1, 't', 'live', 0, 0)").run();
+    live
+      .prepare(
+        'INSERT INTO silences (id, matchers, starts_at_ms, ends_at_ms, created_by, comment, ' +
+          "created_at_ms, updated_at_ms) VALUES ('s', '[]', 0, 1, 't', 'live', 0, 0)",
+      )
+      .run();
     try {
       await expectRefused(from, /has a write-ahead log beside it/);
     } finally {
@@ -145,7 +173,9 @@ describe('ere restore refuses', () => {
       const samplesBefore = (service.db.prepare('SELECT count(*) AS n FROM rpc_samples').get() as { n: number }).n;
       await new Promise((resolve) => setTimeout(resolve, 400));
       service.flush();
-      expect((service.db.prepare('SELECT count(*) AS n FROM rpc_samples').get() as { n: number }).n).toBeGreaterThan(samplesBefore);
+      expect((service.db.prepare('SELECT count(*) AS n FROM rpc_samples').get() as { n: number }).n).toBeGreaterThan(
+        samplesBefore,
+      );
       await service.stop();
       stopped = true;
 
@@ -173,7 +203,8 @@ describe('ere restore', () => {
     expect(kept).toHaveLength(1);
     expect(kept[0]).toMatch(/^ere\.db\.before-restore-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}\.\d{3}Z$/);
     expect(result.stdout).toBe(
-      `restored ${from} into ${target.path}: ${(statSync(from).size / 1024).toFixed(1)} KiB (${statSync(from).size} bytes), schema version ${newest.version}\n` +
+      `restored ${from} into ${target.path}: ${(statSync(from).size / 1024).toFixed(1)} ` +
+        `KiB (${statSync(from).size} bytes), schema version ${newest.version}\n` +
         `kept the replaced database as ${join(target.dir, kept[0]!)}\n`,
     );
     expect(sha256(join(target.dir, kept[0]!))).toBe(oldBytes);
@@ -197,21 +228,27 @@ describe('ere restore', () => {
     expect(markers(target.path)).toEqual(['from-backup']);
   });
 
-  it('restores an older backup, says which migrations apply at the next start, and the service applies them', async () => {
-    const older = known.slice(0, -1);
-    // A backup taken by the build before the newest migration.
-    const fromOlder = ereDatabase(join(tempDir(), 'older.db'), 'older', older);
-    const dbPath = join(tempDir('ere-restore-new-'), 'data', 'ere.db');
-    const result = await ere(['restore', '--from', fromOlder, '--db', dbPath]);
-    expect(result.stderr).toBe('');
-    expect(result.status).toBe(0);
-    expect(result.stdout).toContain(`schema version ${older.at(-1)!.version} is older than this build's ${newest.version}: ${newest.name} apply when the service next starts (or run ere migrate --db ${dbPath})`);
-    expect(result.stdout).not.toContain('kept');
-    const { db, applied } = openDatabase(dbPath);
-    expect(applied).toEqual([newest.name]);
-    db.close();
-    expect(markers(dbPath)).toEqual(['older']);
-  });
+  it(
+    'restores an older backup, says which migrations apply at ' + 'the next start, and the service applies them',
+    async () => {
+      const older = known.slice(0, -1);
+      // A backup taken by the build before the newest migration.
+      const fromOlder = ereDatabase(join(tempDir(), 'older.db'), 'older', older);
+      const dbPath = join(tempDir('ere-restore-new-'), 'data', 'ere.db');
+      const result = await ere(['restore', '--from', fromOlder, '--db', dbPath]);
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+      expect(result.stdout).toContain(
+        `schema version ${older.at(-1)!.version} is older than this build's ${newest.version}: ` +
+          `${newest.name} apply when the service next starts (or run ere migrate --db ${dbPath})`,
+      );
+      expect(result.stdout).not.toContain('kept');
+      const { db, applied } = openDatabase(dbPath);
+      expect(applied).toEqual([newest.name]);
+      db.close();
+      expect(markers(dbPath)).toEqual(['older']);
+    },
+  );
 });
 
 describe('ere backup', () => {
@@ -222,14 +259,22 @@ describe('ere backup', () => {
     const first = await ere(['backup', '--db', source, '--to', to]);
     expect(first.stderr).toBe('');
     expect(first.status).toBe(0);
-    expect(first.stdout).toMatch(new RegExp(`^wrote ${to}: [\\d.]+ KiB \\(${statSync(to).size} bytes\\), schema version ${newest.version}, in \\d+\\.\\d\\d s\\n$`));
+    expect(first.stdout).toMatch(
+      new RegExp(
+        `^wrote ${to}: [\\d.]+ KiB \\(${statSync(to).size} bytes\\), ` +
+          `schema version ${newest.version}, in \\d+\\.\\d\\d s\\n$`,
+      ),
+    );
     expect(markers(to)).toEqual(['source']);
     // One self-contained file: a rollback journal, so no -wal is needed beside it.
     expect(readFileSync(to).subarray(18, 20)).toEqual(Buffer.from([1, 1]));
     expect(readdirSync(join(dir, 'backups'))).toEqual(['nightly.db']);
 
     const db = new BetterSqlite3(source);
-    db.prepare("INSERT INTO silences (id, matchers, starts_at_ms, ends_at_ms, created_by, comment, created_at_ms, updated_at_ms) VALUES ('later', '[]', 0, 1, 't', 'later', 0, 0)").run();
+    db.prepare(
+      'INSERT INTO silences (id, matchers, starts_at_ms, ends_at_ms, created_by, comment, ' +
+        "created_at_ms, updated_at_ms) VALUES ('later', '[]', 0, 1, 't', 'later', 0, 0)",
+    ).run();
     db.close();
     const again = await ere(['backup', '--db', source, '--to', to, '--force']);
     expect(again.status).toBe(0);

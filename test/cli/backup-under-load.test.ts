@@ -21,27 +21,44 @@ import { startCapturedService, tempDir, waitFor, type CapturedService } from '..
 const endpoints = ['e0', 'e1', 'e2', 'e3', 'e4'];
 
 function tables(db: Database): string[] {
-  return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((row) => row.name);
+  return (
+    db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+      .all() as { name: string }[]
+  ).map((row) => row.name);
 }
 
 function counts(db: Database): Record<string, number> {
-  return Object.fromEntries(tables(db).map((table) => [table, (db.prepare(`SELECT count(*) AS n FROM "${table}"`).get() as { n: number }).n]));
+  return Object.fromEntries(
+    tables(db).map((table) => [table, (db.prepare(`SELECT count(*) AS n FROM "${table}"`).get() as { n: number }).n]),
+  );
 }
 
 /** Every row of every table, in an order that does not depend on how the pages are laid out. */
 function contents(db: Database): Record<string, string[]> {
-  return Object.fromEntries(tables(db).map((table) => [table, db.prepare(`SELECT * FROM "${table}"`).all().map((row) => JSON.stringify(row)).sort()]));
+  return Object.fromEntries(
+    tables(db).map((table) => [
+      table,
+      db
+        .prepare(`SELECT * FROM "${table}"`)
+        .all()
+        .map((row) => JSON.stringify(row))
+        .sort(),
+    ]),
+  );
 }
 
 type StatusRow = { slo: string; evaluated_at_ms: number } & Record<string, unknown>;
-const newestStatus = (db: Database) => db.prepare('SELECT * FROM slo_status_1m ORDER BY evaluated_at_ms DESC LIMIT 1').get() as StatusRow | undefined;
+const newestStatus = (db: Database) =>
+  db.prepare('SELECT * FROM slo_status_1m ORDER BY evaluated_at_ms DESC LIMIT 1').get() as StatusRow | undefined;
 
 /** Rollup minutes whose probe count differs from the samples stored for that endpoint and minute. */
 function tornRollups(db: Database): unknown[] {
   return db
     .prepare(
       `SELECT r.endpoint, r.minute_ms, r.total_count, s.n FROM rpc_rollups_1m r
-       LEFT JOIN (SELECT endpoint, at_ms - at_ms % 60000 AS minute_ms, count(*) AS n FROM rpc_samples GROUP BY 1, 2) s USING (endpoint, minute_ms)
+       LEFT JOIN (SELECT endpoint, at_ms - at_ms % 60000 AS minute_ms, count(*) AS n FROM rpc_samples GROUP BY 1, 2) s
+       USING (endpoint, minute_ms)
        WHERE s.n IS NULL OR s.n != r.total_count`,
     )
     .all();
@@ -59,9 +76,16 @@ function openRestored(path: string): Database {
 function seedHistory(path: string, nowMs: number): void {
   const { db } = openDatabase(path);
   const writer = new SampleWriter(new RpcSampleStore(db), { flushIntervalMs: 60_000, maxBatch: 5_000 });
-  const chain: ChainObservation = { chain: 'local', consensusHead: 100, headAgeSeconds: 2, configuredEndpoints: endpoints.length, healthyEndpoints: endpoints.length };
+  const chain: ChainObservation = {
+    chain: 'local',
+    consensusHead: 100,
+    headAgeSeconds: 2,
+    configuredEndpoints: endpoints.length,
+    healthyEndpoints: endpoints.length,
+  };
   for (let at = nowMs - 2 * 86_400_000; at < nowMs; at += 15_000) {
-    for (const endpoint of endpoints) writer.enqueue(sample({ chain: 'local', endpoint, at, chainId: 31337, latencyMs: 20 + (at % 97) }), chain);
+    for (const endpoint of endpoints)
+      writer.enqueue(sample({ chain: 'local', endpoint, at, chainId: 31337, latencyMs: 20 + (at % 97) }), chain);
   }
   writer.flush();
   db.close();
@@ -86,7 +110,15 @@ describe('ere backup under write load', () => {
       JSON.stringify({
         server: { host: '127.0.0.1', port: 0 },
         storage: { path: dbPath, flushInterval: '100ms' },
-        chains: [{ id: 'local', chainId: 31337, pollInterval: '100ms', timeout: '100ms', rpc: endpoints.map((id) => ({ id, url: anvil.url })) }],
+        chains: [
+          {
+            id: 'local',
+            chainId: 31337,
+            pollInterval: '100ms',
+            timeout: '100ms',
+            rpc: endpoints.map((id) => ({ id, url: anvil.url })),
+          },
+        ],
         slos: [{ id: 'avail', service: 'rpc', objective: 99, sli: { kind: 'availability', chain: 'local' } }],
       }),
     );
@@ -99,7 +131,11 @@ describe('ere backup under write load', () => {
         offsetMs += 60_000;
         service.slos.evaluate();
       }, 50);
-      await waitFor(() => (service.db.prepare('SELECT count(*) AS n FROM slo_status_1m').get() as { n: number }).n >= 10, 10_000, 'SLO statuses');
+      await waitFor(
+        () => (service.db.prepare('SELECT count(*) AS n FROM slo_status_1m').get() as { n: number }).n >= 10,
+        10_000,
+        'SLO statuses',
+      );
 
       const underLoad = join(dir, 'backups', 'under-load.db');
       const before = counts(service.db);
@@ -109,7 +145,9 @@ describe('ere backup under write load', () => {
       const statusAfter = newestStatus(service.db)!;
       expect(backup.stderr).toBe('');
       expect(backup.status).toBe(0);
-      expect(backup.stdout).toMatch(new RegExp(`^wrote ${underLoad}: .+ MiB \\(\\d+ bytes\\), schema version \\d+, in \\d+\\.\\d\\d s\\n$`));
+      expect(backup.stdout).toMatch(
+        new RegExp(`^wrote ${underLoad}: .+ MiB \\(\\d+ bytes\\), schema version \\d+, in \\d+\\.\\d\\d s\\n$`),
+      );
       // The writers went on while the backup ran.
       expect(after.rpc_samples).toBeGreaterThan(before.rpc_samples!);
       expect(statusAfter.evaluated_at_ms).toBeGreaterThan(statusBefore.evaluated_at_ms);
@@ -123,7 +161,8 @@ describe('ere backup under write load', () => {
 
       const source = new BetterSqlite3(dbPath, { readonly: true, fileMustExist: true });
       const sourceContents = contents(source);
-      const sourceStatus = (at: number) => source.prepare('SELECT * FROM slo_status_1m WHERE slo = ? AND evaluated_at_ms = ?').get('avail', at);
+      const sourceStatus = (at: number) =>
+        source.prepare('SELECT * FROM slo_status_1m WHERE slo = ? AND evaluated_at_ms = ?').get('avail', at);
       expect(tornRollups(source)).toEqual([]);
 
       const restoredUnderLoad = join(tempDir('ere-restored-'), 'ere.db');
@@ -148,9 +187,12 @@ describe('ere backup under write load', () => {
       const restoredQuiesced = join(tempDir('ere-restored-'), 'ere.db');
       expect((await ere(['restore', '--from', quiesced, '--db', restoredQuiesced])).status).toBe(0);
       const exact = openRestored(restoredQuiesced);
-      expect(counts(exact)).toEqual(Object.fromEntries(Object.entries(sourceContents).map(([table, rows]) => [table, rows.length])));
+      expect(counts(exact)).toEqual(
+        Object.fromEntries(Object.entries(sourceContents).map(([table, rows]) => [table, rows.length])),
+      );
       const exactContents = contents(exact);
-      for (const table of Object.keys(sourceContents)) expect(exactContents[table], table).toEqual(sourceContents[table]);
+      for (const table of Object.keys(sourceContents))
+        expect(exactContents[table], table).toEqual(sourceContents[table]);
       expect(newestStatus(exact)).toEqual(newestStatus(source));
       exact.close();
       source.close();

@@ -31,7 +31,11 @@ describe('ere check-config', () => {
   it('prints a summary of what is configured', async () => {
     const file = join(tempDir(), 'ere.yaml');
     writeFileSync(file, config);
-    const result = await runEre(['check-config', file], { ERE_TOKEN: 'a-token-of-16-chars-or-more', RPC_HOST: 'eth.example.com', KEY: 'k' });
+    const result = await runEre(['check-config', file], {
+      ERE_TOKEN: 'a-token-of-16-chars-or-more',
+      RPC_HOST: 'eth.example.com',
+      KEY: 'k',
+    });
     expect(result).toMatchObject({ status: 0 });
     expect(result.stdout).toBe(
       [
@@ -62,7 +66,10 @@ describe('ere check-config', () => {
     expect(ci.stdout).toContain('not checked: chains[0].rpc[0].url: environment variable KEY is not set');
     // A real problem is still one.
     writeFileSync(file, config.replace('chainId: 1', 'chainId: 0'));
-    expect(await runEre(['check-config', '--allow-missing-env', file], {})).toMatchObject({ status: 1, stderr: expect.stringContaining('chains[0].chainId') });
+    expect(await runEre(['check-config', '--allow-missing-env', file], {})).toMatchObject({
+      status: 1,
+      stderr: expect.stringContaining('chains[0].chainId'),
+    });
   });
 
   it('reports the checks across sections in the same run as a value that failed its own check', () => {
@@ -88,8 +95,13 @@ slos: [{ id: s, service: x, objective: 99, sli: { kind: availability, chain: nop
   });
 
   it('names the default of a timeout longer than its chain poll interval', () => {
-    expect(configProblems('chains: [{ id: c, chainId: 1, pollInterval: 5s, rpc: [{ id: e, url: "http://h" }] }]')).toEqual([
-      { path: 'chains[0].timeout', message: 'must not be longer than pollInterval (5s); timeout is 10s, the default when not set' },
+    expect(
+      configProblems('chains: [{ id: c, chainId: 1, pollInterval: 5s, rpc: [{ id: e, url: "http://h" }] }]'),
+    ).toEqual([
+      {
+        path: 'chains[0].timeout',
+        message: 'must not be longer than pollInterval (5s); timeout is 10s, the default when not set',
+      },
     ]);
   });
 });

@@ -8,7 +8,10 @@ import { startHttpReceiver, type HttpReceiver } from '../helpers/http-receiver.j
 
 function capture() {
   const lines: { out: string[]; err: string[] } = { out: [], err: [] };
-  return { lines, output: { out: (line: string) => lines.out.push(line), err: (line: string) => lines.err.push(line) } };
+  return {
+    lines,
+    output: { out: (line: string) => lines.out.push(line), err: (line: string) => lines.err.push(line) },
+  };
 }
 
 describe('ere test-notify', () => {
@@ -41,7 +44,9 @@ alerting:
     expect(request!.headers['x-ere-test']).toBe('true');
     const body = request!.json as { alerts: { labels: Record<string, string> }[] };
     expect(body.alerts[0]!.labels).toMatchObject({ alertname: 'EreTestNotification', severity: 'info' });
-    expect(lines.out.join('\n')).toMatch(/^receiver audit \(webhook, 127\.0\.0\.1:\d+\): delivered, HTTP 200 in \d+ ms: ok$/);
+    expect(lines.out.join('\n')).toMatch(
+      /^receiver audit \(webhook, 127\.0\.0\.1:\d+\): delivered, HTTP 200 in \d+ ms: ok$/,
+    );
     expect(lines.out.join('\n')).not.toContain('secret-token');
   });
 
@@ -50,12 +55,18 @@ alerting:
     hook.enqueue({ status: 404, body: 'no_service' });
     const { lines, output } = capture();
     expect(await testNotify.run(['--receiver', 'audit', '--config', config], output)).toBe(1);
-    expect(lines.err.join('\n')).toMatch(/not delivered \(a retry cannot succeed\), HTTP 404 in \d+ ms: HTTP 404: no_service/);
+    expect(lines.err.join('\n')).toMatch(
+      /not delivered \(a retry cannot succeed\), HTTP 404 in \d+ ms: HTTP 404: no_service/,
+    );
     expect(lines.err.join('\n')).not.toContain('secret-token');
   });
 
   it('names the receivers a config has when the one asked for is missing', async () => {
-    await expect(testNotify.run(['--receiver', 'pager', '--config', config], capture().output)).rejects.toThrow(UsageError);
-    await expect(testNotify.run(['--receiver', 'pager', '--config', config], capture().output)).rejects.toThrow(/no receiver "pager" in .*\(it has audit\)/);
+    await expect(testNotify.run(['--receiver', 'pager', '--config', config], capture().output)).rejects.toThrow(
+      UsageError,
+    );
+    await expect(testNotify.run(['--receiver', 'pager', '--config', config], capture().output)).rejects.toThrow(
+      /no receiver "pager" in .*\(it has audit\)/,
+    );
   });
 });

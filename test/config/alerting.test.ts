@@ -27,7 +27,19 @@ const minute = 60_000;
 describe('alerting config: defaults', () => {
   it('without an alerting section: the standard rules, the default inhibit rules, no receivers and no route', () => {
     const { alerting } = parseConfig(chains, { env: {} });
-    expect(alerting.rules.map((rule) => [rule.name, rule.source, rule.metric, rule.op, rule.threshold, rule.clear, rule.for, rule.keepFiringFor, rule.severity])).toEqual([
+    expect(
+      alerting.rules.map((rule) => [
+        rule.name,
+        rule.source,
+        rule.metric,
+        rule.op,
+        rule.threshold,
+        rule.clear,
+        rule.for,
+        rule.keepFiringFor,
+        rule.severity,
+      ]),
+    ).toEqual([
       ['EndpointDown', 'endpoint', 'up', '==', 0, undefined, 5 * minute, minute, 'warning'],
       ['EndpointLagging', 'endpoint', 'lag_blocks', '>', 5, 2, 2 * minute, 0, 'warning'],
       ['ChainHalted', 'chain', 'head_age_seconds', '>', 60, undefined, minute, 0, 'critical'],
@@ -41,7 +53,15 @@ describe('alerting config: defaults', () => {
     expect(alerting).toMatchObject({
       evaluationInterval: 15_000,
       sloAlerts: { labels: {}, annotations: {} },
-      delivery: { giveUpAfter: 24 * 60 * minute, initialBackoff: 1_000, maxBackoff: 5 * minute, breakerFailures: 5, breakerCooldown: 30_000, maxBreakerCooldown: 10 * minute, pollInterval: 1_000 },
+      delivery: {
+        giveUpAfter: 24 * 60 * minute,
+        initialBackoff: 1_000,
+        maxBackoff: 5 * minute,
+        breakerFailures: 5,
+        breakerCooldown: 30_000,
+        maxBreakerCooldown: 10 * minute,
+        pollInterval: 1_000,
+      },
       historyRetention: 90 * 86_400_000,
     });
   });
@@ -62,10 +82,28 @@ describe('alerting config: defaults', () => {
       { env: {} },
     );
     expect(alerting.receivers).toEqual([
-      { id: 'hook', kind: 'webhook', timeout: 10_000, sendResolved: true, rateLimit: { perMinute: 60, burst: 10 }, settings: { kind: 'webhook', url: 'https://example.com/hook', headers: {}, maxAlerts: 0 } },
-      { id: 'chat', kind: 'slack', timeout: 10_000, sendResolved: false, rateLimit: { perMinute: 20, burst: 10 }, settings: { kind: 'slack', url: 'https://hooks.slack.com/services/T/B/X' } },
+      {
+        id: 'hook',
+        kind: 'webhook',
+        timeout: 10_000,
+        sendResolved: true,
+        rateLimit: { perMinute: 60, burst: 10 },
+        settings: { kind: 'webhook', url: 'https://example.com/hook', headers: {}, maxAlerts: 0 },
+      },
+      {
+        id: 'chat',
+        kind: 'slack',
+        timeout: 10_000,
+        sendResolved: false,
+        rateLimit: { perMinute: 20, burst: 10 },
+        settings: { kind: 'slack', url: 'https://hooks.slack.com/services/T/B/X' },
+      },
     ]);
-    const alerts: Record<string, string>[] = [{ alertname: 'EndpointDown', severity: 'warning' }, { alertname: 'SloErrorBudgetBurn', severity: 'page', slo: 'x' }, { alertname: 'Anything', severity: 'info', team: 'other' }];
+    const alerts: Record<string, string>[] = [
+      { alertname: 'EndpointDown', severity: 'warning' },
+      { alertname: 'SloErrorBudgetBurn', severity: 'page', slo: 'x' },
+      { alertname: 'Anything', severity: 'info', team: 'other' },
+    ];
     for (const labels of alerts) {
       expect(routeAlert(alerting.routeTree!, labels).map((route) => route.receiver)).toEqual(['hook', 'chat']);
     }
@@ -91,18 +129,39 @@ describe('alerting config: defaults', () => {
       groupBy: ['alertname', 'chain'],
       repeatIntervalMs: 2 * 60 * minute,
       continue: false,
-      routes: [{ receiver: 'pager', matchers: [parseMatcher('severity=~"page|critical"')], groupWaitMs: 10_000, continue: false, routes: [] }],
+      routes: [
+        {
+          receiver: 'pager',
+          matchers: [parseMatcher('severity=~"page|critical"')],
+          groupWaitMs: 10_000,
+          continue: false,
+          routes: [],
+        },
+      ],
     });
     expect(routeAlert(alerting.routeTree!, { alertname: 'ChainHalted', severity: 'critical', chain: 'base' })).toEqual([
-      { receiver: 'pager', groupBy: ['alertname', 'chain'], groupWaitMs: 10_000, groupIntervalMs: 5 * minute, repeatIntervalMs: 2 * 60 * minute, path: '0' },
+      {
+        receiver: 'pager',
+        groupBy: ['alertname', 'chain'],
+        groupWaitMs: 10_000,
+        groupIntervalMs: 5 * minute,
+        repeatIntervalMs: 2 * 60 * minute,
+        path: '0',
+      },
     ]);
-    expect(routeAlert(alerting.routeTree!, { alertname: 'EndpointLagging', severity: 'warning' }).map((route) => route.receiver)).toEqual(['chat']);
+    expect(
+      routeAlert(alerting.routeTree!, { alertname: 'EndpointLagging', severity: 'warning' }).map(
+        (route) => route.receiver,
+      ),
+    ).toEqual(['chat']);
   });
 });
 
 /** An endpoint rule on `lag_blocks > 5`, with fields replaced or added (JSON is YAML). */
-const rule = (fields: Record<string, unknown> = {}) => JSON.stringify({ name: 'X', source: 'endpoint', metric: 'lag_blocks', op: '>', threshold: 5, ...fields });
-const slack = (fields = '') => `{ id: chat, kind: slack, url: "https://hooks.slack.com/services/T/B/X"${fields ? `, ${fields}` : ''} }`;
+const rule = (fields: Record<string, unknown> = {}) =>
+  JSON.stringify({ name: 'X', source: 'endpoint', metric: 'lag_blocks', op: '>', threshold: 5, ...fields });
+const slack = (fields = '') =>
+  `{ id: chat, kind: slack, url: "https://hooks.slack.com/services/T/B/X"${fields ? `, ${fields}` : ''} }`;
 
 interface ProblemCase {
   name: string;
@@ -114,10 +173,20 @@ interface ProblemCase {
 const problemCases: ProblemCase[] = [
   {
     name: 'a metric the rule’s source does not have',
-    alerting: `  rules:\n    - { name: X, source: chain, metric: lag_blocks, op: ">", threshold: 5 }\n    - { name: Y, source: endpoint, metric: healthy_endpoints, op: "<", threshold: 1 }\n`,
+    alerting:
+      `  rules:\n    - { name: X, source: chain, metric: lag_blocks, op: ">", threshold: 5 }\n    - { ` +
+      `name: Y, source: endpoint, metric: healthy_endpoints, op: "<", threshold: 1 }\n`,
     problems: [
-      { path: 'alerting.rules[0].metric', message: 'must be one of head_age_seconds, healthy_endpoints, up_endpoints, healthy_ratio for source "chain"' },
-      { path: 'alerting.rules[1].metric', message: 'must be one of up, healthy, lag_blocks, lag_seconds, head_age_seconds, latency_seconds for source "endpoint"' },
+      {
+        path: 'alerting.rules[0].metric',
+        message: 'must be one of head_age_seconds, healthy_endpoints, up_endpoints, healthy_ratio for source "chain"',
+      },
+      {
+        path: 'alerting.rules[1].metric',
+        message:
+          'must be one of up, healthy, lag_blocks, lag_seconds, ' +
+          'head_age_seconds, latency_seconds for source "endpoint"',
+      },
     ],
   },
   {
@@ -136,14 +205,22 @@ const problemCases: ProblemCase[] = [
   },
   {
     name: 'rule fields of the wrong shape',
-    alerting: `  rules:\n    - { name: "bad-name", source: validator, metric: lag_blocks, op: "~", threshold: "5", for: soon, severity: urgent, colour: red }\n`,
+    alerting:
+      `  rules:\n    - { name: "bad-name", source: validator, metric: lag_blocks, op: ` +
+      `"~", threshold: "5", for: soon, severity: urgent, colour: red }\n`,
     problems: [
       { path: 'alerting.rules[0].colour', message: 'unknown key' },
-      { path: 'alerting.rules[0].name', message: 'must be an alert name: letters, digits and "_", not starting with a digit' },
+      {
+        path: 'alerting.rules[0].name',
+        message: 'must be an alert name: letters, digits and "_", not starting with a digit',
+      },
       { path: 'alerting.rules[0].source', message: expect.stringContaining('"endpoint"|"chain"') },
       { path: 'alerting.rules[0].op', message: expect.stringContaining('">"|">="') },
       { path: 'alerting.rules[0].threshold', message: 'Invalid input: expected number, received string' },
-      { path: 'alerting.rules[0].for', message: 'must be a duration such as "500ms", "15s", "2m", "1h" or a number of seconds' },
+      {
+        path: 'alerting.rules[0].for',
+        message: 'must be a duration such as "500ms", "15s", "2m", "1h" or a number of seconds',
+      },
       { path: 'alerting.rules[0].severity', message: expect.stringContaining('"page"') },
     ],
   },
@@ -198,7 +275,12 @@ const problemCases: ProblemCase[] = [
   {
     name: 'the same rule name twice with the same severity',
     alerting: `  rules:\n    - ${rule()}\n    - ${rule({ severity: 'page' })}\n    - ${rule({ threshold: 9 })}\n`,
-    problems: [{ path: 'alerting.rules[2].name', message: 'duplicate rule "X" with severity warning (a name may repeat with another severity)' }],
+    problems: [
+      {
+        path: 'alerting.rules[2].name',
+        message: 'duplicate rule "X" with severity warning (a name may repeat with another severity)',
+      },
+    ],
   },
   {
     name: 'bad matcher syntax in a route and in an inhibit rule',
@@ -212,10 +294,19 @@ const problemCases: ProblemCase[] = [
     - { sourceMatchers: [], targetMatchers: ['endpoint=~"("'] }
 `,
     problems: [
-      { path: 'alerting.route.routes[0].matchers[0]', message: `Invalid matcher 'severity=="page"': an unquoted value contains "` },
-      { path: 'alerting.route.routes[1].matchers[1]', message: `Invalid matcher '1abc="x"': invalid label name "1abc"` },
+      {
+        path: 'alerting.route.routes[0].matchers[0]',
+        message: `Invalid matcher 'severity=="page"': an unquoted value contains "`,
+      },
+      {
+        path: 'alerting.route.routes[1].matchers[1]',
+        message: `Invalid matcher '1abc="x"': invalid label name "1abc"`,
+      },
       { path: 'alerting.inhibitRules[0].sourceMatchers', message: 'needs at least one matcher' },
-      { path: 'alerting.inhibitRules[0].targetMatchers[0]', message: expect.stringMatching(/^Invalid matcher 'endpoint=~"\("': invalid regex/) },
+      {
+        path: 'alerting.inhibitRules[0].targetMatchers[0]',
+        message: expect.stringMatching(/^Invalid matcher 'endpoint=~"\("': invalid regex/),
+      },
     ],
   },
   {
@@ -242,7 +333,10 @@ const problemCases: ProblemCase[] = [
     routes: [{ receiver: chat, groupBy: [alertname, 1x] }]
 `,
     problems: [
-      { path: 'alerting.route.receiver', message: 'the root route must name a receiver: it takes every alert no other route takes' },
+      {
+        path: 'alerting.route.receiver',
+        message: 'the root route must name a receiver: it takes every alert no other route takes',
+      },
       { path: 'alerting.route.matchers', message: 'the root route must not have matchers: it matches every alert' },
       { path: 'alerting.route.routes[0].groupBy[1]', message: 'invalid label name "1x"' },
     ],
@@ -254,13 +348,20 @@ const problemCases: ProblemCase[] = [
   },
   {
     name: 'a duplicate receiver id',
-    alerting: `  receivers:\n    - ${slack()}\n    - { id: pager, kind: pagerduty, routingKey: k }\n    - { id: chat, kind: webhook, url: "https://example.com/hook" }\n`,
+    alerting:
+      `  receivers:\n    - ${slack()}\n    - { id: pager, kind: pagerduty, routingKey: k }\n    - { id: chat, ` +
+      `kind: webhook, url: "https://example.com/hook" }\n`,
     problems: [{ path: 'alerting.receivers[2].id', message: 'duplicate receiver id "chat"' }],
   },
   {
     name: 'an unknown receiver kind',
     alerting: '  receivers:\n    - { id: mail, kind: email, to: "ops@example.com" }\n',
-    problems: [{ path: 'alerting.receivers[0].kind', message: 'must be one of alertmanager, slack, pagerduty, webhook, discord, telegram' }],
+    problems: [
+      {
+        path: 'alerting.receivers[0].kind',
+        message: 'must be one of alertmanager, slack, pagerduty, webhook, discord, telegram',
+      },
+    ],
   },
   {
     name: 'a receiver kind’s own field problems, by their path under the receiver',
@@ -281,9 +382,15 @@ const problemCases: ProblemCase[] = [
   },
   {
     name: 'the fields every receiver shares',
-    alerting: `  receivers:\n    - ${slack('timeout: 5 minutes, sendResolved: "yes", rateLimit: { perMinute: 0, burst: 1.5 }')}\n    - { kind: slack, url: "https://hooks.slack.com/services/T/B/Y" }\n`,
+    alerting:
+      `  receivers:\n    - ` +
+      `${slack('timeout: 5 minutes, sendResolved: "yes", rateLimit: { perMinute: 0, burst: 1.5 }')}\n    - { kind: ` +
+      `slack, url: "https://hooks.slack.com/services/T/B/Y" }\n`,
     problems: [
-      { path: 'alerting.receivers[0].timeout', message: 'must be a duration such as "500ms", "15s", "2m", "1h" or a number of seconds' },
+      {
+        path: 'alerting.receivers[0].timeout',
+        message: 'must be a duration such as "500ms", "15s", "2m", "1h" or a number of seconds',
+      },
       { path: 'alerting.receivers[0].sendResolved', message: 'Invalid input: expected boolean, received string' },
       { path: 'alerting.receivers[0].rateLimit.perMinute', message: expect.stringMatching(/>0/) },
       { path: 'alerting.receivers[0].rateLimit.burst', message: expect.stringMatching(/int/) },

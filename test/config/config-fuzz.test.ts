@@ -22,9 +22,20 @@ const valid = {
     },
   ],
   validators: { watch: [{ chain: 'mainnet', labels: { operator: 'kiln' }, indices: [1, '10-19'] }] },
-  governance: [{ kind: 'safe', id: 'council', chain: 'mainnet', address: '0x5aFE3855358E112B5647B952709E6165e1c1eEEe', startBlock: 1 }],
+  governance: [
+    {
+      kind: 'safe',
+      id: 'council',
+      chain: 'mainnet',
+      address: '0x5aFE3855358E112B5647B952709E6165e1c1eEEe',
+      startBlock: 1,
+    },
+  ],
   slos: [{ id: 'avail', service: 'rpc', objective: 99, sli: { kind: 'availability', chain: 'mainnet' } }],
-  alerting: { receivers: [{ id: 'hook', kind: 'webhook', url: 'https://hooks.example.com/x' }], route: { receiver: 'hook' } },
+  alerting: {
+    receivers: [{ id: 'hook', kind: 'webhook', url: 'https://hooks.example.com/x' }],
+    route: { receiver: 'hook' },
+  },
 };
 
 /** Every path into the valid config, for a mutation to aim at. */
@@ -37,19 +48,35 @@ const allPaths = paths(valid).filter((path) => path.length > 0);
 
 const hostile = fc.oneof(
   fc.anything({ maxDepth: 3 }),
-  fc.constantFrom('', '${UNSET_VAR}', 'http://${UNSET_HOST}:1', '0x5AFE3855358E112B5647B952709E6165e1c1eEEe', 'a\r\nb', '-1s', 'NaN', '1e400', '__proto__', 'constructor'),
+  fc.constantFrom(
+    '',
+    '${UNSET_VAR}',
+    'http://${UNSET_HOST}:1',
+    '0x5AFE3855358E112B5647B952709E6165e1c1eEEe',
+    'a\r\nb',
+    '-1s',
+    'NaN',
+    '1e400',
+    '__proto__',
+    'constructor',
+  ),
   fc.integer(),
   fc.double(),
   fc.array(fc.string(), { maxLength: 3 }),
 );
 
-const mutation = fc.record({ path: fc.constantFrom(...allPaths), action: fc.constantFrom('set', 'delete', 'extra'), value: hostile });
+const mutation = fc.record({
+  path: fc.constantFrom(...allPaths),
+  action: fc.constantFrom('set', 'delete', 'extra'),
+  value: hostile,
+});
 
 function mutate(mutations: { path: (string | number)[]; action: string; value: unknown }[]): unknown {
   const config = structuredClone(valid) as Record<string | number, unknown>;
   for (const { path, action, value } of mutations) {
     let node: unknown = config;
-    for (const key of path.slice(0, -1)) node = node !== null && typeof node === 'object' ? (node as Record<string | number, unknown>)[key] : undefined;
+    for (const key of path.slice(0, -1))
+      node = node !== null && typeof node === 'object' ? (node as Record<string | number, unknown>)[key] : undefined;
     if (node === null || typeof node !== 'object') continue;
     const last = path[path.length - 1]!;
     const target = node as Record<string | number, unknown>;
@@ -62,7 +89,25 @@ function mutate(mutations: { path: (string | number)[]; action: string; value: u
 
 /** Broken YAML text: the valid document cut, spliced with YAML syntax, aliases and anchors. */
 const brokenText = fc
-  .tuple(fc.nat(), fc.constantFrom('&a [*a]', '*missing', '[[[[[[', '{a: ', '\t- x', ': :', '!!binary x', '&x a\n*x: 1', 'a: 1\na: 2', '---\n---', '\u0000', '"\\u', '%YAML 9.9'), fc.nat())
+  .tuple(
+    fc.nat(),
+    fc.constantFrom(
+      '&a [*a]',
+      '*missing',
+      '[[[[[[',
+      '{a: ',
+      '\t- x',
+      ': :',
+      '!!binary x',
+      '&x a\n*x: 1',
+      'a: 1\na: 2',
+      '---\n---',
+      '\u0000',
+      '"\\u',
+      '%YAML 9.9',
+    ),
+    fc.nat(),
+  )
   .map(([cut, insert, at]) => {
     const text = stringify(valid);
     const position = (cut + at) % text.length;
@@ -102,14 +147,22 @@ describe('config fuzz', () => {
       }),
       { numRuns: 500 },
     );
-    console.log(`config fuzz (loader): ${counts.structural} mutated configs, ${counts.text} broken texts; ${counts.invalid} invalid, ${counts.valid} still valid`);
+    console.log(
+      `config fuzz (loader): ${counts.structural} mutated configs, ${counts.text} ` +
+        `broken texts; ${counts.invalid} invalid, ${counts.valid} still valid`,
+    );
     expect(counts.invalid).toBeGreaterThan(1_000);
   });
 
-  it('through the real ere check-config: exit 1 with paths, no stack trace, no hang', { timeout: 120_000 }, async () => {
+  it('through the real ere check-config: exit 1 with paths, no stack trace, no hang', {
+    timeout: 120_000,
+  }, async () => {
     const dir = tempDir();
     const samples = [
-      ...fc.sample(fc.array(mutation, { minLength: 1, maxLength: 4 }).map((mutations) => stringify(mutate(mutations))), { numRuns: 8, seed: 42 }),
+      ...fc.sample(
+        fc.array(mutation, { minLength: 1, maxLength: 4 }).map((mutations) => stringify(mutate(mutations))),
+        { numRuns: 8, seed: 42 },
+      ),
       ...fc.sample(brokenText, { numRuns: 6, seed: 7 }),
     ];
     const statuses: Record<string, number> = {};

@@ -36,9 +36,29 @@ describe('governance config', () => {
       { env: {} },
     );
     const [gov, timelock, council, bridge] = config.governance.map(resolveGovernanceTarget);
-    expect(gov).toMatchObject({ kind: 'governor', address: governor, confirmations: 12, pollIntervalMs: 30_000, maxBlockRange: 2_000, settings: { flavor: 'openzeppelin', executionGraceMs: 2 * 86_400_000, quorumRiskWindowMs: 86_400_000, topDelegates: 10 } });
-    expect(timelock).toMatchObject({ kind: 'timelock', settings: { flavor: 'compound', executionGraceMs: 3 * 86_400_000 } });
-    expect(council).toMatchObject({ kind: 'safe', chain: 'base', confirmations: 3, settings: { minThreshold: 2, minThresholdRatio: 0.5 } });
+    expect(gov).toMatchObject({
+      kind: 'governor',
+      address: governor,
+      confirmations: 12,
+      pollIntervalMs: 30_000,
+      maxBlockRange: 2_000,
+      settings: {
+        flavor: 'openzeppelin',
+        executionGraceMs: 2 * 86_400_000,
+        quorumRiskWindowMs: 86_400_000,
+        topDelegates: 10,
+      },
+    });
+    expect(timelock).toMatchObject({
+      kind: 'timelock',
+      settings: { flavor: 'compound', executionGraceMs: 3 * 86_400_000 },
+    });
+    expect(council).toMatchObject({
+      kind: 'safe',
+      chain: 'base',
+      confirmations: 3,
+      settings: { minThreshold: 2, minThresholdRatio: 0.5 },
+    });
     expect(bridge).toMatchObject({ kind: 'proxy', pollIntervalMs: 60_000 });
   });
 
@@ -54,7 +74,9 @@ describe('governance config', () => {
     expect(byPath['governance[1].kind']).toMatch(/governor|timelock|safe|proxy/);
     expect(byPath['governance[3].startBlock']).toBeDefined();
     expect(byPath['governance[3].minThresholdRatio']).toBeDefined();
-    expect(Object.keys(byPath).some((path) => path.startsWith('governance[3]') && /colour/.test(`${path} ${byPath[path]}`))).toBe(true);
+    expect(
+      Object.keys(byPath).some((path) => path.startsWith('governance[3]') && /colour/.test(`${path} ${byPath[path]}`)),
+    ).toBe(true);
   });
 
   it('checks references once every entry parses: chains, duplicate ids and addresses, governance SLO targets', () => {
@@ -89,14 +111,27 @@ slos:
       { env: {} },
     );
     const [exec, part] = resolveSlos(config);
-    expect(exec!.sli.query).toEqual({ table: 'governance_sli_outcomes', good: 'good', valid: 'valid', filters: { sli: ['execution'], target: ['dao'] } });
+    expect(exec!.sli.query).toEqual({
+      table: 'governance_sli_outcomes',
+      good: 'good',
+      valid: 'valid',
+      filters: { sli: ['execution'], target: ['dao'] },
+    });
     expect(part!.sli.query.filters).toEqual({ sli: ['participation'] });
     expect(part!.sli.description).toMatch(/reached quorum/);
   });
 
   it('overrides governance alert severities by alert name, and rejects unknown names', () => {
-    const config = parseConfig(`${chains}alerting:\n  governance:\n    changeHold: 2h\n    severities: { GovernanceExecutionOverdue: critical }\n`, { env: {} });
-    expect(config.alerting.governance).toMatchObject({ enabled: true, changeHold: 7_200_000, severities: { GovernanceExecutionOverdue: 'critical' } });
+    const config = parseConfig(
+      `${chains}alerting:\n  governance:\n    changeHold: 2h\n    ` +
+        `severities: { GovernanceExecutionOverdue: critical }\n`,
+      { env: {} },
+    );
+    expect(config.alerting.governance).toMatchObject({
+      enabled: true,
+      changeHold: 7_200_000,
+      severities: { GovernanceExecutionOverdue: 'critical' },
+    });
     const problems = problemsOf(`${chains}alerting:\n  governance:\n    severities: { NoSuchAlert: critical }\n`);
     expect(problems[0]!.path).toMatch(/^alerting\.governance\.severities/);
   });

@@ -22,19 +22,31 @@ describe('parseConfig', () => {
     expect(config.chains[0]).toMatchObject({ pollInterval: 15_000, timeout: 10_000, maxLagBlocks: 5 });
     expect(config.chains[0]!.rpc[0]!.url).toBe('https://eth-mainnet.example.com/v2/abc123');
     expect(config.server).toEqual({ host: '127.0.0.1', port: 9470, auth: { protectReads: false } });
-    expect(config.alerting.rules.map((rule) => rule.name)).toEqual(['EndpointDown', 'EndpointLagging', 'ChainHalted', 'RedundancyLow']);
+    expect(config.alerting.rules.map((rule) => rule.name)).toEqual([
+      'EndpointDown',
+      'EndpointLagging',
+      'ChainHalted',
+      'RedundancyLow',
+    ]);
     expect(config.alerting.routeTree).toBeNull();
-    expect(config.storage).toMatchObject({ path: 'ere.db', rawRetention: 7 * 86_400_000, rollupRetention: 400 * 86_400_000 });
+    expect(config.storage).toMatchObject({
+      path: 'ere.db',
+      rawRetention: 7 * 86_400_000,
+      rollupRetention: 400 * 86_400_000,
+    });
     expect(summarizeConfig(config).split('\n')[0]).toBe('1 chain, 1 RPC endpoint, 0 beacon endpoints: mainnet (1)');
   });
 
   it('names an unset environment variable by the path that uses it', () => {
-    expect(problemsOf(minimal)).toEqual([{ path: 'chains[0].rpc[0].url', message: 'environment variable KEY is not set' }]);
+    expect(problemsOf(minimal)).toEqual([
+      { path: 'chains[0].rpc[0].url', message: 'environment variable KEY is not set' },
+    ]);
   });
 
   it('substitutes in headers and keeps $$ as a literal dollar', () => {
     const config = parseConfig(
-      `chains: [{ id: c, chainId: 5, rpc: [{ id: e, url: "http://h/x", headers: { Authorization: "Bearer \${TOKEN}", X-Price: "$$5" } }] }]`,
+      `chains: [{ id: c, chainId: 5, rpc: [{ id: e, url: "http://h/x", headers: ` +
+        `{ Authorization: "Bearer \${TOKEN}", X-Price: "$$5" } }] }]`,
       { env: { TOKEN: 's3cret' } },
     );
     expect(config.chains[0]!.rpc[0]!.headers).toEqual({ Authorization: 'Bearer s3cret', 'X-Price': '$5' });
@@ -71,7 +83,12 @@ chains:
   });
 
   it('tells a value of the wrong type from a missing one', () => {
-    expect(problemsOf(`server: { port: "http" }\nchains: 5\nslos: [{ id: a, service: s, objective: 99, sli: { kind: latency, chain: c, thresholdMs: "500" } }]\n`)).toEqual([
+    expect(
+      problemsOf(
+        `server: { port: "http" }\nchains: 5\nslos: [{ id: a, service: s, objective: ` +
+          `99, sli: { kind: latency, chain: c, thresholdMs: "500" } }]\n`,
+      ),
+    ).toEqual([
       { path: 'server.port', message: 'Invalid input: expected number, received string' },
       { path: 'chains', message: 'Invalid input: expected array, received number' },
       { path: 'slos[0].sli.thresholdMs', message: 'Invalid input: expected number, received string' },
@@ -87,7 +104,10 @@ chains:
 `);
     expect(problems).toEqual([
       { path: 'chains[1].id', message: 'duplicate chain id "a"' },
-      { path: 'chains[1].rpc[0].id', message: expect.stringMatching(/^duplicate endpoint id "same" \(also on chain "a"\)/) },
+      {
+        path: 'chains[1].rpc[0].id',
+        message: expect.stringMatching(/^duplicate endpoint id "same" \(also on chain "a"\)/),
+      },
       { path: 'chains[1].timeout', message: 'must not be longer than pollInterval (10s); timeout is 30s' },
     ]);
   });

@@ -53,20 +53,36 @@ slos:
     ]);
   });
 
-  it('reports problems of the imported SLOs against the config at their OpenSLO fields, beside the config problems', () => {
-    const file = configWith(`${chains('free')}
+  it(
+    'reports problems of the imported SLOs against the config at ' + 'their OpenSLO fields, beside the config problems',
+    () => {
+      const file = configWith(`${chains('free')}
 opensloFiles: [./mainnet-rpc.openslo.yaml, ./missing.yaml]
 slos:
   - { id: mainnet-latency, service: rpc, objective: 99, sli: { kind: availability, chain: sepolia } }
 `);
-    expect(problemsOf(file)).toEqual([
-      { path: 'opensloFiles[1]', message: 'cannot read ./missing.yaml: ENOENT' },
-      { path: 'slos[0].sli.chain', message: 'no chain "sepolia"' },
-      { path: './mainnet-rpc.openslo.yaml: documents[2] (SLI "paid-availability").spec.ratioMetric.good.metricSource.spec.labels', message: 'matches no endpoint of the chain' },
-      { path: './mainnet-rpc.openslo.yaml: documents[6] (SLO "mainnet-latency").metadata.name', message: 'duplicate SLO id "mainnet-latency"' },
-      { path: './mainnet-rpc.openslo.yaml: documents[6] (SLO "mainnet-latency").spec.indicator.spec.thresholdMetric.metricSource.spec.labels', message: 'matches no endpoint of the chain' },
-    ]);
-  });
+      expect(problemsOf(file)).toEqual([
+        { path: 'opensloFiles[1]', message: 'cannot read ./missing.yaml: ENOENT' },
+        { path: 'slos[0].sli.chain', message: 'no chain "sepolia"' },
+        {
+          path:
+            './mainnet-rpc.openslo.yaml: documents[2] (SLI ' +
+            '"paid-availability").spec.ratioMetric.good.metricSource.spec.labels',
+          message: 'matches no endpoint of the chain',
+        },
+        {
+          path: './mainnet-rpc.openslo.yaml: documents[6] (SLO "mainnet-latency").metadata.name',
+          message: 'duplicate SLO id "mainnet-latency"',
+        },
+        {
+          path:
+            './mainnet-rpc.openslo.yaml: documents[6] (SLO ' +
+            '"mainnet-latency").spec.indicator.spec.thresholdMetric.metricSource.spec.labels',
+          message: 'matches no endpoint of the chain',
+        },
+      ]);
+    },
+  );
 
   it('reports what the import cannot map, and still checks the SLOs that imported', () => {
     const file = configWith(`${chains()}\nopensloFiles: [./bad.openslo.yaml]\n`);
@@ -106,10 +122,17 @@ spec:
       path: './bad.openslo.yaml: documents[0] (SLO "prom").spec.indicator.spec.ratioMetric.good.metricSource.type',
       message: expect.stringContaining('"prometheus" cannot be mapped'),
     });
-    expect(problems).toContainEqual({ path: './bad.openslo.yaml: documents[1] (SLO "elsewhere").spec.indicator.spec.ratioMetric.good.metricSource.spec.chain', message: 'no chain "sepolia"' });
+    expect(problems).toContainEqual({
+      path:
+        './bad.openslo.yaml: documents[1] (SLO ' +
+        '"elsewhere").spec.indicator.spec.ratioMetric.good.metricSource.spec.chain',
+      message: 'no chain "sepolia"',
+    });
   });
 
   it('leaves a malformed opensloFiles to the schema', () => {
-    expect(problemsOf(configWith(`${chains()}\nopensloFiles: ./mainnet-rpc.openslo.yaml\n`))).toEqual([{ path: 'opensloFiles', message: expect.stringContaining('expected array') }]);
+    expect(problemsOf(configWith(`${chains()}\nopensloFiles: ./mainnet-rpc.openslo.yaml\n`))).toEqual([
+      { path: 'opensloFiles', message: expect.stringContaining('expected array') },
+    ]);
   });
 });

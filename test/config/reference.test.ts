@@ -23,11 +23,15 @@ function keyPaths(value: unknown, prefix = '', maps: ReadonlySet<string> = new S
 describe('config reference', () => {
   it('docs/config-reference.md is what `npm run docs:config` writes from the schema now', () => {
     const committed = readFileSync(new URL('../../docs/config-reference.md', import.meta.url), 'utf8');
-    expect(committed, 'docs/config-reference.md is out of date: run `npm run docs:config`').toBe(renderConfigReference());
+    expect(committed, 'docs/config-reference.md is out of date: run `npm run docs:config`').toBe(
+      renderConfigReference(),
+    );
   });
 
   it('every key says what it means', () => {
-    const undescribed = rows.filter((row) => !row.description?.trim()).map((row) => `${row.path}${row.when ? ` (${row.when})` : ''}`);
+    const undescribed = rows
+      .filter((row) => !row.description?.trim())
+      .map((row) => `${row.path}${row.when ? ` (${row.when})` : ''}`);
     expect(undescribed, 'keys without a description in the schema (.describe() or .meta({ description }))').toEqual([]);
   });
 
@@ -42,7 +46,14 @@ describe('config reference', () => {
       proxyB: 'http://127.0.0.1:8547',
       webhookUrl: 'http://127.0.0.1:1/alerts',
       webhookKey: 'placeholder-key-0123456789',
-      governance: { governor: address('1'), token: address('2'), timelock: address('3'), safe: address('4'), proxy: address('5'), startBlock: 1 },
+      governance: {
+        governor: address('1'),
+        token: address('2'),
+        timelock: address('3'),
+        safe: address('4'),
+        proxy: address('5'),
+        startBlock: 1,
+      },
       beaconUrl: 'http://127.0.0.1:5052',
     });
     const mapPaths = new Set(rows.filter((row) => row.type.startsWith('map of')).map((row) => row.path));
@@ -58,8 +69,12 @@ describe('config reference', () => {
     expect(typeText({ type: 'number', exclusiveMinimum: 0, maximum: 1 })).toBe('number > 0 ≤ 1');
     expect(typeText({ type: 'string', format: 'uri' })).toBe('URL');
     expect(typeText({ enum: ['a', 'b'] })).toBe('one of "a", "b"');
-    expect(typeText({ type: 'array', minItems: 1, items: { type: 'string', pattern: '^[a-z0-9][a-z0-9_.-]{0,62}$' } })).toBe('list of id (at least 1)');
+    expect(
+      typeText({ type: 'array', minItems: 1, items: { type: 'string', pattern: '^[a-z0-9][a-z0-9_.-]{0,62}$' } }),
+    ).toBe('list of id (at least 1)');
     expect(typeText({ type: 'object', additionalProperties: { type: 'string' } })).toBe('map of name to string');
-    expect(typeText({ anyOf: [{ type: 'integer' }, { type: 'string', pattern: '^\\d+-\\d+$' }] })).toBe('integer or string matching `^\\d+-\\d+$`');
+    expect(typeText({ anyOf: [{ type: 'integer' }, { type: 'string', pattern: '^\\d+-\\d+$' }] })).toBe(
+      'integer or string matching `^\\d+-\\d+$`',
+    );
   });
 });

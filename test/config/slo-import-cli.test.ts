@@ -13,7 +13,10 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const sampleFile = join(root, 'docs', 'examples', 'mainnet-rpc.openslo.yaml');
 
 function ere(args: string[]) {
-  const result = spawnSync(process.execPath, [join(root, 'bin', 'ere.js'), ...args], { encoding: 'utf8', timeout: 20_000 });
+  const result = spawnSync(process.execPath, [join(root, 'bin', 'ere.js'), ...args], {
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -29,7 +32,12 @@ describe('ere slo import', () => {
   it('prints ERE slos: config that the config loader reads back as the same SLOs the file gives', () => {
     const result = ere(['slo', 'import', sampleFile]);
     expect(result).toMatchObject({ status: 0, stderr: '' });
-    expect(result.stdout).toMatch(/^# Imported from .*mainnet-rpc\.openslo\.yaml \(OpenSLO v1\) by "ere slo import"\.\nslos:\n {2}- id: mainnet-availability\n/);
+    expect(result.stdout).toMatch(
+      new RegExp(
+        /^# Imported from .*mainnet-rpc\.openslo\.yaml \(OpenSLO v1\) by "ere slo import"\.\nslos:\n {2}- /.source +
+          /id: mainnet-availability\n/.source,
+      ),
+    );
     const dir = tempDir();
     const pasted = join(dir, 'pasted.yaml');
     writeFileSync(pasted, `${chains}${result.stdout}`);
@@ -47,8 +55,14 @@ describe('ere slo import', () => {
     expect(result.status).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain(`Cannot import OpenSLO ${sampleFile}: 2 problems`);
-    expect(result.stderr).toContain(`${sampleFile}: documents[2] (SLI "paid-availability").spec.ratioMetric.good.metricSource.spec.labels: matches no endpoint of the chain`);
-    expect(ere(['slo', 'import', sampleFile, '--config', join(tempDir(), 'none.yaml')])).toMatchObject({ status: 1, stderr: expect.stringContaining('cannot read file: ENOENT') });
+    expect(result.stderr).toContain(
+      `${sampleFile}: documents[2] (SLI ` +
+        `"paid-availability").spec.ratioMetric.good.metricSource.spec.labels: matches no endpoint of the chain`,
+    );
+    expect(ere(['slo', 'import', sampleFile, '--config', join(tempDir(), 'none.yaml')])).toMatchObject({
+      status: 1,
+      stderr: expect.stringContaining('cannot read file: ENOENT'),
+    });
   });
 
   it('exits 1 listing every problem, and 2 on a usage error', () => {
@@ -74,15 +88,26 @@ spec:
     expect(result.status).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain(`Cannot import OpenSLO ${file}: 3 problems`);
-    expect(result.stderr).toContain(`${file}: documents[0] (SLO "api").spec.indicator.spec.ratioMetric.good.metricSource.type: "prometheus" cannot be mapped`);
-    expect(result.stderr).toContain(`${file}: documents[0] (SLO "api").spec.budgetingMethod: "RatioTimeslices" cannot be mapped`);
+    expect(result.stderr).toContain(
+      `${file}: documents[0] (SLO ` +
+        `"api").spec.indicator.spec.ratioMetric.good.metricSource.type: "prometheus" cannot be mapped`,
+    );
+    expect(result.stderr).toContain(
+      `${file}: documents[0] (SLO "api").spec.budgetingMethod: "RatioTimeslices" cannot be mapped`,
+    );
     const config = join(tempDir(), 'ere.yaml');
     writeFileSync(config, chains.replace('tier: paid', 'tier: free'));
     const both = ere(['slo', 'import', file, sampleFile, '--config', config]);
     expect(both.stderr).toContain(`Cannot import OpenSLO ${file}, ${sampleFile}: 5 problems`);
     expect(both.stderr).toContain('matches no endpoint of the chain');
-    expect(ere(['slo', 'import'])).toMatchObject({ status: 2, stderr: expect.stringContaining('expects at least one OpenSLO file') });
-    expect(ere(['slo', 'import', '--help'])).toMatchObject({ status: 0, stdout: expect.stringMatching(/^Usage: ere slo import <file>\.\.\. \[--config <file>\]/) });
+    expect(ere(['slo', 'import'])).toMatchObject({
+      status: 2,
+      stderr: expect.stringContaining('expects at least one OpenSLO file'),
+    });
+    expect(ere(['slo', 'import', '--help'])).toMatchObject({
+      status: 0,
+      stdout: expect.stringMatching(/^Usage: ere slo import <file>\.\.\. \[--config <file>\]/),
+    });
     expect(ere(['slo', '--help']).stdout).toMatch(/^ {2}import {2}Convert OpenSLO v1 files into ERE SLO config\.$/m);
   });
 });

@@ -24,7 +24,10 @@ function problemsOf(slos: string): ConfigProblem[] {
 
 describe('SLO config', () => {
   it('resolves an SLO with defaults: 30-day window, occurrences, the Workbook tiers', () => {
-    const config = parseConfig(`${chains}\nslos:\n  - { id: avail, service: rpc, objective: 99.9, sli: { kind: availability, chain: mainnet, labels: { tier: paid } } }\n`);
+    const config = parseConfig(
+      `${chains}\nslos:\n  - { id: avail, service: rpc, objective: 99.9, sli: { ` +
+        `kind: availability, chain: mainnet, labels: { tier: paid } } }\n`,
+    );
     const [slo] = resolveSlos(config);
     expect(slo).toMatchObject({
       id: 'avail',
@@ -33,7 +36,11 @@ describe('SLO config', () => {
       window: { kind: 'rolling', durationMs: 30 * dayMs },
       budgeting: 'occurrences',
       timesliceObjective: 0.999,
-      sli: { kind: 'availability', selection: { chain: 'mainnet', endpoints: ['alchemy', 'infura'] }, query: { table: 'rpc_rollups_1m' } },
+      sli: {
+        kind: 'availability',
+        selection: { chain: 'mainnet', endpoints: ['alchemy', 'infura'] },
+        query: { table: 'rpc_rollups_1m' },
+      },
       alerting: { enabled: true, minValidEvents: 20 },
     });
     expect(slo!.alerting.tiers.map((tier) => tier.burnRate)).toEqual([14.4, 6, 3, 1]);
@@ -55,7 +62,10 @@ slos:
       window: { kind: 'calendar', unit: 'month' },
       timesliceObjective: 0.9,
       sli: { selection: { endpoints: ['own'] }, query: { good: 'ok_latency_le_250_ms' } },
-      alerting: { minValidEvents: 5, tiers: [{ severity: 'page', burnRate: 10, longWindowMs: hourMs, shortWindowMs: 5 * minuteMs }] },
+      alerting: {
+        minValidEvents: 5,
+        tiers: [{ severity: 'page', burnRate: 10, longWindowMs: hourMs, shortWindowMs: 5 * minuteMs }],
+      },
     });
   });
 
@@ -74,9 +84,18 @@ slos:
       { path: 'slos[0].labels.__name', message: expect.stringMatching(/^is reserved/) },
       { path: 'slos[0].labels.sloth_id', message: expect.stringMatching(/^is reserved/) },
       { path: 'slos[0].labels.severity', message: expect.stringMatching(/^is reserved/) },
-      { path: 'slos[0].alerting.tiers[0].longWindow', message: expect.stringMatching(/^must be a whole number of minutes/) },
-      { path: 'slos[0].alerting.tiers[0].shortWindow', message: expect.stringMatching(/^must be a whole number of minutes/) },
-      { path: 'slos[0].alerting.tiers[1].shortWindow', message: expect.stringMatching(/^must be a whole number of minutes/) },
+      {
+        path: 'slos[0].alerting.tiers[0].longWindow',
+        message: expect.stringMatching(/^must be a whole number of minutes/),
+      },
+      {
+        path: 'slos[0].alerting.tiers[0].shortWindow',
+        message: expect.stringMatching(/^must be a whole number of minutes/),
+      },
+      {
+        path: 'slos[0].alerting.tiers[1].shortWindow',
+        message: expect.stringMatching(/^must be a whole number of minutes/),
+      },
     ]);
   });
 
@@ -95,7 +114,10 @@ slos:
       expect.arrayContaining([
         { path: 'slos[0].objective', message: expect.stringMatching(/<100/) },
         { path: 'slos[0].window', message: expect.stringMatching(/^must be a rolling window in days/) },
-        { path: 'slos[0].sli.thresholdMs', message: expect.stringMatching(/^must be one of the rollup latency bounds: 25, 50/) },
+        {
+          path: 'slos[0].sli.thresholdMs',
+          message: expect.stringMatching(/^must be one of the rollup latency bounds: 25, 50/),
+        },
         { path: 'slos[0].sli.colour', message: 'unknown key' },
         { path: 'slos[1].sli.kind', message: expect.stringMatching(/availability/) },
       ]),
@@ -112,11 +134,11 @@ slos:
     expect(references).toHaveLength(5);
     expect(references).toEqual(
       expect.arrayContaining([
-      { path: 'slos[1].id', message: 'duplicate SLO id "a"' },
-      { path: 'slos[1].sli.endpoints[0]', message: 'no endpoint "nope" on chain "mainnet"' },
-      { path: 'slos[2].sli.chain', message: 'no chain "goerli"' },
-      { path: 'slos[3].sli.labels', message: 'matches no endpoint of the chain' },
-      { path: 'slos[4].sli.maxHeadAgeSeconds', message: 'is required' },
+        { path: 'slos[1].id', message: 'duplicate SLO id "a"' },
+        { path: 'slos[1].sli.endpoints[0]', message: 'no endpoint "nope" on chain "mainnet"' },
+        { path: 'slos[2].sli.chain', message: 'no chain "goerli"' },
+        { path: 'slos[3].sli.labels', message: 'matches no endpoint of the chain' },
+        { path: 'slos[4].sli.maxHeadAgeSeconds', message: 'is required' },
       ]),
     );
   });

@@ -27,7 +27,8 @@ export interface LabelValuesQuery {
   label: string;
 }
 
-const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 const objects = (value: unknown): JsonObject[] => (Array.isArray(value) ? value.filter(isObject) : []);
 
 /** Every panel, rows and the panels inside collapsed rows included, in order. */
@@ -62,7 +63,12 @@ export function variableQueries(dashboard: JsonObject): VariableQuery[] {
     .map((variable) => {
       const raw = variable.query;
       const query = typeof raw === 'string' ? raw : isObject(raw) && typeof raw.query === 'string' ? raw.query : '';
-      return { name: String(variable.name), query, multi: variable.multi === true, includeAll: variable.includeAll === true };
+      return {
+        name: String(variable.name),
+        query,
+        multi: variable.multi === true,
+        includeAll: variable.includeAll === true,
+      };
     });
 }
 
@@ -72,7 +78,9 @@ export function parseLabelValues(query: string): LabelValuesQuery | undefined {
   return { selector: match[1]?.trim() ?? '', label: match[2]! };
 }
 
-/** The PromQL inside a variable query: the selector of `label_values`, the expression of `query_result`, else the query. */
+/**
+ * The PromQL inside a variable query: the selector of `label_values`, the expression of `query_result`, else the query.
+ */
 export function variableExpr(query: string): string {
   const labelValues = parseLabelValues(query);
   if (labelValues) return labelValues.selector;
@@ -83,7 +91,9 @@ export function variableExpr(query: string): string {
 /** Names of the template variables an expression uses: `$name`, `${name}`, `${name:format}`, `[[name]]`. */
 export function variableReferences(expr: string): string[] {
   const names = new Set<string>();
-  for (const match of expr.matchAll(/\$\{([A-Za-z0-9_]+)(?::[^}]*)?\}|\$([A-Za-z0-9_]+)|\[\[([A-Za-z0-9_]+)(?::[^\]]*)?\]\]/g)) {
+  for (const match of expr.matchAll(
+    /\$\{([A-Za-z0-9_]+)(?::[^}]*)?\}|\$([A-Za-z0-9_]+)|\[\[([A-Za-z0-9_]+)(?::[^\]]*)?\]\]/g,
+  )) {
     names.add(match[1] ?? match[2] ?? match[3]!);
   }
   return [...names];

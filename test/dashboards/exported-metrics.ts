@@ -29,7 +29,14 @@ export async function demoExportedMetrics(): Promise<Set<string>> {
       proxyB: closed,
       webhookUrl: closed,
       webhookKey: 'k'.repeat(48),
-      governance: { governor: address(1), token: address(2), timelock: address(3), safe: address(4), proxy: address(5), startBlock: 1 },
+      governance: {
+        governor: address(1),
+        token: address(2),
+        timelock: address(3),
+        safe: address(4),
+        proxy: address(5),
+        startBlock: 1,
+      },
       beaconUrl: closed,
     }),
   );

@@ -53,33 +53,53 @@ function countSeries(answer: Awaited<ReturnType<RunningPrometheus['query']>>): n
   if (answer.status !== 'success') return 0;
   const result = answer.data.result;
   if (answer.data.resultType === 'scalar' || answer.data.resultType === 'string') return 1;
-  return (result as { values?: unknown[] }[]).filter((series) => series.values === undefined || series.values.length > 0).length;
+  return (result as { values?: unknown[] }[]).filter(
+    (series) => series.values === undefined || series.values.length > 0,
+  ).length;
 }
 
 /**
  * Resolves the dashboard's query variables in order, each from its label_values query over the range, and
  * returns their values (for the panels) and one outcome per variable query.
  */
-export async function resolveVariables(prometheus: RunningPrometheus, dashboard: JsonObject, builtIns: ReadonlyMap<string, string>): Promise<{ values: Map<string, string>; outcomes: QueryOutcome[]; options: Map<string, string[]> }> {
+export async function resolveVariables(
+  prometheus: RunningPrometheus,
+  dashboard: JsonObject,
+  builtIns: ReadonlyMap<string, string>,
+): Promise<{ values: Map<string, string>; outcomes: QueryOutcome[]; options: Map<string, string[]> }> {
   const values = new Map(builtIns);
   const options = new Map<string, string[]>();
   const outcomes: QueryOutcome[] = [];
   for (const variable of variableQueries(dashboard)) {
     const labelValues = parseLabelValues(variable.query);
-    const outcome: QueryOutcome = { dashboard: String(dashboard.uid), panel: `variable ${variable.name}`, refId: '-', expr: variable.query, series: 0 };
+    const outcome: QueryOutcome = {
+      dashboard: String(dashboard.uid),
+      panel: `variable ${variable.name}`,
+      refId: '-',
+      expr: variable.query,
+      series: 0,
+    };
     outcomes.push(outcome);
     if (!labelValues) {
       outcome.error = 'not a label_values query';
       continue;
     }
     // Grafana asks for the label's values among the series the selector matches over the range.
-    outcome.expr = `group by (${labelValues.label}) (last_over_time(${interpolate(labelValues.selector, values)}[${builtIns.get('__range')}]))`;
+    outcome.expr =
+      `group by (${labelValues.label}) ` +
+      `(last_over_time(${interpolate(labelValues.selector, values)}[${builtIns.get('__range')}]))`;
     const answer = await prometheus.query(outcome.expr);
     if (answer.status !== 'success') {
       outcome.error = answer.error;
       continue;
     }
-    const found = [...new Set((answer.data.result as { metric: Record<string, string> }[]).map((series) => series.metric[labelValues.label]).filter((value) => value !== undefined))].sort();
+    const found = [
+      ...new Set(
+        (answer.data.result as { metric: Record<string, string> }[])
+          .map((series) => series.metric[labelValues.label])
+          .filter((value) => value !== undefined),
+      ),
+    ].sort();
     outcome.series = found.length;
     options.set(variable.name, found);
     // As Grafana escapes them: a regex escape, itself escaped inside the PromQL string (`127\\.0\\.0\\.1`).
@@ -90,11 +110,19 @@ export async function resolveVariables(prometheus: RunningPrometheus, dashboard:
 }
 
 /** Every panel target of the dashboard run with `values` substituted. */
-export async function runPanelQueries(prometheus: RunningPrometheus, dashboard: JsonObject, values: ReadonlyMap<string, string>, range: TimeRange, stepSeconds: number): Promise<QueryOutcome[]> {
+export async function runPanelQueries(
+  prometheus: RunningPrometheus,
+  dashboard: JsonObject,
+  values: ReadonlyMap<string, string>,
+  range: TimeRange,
+  stepSeconds: number,
+): Promise<QueryOutcome[]> {
   const outcomes: QueryOutcome[] = [];
   for (const query of panelQueries(dashboard)) {
     const expr = interpolate(query.expr, values);
-    const answer = query.instant ? await prometheus.query(expr, range.to) : await prometheus.queryRange(expr, range.from, range.to, stepSeconds);
+    const answer = query.instant
+      ? await prometheus.query(expr, range.to)
+      : await prometheus.queryRange(expr, range.from, range.to, stepSeconds);
     outcomes.push({
       dashboard: String(dashboard.uid),
       panel: query.panel,

@@ -12,27 +12,117 @@ import { runDemo, type DemoRun } from '../../src/demo/demo.js';
 import { startPrometheus, type RunningPrometheus } from '../helpers/prometheus.js';
 import { waitFor } from '../helpers/service.js';
 import { type JsonObject, panelQueries } from './dashboard-queries.js';
-import { builtInValues, type QueryOutcome, resolveVariables, runPanelQueries, type TimeRange } from './panel-queries-live.js';
+import {
+  builtInValues,
+  type QueryOutcome,
+  resolveVariables,
+  runPanelQueries,
+  type TimeRange,
+} from './panel-queries-live.js';
 
 /** Panel queries (dashboard uid, panel title, refId) with no data in a few minutes of the demo, and why. */
 const expectedEmpty: { dashboard: string; panel: string; refId: string; reason: string }[] = [
-  { dashboard: 'ere-chains', panel: 'Peers', refId: 'A', reason: 'anvil does not answer net_peerCount, so no demo endpoint reports peers' },
-  { dashboard: 'ere-chains', panel: 'Beacon probe errors by class', refId: 'A', reason: 'the simulated beacon node never fails a probe, and the error counter has no series before the first error' },
-  { dashboard: 'ere-governance', panel: 'Ingest errors by class', refId: 'A', reason: 'governance ingestion reads through healthy endpoints only, so the injected faults never fail a poll' },
-  { dashboard: 'ere-self', panel: 'Skipped runs', refId: 'A', reason: 'every demo probe ends (1.5 s timeout) before its next run is due (2 s), and the counter has no series before the first skip' },
-  { dashboard: 'ere-self', panel: 'Rows deleted by retention', refId: 'A', reason: 'retention deletes nothing in the first minutes: no row is old enough, and the counter has no series before the first deletion' },
-  { dashboard: 'ere-self', panel: 'Since the last successful backup', refId: 'A', reason: 'the demo schedules no backups (its config has no storage.backup), so the last-success gauge stays 0' },
-  { dashboard: 'ere-self', panel: 'Scheduled backups by outcome', refId: 'A', reason: 'the demo schedules no backups, and the counter has no series before the first one' },
-  { dashboard: 'ere-self', panel: 'Newest backup size', refId: 'A', reason: 'the demo schedules no backups, so the size gauge stays 0' },
-  { dashboard: 'ere-slos', panel: 'SLOs', refId: 'D', reason: 'burn rates stay unknown until the data covers half of their window, and in the first minutes of the demo not even 5 m is covered' },
-  { dashboard: 'ere-slos', panel: 'Burn rate by window', refId: 'A', reason: 'burn rates stay unknown until the data covers half of their window, and in the first minutes of the demo not even 5 m is covered' },
-  { dashboard: 'ere-slos', panel: 'SLI by window', refId: 'A', reason: 'burn rates stay unknown until the data covers half of their window, and in the first minutes of the demo not even 5 m is covered' },
-  { dashboard: 'ere-slos', panel: 'Burn rate now, by window', refId: 'A', reason: 'burn rates stay unknown until the data covers half of their window, and in the first minutes of the demo not even 5 m is covered' },
-  { dashboard: 'ere-validators', panel: 'Stage errors and duty reorgs per minute', refId: 'A', reason: 'the simulated beacon node answers every validator stage, and the error counter has no series before the first error' },
+  {
+    dashboard: 'ere-chains',
+    panel: 'Peers',
+    refId: 'A',
+    reason: 'anvil does not answer net_peerCount, so no demo endpoint reports peers',
+  },
+  {
+    dashboard: 'ere-chains',
+    panel: 'Beacon probe errors by class',
+    refId: 'A',
+    reason: 'the simulated beacon node never fails a probe, and the error counter has no series before the first error',
+  },
+  {
+    dashboard: 'ere-governance',
+    panel: 'Ingest errors by class',
+    refId: 'A',
+    reason: 'governance ingestion reads through healthy endpoints only, so the injected faults never fail a poll',
+  },
+  {
+    dashboard: 'ere-self',
+    panel: 'Skipped runs',
+    refId: 'A',
+    reason:
+      'every demo probe ends (1.5 s timeout) before its next run is due (2 ' +
+      's), and the counter has no series before the first skip',
+  },
+  {
+    dashboard: 'ere-self',
+    panel: 'Rows deleted by retention',
+    refId: 'A',
+    reason:
+      'retention deletes nothing in the first minutes: no row is old enough, ' +
+      'and the counter has no series before the first deletion',
+  },
+  {
+    dashboard: 'ere-self',
+    panel: 'Since the last successful backup',
+    refId: 'A',
+    reason: 'the demo schedules no backups (its config has no storage.backup), so the last-success gauge stays 0',
+  },
+  {
+    dashboard: 'ere-self',
+    panel: 'Scheduled backups by outcome',
+    refId: 'A',
+    reason: 'the demo schedules no backups, and the counter has no series before the first one',
+  },
+  {
+    dashboard: 'ere-self',
+    panel: 'Newest backup size',
+    refId: 'A',
+    reason: 'the demo schedules no backups, so the size gauge stays 0',
+  },
+  {
+    dashboard: 'ere-slos',
+    panel: 'SLOs',
+    refId: 'D',
+    reason:
+      'burn rates stay unknown until the data covers half of their window, and ' +
+      'in the first minutes of the demo not even 5 m is covered',
+  },
+  {
+    dashboard: 'ere-slos',
+    panel: 'Burn rate by window',
+    refId: 'A',
+    reason:
+      'burn rates stay unknown until the data covers half of their window, and ' +
+      'in the first minutes of the demo not even 5 m is covered',
+  },
+  {
+    dashboard: 'ere-slos',
+    panel: 'SLI by window',
+    refId: 'A',
+    reason:
+      'burn rates stay unknown until the data covers half of their window, and ' +
+      'in the first minutes of the demo not even 5 m is covered',
+  },
+  {
+    dashboard: 'ere-slos',
+    panel: 'Burn rate now, by window',
+    refId: 'A',
+    reason:
+      'burn rates stay unknown until the data covers half of their window, and ' +
+      'in the first minutes of the demo not even 5 m is covered',
+  },
+  {
+    dashboard: 'ere-validators',
+    panel: 'Stage errors and duty reorgs per minute',
+    refId: 'A',
+    reason:
+      'the simulated beacon node answers every validator stage, and the ' +
+      'error counter has no series before the first error',
+  },
 ];
 
-const committed = dashboards.map(({ file }) => JSON.parse(readFileSync(new URL(`../../dashboards/${file}`, import.meta.url), 'utf8')) as JsonObject);
-const isExpectedEmpty = (outcome: QueryOutcome) => expectedEmpty.some((entry) => entry.dashboard === outcome.dashboard && entry.panel === outcome.panel && entry.refId === outcome.refId);
+const committed = dashboards.map(
+  ({ file }) => JSON.parse(readFileSync(new URL(`../../dashboards/${file}`, import.meta.url), 'utf8')) as JsonObject,
+);
+const isExpectedEmpty = (outcome: QueryOutcome) =>
+  expectedEmpty.some(
+    (entry) => entry.dashboard === outcome.dashboard && entry.panel === outcome.panel && entry.refId === outcome.refId,
+  );
 
 let demo: DemoRun | undefined;
 let prometheus: RunningPrometheus | undefined;
@@ -56,7 +146,11 @@ async function runAll(): Promise<QueryOutcome[]> {
     const panels = await runPanelQueries(prometheus!, dashboard, variables.values, range, 2);
     outcomes.set(uid, [...variables.outcomes, ...panels]);
     variableOptions.set(uid, variables.options);
-    missing.push(...[...variables.outcomes, ...panels].filter((outcome) => outcome.error !== undefined || (outcome.series === 0 && !isExpectedEmpty(outcome))));
+    missing.push(
+      ...[...variables.outcomes, ...panels].filter(
+        (outcome) => outcome.error !== undefined || (outcome.series === 0 && !isExpectedEmpty(outcome)),
+      ),
+    );
   }
   return missing;
 }
@@ -95,9 +189,13 @@ describe('dashboards against the live demo', () => {
     const chains = variableOptions.get('ere-chains')!;
     expect(chains.get('chain')).toEqual(['demo']);
     expect(chains.get('endpoint')).toEqual(['anvil-node', 'provider-a', 'provider-b']);
-    expect(variableOptions.get('ere-slos')!.get('slo')).toEqual(expect.arrayContaining(['provider-a-availability', 'demo-redundancy', 'demo-a-attestations']));
+    expect(variableOptions.get('ere-slos')!.get('slo')).toEqual(
+      expect.arrayContaining(['provider-a-availability', 'demo-redundancy', 'demo-a-attestations']),
+    );
     expect(variableOptions.get('ere-governance')!.get('target')!.length).toBe(4);
-    expect(variableOptions.get('ere-validators')!.get('scope')).toEqual(expect.arrayContaining(['network', 'watched', 'operator:demo-a', 'operator:demo-b']));
+    expect(variableOptions.get('ere-validators')!.get('scope')).toEqual(
+      expect.arrayContaining(['network', 'watched', 'operator:demo-a', 'operator:demo-b']),
+    );
     expect(variableOptions.get('ere-alerts')!.get('receiver')).toEqual(['demo-webhook']);
   });
 
@@ -105,9 +203,13 @@ describe('dashboards against the live demo', () => {
     const ran = outcomes.get(uid)!;
     const dashboard = committed.find((candidate) => candidate.uid === uid)!;
     expect(ran.filter((outcome) => outcome.refId !== '-').length).toBe(panelQueries(dashboard).length);
-    const failed = ran.filter((outcome) => outcome.error !== undefined).map((outcome) => `${outcome.panel} ${outcome.refId}: ${outcome.error} in ${outcome.expr}`);
+    const failed = ran
+      .filter((outcome) => outcome.error !== undefined)
+      .map((outcome) => `${outcome.panel} ${outcome.refId}: ${outcome.error} in ${outcome.expr}`);
     expect(failed).toEqual([]);
-    const empty = ran.filter((outcome) => outcome.series === 0 && !isExpectedEmpty(outcome)).map((outcome) => `${outcome.panel} ${outcome.refId}: ${outcome.expr}`);
+    const empty = ran
+      .filter((outcome) => outcome.series === 0 && !isExpectedEmpty(outcome))
+      .map((outcome) => `${outcome.panel} ${outcome.refId}: ${outcome.expr}`);
     expect(empty).toEqual([]);
   });
 
@@ -115,7 +217,10 @@ describe('dashboards against the live demo', () => {
     for (const entry of expectedEmpty) {
       const dashboard = committed.find((candidate) => candidate.uid === entry.dashboard);
       expect(dashboard, entry.dashboard).toBeDefined();
-      expect(panelQueries(dashboard!).map((query) => `${query.panel} ${query.refId}`), entry.dashboard).toContain(`${entry.panel} ${entry.refId}`);
+      expect(
+        panelQueries(dashboard!).map((query) => `${query.panel} ${query.refId}`),
+        entry.dashboard,
+      ).toContain(`${entry.panel} ${entry.refId}`);
       expect(entry.reason.length).toBeGreaterThan(10);
     }
   });

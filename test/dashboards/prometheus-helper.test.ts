@@ -43,10 +43,17 @@ describe('startPrometheus', () => {
       });
     });
     await new Promise<void>((resolve) => webhook.listen(0, '127.0.0.1', resolve));
-    alertmanager = await startAlertmanager({ webhookUrl: `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/`, groupBy: ['...'] });
+    alertmanager = await startAlertmanager({
+      webhookUrl: `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/`,
+      groupBy: ['...'],
+    });
 
     const rules = join(tempDir('ere-prom-rules-'), 'rules.yml');
-    writeFileSync(rules, 'groups:\n  - name: demo\n    rules:\n      - alert: DemoScraped\n        expr: demo_scrapes_total > 2\n        labels: { severity: info }\n');
+    writeFileSync(
+      rules,
+      'groups:\n  - name: demo\n    rules:\n      - alert: DemoScraped\n        ' +
+        'expr: demo_scrapes_total > 2\n        labels: { severity: info }\n',
+    );
     prometheus = await startPrometheus({
       scrapeConfigs: [{ job: 'demo', targets: [`127.0.0.1:${targetPort}`], metricsPath: '/custom/metrics' }],
       ruleFiles: [rules],
@@ -54,7 +61,11 @@ describe('startPrometheus', () => {
     });
     expect(prometheus.version).toMatch(/^\d+\.\d+\.\d+/);
 
-    const up = await waitFor(async () => (await prometheus!.targets()).find((state) => state.health === 'up'), 20_000, 'the target to be scraped');
+    const up = await waitFor(
+      async () => (await prometheus!.targets()).find((state) => state.health === 'up'),
+      20_000,
+      'the target to be scraped',
+    );
     expect(up.labels).toMatchObject({ job: 'demo', instance: `127.0.0.1:${targetPort}` });
     expect(up.scrapeUrl).toBe(`http://127.0.0.1:${targetPort}/custom/metrics`);
 
@@ -83,12 +94,22 @@ describe('startPrometheus', () => {
 
     const groups = await prometheus.rules();
     expect(groups.map((group) => group.name)).toEqual(['demo']);
-    const firing = await waitFor(async () => (await prometheus!.alerts()).find((alert) => alert.state === 'firing'), 20_000, 'the alert to fire');
+    const firing = await waitFor(
+      async () => (await prometheus!.alerts()).find((alert) => alert.state === 'firing'),
+      20_000,
+      'the alert to fire',
+    );
     expect(firing.labels).toMatchObject({ alertname: 'DemoScraped', severity: 'info' });
-    await waitFor(() => received.some((payload) => JSON.stringify(payload).includes('DemoScraped')), 20_000, 'Alertmanager to notify the webhook');
+    await waitFor(
+      () => received.some((payload) => JSON.stringify(payload).includes('DemoScraped')),
+      20_000,
+      'Alertmanager to notify the webhook',
+    );
     await new Promise((resolve) => webhook.close(resolve));
 
-    const dir = /--storage\.tsdb\.path=(.*)\/data-\d+$/.exec(prometheus.process.spawnargs.find((arg) => arg.startsWith('--storage.tsdb.path='))!)![1]!;
+    const dir = /--storage\.tsdb\.path=(.*)\/data-\d+$/.exec(
+      prometheus.process.spawnargs.find((arg) => arg.startsWith('--storage.tsdb.path='))!,
+    )![1]!;
     expect(existsSync(dir)).toBe(true);
     await prometheus.stop();
     expect(prometheus.process.exitCode !== null || prometheus.process.signalCode !== null).toBe(true);

@@ -16,10 +16,24 @@ afterAll(async () => {
 describe('the demo beacon chain', () => {
   it('is watched by the demo config: two operators, their SLO, the beacon endpoint', () => {
     const local = 'http://127.0.0.1:1';
-    const config = parseConfig(demoConfigYaml({ host: '127.0.0.1', port: 0, dbPath: ':memory:', nodeUrl: local, proxyA: local, proxyB: local, webhookUrl: `${local}/alerts`, webhookKey: 'placeholder-key-0123456789', beaconUrl: beacon.node.url }));
+    const config = parseConfig(
+      demoConfigYaml({
+        host: '127.0.0.1',
+        port: 0,
+        dbPath: ':memory:',
+        nodeUrl: local,
+        proxyA: local,
+        proxyB: local,
+        webhookUrl: `${local}/alerts`,
+        webhookKey: 'placeholder-key-0123456789',
+        beaconUrl: beacon.node.url,
+      }),
+    );
     expect(config.chains[0]!.beacon?.endpoints.map((endpoint) => endpoint.id)).toEqual([demoBeacon.endpoint]);
     expect(config.validators.watch.map((set) => set.labels.operator)).toEqual(['demo-a', 'demo-b']);
-    expect(config.slos.find((slo) => slo.sli.kind === 'attestation_effectiveness')?.sli).toMatchObject({ scope: 'operator:demo-a' });
+    expect(config.slos.find((slo) => slo.sli.kind === 'attestation_effectiveness')?.sli).toMatchObject({
+      scope: 'operator:demo-a',
+    });
     expect(config.alerting.validators.missedInARow).toBe(2);
   });
 

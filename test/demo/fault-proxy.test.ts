@@ -61,18 +61,18 @@ describe('fault proxy: pass-through', () => {
     const single = await rpc(proxy.url, call('eth_blockNumber', [], 'abc'));
     expect(single).toEqual({ jsonrpc: '2.0', id: 'abc', result: `0x${head.toString(16)}` });
 
-    const batch = await rpc(proxy.url, [call('eth_chainId', [], 9), call('eth_blockNumber', [], 'x'), call('eth_chainId', [], 9)]);
+    const batch = await rpc(proxy.url, [
+      call('eth_chainId', [], 9),
+      call('eth_blockNumber', [], 'x'),
+      call('eth_chainId', [], 9),
+    ]);
     expect(batch.map((answer) => answer.id)).toEqual([9, 'x', 9]);
     expect(batch.map((answer) => answer.result)).toEqual(['0x7a69', `0x${head.toString(16)}`, '0x7a69']);
   });
 
   it('works behind a batching viem client', async () => {
     const client = clientFor(proxy.url);
-    const [chainId, head, block] = await Promise.all([
-      client.getChainId(),
-      client.getBlockNumber(),
-      client.getBlock(),
-    ]);
+    const [chainId, head, block] = await Promise.all([client.getChainId(), client.getBlockNumber(), client.getBlock()]);
     expect(chainId).toBe(31337);
     expect(head).toBe(await anvilHead());
     expect(block.number).toBe(head);
@@ -124,7 +124,9 @@ describe('fault proxy: transport faults', () => {
     const response = await post(proxy.url, [call('eth_chainId')]);
     expect(response.status).toBe(429);
     expect(response.headers.get('retry-after')).toBe('1');
-    const error = await clientFor(proxy.url).getChainId().catch((e: unknown) => e);
+    const error = await clientFor(proxy.url)
+      .getChainId()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HttpRequestError);
     expect((error as HttpRequestError).status).toBe(429);
   });
@@ -201,7 +203,11 @@ describe('fault proxy: head faults', () => {
     await anvil.setIntervalMining(1);
     try {
       await new Promise((resolve) => setTimeout(resolve, 1_200));
-      const [head, block, chainId] = await Promise.all([client.getBlockNumber(), client.getBlock(), client.getChainId()]);
+      const [head, block, chainId] = await Promise.all([
+        client.getBlockNumber(),
+        client.getBlock(),
+        client.getChainId(),
+      ]);
       expect(head).toBe(frozen);
       expect(block.number).toBe(frozen);
       expect(block.hash).toBe((await clientFor(anvil.url).getBlock({ blockNumber: frozen })).hash);

@@ -45,16 +45,26 @@ describe('docker-compose.yml', () => {
   });
 
   it('mounts host paths that exist in the repository', () => {
-    const binds = Object.keys(services).flatMap((name) => mounts(name).filter((mount) => mount.bind).map((mount) => ({ name, ...mount })));
+    const binds = Object.keys(services).flatMap((name) =>
+      mounts(name)
+        .filter((mount) => mount.bind)
+        .map((mount) => ({ name, ...mount })),
+    );
     expect(binds.length).toBeGreaterThanOrEqual(7);
     // dashboards/ and alerts/ are written beside this file; each must be there for `docker compose up`.
-    const missing = binds.filter((mount) => !existsSync(`${root}/${mount.source}`)).map((mount) => `${mount.name}: ${mount.source}`);
+    const missing = binds
+      .filter((mount) => !existsSync(`${root}/${mount.source}`))
+      .map((mount) => `${mount.name}: ${mount.source}`);
     expect(missing).toEqual([]);
     for (const mount of binds) expect(mount.readOnly, `${mount.name} ${mount.source} read-only`).toBe(true);
   });
 
   it("gives Grafana the dashboards' provisioning layout exactly", () => {
-    expect(mounts('grafana').filter((mount) => mount.bind).map(({ source, target }) => [source, target])).toEqual([
+    expect(
+      mounts('grafana')
+        .filter((mount) => mount.bind)
+        .map(({ source, target }) => [source, target]),
+    ).toEqual([
       ['./dashboards/provisioning/datasources', '/etc/grafana/provisioning/datasources'],
       ['./dashboards/provisioning/dashboards', '/etc/grafana/provisioning/dashboards'],
       ['./dashboards', '/var/lib/grafana/dashboards/ere'],
@@ -65,16 +75,24 @@ describe('docker-compose.yml', () => {
   });
 
   it('keeps state in named volumes, the database on the volume the image declares', () => {
-    const named = Object.keys(services).flatMap((name) => mounts(name).filter((mount) => !mount.bind).map((mount) => mount.source));
+    const named = Object.keys(services).flatMap((name) =>
+      mounts(name)
+        .filter((mount) => !mount.bind)
+        .map((mount) => mount.source),
+    );
     expect(named.sort()).toEqual(Object.keys(compose.volumes ?? {}).sort());
-    expect(mounts('ere').find((mount) => mount.source === 'ere-data')?.target).toBe(JSON.parse(valuesOf(final, 'VOLUME')[0]!)[0]);
+    expect(mounts('ere').find((mount) => mount.source === 'ere-data')?.target).toBe(
+      JSON.parse(valuesOf(final, 'VOLUME')[0]!)[0],
+    );
     expect(mounts('prometheus').find((mount) => mount.source === 'prometheus-data')?.target).toBe('/prometheus');
     expect(mounts('alertmanager').find((mount) => mount.source === 'alertmanager-data')?.target).toBe('/alertmanager');
     expect(mounts('grafana').find((mount) => mount.source === 'grafana-data')?.target).toBe('/var/lib/grafana');
   });
 
   it('publishes only the four ports users browse, on 127.0.0.1 unless BIND_ADDRESS says otherwise', () => {
-    const published = Object.entries(services).flatMap(([name, entry]) => (entry.ports ?? []).map((port) => ({ name, ...parsePort(port) })));
+    const published = Object.entries(services).flatMap(([name, entry]) =>
+      (entry.ports ?? []).map((port) => ({ name, ...parsePort(port) })),
+    );
     expect(published).toEqual([
       { name: 'ere', hostIp: '127.0.0.1', hostPort: 9470, containerPort: 9470 },
       { name: 'prometheus', hostIp: '127.0.0.1', hostPort: 9090, containerPort: 9090 },
@@ -93,7 +111,7 @@ describe('docker-compose.yml', () => {
     expect(service('ere').image).toBe(`ere-monitor:${packageJson.version}`);
   });
 
-  it('gives every service a healthcheck and a restart policy, ERE the image\'s own healthcheck', () => {
+  it("gives every service a healthcheck and a restart policy, ERE the image's own healthcheck", () => {
     for (const [name, entry] of Object.entries(services)) {
       expect(entry.healthcheck?.test[0], name).toBe('CMD');
       expect(entry.healthcheck?.start_period, name).toMatch(/^\d+s$/);
@@ -107,22 +125,27 @@ describe('docker-compose.yml', () => {
 
   it('runs no service as root: the ERE image is uid 10001 and nothing overrides a user', () => {
     expect(valuesOf(final, 'USER').at(-1)).toBe('10001:10001');
-    for (const [name, entry] of Object.entries({ ...services, ...override.services })) expect(entry.user, name).toBeUndefined();
+    for (const [name, entry] of Object.entries({ ...services, ...override.services }))
+      expect(entry.user, name).toBeUndefined();
   });
 
   it('waits on health only for services that have a healthcheck, with no cycle', () => {
     const edges = Object.entries({ ...services }).flatMap(([name, entry]) =>
-      Object.entries({ ...entry.depends_on, ...override.services[name]?.depends_on }).map(([dependency, { condition }]) => ({ name, dependency, condition })),
+      Object.entries({ ...entry.depends_on, ...override.services[name]?.depends_on }).map(
+        ([dependency, { condition }]) => ({ name, dependency, condition }),
+      ),
     );
     expect(edges.length).toBeGreaterThanOrEqual(3);
     for (const edge of edges) {
       expect(Object.keys(services), `${edge.name} → ${edge.dependency}`).toContain(edge.dependency);
-      if (edge.condition === 'service_healthy') expect(service(edge.dependency).healthcheck, edge.dependency).toBeDefined();
+      if (edge.condition === 'service_healthy')
+        expect(service(edge.dependency).healthcheck, edge.dependency).toBeDefined();
       else expect(edge.condition).toBe('service_started');
     }
     const visit = (name: string, seen: Set<string>): void => {
       expect(seen.has(name), `cycle through ${name}`).toBe(false);
-      for (const edge of edges.filter((candidate) => candidate.name === name)) visit(edge.dependency, new Set([...seen, name]));
+      for (const edge of edges.filter((candidate) => candidate.name === name))
+        visit(edge.dependency, new Set([...seen, name]));
     };
     for (const name of Object.keys(services)) visit(name, new Set());
     expect(edges).toContainEqual({ name: 'grafana', dependency: 'prometheus', condition: 'service_healthy' });
@@ -141,31 +164,45 @@ describe('the files the services are pointed at', () => {
     expect(service('prometheus').command).toContain(`--config.file=/etc/prometheus/prometheus.yml`);
     expect(hostPathAt('prometheus', '/etc/prometheus/prometheus.yml')).toBe('./deploy/prometheus/prometheus.yml');
     expect(service('alertmanager').command).toContain(`--config.file=/etc/alertmanager/alertmanager.yml`);
-    expect(hostPathAt('alertmanager', '/etc/alertmanager/alertmanager.yml')).toBe('./deploy/alertmanager/alertmanager.yml');
+    expect(hostPathAt('alertmanager', '/etc/alertmanager/alertmanager.yml')).toBe(
+      './deploy/alertmanager/alertmanager.yml',
+    );
   });
 
   it('the rule files Prometheus loads are the rules in alerts/, and nothing else there', () => {
     const alertsDir = hostPathAt('prometheus', '/etc/prometheus/rules');
     expect(prometheusConfig.rule_files).toEqual(['/etc/prometheus/rules/*.rules.yml']);
-    const files = readdirSync(`${root}/${alertsDir}`).filter((file) => statSync(`${root}/${alertsDir}/${file}`).isFile());
+    const files = readdirSync(`${root}/${alertsDir}`).filter((file) =>
+      statSync(`${root}/${alertsDir}/${file}`).isFile(),
+    );
     const loaded = files.filter((file) => file.endsWith('.rules.yml'));
     expect(loaded.length).toBeGreaterThan(0);
     for (const file of files) {
       // A YAML file there that is not loaded must not be a rules file left out by the glob, and vice versa.
-      const document = /\.ya?ml$/.test(file) ? (parse(readFileSync(`${root}/${alertsDir}/${file}`, 'utf8')) as Record<string, unknown> | null) : null;
+      const document = /\.ya?ml$/.test(file)
+        ? (parse(readFileSync(`${root}/${alertsDir}/${file}`, 'utf8')) as Record<string, unknown> | null)
+        : null;
       const isRules = document !== null && Array.isArray(document.groups);
       expect(loaded.includes(file), file).toBe(isRules);
     }
     expect(files).toContain('alertmanager.example.yml');
   });
 
-  it('Prometheus scrapes ERE as job "ere" and alerts through Alertmanager, by compose service name and container port', () => {
-    const ereJob = prometheusConfig.scrape_configs.find((job) => job.job_name === 'ere');
-    expect(ereJob?.static_configs.flatMap((config) => config.targets)).toEqual(['ere:9470']);
-    expect(prometheusConfig.alerting.alertmanagers.flatMap((manager) => manager.static_configs.flatMap((config) => config.targets))).toEqual(['alertmanager:9093']);
-    const ereConfig = parseConfig(readFileSync(`${root}/deploy/ere/ere.yaml`, 'utf8'));
-    expect(ereConfig.server.port).toBe(9470);
-  });
+  it(
+    'Prometheus scrapes ERE as job "ere" and alerts through ' +
+      'Alertmanager, by compose service name and container port',
+    () => {
+      const ereJob = prometheusConfig.scrape_configs.find((job) => job.job_name === 'ere');
+      expect(ereJob?.static_configs.flatMap((config) => config.targets)).toEqual(['ere:9470']);
+      expect(
+        prometheusConfig.alerting.alertmanagers.flatMap((manager) =>
+          manager.static_configs.flatMap((config) => config.targets),
+        ),
+      ).toEqual(['alertmanager:9093']);
+      const ereConfig = parseConfig(readFileSync(`${root}/deploy/ere/ere.yaml`, 'utf8'));
+      expect(ereConfig.server.port).toBe(9470);
+    },
+  );
 
   it('ERE reads its config from the mounted deploy/ere/ and keeps its database on ere-data', () => {
     expect(hostPathAt('ere', '/etc/ere')).toBe('./deploy/ere');
@@ -182,14 +219,25 @@ describe('the files the services are pointed at', () => {
     // Written beside this file (dashboards/provisioning/); read here so that the two cannot drift apart.
     const datasources = readdirSync(`${root}/dashboards/provisioning/datasources`).flatMap(
       (file) =>
-        (parse(readFileSync(`${root}/dashboards/provisioning/datasources/${file}`, 'utf8')) as { datasources: { type: string; url: string; jsonData?: { timeInterval?: string } }[] }).datasources,
+        (
+          parse(readFileSync(`${root}/dashboards/provisioning/datasources/${file}`, 'utf8')) as {
+            datasources: { type: string; url: string; jsonData?: { timeInterval?: string } }[];
+          }
+        ).datasources,
     );
     const prometheus = datasources.filter((datasource) => datasource.type === 'prometheus');
     expect(prometheus.map((datasource) => datasource.url)).toEqual(['http://prometheus:9090']);
     // $__rate_interval is derived from the datasource's scrape interval: it must be Prometheus' own.
-    expect(prometheus.map((datasource) => datasource.jsonData?.timeInterval)).toEqual([prometheusConfig.global.scrape_interval]);
+    expect(prometheus.map((datasource) => datasource.jsonData?.timeInterval)).toEqual([
+      prometheusConfig.global.scrape_interval,
+    ]);
     const providers = readdirSync(`${root}/dashboards/provisioning/dashboards`).flatMap(
-      (file) => (parse(readFileSync(`${root}/dashboards/provisioning/dashboards/${file}`, 'utf8')) as { providers: { options: { path: string } }[] }).providers,
+      (file) =>
+        (
+          parse(readFileSync(`${root}/dashboards/provisioning/dashboards/${file}`, 'utf8')) as {
+            providers: { options: { path: string } }[];
+          }
+        ).providers,
     );
     expect(providers.map((provider) => provider.options.path)).toEqual(['/var/lib/grafana/dashboards/ere']);
   });

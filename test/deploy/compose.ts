@@ -39,7 +39,10 @@ export function readCompose(file: string): ComposeFile {
 
 /** `${VAR:-default}` and `${VAR-default}` with VAR taken from `env`; `${VAR}` unset is empty, as in Compose. */
 export function interpolate(value: string, env: Readonly<Record<string, string>> = {}): string {
-  return value.replace(/\$\{(\w+)(?::?-([^}]*))?\}/g, (_whole, name: string, fallback: string | undefined) => env[name] || (fallback ?? ''));
+  return value.replace(
+    /\$\{(\w+)(?::?-([^}]*))?\}/g,
+    (_whole, name: string, fallback: string | undefined) => env[name] || (fallback ?? ''),
+  );
 }
 
 export interface Mount {

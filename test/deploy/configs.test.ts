@@ -31,18 +31,27 @@ describe('deploy/prometheus/prometheus.yml', () => {
 
   it('is valid with the rules compose mounts: every alerts/*.rules.yml is loaded and checked', () => {
     const relocated = join(dir, 'prometheus.yml');
-    writeFileSync(relocated, relocatePrometheusConfig(readFileSync(prometheusYml, 'utf8'), { rulesDir: `${root}/alerts` }));
+    writeFileSync(
+      relocated,
+      relocatePrometheusConfig(readFileSync(prometheusYml, 'utf8'), { rulesDir: `${root}/alerts` }),
+    );
     const { status, output } = run('promtool', ['check', 'config', relocated]);
     const ruleFiles = readdirSync(`${root}/alerts`).filter((file) => file.endsWith('.rules.yml'));
     expect(ruleFiles.length).toBeGreaterThan(0);
-    for (const file of ruleFiles) expect(output).toMatch(new RegExp(`Checking ${root}/alerts/${file.replace(/\./g, '\\.')}\\s+SUCCESS: \\d+ rules found`));
+    for (const file of ruleFiles)
+      expect(output).toMatch(
+        new RegExp(`Checking ${root}/alerts/${file.replace(/\./g, '\\.')}\\s+SUCCESS: \\d+ rules found`),
+      );
     expect(output).toContain(`SUCCESS: ${ruleFiles.length} rule files found`);
     expect(status).toBe(0);
   });
 
   it('would fail to load alerts/ with a plain *.yml glob, which takes in the example Alertmanager config', () => {
     const wide = join(dir, 'prometheus-wide.yml');
-    const text = readFileSync(prometheusYml, 'utf8').replace('/etc/prometheus/rules/*.rules.yml', '/etc/prometheus/rules/*.yml');
+    const text = readFileSync(prometheusYml, 'utf8').replace(
+      '/etc/prometheus/rules/*.rules.yml',
+      '/etc/prometheus/rules/*.yml',
+    );
     writeFileSync(wide, relocatePrometheusConfig(text, { rulesDir: `${root}/alerts` }));
     const { status, output } = run('promtool', ['check', 'config', wide]);
     expect(output).toContain('alertmanager.example.yml');
@@ -59,9 +68,19 @@ describe('deploy/alertmanager/alertmanager.yml', () => {
   });
 
   it('sends every alert, whatever its severity, to the null receiver', () => {
-    for (const labels of [['severity=page', 'alertname=EreEndpointDown', 'chain=demo'], ['severity=ticket', 'slo=x'], ['alertname=Watchdog']]) {
+    for (const labels of [
+      ['severity=page', 'alertname=EreEndpointDown', 'chain=demo'],
+      ['severity=ticket', 'slo=x'],
+      ['alertname=Watchdog'],
+    ]) {
       // stdout only: amtool warns on stderr that --config.file overrides --alertmanager.url.
-      const { status, stdout } = run('amtool', ['config', 'routes', 'test', `--config.file=${alertmanagerYml}`, ...labels]);
+      const { status, stdout } = run('amtool', [
+        'config',
+        'routes',
+        'test',
+        `--config.file=${alertmanagerYml}`,
+        ...labels,
+      ]);
       expect(stdout.trim(), labels.join(' ')).toBe('null');
       expect(status).toBe(0);
     }
@@ -77,7 +96,10 @@ describe('deploy/ere/ere.yaml', () => {
 
   it('is refused by the same check once broken, so the check above means something', () => {
     const broken = join(dir, 'ere-broken.yaml');
-    writeFileSync(broken, readFileSync(`${root}/deploy/ere/ere.yaml`, 'utf8').replace('pollInterval: 15s', 'pollIntervall: 15s'));
+    writeFileSync(
+      broken,
+      readFileSync(`${root}/deploy/ere/ere.yaml`, 'utf8').replace('pollInterval: 15s', 'pollIntervall: 15s'),
+    );
     const { status, output } = run(process.execPath, ['bin/ere.js', 'check-config', broken]);
     expect(output).toContain('chains[0].pollIntervall: unknown key');
     expect(status).toBe(1);

@@ -16,7 +16,9 @@ export interface LintContext {
   dataDir: string;
 }
 
-/** A tag naming an exact release (1.2.3, v1.2.3, optionally with a variant) or a digest; never `latest` or a bare major. */
+/**
+ * A tag naming an exact release (1.2.3, v1.2.3, optionally with a variant) or a digest; never `latest` or a bare major.
+ */
 export function isPinnedImage(image: string): boolean {
   if (/@sha256:[0-9a-f]{64}$/.test(image)) return true;
   const tag = /:([^/:]+)$/.exec(image)?.[1];
@@ -35,12 +37,16 @@ function stageOutputs(stage: Stage, contextDir: string): string[] {
       const copy = parseCopy(instruction);
       const destination = posix.resolve(dir, copy.destination);
       // `COPY a b ./` puts each source under the directory; `COPY src ./src` makes the directory itself.
-      return copy.destination.endsWith('/') ? copy.sources.map((source) => posix.join(destination, posix.basename(source))) : [destination];
+      return copy.destination.endsWith('/')
+        ? copy.sources.map((source) => posix.join(destination, posix.basename(source)))
+        : [destination];
     });
   const runs = valuesOf(stage, 'RUN').join('\n');
   if (/\bnpm ci\b/.test(runs)) outputs.push(posix.join(dir, 'node_modules'));
   if (/\bnpm run build\b/.test(runs)) {
-    const buildConfig = JSON.parse(readFileSync(join(contextDir, 'tsconfig.build.json'), 'utf8')) as { compilerOptions?: { outDir?: string } };
+    const buildConfig = JSON.parse(readFileSync(join(contextDir, 'tsconfig.build.json'), 'utf8')) as {
+      compilerOptions?: { outDir?: string };
+    };
     outputs.push(posix.resolve(dir, buildConfig.compilerOptions?.outDir ?? 'dist'));
   }
   return outputs;
@@ -54,8 +60,10 @@ function lintCopies(stages: readonly Stage[], context: LintContext): string[] {
       const copy = parseCopy(instruction);
       if (copy.from === undefined) {
         for (const source of copy.sources) {
-          if (!existsSync(join(context.contextDir, source))) problems.push(`line ${instruction.line}: COPY ${source}: not in the build context`);
-          else if (isIgnored(rules, source)) problems.push(`line ${instruction.line}: COPY ${source}: left out by .dockerignore`);
+          if (!existsSync(join(context.contextDir, source)))
+            problems.push(`line ${instruction.line}: COPY ${source}: not in the build context`);
+          else if (isIgnored(rules, source))
+            problems.push(`line ${instruction.line}: COPY ${source}: left out by .dockerignore`);
         }
         continue;
       }
@@ -68,7 +76,9 @@ function lintCopies(stages: readonly Stage[], context: LintContext): string[] {
       for (const source of copy.sources) {
         const absolute = posix.resolve(workdir(stages[fromIndex]!), source);
         if (!outputs.some((output) => absolute === output || absolute.startsWith(`${output}/`))) {
-          problems.push(`line ${instruction.line}: COPY --from=${copy.from} ${source}: stage ${copy.from} does not make it`);
+          problems.push(
+            `line ${instruction.line}: COPY --from=${copy.from} ${source}: stage ${copy.from} does not make it`,
+          );
         }
       }
     }
@@ -80,18 +90,22 @@ function lintFinalStage(final: Stage, context: LintContext): string[] {
   const problems: string[] = [];
   const user = valuesOf(final, 'USER').at(-1);
   const uid = user?.split(':')[0];
-  if (uid === undefined || uid === 'root' || uid === '0') problems.push(`the final stage runs as ${user ?? 'root (no USER)'}`);
+  if (uid === undefined || uid === 'root' || uid === '0')
+    problems.push(`the final stage runs as ${user ?? 'root (no USER)'}`);
   const healthchecks = final.instructions.filter((instruction) => instruction.keyword === 'HEALTHCHECK');
   if (healthchecks.length !== 1) problems.push('the final stage needs exactly one HEALTHCHECK');
   else {
     try {
       const { command } = parseHealthcheck(healthchecks[0]!);
-      if (command[0] !== 'node' || !command.some((part) => part.includes('/readyz'))) problems.push(`the HEALTHCHECK does not ask /readyz with node: ${command.join(' ')}`);
+      if (command[0] !== 'node' || !command.some((part) => part.includes('/readyz')))
+        problems.push(`the HEALTHCHECK does not ask /readyz with node: ${command.join(' ')}`);
     } catch {
       problems.push('the HEALTHCHECK CMD is not in exec form (a JSON array)');
     }
   }
-  const volumes = valuesOf(final, 'VOLUME').flatMap((args) => (args.startsWith('[') ? (JSON.parse(args) as string[]) : args.split(/\s+/)));
+  const volumes = valuesOf(final, 'VOLUME').flatMap((args) =>
+    args.startsWith('[') ? (JSON.parse(args) as string[]) : args.split(/\s+/),
+  );
   if (!volumes.includes(context.dataDir)) problems.push(`${context.dataDir} is not a VOLUME`);
   for (const keyword of ['ENTRYPOINT', 'CMD']) {
     const value = valuesOf(final, keyword).at(-1);

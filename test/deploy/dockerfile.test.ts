@@ -23,7 +23,10 @@ describe('the Dockerfile lint', () => {
   });
 
   it('catches a single stage, an unpinned base, root, no healthcheck and no volume', () => {
-    const problems = lintDockerfile('FROM node:latest\nWORKDIR /app\nCOPY bin ./bin\nCMD ["node", "bin/ere.js"]\n', context);
+    const problems = lintDockerfile(
+      'FROM node:latest\nWORKDIR /app\nCOPY bin ./bin\nCMD ["node", "bin/ere.js"]\n',
+      context,
+    );
     expect(problems).toEqual([
       'one stage only: build tools would ship in the image',
       'FROM node:latest: not pinned to a release or digest',
@@ -62,8 +65,17 @@ CMD ["start"]
   });
 
   it('tells pinned image references from floating ones', () => {
-    expect(['node:20.20.2-bookworm-slim', 'prom/prometheus:v2.55.1', 'grafana/grafana:11.4.0', `node@sha256:${'a'.repeat(64)}`].map(isPinnedImage)).toEqual([true, true, true, true]);
-    expect(['node:20-bookworm-slim', 'node:lts', 'node', 'prom/prometheus:latest', 'localhost:5000/node'].map(isPinnedImage)).toEqual([false, false, false, false, false]);
+    expect(
+      [
+        'node:20.20.2-bookworm-slim',
+        'prom/prometheus:v2.55.1',
+        'grafana/grafana:11.4.0',
+        `node@sha256:${'a'.repeat(64)}`,
+      ].map(isPinnedImage),
+    ).toEqual([true, true, true, true]);
+    expect(
+      ['node:20-bookworm-slim', 'node:lts', 'node', 'prom/prometheus:latest', 'localhost:5000/node'].map(isPinnedImage),
+    ).toEqual([false, false, false, false, false]);
   });
 });
 
@@ -71,20 +83,40 @@ describe('.dockerignore', () => {
   const rules = parseDockerignore(dockerignore);
 
   it('keeps out what must not reach the build: dependencies, builds, databases, tests, git', () => {
-    for (const path of ['node_modules', 'node_modules/fastify/package.json', 'dist/main.js', 'ere.db', '.git/HEAD', 'test/service.test.ts', 'scratch/note.md', 'deploy/prometheus/prometheus.yml']) {
+    for (const path of [
+      'node_modules',
+      'node_modules/fastify/package.json',
+      'dist/main.js',
+      'ere.db',
+      '.git/HEAD',
+      'test/service.test.ts',
+      'scratch/note.md',
+      'deploy/prometheus/prometheus.yml',
+    ]) {
       expect(isIgnored(rules, path), path).toBe(true);
     }
   });
 
   it('lets in what the build and the runtime stage copy', () => {
-    for (const path of ['package.json', 'package-lock.json', 'tsconfig.build.json', 'src/main.ts', 'bin/ere.js', 'migrations/001_rpc_samples_and_rollups.sql', 'deploy/ere/ere.yaml', 'docs/runbooks/rpc.md']) {
+    for (const path of [
+      'package.json',
+      'package-lock.json',
+      'tsconfig.build.json',
+      'src/main.ts',
+      'bin/ere.js',
+      'migrations/001_rpc_samples_and_rollups.sql',
+      'deploy/ere/ere.yaml',
+      'docs/runbooks/rpc.md',
+    ]) {
       expect(isIgnored(rules, path), path).toBe(false);
     }
   });
 
   it('applies the last matching line, and a directory pattern to what is under it', () => {
     const sample = parseDockerignore('docs\n!docs/runbooks\ndocs/runbooks/draft-*\n');
-    expect(['docs/api.md', 'docs/runbooks/rpc.md', 'docs/runbooks/draft-x.md'].map((path) => isIgnored(sample, path))).toEqual([true, false, true]);
+    expect(
+      ['docs/api.md', 'docs/runbooks/rpc.md', 'docs/runbooks/draft-x.md'].map((path) => isIgnored(sample, path)),
+    ).toEqual([true, false, true]);
     expect(isIgnored(parseDockerignore('**/*.db\n'), 'a/b/c.db')).toBe(true);
   });
 });
@@ -114,8 +146,10 @@ describe('the runtime stage', () => {
     expect(envOf(final)).toMatchObject({ NODE_ENV: 'production' });
   });
 
-  it('checks health within Docker\'s timeout', () => {
-    const healthcheck = parseHealthcheck(final.instructions.find((instruction) => instruction.keyword === 'HEALTHCHECK')!);
+  it("checks health within Docker's timeout", () => {
+    const healthcheck = parseHealthcheck(
+      final.instructions.find((instruction) => instruction.keyword === 'HEALTHCHECK')!,
+    );
     expect(healthcheck.options).toEqual({ interval: '15s', timeout: '5s', 'start-period': '60s', retries: '3' });
     // The request gives up (exit 1) before Docker kills the check at --timeout.
     expect(healthcheck.command.join(' ')).toContain('AbortSignal.timeout(4000)');

@@ -36,7 +36,9 @@ export function readInstructions(text: string): Instruction[] {
     if (trimmed.startsWith('#') || (!pending && trimmed === '')) return;
     const continued = trimmed.endsWith('\\');
     const part = continued ? trimmed.slice(0, -1).trim() : trimmed;
-    pending = pending ? { text: `${pending.text} ${part}`.trim(), line: pending.line } : { text: part, line: index + 1 };
+    pending = pending
+      ? { text: `${pending.text} ${part}`.trim(), line: pending.line }
+      : { text: part, line: index + 1 };
     if (continued) return;
     const match = /^(\S+)\s*(.*)$/.exec(pending.text);
     if (match) instructions.push({ keyword: match[1]!.toUpperCase(), args: match[2]!.trim(), line: pending.line });
@@ -47,7 +49,10 @@ export function readInstructions(text: string): Instruction[] {
 }
 
 function substitute(value: string, args: Record<string, string>): string {
-  return value.replace(/\$\{(\w+)\}|\$(\w+)/g, (whole, braced: string | undefined, bare: string | undefined) => args[(braced ?? bare)!] ?? whole);
+  return value.replace(
+    /\$\{(\w+)\}|\$(\w+)/g,
+    (whole, braced: string | undefined, bare: string | undefined) => args[(braced ?? bare)!] ?? whole,
+  );
 }
 
 export function parseDockerfile(text: string): Dockerfile {
@@ -57,9 +62,14 @@ export function parseDockerfile(text: string): Dockerfile {
     if (instruction.keyword === 'FROM') {
       const [image, as, name] = instruction.args.replace(/--platform=\S+\s+/, '').split(/\s+/);
       if (!image) throw new Error(`line ${instruction.line}: FROM without an image`);
-      stages.push({ name: as?.toUpperCase() === 'AS' ? name : undefined, image: substitute(image, globalArgs), instructions: [] });
+      stages.push({
+        name: as?.toUpperCase() === 'AS' ? name : undefined,
+        image: substitute(image, globalArgs),
+        instructions: [],
+      });
     } else if (stages.length === 0) {
-      if (instruction.keyword !== 'ARG') throw new Error(`line ${instruction.line}: ${instruction.keyword} before the first FROM`);
+      if (instruction.keyword !== 'ARG')
+        throw new Error(`line ${instruction.line}: ${instruction.keyword} before the first FROM`);
       const [key, value] = instruction.args.split('=', 2);
       globalArgs[key!.trim()] = (value ?? '').trim();
     } else {
@@ -77,7 +87,8 @@ export function execForm(args: string): string[] {
   } catch {
     throw new Error(`not an exec form: ${args}`);
   }
-  if (!Array.isArray(parsed) || !parsed.every((part) => typeof part === 'string')) throw new Error(`not an exec form: ${args}`);
+  if (!Array.isArray(parsed) || !parsed.every((part) => typeof part === 'string'))
+    throw new Error(`not an exec form: ${args}`);
   return parsed;
 }
 
@@ -115,7 +126,9 @@ export function workdir(stage: Stage): string {
 
 /** Values of the stage's instructions with this keyword. */
 export function valuesOf(stage: Stage, keyword: string): string[] {
-  return stage.instructions.filter((instruction) => instruction.keyword === keyword).map((instruction) => instruction.args);
+  return stage.instructions
+    .filter((instruction) => instruction.keyword === keyword)
+    .map((instruction) => instruction.args);
 }
 
 /** `LABEL a="x" b="y"` pairs of the stage. */
@@ -131,7 +144,8 @@ export function labelsOf(stage: Stage): Record<string, string> {
 export function envOf(stage: Stage): Record<string, string> {
   const env: Record<string, string> = {};
   for (const args of valuesOf(stage, 'ENV')) {
-    for (const match of args.matchAll(/(\w+)=("(?:[^"\\]|\\.)*"|\S+)/g)) env[match[1]!] = match[2]!.replace(/^"|"$/g, '');
+    for (const match of args.matchAll(/(\w+)=("(?:[^"\\]|\\.)*"|\S+)/g))
+      env[match[1]!] = match[2]!.replace(/^"|"$/g, '');
   }
   return env;
 }

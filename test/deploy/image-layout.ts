@@ -66,7 +66,10 @@ export function stageImageLayout(repo: string, dockerfileText: string): ImageLay
     const source = stages.find((stage) => stage.name === copy.from);
     const sourceDir = source ? valuesOf(source, 'WORKDIR').at(-1)! : '/';
     for (const from of copy.sources) {
-      const destination = posix.resolve(cwd, copy.destination.endsWith('/') ? posix.join(copy.destination, posix.basename(from)) : copy.destination);
+      const destination = posix.resolve(
+        cwd,
+        copy.destination.endsWith('/') ? posix.join(copy.destination, posix.basename(from)) : copy.destination,
+      );
       // The build stage's WORKDIR holds the repository's files, as built here before the tests.
       const inRepo = source ? posix.relative(sourceDir, from) : from;
       mkdirSync(dirname(path(destination)), { recursive: true });
@@ -81,8 +84,11 @@ export function stageImageLayout(repo: string, dockerfileText: string): ImageLay
   // The container's /tmp (a tmpfs in docker-compose.yml).
   mkdirSync(path('/tmp'), { recursive: true });
   chmodSync(path('/tmp'), 0o1777);
-  const healthcheck = parseHealthcheck(final.instructions.find((instruction) => instruction.keyword === 'HEALTHCHECK')!).command;
-  const mapArgument = (argument: string) => (argument.startsWith('/') && existsSync(path(argument)) ? path(argument) : argument);
+  const healthcheck = parseHealthcheck(
+    final.instructions.find((instruction) => instruction.keyword === 'HEALTHCHECK')!,
+  ).command;
+  const mapArgument = (argument: string) =>
+    argument.startsWith('/') && existsSync(path(argument)) ? path(argument) : argument;
 
   return {
     root,
@@ -92,8 +98,16 @@ export function stageImageLayout(repo: string, dockerfileText: string): ImageLay
     path,
     spawn(command, env = {}) {
       const [program, ...args] = command.map(mapArgument);
-      const environment = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: path('/var/lib/ere'), TMPDIR: path('/tmp'), ...envOf(final), ...env };
-      const asUser = switchUser ? ['setpriv', `--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups', '--'] : [];
+      const environment = {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        HOME: path('/var/lib/ere'),
+        TMPDIR: path('/tmp'),
+        ...envOf(final),
+        ...env,
+      };
+      const asUser = switchUser
+        ? ['setpriv', `--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups', '--']
+        : [];
       const full = [...asUser, program === 'node' ? process.execPath : program!, ...args];
       return spawn(full[0]!, full.slice(1), { cwd: path(cwd), env: environment, stdio: ['ignore', 'pipe', 'pipe'] });
     },

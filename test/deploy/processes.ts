@@ -13,7 +13,9 @@ export interface RunningBinary {
 }
 
 function exited(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+  return new Promise((resolve) =>
+    child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()),
+  );
 }
 
 async function startBinary(binary: string, args: (dataDir: string) => string[], url: string): Promise<RunningBinary> {
@@ -47,7 +49,12 @@ async function startBinary(binary: string, args: (dataDir: string) => string[], 
 export function startPrometheusOn(configFile: string, port: number): Promise<RunningBinary> {
   return startBinary(
     'prometheus',
-    (dataDir) => [`--config.file=${configFile}`, `--storage.tsdb.path=${dataDir}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
+    (dataDir) => [
+      `--config.file=${configFile}`,
+      `--storage.tsdb.path=${dataDir}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--log.level=warn',
+    ],
     `http://127.0.0.1:${port}`,
   );
 }
@@ -55,7 +62,13 @@ export function startPrometheusOn(configFile: string, port: number): Promise<Run
 export function startAlertmanagerOn(configFile: string, port: number): Promise<RunningBinary> {
   return startBinary(
     'prometheus-alertmanager',
-    (dataDir) => [`--config.file=${configFile}`, `--storage.path=${dataDir}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address=', '--log.level=warn'],
+    (dataDir) => [
+      `--config.file=${configFile}`,
+      `--storage.path=${dataDir}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--cluster.listen-address=',
+      '--log.level=warn',
+    ],
     `http://127.0.0.1:${port}`,
   );
 }

@@ -43,6 +43,11 @@ export function relocatePrometheusConfig(text: string, relocation: Relocation): 
   };
   for (const manager of config.alerting?.alertmanagers ?? []) move(manager.static_configs);
   for (const job of config.scrape_configs ?? []) move(job.static_configs);
-  if (relocation.interval) config.global = { ...config.global, scrape_interval: relocation.interval, evaluation_interval: relocation.interval };
+  if (relocation.interval)
+    config.global = {
+      ...config.global,
+      scrape_interval: relocation.interval,
+      evaluation_interval: relocation.interval,
+    };
   return stringify(config);
 }

@@ -40,7 +40,10 @@ beforeAll(async () => {
   image = stageImageLayout(repo, readFileSync(`${repo}/Dockerfile`, 'utf8'));
   const command = readCompose(`${repo}/docker-compose.yml`).services.ere!.command!;
   const erePort = await freePort();
-  const demo = image.spawn([...image.entrypoint, ...command.map((arg, index) => (command[index - 1] === '--port' ? String(erePort) : arg))]);
+  const demo = image.spawn([
+    ...image.entrypoint,
+    ...command.map((arg, index) => (command[index - 1] === '--port' ? String(erePort) : arg)),
+  ]);
   const output = { text: '' };
   const demoExit = exitOf(demo, output);
   ere = {
@@ -50,7 +53,11 @@ beforeAll(async () => {
       await demoExit;
     },
   };
-  await waitFor(async () => (await fetch(`http://127.0.0.1:${erePort}/readyz`)).ok, 90_000, `the demo to be ready (${output.text.slice(-1_000)})`);
+  await waitFor(
+    async () => (await fetch(`http://127.0.0.1:${erePort}/readyz`)).ok,
+    90_000,
+    `the demo to be ready (${output.text.slice(-1_000)})`,
+  );
 
   const alertmanagerPort = await freePort();
   alertmanager = await startAlertmanagerOn(`${repo}/deploy/alertmanager/alertmanager.yml`, alertmanagerPort);
@@ -60,7 +67,11 @@ beforeAll(async () => {
     config,
     relocatePrometheusConfig(readFileSync(`${repo}/deploy/prometheus/prometheus.yml`, 'utf8'), {
       rulesDir: `${repo}/alerts`,
-      addresses: { 'ere:9470': `127.0.0.1:${erePort}`, 'alertmanager:9093': `127.0.0.1:${alertmanagerPort}`, 'localhost:9090': `127.0.0.1:${prometheusPort}` },
+      addresses: {
+        'ere:9470': `127.0.0.1:${erePort}`,
+        'alertmanager:9093': `127.0.0.1:${alertmanagerPort}`,
+        'localhost:9090': `127.0.0.1:${prometheusPort}`,
+      },
       interval: '1s',
     }),
   );
@@ -77,7 +88,9 @@ describe('Prometheus on the compose config', () => {
   it('scrapes ERE as job "ere" (instance the address users browse), itself and Alertmanager', async () => {
     const targets = await waitFor(
       async () => {
-        const { activeTargets } = await api<{ activeTargets: { labels: Record<string, string>; health: string; lastError: string }[] }>('/api/v1/targets');
+        const { activeTargets } = await api<{
+          activeTargets: { labels: Record<string, string>; health: string; lastError: string }[];
+        }>('/api/v1/targets');
         return activeTargets.length === 3 && activeTargets.every((target) => target.health === 'up') && activeTargets;
       },
       20_000,
@@ -85,8 +98,12 @@ describe('Prometheus on the compose config', () => {
     );
     expect(targets.map((target) => target.labels.job).sort()).toEqual(['alertmanager', 'ere', 'prometheus']);
     expect(targets.find((target) => target.labels.job === 'ere')?.labels.instance).toBe('localhost:9470');
-    const { result } = await api<{ result: { metric: Record<string, string> }[] }>(`/api/v1/query?query=${encodeURIComponent('ere_rpc_probes_total{job="ere"}')}`);
-    expect(new Set(result.map((series) => series.metric.endpoint))).toEqual(new Set(['anvil-node', 'provider-a', 'provider-b']));
+    const { result } = await api<{ result: { metric: Record<string, string> }[] }>(
+      `/api/v1/query?query=${encodeURIComponent('ere_rpc_probes_total{job="ere"}')}`,
+    );
+    expect(new Set(result.map((series) => series.metric.endpoint))).toEqual(
+      new Set(['anvil-node', 'provider-a', 'provider-b']),
+    );
   }, 30_000);
 
   it('sends alerts to the Alertmanager the config names', async () => {
@@ -104,7 +121,9 @@ describe('Prometheus on the compose config', () => {
   it('evaluates every rule of alerts/*.rules.yml against the live series without an error', async () => {
     const expected = readdirSync(`${repo}/alerts`)
       .filter((file) => file.endsWith('.rules.yml'))
-      .flatMap((file) => (parse(readFileSync(`${repo}/alerts/${file}`, 'utf8')) as { groups: { rules: unknown[] }[] }).groups)
+      .flatMap(
+        (file) => (parse(readFileSync(`${repo}/alerts/${file}`, 'utf8')) as { groups: { rules: unknown[] }[] }).groups,
+      )
       .reduce((count, group) => count + group.rules.length, 0);
     expect(expected).toBeGreaterThan(0);
     const rules = await waitFor(
@@ -122,17 +141,28 @@ describe('Prometheus on the compose config', () => {
 
 describe('Alertmanager on the compose config', () => {
   it('takes an alert and routes it to the null receiver', async () => {
-    const alert = { labels: { alertname: 'DeployStackCheck', severity: 'ticket', chain: 'demo' }, annotations: { summary: 'compose stack check' } };
-    const posted = await fetch(`${alertmanager.url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([alert]) });
+    const alert = {
+      labels: { alertname: 'DeployStackCheck', severity: 'ticket', chain: 'demo' },
+      annotations: { summary: 'compose stack check' },
+    };
+    const posted = await fetch(`${alertmanager.url}/api/v2/alerts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([alert]),
+    });
     expect(posted.status).toBe(200);
     const alerts = await waitFor(
       async () => {
-        const listed = (await (await fetch(`${alertmanager.url}/api/v2/alerts?filter=alertname%3D%22DeployStackCheck%22`)).json()) as { receivers: { name: string }[]; status: { state: string } }[];
+        const listed = (await (
+          await fetch(`${alertmanager.url}/api/v2/alerts?filter=alertname%3D%22DeployStackCheck%22`)
+        ).json()) as { receivers: { name: string }[]; status: { state: string } }[];
         return listed.length > 0 && listed;
       },
       10_000,
       'the alert listed',
     );
-    expect(alerts.map((listed) => [listed.receivers.map((receiver) => receiver.name), listed.status.state])).toEqual([[['null'], 'active']]);
+    expect(alerts.map((listed) => [listed.receivers.map((receiver) => receiver.name), listed.status.state])).toEqual([
+      [['null'], 'active'],
+    ]);
   });
 });

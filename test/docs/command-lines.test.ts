@@ -32,12 +32,18 @@ function problemOf(argv: string[], complete: boolean): string | null {
 
 describe('usage syntax in the docs', () => {
   it.each([
-    ['start --config ere.yaml [--host 0.0.0.0] [--port 9470]', ['start', '--config', 'ere.yaml', '--host', '0.0.0.0', '--port', '9470']],
+    [
+      'start --config ere.yaml [--host 0.0.0.0] [--port 9470]',
+      ['start', '--config', 'ere.yaml', '--host', '0.0.0.0', '--port', '9470'],
+    ],
     ['report [--format table|json|csv]', ['report', '--format', 'table']],
     ['backup --to <file> (--config <file> | --db <file>)', ['backup', '--to', 'file', '--config', 'file']],
     ['slo import <file>... [--config <file>]', ['slo', 'import', 'file', '--config', 'file']],
     ['slo rules --config ere.yaml | head', ['slo', 'rules', '--config', 'ere.yaml']],
-    ['silence add X \'chain="a b"\' --comment "two words"', ['silence', 'add', 'X', 'chain="a b"', '--comment', 'two words']],
+    [
+      'silence add X \'chain="a b"\' --comment "two words"',
+      ['silence', 'add', 'X', 'chain="a b"', '--comment', 'two words'],
+    ],
     ['ack <fingerprint> [--comment "looking at it"]', ['ack', 'fingerprint', '--comment', 'looking at it']],
   ])('%s', (text, argv) => {
     expect(usageWords(text)).toEqual(argv);
@@ -82,7 +88,9 @@ describe('usage syntax in the docs', () => {
 
 describe('the command lines of README.md and docs/', () => {
   const files = [join(root, 'README.md'), ...markdownFiles(join(root, 'docs'))];
-  const lines = files.flatMap((file) => docCommandLines(readFileSync(file, 'utf8')).map((line) => ({ ...line, file: relative(root, file) })));
+  const lines = files.flatMap((file) =>
+    docCommandLines(readFileSync(file, 'utf8')).map((line) => ({ ...line, file: relative(root, file) })),
+  );
 
   it('finds them, and every command is shown in a code block', () => {
     const shown = new Set(lines.filter((line) => line.complete).map((line) => line.argv[0]));

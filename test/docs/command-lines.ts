@@ -13,12 +13,21 @@ export interface DocCommandLine {
 }
 
 /** Where `ere` starts a command: at the start of a line, as `npx ere`, `node bin/ere.js` or the compose service. */
-const starts = [/^(?:\$\s+)?(?:npx\s+)?ere\s+(.+)$/, /(?:^|[\s=])(?:\S*\/)?node\s+(?:\S*\/)?bin\/ere\.js\s+(.+)$/, /^docker\s+compose\s+(?:run|exec)\s+(?:-\S+\s+)*ere\s+(?!node\s)(.+)$/];
+const starts = [
+  /^(?:\$\s+)?(?:npx\s+)?ere\s+(.+)$/,
+  /(?:^|[\s=])(?:\S*\/)?node\s+(?:\S*\/)?bin\/ere\.js\s+(.+)$/,
+  /^docker\s+compose\s+(?:run|exec)\s+(?:-\S+\s+)*ere\s+(?!node\s)(.+)$/,
+];
 
 /** Words as a shell splits them (quotes keep spaces and brackets, and are removed), and usage punctuation. */
 function tokens(text: string): string[] {
   return [...text.matchAll(/(?:[^\s'"[\]()|]+|'[^']*'|"[^"]*")+|[[\]()|]/g)].map(([token]) =>
-    /^[[\]()|]$/.test(token) ? token : token.replace(/'([^']*)'|"([^"]*)"/g, (_, single: string | undefined, double: string | undefined) => single ?? double ?? ''),
+    /^[[\]()|]$/.test(token)
+      ? token
+      : token.replace(
+          /'([^']*)'|"([^"]*)"/g,
+          (_, single: string | undefined, double: string | undefined) => single ?? double ?? '',
+        ),
   );
 }
 
@@ -45,16 +54,15 @@ export function usageWords(text: string): string[] {
     }
     return words;
   };
-  return sequence(null).map((word) =>
-    word
-      .replace(/\.\.\.$/, '')
-      .replace(/^<([^>]+)>$/, '$1'),
-  );
+  return sequence(null).map((word) => word.replace(/\.\.\.$/, '').replace(/^<([^>]+)>$/, '$1'));
 }
 
 /** Cuts what follows the command line: a comment, a redirection, `&&`, `;`, a background `&`. */
 function commandPart(text: string): string {
-  return text.split(/\s#\s|\s#$|\s>\s|\s2?>\S|\s&&\s|;\s|\s&$/)[0]!.replace(/\\$/, '').trim();
+  return text
+    .split(/\s#\s|\s#$|\s>\s|\s2?>\S|\s&&\s|;\s|\s&$/)[0]!
+    .replace(/\\$/, '')
+    .trim();
 }
 
 function argvOf(text: string): string[] | null {

@@ -41,11 +41,16 @@ function anchors(file: string): Set<string> {
   return result;
 }
 
-const files = [join(root, 'README.md'), ...['docs', 'alerts', 'dashboards', 'deploy', 'migrations'].flatMap((dir) => markdownFiles(join(root, dir)))].filter(existsSync);
+const files = [
+  join(root, 'README.md'),
+  ...['docs', 'alerts', 'dashboards', 'deploy', 'migrations'].flatMap((dir) => markdownFiles(join(root, dir))),
+].filter(existsSync);
 
 describe('documentation links', () => {
   it('finds the documentation', () => {
-    expect(files.map((file) => relative(root, file))).toEqual(expect.arrayContaining(['README.md', 'docs/configuration.md', 'docs/operations.md']));
+    expect(files.map((file) => relative(root, file))).toEqual(
+      expect.arrayContaining(['README.md', 'docs/configuration.md', 'docs/operations.md']),
+    );
   });
 
   it('makes anchors as GitHub does', () => {
@@ -68,7 +73,8 @@ describe('documentation links', () => {
           broken.push(`${where} (no such file)`);
           continue;
         }
-        if (anchor && target.endsWith('.md') && !anchors(target).has(anchor)) broken.push(`${where} (no heading makes #${anchor})`);
+        if (anchor && target.endsWith('.md') && !anchors(target).has(anchor))
+          broken.push(`${where} (no heading makes #${anchor})`);
       }
     }
     expect(broken).toEqual([]);

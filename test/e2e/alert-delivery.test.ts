@@ -93,10 +93,28 @@ beforeAll(async () => {
       server: { host: '127.0.0.1', port: 0 },
       storage: { path: join(dir, 'ere.db'), flushInterval: '100ms' },
       log: { level: 'info' },
-      chains: [{ id: 'local', chainId: 31337, pollInterval: '500ms', timeout: '400ms', rpc: proxies.map((proxy, index) => ({ id: `rpc-${index}`, url: proxy.url })) }],
+      chains: [
+        {
+          id: 'local',
+          chainId: 31337,
+          pollInterval: '500ms',
+          timeout: '400ms',
+          rpc: proxies.map((proxy, index) => ({ id: `rpc-${index}`, url: proxy.url })),
+        },
+      ],
       alerting: {
         evaluationInterval: '1s',
-        rules: [{ name: 'EndpointDown', source: 'endpoint', metric: 'up', op: '==', threshold: 0, severity: 'critical', annotations: { summary: '{{ $labels.endpoint }} is down' } }],
+        rules: [
+          {
+            name: 'EndpointDown',
+            source: 'endpoint',
+            metric: 'up',
+            op: '==',
+            threshold: 0,
+            severity: 'critical',
+            annotations: { summary: '{{ $labels.endpoint }} is down' },
+          },
+        ],
         receivers: [{ id: 'hook', kind: 'webhook', url: `${hook.url}/alerts/${secretPath}`, timeout: '5s', hmacKey }],
         route: { receiver: 'hook', groupBy: ['...'], groupWait: '0s', groupInterval: '1s', repeatInterval: '4h' },
         delivery: { initialBackoff: '200ms', maxBackoff: '1s', breakerFailures: 1000, pollInterval: '100ms' },
@@ -112,7 +130,10 @@ afterAll(async () => {
 });
 
 const alertsOf = (entry: Received) => (entry.request.json as WebhookBody).alerts;
-const acknowledgedKeys = () => received.filter((entry) => entry.acknowledged).flatMap((entry) => alertsOf(entry).map((alert) => alert.idempotencyKey));
+const acknowledgedKeys = () =>
+  received
+    .filter((entry) => entry.acknowledged)
+    .flatMap((entry) => alertsOf(entry).map((alert) => alert.idempotencyKey));
 const setFaults = (on: boolean) => {
   for (const proxy of proxies) proxy.setFault(on ? { kind: 'http_status', status: 503 } : { kind: 'none' });
 };
@@ -123,7 +144,8 @@ function expectExactlyOnceInOrder(expectedPerAlert: string[]) {
   expect(new Set(keys).size).toBe(keys.length);
   const byAlert = new Map<string, string[]>();
   for (const entry of received.filter((candidate) => candidate.acknowledged)) {
-    for (const alert of alertsOf(entry)) byAlert.set(alert.fingerprint, [...(byAlert.get(alert.fingerprint) ?? []), alert.status]);
+    for (const alert of alertsOf(entry))
+      byAlert.set(alert.fingerprint, [...(byAlert.get(alert.fingerprint) ?? []), alert.status]);
   }
   expect(byAlert.size).toBe(3);
   for (const statuses of byAlert.values()) expect(statuses).toEqual(expectedPerAlert);
@@ -140,7 +162,13 @@ describe('alert delivery through receiver outages and a killed service', () => {
       mode = 'error';
       setFaults(true);
       // Every endpoint's alert fired and was tried (retries of the first alone would not say the others fired).
-      await waitFor(() => new Set(received.flatMap((entry) => alertsOf(entry).map((alert) => alert.fingerprint))).size >= 3 || undefined, 30_000, 'attempts of all three alerts against the failing receiver');
+      await waitFor(
+        () =>
+          new Set(received.flatMap((entry) => alertsOf(entry).map((alert) => alert.fingerprint))).size >= 3 ||
+          undefined,
+        30_000,
+        'attempts of all three alerts against the failing receiver',
+      );
       await hook.refuseConnections();
       setFaults(false);
       await new Promise((resolve) => setTimeout(resolve, 4_000));
@@ -195,7 +223,11 @@ describe('alert delivery through receiver outages and a killed service', () => {
 
       // The receiver's secrets appear nowhere: not in the log (which holds the failed attempts), the
       // metrics or the API.
-      const exposed = [allOutput.flat().join('\n'), await (await fetch(`${ere.url}/metrics`)).text(), await (await fetch(`${ere.url}/api/v1/notifications?attempts=true`)).text()].join('\n');
+      const exposed = [
+        allOutput.flat().join('\n'),
+        await (await fetch(`${ere.url}/metrics`)).text(),
+        await (await fetch(`${ere.url}/api/v1/notifications?attempts=true`)).text(),
+      ].join('\n');
       expect(exposed).toContain('delivery failed; will retry');
       expect(exposed).not.toContain(secretPath);
       expect(exposed).not.toContain(hmacKey);

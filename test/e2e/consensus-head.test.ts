@@ -25,7 +25,11 @@ afterAll(async () => {
 });
 
 async function rpc(url: string, method: string, params: unknown[] = []): Promise<unknown> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+  });
   const body = (await response.json()) as { result?: unknown; error?: { message: string } };
   if (body.error) throw new Error(`${method}: ${body.error.message}`);
   return body.result;
@@ -58,7 +62,9 @@ beforeAll(async () => {
   await mineAt(honestNode, 20, now - 21);
   await honestNode.setIntervalMining(1);
   // The other chain has a transaction in block 1, so its blocks differ from the honest chain's at every height.
-  await rpc(forkNode.url, 'eth_sendTransaction', [{ from: devAccount, to: '0x0000000000000000000000000000000000000001', value: '0x1' }]);
+  await rpc(forkNode.url, 'eth_sendTransaction', [
+    { from: devAccount, to: '0x0000000000000000000000000000000000000001', value: '0x1' },
+  ]);
   await forkNode.mine(19);
   const forkBetween = await frozenAt(forkNode, 20);
   await forkNode.mine(200);
@@ -67,21 +73,52 @@ beforeAll(async () => {
   proxies.push(liar);
   liar.setFault({ kind: 'ahead', blocks: 50 });
 
-  const chain = (id: string, rpcEndpoints: { id: string; url: string }[]) => ({ id, chainId: 31337, pollInterval: '1s', timeout: '1s', maxLagBlocks: 3, rpc: rpcEndpoints });
+  const chain = (id: string, rpcEndpoints: { id: string; url: string }[]) => ({
+    id,
+    chainId: 31337,
+    pollInterval: '1s',
+    timeout: '1s',
+    maxLagBlocks: 3,
+    rpc: rpcEndpoints,
+  });
   const config = parseConfig(
     JSON.stringify({
       server: { host: '127.0.0.1', port: 0 },
       storage: { path: join(tempDir(), 'ere.db'), flushInterval: '100ms' },
       log: { level: 'info' },
       chains: [
-        chain('frozen-pair', [{ id: 'fp-honest', url: honestNode.url }, { id: 'fp-frozen', url: frozen.url }]),
-        chain('liar-pair', [{ id: 'lp-honest', url: honestNode.url }, { id: 'lp-liar', url: liar.url }]),
-        chain('fork-trio', [{ id: 'ft-honest', url: honestNode.url }, { id: 'ft-honest-2', url: honestNode.url }, { id: 'ft-fork', url: forkNode.url }]),
-        chain('fork-between', [{ id: 'fb-honest', url: honestNode.url }, { id: 'fb-frozen', url: frozen.url }, { id: 'fb-fork', url: forkBetween.url }]),
+        chain('frozen-pair', [
+          { id: 'fp-honest', url: honestNode.url },
+          { id: 'fp-frozen', url: frozen.url },
+        ]),
+        chain('liar-pair', [
+          { id: 'lp-honest', url: honestNode.url },
+          { id: 'lp-liar', url: liar.url },
+        ]),
+        chain('fork-trio', [
+          { id: 'ft-honest', url: honestNode.url },
+          { id: 'ft-honest-2', url: honestNode.url },
+          { id: 'ft-fork', url: forkNode.url },
+        ]),
+        chain('fork-between', [
+          { id: 'fb-honest', url: honestNode.url },
+          { id: 'fb-frozen', url: frozen.url },
+          { id: 'fb-fork', url: forkBetween.url },
+        ]),
       ],
       alerting: {
         evaluationInterval: '1s',
-        rules: [{ name: 'ChainHalted', source: 'chain', metric: 'head_age_seconds', op: '>', threshold: 60, for: '5s', severity: 'critical' }],
+        rules: [
+          {
+            name: 'ChainHalted',
+            source: 'chain',
+            metric: 'head_age_seconds',
+            op: '>',
+            threshold: 60,
+            for: '5s',
+            severity: 'critical',
+          },
+        ],
       },
     }),
   );
@@ -99,22 +136,56 @@ async function chainState(id: string): Promise<ChainBody> {
 }
 
 /** Each chain's endpoints as healthy (`ok`), or the reason's kind: `behind` or `ahead`. */
-async function verdicts(id: string): Promise<{ status: string; consensusIsHonest: boolean; endpoints: Record<string, string> }> {
+async function verdicts(
+  id: string,
+): Promise<{ status: string; consensusIsHonest: boolean; endpoints: Record<string, string> }> {
   const state = await chainState(id);
   const honest = await headOf(honestNode.url);
-  const endpoints = Object.fromEntries(state.endpoints.map((endpoint) => [endpoint.id, endpoint.healthy ? 'ok' : (/blocks (behind|ahead)/.exec(endpoint.unhealthyReasons.join()) ?? [undefined, endpoint.unhealthyReasons.join()])[1]!]));
-  return { status: state.status, consensusIsHonest: state.consensusHead !== null && Math.abs(state.consensusHead - honest) <= 2, endpoints };
+  const endpoints = Object.fromEntries(
+    state.endpoints.map((endpoint) => [
+      endpoint.id,
+      endpoint.healthy
+        ? 'ok'
+        : (/blocks (behind|ahead)/.exec(endpoint.unhealthyReasons.join()) ?? [
+            undefined,
+            endpoint.unhealthyReasons.join(),
+          ])[1]!,
+    ]),
+  );
+  return {
+    status: state.status,
+    consensusIsHonest: state.consensusHead !== null && Math.abs(state.consensusHead - honest) <= 2,
+    endpoints,
+  };
 }
 
 const expected: Record<string, { status: string; consensusIsHonest: boolean; endpoints: Record<string, string> }> = {
-  'frozen-pair': { status: 'single_point_of_failure', consensusIsHonest: true, endpoints: { 'fp-honest': 'ok', 'fp-frozen': 'behind' } },
-  'liar-pair': { status: 'single_point_of_failure', consensusIsHonest: true, endpoints: { 'lp-honest': 'ok', 'lp-liar': 'ahead' } },
-  'fork-trio': { status: 'degraded', consensusIsHonest: true, endpoints: { 'ft-honest': 'ok', 'ft-honest-2': 'ok', 'ft-fork': 'ahead' } },
-  'fork-between': { status: 'single_point_of_failure', consensusIsHonest: true, endpoints: { 'fb-honest': 'ok', 'fb-frozen': 'behind', 'fb-fork': 'behind' } },
+  'frozen-pair': {
+    status: 'single_point_of_failure',
+    consensusIsHonest: true,
+    endpoints: { 'fp-honest': 'ok', 'fp-frozen': 'behind' },
+  },
+  'liar-pair': {
+    status: 'single_point_of_failure',
+    consensusIsHonest: true,
+    endpoints: { 'lp-honest': 'ok', 'lp-liar': 'ahead' },
+  },
+  'fork-trio': {
+    status: 'degraded',
+    consensusIsHonest: true,
+    endpoints: { 'ft-honest': 'ok', 'ft-honest-2': 'ok', 'ft-fork': 'ahead' },
+  },
+  'fork-between': {
+    status: 'single_point_of_failure',
+    consensusIsHonest: true,
+    endpoints: { 'fb-honest': 'ok', 'fb-frozen': 'behind', 'fb-fork': 'behind' },
+  },
 };
 
 async function allVerdicts() {
-  return Object.fromEntries(await Promise.all(Object.keys(expected).map(async (id) => [id, await verdicts(id)] as const)));
+  return Object.fromEntries(
+    await Promise.all(Object.keys(expected).map(async (id) => [id, await verdicts(id)] as const)),
+  );
 }
 
 describe('the consensus head with frozen, lying and forked endpoints', () => {
@@ -137,9 +208,15 @@ describe('the consensus head with frozen, lying and forked endpoints', () => {
       expect(await allVerdicts()).toEqual(expected);
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
-    const alerts = (await service!.app.inject({ method: 'GET', url: '/api/v1/alerts' })).json() as { alerts: { rule: string }[] };
+    const alerts = (await service!.app.inject({ method: 'GET', url: '/api/v1/alerts' })).json() as {
+      alerts: { rule: string }[];
+    };
     expect(alerts.alerts.filter((alert) => alert.rule === 'ChainHalted')).toEqual([]);
-    const history = (await service!.app.inject({ method: 'GET', url: '/api/v1/alerts/history' })).json() as { transitions: { rule: string; to: string }[] };
-    expect(history.transitions.filter((transition) => transition.rule === 'ChainHalted' && transition.to === 'firing')).toEqual([]);
+    const history = (await service!.app.inject({ method: 'GET', url: '/api/v1/alerts/history' })).json() as {
+      transitions: { rule: string; to: string }[];
+    };
+    expect(
+      history.transitions.filter((transition) => transition.rule === 'ChainHalted' && transition.to === 'firing'),
+    ).toEqual([]);
   }, 60_000);
 });

@@ -33,19 +33,28 @@ async function startEre(): Promise<{ child: ChildProcess; url: string; output: s
   const output: string[] = [];
   child.stdout!.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
   child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
-  const url = await waitFor(() => /"url":"(http:\/\/[^"]+)".*"msg":"ERE Monitor started"/.exec(output.join(''))?.[1], 30_000, 'the service to start').catch((error: Error) => {
+  const url = await waitFor(
+    () => /"url":"(http:\/\/[^"]+)".*"msg":"ERE Monitor started"/.exec(output.join(''))?.[1],
+    30_000,
+    'the service to start',
+  ).catch((error: Error) => {
     throw new Error(`${error.message}\n${output.join('').slice(-2_000)}`);
   });
   return { child, url, output };
 }
 
-const killed = (child: ChildProcess) => new Promise<void>((resolve) => {
-  child.once('exit', () => resolve());
-  child.kill('SIGKILL');
-});
+const killed = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
 
-async function targetStatus(url: string): Promise<{ events: number; status: { cursorBlock: number | null; caughtUp: boolean } }> {
-  const body = (await (await fetch(`${url}/api/v1/governance/targets`)).json()) as { targets: { id: string; events: number; status: { cursorBlock: number | null; caughtUp: boolean } }[] };
+async function targetStatus(
+  url: string,
+): Promise<{ events: number; status: { cursorBlock: number | null; caughtUp: boolean } }> {
+  const body = (await (await fetch(`${url}/api/v1/governance/targets`)).json()) as {
+    targets: { id: string; events: number; status: { cursorBlock: number | null; caughtUp: boolean } }[];
+  };
   return body.targets.find((target) => target.id === 'dao')!;
 }
 
@@ -63,9 +72,22 @@ beforeAll(async () => {
       server: { host: '127.0.0.1', port: 0 },
       storage: { path: join(dir, 'ere.db') },
       log: { level: 'info' },
-      chains: [{ id: 'local', chainId: 31337, pollInterval: '1s', timeout: '500ms', rpc: [{ id: 'anvil', url: anvil.url }] }],
+      chains: [
+        { id: 'local', chainId: 31337, pollInterval: '1s', timeout: '500ms', rpc: [{ id: 'anvil', url: anvil.url }] },
+      ],
       // Small ranges, so that ingestion is mid-way through many batches when the service is killed.
-      governance: [{ kind: 'governor', id: 'dao', chain: 'local', address: gov.governor.address, startBlock, confirmations: 0, pollInterval: '100ms', maxBlockRange: 3 }],
+      governance: [
+        {
+          kind: 'governor',
+          id: 'dao',
+          chain: 'local',
+          address: gov.governor.address,
+          startBlock,
+          confirmations: 0,
+          pollInterval: '100ms',
+          maxBlockRange: 3,
+        },
+      ],
       alerting: { rules: [] },
     }),
   );
@@ -79,7 +101,8 @@ afterAll(async () => {
 describe('governance ingestion across a SIGKILL', () => {
   it('resumes at the stored cursor: every event once, every tally right', { timeout: 180_000 }, async () => {
     const proposals: Proposal[] = [];
-    for (let index = 0; index < 4; index += 1) proposals.push(await propose(client, gov, voters[index]!, `Proposal ${index}`, BigInt(7_200 + index)));
+    for (let index = 0; index < 4; index += 1)
+      proposals.push(await propose(client, gov, voters[index]!, `Proposal ${index}`, BigInt(7_200 + index)));
     await client.mine({ blocks: 2 });
 
     const first = await startEre();
@@ -100,25 +123,44 @@ describe('governance ingestion across a SIGKILL', () => {
     const head = Number(await client.getBlockNumber());
     const second = await startEre();
     // It resumes where the first run's last stored batch ended, not from the start block.
-    const resumedAt = Number(/"cursor":(\d+)[^\n]*"msg":"watching governance target"/.exec(second.output.join(''))?.[1]);
+    const resumedAt = Number(
+      /"cursor":(\d+)[^\n]*"msg":"watching governance target"/.exec(second.output.join(''))?.[1],
+    );
     expect(resumedAt).toBeGreaterThan(startBlock);
-    await waitFor(async () => {
-      const target = await targetStatus(second.url);
-      return target.status.caughtUp && (target.status.cursorBlock ?? 0) >= head;
-    }, 60_000, 'ingestion caught up after the restart');
+    await waitFor(
+      async () => {
+        const target = await targetStatus(second.url);
+        return target.status.caughtUp && (target.status.cursorBlock ?? 0) >= head;
+      },
+      60_000,
+      'ingestion caught up after the restart',
+    );
 
-    const onChain = await client.getLogs({ address: [gov.governor.address, gov.token.address], events: governorEvents, fromBlock: BigInt(startBlock), toBlock: BigInt(head) });
+    const onChain = await client.getLogs({
+      address: [gov.governor.address, gov.token.address],
+      events: governorEvents,
+      fromBlock: BigInt(startBlock),
+      toBlock: BigInt(head),
+    });
     const stored = (await targetStatus(second.url)).events;
     expect(stored).toBe(onChain.length);
     for (const proposal of proposals) {
-      const detail = (await (await fetch(`${second.url}/api/v1/governance/proposals/dao/${proposal.id}`)).json()) as { voters: number; votesCast: unknown[] };
+      const detail = (await (await fetch(`${second.url}/api/v1/governance/proposals/dao/${proposal.id}`)).json()) as {
+        voters: number;
+        votesCast: unknown[];
+      };
       expect(detail.voters).toBe(voters.length);
       expect(detail.votesCast).toHaveLength(voters.length);
     }
     await killed(second.child);
 
     const { db } = openDatabase(join(dir, 'ere.db'));
-    const duplicates = db.prepare('SELECT count(*) AS n FROM (SELECT tx_hash, log_index FROM governance_events GROUP BY tx_hash, log_index HAVING count(*) > 1)').get() as { n: number };
+    const duplicates = db
+      .prepare(
+        'SELECT count(*) AS n FROM (SELECT tx_hash, log_index FROM ' +
+          'governance_events GROUP BY tx_hash, log_index HAVING count(*) > 1)',
+      )
+      .get() as { n: number };
     expect(duplicates.n).toBe(0);
     db.close();
   });

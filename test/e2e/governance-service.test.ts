@@ -24,15 +24,28 @@ let service: CapturedService;
 
 /** Alert names the webhook received with this status, from Alertmanager-shaped payloads. */
 function received(status: 'firing' | 'resolved'): string[] {
-  return hook.requests.flatMap((request) => ((request.json as { alerts?: { status: string; labels: Record<string, string> }[] })?.alerts ?? []).filter((alert) => alert.status === status).map((alert) => alert.labels.alertname!));
+  return hook.requests.flatMap((request) =>
+    ((request.json as { alerts?: { status: string; labels: Record<string, string> }[] })?.alerts ?? [])
+      .filter((alert) => alert.status === status)
+      .map((alert) => alert.labels.alertname!),
+  );
 }
 
 beforeAll(async () => {
   anvil = await startAnvil();
   client = createAnvilClient(anvil.url, anvil.chainId);
   const startBlock = Number(await client.getBlockNumber()) + 1;
-  gov = await deployGovernance(client, deployer, { timelockDelaySeconds: 60n, votingDelayBlocks: 1, votingPeriodBlocks: 5 });
-  safe = await deploySafe(client, deployer, owners.map((owner) => owner.address), 2n);
+  gov = await deployGovernance(client, deployer, {
+    timelockDelaySeconds: 60n,
+    votingDelayBlocks: 1,
+    votingPeriodBlocks: 5,
+  });
+  safe = await deploySafe(
+    client,
+    deployer,
+    owners.map((owner) => owner.address),
+    2n,
+  );
   await fundVoter(client, gov, deployer, deployer, 0n);
   hook = await startHttpReceiver();
   const base = { chain: 'local', startBlock, confirmations: 0, pollInterval: '200ms' };
@@ -40,13 +53,28 @@ beforeAll(async () => {
     JSON.stringify({
       server: { host: '127.0.0.1', port: 0 },
       storage: { path: join(tempDir(), 'ere.db'), flushInterval: '100ms' },
-      chains: [{ id: 'local', chainId: 31337, pollInterval: '300ms', timeout: '250ms', rpc: [{ id: 'anvil', url: anvil.url }] }],
+      chains: [
+        {
+          id: 'local',
+          chainId: 31337,
+          pollInterval: '300ms',
+          timeout: '250ms',
+          rpc: [{ id: 'anvil', url: anvil.url }],
+        },
+      ],
       governance: [
         { ...base, kind: 'governor', id: 'dao', address: gov.governor.address, executionGrace: '1h' },
         { ...base, kind: 'timelock', id: 'dao-timelock', address: gov.timelock.address },
         { ...base, kind: 'safe', id: 'council', address: safe.safe.address, minThreshold: 2 },
       ],
-      slos: [{ id: 'dao-execution', service: 'dao', objective: 90, sli: { kind: 'governance_execution', chain: 'local', targets: ['dao'] } }],
+      slos: [
+        {
+          id: 'dao-execution',
+          service: 'dao',
+          objective: 90,
+          sli: { kind: 'governance_execution', chain: 'local', targets: ['dao'] },
+        },
+      ],
       alerting: {
         evaluationInterval: '1s',
         rules: [],
@@ -68,13 +96,28 @@ describe('governance in the running service', () => {
   it('alerts a Safe threshold lowered below policy, and shows it in metrics and the API', async () => {
     await waitFor(() => service.governance.status('council')?.caughtUp, 20_000, 'the Safe ingested');
     const changeThreshold = encodeFunctionData({ abi: safe.safe.abi, functionName: 'changeThreshold', args: [1n] });
-    await execSafeTransaction(client, safe.safe, { to: safe.safe.address, data: changeThreshold }, [owners[0]!, owners[1]!], deployer);
+    await execSafeTransaction(
+      client,
+      safe.safe,
+      { to: safe.safe.address, data: changeThreshold },
+      [owners[0]!, owners[1]!],
+      deployer,
+    );
 
-    await waitFor(() => received('firing').includes('SafeThresholdChanged') && received('firing').includes('SafeThresholdPolicyViolated'), 20_000, 'the Safe alerts delivered');
+    await waitFor(
+      () =>
+        received('firing').includes('SafeThresholdChanged') &&
+        received('firing').includes('SafeThresholdPolicyViolated'),
+      20_000,
+      'the Safe alerts delivered',
+    );
     const metrics = (await service.app.inject({ method: 'GET', url: '/metrics' })).body;
     expect(metrics).toMatch(/ere_governance_safe_threshold\{chain="local",target="council"\} 1/);
     expect(metrics).toMatch(/ere_governance_safe_threshold_policy_ok\{chain="local",target="council"\} 0/);
-    const safeView = (await service.app.inject({ method: 'GET', url: '/api/v1/governance/safes/council' })).json() as { threshold: number; policy: { ok: boolean } };
+    const safeView = (await service.app.inject({ method: 'GET', url: '/api/v1/governance/safes/council' })).json() as {
+      threshold: number;
+      policy: { ok: boolean };
+    };
     expect(safeView).toMatchObject({ threshold: 1, policy: { ok: false } });
   }, 60_000);
 
@@ -89,13 +132,27 @@ describe('governance in the running service', () => {
     await execute(client, gov, deployer, proposal);
 
     await waitFor(() => received('firing').includes('GovernanceProposalExecuted'), 20_000, 'the execution alert');
-    await waitFor(() => received('resolved').includes('GovernanceProposalCreated'), 20_000, 'the new proposal alert resolved');
-    const detail = (await service.app.inject({ method: 'GET', url: `/api/v1/governance/proposals/dao/${proposal.id}` })).json() as { state: string; timeline: { state: string }[]; voters: number; votesCast: { voter: string }[] };
+    await waitFor(
+      () => received('resolved').includes('GovernanceProposalCreated'),
+      20_000,
+      'the new proposal alert resolved',
+    );
+    const detail = (
+      await service.app.inject({ method: 'GET', url: `/api/v1/governance/proposals/dao/${proposal.id}` })
+    ).json() as { state: string; timeline: { state: string }[]; voters: number; votesCast: { voter: string }[] };
     expect(detail.state).toBe('Executed');
-    expect(detail.timeline.map((entry) => entry.state)).toEqual(['Pending', 'Active', 'Succeeded', 'Queued', 'Executed']);
+    expect(detail.timeline.map((entry) => entry.state)).toEqual([
+      'Pending',
+      'Active',
+      'Succeeded',
+      'Queued',
+      'Executed',
+    ]);
     expect(detail.voters).toBe(1);
     expect(detail.votesCast.map((cast) => cast.voter)).toEqual([deployer.address]);
-    const outcome = service.db.prepare("SELECT good FROM governance_sli_outcomes WHERE target = 'dao' AND sli = 'execution' AND subject = ?").get(proposal.id.toString()) as { good: number } | undefined;
+    const outcome = service.db
+      .prepare("SELECT good FROM governance_sli_outcomes WHERE target = 'dao' AND sli = 'execution' AND subject = ?")
+      .get(proposal.id.toString()) as { good: number } | undefined;
     expect(outcome?.good).toBe(1);
   }, 60_000);
 });

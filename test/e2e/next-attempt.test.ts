@@ -28,7 +28,9 @@ interface NotificationView {
 }
 
 describe('nextAttemptAt', () => {
-  it('is when the open circuit lets the next attempt through, and nothing is sent before it', { timeout: 90_000 }, async () => {
+  it('is when the open circuit lets the next attempt through, and nothing is sent before it', {
+    timeout: 90_000,
+  }, async () => {
     const requestTimes: number[] = [];
     hook = await startHttpReceiver({
       respond: () => {
@@ -43,25 +45,57 @@ describe('nextAttemptAt', () => {
       JSON.stringify({
         server: { host: '127.0.0.1', port: 0 },
         storage: { path: join(dir, 'ere.db'), flushInterval: '100ms' },
-        chains: [{ id: 'local', chainId: 31337, pollInterval: '300ms', timeout: '250ms', rpc: [{ id: 'gone', url: `http://127.0.0.1:${await freePort()}` }] }],
+        chains: [
+          {
+            id: 'local',
+            chainId: 31337,
+            pollInterval: '300ms',
+            timeout: '250ms',
+            rpc: [{ id: 'gone', url: `http://127.0.0.1:${await freePort()}` }],
+          },
+        ],
         alerting: {
           evaluationInterval: '1s',
-          rules: [{ name: 'EndpointDown', source: 'endpoint', metric: 'up', op: '==', threshold: 0, severity: 'critical', annotations: { summary: 'down' } }],
+          rules: [
+            {
+              name: 'EndpointDown',
+              source: 'endpoint',
+              metric: 'up',
+              op: '==',
+              threshold: 0,
+              severity: 'critical',
+              annotations: { summary: 'down' },
+            },
+          ],
           receivers: [{ id: 'hook', kind: 'webhook', url: hook.url }],
           route: { receiver: 'hook', groupWait: '0s' },
-          delivery: { initialBackoff: '100ms', maxBackoff: '200ms', breakerFailures: 1, breakerCooldown: `${cooldownMs}ms`, pollInterval: '50ms' },
+          delivery: {
+            initialBackoff: '100ms',
+            maxBackoff: '200ms',
+            breakerFailures: 1,
+            breakerCooldown: `${cooldownMs}ms`,
+            pollInterval: '50ms',
+          },
         },
       }),
     );
     child = spawn(process.execPath, [ereBin, 'start', '--config', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
     const output: string[] = [];
     child.stdout!.on('data', (chunk: Buffer) => output.push(...chunk.toString('utf8').split('\n')));
-    const url = await waitFor(() => output.map((line) => /"url":"(http:\/\/[^"]+)".*"msg":"ERE Monitor started"/.exec(line)?.[1]).find(Boolean), 30_000, 'the service to start');
+    const url = await waitFor(
+      () => output.map((line) => /"url":"(http:\/\/[^"]+)".*"msg":"ERE Monitor started"/.exec(line)?.[1]).find(Boolean),
+      30_000,
+      'the service to start',
+    );
 
     const shown = await waitFor(
       async () => {
-        const body = (await (await fetch(`${url}/api/v1/notifications?receiver=hook`)).json()) as { notifications: NotificationView[] };
-        const failed = body.notifications.find((notification) => notification.status === 'pending' && notification.attempts === 1);
+        const body = (await (await fetch(`${url}/api/v1/notifications?receiver=hook`)).json()) as {
+          notifications: NotificationView[];
+        };
+        const failed = body.notifications.find(
+          (notification) => notification.status === 'pending' && notification.attempts === 1,
+        );
         return failed?.nextAttemptAt ?? undefined;
       },
       30_000,

@@ -31,7 +31,10 @@ let rulesDir: string;
 const demoOutput: string[] = [];
 
 interface RuleFile {
-  groups: { name: string; rules: { alert?: string; record?: string; expr: string; for?: string; labels?: Record<string, string> }[] }[];
+  groups: {
+    name: string;
+    rules: { alert?: string; record?: string; expr: string; for?: string; labels?: Record<string, string> }[];
+  }[];
 }
 
 /** The shipped rule files, each with its `for:` durations cut to 3 s, written to a temporary directory. */
@@ -48,16 +51,26 @@ function quickRuleFiles(): string[] {
     });
 }
 
-async function alertmanagerAlerts(): Promise<{ labels: Record<string, string>; annotations: Record<string, string>; status: { state: string } }[]> {
+async function alertmanagerAlerts(): Promise<
+  { labels: Record<string, string>; annotations: Record<string, string>; status: { state: string } }[]
+> {
   const response = await fetch(`${alertmanager.url}/api/v2/alerts?active=true&silenced=false&inhibited=false`);
   return (await response.json()) as never;
 }
 
 beforeAll(async () => {
   receiver = await startHttpReceiver();
-  alertmanager = await startAlertmanager({ webhookUrl: `${receiver.url}/alertmanager`, groupBy: ['alertname', 'endpoint'] });
+  alertmanager = await startAlertmanager({
+    webhookUrl: `${receiver.url}/alertmanager`,
+    groupBy: ['alertname', 'endpoint'],
+  });
   const port = await freePort();
-  demo = await runDemo({ host: '127.0.0.1', port, output: { out: (line) => void demoOutput.push(line), err: (line) => void demoOutput.push(line) }, faults: 'manual' });
+  demo = await runDemo({
+    host: '127.0.0.1',
+    port,
+    output: { out: (line) => void demoOutput.push(line), err: (line) => void demoOutput.push(line) },
+    faults: 'manual',
+  });
   prometheus = await startPrometheus({
     scrapeConfigs: [{ job: 'ere', targets: [`127.0.0.1:${port}`] }],
     ruleFiles: quickRuleFiles(),
@@ -75,42 +88,73 @@ afterAll(async () => {
 
 describe('operations loop: ERE → Prometheus → Alertmanager', () => {
   it('Prometheus scrapes ERE, loads every shipped rule, and sees ERE metrics', async () => {
-    const targets = await waitFor(async () => {
-      const all = await prometheus.targets();
-      return all.length === 1 && all[0]!.health === 'up' && all;
-    }, 30_000, 'the ERE target up in Prometheus');
+    const targets = await waitFor(
+      async () => {
+        const all = await prometheus.targets();
+        return all.length === 1 && all[0]!.health === 'up' && all;
+      },
+      30_000,
+      'the ERE target up in Prometheus',
+    );
     expect(targets[0]!.labels).toMatchObject({ job: 'ere' });
 
     const groups = await prometheus.rules();
     const shipped = readdirSync(alertsDir)
       .filter((name) => name.endsWith('.rules.yml'))
-      .flatMap((name) => (parse(readFileSync(new URL(name, alertsDir), 'utf8')) as RuleFile).groups.flatMap((group) => group.rules));
+      .flatMap((name) =>
+        (parse(readFileSync(new URL(name, alertsDir), 'utf8')) as RuleFile).groups.flatMap((group) => group.rules),
+      );
     expect(groups.flatMap((group) => group.rules)).toHaveLength(shipped.length);
     expect(shipped.some((rule) => rule.alert === endpointDownAlert)).toBe(true);
 
     // ERE's own series, from each of its domains, as Prometheus stored them.
-    for (const expr of ['ere_build_info', 'ere_rpc_endpoint_up{chain="demo"}', 'ere_chain_healthy_endpoints{chain="demo"}', 'ere_governance_up', 'ere_beacon_up']) {
-      await waitFor(async () => {
-        const answer = await prometheus.query(expr);
-        return answer.status === 'success' && Array.isArray(answer.data.result) && answer.data.result.length > 0;
-      }, 30_000, `${expr} in Prometheus`);
+    for (const expr of [
+      'ere_build_info',
+      'ere_rpc_endpoint_up{chain="demo"}',
+      'ere_chain_healthy_endpoints{chain="demo"}',
+      'ere_governance_up',
+      'ere_beacon_up',
+    ]) {
+      await waitFor(
+        async () => {
+          const answer = await prometheus.query(expr);
+          return answer.status === 'success' && Array.isArray(answer.data.result) && answer.data.result.length > 0;
+        },
+        30_000,
+        `${expr} in Prometheus`,
+      );
     }
     const endpoints = await prometheus.query('ere_rpc_endpoint_up{chain="demo"}');
     expect(endpoints.status).toBe('success');
-    if (endpoints.status === 'success') expect((endpoints.data.result as { metric: Record<string, string> }[]).map((series) => series.metric.endpoint).sort()).toEqual(['anvil-node', 'provider-a', 'provider-b']);
+    if (endpoints.status === 'success')
+      expect(
+        (endpoints.data.result as { metric: Record<string, string> }[]).map((series) => series.metric.endpoint).sort(),
+      ).toEqual(['anvil-node', 'provider-a', 'provider-b']);
     // Nothing is wrong yet: the endpoint alert is quiet.
     expect((await prometheus.alerts()).filter((alert) => alert.labels.alertname === endpointDownAlert)).toEqual([]);
   }, 90_000);
 
-  it('a failing endpoint fires the shipped alert in Prometheus, which reaches Alertmanager and its receiver, and resolves', async () => {
+  it('a failing endpoint fires the shipped alert in Prometheus, which ' +
+    'reaches Alertmanager and its receiver, and resolves', async () => {
     demo.setFault('provider-b', { kind: 'http_status', status: 503 });
     try {
-      await waitFor(async () => {
-        const answer = await prometheus.query('ere_rpc_endpoint_up{chain="demo",endpoint="provider-b"} == 0');
-        return answer.status === 'success' && Array.isArray(answer.data.result) && answer.data.result.length === 1;
-      }, 30_000, 'provider-b down in the scraped metrics');
+      await waitFor(
+        async () => {
+          const answer = await prometheus.query('ere_rpc_endpoint_up{chain="demo",endpoint="provider-b"} == 0');
+          return answer.status === 'success' && Array.isArray(answer.data.result) && answer.data.result.length === 1;
+        },
+        30_000,
+        'provider-b down in the scraped metrics',
+      );
 
-      const firing = await waitFor(async () => (await prometheus.alerts()).find((alert) => alert.labels.alertname === endpointDownAlert && alert.state === 'firing'), 60_000, `${endpointDownAlert} firing in Prometheus`);
+      const firing = await waitFor(
+        async () =>
+          (await prometheus.alerts()).find(
+            (alert) => alert.labels.alertname === endpointDownAlert && alert.state === 'firing',
+          ),
+        60_000,
+        `${endpointDownAlert} firing in Prometheus`,
+      );
       expect(firing.labels).toMatchObject({ chain: 'demo', endpoint: 'provider-b' });
       expect(firing.labels.severity).toBeTruthy();
       expect(firing.annotations.summary).toContain('provider-b');
@@ -119,26 +163,52 @@ describe('operations loop: ERE → Prometheus → Alertmanager', () => {
       expect(runbook.status).toBe(200);
       expect(await runbook.text()).toContain(endpointDownAlert);
       // Only the endpoint at fault.
-      expect((await prometheus.alerts()).filter((alert) => alert.labels.alertname === endpointDownAlert).map((alert) => alert.labels.endpoint)).toEqual(['provider-b']);
+      expect(
+        (await prometheus.alerts())
+          .filter((alert) => alert.labels.alertname === endpointDownAlert)
+          .map((alert) => alert.labels.endpoint),
+      ).toEqual(['provider-b']);
 
-      const inAlertmanager = await waitFor(async () => (await alertmanagerAlerts()).find((alert) => alert.labels.alertname === endpointDownAlert), 30_000, `${endpointDownAlert} in Alertmanager`);
+      const inAlertmanager = await waitFor(
+        async () => (await alertmanagerAlerts()).find((alert) => alert.labels.alertname === endpointDownAlert),
+        30_000,
+        `${endpointDownAlert} in Alertmanager`,
+      );
       expect(inAlertmanager.labels).toMatchObject({ chain: 'demo', endpoint: 'provider-b', job: 'ere' });
       expect(inAlertmanager.status.state).toBe('active');
       expect(inAlertmanager.annotations.runbook_url).toBe(firing.annotations.runbook_url);
 
       const notified = await waitFor(
-        () => receiver.requests.find((request) => (request.json as { status?: string; commonLabels?: Record<string, string> } | undefined)?.commonLabels?.alertname === endpointDownAlert),
+        () =>
+          receiver.requests.find(
+            (request) =>
+              (request.json as { status?: string; commonLabels?: Record<string, string> } | undefined)?.commonLabels
+                ?.alertname === endpointDownAlert,
+          ),
         30_000,
         'the notification at the receiver',
       );
-      expect(notified.json).toMatchObject({ status: 'firing', commonLabels: { alertname: endpointDownAlert, endpoint: 'provider-b' } });
+      expect(notified.json).toMatchObject({
+        status: 'firing',
+        commonLabels: { alertname: endpointDownAlert, endpoint: 'provider-b' },
+      });
     } finally {
       demo.setFault('provider-b', { kind: 'none' });
     }
 
-    await waitFor(async () => !(await prometheus.alerts()).some((alert) => alert.labels.alertname === endpointDownAlert), 60_000, `${endpointDownAlert} resolved in Prometheus`);
+    await waitFor(
+      async () => !(await prometheus.alerts()).some((alert) => alert.labels.alertname === endpointDownAlert),
+      60_000,
+      `${endpointDownAlert} resolved in Prometheus`,
+    );
     const resolved = await waitFor(
-      () => receiver.requests.find((request) => (request.json as { status?: string; commonLabels?: Record<string, string> } | undefined)?.status === 'resolved' && (request.json as { commonLabels: Record<string, string> }).commonLabels.alertname === endpointDownAlert),
+      () =>
+        receiver.requests.find(
+          (request) =>
+            (request.json as { status?: string; commonLabels?: Record<string, string> } | undefined)?.status ===
+              'resolved' &&
+            (request.json as { commonLabels: Record<string, string> }).commonLabels.alertname === endpointDownAlert,
+        ),
       30_000,
       'the resolved notification',
     );

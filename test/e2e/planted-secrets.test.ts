@@ -70,7 +70,14 @@ function tableRows(path: string): Record<string, string> {
   const db = new Database(path, { readonly: true });
   try {
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[];
-    return Object.fromEntries(tables.map(({ name }) => [name, JSON.stringify(db.prepare(`SELECT * FROM "${name}"`).all(), (_key, value) => (typeof value === 'bigint' ? String(value) : Buffer.isBuffer(value) ? value.toString('latin1') : value))]));
+    return Object.fromEntries(
+      tables.map(({ name }) => [
+        name,
+        JSON.stringify(db.prepare(`SELECT * FROM "${name}"`).all(), (_key, value) =>
+          typeof value === 'bigint' ? String(value) : Buffer.isBuffer(value) ? value.toString('latin1') : value,
+        ),
+      ]),
+    );
   } finally {
     db.close();
   }
@@ -81,8 +88,12 @@ beforeAll(async () => {
     let body = '';
     request.on('data', (chunk: Buffer) => (body += chunk.toString()));
     request.on('end', () => {
-      const echoed = `<pre>Cannot ${request.method} ${escapeHtml(request.url ?? '')}</pre> headers=${JSON.stringify(request.headers)} body=${body.slice(0, 1_000)}`;
-      response.writeHead(404, { 'content-type': 'text/html; charset=utf-8', 'x-echo-url': encodeURI(request.url ?? '') }).end(echoed);
+      const echoed =
+        `<pre>Cannot ${request.method} ${escapeHtml(request.url ?? '')}</pre> ` +
+        `headers=${JSON.stringify(request.headers)} body=${body.slice(0, 1_000)}`;
+      response
+        .writeHead(404, { 'content-type': 'text/html; charset=utf-8', 'x-echo-url': encodeURI(request.url ?? '') })
+        .end(echoed);
     });
   });
   await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
@@ -102,27 +113,67 @@ beforeAll(async () => {
         rpc: [
           { id: 'short', url: `http://${host}/v2/${planted.short}` },
           { id: 'words', url: `http://rpcuser:${planted.word}@${host}/rpc/${planted.password}` },
-          { id: 'keyed', url: `http://${host}/eth/mainnet/${planted.uuid}?apikey=${planted.queryKey}&k=${planted.hex}`, headers: { 'X-Api-Key': planted.header, 'X-Short': planted.shortHeader } },
+          {
+            id: 'keyed',
+            url: `http://${host}/eth/mainnet/${planted.uuid}?apikey=${planted.queryKey}&k=${planted.hex}`,
+            headers: { 'X-Api-Key': planted.header, 'X-Short': planted.shortHeader },
+          },
           { id: 'plain', url: `http://${host}/${planted.rpcPath}` },
         ],
-        beacon: { endpoints: [{ id: 'bn', url: `http://${host}/bn/${planted.beaconPath}?token=${planted.beaconQuery}`, headers: { Authorization: `Bearer ${planted.header}` } }] },
+        beacon: {
+          endpoints: [
+            {
+              id: 'bn',
+              url: `http://${host}/bn/${planted.beaconPath}?token=${planted.beaconQuery}`,
+              headers: { Authorization: `Bearer ${planted.header}` },
+            },
+          ],
+        },
       },
     ],
     alerting: {
       evaluationInterval: '1s',
-      rules: [{ name: 'EndpointDown', source: 'endpoint', metric: 'up', op: '==', threshold: 0, for: '0s', severity: 'warning' }],
+      rules: [
+        {
+          name: 'EndpointDown',
+          source: 'endpoint',
+          metric: 'up',
+          op: '==',
+          threshold: 0,
+          for: '0s',
+          severity: 'warning',
+        },
+      ],
       receivers: [
         { id: 'slack', kind: 'slack', url: `http://${host}/services/T0/B0/${planted.slack}` },
         { id: 'discord', kind: 'discord', url: `http://${host}/api/webhooks/1122/${planted.discord}` },
-        { id: 'telegram', kind: 'telegram', botToken: `123456:${planted.telegram}`, chatId: 42, apiUrl: `http://${host}` },
+        {
+          id: 'telegram',
+          kind: 'telegram',
+          botToken: `123456:${planted.telegram}`,
+          chatId: 42,
+          apiUrl: `http://${host}`,
+        },
         { id: 'pagerduty', kind: 'pagerduty', routingKey: planted.pagerduty, url: `http://${host}/v2/enqueue` },
-        { id: 'webhook', kind: 'webhook', url: `http://${host}/hook/${planted.short}?key=${planted.word}`, headers: { Authorization: `Bearer ${planted.webhookHeader}` } },
-        { id: 'alertmanager', kind: 'alertmanager', url: `http://${planted.alertmanagerUser}:${planted.alertmanagerPassword}@${host}/am/${planted.hex}` },
+        {
+          id: 'webhook',
+          kind: 'webhook',
+          url: `http://${host}/hook/${planted.short}?key=${planted.word}`,
+          headers: { Authorization: `Bearer ${planted.webhookHeader}` },
+        },
+        {
+          id: 'alertmanager',
+          kind: 'alertmanager',
+          url: `http://${planted.alertmanagerUser}:${planted.alertmanagerPassword}@${host}/am/${planted.hex}`,
+        },
       ],
       route: {
         receiver: 'slack',
         groupWait: '0s',
-        routes: ['discord', 'telegram', 'pagerduty', 'webhook', 'alertmanager', 'slack'].map((receiver) => ({ receiver, continue: true })),
+        routes: ['discord', 'telegram', 'pagerduty', 'webhook', 'alertmanager', 'slack'].map((receiver) => ({
+          receiver,
+          continue: true,
+        })),
       },
     },
     slos: [{ id: 'avail', service: 'rpc', objective: 99, sli: { kind: 'availability', chain: 'local' } }],
@@ -130,7 +181,11 @@ beforeAll(async () => {
   writeFileSync(configPath, JSON.stringify(config, null, 2));
   const loaded = loadConfigFile(configPath);
   const scrubber = secretsScrubber(loaded);
-  const logger = createLogger({ level: 'trace', scrubber, destination: { write: (line: string) => void logLines.push(line) } });
+  const logger = createLogger({
+    level: 'trace',
+    scrubber,
+    destination: { write: (line: string) => void logLines.push(line) },
+  });
   service = await startService(loaded, { scrubber, logger });
 }, 60_000);
 
@@ -141,17 +196,33 @@ afterAll(async () => {
 
 describe('planted secrets', () => {
   it('appear nowhere ERE stores or shows, though every remote server echoes them', async () => {
-    const get = async (url: string) => service.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${planted.apiToken}` } });
+    const get = async (url: string) =>
+      service.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${planted.apiToken}` } });
     // Every receiver has failed at least once: the echoed answers are stored.
-    await waitFor(async () => {
-      const { notifications } = JSON.parse((await get('/api/v1/notifications')).body) as { notifications: { receiver: string; lastError: string | null }[] };
-      const failedReceivers = new Set(notifications.filter((each) => each.lastError !== null).map((each) => each.receiver));
-      return failedReceivers.size === 6;
-    }, 40_000, 'every receiver to have failed');
+    await waitFor(
+      async () => {
+        const { notifications } = JSON.parse((await get('/api/v1/notifications')).body) as {
+          notifications: { receiver: string; lastError: string | null }[];
+        };
+        const failedReceivers = new Set(
+          notifications.filter((each) => each.lastError !== null).map((each) => each.receiver),
+        );
+        return failedReceivers.size === 6;
+      },
+      40_000,
+      'every receiver to have failed',
+    );
     service.flush();
 
-    const openapi = JSON.parse((await get('/api/v1/openapi.json')).body) as { paths: Record<string, { get?: unknown }> };
-    const ids: Record<string, string[]> = { chain: ['local'], id: ['short', 'words', 'keyed', 'plain', 'bn', 'avail'], name: ['EndpointDown'], fingerprint: [] };
+    const openapi = JSON.parse((await get('/api/v1/openapi.json')).body) as {
+      paths: Record<string, { get?: unknown }>;
+    };
+    const ids: Record<string, string[]> = {
+      chain: ['local'],
+      id: ['short', 'words', 'keyed', 'plain', 'bn', 'avail'],
+      name: ['EndpointDown'],
+      fingerprint: [],
+    };
     const { alerts } = JSON.parse((await get('/api/v1/alerts')).body) as { alerts: { fingerprint: string }[] };
     ids.fingerprint = alerts.map((alert) => alert.fingerprint);
     let routes = 0;
@@ -159,7 +230,10 @@ describe('planted secrets', () => {
       if (!operations.get) continue;
       routes += 1;
       const params = [...template.matchAll(/\{([A-Za-z_]+)\}/g)].map((match) => match[1]!);
-      const values = params.length === 0 ? [template] : (ids[params[0]!] ?? ['x']).map((value) => template.replace(/\{[A-Za-z_]+\}/g, value));
+      const values =
+        params.length === 0
+          ? [template]
+          : (ids[params[0]!] ?? ['x']).map((value) => template.replace(/\{[A-Za-z_]+\}/g, value));
       for (const url of values) {
         const response = await get(url);
         scan(`GET ${url}`, `${JSON.stringify(response.headers)}\n${response.body}`);
@@ -175,12 +249,25 @@ describe('planted secrets', () => {
     scan('ere backup', backupRun.stdout + backupRun.stderr);
     for (const [table, rows] of Object.entries(tableRows(backup))) scan(`backup ${table}`, rows);
 
-    for (const args of [['check-config', configPath], ['report', '--config', configPath, '--format', 'json'], ...['slack', 'discord', 'telegram', 'pagerduty', 'webhook', 'alertmanager'].map((receiver) => ['test-notify', '--receiver', receiver, '--config', configPath])]) {
+    for (const args of [
+      ['check-config', configPath],
+      ['report', '--config', configPath, '--format', 'json'],
+      ...['slack', 'discord', 'telegram', 'pagerduty', 'webhook', 'alertmanager'].map((receiver) => [
+        'test-notify',
+        '--receiver',
+        receiver,
+        '--config',
+        configPath,
+      ]),
+    ]) {
       const run = await runEre(args);
       scan(`ere ${args.join(' ')}`, run.stdout + run.stderr);
     }
 
-    console.log(`planted secrets: ${secrets.length} secrets planted, ${routes} GET routes checked, ${places} places read, ${scanned} bytes scanned, ${found.length} leaks`);
+    console.log(
+      `planted secrets: ${secrets.length} secrets planted, ${routes} GET routes checked, ` +
+        `${places} places read, ${scanned} bytes scanned, ${found.length} leaks`,
+    );
     expect(found).toEqual([]);
     expect(routes).toBeGreaterThan(10);
   }, 120_000);

@@ -37,10 +37,31 @@ describe('a slowloris RPC endpoint', () => {
         server: { host: '127.0.0.1', port: 0 },
         storage: { path: join(tempDir(), 'ere.db'), flushInterval: '100ms' },
         log: { level: 'info' },
-        chains: [{ id: 'local', chainId: 31337, pollInterval: '500ms', timeout: '400ms', rpc: [{ id: 'honest', url: anvil.url }, { id: 'slow', url: slowUrl }] }],
+        chains: [
+          {
+            id: 'local',
+            chainId: 31337,
+            pollInterval: '500ms',
+            timeout: '400ms',
+            rpc: [
+              { id: 'honest', url: anvil.url },
+              { id: 'slow', url: slowUrl },
+            ],
+          },
+        ],
         alerting: {
           evaluationInterval: '1s',
-          rules: [{ name: 'EndpointDown', source: 'endpoint', metric: 'up', op: '==', threshold: 0, for: '2s', severity: 'warning' }],
+          rules: [
+            {
+              name: 'EndpointDown',
+              source: 'endpoint',
+              metric: 'up',
+              op: '==',
+              threshold: 0,
+              for: '2s',
+              severity: 'warning',
+            },
+          ],
         },
       }),
     );
@@ -48,15 +69,23 @@ describe('a slowloris RPC endpoint', () => {
     const running = service;
     const alert = await waitFor(
       async () => {
-        const body = (await running.app.inject({ method: 'GET', url: '/api/v1/alerts' })).json() as { alerts: { rule: string; state: string; labels: Record<string, string> }[] };
+        const body = (await running.app.inject({ method: 'GET', url: '/api/v1/alerts' })).json() as {
+          alerts: { rule: string; state: string; labels: Record<string, string> }[];
+        };
         return body.alerts.find((candidate) => candidate.rule === 'EndpointDown' && candidate.state === 'firing');
       },
       30_000,
       'EndpointDown to fire',
     );
     expect(alert.labels).toMatchObject({ endpoint: 'slow', chain: 'local' });
-    const endpoints = (await running.app.inject({ method: 'GET', url: '/api/v1/chains/local' })).json() as { endpoints: { id: string; up: boolean; healthy: boolean; errorClass: string | null; unhealthyReasons: string[] }[] };
-    expect(endpoints.endpoints.find((endpoint) => endpoint.id === 'slow')).toMatchObject({ up: false, errorClass: 'timeout', unhealthyReasons: ['probe failed: timeout'] });
+    const endpoints = (await running.app.inject({ method: 'GET', url: '/api/v1/chains/local' })).json() as {
+      endpoints: { id: string; up: boolean; healthy: boolean; errorClass: string | null; unhealthyReasons: string[] }[];
+    };
+    expect(endpoints.endpoints.find((endpoint) => endpoint.id === 'slow')).toMatchObject({
+      up: false,
+      errorClass: 'timeout',
+      unhealthyReasons: ['probe failed: timeout'],
+    });
     expect(endpoints.endpoints.find((endpoint) => endpoint.id === 'honest')).toMatchObject({ up: true, healthy: true });
   }, 60_000);
 });

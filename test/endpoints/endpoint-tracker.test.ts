@@ -32,7 +32,15 @@ const kinds = [
       );
       const lagOfNewProbe = () =>
         tracker.observe(sample({ chain: 'c', endpoint: 'kept', at: now, headBlock: 100 })).sample.lagBlocks;
-      return { db, stored, lagOfNewProbe, restart: () => (seedFromStore(tracker, store), tracker) };
+      return {
+        db,
+        stored,
+        lagOfNewProbe,
+        restart: () => {
+          seedFromStore(tracker, store);
+          return tracker;
+        },
+      };
     },
   },
   {
@@ -55,7 +63,15 @@ const kinds = [
         fixedClock(now),
       );
       const lagOfNewProbe = () => tracker.observe(observation('kept', { chain: 'c', at: now, headSlot: 100 })).lagSlots;
-      return { db, stored, lagOfNewProbe, restart: () => (seedFromStore(tracker, store), tracker) };
+      return {
+        db,
+        stored,
+        lagOfNewProbe,
+        restart: () => {
+          seedFromStore(tracker, store);
+          return tracker;
+        },
+      };
     },
   },
 ];

@@ -34,17 +34,41 @@ function targets(startBlock: number): GovernanceTarget[] {
   const base = { chain: 'local', startBlock, confirmations: 0, pollIntervalMs: 1_000, maxBlockRange: 50, labels: {} };
   return [
     // GovernorTimelockCompound is an OpenZeppelin Governor; only its timelock is Compound's.
-    { ...base, id: 'dao', kind: 'governor', address: gov.governor.address, settings: { flavor: 'openzeppelin', token: undefined, executionGraceMs: graceSeconds * 1_000, quorumRiskWindowMs: 3_600_000, topDelegates: 2 } },
-    { ...base, id: 'dao-timelock', kind: 'timelock', address: gov.timelock.address, settings: { flavor: 'compound', executionGraceMs: graceSeconds * 1_000 } },
+    {
+      ...base,
+      id: 'dao',
+      kind: 'governor',
+      address: gov.governor.address,
+      settings: {
+        flavor: 'openzeppelin',
+        token: undefined,
+        executionGraceMs: graceSeconds * 1_000,
+        quorumRiskWindowMs: 3_600_000,
+        topDelegates: 2,
+      },
+    },
+    {
+      ...base,
+      id: 'dao-timelock',
+      kind: 'timelock',
+      address: gov.timelock.address,
+      settings: { flavor: 'compound', executionGraceMs: graceSeconds * 1_000 },
+    },
   ];
 }
 
 /** A tracker with a clock that follows the chain's (anvil's time moves with increaseTime). */
 function openTracker(startBlock: number): GovernanceTracker {
   ({ db } = openDatabase(join(mkdtempSync(join(tmpdir(), 'ere-gov-compound-')), 'ere.db')));
-  const reader = new ChainReader('local', [{ id: 'anvil', url: node.url, headers: {}, timeoutMs: 5_000 }], { expectedChainId: node.chainId, preference: () => ['anvil'] });
+  const reader = new ChainReader('local', [{ id: 'anvil', url: node.url, headers: {}, timeoutMs: 5_000 }], {
+    expectedChainId: node.chainId,
+    preference: () => ['anvil'],
+  });
   let chainNowMs = Date.now();
-  const created = new GovernanceTracker(db, targets(startBlock), { clock: { now: () => chainNowMs }, readers: new Map([['local', reader]]) });
+  const created = new GovernanceTracker(db, targets(startBlock), {
+    clock: { now: () => chainNowMs },
+    readers: new Map([['local', reader]]),
+  });
   const poll = created.poll.bind(created);
   created.poll = async (id, options) => {
     chainNowMs = Number((await client.getBlock()).timestamp) * 1_000 + 1_000;
@@ -61,15 +85,26 @@ async function pollAll(): Promise<void> {
   }
 }
 
-const proposalOf = (id: bigint): ProposalView => (tracker.view('dao') as GovernorView).proposals.find((proposal) => proposal.id === id.toString())!;
-const governorState = async (id: bigint) => Number(await client.readContract({ ...gov.governor, functionName: 'state', args: [id] }));
-const setDelay = (seconds: bigint) => ({ target: gov.timelock.address, value: 0n, calldata: encodeFunctionData({ abi: gov.timelock.abi, functionName: 'setDelay', args: [seconds] }) });
+const proposalOf = (id: bigint): ProposalView =>
+  (tracker.view('dao') as GovernorView).proposals.find((proposal) => proposal.id === id.toString())!;
+const governorState = async (id: bigint) =>
+  Number(await client.readContract({ ...gov.governor, functionName: 'state', args: [id] }));
+const setDelay = (seconds: bigint) => ({
+  target: gov.timelock.address,
+  value: 0n,
+  calldata: encodeFunctionData({ abi: gov.timelock.abi, functionName: 'setDelay', args: [seconds] }),
+});
 
 beforeAll(async () => {
   node = await startAnvil();
   client = createAnvilClient(node.url, node.chainId);
   const startBlock = Number(await client.getBlockNumber()) + 1;
-  gov = await deployCompoundGovernance(client, deployer, { timelockDelaySeconds: 3_600n, votingDelayBlocks: 1, votingPeriodBlocks: 10, quorumPercent: 4n });
+  gov = await deployCompoundGovernance(client, deployer, {
+    timelockDelaySeconds: 3_600n,
+    votingDelayBlocks: 1,
+    votingPeriodBlocks: 10,
+    quorumPercent: 4n,
+  });
   // Alice holds 10 %, over the 4 % quorum; the deployer keeps the rest undelegated.
   await fundVoter(client, gov, deployer, alice, 100_000n);
   tracker = openTracker(startBlock);
@@ -93,14 +128,19 @@ describe('Compound timelock with GovernorTimelockCompound', () => {
     await pollAll();
 
     expect(proposalOf(forgotten.id)).toMatchObject({ state: 'Queued', overdue: false });
-    const queuedEtaSeconds = Number(await client.readContract({ ...gov.governor, functionName: 'proposalEta', args: [forgotten.id] }));
+    const queuedEtaSeconds = Number(
+      await client.readContract({ ...gov.governor, functionName: 'proposalEta', args: [forgotten.id] }),
+    );
     expect(proposalOf(forgotten.id).etaMs).toBe(queuedEtaSeconds * 1_000);
     let timelock = tracker.view('dao-timelock') as TimelockView;
     expect(timelock.byStatus).toMatchObject({ scheduled: 2 });
     expect(timelock.minDelaySeconds).toBe(3_600);
     // The handover to the governor, from the timelock's own events; the admin read back.
     expect(timelock.changes.map((change) => change.name)).toEqual(['NewAdmin', 'NewPendingAdmin']);
-    expect(tracker.snapshot('dao-timelock')?.state).toMatchObject({ admin: getAddress(gov.governor.address), gracePeriodSeconds: compoundGracePeriodSeconds });
+    expect(tracker.snapshot('dao-timelock')?.state).toMatchObject({
+      admin: getAddress(gov.governor.address),
+      gracePeriodSeconds: compoundGracePeriodSeconds,
+    });
 
     await passTime(client, 3_601);
     await execute(client, gov, deployer, delayRaise);
@@ -109,10 +149,21 @@ describe('Compound timelock with GovernorTimelockCompound', () => {
     timelock = tracker.view('dao-timelock') as TimelockView;
     expect(timelock.byStatus).toMatchObject({ executed: 1, ready: 1 });
     const executed = timelock.operations.find((operation) => operation.status === 'executed')!;
-    expect(executed.calls).toEqual([{ index: 0, target: getAddress(gov.timelock.address), value: '0', call: setDelay(7_200n).calldata.slice(0, 10) }]);
+    expect(executed.calls).toEqual([
+      { index: 0, target: getAddress(gov.timelock.address), value: '0', call: setDelay(7_200n).calldata.slice(0, 10) },
+    ]);
     expect(executed.readyAtMs).toBe(queuedEtaSeconds * 1_000);
     const execution = [...tracker.store.events('dao-timelock')].find((event) => event.name === 'ExecuteTransaction')!;
-    expect(execution).toMatchObject({ key: executed.id, args: { target: getAddress(gov.timelock.address), value: '0', signature: '', data: setDelay(7_200n).calldata, eta: String(queuedEtaSeconds) } });
+    expect(execution).toMatchObject({
+      key: executed.id,
+      args: {
+        target: getAddress(gov.timelock.address),
+        value: '0',
+        signature: '',
+        data: setDelay(7_200n).calldata,
+        eta: String(queuedEtaSeconds),
+      },
+    });
     // The delay read from delay(), and its change from NewDelay. Compound's timelock sets its first delay
     // without an event, so the delay before the first NewDelay is not known from events.
     const delaySeconds = Number(await client.readContract({ ...gov.timelock, functionName: 'delay' }));
@@ -130,9 +181,18 @@ describe('Compound timelock with GovernorTimelockCompound', () => {
 
     expect(proposalOf(forgotten.id)).toMatchObject({ state: 'Expired', overdue: false, executedAtMs: null });
     expect((tracker.view('dao') as GovernorView).byState).toMatchObject({ Expired: 1, Executed: 1 });
-    expect(tracker.store.proposalStates('dao', forgotten.id.toString()).map((row) => row.state)).toEqual(['Pending', 'Active', 'Succeeded', 'Queued', 'Expired']);
-    const outcomes = db.prepare('SELECT sli, subject, good FROM governance_sli_outcomes WHERE target = ?').all('dao') as { sli: string; subject: string; good: number }[];
-    const outcome = (sli: string, id: bigint) => outcomes.find((row) => row.sli === sli && row.subject === id.toString())?.good;
+    expect(tracker.store.proposalStates('dao', forgotten.id.toString()).map((row) => row.state)).toEqual([
+      'Pending',
+      'Active',
+      'Succeeded',
+      'Queued',
+      'Expired',
+    ]);
+    const outcomes = db
+      .prepare('SELECT sli, subject, good FROM governance_sli_outcomes WHERE target = ?')
+      .all('dao') as { sli: string; subject: string; good: number }[];
+    const outcome = (sli: string, id: bigint) =>
+      outcomes.find((row) => row.sli === sli && row.subject === id.toString())?.good;
     expect(outcome('execution', forgotten.id)).toBe(0);
     expect(outcome('execution', delayRaise.id)).toBe(1);
     expect(outcome('participation', forgotten.id)).toBe(1);

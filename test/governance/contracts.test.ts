@@ -128,7 +128,13 @@ describe('Safe multisig', () => {
     const changeThreshold = encodeFunctionData({ abi: safe.abi, functionName: 'changeThreshold', args: [1n] });
     // Two of three owners sign, given out of address order; the deployer, no owner, sends.
     const signers = [owners[2]!, owners[0]!];
-    const receipt = await execSafeTransaction(client, safe, { to: safe.address, data: changeThreshold }, signers, deployer);
+    const receipt = await execSafeTransaction(
+      client,
+      safe,
+      { to: safe.address, data: changeThreshold },
+      signers,
+      deployer,
+    );
 
     const events = parseEventLogs({ abi: safe.abi, logs: receipt.logs });
     expect(events.map((log) => log.eventName)).toEqual([

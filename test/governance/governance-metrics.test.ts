@@ -9,7 +9,11 @@ import { describe, expect, it } from 'vitest';
 import { GovernanceReadError } from '../../src/governance/ingest/chain-reader.js';
 import { fixedClock } from '../../src/domain/clock.js';
 import type { EventValue, GovernanceEvent, GovernanceSnapshot, GovernanceTarget } from '../../src/domain/governance.js';
-import { createGovernanceIngestMetrics, createGovernanceMetrics, type GovernanceState } from '../../src/governance/governance-metrics.js';
+import {
+  createGovernanceIngestMetrics,
+  createGovernanceMetrics,
+  type GovernanceState,
+} from '../../src/governance/governance-metrics.js';
 import { governanceKind } from '../../src/governance/kinds/index.js';
 import type { TargetStatus } from '../../src/governance/governance-tracker.js';
 
@@ -17,27 +21,97 @@ const now = Date.UTC(2026, 10, 1, 12, 0, 0);
 const minute = 60_000;
 const hour = 60 * minute;
 const address = (n: number) => `0x${n.toString(16).padStart(40, '0')}` as `0x${string}`;
-const base = { chain: 'mainnet', startBlock: 1, confirmations: 2, pollIntervalMs: 10_000, maxBlockRange: 1_000, labels: {} };
+const base = {
+  chain: 'mainnet',
+  startBlock: 1,
+  confirmations: 2,
+  pollIntervalMs: 10_000,
+  maxBlockRange: 1_000,
+  labels: {},
+};
 
 const targets: GovernanceTarget[] = [
-  { ...base, id: 'dao', kind: 'governor', address: address(1), settings: { flavor: 'openzeppelin', token: undefined, executionGraceMs: hour, quorumRiskWindowMs: 2 * hour, topDelegates: 1 } },
-  { ...base, id: 'dao-timelock', kind: 'timelock', address: address(2), settings: { flavor: 'openzeppelin', executionGraceMs: hour } },
-  { ...base, id: 'treasury', kind: 'safe', address: address(3), settings: { minThreshold: 2, minThresholdRatio: undefined } },
+  {
+    ...base,
+    id: 'dao',
+    kind: 'governor',
+    address: address(1),
+    settings: {
+      flavor: 'openzeppelin',
+      token: undefined,
+      executionGraceMs: hour,
+      quorumRiskWindowMs: 2 * hour,
+      topDelegates: 1,
+    },
+  },
+  {
+    ...base,
+    id: 'dao-timelock',
+    kind: 'timelock',
+    address: address(2),
+    settings: { flavor: 'openzeppelin', executionGraceMs: hour },
+  },
+  {
+    ...base,
+    id: 'treasury',
+    kind: 'safe',
+    address: address(3),
+    settings: { minThreshold: 2, minThresholdRatio: undefined },
+  },
   { ...base, id: 'vault', kind: 'proxy', address: address(4), settings: {} },
 ];
 
 // Proposal ids as a governor makes them: keccak hashes as decimal numbers.
-const [soonId, laterId, overdueId] = ['91725834918273645918273645918273645918273645', '82736451827364518273645182736451827364518273', '73645182736451827364518273645182736451827364'];
+const [soonId, laterId, overdueId] = [
+  '91725834918273645918273645918273645918273645',
+  '82736451827364518273645182736451827364518273',
+  '73645182736451827364518273645182736451827364',
+];
 
 let logIndex = 0;
-function event(target: string, name: string, atMs: number, args: Record<string, EventValue>, key: string | null = null): GovernanceEvent {
+function event(
+  target: string,
+  name: string,
+  atMs: number,
+  args: Record<string, EventValue>,
+  key: string | null = null,
+): GovernanceEvent {
   logIndex += 1;
-  return { target, chain: 'mainnet', blockNumber: 100 + logIndex, blockHash: `0x${'ab'.repeat(32)}`, blockTimeMs: atMs, txHash: `0x${'cd'.repeat(32)}`, logIndex, address: address(1), name, key, args };
+  return {
+    target,
+    chain: 'mainnet',
+    blockNumber: 100 + logIndex,
+    blockHash: `0x${'ab'.repeat(32)}`,
+    blockTimeMs: atMs,
+    txHash: `0x${'cd'.repeat(32)}`,
+    logIndex,
+    address: address(1),
+    name,
+    key,
+    args,
+  };
 }
 
 const created = (id: string, atMs: number) =>
-  event('dao', 'ProposalCreated', atMs, { proposalId: id, proposer: address(10), targets: [address(2)], values: ['0'], signatures: [''], calldatas: ['0x64d62353'], voteStart: '10', voteEnd: '20', description: `# ${id.slice(0, 4)}` }, id);
-const voted = (id: string, voter: number, support: number, weight: string) => event('dao', 'VoteCast', now - hour, { voter: address(voter), proposalId: id, support, weight, reason: '' }, id);
+  event(
+    'dao',
+    'ProposalCreated',
+    atMs,
+    {
+      proposalId: id,
+      proposer: address(10),
+      targets: [address(2)],
+      values: ['0'],
+      signatures: [''],
+      calldatas: ['0x64d62353'],
+      voteStart: '10',
+      voteEnd: '20',
+      description: `# ${id.slice(0, 4)}`,
+    },
+    id,
+  );
+const voted = (id: string, voter: number, support: number, weight: string) =>
+  event('dao', 'VoteCast', now - hour, { voter: address(voter), proposalId: id, support, weight, reason: '' }, id);
 
 const events: Record<string, GovernanceEvent[]> = {
   dao: [
@@ -47,21 +121,76 @@ const events: Record<string, GovernanceEvent[]> = {
     voted(soonId, 11, 1, '30'),
     voted(laterId, 12, 1, '200'),
     voted(overdueId, 12, 1, '500'),
-    event('dao', 'ProposalQueued', now - 3 * hour, { proposalId: overdueId, etaSeconds: String((now - 2 * hour) / 1_000) }, overdueId),
-    event('dao', 'DelegateVotesChanged', now - 5 * hour, { delegate: address(11), previousVotes: '0', newVotes: '300' }, address(11)),
-    event('dao', 'DelegateVotesChanged', now - 5 * hour, { delegate: address(12), previousVotes: '0', newVotes: '700' }, address(12)),
+    event(
+      'dao',
+      'ProposalQueued',
+      now - 3 * hour,
+      { proposalId: overdueId, etaSeconds: String((now - 2 * hour) / 1_000) },
+      overdueId,
+    ),
+    event(
+      'dao',
+      'DelegateVotesChanged',
+      now - 5 * hour,
+      { delegate: address(11), previousVotes: '0', newVotes: '300' },
+      address(11),
+    ),
+    event(
+      'dao',
+      'DelegateVotesChanged',
+      now - 5 * hour,
+      { delegate: address(12), previousVotes: '0', newVotes: '700' },
+      address(12),
+    ),
   ],
   'dao-timelock': [
     event('dao-timelock', 'MinDelayChange', now - 10 * hour, { oldDuration: '0', newDuration: '3600' }),
-    event('dao-timelock', 'CallScheduled', now - 4 * hour, { id: `0x${'01'.repeat(32)}`, index: '0', target: address(5), value: '0', data: '0x12345678', predecessor: `0x${'00'.repeat(32)}`, delay: '3600' }, `0x${'01'.repeat(32)}`),
-    event('dao-timelock', 'CallScheduled', now - 30 * minute, { id: `0x${'02'.repeat(32)}`, index: '0', target: address(5), value: '0', data: '0x12345678', predecessor: `0x${'00'.repeat(32)}`, delay: '3600' }, `0x${'02'.repeat(32)}`),
+    event(
+      'dao-timelock',
+      'CallScheduled',
+      now - 4 * hour,
+      {
+        id: `0x${'01'.repeat(32)}`,
+        index: '0',
+        target: address(5),
+        value: '0',
+        data: '0x12345678',
+        predecessor: `0x${'00'.repeat(32)}`,
+        delay: '3600',
+      },
+      `0x${'01'.repeat(32)}`,
+    ),
+    event(
+      'dao-timelock',
+      'CallScheduled',
+      now - 30 * minute,
+      {
+        id: `0x${'02'.repeat(32)}`,
+        index: '0',
+        target: address(5),
+        value: '0',
+        data: '0x12345678',
+        predecessor: `0x${'00'.repeat(32)}`,
+        delay: '3600',
+      },
+      `0x${'02'.repeat(32)}`,
+    ),
   ],
   treasury: [
-    event('treasury', 'SafeSetup', now - 10 * hour, { initiator: address(6), owners: [address(7), address(8), address(9)], threshold: '2', initializer: address(0), fallbackHandler: address(0) }),
+    event('treasury', 'SafeSetup', now - 10 * hour, {
+      initiator: address(6),
+      owners: [address(7), address(8), address(9)],
+      threshold: '2',
+      initializer: address(0),
+      fallbackHandler: address(0),
+    }),
     event('treasury', 'ChangedThreshold', now - 2 * hour, { threshold: '1' }),
     event('treasury', 'ExecutionSuccess', now - 2 * hour, { txHash: `0x${'03'.repeat(32)}`, payment: '0' }),
   ],
-  vault: [event('vault', 'Upgraded', now - 6 * hour, { implementation: address(20) }), event('vault', 'Upgraded', now - 4 * hour, { implementation: address(21) })],
+  vault: [
+    event('vault', 'Upgraded', now - 6 * hour, { implementation: address(20) }),
+    event('vault', 'Upgraded', now - 4 * hour, { implementation: address(21) }),
+  ],
 };
 
 const snapshots: Record<string, GovernanceSnapshot | null> = {
@@ -73,9 +202,27 @@ const snapshots: Record<string, GovernanceSnapshot | null> = {
     state: {
       proposals: {
         // Below quorum (30 of 100) and within the risk window of its deadline.
-        [soonId]: { state: 'Active', quorum: '100', etaSeconds: null, voteStartMs: now - 2 * hour, voteEndMs: now + 30 * minute },
-        [laterId]: { state: 'Active', quorum: '100', etaSeconds: null, voteStartMs: now - 2 * hour, voteEndMs: now + 5 * hour },
-        [overdueId]: { state: 'Queued', quorum: '100', etaSeconds: (now - 2 * hour) / 1_000, voteStartMs: now - 29 * hour, voteEndMs: now - 4 * hour },
+        [soonId]: {
+          state: 'Active',
+          quorum: '100',
+          etaSeconds: null,
+          voteStartMs: now - 2 * hour,
+          voteEndMs: now + 30 * minute,
+        },
+        [laterId]: {
+          state: 'Active',
+          quorum: '100',
+          etaSeconds: null,
+          voteStartMs: now - 2 * hour,
+          voteEndMs: now + 5 * hour,
+        },
+        [overdueId]: {
+          state: 'Queued',
+          quorum: '100',
+          etaSeconds: (now - 2 * hour) / 1_000,
+          voteStartMs: now - 29 * hour,
+          voteEndMs: now - 4 * hour,
+        },
       },
     },
   },
@@ -85,7 +232,17 @@ const snapshots: Record<string, GovernanceSnapshot | null> = {
 };
 
 function status(overrides: Partial<TargetStatus>): TargetStatus {
-  return { cursorBlock: 200, safeHead: 200, caughtUp: true, lastRunMs: now - minute, lastSuccessMs: now - minute, lastError: null, endpoint: 'a', rangeSize: 1_000, ...overrides };
+  return {
+    cursorBlock: 200,
+    safeHead: 200,
+    caughtUp: true,
+    lastRunMs: now - minute,
+    lastSuccessMs: now - minute,
+    lastError: null,
+    endpoint: 'a',
+    rangeSize: 1_000,
+    ...overrides,
+  };
 }
 
 const statuses: Record<string, TargetStatus> = {
@@ -136,7 +293,16 @@ describe('governance metrics', () => {
     const { registry } = setup();
     const lines = await samples(registry);
     const dao = 'chain="mainnet",target="dao"';
-    for (const [state, count] of Object.entries({ Pending: 0, Active: 2, Canceled: 0, Defeated: 0, Succeeded: 0, Queued: 1, Expired: 0, Executed: 0 })) {
+    for (const [state, count] of Object.entries({
+      Pending: 0,
+      Active: 2,
+      Canceled: 0,
+      Defeated: 0,
+      Succeeded: 0,
+      Queued: 1,
+      Expired: 0,
+      Executed: 0,
+    })) {
       expect(value(lines, `ere_governance_proposals{${dao},state="${state}"}`)).toBe(count);
     }
     expect(value(lines, `ere_governance_active_proposal_turnout_ratio_min{${dao}}`)).toBe(0.3);
@@ -147,7 +313,14 @@ describe('governance metrics', () => {
 
     const timelock = 'chain="mainnet",target="dao-timelock"';
     // One operation ready for 3 h (past the 1 h grace), one still waiting for its delay.
-    for (const [status, count] of Object.entries({ scheduled: 1, ready: 0, overdue: 1, executed: 0, cancelled: 0, expired: 0 })) {
+    for (const [status, count] of Object.entries({
+      scheduled: 1,
+      ready: 0,
+      overdue: 1,
+      executed: 0,
+      cancelled: 0,
+      expired: 0,
+    })) {
       expect(value(lines, `ere_governance_timelock_operations{${timelock},status="${status}"}`)).toBe(count);
     }
     expect(value(lines, `ere_governance_overdue_executions{${timelock}}`)).toBe(1);
@@ -161,7 +334,9 @@ describe('governance metrics', () => {
     expect(value(lines, `ere_governance_safe_modules{${safe}}`)).toBe(0);
 
     const vault = 'chain="mainnet",target="vault"';
-    expect(value(lines, `ere_governance_proxy_last_upgrade_timestamp_seconds{${vault}}`)).toBe((now - 4 * hour) / 1_000);
+    expect(value(lines, `ere_governance_proxy_last_upgrade_timestamp_seconds{${vault}}`)).toBe(
+      (now - 4 * hour) / 1_000,
+    );
 
     expect(value(lines, `ere_governance_cursor_block{${dao},kind="governor"}`)).toBe(200);
     expect(value(lines, `ere_governance_cursor_block{${timelock},kind="timelock"}`)).toBe(150);
@@ -174,7 +349,9 @@ describe('governance metrics', () => {
     expect(value(lines, `ere_governance_up{${vault}}`)).toBe(0);
 
     // A kind's gauges are absent for the other kinds.
-    expect(lines.filter((line) => line.startsWith('ere_governance_proposals{')).every((line) => line.includes(dao))).toBe(true);
+    expect(
+      lines.filter((line) => line.startsWith('ere_governance_proposals{')).every((line) => line.includes(dao)),
+    ).toBe(true);
     expect(lines.some((line) => line.startsWith('ere_governance_safe_threshold{') && !line.includes(safe))).toBe(false);
   });
 
@@ -183,15 +360,21 @@ describe('governance metrics', () => {
     clock.advance(20 * minute);
     let lines = await samples(registry);
     expect(value(lines, 'ere_governance_active_proposal_deadline_seconds_min{chain="mainnet",target="dao"}')).toBe(600);
-    expect(value(lines, 'ere_governance_timelock_operations{chain="mainnet",target="dao-timelock",status="ready"}')).toBe(0);
+    expect(
+      value(lines, 'ere_governance_timelock_operations{chain="mainnet",target="dao-timelock",status="ready"}'),
+    ).toBe(0);
 
     // Once the deadline has passed without a new read, the proposal is still Active by its last read.
     clock.advance(20 * minute);
     lines = await samples(registry);
     expect(value(lines, 'ere_governance_active_proposal_deadline_seconds_min{chain="mainnet",target="dao"}')).toBe(0);
     // The second operation's delay has passed: ready now.
-    expect(value(lines, 'ere_governance_timelock_operations{chain="mainnet",target="dao-timelock",status="ready"}')).toBe(1);
-    expect(value(lines, 'ere_governance_timelock_operations{chain="mainnet",target="dao-timelock",status="scheduled"}')).toBe(0);
+    expect(
+      value(lines, 'ere_governance_timelock_operations{chain="mainnet",target="dao-timelock",status="ready"}'),
+    ).toBe(1);
+    expect(
+      value(lines, 'ere_governance_timelock_operations{chain="mainnet",target="dao-timelock",status="scheduled"}'),
+    ).toBe(0);
   });
 
   it('counts what the tracker reports and the requests the readers send', async () => {
@@ -208,11 +391,17 @@ describe('governance metrics', () => {
     const lines = await samples(registry);
     expect(value(lines, 'ere_governance_events_ingested_total{chain="mainnet",target="dao"}')).toBe(7);
     expect(value(lines, 'ere_governance_events_ingested_total{chain="mainnet",target="vault"}')).toBe(0);
-    expect(value(lines, 'ere_governance_logs_skipped_total{chain="mainnet",target="dao",reason="unknown_event"}')).toBe(2);
+    expect(value(lines, 'ere_governance_logs_skipped_total{chain="mainnet",target="dao",reason="unknown_event"}')).toBe(
+      2,
+    );
     expect(value(lines, 'ere_governance_logs_skipped_total{chain="mainnet",target="dao",reason="malformed"}')).toBe(0);
     expect(value(lines, 'ere_governance_reorgs_total{chain="mainnet",target="dao"}')).toBe(1);
-    expect(value(lines, 'ere_governance_ingest_errors_total{chain="mainnet",target="treasury",error_class="rate_limited"}')).toBe(1);
-    expect(value(lines, 'ere_governance_ingest_errors_total{chain="mainnet",target="treasury",error_class="unexpected"}')).toBe(1);
+    expect(
+      value(lines, 'ere_governance_ingest_errors_total{chain="mainnet",target="treasury",error_class="rate_limited"}'),
+    ).toBe(1);
+    expect(
+      value(lines, 'ere_governance_ingest_errors_total{chain="mainnet",target="treasury",error_class="unexpected"}'),
+    ).toBe(1);
     expect(value(lines, 'ere_governance_rpc_requests_total{chain="mainnet",method="eth_getLogs"}')).toBe(2);
     expect(value(lines, 'ere_governance_rpc_requests_total{chain="mainnet",method="eth_call"}')).toBe(1);
   });
@@ -227,13 +416,26 @@ describe('governance metrics', () => {
     expect(`${lint.stdout}${lint.stderr}`.trim()).toBe('');
     expect(lint.status).toBe(0);
 
-    const labelValues = (await samples(registry)).flatMap((line) => [...line.matchAll(/="([^"]*)"/g)].map((match) => match[1]!));
+    const labelValues = (await samples(registry)).flatMap((line) =>
+      [...line.matchAll(/="([^"]*)"/g)].map((match) => match[1]!),
+    );
     expect(labelValues.length).toBeGreaterThan(50);
     for (const labelValue of new Set(labelValues)) {
       expect(labelValue).not.toMatch(/0x[0-9a-f]{8}|\d{10}/i);
       expect(labelValue.length).toBeLessThan(32);
     }
-    const labelNames = new Set((await samples(registry)).flatMap((line) => [...line.matchAll(/([a-z_]+)="/g)].map((match) => match[1]!)));
-    expect([...labelNames].sort()).toEqual(['chain', 'error_class', 'kind', 'method', 'reason', 'state', 'status', 'target']);
+    const labelNames = new Set(
+      (await samples(registry)).flatMap((line) => [...line.matchAll(/([a-z_]+)="/g)].map((match) => match[1]!)),
+    );
+    expect([...labelNames].sort()).toEqual([
+      'chain',
+      'error_class',
+      'kind',
+      'method',
+      'reason',
+      'state',
+      'status',
+      'target',
+    ]);
   });
 });

@@ -28,18 +28,38 @@ slos:
   - { id: participation, service: dao, objective: 50, window: 30d, sli: { kind: governance_participation, chain: c } }
 `);
 
-const outcome = (target: string, sli: GovernanceOutcome['sli'], subject: string, good: boolean): GovernanceOutcome => ({ target, chain: 'c', sli, subject, good, decidedAtMs: start });
+const outcome = (target: string, sli: GovernanceOutcome['sli'], subject: string, good: boolean): GovernanceOutcome => ({
+  target,
+  chain: 'c',
+  sli,
+  subject,
+  good,
+  decidedAtMs: start,
+});
 
 describe('governance SLOs', () => {
   it('count each decided proposal once, per SLI and governor, and report them', () => {
     const { db } = openDatabase(join(tempDir(), 'ere.db'));
     const store = new GovernanceStore(db);
     const clock = fixedClock(start);
-    store.recordOutcomes([outcome('dao', 'execution', '1', true), outcome('dao', 'participation', '1', true), outcome('grants', 'execution', '9', false)], start + 5 * minute);
-    store.recordOutcomes([outcome('dao', 'execution', '2', false), outcome('grants', 'participation', '9', false)], start + day);
+    store.recordOutcomes(
+      [
+        outcome('dao', 'execution', '1', true),
+        outcome('dao', 'participation', '1', true),
+        outcome('grants', 'execution', '9', false),
+      ],
+      start + 5 * minute,
+    );
+    store.recordOutcomes(
+      [outcome('dao', 'execution', '2', false), outcome('grants', 'participation', '9', false)],
+      start + day,
+    );
     // Recorded again (a replay after a restart): ignored, each proposal counts once.
     store.recordOutcomes([outcome('dao', 'execution', '2', true)], start + 2 * day);
-    store.recordOutcomes([outcome('dao', 'execution', '3', true), outcome('dao', 'execution', '4', true)], start + 2 * day);
+    store.recordOutcomes(
+      [outcome('dao', 'execution', '3', true), outcome('dao', 'execution', '4', true)],
+      start + 2 * day,
+    );
 
     const definitions = resolveSlos(config);
     const engine = new SloEngine(db, definitions, { clock, settleMs: 30_000 });
@@ -50,8 +70,15 @@ describe('governance SLOs', () => {
     // every governor of the chain: 1 of 2 proposals reached quorum.
     expect(participation).toMatchObject({ slo: 'participation', window: { good: 1, valid: 2 }, sliRatio: 0.5 });
 
-    const report = new SloReports(db, definitions, () => engine.settledEnd(clock.now())).report(definitions[0]!, { fromMs: start, toMs: start + 3 * day });
+    const report = new SloReports(db, definitions, () => engine.settledEnd(clock.now())).report(definitions[0]!, {
+      fromMs: start,
+      toMs: start + 3 * day,
+    });
     expect(report).toMatchObject({ good: 3, valid: 4, sliRatio: 0.75, objectiveMet: true });
-    expect(report.days.map((entry) => [entry.good, entry.valid])).toEqual([[1, 1], [0, 1], [2, 2]]);
+    expect(report.days.map((entry) => [entry.good, entry.valid])).toEqual([
+      [1, 1],
+      [0, 1],
+      [2, 2],
+    ]);
   });
 });

@@ -32,15 +32,36 @@ let startBlock: number;
 function targets(): GovernanceTarget[] {
   const base = { chain: 'local', startBlock, confirmations: 0, pollIntervalMs: 1_000, maxBlockRange: 50, labels: {} };
   return [
-    { ...base, id: 'dao', kind: 'governor', address: gov.governor.address, settings: { flavor: 'openzeppelin', token: undefined, executionGraceMs: graceSeconds * 1_000, quorumRiskWindowMs: 3_600_000, topDelegates: 2 } },
-    { ...base, id: 'dao-timelock', kind: 'timelock', address: gov.timelock.address, settings: { flavor: 'openzeppelin', executionGraceMs: graceSeconds * 1_000 } },
+    {
+      ...base,
+      id: 'dao',
+      kind: 'governor',
+      address: gov.governor.address,
+      settings: {
+        flavor: 'openzeppelin',
+        token: undefined,
+        executionGraceMs: graceSeconds * 1_000,
+        quorumRiskWindowMs: 3_600_000,
+        topDelegates: 2,
+      },
+    },
+    {
+      ...base,
+      id: 'dao-timelock',
+      kind: 'timelock',
+      address: gov.timelock.address,
+      settings: { flavor: 'openzeppelin', executionGraceMs: graceSeconds * 1_000 },
+    },
   ];
 }
 
 /** A tracker over the test database, with a clock that follows the chain's (anvil's time moves with increaseTime). */
 function openTracker(): { tracker: GovernanceTracker; db: Database; reader: ChainReader } {
   const { db } = openDatabase(dbPath);
-  const reader = new ChainReader('local', [{ id: 'anvil', url: node.url, headers: {}, timeoutMs: 5_000 }], { expectedChainId: node.chainId, preference: () => ['anvil'] });
+  const reader = new ChainReader('local', [{ id: 'anvil', url: node.url, headers: {}, timeoutMs: 5_000 }], {
+    expectedChainId: node.chainId,
+    preference: () => ['anvil'],
+  });
   let chainNowMs = Date.now();
   const clock = { now: () => chainNowMs };
   const tracker = new GovernanceTracker(db, targets(), { clock, readers: new Map([['local', reader]]) });
@@ -60,11 +81,17 @@ async function pollAll(tracker: GovernanceTracker): Promise<void> {
   }
 }
 
-const proposalOf = (tracker: GovernanceTracker, id: bigint): ProposalView => (tracker.view('dao') as GovernorView).proposals.find((proposal) => proposal.id === id.toString())!;
+const proposalOf = (tracker: GovernanceTracker, id: bigint): ProposalView =>
+  (tracker.view('dao') as GovernorView).proposals.find((proposal) => proposal.id === id.toString())!;
 
 /** The watched events on chain (the token's transfers and delegations are not watched). */
 async function chainEventCount(): Promise<number> {
-  const logs = await client.getLogs({ address: [gov.governor.address, gov.token.address], events: governorEvents, fromBlock: BigInt(startBlock), toBlock: 'latest' });
+  const logs = await client.getLogs({
+    address: [gov.governor.address, gov.token.address],
+    events: governorEvents,
+    fromBlock: BigInt(startBlock),
+    toBlock: 'latest',
+  });
   return logs.length;
 }
 
@@ -73,7 +100,12 @@ beforeAll(async () => {
   client = createAnvilClient(node.url, node.chainId);
   // From the deployment on, so that the timelock's role grants are seen.
   startBlock = Number(await client.getBlockNumber()) + 1;
-  gov = await deployGovernance(client, deployer, { timelockDelaySeconds: 3_600n, votingDelayBlocks: 1, votingPeriodBlocks: 10, quorumPercent: 4n });
+  gov = await deployGovernance(client, deployer, {
+    timelockDelaySeconds: 3_600n,
+    votingDelayBlocks: 1,
+    votingPeriodBlocks: 10,
+    quorumPercent: 4n,
+  });
   dbPath = join(mkdtempSync(join(tmpdir(), 'ere-gov-')), 'ere.db');
   // Alice holds 10 %, Bob 5 %: each alone reaches the 4 % quorum; the deployer keeps the rest undelegated.
   await fundVoter(client, gov, deployer, alice, 100_000n);
@@ -85,7 +117,8 @@ afterAll(async () => {
 });
 
 describe('governor ingestion', () => {
-  it('follows proposals to every outcome, with tallies, timelines, SLI outcomes and a restart in the middle', async () => {
+  it('follows proposals to every outcome, with tallies, ' +
+    'timelines, SLI outcomes and a restart in the middle', async () => {
     let { tracker, db } = openTracker();
     const passed = await propose(client, gov, alice, '# Raise the delay\n\nTwo hours.');
     const defeated = await propose(client, gov, bob, 'Defeat me', 7_201n);
@@ -106,18 +139,31 @@ describe('governor ingestion', () => {
     await vote(client, gov, alice, overdue, Support.For);
     await pollAll(tracker);
     const active = proposalOf(tracker, passed.id);
-    expect(active).toMatchObject({ state: 'Active', voters: 2, votes: { for: (100_000n * 10n ** 18n).toString(), against: (50_000n * 10n ** 18n).toString(), abstain: '0' } });
+    expect(active).toMatchObject({
+      state: 'Active',
+      voters: 2,
+      votes: { for: (100_000n * 10n ** 18n).toString(), against: (50_000n * 10n ** 18n).toString(), abstain: '0' },
+    });
     expect(active.quorum).toBe((40_000n * 10n ** 18n).toString());
-    // 150,000 counted against a 40,000 quorum: 250 % of quorum, under its own name and, for one release, the former one.
+    // 150,000 counted against a 40,000 quorum: 250 % of quorum, under its own name and, for one release, the former
+    // one.
     expect(active.quorumReachedRatio).toBe(2.5);
     expect(active.turnoutRatio).toBe(2.5);
     expect(active.quorumReached).toBe(true);
     // Turnout against the chain's own supply at the proposal's snapshot.
-    const supply = (await client.readContract({ address: gov.token.address, abi: parseAbi(['function getPastTotalSupply(uint256) view returns (uint256)']), functionName: 'getPastTotalSupply', args: [BigInt(active.voteStart)] })) as bigint;
+    const supply = (await client.readContract({
+      address: gov.token.address,
+      abi: parseAbi(['function getPastTotalSupply(uint256) view returns (uint256)']),
+      functionName: 'getPastTotalSupply',
+      args: [BigInt(active.voteStart)],
+    })) as bigint;
     expect(supply).toBeGreaterThan(0n);
     expect(active.votesTotal).toBe((150_000n * 10n ** 18n).toString());
     expect(active.votingSupply).toBe(supply.toString());
-    expect(active.turnoutOfSupplyRatio).toBeCloseTo(Number((150_000n * 10n ** 18n * 1_000_000n) / supply) / 1_000_000, 6);
+    expect(active.turnoutOfSupplyRatio).toBeCloseTo(
+      Number((150_000n * 10n ** 18n * 1_000_000n) / supply) / 1_000_000,
+      6,
+    );
     expect(active.turnoutOfSupplyRatio).toBeLessThan(1);
 
     // Restart in the middle of voting: a new tracker over the same database resumes at the cursor.
@@ -147,10 +193,18 @@ describe('governor ingestion', () => {
 
     // Nothing missed, nothing twice: the store holds exactly the chain's logs.
     expect(tracker.store.eventCount('dao')).toBe(await chainEventCount());
-    expect(tracker.store.proposalStates('dao').filter((row) => row.proposalId === passed.id.toString()).map((row) => row.state)).toEqual(['Pending', 'Active', 'Succeeded', 'Queued', 'Executed']);
+    expect(
+      tracker.store
+        .proposalStates('dao')
+        .filter((row) => row.proposalId === passed.id.toString())
+        .map((row) => row.state),
+    ).toEqual(['Pending', 'Active', 'Succeeded', 'Queued', 'Executed']);
 
-    const outcomes = db.prepare('SELECT sli, subject, good FROM governance_sli_outcomes WHERE target = ? ORDER BY sli, subject').all('dao') as { sli: string; subject: string; good: number }[];
-    const outcome = (sli: string, id: bigint) => outcomes.find((row) => row.sli === sli && row.subject === id.toString())?.good;
+    const outcomes = db
+      .prepare('SELECT sli, subject, good FROM governance_sli_outcomes WHERE target = ? ORDER BY sli, subject')
+      .all('dao') as { sli: string; subject: string; good: number }[];
+    const outcome = (sli: string, id: bigint) =>
+      outcomes.find((row) => row.sli === sli && row.subject === id.toString())?.good;
     expect(outcome('participation', passed.id)).toBe(1);
     expect(outcome('participation', defeated.id)).toBe(0);
     expect(outcome('participation', canceled.id)).toBeUndefined();

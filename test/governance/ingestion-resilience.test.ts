@@ -48,11 +48,29 @@ afterAll(async () => {
 });
 
 function governorTarget(maxBlockRange: number): GovernanceTarget {
-  return { id: 'dao', chain: 'local', kind: 'governor', address: gov.governor.address, startBlock, confirmations: 0, pollIntervalMs: 1_000, maxBlockRange, labels: {}, settings: { flavor: 'openzeppelin', token: undefined, executionGraceMs: 86_400_000, quorumRiskWindowMs: 3_600_000, topDelegates: 5 } };
+  return {
+    id: 'dao',
+    chain: 'local',
+    kind: 'governor',
+    address: gov.governor.address,
+    startBlock,
+    confirmations: 0,
+    pollIntervalMs: 1_000,
+    maxBlockRange,
+    labels: {},
+    settings: {
+      flavor: 'openzeppelin',
+      token: undefined,
+      executionGraceMs: 86_400_000,
+      quorumRiskWindowMs: 3_600_000,
+      topDelegates: 5,
+    },
+  };
 }
 
 describe('governance ingestion resilience', () => {
-  it('fails over from a dead endpoint and halves the range a provider refuses, then ingests everything once', async () => {
+  it('fails over from a dead endpoint and halves the range a ' +
+    'provider refuses, then ingests everything once', async () => {
     limited.setFault({ kind: 'log_range_limit', maxBlocks: 8 });
     const { db } = openDatabase(join(mkdtempSync(join(tmpdir(), 'ere-gov-')), 'ere.db'));
     const reader = new ChainReader(
@@ -63,7 +81,10 @@ describe('governance ingestion resilience', () => {
       ],
       { expectedChainId: node.chainId, preference: () => ['dead', 'capped'] },
     );
-    const tracker = new GovernanceTracker(db, [governorTarget(1_000)], { clock: { now: Date.now }, readers: new Map([['local', reader]]) });
+    const tracker = new GovernanceTracker(db, [governorTarget(1_000)], {
+      clock: { now: Date.now },
+      readers: new Map([['local', reader]]),
+    });
     const status = await tracker.poll('dao', { budgetMs: 60_000 });
     expect(status.lastError).toBeNull();
     expect(status.caughtUp).toBe(true);
@@ -74,7 +95,12 @@ describe('governance ingestion resilience', () => {
     const view = tracker.view('dao') as GovernorView;
     expect(view.proposals).toHaveLength(1);
     expect(view.proposals[0]!.voters).toBe(1);
-    const onChain = await client.getLogs({ address: [gov.governor.address, gov.token.address], events: governorEvents, fromBlock: BigInt(startBlock), toBlock: 'latest' });
+    const onChain = await client.getLogs({
+      address: [gov.governor.address, gov.token.address],
+      events: governorEvents,
+      fromBlock: BigInt(startBlock),
+      toBlock: 'latest',
+    });
     expect(tracker.store.eventCount('dao')).toBe(onChain.length);
     const blocks = Number(await client.getBlockNumber()) - startBlock + 1;
     // Seven refusals on the way down, a few while closing in on the cap, then one request per 4 to 8 blocks.
@@ -85,9 +111,16 @@ describe('governance ingestion resilience', () => {
   it('reports the failure of every endpoint as a typed error in the target status, without throwing', async () => {
     limited.setFault({ kind: 'wrong_chain_id', chainId: 1 });
     const { db } = openDatabase(join(mkdtempSync(join(tmpdir(), 'ere-gov-')), 'ere.db'));
-    const reader = new ChainReader('local', [{ id: 'other-chain', url: limited.url, headers: {}, timeoutMs: 5_000 }], { expectedChainId: node.chainId, preference: () => [] });
+    const reader = new ChainReader('local', [{ id: 'other-chain', url: limited.url, headers: {}, timeoutMs: 5_000 }], {
+      expectedChainId: node.chainId,
+      preference: () => [],
+    });
     const errors: unknown[] = [];
-    const tracker = new GovernanceTracker(db, [governorTarget(1_000)], { clock: { now: Date.now }, readers: new Map([['local', reader]]), hooks: { onError: (_target, error) => errors.push(error) } });
+    const tracker = new GovernanceTracker(db, [governorTarget(1_000)], {
+      clock: { now: Date.now },
+      readers: new Map([['local', reader]]),
+      hooks: { onError: (_target, error) => errors.push(error) },
+    });
     const status = await tracker.poll('dao');
     expect(status.lastError).toMatchObject({ errorClass: 'chain_id_mismatch' });
     expect(errors[0]).toBeInstanceOf(GovernanceReadError);
@@ -101,7 +134,10 @@ describe('governance ingestion resilience', () => {
     const huge = { jsonrpc: '2.0', id: 1, result: [{ data: `0x${'00'.repeat(5_500_000)}` }] };
     const provider = await startHttpReceiver({ respond: () => ({ body: huge }) });
     try {
-      const reader = new EndpointReader({ id: 'dense', url: provider.url, headers: {}, timeoutMs: 10_000 }, () => undefined);
+      const reader = new EndpointReader(
+        { id: 'dense', url: provider.url, headers: {}, timeoutMs: 10_000 },
+        () => undefined,
+      );
       const error = await reader.getLogs([gov.governor.address], [], 1n, 2_000n).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(GovernanceReadError);
       expect(error).toMatchObject({ errorClass: 'range_too_large', endpoint: 'dense' });
@@ -113,22 +149,57 @@ describe('governance ingestion resilience', () => {
   it('skips a log that does not decode, saying why, and one no watched event matches', () => {
     const byTopic = eventsByTopic(governorEvents);
     const voteCast = governorEvents.find((event) => event.name === 'VoteCast')!;
-    const topics = encodeEventTopics({ abi: [voteCast], eventName: 'VoteCast', args: { voter: deployer.address } }) as Hex[];
-    const data = encodeAbiParameters([{ type: 'uint256' }, { type: 'uint8' }, { type: 'uint256' }, { type: 'string' }], [1n, 1, 5n, 'ok']);
-    expect(decodeGovernanceLog({ topics: topics as [Hex, ...Hex[]], data }, byTopic)).toMatchObject({ ok: true, name: 'VoteCast', args: { voter: deployer.address, proposalId: '1', support: 1, weight: '5', reason: 'ok' } });
-    expect(decodeGovernanceLog({ topics: topics as [Hex, ...Hex[]], data: '0x1234' }, byTopic)).toMatchObject({ ok: false, reason: 'malformed' });
-    expect(decodeGovernanceLog({ topics: [`0x${'ab'.repeat(32)}`], data: '0x' }, byTopic)).toMatchObject({ ok: false, reason: 'unknown_event' });
+    const topics = encodeEventTopics({
+      abi: [voteCast],
+      eventName: 'VoteCast',
+      args: { voter: deployer.address },
+    }) as Hex[];
+    const data = encodeAbiParameters(
+      [{ type: 'uint256' }, { type: 'uint8' }, { type: 'uint256' }, { type: 'string' }],
+      [1n, 1, 5n, 'ok'],
+    );
+    expect(decodeGovernanceLog({ topics: topics as [Hex, ...Hex[]], data }, byTopic)).toMatchObject({
+      ok: true,
+      name: 'VoteCast',
+      args: { voter: deployer.address, proposalId: '1', support: 1, weight: '5', reason: 'ok' },
+    });
+    expect(decodeGovernanceLog({ topics: topics as [Hex, ...Hex[]], data: '0x1234' }, byTopic)).toMatchObject({
+      ok: false,
+      reason: 'malformed',
+    });
+    expect(decodeGovernanceLog({ topics: [`0x${'ab'.repeat(32)}`], data: '0x' }, byTopic)).toMatchObject({
+      ok: false,
+      reason: 'unknown_event',
+    });
   });
 
-  it('sizes ranges: halves on refusal or timeout, doubles after a fast answer up to the maximum, stays below a refused size', () => {
-    const fast = { kind: 'ok', durationMs: 50 } as const;
-    expect(nextRange(initialRange(2_000), 2_000, { kind: 'too_large' })).toEqual({ size: 1_000, ceiling: 2_000, successes: 0 });
-    expect(nextRange({ size: 1, ceiling: null, successes: 0 }, 2_000, { kind: 'timeout' }).size).toBe(1);
-    expect(nextRange({ size: 500, ceiling: null, successes: 0 }, 2_000, fast).size).toBe(1_000);
-    expect(nextRange({ size: 1_500, ceiling: null, successes: 0 }, 2_000, fast).size).toBe(2_000);
-    expect(nextRange({ size: 500, ceiling: null, successes: 0 }, 2_000, { kind: 'ok', durationMs: 5_000 }).size).toBe(500);
-    expect(nextRange({ size: 600, ceiling: 1_000, successes: 3 }, 2_000, fast)).toEqual({ size: 800, ceiling: 1_000, successes: 4 });
-    expect(nextRange({ size: 998, ceiling: 1_000, successes: 3 }, 2_000, fast).size).toBe(999);
-    expect(nextRange({ size: 999, ceiling: 1_000, successes: ceilingForgottenAfter - 1 }, 2_000, fast)).toEqual({ size: 1_998, ceiling: null, successes: 0 });
-  });
+  it(
+    'sizes ranges: halves on refusal or timeout, doubles after a fast ' +
+      'answer up to the maximum, stays below a refused size',
+    () => {
+      const fast = { kind: 'ok', durationMs: 50 } as const;
+      expect(nextRange(initialRange(2_000), 2_000, { kind: 'too_large' })).toEqual({
+        size: 1_000,
+        ceiling: 2_000,
+        successes: 0,
+      });
+      expect(nextRange({ size: 1, ceiling: null, successes: 0 }, 2_000, { kind: 'timeout' }).size).toBe(1);
+      expect(nextRange({ size: 500, ceiling: null, successes: 0 }, 2_000, fast).size).toBe(1_000);
+      expect(nextRange({ size: 1_500, ceiling: null, successes: 0 }, 2_000, fast).size).toBe(2_000);
+      expect(nextRange({ size: 500, ceiling: null, successes: 0 }, 2_000, { kind: 'ok', durationMs: 5_000 }).size).toBe(
+        500,
+      );
+      expect(nextRange({ size: 600, ceiling: 1_000, successes: 3 }, 2_000, fast)).toEqual({
+        size: 800,
+        ceiling: 1_000,
+        successes: 4,
+      });
+      expect(nextRange({ size: 998, ceiling: 1_000, successes: 3 }, 2_000, fast).size).toBe(999);
+      expect(nextRange({ size: 999, ceiling: 1_000, successes: ceilingForgottenAfter - 1 }, 2_000, fast)).toEqual({
+        size: 1_998,
+        ceiling: null,
+        successes: 0,
+      });
+    },
+  );
 });

@@ -36,14 +36,20 @@ export function resolvedAlert(alert: AlertSnapshot, endsAtMs = alertNowMs): Aler
 let nextId = 1;
 
 /** A notification of `alert`; `kind` follows the alert's status unless given. */
-export function testNotification(alert: AlertSnapshot = testAlert(), fields: Partial<Notification> & { kind?: NotificationKind } = {}): Notification {
+export function testNotification(
+  alert: AlertSnapshot = testAlert(),
+  fields: Partial<Notification> & { kind?: NotificationKind } = {},
+): Notification {
   const id = fields.id ?? nextId++;
   const kind = fields.kind ?? (alert.status === 'resolved' ? 'resolved' : 'firing');
   return { id, kind, idempotencyKey: `${alert.fingerprint}:${id}`, alert, createdAtMs: alertNowMs, ...fields };
 }
 
 /** A batch of `items`: alerts become notifications of their status, notifications are kept as they are. */
-export function testBatch(items: readonly (AlertSnapshot | Notification)[], overrides: Partial<NotificationBatch> = {}): NotificationBatch {
+export function testBatch(
+  items: readonly (AlertSnapshot | Notification)[],
+  overrides: Partial<NotificationBatch> = {},
+): NotificationBatch {
   return {
     receiver: 'team-chat',
     groupKey: '{}/{}:{alertname="SloErrorBudgetBurn"}',

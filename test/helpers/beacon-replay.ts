@@ -54,7 +54,8 @@ export function loadRecording(file: string): RecordedExchange[] {
     const uri = new URL(interaction.request.uri);
     if (!uri.pathname.startsWith('/eth/')) return;
     const headers = interaction.response.headers ?? {};
-    const contentType = Object.entries(headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1]?.[0] ?? 'application/json';
+    const contentType =
+      Object.entries(headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1]?.[0] ?? 'application/json';
     exchanges.push({
       position,
       method: interaction.request.method.toUpperCase(),

@@ -25,7 +25,8 @@ export function specDir(): string {
 
 export function specAvailable(): boolean {
   const available = existsSync(path.join(specDir(), 'beacon-node-oapi.yaml'));
-  if (!available) console.warn(`Beacon API spec not found at ${specDir()}: spec checks are skipped (set ERE_SHARED_DIR)`);
+  if (!available)
+    console.warn(`Beacon API spec not found at ${specDir()}: spec checks are skipped (set ERE_SHARED_DIR)`);
   return available;
 }
 
@@ -85,7 +86,8 @@ export function loadBeaconSpec(dir: string): BeaconSpec {
 
   const resolveRef = (from: Location, ref: string): Location => {
     const [filePart = '', fragment = ''] = ref.split('#', 2);
-    const file = filePart === '' ? from.file : path.posix.normalize(path.posix.join(path.posix.dirname(from.file), filePart));
+    const file =
+      filePart === '' ? from.file : path.posix.normalize(path.posix.join(path.posix.dirname(from.file), filePart));
     return { file, pointer: decodeURIComponent(fragment) };
   };
   const at = (location: Location): Json => {
@@ -146,7 +148,9 @@ export function loadBeaconSpec(dir: string): BeaconSpec {
     return validate;
   };
   const problemsOf = (validate: ValidateFunction, value: Json): string[] =>
-    validate(value) ? [] : (validate.errors ?? []).map((error) => {
+    validate(value)
+      ? []
+      : (validate.errors ?? []).map((error) => {
           const message = error.message ?? 'is invalid';
           return `${error.instancePath || '/'} ${message}${paramsText(error.params, message)}`;
         });
@@ -159,12 +163,16 @@ export function loadBeaconSpec(dir: string): BeaconSpec {
       if (!operation) return [`${method.toUpperCase()} ${pathOrTemplate} is not a route of the spec`];
       const name = `${operation.method} ${operation.template}`;
       const responses = at({ ...operation.location, pointer: `${operation.location.pointer}/responses` });
-      const key = isObject(responses) ? [String(status), `${String(status)[0]}XX`, 'default'].find((candidate) => candidate in responses) : undefined;
+      const key = isObject(responses)
+        ? [String(status), `${String(status)[0]}XX`, 'default'].find((candidate) => candidate in responses)
+        : undefined;
       if (key === undefined) return [`${name}: status ${status} is not documented`];
       const response = deref({ ...operation.location, pointer: `${operation.location.pointer}/responses/${key}` });
       const content = isObject(response.node) ? response.node.content : undefined;
       if (!isObject(content) || !isObject(content['application/json'])) {
-        return body === undefined || body === null || body === '' ? [] : [`${name}: status ${status} documents no JSON body`];
+        return body === undefined || body === null || body === ''
+          ? []
+          : [`${name}: status ${status} documents no JSON body`];
       }
       const { file, pointer } = response.location;
       const schemaLocation = `${specBase}${file}#${pointer}/content/application~1json/schema`;
@@ -180,7 +188,8 @@ export function loadBeaconSpec(dir: string): BeaconSpec {
         walkRefs(document, '', (ref, pointer) => {
           const target = resolveRef({ file, pointer }, ref);
           if (!documents.has(target.file)) dangling.push(`${file}#${pointer}: ${ref} (no file)`);
-          else if (pointerGet(documents.get(target.file), target.pointer) === undefined) dangling.push(`${file}#${pointer}: ${ref} (no such pointer)`);
+          else if (pointerGet(documents.get(target.file), target.pointer) === undefined)
+            dangling.push(`${file}#${pointer}: ${ref} (no such pointer)`);
         });
       }
       return dangling;
@@ -232,6 +241,8 @@ function walkRefs(node: Json, pointer: string, visit: (ref: string, pointer: str
 }
 
 function paramsText(params: Record<string, unknown>, message: string): string {
-  const shown = Object.entries(params).filter(([, value]) => (typeof value === 'string' || typeof value === 'number') && !message.includes(String(value)));
+  const shown = Object.entries(params).filter(
+    ([, value]) => (typeof value === 'string' || typeof value === 'number') && !message.includes(String(value)),
+  );
   return shown.length === 0 ? '' : ` (${shown.map(([key, value]) => `${key}: ${String(value)}`).join(', ')})`;
 }

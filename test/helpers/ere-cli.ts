@@ -14,7 +14,10 @@ export interface EreRun {
 /** Runs `ere <args>` without blocking this process, so that a service started in it goes on running. */
 export function runEre(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<EreRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [ereBin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [ereBin, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));

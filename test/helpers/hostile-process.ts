@@ -27,9 +27,13 @@ const servers = { rpc: startHostileRpcServer, beacon: startHostileBeaconServer }
 export type HostileServerName = keyof typeof servers;
 
 export async function startHostileProcess(name: HostileServerName): Promise<HostileProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), name], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), name], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const lines = createInterface({ input: child.stdout! });
-  const [line] = (await Promise.race([once(lines, 'line'), once(child, 'exit').then(() => [undefined])])) as [string | undefined];
+  const [line] = (await Promise.race([once(lines, 'line'), once(child, 'exit').then(() => [undefined])])) as [
+    string | undefined,
+  ];
   if (!line?.startsWith('{')) throw new Error(`the hostile ${name} server did not start`);
   const { urls, figuresUrl } = JSON.parse(line) as { urls: Record<string, string>; figuresUrl: string };
   return {

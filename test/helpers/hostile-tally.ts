@@ -10,7 +10,16 @@ export function count(map: Map<string, number>, key: string): void {
 
 /** Counts in `statuses` how the answer ended, once its connection closes. */
 export function tallyAnswer(response: ServerResponse, statuses: Map<string, number>): void {
-  response.once('close', () => count(statuses, response.writableFinished ? String(response.statusCode) : response.headersSent ? `${response.statusCode} cut short` : 'no HTTP answer'));
+  response.once('close', () =>
+    count(
+      statuses,
+      response.writableFinished
+        ? String(response.statusCode)
+        : response.headersSent
+          ? `${response.statusCode} cut short`
+          : 'no HTTP answer',
+    ),
+  );
 }
 
 /** `every(ms, fn)` for one socket: runs fn until the socket closes; `timers` holds them for the server's close. */

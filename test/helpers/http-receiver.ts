@@ -2,7 +2,13 @@
 // every request as it arrived and answers as the test scripts it, so receivers are tested through real
 // sockets, real status codes, real delays and real refused connections rather than a mocked fetch.
 
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface CapturedRequest {
@@ -126,7 +132,11 @@ export async function startHttpReceiver(options: HttpReceiverOptions = {}): Prom
     const isJson = typeof scripted.body === 'object';
     const body = scripted.body === undefined ? '' : isJson ? JSON.stringify(scripted.body) : String(scripted.body);
     // One connection per request: a client then sees a refused connection, not a stale keep-alive socket.
-    const headers = { connection: 'close', ...(isJson ? { 'content-type': 'application/json' } : {}), ...scripted.headers };
+    const headers = {
+      connection: 'close',
+      ...(isJson ? { 'content-type': 'application/json' } : {}),
+      ...scripted.headers,
+    };
     response.writeHead(scripted.status ?? 200, headers).end(body);
   };
 

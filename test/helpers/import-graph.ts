@@ -8,8 +8,14 @@ import { dirname, join, normalize, relative } from 'node:path';
 /** Each file (relative to the root, with `/`) and the files it imports. */
 export type ImportGraph = Map<string, string[]>;
 
-const importPattern =
-  /(?:^|[\n;])\s*(?:import|export)\s[^;'"]*?from\s*['"]([^'"]+)['"]|(?:^|[\n;])\s*import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/g;
+const importPattern = new RegExp(
+  [
+    /(?:^|[\n;])\s*(?:import|export)\s[^;'"]*?from\s*['"]([^'"]+)['"]/.source, // import … from, export … from
+    /(?:^|[\n;])\s*import\s*['"]([^'"]+)['"]/.source, // an import for its side effects
+    /\bimport\(\s*['"]([^'"]+)['"]\s*\)/.source, // a dynamic import
+  ].join('|'),
+  'g',
+);
 
 /** The relative imports a module's source makes, as written. */
 export function importSpecifiers(source: string): string[] {
@@ -32,7 +38,9 @@ export function readImportGraph(root: string): ImportGraph {
       else if (entry.name.endsWith('.ts')) {
         const file = relative(root, path).split('\\').join('/');
         const targets = importSpecifiers(readFileSync(path, 'utf8')).map((specifier) =>
-          normalize(join(dirname(file), specifier.replace(/\.js$/, '.ts'))).split('\\').join('/'),
+          normalize(join(dirname(file), specifier.replace(/\.js$/, '.ts')))
+            .split('\\')
+            .join('/'),
         );
         graph.set(file, targets);
       }
@@ -104,7 +112,8 @@ export function upwardImports(graph: ImportGraph, layers: readonly (readonly str
       const to = unitOf(target);
       if (to === from) continue;
       const toLayer = layerOf.get(to);
-      if (toLayer === undefined || toLayer > fromLayer) problems.push(`${file} imports ${target}: ${to} is above ${from}`);
+      if (toLayer === undefined || toLayer > fromLayer)
+        problems.push(`${file} imports ${target}: ${to} is above ${from}`);
       else if (toLayer === fromLayer) problems.push(`${file} imports ${target}: ${to} and ${from} are siblings`);
     }
   }

@@ -19,7 +19,10 @@ export async function freePort(): Promise<number> {
 
 /** The tool's executable, or an error saying which Debian package brings it. */
 export function toolBinary(name: string, debianPackage: string): string {
-  const onPath = (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, name));
+  const onPath = (process.env.PATH ?? '')
+    .split(delimiter)
+    .filter(Boolean)
+    .map((dir) => join(dir, name));
   for (const candidate of [...onPath, `/usr/bin/${name}`]) {
     try {
       accessSync(candidate, constants.X_OK);
@@ -28,7 +31,9 @@ export function toolBinary(name: string, debianPackage: string): string {
       // Not there; try the next.
     }
   }
-  throw new Error(`${name} not found: run \`sh scripts/install-test-deps.sh\` as root (Debian package ${debianPackage})`);
+  throw new Error(
+    `${name} not found: run \`sh scripts/install-test-deps.sh\` as root (Debian package ${debianPackage})`,
+  );
 }
 
 /** As `--version` prints it, such as `2.42.0+ds`. */
@@ -38,7 +43,9 @@ export function toolVersion(binary: string): string {
 }
 
 function exited(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+  return new Promise((resolve) =>
+    child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()),
+  );
 }
 
 export interface LoopbackTool {
@@ -64,11 +71,21 @@ export interface LoopbackToolOptions {
 }
 
 /** Resolves once `/-/ready` answers 200; fails at once if the process exits (a port taken, a bad config). */
-async function untilReady(name: string, url: string, headers: Record<string, string>, child: ChildProcess, stderr: () => string): Promise<void> {
+async function untilReady(
+  name: string,
+  url: string,
+  headers: Record<string, string>,
+  child: ChildProcess,
+  stderr: () => string,
+): Promise<void> {
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited with ${child.exitCode ?? child.signalCode}: ${stderr()}`);
-    const ready = await fetch(`${url}/-/ready`, { headers }).then((response) => response.ok, () => false);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`${name} exited with ${child.exitCode ?? child.signalCode}: ${stderr()}`);
+    const ready = await fetch(`${url}/-/ready`, { headers }).then(
+      (response) => response.ok,
+      () => false,
+    );
     if (ready) return;
     if (Date.now() > deadline) throw new Error(`${name} was not ready within 30 s: ${stderr()}`);
     await new Promise((resolve) => setTimeout(resolve, 100));

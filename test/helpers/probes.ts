@@ -5,9 +5,17 @@ import type { RpcSampleWriter } from '../../src/endpoints/rpc/rpc-samples.js';
 import { sample } from './samples.js';
 
 const minuteMs = 60_000;
-const chain: ChainObservation = { chain: 'c', consensusHead: 1, headAgeSeconds: 1, configuredEndpoints: 1, healthyEndpoints: 1 };
+const chain: ChainObservation = {
+  chain: 'c',
+  consensusHead: 1,
+  headAgeSeconds: 1,
+  configuredEndpoints: 1,
+  healthyEndpoints: 1,
+};
 
-/** 4 probes a minute of endpoint `e` on chain `c` over minutes [from, to) after `startMs`, failing where `fails` says. */
+/**
+ * 4 probes a minute of endpoint `e` on chain `c` over minutes [from, to) after `startMs`, failing where `fails` says.
+ */
 export function writeProbes(
   writer: RpcSampleWriter,
   startMs: number,
@@ -19,7 +27,17 @@ export function writeProbes(
   for (let index = from; index < to; index += 1) {
     for (let probe = 0; probe < 4; probe += 1) {
       const ok = !fails(index);
-      writer.enqueue(sample({ chain: 'c', endpoint, at: startMs + index * minuteMs + probe * 15_000, ok, errorClass: ok ? null : 'timeout', healthy: ok }), chain);
+      writer.enqueue(
+        sample({
+          chain: 'c',
+          endpoint,
+          at: startMs + index * minuteMs + probe * 15_000,
+          ok,
+          errorClass: ok ? null : 'timeout',
+          healthy: ok,
+        }),
+        chain,
+      );
     }
   }
   writer.flush();

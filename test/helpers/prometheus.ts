@@ -20,7 +20,9 @@ export interface ScrapeConfig {
 
 export interface PrometheusOptions {
   scrapeConfigs: ScrapeConfig[];
-  /** Rule files (recording and alerting rules), loaded as given; relative paths are taken from the working directory. */
+  /**
+   * Rule files (recording and alerting rules), loaded as given; relative paths are taken from the working directory.
+   */
   ruleFiles?: string[];
   /** An Alertmanager to send the alerts of `ruleFiles` to, such as `http://127.0.0.1:9093` (a path prefix is kept). */
   alertmanagerUrl?: string;
@@ -57,7 +59,14 @@ export interface ScrapeTargetState {
 export interface RuleGroupState {
   name: string;
   file: string;
-  rules: { name: string; type: 'alerting' | 'recording'; query: string; health: string; lastError?: string; state?: string }[];
+  rules: {
+    name: string;
+    type: 'alerting' | 'recording';
+    query: string;
+    health: string;
+    lastError?: string;
+    state?: string;
+  }[];
 }
 
 export interface AlertState {
@@ -88,7 +97,10 @@ export interface RunningPrometheus {
 /** The configuration file's text. JSON is YAML, so every string is quoted safely without a YAML writer. */
 export function prometheusConfig(options: PrometheusOptions): string {
   const config: Record<string, unknown> = {
-    global: { scrape_interval: options.scrapeInterval ?? '1s', evaluation_interval: options.evaluationInterval ?? '1s' },
+    global: {
+      scrape_interval: options.scrapeInterval ?? '1s',
+      evaluation_interval: options.evaluationInterval ?? '1s',
+    },
     scrape_configs: options.scrapeConfigs.map((scrape) => ({
       job_name: scrape.job,
       metrics_path: scrape.metricsPath ?? '/metrics',
@@ -132,11 +144,17 @@ function client(url: string): Pick<RunningPrometheus, 'query' | 'queryRange' | '
       return (await response.json()) as QueryResponse<InstantSample[] | [number, string]>;
     },
     queryRange: async (expr, start, end, stepSeconds) => {
-      const form = new URLSearchParams({ query: expr, start: String(start), end: String(end), step: String(stepSeconds) });
+      const form = new URLSearchParams({
+        query: expr,
+        start: String(start),
+        end: String(end),
+        step: String(stepSeconds),
+      });
       const response = await fetch(`${url}/api/v1/query_range`, { method: 'POST', body: form });
       return (await response.json()) as QueryResponse<RangeSeries[]>;
     },
-    targets: async () => (await apiData<{ activeTargets: ScrapeTargetState[] }>(`${url}/api/v1/targets?state=active`)).activeTargets,
+    targets: async () =>
+      (await apiData<{ activeTargets: ScrapeTargetState[] }>(`${url}/api/v1/targets?state=active`)).activeTargets,
     rules: async () => (await apiData<{ groups: RuleGroupState[] }>(`${url}/api/v1/rules`)).groups,
     alerts: async () => (await apiData<{ alerts: AlertState[] }>(`${url}/api/v1/alerts`)).alerts,
   };
@@ -152,7 +170,12 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Runni
     name: 'Prometheus',
     binary,
     dir,
-    flags: (port, attempt) => [`--config.file=${configFile}`, `--storage.tsdb.path=${join(dir, `data-${attempt}`)}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
+    flags: (port, attempt) => [
+      `--config.file=${configFile}`,
+      `--storage.tsdb.path=${join(dir, `data-${attempt}`)}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--log.level=warn',
+    ],
   });
   return { ...tool, version, ...client(tool.url) };
 }

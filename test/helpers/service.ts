@@ -19,7 +19,10 @@ export interface TestEndpoint {
   headers?: Record<string, string>;
 }
 
-export function testConfig(endpoints: TestEndpoint[], overrides: { pollInterval?: string; timeout?: string; maxLagBlocks?: number; dbPath?: string } = {}): Config {
+export function testConfig(
+  endpoints: TestEndpoint[],
+  overrides: { pollInterval?: string; timeout?: string; maxLagBlocks?: number; dbPath?: string } = {},
+): Config {
   return parseConfig(
     JSON.stringify({
       server: { host: '127.0.0.1', port: 0 },
@@ -47,13 +50,21 @@ export interface CapturedService extends RunningService {
 export async function startCapturedService(config: Config, options: ServiceOptions = {}): Promise<CapturedService> {
   const logLines: string[] = [];
   const scrubber = secretsScrubber(config);
-  const logger = createLogger({ level: 'debug', scrubber, destination: { write: (line: string) => void logLines.push(line) } });
+  const logger = createLogger({
+    level: 'debug',
+    scrubber,
+    destination: { write: (line: string) => void logLines.push(line) },
+  });
   const service = await startService(config, { scrubber, logger, ...options });
   return Object.assign(service, { logLines });
 }
 
 /** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
-export async function waitFor<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {

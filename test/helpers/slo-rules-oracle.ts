@@ -35,7 +35,8 @@ export function ereDecisions(definition: SloDefinition, minutes: readonly RawMin
   const series = new MinuteSeries(seriesWindows(definition));
   const events = minutes.map((minute) => sloEvents(definition, minute));
   const prefix = [{ good: 0, valid: 0 }];
-  for (const counts of events) prefix.push({ good: prefix.at(-1)!.good + counts.good, valid: prefix.at(-1)!.valid + counts.valid });
+  for (const counts of events)
+    prefix.push({ good: prefix.at(-1)!.good + counts.good, valid: prefix.at(-1)!.valid + counts.valid });
   const firstWithData = firstMinuteWithData(minutes);
   return events.map((counts, index) => {
     series.push(index * minuteMs, counts);
@@ -59,7 +60,11 @@ export function ties(definition: SloDefinition, decisions: readonly Decision[]):
     decision.status.tiers.flatMap((tier) =>
       [tier.longBurnRate, tier.shortBurnRate]
         .filter((rate): rate is number => rate !== null && Math.abs(rate - tier.threshold) <= 1e-9 * tier.threshold)
-        .map(() => `${definition.id} minute ${decision.minute}: a ${tier.severity} tier's burn rate equals its threshold ${tier.threshold}`),
+        .map(
+          () =>
+            `${definition.id} minute ${decision.minute}: a ${tier.severity} ` +
+            `tier's burn rate equals its threshold ${tier.threshold}`,
+        ),
     ),
   );
 }
@@ -125,7 +130,8 @@ export function checkedMinutes(decisions: readonly Decision[][], every: number):
     for (let index = 1; index < perSlo.length; index += 1) {
       const [before, now] = [perSlo[index - 1]!, perSlo[index]!];
       if (before.firing.page === now.firing.page && before.firing.ticket === now.firing.ticket) continue;
-      for (const minute of [now.minute - 2, now.minute - 1, now.minute, now.minute + 1, now.minute + 2]) if (minute >= 1 && minute <= last) minutes.add(minute);
+      for (const minute of [now.minute - 2, now.minute - 1, now.minute, now.minute + 1, now.minute + 2])
+        if (minute >= 1 && minute <= last) minutes.add(minute);
     }
   }
   return [...minutes].sort((a, b) => a - b);
@@ -145,7 +151,14 @@ export function promtoolTest(scenario: OracleScenario, slos: readonly OracleSlo[
     return [
       series('good', (counts) => counts.good),
       series('bad', (counts) => counts.valid - counts.good),
-      ...(since === null ? [] : [{ series: `ere_slo_data_since_timestamp_seconds{slo="${definition.id}",service="${definition.service}"}`, values: since }]),
+      ...(since === null
+        ? []
+        : [
+            {
+              series: `ere_slo_data_since_timestamp_seconds{slo="${definition.id}",service="${definition.service}"}`,
+              values: since,
+            },
+          ]),
     ];
   });
   const alert_rule_test = checkedMinutes(decisions, every).map((minute) => ({
@@ -154,16 +167,32 @@ export function promtoolTest(scenario: OracleScenario, slos: readonly OracleSlo[
     exp_alerts: slos.flatMap((slo, index) =>
       slo.alerts
         // keep_firing_for (1m): Prometheus resolves one evaluation after ERE does.
-        .filter((alert) => [minute - 1, minute - 2].some((at) => at >= 0 && decisions[index]![at]!.firing[alert.labels.severity as AlertSeverity]))
-        .map((alert) => ({ exp_labels: { ...slo.definition.labels, ...alert.labels }, exp_annotations: alert.annotations })),
+        .filter((alert) =>
+          [minute - 1, minute - 2].some(
+            (at) => at >= 0 && decisions[index]![at]!.firing[alert.labels.severity as AlertSeverity],
+          ),
+        )
+        .map((alert) => ({
+          exp_labels: { ...slo.definition.labels, ...alert.labels },
+          exp_annotations: alert.annotations,
+        })),
     ),
   }));
   return { name: scenario.name, interval: '30s', input_series, alert_rule_test };
 }
 
 /** The whole test file: the rules file, the groups in file order (recordings before the alerts that read them). */
-export function promtoolTestFile(ruleFile: string, groups: readonly RuleGroup[], tests: ReturnType<typeof promtoolTest>[]) {
-  return { rule_files: [ruleFile], evaluation_interval: '1m', group_eval_order: groups.map((group) => group.name), tests };
+export function promtoolTestFile(
+  ruleFile: string,
+  groups: readonly RuleGroup[],
+  tests: ReturnType<typeof promtoolTest>[],
+) {
+  return {
+    rule_files: [ruleFile],
+    evaluation_interval: '1m',
+    group_eval_order: groups.map((group) => group.name),
+    tests,
+  };
 }
 
 /** Minutes of `count` raw minutes, each built by `minute(index)`. */
@@ -176,7 +205,9 @@ const execFileAsync = promisify(execFile);
 /** `promtool test rules <file>`: ok when every test passed, with what promtool printed either way. */
 export async function promtoolTestRules(file: string): Promise<{ ok: boolean; output: string }> {
   try {
-    const { stdout, stderr } = await execFileAsync('promtool', ['test', 'rules', file], { maxBuffer: 64 * 1024 * 1024 });
+    const { stdout, stderr } = await execFileAsync('promtool', ['test', 'rules', file], {
+      maxBuffer: 64 * 1024 * 1024,
+    });
     return { ok: true, output: `${stdout}${stderr}` };
   } catch (error) {
     const failure = error as { stdout?: string; stderr?: string; message: string };

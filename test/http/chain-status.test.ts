@@ -8,15 +8,44 @@ import { ChainView, haltedAfterSeconds } from '../../src/endpoints/rpc/rpc-view.
 import { ChainTracker } from '../../src/endpoints/rpc/rpc-tracker.js';
 
 const nowMs = 1_700_000_000_000;
-const config = { chains: [{ id: 'c', chainId: 1, labels: {}, rpc: ['a', 'b'].map((id) => ({ id, url: `http://127.0.0.1/${id}`, labels: {}, headers: {} })) }] } as unknown as Config;
+const config = {
+  chains: [
+    {
+      id: 'c',
+      chainId: 1,
+      labels: {},
+      rpc: ['a', 'b'].map((id) => ({ id, url: `http://127.0.0.1/${id}`, labels: {}, headers: {} })),
+    },
+  ],
+} as unknown as Config;
 
 function statusWithHeadAge(ageSeconds: number, healthyHeads: [number, number] = [100, 100]) {
   const clock = fixedClock(nowMs);
-  const tracker = new ChainTracker([{ chain: 'c', endpoints: ['a', 'b'], policy: { maxLagBlocks: 3, staleAfterMs: 30_000 } }], clock);
+  const tracker = new ChainTracker(
+    [{ chain: 'c', endpoints: ['a', 'b'], policy: { maxLagBlocks: 3, staleAfterMs: 30_000 } }],
+    clock,
+  );
   healthyHeads.forEach((headBlock, index) => {
     const observation: RpcObservation = {
-      chain: 'c', endpoint: index === 0 ? 'a' : 'b', at: nowMs - 1_000, ok: true, latencyMs: 5, errorClass: null, errorMessage: null, chainId: 1,
-      headBlock, headTimestamp: nowMs / 1_000 - ageSeconds, syncing: false, peerCount: null, gasUsed: null, gasLimit: null, baseFeePerGasWei: null, clientVersion: null, batched: true, headHash: null, ancestorHashes: [],
+      chain: 'c',
+      endpoint: index === 0 ? 'a' : 'b',
+      at: nowMs - 1_000,
+      ok: true,
+      latencyMs: 5,
+      errorClass: null,
+      errorMessage: null,
+      chainId: 1,
+      headBlock,
+      headTimestamp: nowMs / 1_000 - ageSeconds,
+      syncing: false,
+      peerCount: null,
+      gasUsed: null,
+      gasLimit: null,
+      baseFeePerGasWei: null,
+      clientVersion: null,
+      batched: true,
+      headHash: null,
+      ancestorHashes: [],
     };
     tracker.observe(observation);
   });

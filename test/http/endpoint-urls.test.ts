@@ -31,14 +31,22 @@ const config = parseConfig(
           { id: 'single', url: urls.single },
           { id: 'shown', url: urls.shown, showPath: true },
         ],
-        beacon: { endpoints: [{ id: 'bn', url: 'https://bn.example.com/node/abc?apikey=k', displayName: 'Lighthouse' }, { id: 'bn2', url: 'https://bn.example.com/public', showPath: true }] },
+        beacon: {
+          endpoints: [
+            { id: 'bn', url: 'https://bn.example.com/node/abc?apikey=k', displayName: 'Lighthouse' },
+            { id: 'bn2', url: 'https://bn.example.com/public', showPath: true },
+          ],
+        },
       },
     ],
   }),
 );
 
 describe('endpoint URLs in the API', () => {
-  const tracker = new ChainTracker([{ chain: 'c', endpoints: Object.keys(urls), policy: { maxLagBlocks: 5, staleAfterMs: 45_000 } }], fixedClock(1_800_000_000_000));
+  const tracker = new ChainTracker(
+    [{ chain: 'c', endpoints: Object.keys(urls), policy: { maxLagBlocks: 5, staleAfterMs: 45_000 } }],
+    fixedClock(1_800_000_000_000),
+  );
   const view = new ChainView(config, tracker);
 
   it.each([
@@ -49,7 +57,9 @@ describe('endpoint URLs in the API', () => {
     ['shown', 'https://rpc.example.com/eth/mainnet?***', null],
   ])('%s reads %s', (id, url, displayName) => {
     expect(view.endpoint(id)).toMatchObject({ url, displayName });
-    expect(JSON.stringify(view.chain('c'))).not.toMatch(/abc|mysecretpassword|my-api-key-here|hunter2|RPCECHOSECRET1|pw@/);
+    expect(JSON.stringify(view.chain('c'))).not.toMatch(
+      /abc|mysecretpassword|my-api-key-here|hunter2|RPCECHOSECRET1|pw@/,
+    );
   });
 
   it('beacon endpoints take the same keys', () => {

@@ -45,7 +45,10 @@ describe('runbook routes', () => {
   it('list the runbooks', async () => {
     const index = await get('/runbooks');
     expect(index.statusCode).toBe(200);
-    expect(index.body).toBe('# Runbooks\n\n- [consensus](/runbooks/consensus)\n- [ere](/runbooks/ere)\n- [governance](/runbooks/governance)\n- [rpc](/runbooks/rpc)\n- [slo](/runbooks/slo)\n');
+    expect(index.body).toBe(
+      '# Runbooks\n\n- [consensus](/runbooks/consensus)\n- [ere](/runbooks/ere)\n- [governance](/runbooks/' +
+        'governance)\n- [rpc](/runbooks/rpc)\n- [slo](/runbooks/slo)\n',
+    );
   });
 
   it('resolve every alert’s runbook_url to a runbook holding the alert’s section', async () => {
@@ -59,14 +62,17 @@ describe('runbook routes', () => {
     }
   });
 
-  it('answer 404 for an unknown runbook and 400 for a name that is not one, never reading outside the directory', async () => {
-    expect((await get('/runbooks/nope')).json()).toEqual({ error: 'not_found', message: 'no runbook "nope"' });
-    expect((await get('/runbooks/README')).statusCode).toBe(400);
-    for (const name of ['..%2F..%2Fpackage.json', '%2Fetc%2Fpasswd', 'RPC', '.hidden', 'rpc.txt']) {
-      const response = await get(`/runbooks/${name}`);
-      expect(response.statusCode, name).toBe(400);
-      expect(response.json(), name).toMatchObject({ error: 'bad_request', field: 'params.name' });
-    }
-    expect((await get('/runbooks/../package.json')).statusCode).toBe(404);
-  });
+  it(
+    'answer 404 for an unknown runbook and 400 for a name that ' + 'is not one, never reading outside the directory',
+    async () => {
+      expect((await get('/runbooks/nope')).json()).toEqual({ error: 'not_found', message: 'no runbook "nope"' });
+      expect((await get('/runbooks/README')).statusCode).toBe(400);
+      for (const name of ['..%2F..%2Fpackage.json', '%2Fetc%2Fpasswd', 'RPC', '.hidden', 'rpc.txt']) {
+        const response = await get(`/runbooks/${name}`);
+        expect(response.statusCode, name).toBe(400);
+        expect(response.json(), name).toMatchObject({ error: 'bad_request', field: 'params.name' });
+      }
+      expect((await get('/runbooks/../package.json')).statusCode).toBe(404);
+    },
+  );
 });

@@ -35,26 +35,80 @@ const now = 1_800_000_000_000;
 
 function build(readiness = () => ({ ready: true })) {
   const clock = fixedClock(now);
-  const tracker = new ChainTracker([{ chain: 'c', endpoints: ['a', 'b'], policy: { maxLagBlocks: 5, staleAfterMs: 45_000 } }], clock);
+  const tracker = new ChainTracker(
+    [{ chain: 'c', endpoints: ['a', 'b'], policy: { maxLagBlocks: 5, staleAfterMs: 45_000 } }],
+    clock,
+  );
   const registry = new Registry();
   createSelfMetrics(registry, { version: '0.0.0-test' });
   const rpcMetrics = createRpcMetrics(registry, tracker);
   const lines: string[] = [];
-  const logger = createLogger({ level: 'info', scrubber: new SecretScrubber(), destination: { write: (line: string) => void lines.push(line) } });
+  const logger = createLogger({
+    level: 'info',
+    scrubber: new SecretScrubber(),
+    destination: { write: (line: string) => void lines.push(line) },
+  });
   const { db } = openDatabase(join(tempDir(), 'ere.db'));
   const definitions = resolveSlos(config);
-  const slos = new SloEngine(db, definitions, { clock, settleMs: 30_000, onEvents: createSloEventMetrics(registry, definitions).record });
+  const slos = new SloEngine(db, definitions, {
+    clock,
+    settleMs: 30_000,
+    onEvents: createSloEventMetrics(registry, definitions).record,
+  });
   createSloMetrics(registry, slos);
   slos.evaluate();
-  const app = buildServer({ version: '0.0.0-test', clock, logger, registry, readiness, view: new ChainView(config, tracker), samples: new RpcSampleStore(db), slos, sloReports: new SloReports(db, slos.definitions(), () => slos.settledEnd(clock.now())), auth: { protectReads: false } });
+  const app = buildServer({
+    version: '0.0.0-test',
+    clock,
+    logger,
+    registry,
+    readiness,
+    view: new ChainView(config, tracker),
+    samples: new RpcSampleStore(db),
+    slos,
+    sloReports: new SloReports(db, slos.definitions(), () => slos.settledEnd(clock.now())),
+    auth: { protectReads: false },
+  });
   return { app, tracker, rpcMetrics, lines };
 }
 
 function observe(tracker: ChainTracker, rpcMetrics: ReturnType<typeof createRpcMetrics>) {
-  const base = { chain: 'c', at: now - 2_000, latencyMs: 80, chainId: 1, syncing: false, gasUsed: 15_000_000, gasLimit: 30_000_000, baseFeePerGasWei: 7e9, batched: true, headHash: null, ancestorHashes: [] };
+  const base = {
+    chain: 'c',
+    at: now - 2_000,
+    latencyMs: 80,
+    chainId: 1,
+    syncing: false,
+    gasUsed: 15_000_000,
+    gasLimit: 30_000_000,
+    baseFeePerGasWei: 7e9,
+    batched: true,
+    headHash: null,
+    ancestorHashes: [],
+  };
   for (const observation of [
-    { ...base, endpoint: 'a', ok: true, errorClass: null, errorMessage: null, headBlock: 100, headTimestamp: now / 1_000 - 12, peerCount: 50, clientVersion: 'Geth/v1.14.8-stable/linux-amd64/go1.22.5' },
-    { ...base, endpoint: 'b', ok: false, errorClass: 'timeout' as const, errorMessage: 'no answer within 10000 ms', headBlock: null, headTimestamp: null, peerCount: null, clientVersion: null },
+    {
+      ...base,
+      endpoint: 'a',
+      ok: true,
+      errorClass: null,
+      errorMessage: null,
+      headBlock: 100,
+      headTimestamp: now / 1_000 - 12,
+      peerCount: 50,
+      clientVersion: 'Geth/v1.14.8-stable/linux-amd64/go1.22.5',
+    },
+    {
+      ...base,
+      endpoint: 'b',
+      ok: false,
+      errorClass: 'timeout' as const,
+      errorMessage: 'no answer within 10000 ms',
+      headBlock: null,
+      headTimestamp: null,
+      peerCount: null,
+      clientVersion: null,
+    },
   ]) {
     rpcMetrics.recordSample(tracker.observe(observation).sample);
   }
@@ -79,7 +133,7 @@ describe('HTTP server', () => {
     expect(response.json()).toEqual({ error: 'not_ready', message: 'collectors are not scheduled yet' });
   });
 
-  it('answers instants outside ISO 8601 or Date\'s range with a 400 naming the field', async () => {
+  it("answers instants outside ISO 8601 or Date's range with a 400 naming the field", async () => {
     const { app } = build();
     for (const [url, field] of [
       ['/api/v1/endpoints/a/samples?to=9007199254740993', 'query.to'],
@@ -98,7 +152,17 @@ describe('HTTP server', () => {
     const { app } = build();
     const { registerRoutes } = await import('../../src/http/route.js');
     const { z } = await import('zod');
-    registerRoutes(app, [defineRoute({ method: 'POST', url: '/echo', summary: 'echo', tag: 'test', body: z.strictObject({ by: z.string() }), responses: {}, handler: ({ body }) => body })]);
+    registerRoutes(app, [
+      defineRoute({
+        method: 'POST',
+        url: '/echo',
+        summary: 'echo',
+        tag: 'test',
+        body: z.strictObject({ by: z.string() }),
+        responses: {},
+        handler: ({ body }) => body,
+      }),
+    ]);
     const json = { 'content-type': 'application/json' };
     for (const [request, status, field] of [
       [{ method: 'GET', url: '/api/v1/endpoints/%E0%A4%A/samples' }, 400, 'params'],
@@ -110,13 +174,21 @@ describe('HTTP server', () => {
       [{ method: 'POST', url: '/echo', payload: '', headers: json }, 400, 'body'],
       [{ method: 'POST', url: '/echo', payload: '{"by":"x","colour":1}', headers: json }, 400, 'body.colour'],
       [{ method: 'POST', url: '/echo', payload: `{"by":"${'x'.repeat(2_000_000)}"}`, headers: json }, 413, 'body'],
-      [{ method: 'POST', url: '/echo', payload: '<by>x</by>', headers: { 'content-type': 'application/xml' } }, 415, 'body'],
+      [
+        { method: 'POST', url: '/echo', payload: '<by>x</by>', headers: { 'content-type': 'application/xml' } },
+        415,
+        'body',
+      ],
     ] as const) {
       const response = await app.inject(request);
       const what = `${request.method} ${request.url.slice(0, 60)}`;
       expect(response.statusCode, what).toBe(status);
       expect(Object.keys(response.json()).sort(), what).toEqual(['error', 'field', 'message']);
-      expect(response.json(), what).toMatchObject({ error: 'bad_request', field, message: expect.stringMatching(new RegExp(`^${field.replace('.', '\\.')}: `)) });
+      expect(response.json(), what).toMatchObject({
+        error: 'bad_request',
+        field,
+        message: expect.stringMatching(new RegExp(`^${field.replace('.', '\\.')}: `)),
+      });
     }
   });
 
@@ -131,7 +203,10 @@ describe('HTTP server', () => {
       ] as const) {
         const answer = await rawRequest(port, raw);
         expect(answer.split('\r\n')[0]).toBe(`HTTP/1.1 ${status} ${STATUS_CODES[status]}`);
-        expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toEqual({ error: 'bad_request', message: expect.any(String) });
+        expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toEqual({
+          error: 'bad_request',
+          message: expect.any(String),
+        });
       }
     } finally {
       await app.close();
@@ -186,7 +261,9 @@ describe('HTTP server', () => {
       .filter((line) => line.startsWith('# TYPE ere_') && !/ere_(process|nodejs)_/.test(line))
       .map((line) => line.slice('# TYPE '.length))
       .sort();
-    const golden = readFileSync(new URL('./metrics.golden.txt', import.meta.url), 'utf8').trim().split('\n');
+    const golden = readFileSync(new URL('./metrics.golden.txt', import.meta.url), 'utf8')
+      .trim()
+      .split('\n');
     expect(families).toEqual(golden);
   });
 

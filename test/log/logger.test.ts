@@ -17,7 +17,12 @@ import { waitFor } from '../helpers/service.js';
 
 function bufferLogger(format: LogFormat, scrubber = new SecretScrubber()) {
   const lines: string[] = [];
-  const logger = createLogger({ level: 'info', scrubber, format, destination: { write: (line: string) => void lines.push(line) } });
+  const logger = createLogger({
+    level: 'info',
+    scrubber,
+    format,
+    destination: { write: (line: string) => void lines.push(line) },
+  });
   return { logger, lines };
 }
 
@@ -93,23 +98,35 @@ describe('errors in the log', () => {
   it.each([
     ['a plain value', 'not an error', 'not an error'],
     ['an error without a cause', new Error('first line\nsecond line'), { type: 'Error', message: 'first line' }],
-    ['a typed error with details', new EreError('short', { details: 'longer explanation' }), { type: 'EreError', message: 'short', detail: 'longer explanation' }],
+    [
+      'a typed error with details',
+      new EreError('short', { details: 'longer explanation' }),
+      { type: 'EreError', message: 'short', detail: 'longer explanation' },
+    ],
   ])('%s', (_, value, expected) => {
     const serialized = serializeError(value);
     if (typeof expected === 'object') expect(serialized).toMatchObject(expected);
     else expect(serialized).toBe(expected);
   });
 
-  it('keeps typed fields, drops request data, survives a circular cause, and gives stacks only to unexpected errors', () => {
-    const typed = Object.assign(new EreError('probe failed'), { errorClass: 'timeout', url: 'http://x/secret', headers: { authorization: 'k' } });
-    expect(serializeError(typed)).toEqual({ type: 'EreError', message: 'probe failed', errorClass: 'timeout' });
-    const loop = new Error('outer', { cause: new Error('inner') });
-    (loop.cause as Error).cause = loop;
-    const serialized = serializeError(loop) as { detail: string; stack: string };
-    expect(serialized.detail).toBe('Error: inner');
-    expect(serialized.stack.split('\n')[0]).toBe('Error: outer');
-    expect(serialized.stack.split('\n')[1]).toMatch(/^\s+at /);
-  });
+  it(
+    'keeps typed fields, drops request data, survives a circular ' +
+      'cause, and gives stacks only to unexpected errors',
+    () => {
+      const typed = Object.assign(new EreError('probe failed'), {
+        errorClass: 'timeout',
+        url: 'http://x/secret',
+        headers: { authorization: 'k' },
+      });
+      expect(serializeError(typed)).toEqual({ type: 'EreError', message: 'probe failed', errorClass: 'timeout' });
+      const loop = new Error('outer', { cause: new Error('inner') });
+      (loop.cause as Error).cause = loop;
+      const serialized = serializeError(loop) as { detail: string; stack: string };
+      expect(serialized.detail).toBe('Error: inner');
+      expect(serialized.stack.split('\n')[0]).toBe('Error: outer');
+      expect(serialized.stack.split('\n')[1]).toMatch(/^\s+at /);
+    },
+  );
 });
 
 describe('pretty lines', () => {
@@ -149,7 +166,9 @@ ${format === null ? '' : `log: { format: ${format} }\n`}chains:
   async function startOutput(file: string, terminal: boolean): Promise<string> {
     const pidFile = join(dir, `pid-${Math.random().toString(36).slice(2)}`);
     const command = `${process.execPath} ${ereBin} start --config ${file} & echo $! > ${pidFile}; wait`;
-    const child = terminal ? spawn('script', ['-qec', command, '/dev/null'], { stdio: ['ignore', 'pipe', 'pipe'] }) : spawn('sh', ['-c', command], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = terminal
+      ? spawn('script', ['-qec', command, '/dev/null'], { stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn('sh', ['-c', command], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     const closed = new Promise((resolve) => child.once('close', resolve));

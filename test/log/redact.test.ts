@@ -32,7 +32,9 @@ describe('SecretScrubber', () => {
     scrubber.addUrl('https://bob:hunter22@rpc.example.com/v2/KEY0123456789?token=tok-987654');
     scrubber.add('Bearer abcdefgh');
     const text = scrubber.scrub(
-      'failed https://bob:hunter22@rpc.example.com/v2/KEY0123456789?token=tok-987654 and tok-987654 alone, hunter22, Bearer abcdefgh',
+      'failed ' +
+        'https://bob:hunter22@rpc.example.com/v2/KEY0123456789?token=tok-987654 and tok-987654 alone, hunter22, ' +
+        'Bearer abcdefgh',
     );
     expect(text).not.toMatch(/hunter22|KEY0123456789|tok-987654|abcdefgh/);
     expect(text).toBe('failed *** and *** alone, ***, ***');
@@ -42,7 +44,11 @@ describe('SecretScrubber', () => {
     // [configured URL, text a server or library wrote, expected]
     ['https://rpc.example.com/v2/abc', 'Cannot POST /v2/abc', 'Cannot POST ***'],
     ['https://rpc.example.com/rpc/mysecretpassword', 'Cannot POST /rpc/mysecretpassword', 'Cannot POST ***'],
-    ['https://rpc.example.com/eth/mainnet/my-api-key-here', '<pre>Cannot POST /eth/mainnet/my-api-key-here</pre>', '<pre>Cannot POST ***</pre>'],
+    [
+      'https://rpc.example.com/eth/mainnet/my-api-key-here',
+      '<pre>Cannot POST /eth/mainnet/my-api-key-here</pre>',
+      '<pre>Cannot POST ***</pre>',
+    ],
     ['https://rpc.example.com/hunter2', 'POST /hunter2 failed', 'POST *** failed'],
     ['https://rpc.example.com/?key=abc&x=zz9', 'Cannot POST /?key=abc&amp;x=zz9', 'Cannot POST /***'],
     ['https://rpc.example.com/?key=abc', 'invalid key abc', 'invalid key ***'],
@@ -51,7 +57,11 @@ describe('SecretScrubber', () => {
     ['https://rpc.example.com/eth/mainnet/my-api-key-here', 'unknown key my-api-key-here', 'unknown key ***'],
     ['https://rpc.example.com/rpc/mysecretpassword', 'bad password mysecretpassword', 'bad password ***'],
     // Words of a path are not masked apart from it: they are ordinary words elsewhere.
-    ['https://rpc.example.com/eth/mainnet/my-api-key-here', 'chain eth on mainnet, api v2', 'chain eth on mainnet, api v2'],
+    [
+      'https://rpc.example.com/eth/mainnet/my-api-key-here',
+      'chain eth on mainnet, api v2',
+      'chain eth on mainnet, api v2',
+    ],
     ['https://rpc.example.com/?key=abc', 'abcdef and xabc stay', 'abcdef and xabc stay'],
   ])('%s scrubs %j to %j', (url, text, expected) => {
     const scrubber = new SecretScrubber();

@@ -8,7 +8,12 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/domain/clock.js';
 import type { NotificationKind } from '../../src/domain/alert.js';
-import { batchesOf, DeliveryWorker, type DeliveryWorkerOptions, type ReceiverRuntime } from '../../src/notify/delivery-worker.js';
+import {
+  batchesOf,
+  DeliveryWorker,
+  type DeliveryWorkerOptions,
+  type ReceiverRuntime,
+} from '../../src/notify/delivery-worker.js';
 import { webhookConfigSchema, webhookReceiver, type WebhookMessage } from '../../src/notify/receivers/webhook.js';
 import type { AlertRule } from '../../src/alerting/alert-rule.js';
 import { AlertEngine } from '../../src/alerting/alert-engine.js';
@@ -39,12 +44,19 @@ function database(path = join(tempDir(), 'ere.db')): { db: Database; path: strin
   return { db, path };
 }
 
-function webhook(id: string, target: HttpReceiver, options: { maxBatchSize?: number; timeoutMs?: number; clock?: { now(): number } } = {}): ReceiverRuntime {
+function webhook(
+  id: string,
+  target: HttpReceiver,
+  options: { maxBatchSize?: number; timeoutMs?: number; clock?: { now(): number } } = {},
+): ReceiverRuntime {
   const config = webhookConfigSchema.parse({ kind: 'webhook', url: `${target.url}/hook/${id}` });
   return {
     id,
     kind: 'webhook',
-    receiver: webhookReceiver.create(config, { clock: options.clock ?? fixedClock(t0), timeoutMs: options.timeoutMs ?? 5_000 }),
+    receiver: webhookReceiver.create(config, {
+      clock: options.clock ?? fixedClock(t0),
+      timeoutMs: options.timeoutMs ?? 5_000,
+    }),
     maxBatchSize: options.maxBatchSize ?? 100,
     rateLimit: { perMinute: 6_000, burst: 100 },
   };
@@ -54,7 +66,13 @@ function webhook(id: string, target: HttpReceiver, options: { maxBatchSize?: num
 function outboxOn(db: Database, clock: { now(): number }) {
   const store = new AlertStore(db);
   const outbox = new Outbox(db);
-  const queue = (fields: { fingerprint: string; receiver: string; kind?: NotificationKind; groupKey?: string; createdAtMs?: number }): number => {
+  const queue = (fields: {
+    fingerprint: string;
+    receiver: string;
+    kind?: NotificationKind;
+    groupKey?: string;
+    createdAtMs?: number;
+  }): number => {
     const kind = fields.kind ?? 'firing';
     const createdAtMs = fields.createdAtMs ?? clock.now();
     const firing = testAlert({ fingerprint: fields.fingerprint, startsAtMs: t0 - 60_000 });
@@ -89,7 +107,11 @@ function outboxOn(db: Database, clock: { now(): number }) {
   return { outbox, queue };
 }
 
-function worker(outbox: Outbox, receivers: ReceiverRuntime[], options: Partial<DeliveryWorkerOptions> & Pick<DeliveryWorkerOptions, 'clock'>): DeliveryWorker {
+function worker(
+  outbox: Outbox,
+  receivers: ReceiverRuntime[],
+  options: Partial<DeliveryWorkerOptions> & Pick<DeliveryWorkerOptions, 'clock'>,
+): DeliveryWorker {
   const created = new DeliveryWorker(outbox, receivers, {
     // The middle of the jitter range: waits are exactly 3/4 of the ceiling.
     random: () => 0.5,
@@ -107,7 +129,8 @@ function worker(outbox: Outbox, receivers: ReceiverRuntime[], options: Partial<D
 
 const message = (request: { json: unknown }) => request.json as WebhookMessage;
 /** `fingerprint:status` of each alert a request carried. */
-const carried = (request: { json: unknown }) => message(request).alerts.map((alert) => `${alert.fingerprint}:${alert.status}`);
+const carried = (request: { json: unknown }) =>
+  message(request).alerts.map((alert) => `${alert.fingerprint}:${alert.status}`);
 const statusOf = (outbox: Outbox, id: number) => outbox.get(id)!.status;
 
 function record(fields: Partial<NotificationRecord> & Pick<NotificationRecord, 'id' | 'groupKey'>): NotificationRecord {
@@ -117,15 +140,60 @@ function record(fields: Partial<NotificationRecord> & Pick<NotificationRecord, '
 describe('batchesOf', () => {
   it.each([
     { name: 'nothing', rows: [], size: 3, expected: [] },
-    { name: 'one group within the size', rows: [[1, 'a'], [2, 'a']], size: 3, expected: [[1, 2]] },
-    { name: 'one group over the size: cut in order', rows: [[1, 'a'], [2, 'a'], [3, 'a'], [4, 'a'], [5, 'a']], size: 2, expected: [[1, 2], [3, 4], [5]] },
-    { name: 'interleaved groups: one batch per group, groups in order of first row', rows: [[1, 'a'], [2, 'b'], [3, 'a'], [4, 'c'], [5, 'b']], size: 10, expected: [[1, 3], [2, 5], [4]] },
-    { name: 'size 1 (per-alert APIs)', rows: [[1, 'a'], [2, 'b'], [3, 'a']], size: 1, expected: [[1], [3], [2]] },
-  ] as { name: string; rows: [number, string][]; size: number; expected: number[][] }[])('$name', ({ rows, size, expected }) => {
-    const batches = batchesOf(rows.map(([id, groupKey]) => record({ id, groupKey })), size);
-    expect(batches.map((batch) => batch.map((row) => row.id))).toEqual(expected);
-    for (const batch of batches) expect(new Set(batch.map((row) => row.groupKey)).size).toBe(1);
-  });
+    {
+      name: 'one group within the size',
+      rows: [
+        [1, 'a'],
+        [2, 'a'],
+      ],
+      size: 3,
+      expected: [[1, 2]],
+    },
+    {
+      name: 'one group over the size: cut in order',
+      rows: [
+        [1, 'a'],
+        [2, 'a'],
+        [3, 'a'],
+        [4, 'a'],
+        [5, 'a'],
+      ],
+      size: 2,
+      expected: [[1, 2], [3, 4], [5]],
+    },
+    {
+      name: 'interleaved groups: one batch per group, groups in order of first row',
+      rows: [
+        [1, 'a'],
+        [2, 'b'],
+        [3, 'a'],
+        [4, 'c'],
+        [5, 'b'],
+      ],
+      size: 10,
+      expected: [[1, 3], [2, 5], [4]],
+    },
+    {
+      name: 'size 1 (per-alert APIs)',
+      rows: [
+        [1, 'a'],
+        [2, 'b'],
+        [3, 'a'],
+      ],
+      size: 1,
+      expected: [[1], [3], [2]],
+    },
+  ] as { name: string; rows: [number, string][]; size: number; expected: number[][] }[])(
+    '$name',
+    ({ rows, size, expected }) => {
+      const batches = batchesOf(
+        rows.map(([id, groupKey]) => record({ id, groupKey })),
+        size,
+      );
+      expect(batches.map((batch) => batch.map((row) => row.id))).toEqual(expected);
+      for (const batch of batches) expect(new Set(batch.map((row) => row.groupKey)).size).toBe(1);
+    },
+  );
 });
 
 describe('DeliveryWorker', () => {
@@ -147,8 +215,18 @@ describe('DeliveryWorker', () => {
       ['A', ['a3:firing']],
       ['B', ['b1:firing', 'b2:firing']],
     ]);
-    expect(message(target.requests[2]!)).toMatchObject({ receiver: 'hook', groupLabels: { group: 'B' }, externalURL: 'http://ere.test' });
-    for (const id of ids) expect(outbox.get(id)).toMatchObject({ status: 'delivered', attempts: 1, deliveredAtMs: t0, lastStatusCode: 200 });
+    expect(message(target.requests[2]!)).toMatchObject({
+      receiver: 'hook',
+      groupLabels: { group: 'B' },
+      externalURL: 'http://ere.test',
+    });
+    for (const id of ids)
+      expect(outbox.get(id)).toMatchObject({
+        status: 'delivered',
+        attempts: 1,
+        deliveredAtMs: t0,
+        lastStatusCode: 200,
+      });
   });
 
   it('delivers an alert’s firing before its resolve even when the firing’s first attempt fails', async () => {
@@ -171,46 +249,76 @@ describe('DeliveryWorker', () => {
     clock.advance(backoff.initialMs);
     await delivery.runOnce();
     expect(target.requests.map(carried)).toEqual([['x:firing'], ['y:firing'], ['x:firing'], ['x:resolved']]);
-    expect([firing, resolved, other].map((id) => statusOf(outbox, id))).toEqual(['delivered', 'delivered', 'delivered']);
-  });
-
-  it('retries a 5xx after a backoff that grows, records every attempt, and delivers once the receiver recovers', async () => {
-    const target = await server({ status: 500, body: 'boom' }, { status: 503 }, { status: 200 });
-    const clock = fixedClock(t0);
-    const { outbox, queue } = outboxOn(database().db, clock);
-    const outcomes: string[] = [];
-    const delivery = worker(outbox, [webhook('hook', target)], { clock, onAttempt: (attempt) => outcomes.push(`${attempt.receiver}:${attempt.outcome}:${attempt.notifications}`) });
-    const id = queue({ fingerprint: 'x', receiver: 'hook' });
-
-    await delivery.runOnce();
-    // 3/4 of the first ceiling (initialMs).
-    expect(outbox.get(id)).toMatchObject({ status: 'pending', attempts: 1, nextAttemptAtMs: t0 + 750, lastStatusCode: 500, lastError: 'HTTP 500: boom', firstAttemptAtMs: t0 });
-
-    clock.set(t0 + 749);
-    await delivery.runOnce();
-    expect(target.requests).toHaveLength(1);
-
-    clock.set(t0 + 750);
-    await delivery.runOnce();
-    // 3/4 of the doubled ceiling.
-    expect(outbox.get(id)).toMatchObject({ status: 'pending', attempts: 2, nextAttemptAtMs: t0 + 750 + 1_500, lastStatusCode: 503 });
-
-    clock.set(t0 + 750 + 1_499);
-    await delivery.runOnce();
-    expect(target.requests).toHaveLength(2);
-
-    clock.set(t0 + 750 + 1_500);
-    await delivery.runOnce();
-    expect(outbox.get(id)).toMatchObject({ status: 'delivered', attempts: 3, deliveredAtMs: t0 + 2_250, lastStatusCode: 200, lastError: null, firstAttemptAtMs: t0, lastAttemptAtMs: t0 + 2_250 });
-    expect(outbox.attempts(id).map((attempt) => [attempt.atMs - t0, attempt.outcome, attempt.statusCode])).toEqual([
-      [0, 'retry', 500],
-      [750, 'retry', 503],
-      [2_250, 'delivered', 200],
+    expect([firing, resolved, other].map((id) => statusOf(outbox, id))).toEqual([
+      'delivered',
+      'delivered',
+      'delivered',
     ]);
-    expect(outcomes).toEqual(['hook:retry:1', 'hook:retry:1', 'hook:delivered:1']);
-    // Every attempt carried the same idempotency key.
-    expect(new Set(target.requests.map((request) => request.headers['idempotency-key'])).size).toBe(1);
   });
+
+  it(
+    'retries a 5xx after a backoff that grows, records every ' + 'attempt, and delivers once the receiver recovers',
+    async () => {
+      const target = await server({ status: 500, body: 'boom' }, { status: 503 }, { status: 200 });
+      const clock = fixedClock(t0);
+      const { outbox, queue } = outboxOn(database().db, clock);
+      const outcomes: string[] = [];
+      const delivery = worker(outbox, [webhook('hook', target)], {
+        clock,
+        onAttempt: (attempt) => outcomes.push(`${attempt.receiver}:${attempt.outcome}:${attempt.notifications}`),
+      });
+      const id = queue({ fingerprint: 'x', receiver: 'hook' });
+
+      await delivery.runOnce();
+      // 3/4 of the first ceiling (initialMs).
+      expect(outbox.get(id)).toMatchObject({
+        status: 'pending',
+        attempts: 1,
+        nextAttemptAtMs: t0 + 750,
+        lastStatusCode: 500,
+        lastError: 'HTTP 500: boom',
+        firstAttemptAtMs: t0,
+      });
+
+      clock.set(t0 + 749);
+      await delivery.runOnce();
+      expect(target.requests).toHaveLength(1);
+
+      clock.set(t0 + 750);
+      await delivery.runOnce();
+      // 3/4 of the doubled ceiling.
+      expect(outbox.get(id)).toMatchObject({
+        status: 'pending',
+        attempts: 2,
+        nextAttemptAtMs: t0 + 750 + 1_500,
+        lastStatusCode: 503,
+      });
+
+      clock.set(t0 + 750 + 1_499);
+      await delivery.runOnce();
+      expect(target.requests).toHaveLength(2);
+
+      clock.set(t0 + 750 + 1_500);
+      await delivery.runOnce();
+      expect(outbox.get(id)).toMatchObject({
+        status: 'delivered',
+        attempts: 3,
+        deliveredAtMs: t0 + 2_250,
+        lastStatusCode: 200,
+        lastError: null,
+        firstAttemptAtMs: t0,
+        lastAttemptAtMs: t0 + 2_250,
+      });
+      expect(outbox.attempts(id).map((attempt) => [attempt.atMs - t0, attempt.outcome, attempt.statusCode])).toEqual([
+        [0, 'retry', 500],
+        [750, 'retry', 503],
+        [2_250, 'delivered', 200],
+      ]);
+      expect(outcomes).toEqual(['hook:retry:1', 'hook:retry:1', 'hook:delivered:1']);
+      // Every attempt carried the same idempotency key.
+      expect(new Set(target.requests.map((request) => request.headers['idempotency-key'])).size).toBe(1);
+    },
+  );
 
   it('waits as long as a 429’s Retry-After asks when that is longer than the backoff', async () => {
     const target = await server({ status: 429, headers: { 'retry-after': '30' } });
@@ -221,26 +329,38 @@ describe('DeliveryWorker', () => {
     expect(outbox.get(id)).toMatchObject({ status: 'pending', nextAttemptAtMs: t0 + 30_000, lastStatusCode: 429 });
   });
 
-  it('marks a notification the receiver rejects (400) failed, never retries it, and still delivers the alert’s next one', async () => {
-    const target = await server({ status: 400, body: 'invalid_payload' });
-    const clock = fixedClock(t0);
-    const { outbox, queue } = outboxOn(database().db, clock);
-    const delivery = worker(outbox, [webhook('hook', target)], { clock, breaker: { failures: 1, cooldownMs: 60_000, maxCooldownMs: 60_000 } });
-    const firing = queue({ fingerprint: 'x', receiver: 'hook' });
-    const resolved = queue({ fingerprint: 'x', receiver: 'hook', kind: 'resolved' });
+  it(
+    'marks a notification the receiver rejects (400) failed, never ' +
+      'retries it, and still delivers the alert’s next one',
+    async () => {
+      const target = await server({ status: 400, body: 'invalid_payload' });
+      const clock = fixedClock(t0);
+      const { outbox, queue } = outboxOn(database().db, clock);
+      const delivery = worker(outbox, [webhook('hook', target)], {
+        clock,
+        breaker: { failures: 1, cooldownMs: 60_000, maxCooldownMs: 60_000 },
+      });
+      const firing = queue({ fingerprint: 'x', receiver: 'hook' });
+      const resolved = queue({ fingerprint: 'x', receiver: 'hook', kind: 'resolved' });
 
-    await delivery.runOnce();
-    expect(outbox.get(firing)).toMatchObject({ status: 'failed', attempts: 1, lastStatusCode: 400, lastError: 'HTTP 400: invalid_payload' });
-    // A rejection says nothing about the receiver being down: even a breaker that opens on one failure stays closed.
-    expect(delivery.breakerState('hook')).toBe('closed');
+      await delivery.runOnce();
+      expect(outbox.get(firing)).toMatchObject({
+        status: 'failed',
+        attempts: 1,
+        lastStatusCode: 400,
+        lastError: 'HTTP 400: invalid_payload',
+      });
+      // A rejection says nothing about the receiver being down: even a breaker that opens on one failure stays closed.
+      expect(delivery.breakerState('hook')).toBe('closed');
 
-    await delivery.runOnce();
-    clock.advance(3_600_000);
-    await delivery.runOnce();
-    expect(target.requests.map(carried)).toEqual([['x:firing'], ['x:resolved']]);
-    expect(outbox.get(firing)).toMatchObject({ status: 'failed', attempts: 1 });
-    expect(outbox.get(resolved)).toMatchObject({ status: 'delivered', attempts: 1 });
-  });
+      await delivery.runOnce();
+      clock.advance(3_600_000);
+      await delivery.runOnce();
+      expect(target.requests.map(carried)).toEqual([['x:firing'], ['x:resolved']]);
+      expect(outbox.get(firing)).toMatchObject({ status: 'failed', attempts: 1 });
+      expect(outbox.get(resolved)).toMatchObject({ status: 'delivered', attempts: 1 });
+    },
+  );
 
   it('retries when the connection is refused, and delivers once the receiver listens again', async () => {
     const target = await server();
@@ -251,7 +371,13 @@ describe('DeliveryWorker', () => {
     const id = queue({ fingerprint: 'x', receiver: 'hook' });
 
     await delivery.runOnce();
-    expect(outbox.get(id)).toMatchObject({ status: 'pending', attempts: 1, lastStatusCode: null, lastError: 'ECONNREFUSED', nextAttemptAtMs: t0 + 750 });
+    expect(outbox.get(id)).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      lastStatusCode: null,
+      lastError: 'ECONNREFUSED',
+      nextAttemptAtMs: t0 + 750,
+    });
     // The error names the failure, never the URL.
     expect(outbox.get(id)!.lastError).not.toContain('127.0.0.1');
 
@@ -270,12 +396,18 @@ describe('DeliveryWorker', () => {
     const { outbox, queue } = outboxOn(database().db, clock);
     const stuck = queue({ fingerprint: 'x', receiver: 'hanging' });
     const quick = queue({ fingerprint: 'x', receiver: 'healthy' });
-    const delivery = worker(outbox, [webhook('hanging', hanging, { timeoutMs: 30_000 }), webhook('healthy', healthy)], { clock });
+    const delivery = worker(outbox, [webhook('hanging', hanging, { timeoutMs: 30_000 }), webhook('healthy', healthy)], {
+      clock,
+    });
 
     const started = Date.now();
     delivery.start();
     await hanging.waitFor(1, 10_000);
-    await waitFor(() => statusOf(outbox, quick) === 'delivered', 10_000, 'the healthy receiver’s notification delivered');
+    await waitFor(
+      () => statusOf(outbox, quick) === 'delivered',
+      10_000,
+      'the healthy receiver’s notification delivered',
+    );
     const elapsedMs = Date.now() - started;
     // The hanging request is still open: nothing recorded for it yet.
     expect(outbox.get(stuck)).toMatchObject({ status: 'pending', attempts: 0 });
@@ -290,51 +422,55 @@ describe('DeliveryWorker', () => {
     expect(Date.now() - started).toBeLessThan(15_000);
   });
 
-  it('opens the breaker after N consecutive failures and makes no attempt until the cooldown is over, doubling it after a failed trial', async () => {
-    const target = await server();
-    target.respondWith(() => ({ status: 503 }));
-    const clock = fixedClock(t0);
-    const { outbox, queue } = outboxOn(database().db, clock);
-    const delivery = worker(outbox, [webhook('hook', target)], {
-      clock,
-      backoff: { initialMs: 100, maxMs: 100 },
-      breaker: { failures: 3, cooldownMs: 10_000, maxCooldownMs: 600_000 },
-    });
-    const id = queue({ fingerprint: 'x', receiver: 'hook' });
+  it(
+    'opens the breaker after N consecutive failures and makes no attempt ' +
+      'until the cooldown is over, doubling it after a failed trial',
+    async () => {
+      const target = await server();
+      target.respondWith(() => ({ status: 503 }));
+      const clock = fixedClock(t0);
+      const { outbox, queue } = outboxOn(database().db, clock);
+      const delivery = worker(outbox, [webhook('hook', target)], {
+        clock,
+        backoff: { initialMs: 100, maxMs: 100 },
+        breaker: { failures: 3, cooldownMs: 10_000, maxCooldownMs: 600_000 },
+      });
+      const id = queue({ fingerprint: 'x', receiver: 'hook' });
 
-    // Three failures, each after its backoff (75 ms): the third opens the circuit until t0 + 200 + 10 s.
-    for (const at of [0, 100, 200]) {
-      clock.set(t0 + at);
+      // Three failures, each after its backoff (75 ms): the third opens the circuit until t0 + 200 + 10 s.
+      for (const at of [0, 100, 200]) {
+        clock.set(t0 + at);
+        await delivery.runOnce();
+      }
+      expect(target.requests).toHaveLength(3);
+      expect(delivery.breakerState('hook')).toBe('open');
+
+      // Due again, but the circuit is open: no request.
+      for (const at of [1_000, 5_000, 10_199]) {
+        clock.set(t0 + at);
+        await delivery.runOnce();
+      }
+      expect(target.requests).toHaveLength(3);
+      expect(outbox.get(id)!.attempts).toBe(3);
+
+      // Cooldown over: one trial, which fails; open again for 20 s.
+      clock.set(t0 + 10_200);
       await delivery.runOnce();
-    }
-    expect(target.requests).toHaveLength(3);
-    expect(delivery.breakerState('hook')).toBe('open');
-
-    // Due again, but the circuit is open: no request.
-    for (const at of [1_000, 5_000, 10_199]) {
-      clock.set(t0 + at);
+      expect(target.requests).toHaveLength(4);
+      expect(delivery.breakerState('hook')).toBe('open');
+      clock.set(t0 + 10_200 + 19_999);
       await delivery.runOnce();
-    }
-    expect(target.requests).toHaveLength(3);
-    expect(outbox.get(id)!.attempts).toBe(3);
+      expect(target.requests).toHaveLength(4);
 
-    // Cooldown over: one trial, which fails; open again for 20 s.
-    clock.set(t0 + 10_200);
-    await delivery.runOnce();
-    expect(target.requests).toHaveLength(4);
-    expect(delivery.breakerState('hook')).toBe('open');
-    clock.set(t0 + 10_200 + 19_999);
-    await delivery.runOnce();
-    expect(target.requests).toHaveLength(4);
-
-    // The receiver is back: the next trial delivers and closes the circuit.
-    target.respondWith(() => ({ status: 200 }));
-    clock.set(t0 + 10_200 + 20_000);
-    await delivery.runOnce();
-    expect(target.requests).toHaveLength(5);
-    expect(delivery.breakerState('hook')).toBe('closed');
-    expect(outbox.get(id)).toMatchObject({ status: 'delivered', attempts: 5 });
-  });
+      // The receiver is back: the next trial delivers and closes the circuit.
+      target.respondWith(() => ({ status: 200 }));
+      clock.set(t0 + 10_200 + 20_000);
+      await delivery.runOnce();
+      expect(target.requests).toHaveLength(5);
+      expect(delivery.breakerState('hook')).toBe('closed');
+      expect(outbox.get(id)).toMatchObject({ status: 'delivered', attempts: 5 });
+    },
+  );
 
   it('keeps a breaker per receiver: one open circuit does not stop another receiver', async () => {
     const down = await server();
@@ -342,7 +478,10 @@ describe('DeliveryWorker', () => {
     const up = await server();
     const clock = fixedClock(t0);
     const { outbox, queue } = outboxOn(database().db, clock);
-    const delivery = worker(outbox, [webhook('down', down), webhook('up', up)], { clock, breaker: { failures: 1, cooldownMs: 60_000, maxCooldownMs: 60_000 } });
+    const delivery = worker(outbox, [webhook('down', down), webhook('up', up)], {
+      clock,
+      breaker: { failures: 1, cooldownMs: 60_000, maxCooldownMs: 60_000 },
+    });
     queue({ fingerprint: 'x', receiver: 'down' });
     await delivery.runOnce();
     expect(delivery.breakerState('down')).toBe('open');
@@ -360,7 +499,9 @@ describe('DeliveryWorker', () => {
     const { outbox, queue } = outboxOn(database().db, clock);
     const limited = { ...webhook('hook', target, { maxBatchSize: 1 }), rateLimit: { perMinute: 60, burst: 2 } };
     const delivery = worker(outbox, [limited], { clock });
-    const ids = ['a', 'b', 'c', 'd'].map((fingerprint) => queue({ fingerprint, receiver: 'hook', groupKey: fingerprint }));
+    const ids = ['a', 'b', 'c', 'd'].map((fingerprint) =>
+      queue({ fingerprint, receiver: 'hook', groupKey: fingerprint }),
+    );
 
     await delivery.runOnce();
     await delivery.runOnce();
@@ -377,129 +518,172 @@ describe('DeliveryWorker', () => {
     expect(ids.map((id) => statusOf(outbox, id))).toEqual(['delivered', 'delivered', 'delivered', 'delivered']);
   });
 
-  it('marks notifications older than the give-up age failed at their next failed attempt, and keeps younger ones in the same batch', async () => {
-    const target = await server();
-    target.respondWith(() => ({ status: 502 }));
-    const clock = fixedClock(t0);
-    const { outbox, queue } = outboxOn(database().db, clock);
-    const delivery = worker(outbox, [webhook('hook', target)], { clock, giveUpAfterMs: 60_000, backoff: { initialMs: 1_000, maxMs: 1_000 } });
-    const old = queue({ fingerprint: 'old', receiver: 'hook' });
-    await delivery.runOnce();
+  it(
+    'marks notifications older than the give-up age failed at their next ' +
+      'failed attempt, and keeps younger ones in the same batch',
+    async () => {
+      const target = await server();
+      target.respondWith(() => ({ status: 502 }));
+      const clock = fixedClock(t0);
+      const { outbox, queue } = outboxOn(database().db, clock);
+      const delivery = worker(outbox, [webhook('hook', target)], {
+        clock,
+        giveUpAfterMs: 60_000,
+        backoff: { initialMs: 1_000, maxMs: 1_000 },
+      });
+      const old = queue({ fingerprint: 'old', receiver: 'hook' });
+      await delivery.runOnce();
 
-    clock.set(t0 + 30_000);
-    const young = queue({ fingerprint: 'young', receiver: 'hook' });
-    clock.set(t0 + 60_000);
-    await delivery.runOnce();
-    // Exactly the give-up age: not older than it yet.
-    expect([statusOf(outbox, old), statusOf(outbox, young)]).toEqual(['pending', 'pending']);
+      clock.set(t0 + 30_000);
+      const young = queue({ fingerprint: 'young', receiver: 'hook' });
+      clock.set(t0 + 60_000);
+      await delivery.runOnce();
+      // Exactly the give-up age: not older than it yet.
+      expect([statusOf(outbox, old), statusOf(outbox, young)]).toEqual(['pending', 'pending']);
 
-    // Past it (the next attempt, after the backoff): the old one is given up, the young one retried.
-    clock.set(t0 + 60_750);
-    await delivery.runOnce();
-    expect(carried(target.requests.at(-1)!)).toEqual(['old:firing', 'young:firing']);
-    expect(outbox.get(old)).toMatchObject({ status: 'failed', attempts: 3, lastError: 'gave up: HTTP 502' });
-    expect(outbox.get(young)).toMatchObject({ status: 'pending', attempts: 2 });
+      // Past it (the next attempt, after the backoff): the old one is given up, the young one retried.
+      clock.set(t0 + 60_750);
+      await delivery.runOnce();
+      expect(carried(target.requests.at(-1)!)).toEqual(['old:firing', 'young:firing']);
+      expect(outbox.get(old)).toMatchObject({ status: 'failed', attempts: 3, lastError: 'gave up: HTTP 502' });
+      expect(outbox.get(young)).toMatchObject({ status: 'pending', attempts: 2 });
 
-    const requests = target.requests.length;
-    clock.advance(3_600_000);
-    await delivery.runOnce();
-    expect(target.requests).toHaveLength(requests + 1);
-    expect(carried(target.requests.at(-1)!)).toEqual(['young:firing']);
-    expect(outbox.get(young)).toMatchObject({ status: 'failed', attempts: 3 });
-  });
+      const requests = target.requests.length;
+      clock.advance(3_600_000);
+      await delivery.runOnce();
+      expect(target.requests).toHaveLength(requests + 1);
+      expect(carried(target.requests.at(-1)!)).toEqual(['young:firing']);
+      expect(outbox.get(young)).toMatchObject({ status: 'failed', attempts: 3 });
+    },
+  );
 
-  it('leaves a notification pending when stopped mid-request, and a new worker on the reopened database delivers it', async () => {
-    const target = await server({ status: 200, delayMs: 20_000 });
-    const clock = fixedClock(t0);
-    const { db, path } = database();
-    const first = outboxOn(db, clock);
-    const id = first.queue({ fingerprint: 'x', receiver: 'hook' });
-    const stopping = worker(first.outbox, [webhook('hook', target, { timeoutMs: 30_000 })], { clock });
-    stopping.start();
-    await target.waitFor(1, 10_000);
+  it(
+    'leaves a notification pending when stopped mid-request, and a ' +
+      'new worker on the reopened database delivers it',
+    async () => {
+      const target = await server({ status: 200, delayMs: 20_000 });
+      const clock = fixedClock(t0);
+      const { db, path } = database();
+      const first = outboxOn(db, clock);
+      const id = first.queue({ fingerprint: 'x', receiver: 'hook' });
+      const stopping = worker(first.outbox, [webhook('hook', target, { timeoutMs: 30_000 })], { clock });
+      stopping.start();
+      await target.waitFor(1, 10_000);
 
-    const stopStarted = Date.now();
-    await stopping.stop();
-    expect(Date.now() - stopStarted).toBeLessThan(5_000);
-    expect(first.outbox.get(id)).toMatchObject({ status: 'pending', attempts: 0, firstAttemptAtMs: null });
-    db.close();
+      const stopStarted = Date.now();
+      await stopping.stop();
+      expect(Date.now() - stopStarted).toBeLessThan(5_000);
+      expect(first.outbox.get(id)).toMatchObject({ status: 'pending', attempts: 0, firstAttemptAtMs: null });
+      db.close();
 
-    // A restart: the database reopened, a new worker.
-    const reopened = outboxOn(database(path).db, clock);
-    await worker(reopened.outbox, [webhook('hook', target)], { clock }).runOnce();
-    expect(reopened.outbox.get(id)).toMatchObject({ status: 'delivered', attempts: 1 });
-    expect(target.requests.map(carried)).toEqual([['x:firing'], ['x:firing']]);
-    // The same key both times: the receiving side can drop the duplicate.
-    expect(target.requests[1]!.headers['idempotency-key']).toBe(target.requests[0]!.headers['idempotency-key']);
-  });
+      // A restart: the database reopened, a new worker.
+      const reopened = outboxOn(database(path).db, clock);
+      await worker(reopened.outbox, [webhook('hook', target)], { clock }).runOnce();
+      expect(reopened.outbox.get(id)).toMatchObject({ status: 'delivered', attempts: 1 });
+      expect(target.requests.map(carried)).toEqual([['x:firing'], ['x:firing']]);
+      // The same key both times: the receiving side can drop the duplicate.
+      expect(target.requests[1]!.headers['idempotency-key']).toBe(target.requests[0]!.headers['idempotency-key']);
+    },
+  );
 
-  it('delivers what the alert engine queues: the firing (retried) and then its resolve, a group interval after the first attempt', async () => {
-    const target = await server({ status: 500 });
-    const clock = fixedClock(t0);
-    const { db } = database();
-    let lag = 9;
-    const rule: AlertRule = {
-      name: 'EndpointLagging',
-      severity: 'warning',
-      source: 'test',
-      timing: { forMs: 0, keepFiringForMs: 0 },
-      labels: {},
-      annotations: {},
-      signals: () => [{ labels: { scope: 'endpoint', chain: 'demo', endpoint: 'a' }, value: lag, condition: () => lag > 5 }],
-    };
-    const engine = new AlertEngine(db, [rule], {
-      clock,
-      externalUrl: 'http://ere.test',
-      routing: {
-        root: { receiver: 'hook', matchers: [], groupWaitMs: 0, groupIntervalMs: 60_000, repeatIntervalMs: 3_600_000, continue: false, routes: [] },
-        inhibitRules: [],
-        receivers: new Map([['hook', { sendResolved: true }]]),
-      },
-    });
-    const outbox = new Outbox(db);
-    const delivery = worker(outbox, [webhook('hook', target)], { clock });
+  it(
+    'delivers what the alert engine queues: the firing (retried) and then ' +
+      'its resolve, a group interval after the first attempt',
+    async () => {
+      const target = await server({ status: 500 });
+      const clock = fixedClock(t0);
+      const { db } = database();
+      let lag = 9;
+      const rule: AlertRule = {
+        name: 'EndpointLagging',
+        severity: 'warning',
+        source: 'test',
+        timing: { forMs: 0, keepFiringForMs: 0 },
+        labels: {},
+        annotations: {},
+        signals: () => [
+          { labels: { scope: 'endpoint', chain: 'demo', endpoint: 'a' }, value: lag, condition: () => lag > 5 },
+        ],
+      };
+      const engine = new AlertEngine(db, [rule], {
+        clock,
+        externalUrl: 'http://ere.test',
+        routing: {
+          root: {
+            receiver: 'hook',
+            matchers: [],
+            groupWaitMs: 0,
+            groupIntervalMs: 60_000,
+            repeatIntervalMs: 3_600_000,
+            continue: false,
+            routes: [],
+          },
+          inhibitRules: [],
+          receivers: new Map([['hook', { sendResolved: true }]]),
+        },
+      });
+      const outbox = new Outbox(db);
+      const delivery = worker(outbox, [webhook('hook', target)], { clock });
 
-    engine.evaluate();
-    await delivery.runOnce();
-    expect(target.requests).toHaveLength(1);
+      engine.evaluate();
+      await delivery.runOnce();
+      expect(target.requests).toHaveLength(1);
 
-    clock.advance(15_000);
-    lag = 1;
-    expect(engine.evaluate().map((transition) => transition.to)).toEqual(['resolved']);
-    await delivery.runOnce();
-    // The firing went out on its retry; the resolve waits for the group interval.
-    expect(target.requests).toHaveLength(2);
-    expect(outbox.list({ limit: 10 }).map((row) => `${row.kind}:${row.status}`)).toEqual(['resolved:pending', 'firing:delivered']);
+      clock.advance(15_000);
+      lag = 1;
+      expect(engine.evaluate().map((transition) => transition.to)).toEqual(['resolved']);
+      await delivery.runOnce();
+      // The firing went out on its retry; the resolve waits for the group interval.
+      expect(target.requests).toHaveLength(2);
+      expect(outbox.list({ limit: 10 }).map((row) => `${row.kind}:${row.status}`)).toEqual([
+        'resolved:pending',
+        'firing:delivered',
+      ]);
 
-    clock.set(t0 + 60_000);
-    await delivery.runOnce();
-    const { fingerprint } = outbox.list({ limit: 1 })[0]!;
-    expect(target.requests.map(carried)).toEqual([[`${fingerprint}:firing`], [`${fingerprint}:firing`], [`${fingerprint}:resolved`]]);
-    expect(message(target.requests[2]!).alerts[0]).toMatchObject({ labels: { alertname: 'EndpointLagging', endpoint: 'a' }, endsAt: new Date(t0 + 15_000).toISOString().replace('.000Z', 'Z') });
-  });
+      clock.set(t0 + 60_000);
+      await delivery.runOnce();
+      const { fingerprint } = outbox.list({ limit: 1 })[0]!;
+      expect(target.requests.map(carried)).toEqual([
+        [`${fingerprint}:firing`],
+        [`${fingerprint}:firing`],
+        [`${fingerprint}:resolved`],
+      ]);
+      expect(message(target.requests[2]!).alerts[0]).toMatchObject({
+        labels: { alertname: 'EndpointLagging', endpoint: 'a' },
+        endsAt: new Date(t0 + 15_000).toISOString().replace('.000Z', 'Z'),
+      });
+    },
+  );
 
-  it('survives a database error in a pass (another connection holding the write lock): logs it, and delivers once the lock is gone', async () => {
-    const target = await server();
-    const clock = fixedClock(t0);
-    const { db, path } = database();
-    // Fail at once instead of waiting out the busy timeout.
-    db.pragma('busy_timeout = 0');
-    const { outbox, queue } = outboxOn(db, clock);
-    const id = queue({ fingerprint: 'x', receiver: 'hook' });
-    const other = new BetterSqlite3(path);
-    cleanups.push(() => other.open && other.close());
-    other.prepare('BEGIN IMMEDIATE').run();
+  it(
+    'survives a database error in a pass (another connection holding the ' +
+      'write lock): logs it, and delivers once the lock is gone',
+    async () => {
+      const target = await server();
+      const clock = fixedClock(t0);
+      const { db, path } = database();
+      // Fail at once instead of waiting out the busy timeout.
+      db.pragma('busy_timeout = 0');
+      const { outbox, queue } = outboxOn(db, clock);
+      const id = queue({ fingerprint: 'x', receiver: 'hook' });
+      const other = new BetterSqlite3(path);
+      cleanups.push(() => other.open && other.close());
+      other.prepare('BEGIN IMMEDIATE').run();
 
-    const logLines: string[] = [];
-    const delivery = worker(outbox, [webhook('hook', target)], { clock, log: pino({ level: 'warn' }, { write: (line: string) => void logLines.push(line) }) });
-    delivery.start();
-    // Delivered, but the attempt cannot be recorded: the row stays pending and is sent again (same key).
-    await target.waitFor(2, 10_000);
-    expect(statusOf(outbox, id)).toBe('pending');
-    expect(logLines.some((line) => line.includes('SQLITE_BUSY'))).toBe(true);
+      const logLines: string[] = [];
+      const delivery = worker(outbox, [webhook('hook', target)], {
+        clock,
+        log: pino({ level: 'warn' }, { write: (line: string) => void logLines.push(line) }),
+      });
+      delivery.start();
+      // Delivered, but the attempt cannot be recorded: the row stays pending and is sent again (same key).
+      await target.waitFor(2, 10_000);
+      expect(statusOf(outbox, id)).toBe('pending');
+      expect(logLines.some((line) => line.includes('SQLITE_BUSY'))).toBe(true);
 
-    other.prepare('COMMIT').run();
-    await waitFor(() => statusOf(outbox, id) === 'delivered', 10_000, 'the notification recorded as delivered');
-    expect(new Set(target.requests.map((request) => request.headers['idempotency-key'])).size).toBe(1);
-  });
+      other.prepare('COMMIT').run();
+      await waitFor(() => statusOf(outbox, id) === 'delivered', 10_000, 'the notification recorded as delivered');
+      expect(new Set(target.requests.map((request) => request.headers['idempotency-key'])).size).toBe(1);
+    },
+  );
 });

@@ -19,7 +19,15 @@ type FixedClock = ReturnType<typeof fixedClock>;
 
 const minute = 60_000;
 const routing: AlertRouting = {
-  root: { receiver: 'hook', matchers: [], groupWaitMs: 0, groupIntervalMs: minute, repeatIntervalMs: 3_600_000, continue: false, routes: [] },
+  root: {
+    receiver: 'hook',
+    matchers: [],
+    groupWaitMs: 0,
+    groupIntervalMs: minute,
+    repeatIntervalMs: 3_600_000,
+    continue: false,
+    routes: [],
+  },
   inhibitRules: defaultInhibitRules,
   receivers: new Map([['hook', { sendResolved: true }]]),
 };
@@ -33,7 +41,13 @@ function downRule(value: { current: number }): AlertRule {
     timing: { forMs: 0, keepFiringForMs: 0 },
     labels: {},
     annotations: { summary: parseTemplate('down') },
-    signals: (): AlertSignal[] => [{ labels: { scope: 'endpoint', chain: 'demo', endpoint: 'a' }, value: value.current, condition: () => value.current > 5 }],
+    signals: (): AlertSignal[] => [
+      {
+        labels: { scope: 'endpoint', chain: 'demo', endpoint: 'a' },
+        value: value.current,
+        condition: () => value.current > 5,
+      },
+    ],
   };
 }
 

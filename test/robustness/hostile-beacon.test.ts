@@ -26,7 +26,17 @@ let service: CapturedService | undefined;
 
 beforeAll(async () => {
   process.on('unhandledRejection', onUnhandled);
-  [hostile, honestNode] = await Promise.all([startHostileProcess('beacon'), startBeaconSim({ seed: 3, validatorCount: 64, slotsPerEpoch: 4, secondsPerSlot: 1, syncCommitteeSize: 16, genesisTime: Math.floor(Date.now() / 1_000) - 200 })]);
+  [hostile, honestNode] = await Promise.all([
+    startHostileProcess('beacon'),
+    startBeaconSim({
+      seed: 3,
+      validatorCount: 64,
+      slotsPerEpoch: 4,
+      secondsPerSlot: 1,
+      syncCommitteeSize: 16,
+      genesisTime: Math.floor(Date.now() / 1_000) - 200,
+    }),
+  ]);
 }, 60_000);
 
 afterAll(async () => {
@@ -60,7 +70,14 @@ const calls: Record<keyof typeof routeKeys, (client: BeaconClient, at: At) => Pr
 const keys = Object.keys(routeKeys);
 
 function clientOf(url: string, events: BeaconRequestEvent[] = [], maxListEntries?: number): BeaconClient {
-  return new BeaconClient({ url, headers: { 'x-api-key': 'BEACON-KEY-NOT-TO-SHOW' }, timeoutMs, bulkTimeoutMs, maxListEntries, onRequest: (event) => void events.push(event) });
+  return new BeaconClient({
+    url,
+    headers: { 'x-api-key': 'BEACON-KEY-NOT-TO-SHOW' },
+    timeoutMs,
+    bulkTimeoutMs,
+    maxListEntries,
+    onRequest: (event) => void events.push(event),
+  });
 }
 
 /** A finished epoch and a slot with a block, as the node reads them now. */
@@ -82,7 +99,8 @@ function tally(values: Iterable<string>): Record<string, number> {
 }
 
 describe('the Beacon API client against a hostile beacon node', () => {
-  it(`ends each of ${hostileBeaconKinds.length} kinds of bad answer on each of ${keys.length} routes as a typed error of that route`, async () => {
+  it(`ends each of ${hostileBeaconKinds.length} kinds of bad answer on each ` +
+    `of ${keys.length} routes as a typed error of that route`, async () => {
     // The hostile node passes everything through honest on its control port.
     const control = clientOf(`${hostile.urls.control}/none`);
     await allRoutes(control, await now(control));
@@ -113,9 +131,12 @@ describe('the Beacon API client against a hostile beacon node', () => {
     };
     // The kinds that hold a request open run at once, beside the others asked one request at a time (a
     // 40 MB answer thirteen times at once would be a load test, not this).
-    const slow = Promise.all(hostileBeaconKinds.filter((kind) => kind.slow).flatMap((kind) => keys.map((key) => ask(kind, key))));
+    const slow = Promise.all(
+      hostileBeaconKinds.filter((kind) => kind.slow).flatMap((kind) => keys.map((key) => ask(kind, key))),
+    );
     const outcomes: Awaited<ReturnType<typeof ask>>[] = [];
-    for (const kind of hostileBeaconKinds.filter((candidate) => !candidate.slow)) for (const key of keys) outcomes.push(await ask(kind, key));
+    for (const kind of hostileBeaconKinds.filter((candidate) => !candidate.slow))
+      for (const key of keys) outcomes.push(await ask(kind, key));
     outcomes.push(...(await slow));
     matrixDone = true;
     await honestLoop;
@@ -128,7 +149,11 @@ describe('the Beacon API client against a hostile beacon node', () => {
       if (durationMs > bulkTimeoutMs + 3_000) wrong.push(`${label}: took ${Math.round(durationMs)} ms`);
       if (kind.absentOn?.includes(route)) {
         // "Nothing there" is null; a client that reports it as not_found, for the tracker to judge, holds too.
-        const notFound = 'error' in outcome && outcome.error instanceof BeaconRequestError && outcome.error.errorClass === 'not_found' && outcome.error.route === route;
+        const notFound =
+          'error' in outcome &&
+          outcome.error instanceof BeaconRequestError &&
+          outcome.error.errorClass === 'not_found' &&
+          outcome.error.route === route;
         if (!notFound && (!('value' in outcome) || outcome.value !== null)) wrong.push(`${label}: expected null`);
         if (notFound) seen.push('not_found');
         continue;
@@ -142,8 +167,10 @@ describe('the Beacon API client against a hostile beacon node', () => {
         continue;
       }
       const error = outcome.error;
-      if (error.errorClass !== kind.expect || error.route !== route) wrong.push(`${label}: ${error.errorClass} on ${error.route}: ${error.shortMessage}`);
-      if (/BEACON-KEY|BEACON-QUERY-SECRET|LOCATION-SECRET|apikey/.test(error.message)) wrong.push(`${label}: a secret in ${error.message}`);
+      if (error.errorClass !== kind.expect || error.route !== route)
+        wrong.push(`${label}: ${error.errorClass} on ${error.route}: ${error.shortMessage}`);
+      if (/BEACON-KEY|BEACON-QUERY-SECRET|LOCATION-SECRET|apikey/.test(error.message))
+        wrong.push(`${label}: a secret in ${error.message}`);
       if (error.shortMessage.length > 300) wrong.push(`${label}: a message of ${error.shortMessage.length} characters`);
       seen.push(error.errorClass);
     }
@@ -172,25 +199,43 @@ describe('the Beacon API client against a hostile beacon node', () => {
     );
   }, 60_000);
 
-  it.each(['validators', 'attestation-rewards'])('ends an endless %s list as a typed error, with memory bounded', async (key) => {
-    const before = megabytes();
-    let delivered = 0;
-    // A list never read before may be as long as `beacon.maxListEntries`: here 20,000, so that the cap, not
-    // the bulk timeout, ends it on a loaded machine too.
-    const maxListEntries = 20_000;
-    const client = clientOf(`${hostile.urls['endless-list']}/${key}`, [], maxListEntries);
-    const at = await now(clientOf(`${hostile.urls.control}/none`));
-    const call = key === 'validators' ? client.validators('head', () => void delivered++) : client.attestationRewards(at.epoch, () => void delivered++);
-    const error = await call.then(() => undefined, (thrown: unknown) => thrown);
-    expect(error).toBeInstanceOf(BeaconRequestError);
-    expect((error as BeaconRequestError).errorClass).toBe('invalid_response');
-    expect(delivered).toBeGreaterThan(1_000);
-    expect(delivered).toBeLessThanOrEqual(maxListEntries);
-    expect(megabytes() - before).toBeLessThan(300);
-    console.log(JSON.stringify({ suite: 'hostile beacon node, endless list', route: routeKeys[key], errorClass: (error as BeaconRequestError).errorClass, delivered, rssGrowthMegabytes: megabytes() - before }));
-  });
+  it.each(['validators', 'attestation-rewards'])(
+    'ends an endless %s list as a typed error, with memory bounded',
+    async (key) => {
+      const before = megabytes();
+      let delivered = 0;
+      // A list never read before may be as long as `beacon.maxListEntries`: here 20,000, so that the cap, not
+      // the bulk timeout, ends it on a loaded machine too.
+      const maxListEntries = 20_000;
+      const client = clientOf(`${hostile.urls['endless-list']}/${key}`, [], maxListEntries);
+      const at = await now(clientOf(`${hostile.urls.control}/none`));
+      const call =
+        key === 'validators'
+          ? client.validators('head', () => void delivered++)
+          : client.attestationRewards(at.epoch, () => void delivered++);
+      const error = await call.then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
+      expect(error).toBeInstanceOf(BeaconRequestError);
+      expect((error as BeaconRequestError).errorClass).toBe('invalid_response');
+      expect(delivered).toBeGreaterThan(1_000);
+      expect(delivered).toBeLessThanOrEqual(maxListEntries);
+      expect(megabytes() - before).toBeLessThan(300);
+      console.log(
+        JSON.stringify({
+          suite: 'hostile beacon node, endless list',
+          route: routeKeys[key],
+          errorClass: (error as BeaconRequestError).errorClass,
+          delivered,
+          rssGrowthMegabytes: megabytes() - before,
+        }),
+      );
+    },
+  );
 
-  it('shows each hostile node of a running service with its error class, and the honest node healthy throughout', async () => {
+  it('shows each hostile node of a running service with its error ' +
+    'class, and the honest node healthy throughout', async () => {
     const config = parseConfig(
       JSON.stringify({
         server: { host: '127.0.0.1', port: 0 },
@@ -203,7 +248,11 @@ describe('the Beacon API client against a hostile beacon node', () => {
             beacon: {
               endpoints: [
                 { id: 'honest', url: `${honestNode.url}/` },
-                ...hostileBeaconKinds.map((kind) => ({ id: kind.name, url: `${hostile.urls[kind.name]}/all/?apikey=BEACON-QUERY-SECRET`, headers: { 'x-api-key': 'BEACON-KEY-NOT-TO-SHOW' } })),
+                ...hostileBeaconKinds.map((kind) => ({
+                  id: kind.name,
+                  url: `${hostile.urls[kind.name]}/all/?apikey=BEACON-QUERY-SECRET`,
+                  headers: { 'x-api-key': 'BEACON-KEY-NOT-TO-SHOW' },
+                })),
               ],
               pollInterval: '3s',
               timeout: '2s',
@@ -215,8 +264,20 @@ describe('the Beacon API client against a hostile beacon node', () => {
     );
     service = await startCapturedService(config);
     const running = service;
-    type EndpointState = { id: string; up: boolean; healthy: boolean; errorClass: string | null; errorMessage: string | null; lastProbeAt: string | null };
-    const read = async () => ((await running.app.inject({ method: 'GET', url: '/api/v1/beacon/sim' })).json() as { endpoints: EndpointState[] }).endpoints;
+    type EndpointState = {
+      id: string;
+      up: boolean;
+      healthy: boolean;
+      errorClass: string | null;
+      errorMessage: string | null;
+      lastProbeAt: string | null;
+    };
+    const read = async () =>
+      (
+        (await running.app.inject({ method: 'GET', url: '/api/v1/beacon/sim' })).json() as {
+          endpoints: EndpointState[];
+        }
+      ).endpoints;
     const expected = new Map(hostileBeaconKinds.map((kind) => [kind.name, kind.expect]));
     const probedAt = new Map<string, Set<string>>();
     const honestReads: boolean[] = [];
@@ -229,11 +290,18 @@ describe('the Beacon API client against a hostile beacon node', () => {
             honestReads.push(state.up && state.healthy);
             continue;
           }
-          expect([state.id, state.errorClass, state.up, state.healthy]).toEqual([state.id, expected.get(state.id), false, false]);
+          expect([state.id, state.errorClass, state.up, state.healthy]).toEqual([
+            state.id,
+            expected.get(state.id),
+            false,
+            false,
+          ]);
           expect(state.errorMessage ?? '').not.toMatch(/BEACON-KEY|BEACON-QUERY-SECRET|LOCATION-SECRET/);
           probedAt.set(state.id, (probedAt.get(state.id) ?? new Set()).add(state.lastProbeAt));
         }
-        return hostileBeaconKinds.every((kind) => (probedAt.get(kind.name)?.size ?? 0) >= 2) && honestReads.length >= 10;
+        return (
+          hostileBeaconKinds.every((kind) => (probedAt.get(kind.name)?.size ?? 0) >= 2) && honestReads.length >= 10
+        );
       },
       45_000,
       'every hostile node probed twice and the honest one read ten times',

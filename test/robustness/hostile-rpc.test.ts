@@ -41,11 +41,22 @@ afterAll(async () => {
 });
 
 function target(endpoint: string, url: string): RpcEndpointTarget {
-  return { chain: 'local', endpoint, url, headers: { 'X-Api-Key': 'HOSTILE-KEY-NOT-TO-SHOW' }, expectedChainId: 31337, timeoutMs, labels: {} };
+  return {
+    chain: 'local',
+    endpoint,
+    url,
+    headers: { 'X-Api-Key': 'HOSTILE-KEY-NOT-TO-SHOW' },
+    expectedChainId: 31337,
+    timeoutMs,
+    labels: {},
+  };
 }
 
 function probeOf(endpoint: string, url: string) {
-  return rpcEndpointCollector.createProbe(target(endpoint, url), { clock: systemClock, shutdownSignal: new AbortController().signal });
+  return rpcEndpointCollector.createProbe(target(endpoint, url), {
+    clock: systemClock,
+    shutdownSignal: new AbortController().signal,
+  });
 }
 
 const megabytes = () => Math.round(process.memoryUsage().rss / 1_048_576);
@@ -57,7 +68,8 @@ function tally(values: Iterable<string>): Record<string, number> {
 }
 
 describe('the RPC probe against a hostile JSON-RPC server', () => {
-  it(`ends each of ${hostileRpcKinds.length} kinds of bad answer as its typed error, while anvil stays healthy`, async () => {
+  it(`ends each of ${hostileRpcKinds.length} kinds of bad answer ` +
+    `as its typed error, while anvil stays healthy`, async () => {
     expect(hostileRpcKinds.length).toBeGreaterThanOrEqual(40);
     const control = await probeOf('control', hostile.urls.control!).run();
     expect(control).toMatchObject({ ok: true, chainId: 31337, headBlock: 1 });
@@ -81,7 +93,10 @@ describe('the RPC probe against a hostile JSON-RPC server', () => {
         probes.map(async ({ kind, probe }) => {
           const startedAt = Date.now();
           const started = performance.now();
-          const error = await probe.run().then(() => undefined, (thrown: unknown) => thrown);
+          const error = await probe.run().then(
+            () => undefined,
+            (thrown: unknown) => thrown,
+          );
           return { kind, error, startedAt, durationMs: performance.now() - started };
         }),
       );
@@ -122,14 +137,23 @@ describe('the RPC probe against a hostile JSON-RPC server', () => {
     );
   }, 60_000);
 
-  it.each(['body-50mb', 'gzip-bomb'])('fetches a too-large answer (%s) once per probe, not again one call at a time', async (name) => {
-    const before = (await hostile.figures()).served[name] ?? 0;
-    const error = await probeOf(name, hostile.urls[name]!).run().then(() => undefined, (thrown: unknown) => thrown);
-    expect(error).toMatchObject({ errorClass: 'invalid_response', shortMessage: 'response body too large' });
-    expect(((await hostile.figures()).served[name] ?? 0) - before).toBe(1);
-  });
+  it.each(['body-50mb', 'gzip-bomb'])(
+    'fetches a too-large answer (%s) once per probe, not again one call at a time',
+    async (name) => {
+      const before = (await hostile.figures()).served[name] ?? 0;
+      const error = await probeOf(name, hostile.urls[name]!)
+        .run()
+        .then(
+          () => undefined,
+          (thrown: unknown) => thrown,
+        );
+      expect(error).toMatchObject({ errorClass: 'invalid_response', shortMessage: 'response body too large' });
+      expect(((await hostile.figures()).served[name] ?? 0) - before).toBe(1);
+    },
+  );
 
-  it('shows each hostile endpoint of a running service with its error class, and anvil healthy throughout', async () => {
+  it('shows each hostile endpoint of a running service with ' +
+    'its error class, and anvil healthy throughout', async () => {
     const servedBefore = (await hostile.figures()).served;
     const config = parseConfig(
       JSON.stringify({
@@ -142,15 +166,34 @@ describe('the RPC probe against a hostile JSON-RPC server', () => {
             chainId: 31337,
             pollInterval: '4s',
             timeout: `${serviceTimeoutMs}ms`,
-            rpc: [{ id: 'honest', url: anvil.url }, ...hostileRpcKinds.map((kind) => ({ id: kind.name, url: hostile.urls[kind.name]!, headers: { 'X-Api-Key': 'HOSTILE-KEY-NOT-TO-SHOW' } }))],
+            rpc: [
+              { id: 'honest', url: anvil.url },
+              ...hostileRpcKinds.map((kind) => ({
+                id: kind.name,
+                url: hostile.urls[kind.name]!,
+                headers: { 'X-Api-Key': 'HOSTILE-KEY-NOT-TO-SHOW' },
+              })),
+            ],
           },
         ],
       }),
     );
     service = await startCapturedService(config);
     const running = service;
-    type EndpointState = { id: string; up: boolean; healthy: boolean; errorClass: string | null; errorMessage: string | null; lastProbeAt: string | null };
-    const endpoints = async () => ((await running.app.inject({ method: 'GET', url: '/api/v1/chains/local' })).json() as { endpoints: EndpointState[] }).endpoints;
+    type EndpointState = {
+      id: string;
+      up: boolean;
+      healthy: boolean;
+      errorClass: string | null;
+      errorMessage: string | null;
+      lastProbeAt: string | null;
+    };
+    const endpoints = async () =>
+      (
+        (await running.app.inject({ method: 'GET', url: '/api/v1/chains/local' })).json() as {
+          endpoints: EndpointState[];
+        }
+      ).endpoints;
     const expected = new Map(hostileRpcKinds.map((kind) => [kind.name, kind.expect]));
     const honestStates: boolean[] = [];
     let reads = 0;
@@ -166,7 +209,11 @@ describe('the RPC probe against a hostile JSON-RPC server', () => {
           expect([state.id, state.errorClass, state.up]).toEqual([state.id, expected.get(state.id), false]);
           expect(state.errorMessage).not.toContain('HOSTILE-KEY');
         }
-        return states.every((state) => state.id === 'honest' || state.lastProbeAt !== null) && honestStates.length >= 10 && hostileServedAgain(servedBefore, (await hostile.figures()).served);
+        return (
+          states.every((state) => state.id === 'honest' || state.lastProbeAt !== null) &&
+          honestStates.length >= 10 &&
+          hostileServedAgain(servedBefore, (await hostile.figures()).served)
+        );
       },
       45_000,
       'every hostile endpoint probed and answered twice, and anvil read ten times',
@@ -174,7 +221,12 @@ describe('the RPC probe against a hostile JSON-RPC server', () => {
     expect(honestStates.every(Boolean)).toBe(true);
     // Every stored probe of a hostile endpoint has that endpoint's class, and each has at least two.
     type Sample = { ok: boolean; healthy: boolean; errorClass: string | null };
-    const samplesOf = async (id: string) => ((await running.app.inject({ method: 'GET', url: `/api/v1/endpoints/${id}/samples?limit=1000` })).json() as { samples: Sample[] }).samples;
+    const samplesOf = async (id: string) =>
+      (
+        (await running.app.inject({ method: 'GET', url: `/api/v1/endpoints/${id}/samples?limit=1000` })).json() as {
+          samples: Sample[];
+        }
+      ).samples;
     const stored = await waitFor(
       async () => {
         const all = await Promise.all(hostileRpcKinds.map(async (kind) => [kind, await samplesOf(kind.name)] as const));
@@ -183,9 +235,15 @@ describe('the RPC probe against a hostile JSON-RPC server', () => {
       30_000,
       'two stored samples of every hostile endpoint',
     );
-    for (const [kind, samples] of stored) expect([kind.name, [...new Set(samples.map((sample) => `${sample.ok}:${sample.errorClass}`))]]).toEqual([kind.name, [`false:${kind.expect}`]]);
+    for (const [kind, samples] of stored)
+      expect([kind.name, [...new Set(samples.map((sample) => `${sample.ok}:${sample.errorClass}`))]]).toEqual([
+        kind.name,
+        [`false:${kind.expect}`],
+      ]);
     expect((await samplesOf('honest')).every((sample) => sample.ok && sample.healthy)).toBe(true);
-    const honestView = (await running.app.inject({ method: 'GET', url: '/api/v1/endpoints/honest' })).json() as EndpointState;
+    const honestView = (
+      await running.app.inject({ method: 'GET', url: '/api/v1/endpoints/honest' })
+    ).json() as EndpointState;
     expect(honestView).toMatchObject({ up: true, healthy: true, errorClass: null });
     expect((await running.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
     expect(unhandled).toEqual([]);

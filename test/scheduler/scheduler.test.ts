@@ -7,7 +7,10 @@ describe('Scheduler', () => {
   it('never overlaps runs of a hung task, and the hung task does not delay the others', async () => {
     const skipped: string[] = [];
     const lags: number[] = [];
-    const scheduler = new Scheduler({ onSkip: (task) => skipped.push(task.id), onLag: (_task, lag) => lags.push(lag) }, () => 0);
+    const scheduler = new Scheduler(
+      { onSkip: (task) => skipped.push(task.id), onLag: (_task, lag) => lags.push(lag) },
+      () => 0,
+    );
     let hungStarts = 0;
     let hungInFlight = 0;
     let maxHungInFlight = 0;
@@ -47,7 +50,12 @@ describe('Scheduler', () => {
     const started = performance.now();
     for (let index = 0; index < 20; index += 1) {
       const id = `task-${index}`;
-      scheduler.add({ id, kind: 'test', intervalMs: 50, run: async () => void (runs.get(id) ?? runs.set(id, []).get(id)!).push(performance.now() - started) });
+      scheduler.add({
+        id,
+        kind: 'test',
+        intervalMs: 50,
+        run: async () => void (runs.get(id) ?? runs.set(id, []).get(id)!).push(performance.now() - started),
+      });
     }
     scheduler.start();
     await sleep(1_000);

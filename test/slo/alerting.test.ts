@@ -11,7 +11,9 @@ describe('default burn-rate tiers', () => {
       { severity: 'ticket', burnRate: 3, longWindowMs: dayMs, shortWindowMs: 2 * hourMs },
       { severity: 'ticket', burnRate: 1, longWindowMs: 3 * dayMs, shortWindowMs: 6 * hourMs },
     ]);
-    expect(defaultTiers({ kind: 'calendar', unit: 'month' })).toEqual(defaultTiers({ kind: 'rolling', durationMs: 30 * dayMs }));
+    expect(defaultTiers({ kind: 'calendar', unit: 'month' })).toEqual(
+      defaultTiers({ kind: 'rolling', durationMs: 30 * dayMs }),
+    );
   });
 
   it('scale windows with the SLO window, keeping the budget share each tier catches', () => {

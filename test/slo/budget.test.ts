@@ -4,7 +4,9 @@ import { burnRate, errorBudget, exhaustionInMs, sliRatio } from '../../src/slo/b
 import { dayMs } from '../../src/slo/window.js';
 
 const objective = fc.double({ min: 0.5, max: 0.99999, noNaN: true });
-const counts = fc.integer({ min: 1, max: 1_000_000 }).chain((valid) => fc.record({ valid: fc.constant(valid), good: fc.integer({ min: 0, max: valid }) }));
+const counts = fc
+  .integer({ min: 1, max: 1_000_000 })
+  .chain((valid) => fc.record({ valid: fc.constant(valid), good: fc.integer({ min: 0, max: valid }) }));
 
 describe('error budget properties', () => {
   it('remaining is in [0, 1] and consumed is never negative, wherever defined', () => {

@@ -8,7 +8,14 @@ describe('MinuteSeries', () => {
   it('keeps each window sum equal to the sum of its last minutes, gaps included', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ gap: fc.integer({ min: 0, max: 4 }), good: fc.integer({ min: 0, max: 5 }), bad: fc.integer({ min: 0, max: 5 }) }), { maxLength: 200 }),
+        fc.array(
+          fc.record({
+            gap: fc.integer({ min: 0, max: 4 }),
+            good: fc.integer({ min: 0, max: 5 }),
+            bad: fc.integer({ min: 0, max: 5 }),
+          }),
+          { maxLength: 200 },
+        ),
         (pushes) => {
           const windows = [1, 5, 30, 60];
           const series = new MinuteSeries(windows);
@@ -23,7 +30,10 @@ describe('MinuteSeries', () => {
           }
           for (const window of windows) {
             const last = minutes.slice(-window);
-            expect(series.sum(window)).toEqual({ good: last.reduce((sum, item) => sum + item.good, 0), valid: last.reduce((sum, item) => sum + item.valid, 0) });
+            expect(series.sum(window)).toEqual({
+              good: last.reduce((sum, item) => sum + item.good, 0),
+              valid: last.reduce((sum, item) => sum + item.valid, 0),
+            });
           }
         },
       ),

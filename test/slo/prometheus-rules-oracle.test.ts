@@ -12,7 +12,16 @@ import { resolveSlos } from '../../src/config/slos.js';
 import { prometheusRuleGroups, type AlertingRule } from '../../src/slo/prometheus-rules.js';
 import { prometheusRulesYaml } from '../../src/slo/prometheus-rules-file.js';
 import { tempDir } from '../helpers/service.js';
-import { ereDecisions, promtoolTest, promtoolTestFile, promtoolTestRules, stretch, ties, type OracleScenario, type RawMinute } from '../helpers/slo-rules-oracle.js';
+import {
+  ereDecisions,
+  promtoolTest,
+  promtoolTestFile,
+  promtoolTestRules,
+  stretch,
+  ties,
+  type OracleScenario,
+  type RawMinute,
+} from '../helpers/slo-rules-oracle.js';
 
 const config = parseConfig(`
 chains: [{ id: c, chainId: 1, rpc: [{ id: e, url: "http://e" }] }]
@@ -49,7 +58,9 @@ const definitions = resolveSlos(config);
 const groups = prometheusRuleGroups(definitions, { version: 'test' });
 const slos = definitions.map((definition) => ({
   definition,
-  alerts: groups.flatMap((group) => group.rules).filter((rule): rule is AlertingRule => 'alert' in rule && rule.labels.sloth_id === definition.id),
+  alerts: groups
+    .flatMap((group) => group.rules)
+    .filter((rule): rule is AlertingRule => 'alert' in rule && rule.labels.sloth_id === definition.id),
 }));
 
 // 97 events a minute: with 100, ratios such as 1 bad in 1,000 land exactly on a 99.9 % SLO's thresholds.
@@ -74,15 +85,30 @@ const scenarios: OracleScenario[] = [
   (() => {
     // 20 minutes of total outage, 45 good minutes, an hour without data, then good service again. The
     // outage comes 12 h 40 min in, when the data covers half of api's 1-day ticket window.
-    const outage = padded(stretch(760, steady), stretch(20, () => minute(perMinute)), stretch(45, steady), stretch(60, () => none), stretch(400, steady));
-    return { name: 'sharp outage, a gap without data, recovery', minutes: { api: outage, slices: outage, unguarded: outage, muted: outage } };
+    const outage = padded(
+      stretch(760, steady),
+      stretch(20, () => minute(perMinute)),
+      stretch(45, steady),
+      stretch(60, () => none),
+      stretch(400, steady),
+    );
+    return {
+      name: 'sharp outage, a gap without data, recovery',
+      minutes: { api: outage, slices: outage, unguarded: outage, muted: outage },
+    };
   })(),
   (() => {
     // A day and a half of good service (so that the data covers half of api's 3-day ticket window), then 2
     // bad events every 5 minutes (burn rate 4.1 on api); for time slices, one minute in 30 misses its 95 %
     // (3.3 % bad minutes, burn rate 3.3: above 2.2, under 9.5).
-    const burn = padded(stretch(2_160, steady), stretch(480, (index) => minute(index % 5 === 0 ? 2 : 0)));
-    const slices = padded(stretch(2_160, steady), stretch(480, (index) => minute(index % 30 === 0 ? 10 : 0)));
+    const burn = padded(
+      stretch(2_160, steady),
+      stretch(480, (index) => minute(index % 5 === 0 ? 2 : 0)),
+    );
+    const slices = padded(
+      stretch(2_160, steady),
+      stretch(480, (index) => minute(index % 30 === 0 ? 10 : 0)),
+    );
     return { name: 'slow burn: tickets, does not page', minutes: { api: burn, slices, unguarded: burn, muted: burn } };
   })(),
   (() => {
@@ -98,8 +124,14 @@ const scenarios: OracleScenario[] = [
   (() => {
     // Failing from the first minute of data: a tier is judged only once the data covers half of its long
     // window, so api pages after 30 minutes (1h & 5m), not in the first minutes, and never tickets (1d & 2h).
-    const early = padded(stretch(90, () => minute(perMinute)), stretch(30, steady));
-    return { name: 'an outage from the first minute of data', minutes: { api: early, slices: early, unguarded: early, muted: early } };
+    const early = padded(
+      stretch(90, () => minute(perMinute)),
+      stretch(30, steady),
+    );
+    return {
+      name: 'an outage from the first minute of data',
+      minutes: { api: early, slices: early, unguarded: early, muted: early },
+    };
   })(),
   {
     name: 'no data',
@@ -107,8 +139,10 @@ const scenarios: OracleScenario[] = [
   },
 ];
 
-const decisionsOf = (scenario: OracleScenario, id: string) => ereDecisions(definitions.find((definition) => definition.id === id)!, scenario.minutes[id]!);
-const fired = (scenario: OracleScenario, id: string, severity: 'page' | 'ticket') => decisionsOf(scenario, id).filter((decision) => decision.firing[severity]).length;
+const decisionsOf = (scenario: OracleScenario, id: string) =>
+  ereDecisions(definitions.find((definition) => definition.id === id)!, scenario.minutes[id]!);
+const fired = (scenario: OracleScenario, id: string, severity: 'page' | 'ticket') =>
+  decisionsOf(scenario, id).filter((decision) => decision.firing[severity]).length;
 
 /** promtool's way of printing an eval time: `316m` is `5h16m`. */
 function promtoolTime(evalTime: string): string {
@@ -119,17 +153,30 @@ function promtoolTime(evalTime: string): string {
 
 /** Writes the rules and one test file per scenario; returns the test files. */
 function writeTests(dir: string, tests: ReturnType<typeof promtoolTest>[]): string[] {
-  writeFileSync(join(dir, 'rules.yaml'), prometheusRulesYaml(definitions, { version: 'test', source: 'the oracle config' }));
+  writeFileSync(
+    join(dir, 'rules.yaml'),
+    prometheusRulesYaml(definitions, { version: 'test', source: 'the oracle config' }),
+  );
   return tests.map((test, index) => {
     const file = join(dir, `scenario-${index}.test.yaml`);
-    writeFileSync(file, stringify(promtoolTestFile('rules.yaml', groups, [test]), { lineWidth: 0, aliasDuplicateObjects: false }));
+    writeFileSync(
+      file,
+      stringify(promtoolTestFile('rules.yaml', groups, [test]), { lineWidth: 0, aliasDuplicateObjects: false }),
+    );
     return file;
   });
 }
 
 describe('Prometheus rules against ERE as the oracle', () => {
   it('the scenarios do what their names say, and no burn rate sits on a threshold', () => {
-    const [steadyRun, outage, slowBurn, lowTraffic, early, noData] = scenarios as [OracleScenario, OracleScenario, OracleScenario, OracleScenario, OracleScenario, OracleScenario];
+    const [steadyRun, outage, slowBurn, lowTraffic, early, noData] = scenarios as [
+      OracleScenario,
+      OracleScenario,
+      OracleScenario,
+      OracleScenario,
+      OracleScenario,
+      OracleScenario,
+    ];
     for (const id of ['api', 'slices', 'unguarded']) {
       expect(fired(steadyRun, id, 'page') + fired(steadyRun, id, 'ticket')).toBe(0);
       expect(fired(noData, id, 'page') + fired(noData, id, 'ticket')).toBe(0);
@@ -145,8 +192,13 @@ describe('Prometheus rules against ERE as the oracle', () => {
     // Low traffic: the guard holds api's pages back for hours, and slices' tickets until 10 minutes in 90 have data.
     const firstPage = decisionsOf(lowTraffic, 'api').find((decision) => decision.firing.page)!;
     expect(firstPage.minute).toBeGreaterThan(15 + 180);
-    expect(firstPage.status.tiers.filter((tier) => tier.severity === 'page').map((tier) => tier.guarded)).toEqual([true, false]);
-    expect(decisionsOf(lowTraffic, 'slices').find((decision) => decision.firing.ticket)!.minute).toBeGreaterThan(15 + 300);
+    expect(firstPage.status.tiers.filter((tier) => tier.severity === 'page').map((tier) => tier.guarded)).toEqual([
+      true,
+      false,
+    ]);
+    expect(decisionsOf(lowTraffic, 'slices').find((decision) => decision.firing.ticket)!.minute).toBeGreaterThan(
+      15 + 300,
+    );
     expect(fired(lowTraffic, 'unguarded', 'page')).toBeGreaterThan(0);
     // Coverage: no tier is judged on a few minutes of data. api's first page waits until 30 of the 1-hour
     // window's minutes have data; slices (20m) and unguarded (45m) wait half of theirs too.
@@ -157,12 +209,16 @@ describe('Prometheus rules against ERE as the oracle', () => {
     expect(fired(early, 'api', 'ticket')).toBe(0);
     for (const scenario of scenarios) {
       expect(fired(scenario, 'muted', 'page') + fired(scenario, 'muted', 'ticket')).toBe(0);
-      for (const definition of definitions) expect(ties(definition, ereDecisions(definition, scenario.minutes[definition.id]!))).toEqual([]);
+      for (const definition of definitions)
+        expect(ties(definition, ereDecisions(definition, scenario.minutes[definition.id]!))).toEqual([]);
     }
   });
 
   it('promtool test rules: the alerts fire exactly when ERE fires them', { timeout: 300_000 }, async () => {
-    const files = writeTests(tempDir('ere-rules-oracle-'), scenarios.map((scenario) => promtoolTest(scenario, slos)));
+    const files = writeTests(
+      tempDir('ere-rules-oracle-'),
+      scenarios.map((scenario) => promtoolTest(scenario, slos)),
+    );
     const results = await Promise.all(files.map(promtoolTestRules));
     for (const [index, result] of results.entries()) {
       expect(result.output.slice(0, 4_000), scenarios[index]!.name).toContain('SUCCESS');
@@ -173,12 +229,15 @@ describe('Prometheus rules against ERE as the oracle', () => {
   it('and promtool fails when an expectation is wrong', { timeout: 60_000 }, async () => {
     const outage = promtoolTest(scenarios[1]!, slos);
     // The first minute ERE pages for api, expected without that page.
-    const check = outage.alert_rule_test.find((test) => test.exp_alerts.some((alert) => alert.exp_labels.sloth_id === 'api' && alert.exp_labels.severity === 'page'))!;
-    check.exp_alerts = check.exp_alerts.filter((alert) => !(alert.exp_labels.sloth_id === 'api' && alert.exp_labels.severity === 'page'));
+    const check = outage.alert_rule_test.find((test) =>
+      test.exp_alerts.some((alert) => alert.exp_labels.sloth_id === 'api' && alert.exp_labels.severity === 'page'),
+    )!;
+    check.exp_alerts = check.exp_alerts.filter(
+      (alert) => !(alert.exp_labels.sloth_id === 'api' && alert.exp_labels.severity === 'page'),
+    );
     const [file] = writeTests(tempDir('ere-rules-oracle-'), [outage]);
     const result = await promtoolTestRules(file!);
     expect(result.ok).toBe(false);
     expect(result.output).toContain(`time: ${promtoolTime(check.eval_time)},`);
   });
 });
-

@@ -15,7 +15,8 @@ import { tempDir } from '../helpers/service.js';
 import { promtoolTestRules } from '../helpers/slo-rules-oracle.js';
 
 // A 7-day SLO's default fast page tier (14 min and 1 min, burn rate 14.4), alone, so the page is all that fires.
-const definitions = resolveSlos(parseConfig(`
+const definitions = resolveSlos(
+  parseConfig(`
 chains: [{ id: c, chainId: 1, rpc: [{ id: e, url: "http://e" }] }]
 slos:
   - id: week
@@ -24,7 +25,8 @@ slos:
     window: 7d
     sli: { kind: availability, chain: c }
     alerting: { tiers: [{ severity: page, burnRate: 14.4, longWindow: 14m, shortWindow: 1m }] }
-`));
+`),
+);
 const groups = prometheusRuleGroups(definitions, { version: 'test' });
 const page = groups.flatMap((group) => group.rules).find((rule): rule is AlertingRule => 'alert' in rule)!;
 
@@ -71,10 +73,19 @@ function testFile(scrapeSeconds: number) {
       {
         interval: '1s',
         input_series: [
-          { series: 'ere_slo_events_total{slo="week",service="rpc",outcome="good"}', values: samples(scrapeSeconds, (minute) => perMinute - bad(minute)) },
-          { series: 'ere_slo_events_total{slo="week",service="rpc",outcome="bad"}', values: samples(scrapeSeconds, bad) },
+          {
+            series: 'ere_slo_events_total{slo="week",service="rpc",outcome="good"}',
+            values: samples(scrapeSeconds, (minute) => perMinute - bad(minute)),
+          },
+          {
+            series: 'ere_slo_events_total{slo="week",service="rpc",outcome="bad"}',
+            values: samples(scrapeSeconds, bad),
+          },
           // The SLI's data begins with the counters, at 0, scraped with them.
-          { series: 'ere_slo_data_since_timestamp_seconds{slo="week",service="rpc"}', values: samples(scrapeSeconds, () => 0).replace(/[^ _]+/g, '0') },
+          {
+            series: 'ere_slo_data_since_timestamp_seconds{slo="week",service="rpc"}',
+            values: samples(scrapeSeconds, () => 0).replace(/[^ _]+/g, '0'),
+          },
         ],
         alert_rule_test: evalTimes.map((at) => ({
           eval_time: `${at}s`,
@@ -86,7 +97,11 @@ function testFile(scrapeSeconds: number) {
   };
 }
 
-async function promtool(dir: string, scrapeSeconds: number, rulesYaml: string): Promise<{ ok: boolean; output: string }> {
+async function promtool(
+  dir: string,
+  scrapeSeconds: number,
+  rulesYaml: string,
+): Promise<{ ok: boolean; output: string }> {
   writeFileSync(join(dir, 'rules.yaml'), rulesYaml);
   const file = join(dir, `step-${scrapeSeconds}s.test.yaml`);
   writeFileSync(file, stringify(testFile(scrapeSeconds), { lineWidth: 0 }));
@@ -96,11 +111,15 @@ async function promtool(dir: string, scrapeSeconds: number, rulesYaml: string): 
 describe('the generated page through a sustained outage, with counters that step once a minute', () => {
   const rules = prometheusRulesYaml(definitions, { version: 'test', source: 'the step test config' });
 
-  it.each([5, 15])('%i s scrapes: firing at every evaluation of the outage', { timeout: 60_000 }, async (scrapeSeconds) => {
-    const result = await promtool(tempDir('ere-rules-step-'), scrapeSeconds, rules);
-    expect(result.output.slice(0, 4_000)).toContain('SUCCESS');
-    expect(result.ok).toBe(true);
-  });
+  it.each([5, 15])(
+    '%i s scrapes: firing at every evaluation of the outage',
+    { timeout: 60_000 },
+    async (scrapeSeconds) => {
+      const result = await promtool(tempDir('ere-rules-step-'), scrapeSeconds, rules);
+      expect(result.output.slice(0, 4_000)).toContain('SUCCESS');
+      expect(result.ok).toBe(true);
+    },
+  );
 
   it('without keep_firing_for the 5 s run leaves ALERTS once a minute', { timeout: 60_000 }, async () => {
     expect(rules).toContain('keep_firing_for: 1m');

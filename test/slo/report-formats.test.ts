@@ -19,7 +19,15 @@ describe('coverageText', () => {
 describe('low coverage in the reports', () => {
   const report = (id: string, dataCoverageRatio: number) =>
     ({
-      slo: { id, service: 'rpc', objectivePercent: 99.9, window: '30d', budgeting: 'occurrences', description: '', sli: { description: 'availability' } },
+      slo: {
+        id,
+        service: 'rpc',
+        objectivePercent: 99.9,
+        window: '30d',
+        budgeting: 'occurrences',
+        description: '',
+        sli: { description: 'availability' },
+      },
       period: { label: '2026-12', from: '2026-12-01T00:00:00.000Z', to: '2026-12-07T00:00:00.000Z', partial: true },
       goodEvents: 0,
       validEvents: 200,
@@ -42,7 +50,9 @@ describe('low coverage in the reports', () => {
   });
 
   it('Markdown warns in the SLO section, and CSV has a column for it', () => {
-    expect(formatReports(reports, 'markdown')).toContain('> **Warning:** two-minutes: data for only 0.0200% of the period');
+    expect(formatReports(reports, 'markdown')).toContain(
+      '> **Warning:** two-minutes: data for only 0.0200% of the period',
+    );
     const [header, first, second] = formatReports(reports, 'csv').split(/\r?\n/);
     const column = header!.split(',').indexOf('data_coverage_low');
     expect(column).toBeGreaterThan(0);

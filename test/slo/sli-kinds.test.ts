@@ -29,11 +29,29 @@ function database() {
   // Minute 0: endpoint a 3 probes (one failed, one slow), endpoint b 1 probe lagging.
   writer.enqueue(sample({ endpoint: 'a', at: minute + 1, latencyMs: 40, headAgeSeconds: 5, lagBlocks: 0 }), health(2));
   writer.enqueue(sample({ endpoint: 'a', at: minute + 2, latencyMs: 900, headAgeSeconds: 6, lagBlocks: 1 }), health(2));
-  writer.enqueue(sample({ endpoint: 'a', at: minute + 3, ok: false, errorClass: 'timeout', latencyMs: 5_000, headBlock: null, headAgeSeconds: null, lagBlocks: null }), health(1));
+  writer.enqueue(
+    sample({
+      endpoint: 'a',
+      at: minute + 3,
+      ok: false,
+      errorClass: 'timeout',
+      latencyMs: 5_000,
+      headBlock: null,
+      headAgeSeconds: null,
+      lagBlocks: null,
+    }),
+    health(1),
+  );
   writer.enqueue(sample({ endpoint: 'b', at: minute + 4, latencyMs: 30, headAgeSeconds: 5, lagBlocks: 9 }), health(1));
   // Minute 1: both fine.
-  writer.enqueue(sample({ endpoint: 'a', at: minute + 60_001, latencyMs: 20, headAgeSeconds: 4, lagBlocks: 0 }), health(2));
-  writer.enqueue(sample({ endpoint: 'b', at: minute + 60_002, latencyMs: 20, headAgeSeconds: 4, lagBlocks: 0 }), health(2));
+  writer.enqueue(
+    sample({ endpoint: 'a', at: minute + 60_001, latencyMs: 20, headAgeSeconds: 4, lagBlocks: 0 }),
+    health(2),
+  );
+  writer.enqueue(
+    sample({ endpoint: 'b', at: minute + 60_002, latencyMs: 20, headAgeSeconds: 4, lagBlocks: 0 }),
+    health(2),
+  );
   writer.close();
   return db;
 }
@@ -47,7 +65,16 @@ function counts(kind: string, params: Record<string, unknown>, endpoints = ['a',
 
 describe('SLI kinds', () => {
   it('are listed once each', () => {
-    expect(sliKinds.map((kind) => kind.kind)).toEqual(['availability', 'latency', 'freshness', 'redundancy', 'governance_execution', 'governance_participation', 'attestation_effectiveness', 'proposal_success']);
+    expect(sliKinds.map((kind) => kind.kind)).toEqual([
+      'availability',
+      'latency',
+      'freshness',
+      'redundancy',
+      'governance_execution',
+      'governance_participation',
+      'attestation_effectiveness',
+      'proposal_success',
+    ]);
   });
 
   it('availability: good = successful probes of the selected endpoints', () => {

@@ -17,7 +17,13 @@ import { tempDir } from '../helpers/service.js';
 import { writeProbes as writeProbesAt } from '../helpers/probes.js';
 import { sample } from '../helpers/samples.js';
 
-const chainObservation: ChainObservation = { chain: 'c', consensusHead: 1, headAgeSeconds: 1, configuredEndpoints: 1, healthyEndpoints: 1 };
+const chainObservation: ChainObservation = {
+  chain: 'c',
+  consensusHead: 1,
+  headAgeSeconds: 1,
+  configuredEndpoints: 1,
+  healthyEndpoints: 1,
+};
 
 const minute = 60_000;
 const start = Date.UTC(2026, 9, 1);
@@ -38,7 +44,8 @@ function setup() {
   const { db } = openDatabase(path);
   const writer = new SampleWriter(new RpcSampleStore(db), { flushIntervalMs: 60_000 });
   const clock = fixedClock(start);
-  const engine = (onEvents?: SloEngineOptions['onEvents']) => new SloEngine(db, resolveSlos(config), { clock, settleMs: 30_000, onEvents });
+  const engine = (onEvents?: SloEngineOptions['onEvents']) =>
+    new SloEngine(db, resolveSlos(config), { clock, settleMs: 30_000, onEvents });
   return { db, writer, clock, engine };
 }
 
@@ -66,7 +73,12 @@ describe('SloEngine', () => {
     [avail] = slo.evaluate();
     expect(avail!.firing.page).toBe(false);
     expect(slo.alertsOf('avail').page!.state).toBe('resolved');
-    expect(slo.transitions('avail').filter((transition) => transition.severity === 'page').map((transition) => [transition.from, transition.to])).toEqual([
+    expect(
+      slo
+        .transitions('avail')
+        .filter((transition) => transition.severity === 'page')
+        .map((transition) => [transition.from, transition.to]),
+    ).toEqual([
       ['inactive', 'firing'],
       ['firing', 'resolved'],
     ]);
@@ -124,7 +136,11 @@ describe('SloEngine', () => {
     writeProbes(writer, 200, 210, () => true);
     clock.set(start + 210 * minute + 30_000);
     const warmed = warming.evaluate({ warmOnly: true });
-    expect(warmed.map((status) => status.window)).toEqual(engine().evaluate().map((status) => status.window));
+    expect(warmed.map((status) => status.window)).toEqual(
+      engine()
+        .evaluate()
+        .map((status) => status.window),
+    );
   });
 
   it('time slices summed in SQL follow the same rule as minute by minute', () => {
@@ -134,7 +150,16 @@ describe('SloEngine', () => {
     for (let index = 0; index < 60; index += 1) {
       for (let probe = 0; probe < 4; probe += 1) {
         const ok = probe >= index % 5;
-        writer.enqueue(sample({ chain: 'c', endpoint: 'e', at: start + index * minute + probe * 15_000, ok, errorClass: ok ? null : 'timeout' }), chainObservation);
+        writer.enqueue(
+          sample({
+            chain: 'c',
+            endpoint: 'e',
+            at: start + index * minute + probe * 15_000,
+            ok,
+            errorClass: ok ? null : 'timeout',
+          }),
+          chainObservation,
+        );
       }
     }
     writer.flush();
@@ -143,7 +168,10 @@ describe('SloEngine', () => {
       const byMinute = counter
         .perMinute(start, start + 60 * minute)
         .map((counts) => sloEvents({ ...slices!, timesliceObjective: target }, counts))
-        .reduce((sum, counts) => ({ good: sum.good + counts.good, valid: sum.valid + counts.valid }), { good: 0, valid: 0 });
+        .reduce((sum, counts) => ({ good: sum.good + counts.good, valid: sum.valid + counts.valid }), {
+          good: 0,
+          valid: 0,
+        });
       expect(counter.timesliceTotal(start, start + 60 * minute, target)).toEqual(byMinute);
     }
   });

@@ -34,16 +34,37 @@ describe('SloReports', () => {
     const { db } = openDatabase(join(tempDir(), 'ere.db'));
     const writer = new SampleWriter(new RpcSampleStore(db), { flushIntervalMs: 60_000 });
     // Eight hours across midnight: outages on each endpoint, some together, some apart, some bridged.
-    writeProbes(writer, start, 0, 480, (index) => index % 17 === 0 || (index >= 100 && index < 130) || (index >= 300 && index < 303), 'e');
-    writeProbes(writer, start, 0, 480, (index) => index % 23 === 0 || (index >= 120 && index < 160) || index === 305, 'f');
+    writeProbes(
+      writer,
+      start,
+      0,
+      480,
+      (index) => index % 17 === 0 || (index >= 100 && index < 130) || (index >= 300 && index < 303),
+      'e',
+    );
+    writeProbes(
+      writer,
+      start,
+      0,
+      480,
+      (index) => index % 23 === 0 || (index >= 120 && index < 160) || index === 305,
+      'f',
+    );
     const settledEnd = start + 480 * minute;
     const reports = new SloReports(db, resolveSlos(config), () => settledEnd);
     for (const definition of resolveSlos(config)) {
       const request = { fromMs: start, toMs: settledEnd };
       const fromStore = reports.report(definition, request, 50);
       const counter = new SliCounter(db, definition.sli.selection, definition.sli.query);
-      const minutes = counter.perMinute(start, settledEnd).map((counts) => ({ minuteMs: counts.minuteMs, ...sloEvents(definition, counts) }));
-      const reference = buildReport(definition, resolvePeriod(request, definition.window, settledEnd), minuteSource(minutes), 50);
+      const minutes = counter
+        .perMinute(start, settledEnd)
+        .map((counts) => ({ minuteMs: counts.minuteMs, ...sloEvents(definition, counts) }));
+      const reference = buildReport(
+        definition,
+        resolvePeriod(request, definition.window, settledEnd),
+        minuteSource(minutes),
+        50,
+      );
       const { alerts: _alerts, ...report } = fromStore;
       expect(report, definition.id).toEqual(reference);
       expect(report.incidents.length, definition.id).toBeGreaterThan(3);

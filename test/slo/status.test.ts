@@ -16,7 +16,12 @@ const definition: SloDefinition = {
   windowText: '30d',
   budgeting: 'occurrences',
   timesliceObjective: 0.999,
-  sli: { kind: 'availability', description: '', selection: { chain: 'c', endpoints: ['a'] }, query: { table: 'rpc_rollups_1m', good: 'ok_count', valid: 'total_count' } },
+  sli: {
+    kind: 'availability',
+    description: '',
+    selection: { chain: 'c', endpoints: ['a'] },
+    query: { table: 'rpc_rollups_1m', good: 'ok_count', valid: 'total_count' },
+  },
   labels: {},
   alerting: { enabled: true, minValidEvents: 20, tiers: defaultTiers(window) },
 };
@@ -25,7 +30,8 @@ const definition: SloDefinition = {
 function seriesOf(def: SloDefinition, minutes: number, errorRatio: number, perMinute = 100) {
   const series = new MinuteSeries(seriesWindows(def));
   const end = 1_800_000_000_000;
-  for (let index = minutes; index > 0; index -= 1) series.push(end - index * minuteMs, { good: perMinute * (1 - errorRatio), valid: perMinute });
+  for (let index = minutes; index > 0; index -= 1)
+    series.push(end - index * minuteMs, { good: perMinute * (1 - errorRatio), valid: perMinute });
   return { series, end };
 }
 
@@ -42,16 +48,20 @@ function status(def: SloDefinition, minutes: number, errorRatio: number, perMinu
 }
 
 describe('computeStatus', () => {
-  it('a steady 1 % error rate burns a 99.9 % budget 10× too fast: the 6× page and both tickets fire, not the 14.4× page', () => {
-    const result = status(definition, 4_320, 0.01);
-    expect(result.burnRates['1h']).toBeCloseTo(10, 9);
-    expect(result.burnRates.window).toBeCloseTo(10, 9);
-    expect(result.tiers.map((tier) => tier.fires)).toEqual([false, true, true, true]);
-    expect(result.firing).toEqual({ page: true, ticket: true });
-    expect(result.sliRatio).toBeCloseTo(0.99, 9);
-    expect(result.errorBudget!.remainingRatio).toBe(0);
-    expect(result.exhaustionAtMs).toBeNull();
-  });
+  it(
+    'a steady 1 % error rate burns a 99.9 % budget 10× too fast: the ' +
+      '6× page and both tickets fire, not the 14.4× page',
+    () => {
+      const result = status(definition, 4_320, 0.01);
+      expect(result.burnRates['1h']).toBeCloseTo(10, 9);
+      expect(result.burnRates.window).toBeCloseTo(10, 9);
+      expect(result.tiers.map((tier) => tier.fires)).toEqual([false, true, true, true]);
+      expect(result.firing).toEqual({ page: true, ticket: true });
+      expect(result.sliRatio).toBeCloseTo(0.99, 9);
+      expect(result.errorBudget!.remainingRatio).toBe(0);
+      expect(result.exhaustionAtMs).toBeNull();
+    },
+  );
 
   it('a good service fires nothing and forecasts from the last hour', () => {
     const result = status(definition, 4_320, 0.0005, 10_000);
@@ -74,7 +84,10 @@ describe('computeStatus', () => {
   });
 
   it('a disabled SLO never fires', () => {
-    expect(status({ ...definition, alerting: { ...definition.alerting, enabled: false } }, 4_320, 0.5).firing).toEqual({ page: false, ticket: false });
+    expect(status({ ...definition, alerting: { ...definition.alerting, enabled: false } }, 4_320, 0.5).firing).toEqual({
+      page: false,
+      ticket: false,
+    });
   });
 
   it('time slices turn each minute into one good or bad minute', () => {
@@ -95,7 +108,10 @@ describe('window coverage', () => {
     { name: 'data since the future (clock moved back)', since: 5, windowMinutes: 60, coverage: 0 },
   ])('$name: $coverage', ({ since, windowMinutes, coverage }) => {
     const end = 1_800_000_000_000;
-    expect(windowCoverage(since === null ? null : end + since * minuteMs, end, windowMinutes * minuteMs)).toBeCloseTo(coverage, 12);
+    expect(windowCoverage(since === null ? null : end + since * minuteMs, end, windowMinutes * minuteMs)).toBeCloseTo(
+      coverage,
+      12,
+    );
   });
 
   /** Two minutes of data, all bad: what the demo showed two minutes in. */
@@ -113,7 +129,8 @@ describe('window coverage', () => {
 
   it('two minutes of data cover half of no window: every burn rate and every tier is unknown', () => {
     const result = twoMinutesIn(2);
-    for (const name of ['5m', '30m', '1h', '2h', '6h', '1d', '3d', 'window'] as const) expect(result.burnRates[name], name).toBeNull();
+    for (const name of ['5m', '30m', '1h', '2h', '6h', '1d', '3d', 'window'] as const)
+      expect(result.burnRates[name], name).toBeNull();
     expect(result.tiers.every((tier) => tier.longBurnRate === null && !tier.fires)).toBe(true);
     expect(result.firing).toEqual({ page: false, ticket: false });
     expect(result.data.windowCoverage).toBeCloseTo(2 / (30 * 1_440), 12);
@@ -128,7 +145,9 @@ describe('window coverage', () => {
     { sinceMinutes: 180, page: true, covered: ['5m', '30m', '1h', '2h', '6h'] },
   ])('data since $sinceMinutes minutes ago: $covered told, page $page', ({ sinceMinutes, page, covered }) => {
     const result = twoMinutesIn(sinceMinutes);
-    const told = Object.entries(result.burnRates).filter(([, rate]) => rate !== null).map(([name]) => name);
+    const told = Object.entries(result.burnRates)
+      .filter(([, rate]) => rate !== null)
+      .map(([name]) => name);
     expect(told).toEqual(covered);
     expect(result.firing.page).toBe(page);
   });

@@ -28,7 +28,13 @@ describe('calendar windows', () => {
         expect(startMs).toBeLessThanOrEqual(atMs);
         expect(atMs).toBeLessThan(endMs);
         const start = new Date(startMs);
-        expect([start.getUTCDate(), start.getUTCHours(), start.getUTCMinutes(), start.getUTCSeconds(), start.getUTCMilliseconds()]).toEqual([1, 0, 0, 0, 0]);
+        expect([
+          start.getUTCDate(),
+          start.getUTCHours(),
+          start.getUTCMinutes(),
+          start.getUTCSeconds(),
+          start.getUTCMilliseconds(),
+        ]).toEqual([1, 0, 0, 0, 0]);
         expect(calendarMonth(endMs).startMs).toBe(endMs);
         const days = (endMs - startMs) / dayMs;
         expect([28, 29, 30, 31]).toContain(days);
@@ -38,7 +44,15 @@ describe('calendar windows', () => {
 
   it('a calendar window covers the month so far, and its total is the whole month', () => {
     const at = Date.UTC(2028, 1, 10, 12);
-    expect(windowAt({ kind: 'calendar', unit: 'month' }, at)).toEqual({ startMs: Date.UTC(2028, 1, 1), endMs: at, totalMs: 29 * dayMs });
-    expect(windowAt({ kind: 'rolling', durationMs: 7 * dayMs }, at)).toEqual({ startMs: at - 7 * dayMs, endMs: at, totalMs: 7 * dayMs });
+    expect(windowAt({ kind: 'calendar', unit: 'month' }, at)).toEqual({
+      startMs: Date.UTC(2028, 1, 1),
+      endMs: at,
+      totalMs: 29 * dayMs,
+    });
+    expect(windowAt({ kind: 'rolling', durationMs: 7 * dayMs }, at)).toEqual({
+      startMs: at - 7 * dayMs,
+      endMs: at,
+      totalMs: 7 * dayMs,
+    });
   });
 });

@@ -30,8 +30,12 @@ describe('migrations', () => {
     const names = readMigrations().map((migration) => migration.name);
     expect(first.applied).toEqual(names);
     expect(first.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    const tables = (first.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((row) => row.name);
-    expect(tables).toEqual(expect.arrayContaining(['schema_migrations', 'rpc_samples', 'rpc_rollups_1m', 'chain_rollups_1m']));
+    const tables = (
+      first.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]
+    ).map((row) => row.name);
+    expect(tables).toEqual(
+      expect.arrayContaining(['schema_migrations', 'rpc_samples', 'rpc_rollups_1m', 'chain_rollups_1m']),
+    );
     first.db.close();
     const second = openDatabase(path);
     expect(second.applied).toEqual([]);
@@ -42,12 +46,15 @@ describe('migrations', () => {
     const dir = tempDir();
     const migrations = join(dir, 'migrations');
     mkdirSync(migrations);
-    for (const file of readdirSync(defaultMigrationsDir)) copyFileSync(join(defaultMigrationsDir, file), join(migrations, file));
+    for (const file of readdirSync(defaultMigrationsDir))
+      copyFileSync(join(defaultMigrationsDir, file), join(migrations, file));
     const db = new BetterSqlite3(join(dir, 'ere.db'));
     expect(migrate(db, readMigrations(migrations))).toHaveLength(readMigrations().length);
     writeFileSync(join(migrations, '001_rpc_samples_and_rollups.sql'), '-- edited\nSELECT 1;');
     expect(() => migrate(db, readMigrations(migrations))).toThrow(MigrationError);
-    expect(() => migrate(db, readMigrations(migrations))).toThrow(/001_rpc_samples_and_rollups.sql was edited after it was applied/);
+    expect(() => migrate(db, readMigrations(migrations))).toThrow(
+      /001_rpc_samples_and_rollups.sql was edited after it was applied/,
+    );
     db.close();
   });
 
@@ -57,7 +64,9 @@ describe('migrations', () => {
     writeFileSync(join(dir, '002_bad.sql'), 'CREATE TABLE b (x INTEGER); INSERT INTO nowhere VALUES (1);');
     const db = new BetterSqlite3(':memory:');
     expect(() => migrate(db, readMigrations(dir))).toThrow(/no such table: nowhere/);
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((row) => row.name);
+    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map(
+      (row) => row.name,
+    );
     expect(tables).toContain('a');
     expect(tables).not.toContain('b');
     expect(db.prepare('SELECT name FROM schema_migrations').all()).toEqual([{ name: '001_good.sql' }]);
@@ -69,10 +78,16 @@ describe('SampleWriter and RpcSampleStore', () => {
     const { db } = openDatabase(join(tempDir(), 'ere.db'));
     const store = new RpcSampleStore(db);
     const flushed: number[] = [];
-    const writer = new SampleWriter(store, { flushIntervalMs: 60_000, onFlush: ({ samples }) => flushed.push(samples) });
+    const writer = new SampleWriter(store, {
+      flushIntervalMs: 60_000,
+      onFlush: ({ samples }) => flushed.push(samples),
+    });
     const base = 1_700_000_040_000;
     writer.enqueue(sample({ at: base + 1, latencyMs: 20, lagBlocks: null }), chain);
-    writer.enqueue(sample({ at: base + 2, ok: false, errorClass: 'http_status', healthy: false, headBlock: null, lagBlocks: null }), chain);
+    writer.enqueue(
+      sample({ at: base + 2, ok: false, errorClass: 'http_status', healthy: false, headBlock: null, lagBlocks: null }),
+      chain,
+    );
     expect(writer.flush()).toBe(true);
     writer.enqueue(sample({ at: base + 3, latencyMs: 700, lagBlocks: 2 }), { ...chain, healthyEndpoints: 1 });
     expect(writer.close()).toBe(true);
@@ -84,10 +99,19 @@ describe('SampleWriter and RpcSampleStore', () => {
     expect(store.samples('e', { fromMs: base, toMs: base + 10, limit: 2 })).toHaveLength(2);
 
     const [rollup] = store.rollups('e', base - 60_000, base + 60_000);
-    expect(rollup).toMatchObject({ total: 3, ok: 2, healthy: 2, okLatencySumMs: 720, okLatencyMaxMs: 700, maxLagBlocks: 2 });
+    expect(rollup).toMatchObject({
+      total: 3,
+      ok: 2,
+      healthy: 2,
+      okLatencySumMs: 720,
+      okLatencyMaxMs: 700,
+      maxLagBlocks: 2,
+    });
     expect(rollup!.okLatencyLe).toMatchObject({ 25: 1, 500: 1, 1000: 2 });
     expect(rollup!.errors.http_status).toBe(1);
-    expect(db.prepare('SELECT min_healthy_endpoints, max_healthy_endpoints, observations FROM chain_rollups_1m').get()).toEqual({
+    expect(
+      db.prepare('SELECT min_healthy_endpoints, max_healthy_endpoints, observations FROM chain_rollups_1m').get(),
+    ).toEqual({
       min_healthy_endpoints: 1,
       max_healthy_endpoints: 2,
       observations: 3,
@@ -100,7 +124,10 @@ describe('SampleWriter and RpcSampleStore', () => {
     const { db } = openDatabase(join(tempDir(), 'ere.db'));
     const store = new RpcSampleStore(db);
     const errors: number[] = [];
-    const writer = new SampleWriter(store, { flushIntervalMs: 60_000, onError: (_error, waiting) => errors.push(waiting) });
+    const writer = new SampleWriter(store, {
+      flushIntervalMs: 60_000,
+      onError: (_error, waiting) => errors.push(waiting),
+    });
     writer.enqueue(sample({ at: 1 }), chain);
     writer.enqueue(sample({ at: 2 }), chain);
     db.exec('ALTER TABLE rpc_samples RENAME TO rpc_samples_away');
@@ -119,7 +146,12 @@ describe('SampleWriter and RpcSampleStore', () => {
   it('drops the oldest samples past the buffer bound and counts them', () => {
     const { db } = openDatabase(join(tempDir(), 'ere.db'));
     const dropped: number[] = [];
-    const writer = new SampleWriter(new RpcSampleStore(db), { flushIntervalMs: 60_000, maxBatch: 1_000, maxBuffered: 3, onDrop: (count) => dropped.push(count) });
+    const writer = new SampleWriter(new RpcSampleStore(db), {
+      flushIntervalMs: 60_000,
+      maxBatch: 1_000,
+      maxBuffered: 3,
+      onDrop: (count) => dropped.push(count),
+    });
     db.exec('ALTER TABLE rpc_samples RENAME TO away');
     for (let at = 1; at <= 5; at += 1) writer.enqueue(sample({ at }), chain);
     expect(dropped).toEqual([1, 1]);
@@ -137,7 +169,10 @@ describe('retention', () => {
     const now = 500 * day;
     for (const age of [1, 6, 8, 30, 399, 401]) writer.enqueue(sample({ at: now - age * day }), chain);
     writer.close();
-    const status = db.prepare('INSERT INTO slo_status_1m (slo, evaluated_at_ms, window_good, window_valid, page_firing, ticket_firing) VALUES (?, ?, 0, 0, 0, 0)');
+    const status = db.prepare(
+      'INSERT INTO slo_status_1m (slo, evaluated_at_ms, window_good, ' +
+        'window_valid, page_firing, ticket_firing) VALUES (?, ?, 0, 0, 0, 0)',
+    );
     for (const age of [1, 34, 36]) status.run('s', now - age * day);
     const deleted = {
       ...pruneRpcHistory(db, { rawRetentionMs: 7 * day, rollupRetentionMs: 400 * day }, now),

@@ -1,14 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import { FAR_FUTURE_EPOCH, type ValidatorRecord } from '../../src/domain/beacon.js';
 import { AttestationEpoch, type WatchedValidatorState } from '../../src/validators/attestation-epoch.js';
-import { judgeReward, isInactivityLeak, OUTCOME_EFFECTIVE, OUTCOME_INEFFECTIVE, OUTCOME_MISSED } from '../../src/validators/attestation-outcome.js';
+import {
+  judgeReward,
+  isInactivityLeak,
+  OUTCOME_EFFECTIVE,
+  OUTCOME_INEFFECTIVE,
+  OUTCOME_MISSED,
+} from '../../src/validators/attestation-outcome.js';
 import { ValidatorRegistry } from '../../src/validators/validator-registry.js';
 import { WatchList } from '../../src/validators/watch-list.js';
 
 const pubkey = (index: number) => `0x${index.toString(16).padStart(96, '0')}`;
 
 function record(index: number, overrides: Partial<ValidatorRecord> = {}): ValidatorRecord {
-  return { index, balanceGwei: 32e9, status: 'active_ongoing', pubkey: pubkey(index), effectiveBalanceGwei: 32e9, slashed: false, activationEpoch: 0, exitEpoch: FAR_FUTURE_EPOCH, ...overrides };
+  return {
+    index,
+    balanceGwei: 32e9,
+    status: 'active_ongoing',
+    pubkey: pubkey(index),
+    effectiveBalanceGwei: 32e9,
+    slashed: false,
+    activationEpoch: 0,
+    exitEpoch: FAR_FUTURE_EPOCH,
+    ...overrides,
+  };
 }
 
 const good = { head: 10, target: 20, source: 10, inactivity: 0 };
@@ -80,7 +96,11 @@ describe('an epoch of attestations', () => {
     expect(scope('watched')).toMatchObject({ validators: 5, attestationsDue: 3, missed: 1, effective: 2, active: 3 });
     expect(scope('operator:kiln')).toMatchObject({ validators: 4, attestationsDue: 2, missed: 1, effective: 1 });
     expect(scope('operator:lido')).toMatchObject({ validators: 1, attestationsDue: 1, missed: 0, effective: 1 });
-    expect(scope('operator:kiln').statusCounts).toMatchObject({ active_ongoing: 2, pending_queued: 1, exited_unslashed: 1 });
+    expect(scope('operator:kiln').statusCounts).toMatchObject({
+      active_ongoing: 2,
+      pending_queued: 1,
+      exited_unslashed: 1,
+    });
     expect(result.misses).toEqual([1]);
     expect(result.watched.find((state) => state.index === 4)?.pubkey).toBe(pubkey(4));
   });
@@ -90,25 +110,78 @@ describe('an epoch of attestations', () => {
     const registry = new ValidatorRegistry();
     const state = new Map<number, WatchedValidatorState>();
     const validators = [record(0), record(1)];
-    for (const epoch of [10, 11, 12]) runEpoch(registry, watch, state, epoch, validators, new Map([[0, missed], [1, good]]));
+    for (const epoch of [10, 11, 12])
+      runEpoch(
+        registry,
+        watch,
+        state,
+        epoch,
+        validators,
+        new Map([
+          [0, missed],
+          [1, good],
+        ]),
+      );
     expect(state.get(0)?.missedInARow).toBe(3);
     const unknown = runEpoch(registry, watch, state, 13, validators, new Map([[1, good]]));
     expect(state.get(0)?.missedInARow).toBe(3);
-    expect(unknown.scopes.find((totals) => totals.scope === 'watched')).toMatchObject({ unknown: 1, missingInARow: 1, maxMissedInARow: 3 });
-    runEpoch(registry, watch, state, 14, validators, new Map([[0, good], [1, good]]));
+    expect(unknown.scopes.find((totals) => totals.scope === 'watched')).toMatchObject({
+      unknown: 1,
+      missingInARow: 1,
+      maxMissedInARow: 3,
+    });
+    runEpoch(
+      registry,
+      watch,
+      state,
+      14,
+      validators,
+      new Map([
+        [0, good],
+        [1, good],
+      ]),
+    );
     expect(state.get(0)?.missedInARow).toBe(0);
   });
 
   it.each([
-    { case: 'mainnet-sized balances', balances: [32_000_000_001, 2_048_000_000_000 - 1, 31_999_999_999], next: [32_000_000_002, 2_048_000_000_000 - 7, 0] },
-    { case: 'testnet balances past 2^53 in sum', balances: [2 ** 52 + 1, 2 ** 52 + 3, 2 ** 50 + 5], next: [2 ** 52 + 2, 2 ** 52 - 9, 2 ** 50 + 6] },
+    {
+      case: 'mainnet-sized balances',
+      balances: [32_000_000_001, 2_048_000_000_000 - 1, 31_999_999_999],
+      next: [32_000_000_002, 2_048_000_000_000 - 7, 0],
+    },
+    {
+      case: 'testnet balances past 2^53 in sum',
+      balances: [2 ** 52 + 1, 2 ** 52 + 3, 2 ** 50 + 5],
+      next: [2 ** 52 + 2, 2 ** 52 - 9, 2 ** 50 + 6],
+    },
   ])('sums balances and their change exactly, as decimal strings: $case', ({ balances, next }) => {
-    const watch = new WatchList([{ labels: { operator: 'kiln' }, indices: [[0, 2] as const], pubkeys: [], perValidatorMetrics: false }]);
+    const watch = new WatchList([
+      { labels: { operator: 'kiln' }, indices: [[0, 2] as const], pubkeys: [], perValidatorMetrics: false },
+    ]);
     const registry = new ValidatorRegistry();
     const state = new Map<number, WatchedValidatorState>();
-    const rewards = new Map([[0, good], [1, good], [2, good]]);
-    runEpoch(registry, watch, state, 10, balances.map((balanceGwei, index) => record(index, { balanceGwei })), rewards);
-    const result = runEpoch(registry, watch, state, 11, next.map((balanceGwei, index) => record(index, { balanceGwei })), rewards);
+    const rewards = new Map([
+      [0, good],
+      [1, good],
+      [2, good],
+    ]);
+    runEpoch(
+      registry,
+      watch,
+      state,
+      10,
+      balances.map((balanceGwei, index) => record(index, { balanceGwei })),
+      rewards,
+    );
+    const result = runEpoch(
+      registry,
+      watch,
+      state,
+      11,
+      next.map((balanceGwei, index) => record(index, { balanceGwei })),
+      rewards,
+    );
     const exact = next.reduce((sum, balance) => sum + BigInt(balance), 0n);
     const change = next.reduce((sum, balance, index) => sum + BigInt(balance) - BigInt(balances[index]!), 0n);
     const kiln = result.scopes.find((totals) => totals.scope === 'operator:kiln')!;
@@ -122,21 +195,58 @@ describe('an epoch of attestations', () => {
     const balances = [32.1e9, 32.1e9 - 10_000, 32.1e9 - 20_000, 32.1e9 - 30_000]; // penalties of 10,000 gwei an epoch
     let result: ReturnType<typeof runEpoch> | undefined;
     balances.forEach((balance, step) => {
-      result = runEpoch(registry, watch, state, 10 + step, [record(0, { balanceGwei: balance }), record(1, { balanceGwei: 32.5e9 - step * 0.2e9 })], new Map([[0, good], [1, good]]));
+      result = runEpoch(
+        registry,
+        watch,
+        state,
+        10 + step,
+        [record(0, { balanceGwei: balance }), record(1, { balanceGwei: 32.5e9 - step * 0.2e9 })],
+        new Map([
+          [0, good],
+          [1, good],
+        ]),
+      );
     });
     expect(state.get(0)?.balanceDecreasingEpochs).toBe(3);
     expect(state.get(1)?.balanceDecreasingEpochs).toBe(0); // 0.2 ETH drops are withdrawals
-    const slashed = runEpoch(registry, watch, state, 14, [record(0, { slashed: true, status: 'active_slashed' }), record(1)], new Map([[1, good]]));
+    const slashed = runEpoch(
+      registry,
+      watch,
+      state,
+      14,
+      [record(0, { slashed: true, status: 'active_slashed' }), record(1)],
+      new Map([[1, good]]),
+    );
     expect(slashed.slashings).toEqual([0]);
-    expect(slashed.scopes.find((totals) => totals.scope === 'operator:kiln')).toMatchObject({ slashedNew: 1, attestationsDue: 1 });
-    const again = runEpoch(registry, watch, state, 15, [record(0, { slashed: true, status: 'active_slashed' }), record(1)], new Map([[1, good]]));
+    expect(slashed.scopes.find((totals) => totals.scope === 'operator:kiln')).toMatchObject({
+      slashedNew: 1,
+      attestationsDue: 1,
+    });
+    const again = runEpoch(
+      registry,
+      watch,
+      state,
+      15,
+      [record(0, { slashed: true, status: 'active_slashed' }), record(1)],
+      new Map([[1, good]]),
+    );
     expect(again.slashings).toEqual([]);
     expect(result).toBeDefined();
   });
 
   it('a validator found already slashed is news only while it is in its slashing period', () => {
     const watch = new WatchList(sets);
-    const result = runEpoch(new ValidatorRegistry(), watch, new Map(), 10, [record(0, { slashed: true, status: 'active_slashed' }), record(1, { slashed: true, status: 'exited_slashed', exitEpoch: 2 })], new Map());
+    const result = runEpoch(
+      new ValidatorRegistry(),
+      watch,
+      new Map(),
+      10,
+      [
+        record(0, { slashed: true, status: 'active_slashed' }),
+        record(1, { slashed: true, status: 'exited_slashed', exitEpoch: 2 }),
+      ],
+      new Map(),
+    );
     expect(result.slashings).toEqual([0]);
   });
 
@@ -162,7 +272,11 @@ describe('an epoch of attestations', () => {
     run.liveness({ validatorIndex: 0, isLive: true });
     run.liveness({ validatorIndex: 1, isLive: false });
     const result = run.finish();
-    expect(result.scopes.find((totals) => totals.scope === 'watched')).toMatchObject({ attestationsDue: 2, effective: 1, missed: 1 });
+    expect(result.scopes.find((totals) => totals.scope === 'watched')).toMatchObject({
+      attestationsDue: 2,
+      effective: 1,
+      missed: 1,
+    });
     expect(result.scopes.find((totals) => totals.scope === 'network')).toMatchObject({ attestationsDue: 0 });
   });
 });

@@ -3,8 +3,16 @@ import type { BeaconBlockHeader, ProposerDuties } from '../../src/domain/beacon.
 import { judgeBlockEpoch, judgeFinalizedProposals } from '../../src/validators/block-epoch.js';
 import { WatchList } from '../../src/validators/watch-list.js';
 
-const watch = () => new WatchList([{ labels: { operator: 'kiln' }, indices: [7, 8], pubkeys: [], perValidatorMetrics: false }]);
-const header = (slot: number, proposerIndex: number, root = `0x${slot}`): BeaconBlockHeader => ({ slot, proposerIndex, root, parentRoot: '0x00', canonical: true, finalized: false });
+const watch = () =>
+  new WatchList([{ labels: { operator: 'kiln' }, indices: [7, 8], pubkeys: [], perValidatorMetrics: false }]);
+const header = (slot: number, proposerIndex: number, root = `0x${slot}`): BeaconBlockHeader => ({
+  slot,
+  proposerIndex,
+  root,
+  parentRoot: '0x00',
+  canonical: true,
+  finalized: false,
+});
 const duties: ProposerDuties = {
   epoch: 2,
   dependentRoot: '0xaa',
@@ -25,9 +33,23 @@ describe('an epoch of blocks', () => {
       [19, header(19, 55)],
     ]);
     const sync = [
-      { slot: 16, rewards: [{ validatorIndex: 7, reward: 10 }, { validatorIndex: 8, reward: -10 }, { validatorIndex: 100, reward: 10 }] },
+      {
+        slot: 16,
+        rewards: [
+          { validatorIndex: 7, reward: 10 },
+          { validatorIndex: 8, reward: -10 },
+          { validatorIndex: 100, reward: 10 },
+        ],
+      },
       { slot: 17, rewards: null },
-      { slot: 18, rewards: [{ validatorIndex: 7, reward: 10 }, { validatorIndex: 8, reward: -10 }, { validatorIndex: 100, reward: -10 }] },
+      {
+        slot: 18,
+        rewards: [
+          { validatorIndex: 7, reward: 10 },
+          { validatorIndex: 8, reward: -10 },
+          { validatorIndex: 100, reward: -10 },
+        ],
+      },
     ];
     const result = judgeBlockEpoch(watch(), 2, duties, headers, sync);
     expect(result.proposals.map((proposal) => [proposal.slot, proposal.outcome, proposal.watched])).toEqual([
@@ -45,9 +67,31 @@ describe('an epoch of blocks', () => {
 
   it('once finalized, a block no longer at its slot is missed and a missed slot stays missed', () => {
     const list = watch();
-    const atHead = judgeBlockEpoch(list, 2, duties, new Map([[16, header(16, 7)], [17, null], [18, header(18, 100)], [19, header(19, 101)]]), []).proposals;
-    const finalized = judgeFinalizedProposals(list, atHead, new Map([[16, null], [18, header(18, 100)], [19, header(19, 101, '0xother')]]));
+    const atHead = judgeBlockEpoch(
+      list,
+      2,
+      duties,
+      new Map([
+        [16, header(16, 7)],
+        [17, null],
+        [18, header(18, 100)],
+        [19, header(19, 101)],
+      ]),
+      [],
+    ).proposals;
+    const finalized = judgeFinalizedProposals(
+      list,
+      atHead,
+      new Map([
+        [16, null],
+        [18, header(18, 100)],
+        [19, header(19, 101, '0xother')],
+      ]),
+    );
     expect(finalized.proposals.map((proposal) => proposal.outcome)).toEqual(['missed', 'missed', 'proposed', 'missed']);
-    expect(finalized.scopes.find((totals) => totals.scope === 'watched')).toMatchObject({ proposalsDue: 2, proposalsMissed: 2 });
+    expect(finalized.scopes.find((totals) => totals.scope === 'watched')).toMatchObject({
+      proposalsDue: 2,
+      proposalsMissed: 2,
+    });
   });
 });

@@ -16,7 +16,11 @@ const watchedFile = path.join(sepoliaFixtureDir, 'watched.yaml');
 /** Whether the fixture is there; says so, naming where it looked, when it is not. */
 export function sepoliaRecordingAvailable(): boolean {
   const available = existsSync(sepoliaRecordingFile) && existsSync(watchedFile);
-  if (!available) console.warn(`Recorded Sepolia beacon node not found at ${sepoliaFixtureDir}: its validator tracker tests are skipped (set ERE_SHARED_DIR)`);
+  if (!available)
+    console.warn(
+      `Recorded Sepolia beacon node not found at ${sepoliaFixtureDir}: its ` +
+        `validator tracker tests are skipped (set ERE_SHARED_DIR)`,
+    );
   return available;
 }
 
@@ -66,9 +70,16 @@ export interface ExpectedProposal {
 export class SepoliaRecording {
   readonly exchanges: RecordedExchange[] = loadRecording(sepoliaRecordingFile);
   readonly watchedFile = parse(readFileSync(watchedFile, 'utf8')) as WatchedFile;
-  readonly genesisTime = Number(this.json<{ data: { genesis_time: string } }>('GET', '/eth/v1/beacon/genesis').data.genesis_time);
+  readonly genesisTime = Number(
+    this.json<{ data: { genesis_time: string } }>('GET', '/eth/v1/beacon/genesis').data.genesis_time,
+  );
   /** Lower-cased 0x public key → its labels as scopes (`operator:kiln`). */
-  private readonly labels = new Map(this.watchedFile.watched_keys.map((key) => [`0x${key.public_key.replace(/^0x/, '').toLowerCase()}`, [...key.labels]]));
+  private readonly labels = new Map(
+    this.watchedFile.watched_keys.map((key) => [
+      `0x${key.public_key.replace(/^0x/, '').toLowerCase()}`,
+      [...key.labels],
+    ]),
+  );
 
   /** The first recorded answer to `method path`, parsed. */
   json<T>(method: string, requestPath: string): T {
@@ -110,16 +121,35 @@ export class SepoliaRecording {
    * target and head rewarded (in an inactivity leak: source and target not penalised, head not judged).
    */
   attestationEpoch(epoch: number, slotsPerEpoch: number): Map<string, ExpectedScope> {
-    const rewards = this.json<{ data: RecordedAttestationRewards }>('POST', `/eth/v1/beacon/rewards/attestations/${epoch}`).data;
+    const rewards = this.json<{ data: RecordedAttestationRewards }>(
+      'POST',
+      `/eth/v1/beacon/rewards/attestations/${epoch}`,
+    ).data;
     const byIndex = new Map(rewards.total_rewards.map((reward) => [reward.validator_index, reward]));
-    const leak = rewards.ideal_rewards.length > 0 && rewards.ideal_rewards.every((ideal) => BigInt(ideal.head) === 0n && BigInt(ideal.target) === 0n && BigInt(ideal.source) === 0n);
+    const leak =
+      rewards.ideal_rewards.length > 0 &&
+      rewards.ideal_rewards.every(
+        (ideal) => BigInt(ideal.head) === 0n && BigInt(ideal.target) === 0n && BigInt(ideal.source) === 0n,
+      );
     const correct = (value: bigint) => (leak ? value >= 0n : value > 0n);
     const scopes = new Map<string, ExpectedScope>();
     for (const entry of this.validators((epoch + 2) * slotsPerEpoch)) {
-      const due = !entry.validator.slashed && BigInt(entry.validator.activation_epoch) <= BigInt(epoch) && BigInt(epoch) < BigInt(entry.validator.exit_epoch);
+      const due =
+        !entry.validator.slashed &&
+        BigInt(entry.validator.activation_epoch) <= BigInt(epoch) &&
+        BigInt(epoch) < BigInt(entry.validator.exit_epoch);
       const reward = byIndex.get(entry.index);
       for (const scope of this.scopesOf(entry.validator.pubkey)) {
-        const totals = scopes.get(scope) ?? { validators: 0, statusCounts: {}, balanceGwei: 0n, due: 0, missed: 0, effective: 0, ineffective: 0, unknown: 0 };
+        const totals = scopes.get(scope) ?? {
+          validators: 0,
+          statusCounts: {},
+          balanceGwei: 0n,
+          due: 0,
+          missed: 0,
+          effective: 0,
+          ineffective: 0,
+          unknown: 0,
+        };
         totals.validators += 1;
         totals.statusCounts[entry.status] = (totals.statusCounts[entry.status] ?? 0) + 1;
         totals.balanceGwei += BigInt(entry.balance);
@@ -127,7 +157,12 @@ export class SepoliaRecording {
           totals.due += 1;
           if (!reward) totals.unknown += 1;
           else if (BigInt(reward.source) < 0n && BigInt(reward.target) < 0n) totals.missed += 1;
-          else if (correct(BigInt(reward.source)) && correct(BigInt(reward.target)) && (leak || BigInt(reward.head) > 0n)) totals.effective += 1;
+          else if (
+            correct(BigInt(reward.source)) &&
+            correct(BigInt(reward.target)) &&
+            (leak || BigInt(reward.head) > 0n)
+          )
+            totals.effective += 1;
           else totals.ineffective += 1;
         }
         scopes.set(scope, totals);
@@ -138,10 +173,15 @@ export class SepoliaRecording {
 
   /** The recorded proposer duties of `epoch`, each with its slot's recorded header if any. */
   proposals(epoch: number): ExpectedProposal[] {
-    const duties = this.json<{ data: { validator_index: string; slot: string }[] }>('GET', `/eth/v1/validator/duties/proposer/${epoch}`).data;
+    const duties = this.json<{ data: { validator_index: string; slot: string }[] }>(
+      'GET',
+      `/eth/v1/validator/duties/proposer/${epoch}`,
+    ).data;
     return duties.map((duty) => {
       const headerPath = `/eth/v1/beacon/headers/${duty.slot}`;
-      const header = this.has('GET', headerPath) ? this.json<{ data: { root: string; header: { message: { proposer_index: string } } } }>('GET', headerPath).data : null;
+      const header = this.has('GET', headerPath)
+        ? this.json<{ data: { root: string; header: { message: { proposer_index: string } } } }>('GET', headerPath).data
+        : null;
       return {
         slot: Number(duty.slot),
         validatorIndex: Number(duty.validator_index),

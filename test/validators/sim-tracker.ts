@@ -18,7 +18,10 @@ export interface SimTracker {
   clock: ReturnType<typeof fixedClock>;
   db: Database;
   tracker: ValidatorTracker;
-  events: { reorgs: { epoch: number; from: string; to: string }[]; errors: { stage: string; endpoint: string; errorClass: string }[] };
+  events: {
+    reorgs: { epoch: number; from: string; to: string }[];
+    errors: { stage: string; endpoint: string; errorClass: string }[];
+  };
   endpoints: string[];
   /** Moves the clock to just after the start of `slot`. */
   toSlot(slot: number): void;
@@ -39,22 +42,51 @@ export async function startSimTracker(options: {
   const clock = fixedClock((genesisTime + (options.startSlot ?? 4 * slotsPerEpoch) * secondsPerSlot) * 1_000 + 500);
   const nodes: RunningBeaconSim[] = [];
   for (let count = 0; count < (options.nodes ?? 1); count += 1) {
-    nodes.push(await startBeaconSim({ seed: 7, validatorCount: 64, slotsPerEpoch, secondsPerSlot, genesisTime, clock, attestationMissRate: 0, syncMissRate: 0, proposalMissRate: 0, syncCommitteeSize: 16, restartDownMs: 50, ...options.sim }));
+    nodes.push(
+      await startBeaconSim({
+        seed: 7,
+        validatorCount: 64,
+        slotsPerEpoch,
+        secondsPerSlot,
+        genesisTime,
+        clock,
+        attestationMissRate: 0,
+        syncMissRate: 0,
+        proposalMissRate: 0,
+        syncCommitteeSize: 16,
+        restartDownMs: 50,
+        ...options.sim,
+      }),
+    );
   }
   const endpoints = nodes.map((_, index) => `beacon-${index}`);
-  const clients = new Map(nodes.map((node, index) => [endpoints[index]!, new BeaconClient({ url: node.url, timeoutMs: 2_000, bulkTimeoutMs: 5_000 })]));
+  const clients = new Map(
+    nodes.map((node, index) => [
+      endpoints[index]!,
+      new BeaconClient({ url: node.url, timeoutMs: 2_000, bulkTimeoutMs: 5_000 }),
+    ]),
+  );
   const db = options.db ?? openDatabase(':memory:').db;
   const events: SimTracker['events'] = { reorgs: [], errors: [] };
   const hooks: ValidatorTrackerHooks = {
     onDutyReorg: (_chain, epoch, from, to) => events.reorgs.push({ epoch, from, to }),
-    onStageError: (_chain, stage, _epoch, endpoint, error) => events.errors.push({ stage, endpoint, errorClass: String((error as { errorClass?: string }).errorClass ?? error.message) }),
+    onStageError: (_chain, stage, _epoch, endpoint, error) =>
+      events.errors.push({
+        stage,
+        endpoint,
+        errorClass: String((error as { errorClass?: string }).errorClass ?? error.message),
+      }),
   };
   const newTracker = () =>
-    new ValidatorTracker(db, [{ chain: 'sim', signal: options.signal ?? 'rewards', sets: options.sets, backfillEpochs: 0 }], {
-      clock,
-      beacon: { endpoints: () => endpoints, api: (endpoint) => clients.get(endpoint)! },
-      hooks,
-    });
+    new ValidatorTracker(
+      db,
+      [{ chain: 'sim', signal: options.signal ?? 'rewards', sets: options.sets, backfillEpochs: 0 }],
+      {
+        clock,
+        beacon: { endpoints: () => endpoints, api: (endpoint) => clients.get(endpoint)! },
+        hooks,
+      },
+    );
   const harness: SimTracker = {
     nodes,
     clock,

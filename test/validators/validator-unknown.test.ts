@@ -31,9 +31,18 @@ async function trackerWithFaults(faults: Fault[]) {
     const faulty: typeof fetch = async (input, init) => {
       const status = fault(String(input));
       if (status === null) return fetch(input, init);
-      return new Response(JSON.stringify({ code: status, message: 'state not available' }), { status, headers: { 'content-type': 'application/json' } });
+      return new Response(JSON.stringify({ code: status, message: 'state not available' }), {
+        status,
+        headers: { 'content-type': 'application/json' },
+      });
     };
-    return new BeaconClient({ url: h.nodes[0]!.url, timeoutMs: 2_000, bulkTimeoutMs: 5_000, fetch: faulty, onRequest: (event) => requests.push(event) });
+    return new BeaconClient({
+      url: h.nodes[0]!.url,
+      timeoutMs: 2_000,
+      bulkTimeoutMs: 5_000,
+      fetch: faulty,
+      onRequest: (event) => requests.push(event),
+    });
   });
   const endpoints = clients.map((_, index) => `beacon-${index}`);
   const events = { errors: [] as string[], skipped: [] as string[], unknownSync: [] as string[] };
@@ -41,10 +50,12 @@ async function trackerWithFaults(faults: Fault[]) {
     clock: h.clock,
     beacon: { endpoints: () => endpoints, api: (endpoint) => clients[endpoints.indexOf(endpoint)]! },
     hooks: {
-      onStageError: (_chain, stage, epoch, endpoint, error) => events.errors.push(`${stage} ${epoch} ${endpoint} ${(error as { errorClass?: string }).errorClass}`),
+      onStageError: (_chain, stage, epoch, endpoint, error) =>
+        events.errors.push(`${stage} ${epoch} ${endpoint} ${(error as { errorClass?: string }).errorClass}`),
       onEpochSkipped: (_chain, stage, epoch, reason) => events.skipped.push(`${stage} ${epoch} ${reason}`),
       onBlockEpoch: (_chain, result) => {
-        for (const slot of result.syncUnknown) events.unknownSync.push(`${result.epoch} ${slot.slot} ${slot.errorClass}`);
+        for (const slot of result.syncUnknown)
+          events.unknownSync.push(`${result.epoch} ${slot.slot} ${slot.errorClass}`);
       },
     },
   });
@@ -55,7 +66,10 @@ const slotOf = (url: string) => Number(new URL(url).pathname.split('/').pop());
 
 describe('sync committee rewards a node has pruned', () => {
   it('are unknown with their error class, not a block nobody had to sign', async () => {
-    const { h, requests, events } = await trackerWithFaults([(url) => (url.includes('/rewards/sync_committee/') && slotOf(url) >= startOf(6) && slotOf(url) < startOf(7) ? 404 : null)]);
+    const { h, requests, events } = await trackerWithFaults([
+      (url) =>
+        url.includes('/rewards/sync_committee/') && slotOf(url) >= startOf(6) && slotOf(url) < startOf(7) ? 404 : null,
+    ]);
     await h.pollUntil(startOf(7) + 2);
     const result = h.tracker.lastBlocks('sim')!;
     expect(result.epoch).toBe(6);
@@ -66,10 +80,14 @@ describe('sync committee rewards a node has pruned', () => {
     // The proposals of the epoch are still judged.
     expect(result.proposals).toHaveLength(8);
     expect(events.errors.filter((line) => line === 'blocks 6 beacon-0 not_found')).toHaveLength(8);
-    const syncRequests = requests.filter((event) => event.route === 'POST /eth/v1/beacon/rewards/sync_committee/{block_id}');
+    const syncRequests = requests.filter(
+      (event) => event.route === 'POST /eth/v1/beacon/rewards/sync_committee/{block_id}',
+    );
     expect(syncRequests.filter((event) => event.outcome === 'not_found')).toHaveLength(8);
     // The epoch before had its rewards: signatures due and counted.
-    expect(h.tracker.store.epochs('sim', { scope: 'watched', fromEpoch: 5, toEpoch: 5 })[0]!.syncDue).toBeGreaterThan(0);
+    expect(h.tracker.store.epochs('sim', { scope: 'watched', fromEpoch: 5, toEpoch: 5 })[0]!.syncDue).toBeGreaterThan(
+      0,
+    );
   });
 });
 
@@ -77,29 +95,47 @@ describe('proposer duties that answer 404 for ever', () => {
   it.each([
     { case: 'on the only endpoint', faults: [404] },
     { case: 'on one endpoint while the other fails otherwise', faults: [404, 500] },
-  ])('hold the blocks stage back a bounded number of polls $case, then the epoch is skipped and counted', async ({ faults }) => {
-    const { h, events } = await trackerWithFaults(faults.map((status) => (url: string) => (url.endsWith('/validator/duties/proposer/6') ? status : null)));
-    await h.pollUntil(startOf(13) + 2);
-    const status = h.tracker.status('sim')!;
-    expect(events.skipped.filter((line) => line.startsWith('blocks 6'))).toHaveLength(1);
-    expect(events.skipped.filter((line) => line.startsWith('finality 6'))).toHaveLength(1);
-    expect(status.cursors.blocks).toBeGreaterThan(7);
-    expect(status.blockEpochsBehind).toBe(0);
-    // Nothing was judged for the skipped epoch; the epochs around it were.
-    expect(h.tracker.store.proposals('sim', { fromEpoch: 6, toEpoch: 6 })).toEqual([]);
-    expect(h.tracker.store.proposals('sim', { fromEpoch: 7, toEpoch: 7 })).toHaveLength(8);
-  });
+  ])(
+    'hold the blocks stage back a bounded number of polls $case, then the epoch is skipped and counted',
+    async ({ faults }) => {
+      const { h, events } = await trackerWithFaults(
+        faults.map((status) => (url: string) => (url.endsWith('/validator/duties/proposer/6') ? status : null)),
+      );
+      await h.pollUntil(startOf(13) + 2);
+      const status = h.tracker.status('sim')!;
+      expect(events.skipped.filter((line) => line.startsWith('blocks 6'))).toHaveLength(1);
+      expect(events.skipped.filter((line) => line.startsWith('finality 6'))).toHaveLength(1);
+      expect(status.cursors.blocks).toBeGreaterThan(7);
+      expect(status.blockEpochsBehind).toBe(0);
+      // Nothing was judged for the skipped epoch; the epochs around it were.
+      expect(h.tracker.store.proposals('sim', { fromEpoch: 6, toEpoch: 6 })).toEqual([]);
+      expect(h.tracker.store.proposals('sim', { fromEpoch: 7, toEpoch: 7 })).toHaveLength(8);
+    },
+  );
 
   it('are not skipped while every endpoint fails otherwise (down, not pruned)', async () => {
-    const { h, events } = await trackerWithFaults([(url) => (url.endsWith('/validator/duties/proposer/6') ? 500 : null)]);
+    const { h, events } = await trackerWithFaults([
+      (url) => (url.endsWith('/validator/duties/proposer/6') ? 500 : null),
+    ]);
     await h.pollUntil(startOf(13) + 2);
     expect(events.skipped).toEqual([]);
     expect(h.tracker.status('sim')!.cursors.blocks).toBe(6);
     const behind = h.tracker.status('sim')!.blockEpochsBehind!;
     expect(behind).toBeGreaterThan(3);
     // The blocks stage held back raises its own alert; the attestation stage, caught up, does not.
-    const config: ValidatorAlertsConfig = { enabled: true, missedInARow: 3, missRate: 0.1, minDuties: 10, eventHoldMs: 3_600_000, processingBehindEpochs: 3, severities: {}, labels: {} };
-    const rules = thresholdRulesOf(validatorBuiltInRules(config), { validators: { reader: h.tracker, minDuties: config.minDuties } });
+    const config: ValidatorAlertsConfig = {
+      enabled: true,
+      missedInARow: 3,
+      missRate: 0.1,
+      minDuties: 10,
+      eventHoldMs: 3_600_000,
+      processingBehindEpochs: 3,
+      severities: {},
+      labels: {},
+    };
+    const rules = thresholdRulesOf(validatorBuiltInRules(config), {
+      validators: { reader: h.tracker, minDuties: config.minDuties },
+    });
     const signal = (name: string) => rules.find((rule) => rule.name === name)!.signals()[0]!;
     expect(signal('ValidatorBlocksProcessingBehind')).toMatchObject({ labels: { chain: 'sim' }, value: behind });
     expect(signal('ValidatorBlocksProcessingBehind').condition(false)).toBe(true);
@@ -120,11 +156,17 @@ describe('the last processed epoch', () => {
       last[stage] = epoch;
     };
     Object.assign((h.tracker as unknown as { deps: { hooks: object } }).deps, {
-      hooks: { onBlockEpoch: (_c: string, result: { epoch: number }) => count('blocks', result.epoch), onAttestationEpoch: (_c: string, result: { epoch: number }) => count('attestations', result.epoch), onFinalizedEpoch: (_c: string, epoch: number) => count('finality', epoch) },
+      hooks: {
+        onBlockEpoch: (_c: string, result: { epoch: number }) => count('blocks', result.epoch),
+        onAttestationEpoch: (_c: string, result: { epoch: number }) => count('attestations', result.epoch),
+        onFinalizedEpoch: (_c: string, epoch: number) => count('finality', epoch),
+      },
     });
     const gauge = async () => {
       const text = await registry.getSingleMetricAsString('ere_validator_last_processed_epoch');
-      return Object.fromEntries([...text.matchAll(/stage="(\w+)"} (\d+)/g)].map((match) => [match[1]!, Number(match[2])]));
+      return Object.fromEntries(
+        [...text.matchAll(/stage="(\w+)"} (\d+)/g)].map((match) => [match[1]!, Number(match[2])]),
+      );
     };
     for (let slot = startOf(4); slot <= startOf(9) + 2; slot += 1) {
       h.toSlot(slot);

@@ -3,7 +3,14 @@
 
 import type { ChainHealth } from '../../domain/rpc.js';
 import type { AlertRule } from '../alert-rule.js';
-import { rulesOf, selected, thresholdRule, thresholdSignal, type ThresholdRuleConfig, type ThresholdSourceDeps } from './threshold-rule.js';
+import {
+  rulesOf,
+  selected,
+  thresholdRule,
+  thresholdSignal,
+  type ThresholdRuleConfig,
+  type ThresholdSourceDeps,
+} from './threshold-rule.js';
 
 export const chainMetrics = {
   head_age_seconds: (health: ChainHealth) => health.headAgeSeconds,
@@ -21,15 +28,15 @@ export const chainSource = {
     if (!rpc) return [];
     const deps = { config: rpc, tracker: rpc.tracker };
     return rulesOf(rules, 'chain').map((rule) =>
-        thresholdRule(rule, () =>
-          deps.config.chains
-            .filter((chain) => selected(rule.chains, chain.id))
-            .map((chain) => {
-              const known = chain.rpc.some((endpoint) => deps.tracker.isFresh(endpoint.id));
-              const value = known ? chainMetrics[rule.metric as ChainMetric](deps.tracker.health(chain.id)!) : null;
-              return thresholdSignal(rule, { ...chain.labels, scope: 'chain', chain: chain.id }, value);
-            }),
-        ),
-      );
+      thresholdRule(rule, () =>
+        deps.config.chains
+          .filter((chain) => selected(rule.chains, chain.id))
+          .map((chain) => {
+            const known = chain.rpc.some((endpoint) => deps.tracker.isFresh(endpoint.id));
+            const value = known ? chainMetrics[rule.metric as ChainMetric](deps.tracker.health(chain.id)!) : null;
+            return thresholdSignal(rule, { ...chain.labels, scope: 'chain', chain: chain.id }, value);
+          }),
+      ),
+    );
   },
 };

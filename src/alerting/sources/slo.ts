@@ -13,11 +13,15 @@ export const sloAlertName = 'SloErrorBudgetBurn';
 const defaultAnnotations: Record<AlertSeverity, Record<string, string>> = {
   page: {
     summary: 'SLO {{ $labels.slo }} is burning its error budget {{ $value | printf "%.1f" }}× too fast',
-    description: 'At this rate the error budget of {{ $labels.slo }} ({{ $labels.service }}) is gone within days or hours. Act now.',
+    description:
+      'At this rate the error budget of {{ $labels.slo }} ({{ ' +
+      '$labels.service }}) is gone within days or hours. Act now.',
   },
   ticket: {
     summary: 'SLO {{ $labels.slo }} is burning its error budget {{ $value | printf "%.1f" }}× too fast',
-    description: 'A slow, steady burn: {{ $labels.slo }} ({{ $labels.service }}) will miss its objective this window if it goes on.',
+    description:
+      'A slow, steady burn: {{ $labels.slo }} ({{ $labels.service }}) ' +
+      'will miss its objective this window if it goes on.',
   },
 };
 
@@ -29,14 +33,22 @@ export interface SloAlertsConfig {
 /** The burn rate to report: the highest long-window rate among the severity's firing tiers, else among all. */
 function burnValue(status: SloStatus, severity: AlertSeverity): number | null {
   const tiers = status.tiers.filter((tier) => tier.severity === severity);
-  const rates = (tiers.some((tier) => tier.fires) ? tiers.filter((tier) => tier.fires) : tiers).map((tier) => tier.longBurnRate).filter((rate) => rate !== null);
+  const rates = (tiers.some((tier) => tier.fires) ? tiers.filter((tier) => tier.fires) : tiers)
+    .map((tier) => tier.longBurnRate)
+    .filter((rate) => rate !== null);
   return rates.length === 0 ? null : Math.max(...rates);
 }
 
 export const sloSource = {
   source: 'slo',
-  createRules(deps: { definitions: readonly SloDefinition[]; status: (slo: string) => SloStatus | null; config: SloAlertsConfig }): AlertRule[] {
-    const alerting = deps.definitions.filter((definition) => definition.alerting.enabled && definition.alerting.tiers.length > 0);
+  createRules(deps: {
+    definitions: readonly SloDefinition[];
+    status: (slo: string) => SloStatus | null;
+    config: SloAlertsConfig;
+  }): AlertRule[] {
+    const alerting = deps.definitions.filter(
+      (definition) => definition.alerting.enabled && definition.alerting.tiers.length > 0,
+    );
     if (alerting.length === 0) return [];
     return (['page', 'ticket'] as const).map((severity) => ({
       name: sloAlertName,
@@ -51,7 +63,13 @@ export const sloSource = {
           .map((definition) => {
             const status = deps.status(definition.id);
             return {
-              labels: { ...definition.labels, scope: 'slo', slo: definition.id, service: definition.service, chain: definition.sli.selection.chain },
+              labels: {
+                ...definition.labels,
+                scope: 'slo',
+                slo: definition.id,
+                service: definition.service,
+                chain: definition.sli.selection.chain,
+              },
               value: status === null ? null : burnValue(status, severity),
               condition: () => (status === null ? null : status.firing[severity]),
             };

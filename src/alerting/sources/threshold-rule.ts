@@ -54,7 +54,11 @@ export function parseAnnotations(annotations: Readonly<Record<string, string>>):
   return Object.fromEntries(Object.entries(annotations).map(([name, text]) => [name, parseTemplate(text)]));
 }
 
-export function thresholdSignal(rule: ThresholdRuleConfig, labels: Record<string, string>, value: number | null): AlertSignal {
+export function thresholdSignal(
+  rule: ThresholdRuleConfig,
+  labels: Record<string, string>,
+  value: number | null,
+): AlertSignal {
   return { labels, value, condition: (wasActive) => thresholdCondition(value, rule, wasActive) };
 }
 

@@ -19,7 +19,10 @@ export interface ValidatorAlertsConfig {
   minDuties: number;
   /** How long a slashing or a missed proposal fires after ERE saw it. */
   eventHoldMs: number;
-  /** Epochs the attestation stage may fall behind before ValidatorProcessingBehind, and the blocks stage before ValidatorBlocksProcessingBehind. */
+  /**
+   * Epochs the attestation stage may fall behind before ValidatorProcessingBehind, and the blocks stage before
+   * ValidatorBlocksProcessingBehind.
+   */
   processingBehindEpochs: number;
   severities: Partial<Record<string, Severity>>;
   labels: Record<string, string>;
@@ -47,19 +50,30 @@ export const validatorRuleSpecs: readonly RuleSpec[] = [
     name: 'ValidatorSlashed',
     severity: 'critical',
     summary: 'Validator {{ $labels.validator_index }} on {{ $labels.chain }} was slashed',
-    description: 'The beacon chain slashed a watched validator (a double vote or double proposal): it loses stake and is being exited. Stop its keys everywhere before any other of the same keys signs again.',
+    description:
+      'The beacon chain slashed a watched validator (a double vote or double proposal): it loses stake and ' +
+      'is being exited. Stop its keys everywhere before any other of the same keys signs again.',
     signals: (reader, chain, nowMs, config) =>
-      reader.store.slashings(chain, nowMs - config.eventHoldMs).map((slashing) => ({ labels: { ...validatorLabels(reader, chain, slashing.validatorIndex), epoch: String(slashing.epoch) }, value: slashing.epoch, condition: () => true })),
+      reader.store.slashings(chain, nowMs - config.eventHoldMs).map((slashing) => ({
+        labels: { ...validatorLabels(reader, chain, slashing.validatorIndex), epoch: String(slashing.epoch) },
+        value: slashing.epoch,
+        condition: () => true,
+      })),
   },
   {
     name: 'ValidatorProposalMissed',
     severity: 'error',
-    summary: 'Validator {{ $labels.validator_index }} on {{ $labels.chain }} missed its proposal at slot {{ $labels.slot }}',
-    description: 'A watched validator had a proposer duty and the slot has no block by it: its rewards and the block\'s fees are lost.',
+    summary:
+      'Validator {{ $labels.validator_index }} on {{ $labels.chain }} missed its proposal at slot {{ $labels.slot }}',
+    description:
+      'A watched validator had a proposer duty and the slot has no ' +
+      "block by it: its rewards and the block's fees are lost.",
     signals: (reader, chain, nowMs, config) =>
-      reader.store
-        .misses(chain, { duty: 'proposal', sinceMs: nowMs - config.eventHoldMs })
-        .map((miss) => ({ labels: { ...validatorLabels(reader, chain, miss.validatorIndex), slot: String(miss.slot) }, value: miss.slot, condition: () => true })),
+      reader.store.misses(chain, { duty: 'proposal', sinceMs: nowMs - config.eventHoldMs }).map((miss) => ({
+        labels: { ...validatorLabels(reader, chain, miss.validatorIndex), slot: String(miss.slot) },
+        value: miss.slot,
+        condition: () => true,
+      })),
   },
 ];
 
@@ -71,17 +85,19 @@ export const validatorSource = {
   createRules(deps: { reader: ValidatorAlertReader; config: ValidatorAlertsConfig; now: () => number }): AlertRule[] {
     const { reader, config } = deps;
     if (!config.enabled || reader.chains().length === 0) return [];
-    return validatorRuleSpecs.map((spec): AlertRule => ({
-      name: spec.name,
-      severity: config.severities[spec.name] ?? spec.severity,
-      source: 'validators',
-      timing: { forMs: 0, keepFiringForMs: 0 },
-      labels: config.labels,
-      annotations: parseAnnotations({ summary: spec.summary, description: spec.description }),
-      signals: () => {
-        const nowMs = deps.now();
-        return reader.chains().flatMap((chain) => spec.signals(reader, chain, nowMs, config));
-      },
-    }));
+    return validatorRuleSpecs.map(
+      (spec): AlertRule => ({
+        name: spec.name,
+        severity: config.severities[spec.name] ?? spec.severity,
+        source: 'validators',
+        timing: { forMs: 0, keepFiringForMs: 0 },
+        labels: config.labels,
+        annotations: parseAnnotations({ summary: spec.summary, description: spec.description }),
+        signals: () => {
+          const nowMs = deps.now();
+          return reader.chains().flatMap((chain) => spec.signals(reader, chain, nowMs, config));
+        },
+      }),
+    );
   },
 };

@@ -41,8 +41,15 @@ ${serviceOptionsHelp}
       let failed = 0;
       for (const fingerprint of positionals) {
         try {
-          const alert = await client.request<AlertView>('POST', `/api/v1/alerts/${encodeURIComponent(fingerprint)}/ack`, body);
-          out.out(`acknowledged ${alert.rule} (${alert.fingerprint}, ${alert.state}) by ${JSON.stringify(alert.ack?.by ?? body.by)}`);
+          const alert = await client.request<AlertView>(
+            'POST',
+            `/api/v1/alerts/${encodeURIComponent(fingerprint)}/ack`,
+            body,
+          );
+          out.out(
+            `acknowledged ${alert.rule} (${alert.fingerprint}, ` +
+              `${alert.state}) by ${JSON.stringify(alert.ack?.by ?? body.by)}`,
+          );
         } catch (error) {
           // A fingerprint that is not active does not stop the others; a refused token or no service does.
           if (!(error instanceof ApiRequestError) || error.status !== 404) throw error;

@@ -33,7 +33,10 @@ Options:
     if (values.help) return help(this, output);
     const source = databaseFileOf(values);
     const result = await backupDatabase(source, values.to!, { force: values.force ?? false });
-    output.out(`wrote ${result.path}: ${formatBytes(result.bytes)}, schema version ${result.schemaVersion}, in ${(result.durationMs / 1_000).toFixed(2)} s`);
+    output.out(
+      `wrote ${result.path}: ${formatBytes(result.bytes)}, schema version ` +
+        `${result.schemaVersion}, in ${(result.durationMs / 1_000).toFixed(2)} s`,
+    );
     return 0;
   },
 };

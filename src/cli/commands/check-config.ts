@@ -6,7 +6,10 @@ import { UsageError, defineArguments, parseCommandLine } from '../args.js';
 import { help, type Command } from '../command.js';
 import { configFileOf, configOption } from '../config-path.js';
 
-const checkConfigArguments = defineArguments({ options: { ...configOption, 'allow-missing-env': { type: 'boolean' } }, positionals: { min: 0, max: 1, name: 'config file' } });
+const checkConfigArguments = defineArguments({
+  options: { ...configOption, 'allow-missing-env': { type: 'boolean' } },
+  positionals: { min: 0, max: 1, name: 'config file' },
+});
 
 export const checkConfig: Command = {
   name: 'check-config',
@@ -27,10 +30,15 @@ Options:
   async run(argv, output) {
     const { values, positionals } = parseCommandLine(checkConfigArguments, argv);
     if (values.help) return help(this, output);
-    if (values.config !== undefined && positionals.length > 0) throw new UsageError('give the config file once: --config <file> or <file>');
+    if (values.config !== undefined && positionals.length > 0)
+      throw new UsageError('give the config file once: --config <file> or <file>');
     const file = configFileOf(values.config ?? positionals[0]);
     try {
-      const checked = checkConfigText(readConfigText(file), { source: file, baseDir: dirname(file), allowMissingEnv: values['allow-missing-env'] === true });
+      const checked = checkConfigText(readConfigText(file), {
+        source: file,
+        baseDir: dirname(file),
+        allowMissingEnv: values['allow-missing-env'] === true,
+      });
       const unset = checked.unset.length;
       const notChecked = unset ? `, but for ${unset} value${unset === 1 ? '' : 's'} not checked` : '';
       output.out(`${file}: ok${notChecked}`);

@@ -8,7 +8,9 @@ const demoArguments = defineArguments({ options: overrideOptions });
 
 export const demo: Command = {
   name: 'demo',
-  summary: 'Run a self-contained demo: a local anvil chain behind three endpoints, with injected faults and a governance story.',
+  summary:
+    'Run a self-contained demo: a local anvil chain behind three ' +
+    'endpoints, with injected faults and a governance story.',
   usage: `Usage: ere demo [--port <port>] [--host <host>] [--db <file>]
 
 Starts a local anvil chain, three RPC endpoints in front of it (the node itself and two local proxies
@@ -26,7 +28,12 @@ Options:
   async run(argv, output) {
     const { values } = parseCommandLine(demoArguments, argv);
     if (values.help) return help(this, output);
-    const demoRun = await runDemo({ port: parsePort(values.port, '--port') ?? 9470, host: values.host ?? '127.0.0.1', dbPath: values.db, output });
+    const demoRun = await runDemo({
+      port: parsePort(values.port, '--port') ?? 9470,
+      host: values.host ?? '127.0.0.1',
+      dbPath: values.db,
+      output,
+    });
     const signal = await untilSignal();
     output.out(`\n${signal} received, stopping…`);
     await demoRun.stop();

@@ -13,7 +13,19 @@ import { slo } from './slo.js';
 import { start } from './start.js';
 import { testNotify } from './test-notify.js';
 
-export const commands: readonly Command[] = [start, checkConfig, migrate, backup, restore, report, demo, slo, silence, ack, testNotify];
+export const commands: readonly Command[] = [
+  start,
+  checkConfig,
+  migrate,
+  backup,
+  restore,
+  report,
+  demo,
+  slo,
+  silence,
+  ack,
+  testNotify,
+];
 
 export function mainUsage(): string {
   const width = Math.max(...commands.map((command) => command.name.length));

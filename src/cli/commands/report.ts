@@ -17,7 +17,8 @@ import { configOption, loadCommandConfig } from '../config-path.js';
 function parseInstant(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
-  if (!Number.isFinite(ms)) throw new UsageError(`${flag}: must be an ISO 8601 date-time or milliseconds since the epoch`);
+  if (!Number.isFinite(ms))
+    throw new UsageError(`${flag}: must be an ISO 8601 date-time or milliseconds since the epoch`);
   return ms;
 }
 
@@ -58,15 +59,22 @@ Options:
   async run(argv, output) {
     const { values } = parseCommandLine(reportArguments, argv);
     if (values.help) return help(this, output);
-    if (!(reportFormats as readonly string[]).includes(values.format)) throw new UsageError(`--format: must be one of ${reportFormats.join(', ')}`);
+    if (!(reportFormats as readonly string[]).includes(values.format))
+      throw new UsageError(`--format: must be one of ${reportFormats.join(', ')}`);
     const incidents = Number(values.incidents);
-    if (!Number.isInteger(incidents) || incidents < 0 || incidents > 50) throw new UsageError('--incidents: must be a whole number from 0 to 50');
-    const request = { period: values.period, fromMs: parseInstant(values.from, '--from'), toMs: parseInstant(values.to, '--to') };
+    if (!Number.isInteger(incidents) || incidents < 0 || incidents > 50)
+      throw new UsageError('--incidents: must be a whole number from 0 to 50');
+    const request = {
+      period: values.period,
+      fromMs: parseInstant(values.from, '--from'),
+      toMs: parseInstant(values.to, '--to'),
+    };
 
     const { file, config } = loadCommandConfig(values.config);
     const definitions = resolveSlos(config);
     const unknown = (values.slo ?? []).filter((id) => !definitions.some((definition) => definition.id === id));
-    if (unknown.length > 0) throw new UsageError(`--slo: no SLO ${unknown.map((id) => `"${id}"`).join(', ')} in ${file}`);
+    if (unknown.length > 0)
+      throw new UsageError(`--slo: no SLO ${unknown.map((id) => `"${id}"`).join(', ')} in ${file}`);
     const selected = values.slo ? definitions.filter((definition) => values.slo!.includes(definition.id)) : definitions;
     if (selected.length === 0) {
       output.err(`${file} defines no SLOs`);

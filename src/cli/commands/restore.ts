@@ -8,7 +8,13 @@ import { configOption, databaseFileOf } from '../config-path.js';
 import { formatBytes } from './database-path.js';
 
 const restoreArguments = defineArguments({
-  options: { from: { type: 'string' }, ...configOption, db: { type: 'string' }, force: { type: 'boolean' }, 'no-keep': { type: 'boolean' } },
+  options: {
+    from: { type: 'string' },
+    ...configOption,
+    db: { type: 'string' },
+    force: { type: 'boolean' },
+    'no-keep': { type: 'boolean' },
+  },
   required: { from: '<file>' },
 });
 
@@ -35,13 +41,22 @@ Options:
     const { values } = parseCommandLine(restoreArguments, argv);
     if (values.help) return help(this, output);
     const to = databaseFileOf(values);
-    const result = await restoreDatabase({ from: values.from!, to, force: values.force ?? false, keep: !values['no-keep'] });
-    output.out(`restored ${result.from} into ${result.to}: ${formatBytes(result.bytes)}, schema version ${result.schemaVersion}`);
-    if (result.damagedTarget !== null) output.out(`the replaced database could not be opened (${result.damagedTarget}); it was replaced as it was`);
+    const result = await restoreDatabase({
+      from: values.from!,
+      to,
+      force: values.force ?? false,
+      keep: !values['no-keep'],
+    });
+    output.out(
+      `restored ${result.from} into ${result.to}: ${formatBytes(result.bytes)}, schema version ${result.schemaVersion}`,
+    );
+    if (result.damagedTarget !== null)
+      output.out(`the replaced database could not be opened (${result.damagedTarget}); it was replaced as it was`);
     if (result.kept !== null) output.out(`kept the replaced database as ${result.kept}`);
     if (result.pending.length > 0) {
       output.out(
-        `schema version ${result.schemaVersion} is older than this build's ${result.knownVersion}: ${result.pending.map((migration) => migration.name).join(', ')} ` +
+        `schema version ${result.schemaVersion} is older than this build's ` +
+          `${result.knownVersion}: ${result.pending.map((migration) => migration.name).join(', ')} ` +
           `apply when the service next starts (or run ere migrate --db ${result.to})`,
       );
     }

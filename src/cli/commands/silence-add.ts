@@ -25,7 +25,8 @@ const isoDateTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-
 
 export function parseSilenceTime(value: string, flag: string): number {
   const ms = isoDateTime.test(value) ? Date.parse(value) : Number.NaN;
-  if (!Number.isFinite(ms)) throw new UsageError(`${flag}: must be an ISO 8601 date-time with its offset, e.g. 2026-10-21T18:00:00Z`);
+  if (!Number.isFinite(ms))
+    throw new UsageError(`${flag}: must be an ISO 8601 date-time with its offset, e.g. 2026-10-21T18:00:00Z`);
   return ms;
 }
 
@@ -41,12 +42,17 @@ export function matcherArgument(text: string): Matcher {
 }
 
 /** When the silence starts and ends: `--start` (default now), and `--end` or `--duration` (default 1h). */
-export function silencePeriod(values: { start?: string | undefined; end?: string | undefined; duration?: string | undefined }, nowMs: number): { startsAtMs: number; endsAtMs: number } {
-  if (values.end !== undefined && values.duration !== undefined) throw new UsageError('give --end or --duration, not both');
+export function silencePeriod(
+  values: { start?: string | undefined; end?: string | undefined; duration?: string | undefined },
+  nowMs: number,
+): { startsAtMs: number; endsAtMs: number } {
+  if (values.end !== undefined && values.duration !== undefined)
+    throw new UsageError('give --end or --duration, not both');
   const startsAtMs = values.start === undefined ? nowMs : parseSilenceTime(values.start, '--start');
   if (values.end !== undefined) return { startsAtMs, endsAtMs: parseSilenceTime(values.end, '--end') };
   const durationMs = parseDurationMs(values.duration ?? '1h');
-  if (durationMs === null || durationMs <= 0) throw new UsageError('--duration: must be a duration such as 30m, 2h or 1d');
+  if (durationMs === null || durationMs <= 0)
+    throw new UsageError('--duration: must be a duration such as 30m, 2h or 1d');
   return { startsAtMs, endsAtMs: startsAtMs + durationMs };
 }
 
@@ -76,9 +82,19 @@ ${serviceOptionsHelp}
     const matchers = positionals.map(matcherArgument);
     const { startsAtMs, endsAtMs } = silencePeriod(values, Date.now());
     const createdBy = values.author ?? userName();
-    const body = { matchers, startsAt: new Date(startsAtMs).toISOString(), endsAt: new Date(endsAtMs).toISOString(), createdBy, comment: values.comment };
+    const body = {
+      matchers,
+      startsAt: new Date(startsAtMs).toISOString(),
+      endsAt: new Date(endsAtMs).toISOString(),
+      createdBy,
+      comment: values.comment,
+    };
     return withService(values, output, async (client, out) => {
-      const created = await client.request<{ silenceID: string; silence: SilenceView }>('POST', '/api/v1/silences', body);
+      const created = await client.request<{ silenceID: string; silence: SilenceView }>(
+        'POST',
+        '/api/v1/silences',
+        body,
+      );
       out.out(`created silence ${silenceLine(created.silence)}`);
       return 0;
     });

@@ -5,7 +5,10 @@ import { defineArguments, parseCommandLine } from '../args.js';
 import { help, type Command } from '../command.js';
 import { silenceLine, type SilenceView } from './silence-list.js';
 
-const silenceExpireArguments = defineArguments({ options: serviceOptions, positionals: { min: 1, max: 100, name: 'silence id' } });
+const silenceExpireArguments = defineArguments({
+  options: serviceOptions,
+  positionals: { min: 1, max: 100, name: 'silence id' },
+});
 
 export const silenceExpire: Command = {
   name: 'expire',

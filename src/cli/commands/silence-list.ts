@@ -21,7 +21,10 @@ const quoted = (text: string) => JSON.stringify(text);
 
 export function silenceLine(silence: SilenceView): string {
   const matchers = `{${silence.matchers.map(formatMatcher).join(', ')}}`;
-  return `${silence.id} ${silence.status.state} from ${silence.startsAt} until ${silence.endsAt} ${matchers} by ${quoted(silence.createdBy)}: ${quoted(silence.comment)}`;
+  return (
+    `${silence.id} ${silence.status.state} from ${silence.startsAt} until ${silence.endsAt} ` +
+    `${matchers} by ${quoted(silence.createdBy)}: ${quoted(silence.comment)}`
+  );
 }
 
 const silenceListArguments = defineArguments({ options: { all: { type: 'boolean' }, ...serviceOptions } });

@@ -11,7 +11,10 @@ import { defineArguments, parseCommandLine, type Output } from '../args.js';
 import { help, type Command } from '../command.js';
 import { configOption } from '../config-path.js';
 
-const sloImportArguments = defineArguments({ options: configOption, positionals: { min: 1, max: Infinity, name: 'OpenSLO file' } });
+const sloImportArguments = defineArguments({
+  options: configOption,
+  positionals: { min: 1, max: Infinity, name: 'OpenSLO file' },
+});
 
 export const sloImport: Command = {
   name: 'import',
@@ -52,7 +55,10 @@ Options:
       problems.push(...misfits);
     }
     if (problems.length > 0) return fail(output, heading, problems);
-    output.out(`# Imported from ${positionals.join(', ')} (OpenSLO v1) by "ere slo import".\n${stringify({ slos: slos.map((slo) => slo.input) }).trimEnd()}`);
+    output.out(
+      `# Imported from ${positionals.join(', ')} (OpenSLO v1) by "ere slo ` +
+        `import".\n${stringify({ slos: slos.map((slo) => slo.input) }).trimEnd()}`,
+    );
     return 0;
   },
 };
@@ -63,7 +69,10 @@ function readSources(files: string[]): { sources: OpenSloSource[]; problems: Con
     try {
       return [{ name: file, text: readFileSync(file, 'utf8') }];
     } catch (error) {
-      problems.push({ path: file, message: `cannot read file: ${(error as NodeJS.ErrnoException).code ?? String(error)}` });
+      problems.push({
+        path: file,
+        message: `cannot read file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      });
       return [];
     }
   });
@@ -82,6 +91,9 @@ function checkAgainstConfig(file: string, slos: ImportedSlo[], output: Output): 
 }
 
 function fail(output: Output, heading: string, problems: ConfigProblem[]): number {
-  output.err(`${heading}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n\n${problems.map(formatProblem).join('\n')}`);
+  output.err(
+    `${heading}: ${problems.length} ` +
+      `problem${problems.length === 1 ? '' : 's'}\n\n${problems.map(formatProblem).join('\n')}`,
+  );
   return 1;
 }

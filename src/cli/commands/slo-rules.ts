@@ -12,16 +12,38 @@ import { UsageError, defineArguments, parseCommandLine } from '../args.js';
 import { help, type Command } from '../command.js';
 import { configOption, loadCommandConfig } from '../config-path.js';
 
-const sloRulesArguments = defineArguments({ options: { ...configOption, demo: { type: 'boolean' }, out: { type: 'string', short: 'o' } } });
+const sloRulesArguments = defineArguments({
+  options: { ...configOption, demo: { type: 'boolean' }, out: { type: 'string', short: 'o' } },
+});
 const demoSource = 'the config "ere demo" runs with';
 
-/** The config `ere demo` writes, its DAO included; its SLOs do not depend on the URLs and addresses, so placeholders do. */
+/**
+ * The config `ere demo` writes, its DAO included; its SLOs do not depend on the URLs and addresses, so placeholders do.
+ */
 function demoConfig(): Config {
   const local = 'http://127.0.0.1:8545';
   const address = (digit: string) => `0x${digit.repeat(40)}` as const;
-  const governance = { governor: address('1'), token: address('2'), timelock: address('3'), safe: address('4'), proxy: address('5'), startBlock: 1 };
+  const governance = {
+    governor: address('1'),
+    token: address('2'),
+    timelock: address('3'),
+    safe: address('4'),
+    proxy: address('5'),
+    startBlock: 1,
+  };
   return parseConfig(
-    demoConfigYaml({ host: '127.0.0.1', port: 9470, dbPath: 'ere.db', nodeUrl: local, proxyA: local, proxyB: local, webhookUrl: 'http://127.0.0.1:1/alerts', webhookKey: 'placeholder-key-0123456789', governance, beaconUrl: local }),
+    demoConfigYaml({
+      host: '127.0.0.1',
+      port: 9470,
+      dbPath: 'ere.db',
+      nodeUrl: local,
+      proxyA: local,
+      proxyB: local,
+      webhookUrl: 'http://127.0.0.1:1/alerts',
+      webhookKey: 'placeholder-key-0123456789',
+      governance,
+      beaconUrl: local,
+    }),
     { source: 'the demo config' },
   );
 }

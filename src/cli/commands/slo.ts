@@ -4,4 +4,7 @@ import { commandGroup } from '../command.js';
 import { sloImport } from './slo-import.js';
 import { sloRules } from './slo-rules.js';
 
-export const slo = commandGroup('slo', 'SLO tooling: Prometheus rules for the configured SLOs, OpenSLO import.', [sloRules, sloImport]);
+export const slo = commandGroup('slo', 'SLO tooling: Prometheus rules for the configured SLOs, OpenSLO import.', [
+  sloRules,
+  sloImport,
+]);

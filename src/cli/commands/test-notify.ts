@@ -10,7 +10,10 @@ import { UsageError, defineArguments, parseCommandLine } from '../args.js';
 import { help, type Command } from '../command.js';
 import { configOption, loadCommandConfig } from '../config-path.js';
 
-const testNotifyArguments = defineArguments({ options: { receiver: { type: 'string', short: 'r' }, ...configOption }, required: { receiver: '<id>' } });
+const testNotifyArguments = defineArguments({
+  options: { receiver: { type: 'string', short: 'r' }, ...configOption },
+  required: { receiver: '<id>' },
+});
 
 export function testBatch(receiver: string, externalUrl: string, nowMs: number): NotificationBatch {
   const labels = sortedLabels({ alertname: 'EreTestNotification', severity: 'info', scope: 'test', receiver });
@@ -31,7 +34,8 @@ export function testBatch(receiver: string, externalUrl: string, nowMs: number):
           labels,
           annotations: {
             summary: `Test notification from ERE Monitor to receiver "${receiver}"`,
-            description: 'Sent by `ere test-notify` to check that this receiver is reachable and configured. No alert is firing.',
+            description:
+              'Sent by `ere test-notify` to check that this receiver is reachable and configured. No alert is firing.',
           },
           severity: 'info',
           status: 'firing',
@@ -68,21 +72,33 @@ Options:
     const configured = config.alerting.receivers.find((receiver) => receiver.id === values.receiver);
     if (!configured) {
       const known = config.alerting.receivers.map((receiver) => receiver.id);
-      throw new UsageError(`--receiver: no receiver "${values.receiver}" in ${file} (${known.length === 0 ? 'it has none' : `it has ${known.join(', ')}`})`);
+      throw new UsageError(
+        `--receiver: no receiver "${values.receiver}" in ${file} ` +
+          `(${known.length === 0 ? 'it has none' : `it has ${known.join(', ')}`})`,
+      );
     }
     const runtime = receiverRuntimes(config, systemClock).find((candidate) => candidate.id === configured.id)!;
     const where = receiverKind(configured.kind)!.describe(configured.settings);
     const externalUrl = configuredExternalUrl(config);
     const started = performance.now();
-    const result = await runtime.receiver.deliver(testBatch(configured.id, externalUrl, Date.now()), AbortSignal.timeout(configured.timeout + 1_000));
+    const result = await runtime.receiver.deliver(
+      testBatch(configured.id, externalUrl, Date.now()),
+      AbortSignal.timeout(configured.timeout + 1_000),
+    );
     const ms = Math.round(performance.now() - started);
     const status = result.statusCode === null ? 'no HTTP answer' : `HTTP ${result.statusCode}`;
     if (result.outcome === 'delivered') {
-      output.out(`receiver ${configured.id} (${configured.kind}, ${where}): delivered, ${status} in ${ms} ms${result.detail ? `: ${result.detail}` : ''}`);
+      output.out(
+        `receiver ${configured.id} (${configured.kind}, ${where}): delivered, ` +
+          `${status} in ${ms} ms${result.detail ? `: ${result.detail}` : ''}`,
+      );
       return 0;
     }
-    const meaning = result.outcome === 'retry' ? 'not delivered (a retry could succeed)' : 'not delivered (a retry cannot succeed)';
-    output.err(`receiver ${configured.id} (${configured.kind}, ${where}): ${meaning}, ${status} in ${ms} ms: ${result.error}`);
+    const meaning =
+      result.outcome === 'retry' ? 'not delivered (a retry could succeed)' : 'not delivered (a retry cannot succeed)';
+    output.err(
+      `receiver ${configured.id} (${configured.kind}, ${where}): ${meaning}, ${status} in ${ms} ms: ${result.error}`,
+    );
     return 1;
   },
 };

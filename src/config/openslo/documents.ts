@@ -12,7 +12,15 @@ export interface OpenSloSource {
   text: string;
 }
 
-export const openSloKinds = ['SLO', 'SLI', 'AlertPolicy', 'AlertCondition', 'AlertNotificationTarget', 'DataSource', 'Service'] as const;
+export const openSloKinds = [
+  'SLO',
+  'SLI',
+  'AlertPolicy',
+  'AlertCondition',
+  'AlertNotificationTarget',
+  'DataSource',
+  'Service',
+] as const;
 export type OpenSloKind = (typeof openSloKinds)[number];
 
 export interface OpenSloDocument {
@@ -30,14 +38,17 @@ export function readDocuments(sources: readonly OpenSloSource[], problems: Confi
     const yamlDocuments = Array.isArray(parsed) ? parsed : [];
     const errors = yamlDocuments.flatMap((document) => document.errors);
     if (errors.length > 0) {
-      problems.push(...errors.map((error) => ({ path: source.name, message: `YAML: ${error.message.split('\n')[0]}` })));
+      problems.push(
+        ...errors.map((error) => ({ path: source.name, message: `YAML: ${error.message.split('\n')[0]}` })),
+      );
       return [];
     }
     return yamlDocuments.flatMap((document, index) => {
       const value: unknown = document.toJS();
       if (value === null || value === undefined) return [];
       const at = `${source.name}: documents[${index}]`;
-      if (Array.isArray(value)) return value.flatMap((item, itemIndex) => readObject(item, `${at}[${itemIndex}]`, problems));
+      if (Array.isArray(value))
+        return value.flatMap((item, itemIndex) => readObject(item, `${at}[${itemIndex}]`, problems));
       return readObject(value, at, problems);
     });
   });
@@ -48,12 +59,23 @@ function readObject(value: unknown, at: string, problems: ConfigProblem[]): Open
     problems.push({ path: at, message: 'must be an OpenSLO object (apiVersion, kind, metadata, spec)' });
     return [];
   }
-  const kind = typeof value.kind === 'string' && (openSloKinds as readonly string[]).includes(value.kind) ? (value.kind as OpenSloKind) : undefined;
-  const name = isMapping(value.metadata) && typeof value.metadata.name === 'string' && value.metadata.name !== '' ? value.metadata.name : undefined;
+  const kind =
+    typeof value.kind === 'string' && (openSloKinds as readonly string[]).includes(value.kind)
+      ? (value.kind as OpenSloKind)
+      : undefined;
+  const name =
+    isMapping(value.metadata) && typeof value.metadata.name === 'string' && value.metadata.name !== ''
+      ? value.metadata.name
+      : undefined;
   const root = new Field(value, kind && name ? `${at} (${kind} "${name}")` : at, problems);
   root.mapping(['apiVersion', 'kind', 'metadata', 'spec']);
   if (value.apiVersion !== apiVersion) {
-    root.at('apiVersion').problem(`${JSON.stringify(value.apiVersion ?? null)} is not supported; ERE imports OpenSLO v1 (apiVersion: ${apiVersion})`);
+    root
+      .at('apiVersion')
+      .problem(
+        `${JSON.stringify(value.apiVersion ?? null)} is not supported; ` +
+          `ERE imports OpenSLO v1 (apiVersion: ${apiVersion})`,
+      );
   }
   if (!kind) root.at('kind').problem(`must be one of ${openSloKinds.join(', ')}`);
   if (!name) root.at('metadata').at('name').problem('is required');
@@ -71,7 +93,11 @@ export class DocumentSet {
   ) {
     documents.forEach((document, index) => {
       const first = documents.findIndex((other) => other.kind === document.kind && other.name === document.name);
-      if (first !== index) problems.push({ path: `${document.root.path}.metadata.name`, message: `duplicate ${document.kind} name (first at ${documents[first]!.root.path})` });
+      if (first !== index)
+        problems.push({
+          path: `${document.root.path}.metadata.name`,
+          message: `duplicate ${document.kind} name (first at ${documents[first]!.root.path})`,
+        });
     });
   }
 

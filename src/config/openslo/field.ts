@@ -38,7 +38,10 @@ export class Field {
    * The mapping, with every key checked: a key in `unsupported` is a problem giving the reason ERE cannot
    * honour it, any other key outside `known` is unknown. Absent: undefined, and no problem.
    */
-  mapping(known: readonly string[], unsupported: Readonly<Record<string, string>> = {}): Record<string, unknown> | undefined {
+  mapping(
+    known: readonly string[],
+    unsupported: Readonly<Record<string, string>> = {},
+  ): Record<string, unknown> | undefined {
     if (!this.present) return undefined;
     if (!isMapping(this.value)) return this.problem('must be a mapping');
     for (const key of Object.keys(this.value)) {
@@ -51,12 +54,16 @@ export class Field {
 
   string(): string | undefined {
     if (!this.present) return undefined;
-    return typeof this.value === 'string' && this.value !== '' ? this.value : this.problem('must be a non-empty string');
+    return typeof this.value === 'string' && this.value !== ''
+      ? this.value
+      : this.problem('must be a non-empty string');
   }
 
   number(): number | undefined {
     if (!this.present) return undefined;
-    return typeof this.value === 'number' && Number.isFinite(this.value) ? this.value : this.problem('must be a number');
+    return typeof this.value === 'number' && Number.isFinite(this.value)
+      ? this.value
+      : this.problem('must be a number');
   }
 
   boolean(): boolean | undefined {

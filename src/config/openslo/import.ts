@@ -30,7 +30,9 @@ export class OpenSloError extends EreError {
   readonly slos: ImportedSlo[];
 
   constructor(source: string, problems: ConfigProblem[], slos: ImportedSlo[]) {
-    super(`Cannot import OpenSLO ${source}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`, { metaMessages: problems.map(formatProblem) });
+    super(`Cannot import OpenSLO ${source}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`, {
+      metaMessages: problems.map(formatProblem),
+    });
     this.problems = problems;
     this.slos = slos;
   }
@@ -55,16 +57,24 @@ export function importOpenSlo(sources: readonly OpenSloSource[]): ImportedSlo[] 
     const locate = (path: readonly PropertyKey[]) => draft.origins.locate(path);
     const result = sloSchema.safeParse(draft.input, { reportInput: true });
     if (!result.success) {
-      problems.push(...zodIssueProblems(result.error).map((problem) => ({ path: locate(problem.path), message: problem.message })));
+      problems.push(
+        ...zodIssueProblems(result.error).map((problem) => ({ path: locate(problem.path), message: problem.message })),
+      );
       return [];
     }
     return [{ input: draft.input, config: result.data, locate }];
   });
   checkOtherDocuments(documents);
   if (documents.ofKind('SLO').length === 0 && problems.length === 0) {
-    problems.push({ path: sources.map((source) => source.name).join(', '), message: 'holds no SLO document (kind: SLO)' });
+    problems.push({
+      path: sources.map((source) => source.name).join(', '),
+      message: 'holds no SLO document (kind: SLO)',
+    });
   }
-  const unique = problems.filter((problem, index) => problems.findIndex((other) => other.path === problem.path && other.message === problem.message) === index);
+  const unique = problems.filter(
+    (problem, index) =>
+      problems.findIndex((other) => other.path === problem.path && other.message === problem.message) === index,
+  );
   if (unique.length > 0) throw new OpenSloError(sources.map((source) => source.name).join(', '), unique, slos);
   return slos;
 }
@@ -83,7 +93,8 @@ function checkOtherDocuments(documents: DocumentSet): void {
       checkDataSource(spec);
     } else if (document.kind === 'AlertNotificationTarget') {
       document.root.problem(
-        'cannot be mapped: ERE delivers no notifications; its alert states are the ere_slo_alert_firing metric and GET /api/v1/slos — route those (e.g. with Alertmanager)',
+        'cannot be mapped: ERE delivers no notifications; its alert states are the ' +
+          'ere_slo_alert_firing metric and GET /api/v1/slos — route those (e.g. with Alertmanager)',
       );
     }
   }

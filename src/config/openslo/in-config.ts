@@ -31,7 +31,12 @@ export function includeOpenSloFiles(raw: unknown, baseDir: string, readText: Rea
   const config = raw as { opensloFiles?: unknown; slos?: unknown } | null;
   const files = config?.opensloFiles;
   const own = config?.slos ?? [];
-  if (!Array.isArray(files) || files.length === 0 || !files.every((file) => typeof file === 'string') || !Array.isArray(own)) {
+  if (
+    !Array.isArray(files) ||
+    files.length === 0 ||
+    !files.every((file) => typeof file === 'string') ||
+    !Array.isArray(own)
+  ) {
     return { config: raw, problems: [], locate: plain };
   }
   const problems: ConfigProblem[] = [];
@@ -39,7 +44,10 @@ export function includeOpenSloFiles(raw: unknown, baseDir: string, readText: Rea
     try {
       return [{ name: file, text: readText(resolve(baseDir, file)) }];
     } catch (error) {
-      problems.push({ path: `opensloFiles[${index}]`, message: `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}` });
+      problems.push({
+        path: `opensloFiles[${index}]`,
+        message: `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      });
       return [];
     }
   });
@@ -65,14 +73,22 @@ function importInto(sources: OpenSloSource[], problems: ConfigProblem[]): Import
 /** The SLOs' references (chains, endpoints, unique ids) checked as if they were part of the config. */
 export function checkImportedSlos(config: Config, imported: readonly ImportedSlo[]): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  checkSloReferences({ chains: config.chains, slos: [...config.slos, ...imported.map((slo) => slo.config)] }, (path, message) =>
-    problems.push(locateSloProblem({ path, message }, config.slos.length, imported)),
+  checkSloReferences(
+    { chains: config.chains, slos: [...config.slos, ...imported.map((slo) => slo.config)] },
+    (path, message) => problems.push(locateSloProblem({ path, message }, config.slos.length, imported)),
   );
   return problems;
 }
 
-function locateSloProblem(problem: KeyedProblem, firstImported: number, imported: readonly ImportedSlo[]): ConfigProblem {
+function locateSloProblem(
+  problem: KeyedProblem,
+  firstImported: number,
+  imported: readonly ImportedSlo[],
+): ConfigProblem {
   const [section, index, ...rest] = problem.path;
-  const slo = section === 'slos' && typeof index === 'number' && index >= firstImported ? imported[index - firstImported] : undefined;
+  const slo =
+    section === 'slos' && typeof index === 'number' && index >= firstImported
+      ? imported[index - firstImported]
+      : undefined;
   return { path: slo ? slo.locate(rest) : formatPath(problem.path), message: problem.message };
 }

@@ -25,5 +25,8 @@ export class Origins {
 }
 
 function appendPath(base: string, rest: readonly PropertyKey[]): string {
-  return rest.reduce<string>((path, key) => (typeof key === 'number' ? `${path}[${key}]` : `${path}.${String(key)}`), base);
+  return rest.reduce<string>(
+    (path, key) => (typeof key === 'number' ? `${path}[${key}]` : `${path}.${String(key)}`),
+    base,
+  );
 }

@@ -12,12 +12,21 @@ import type { DocumentSet } from './documents.js';
 import { isMapping, type Field } from './field.js';
 import type { Origins } from './origins.js';
 
-const ereSourceHint = 'ERE computes SLIs from its own collectors — use type "ere" with the ERE SLI (kind, chain, endpoints or labels, parameters) in spec';
+const ereSourceHint =
+  'ERE computes SLIs from its own collectors — use type "ere" with the ERE ' +
+  'SLI (kind, chain, endpoints or labels, parameters) in spec';
 
-const rawReason = 'a precomputed ratio cannot be mapped: ERE counts good and valid events itself — use good (or bad) and total with an "ere" metric source';
+const rawReason =
+  'a precomputed ratio cannot be mapped: ERE counts good and valid events ' +
+  'itself — use good (or bad) and total with an "ere" metric source';
 
 /** The ERE `sli` of an SLO, from an SLI spec and the SLO's objective (which holds a threshold metric's value). */
-export function convertIndicatorSpec(spec: Field, objective: Field, documents: DocumentSet, origins: Origins): Record<string, unknown> | undefined {
+export function convertIndicatorSpec(
+  spec: Field,
+  objective: Field,
+  documents: DocumentSet,
+  origins: Origins,
+): Record<string, unknown> | undefined {
   spec.required()?.mapping(['description', 'thresholdMetric', 'ratioMetric']);
   spec.at('description').string();
   const ratio = spec.at('ratioMetric');
@@ -25,14 +34,21 @@ export function convertIndicatorSpec(spec: Field, objective: Field, documents: D
   if (ratio.present === threshold.present) return spec.problem('needs exactly one of ratioMetric and thresholdMetric');
   if (ratio.present) {
     for (const key of ['op', 'value']) {
-      if (objective.at(key).present) objective.at(key).problem('applies to a thresholdMetric; with an ERE ratioMetric the SLI kind decides what is good');
+      if (objective.at(key).present)
+        objective
+          .at(key)
+          .problem('applies to a thresholdMetric; with an ERE ratioMetric the SLI kind decides what is good');
     }
     return convertRatioMetric(ratio, documents, origins);
   }
   return convertThresholdMetric(threshold, objective, documents, origins);
 }
 
-function convertRatioMetric(ratio: Field, documents: DocumentSet, origins: Origins): Record<string, unknown> | undefined {
+function convertRatioMetric(
+  ratio: Field,
+  documents: DocumentSet,
+  origins: Origins,
+): Record<string, unknown> | undefined {
   ratio.mapping(['counter', 'good', 'bad', 'total'], { raw: rawReason, rawType: rawReason });
   const counter = ratio.at('counter').boolean();
   if (counter === false) ratio.at('counter').problem('must be true (or left out): an ERE metric source counts events');
@@ -46,26 +62,39 @@ function convertRatioMetric(ratio: Field, documents: DocumentSet, origins: Origi
   if (!numeratorSli || !totalSli) return undefined;
   if (!isDeepStrictEqual(numeratorSli.value, totalSli.value)) {
     return totalSli.problem(
-      `must name the same ERE SLI as ${good.present ? 'good' : 'bad'}: ERE counts one SLI kind's good and valid events over one selection, so good (or bad) and total cannot differ`,
+      `must name the same ERE SLI as ${good.present ? 'good' : 'bad'}: ERE counts one SLI kind's ` +
+        `good and valid events over one selection, so good (or bad) and total cannot differ`,
     );
   }
   origins.set(['sli'], numeratorSli);
   return { ...(numeratorSli.value as Record<string, unknown>) };
 }
 
-function convertThresholdMetric(threshold: Field, objective: Field, documents: DocumentSet, origins: Origins): Record<string, unknown> | undefined {
+function convertThresholdMetric(
+  threshold: Field,
+  objective: Field,
+  documents: DocumentSet,
+  origins: Origins,
+): Record<string, unknown> | undefined {
   threshold.mapping(['metricSource']);
   const sli = metricSourceSli(threshold, documents);
   if (!sli) return undefined;
   const kind = sli.at('kind');
   if (kind.value !== 'latency') {
     return (kind.present ? kind : sli).problem(
-      'a thresholdMetric maps only to the ERE kind "latency" (each probe\'s latency against the objective\'s value); use a ratioMetric for the other kinds',
+      'a thresholdMetric maps only to the ERE kind "latency" (each probe\'s latency ' +
+        "against the objective's value); use a ratioMetric for the other kinds",
     );
   }
-  if (sli.at('thresholdMs').present) sli.at('thresholdMs').problem("comes from the objective's value with a thresholdMetric; leave it out here");
+  if (sli.at('thresholdMs').present)
+    sli.at('thresholdMs').problem("comes from the objective's value with a thresholdMetric; leave it out here");
   const op = objective.at('op').required()?.string();
-  if (op !== undefined && op !== 'lte') objective.at('op').problem(`"${op}" cannot be mapped: a latency probe is good when answered within the threshold, so op must be "lte"`);
+  if (op !== undefined && op !== 'lte')
+    objective
+      .at('op')
+      .problem(
+        `"${op}" cannot be mapped: a latency probe is good when answered within the threshold, so op must be "lte"`,
+      );
   const value = objective.at('value').required()?.number();
   if (op !== 'lte' || value === undefined) return undefined;
   origins.set(['sli'], sli);
@@ -79,20 +108,28 @@ function metricSourceSli(holder: Field, documents: DocumentSet): Field | undefin
   const source = holder.at('metricSource');
   if (!source.required()?.mapping(['metricSourceRef', 'type', 'spec'])) return undefined;
   const type = source.at('type').string();
-  if (type !== undefined && type.toLowerCase() !== 'ere') return source.at('type').problem(`"${type}" cannot be mapped; ${ereSourceHint}`);
+  if (type !== undefined && type.toLowerCase() !== 'ere')
+    return source.at('type').problem(`"${type}" cannot be mapped; ${ereSourceHint}`);
   if (source.at('metricSourceRef').present) {
     const dataSource = documents.resolve('DataSource', source.at('metricSourceRef'));
     if (!dataSource) return undefined;
     const sourceType = dataSource.root.at('spec').at('type').value;
     if (typeof sourceType !== 'string' || sourceType.toLowerCase() !== 'ere') {
-      return source.at('metricSourceRef').problem(`DataSource "${dataSource.name}" has type ${JSON.stringify(sourceType ?? null)}, which cannot be mapped; ${ereSourceHint}`);
+      return source
+        .at('metricSourceRef')
+        .problem(
+          `DataSource "${dataSource.name}" has type ` +
+            `${JSON.stringify(sourceType ?? null)}, which cannot be mapped; ${ereSourceHint}`,
+        );
     }
   } else if (type === undefined) {
     return source.at('type').problem(`is required without metricSourceRef; ${ereSourceHint}`);
   }
   const sli = source.at('spec');
   if (!sli.required()) return undefined;
-  return isMapping(sli.value) ? sli : sli.problem('must be a mapping: the ERE SLI (kind, chain, endpoints or labels, parameters)');
+  return isMapping(sli.value)
+    ? sli
+    : sli.problem('must be a mapping: the ERE SLI (kind, chain, endpoints or labels, parameters)');
 }
 
 /** A DataSource document: ERE reads its own store, so there is nothing to connect to. */

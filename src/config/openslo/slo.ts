@@ -28,7 +28,16 @@ export function convertSlo(document: OpenSloDocument, documents: DocumentSet): S
   const metadata = root.at('metadata');
   const spec = root.at('spec');
   metadata.mapping(['name', 'displayName', 'labels'], { annotations: annotationsReason });
-  spec.mapping(['description', 'service', 'indicator', 'indicatorRef', 'timeWindow', 'budgetingMethod', 'objectives', 'alertPolicies']);
+  spec.mapping([
+    'description',
+    'service',
+    'indicator',
+    'indicatorRef',
+    'timeWindow',
+    'budgetingMethod',
+    'objectives',
+    'alertPolicies',
+  ]);
   origins.set(['id'], metadata.at('name'));
   origins.set(['service'], spec.at('service'));
   origins.set(['description'], spec.at('description').present ? spec.at('description') : metadata.at('displayName'));
@@ -45,8 +54,20 @@ export function convertSlo(document: OpenSloDocument, documents: DocumentSet): S
   const budgeting = budgetingOf(spec.at('budgetingMethod'), objective, origins);
   const labels = sloLabels(metadata.at('labels'));
   const tiers = convertAlertPolicies(spec.at('alertPolicies'), documents, origins);
-  const description = [metadata.at('displayName').string(), spec.at('description').string()].filter((text) => text !== undefined).join(' — ');
-  if (service === undefined || !objectivesOk || target === undefined || !sli || window === null || !budgeting || !labels || tiers === null) return undefined;
+  const description = [metadata.at('displayName').string(), spec.at('description').string()]
+    .filter((text) => text !== undefined)
+    .join(' — ');
+  if (
+    service === undefined ||
+    !objectivesOk ||
+    target === undefined ||
+    !sli ||
+    window === null ||
+    !budgeting ||
+    !labels ||
+    tiers === null
+  )
+    return undefined;
   const input: SloInput = {
     id: document.name,
     service,
@@ -67,9 +88,15 @@ function checkObjectives(objectives: Field): boolean {
   if (!items) return false;
   if (items.length === 0) return objectives.problem('needs one objective') ?? false;
   if (items.length > 1) {
-    objectives.at(1).problem('cannot be mapped: an ERE SLO has exactly one objective; write one SLO document per objective (each with its own name)');
+    objectives
+      .at(1)
+      .problem(
+        'cannot be mapped: an ERE SLO has exactly one objective; write one ' +
+          'SLO document per objective (each with its own name)',
+      );
   }
-  const composite = 'cannot be mapped: composite SLOs (an indicator per objective) have no ERE counterpart; give the indicator in spec';
+  const composite =
+    'cannot be mapped: composite SLOs (an indicator per objective) have no ERE counterpart; give the indicator in spec';
   items[0]!.mapping(['displayName', 'op', 'value', 'target', 'targetPercent', 'timeSliceTarget', 'timeSliceWindow'], {
     indicator: composite,
     indicatorRef: composite,
@@ -88,14 +115,21 @@ function objectivePercent(objective: Field, origins: Origins): number | undefine
   // Checked here as well as by ERE's schema, whose message would speak of percent to a user who wrote a ratio.
   if (percent.present) {
     const value = percent.number();
-    return value !== undefined && (value <= 0 || value >= 100) ? percent.problem('must be above 0 and below 100') : value;
+    return value !== undefined && (value <= 0 || value >= 100)
+      ? percent.problem('must be above 0 and below 100')
+      : value;
   }
   const ratio = target.number();
   if (ratio !== undefined && (ratio <= 0 || ratio >= 1)) return target.problem('must be above 0 and below 1');
   return ratio === undefined ? undefined : ratioToPercent(ratio);
 }
 
-function indicator(spec: Field, objective: Field, documents: DocumentSet, origins: Origins): Record<string, unknown> | undefined {
+function indicator(
+  spec: Field,
+  objective: Field,
+  documents: DocumentSet,
+  origins: Origins,
+): Record<string, unknown> | undefined {
   const inline = spec.at('indicator');
   const reference = spec.at('indicatorRef');
   if (inline.present === reference.present) return spec.problem('needs exactly one of indicator and indicatorRef');
@@ -118,19 +152,35 @@ function sloWindow(timeWindow: Field, origins: Origins): string | undefined | nu
   origins.set(['window'], window.at('duration'));
   const durationText = window.at('duration').required()?.string();
   const duration = durationText === undefined ? null : parseShorthand(durationText);
-  if (durationText !== undefined && !duration) window.at('duration').problem('must be a duration shorthand such as "28d", "4w" or "1M"');
+  if (durationText !== undefined && !duration)
+    window.at('duration').problem('must be a duration shorthand such as "28d", "4w" or "1M"');
   const isRolling = window.at('isRolling').boolean();
   const calendar = window.at('calendar');
   if (isRolling === true) {
     if (calendar.present) calendar.problem('contradicts isRolling: true');
     if (!duration || calendar.present) return null;
     if (duration.unit === 'd' || duration.unit === 'w') return `${duration.amount * (duration.unit === 'w' ? 7 : 1)}d`;
-    return window.at('duration').problem(`"${durationText}" cannot be mapped: ERE's rolling windows are whole days ("7d", "28d", "30d", "4w")`) ?? null;
+    return (
+      window
+        .at('duration')
+        .problem(
+          `"${durationText}" cannot be mapped: ERE's rolling windows are whole days ("7d", "28d", "30d", "4w")`,
+        ) ?? null
+    );
   }
-  if (!calendar.present) return window.problem(isRolling === false ? 'needs calendar for a calendar-aligned window' : 'needs isRolling: true, or a calendar') ?? null;
+  if (!calendar.present)
+    return (
+      window.problem(
+        isRolling === false ? 'needs calendar for a calendar-aligned window' : 'needs isRolling: true, or a calendar',
+      ) ?? null
+    );
   const calendarOk = checkMonthCalendar(calendar);
   if (duration && (duration.unit !== 'M' || duration.amount !== 1)) {
-    return window.at('duration').problem(`"${durationText}" cannot be mapped: ERE's only calendar window is the month ("1M")`) ?? null;
+    return (
+      window
+        .at('duration')
+        .problem(`"${durationText}" cannot be mapped: ERE's only calendar window is the month ("1M")`) ?? null
+    );
   }
   return duration && calendarOk ? 'month' : null;
 }
@@ -148,24 +198,35 @@ function checkMonthCalendar(calendar: Field): boolean {
   return zoneOk && startOk;
 }
 
-function budgetingOf(method: Field, objective: Field, origins: Origins): Pick<SloInput, 'budgeting' | 'timesliceObjective'> | undefined {
+function budgetingOf(
+  method: Field,
+  objective: Field,
+  origins: Origins,
+): Pick<SloInput, 'budgeting' | 'timesliceObjective'> | undefined {
   const name = method.required()?.string();
   origins.set(['budgeting'], method);
   const sliceTarget = objective.at('timeSliceTarget');
   const sliceWindow = objective.at('timeSliceWindow');
   if (name === 'Occurrences') {
-    for (const field of [sliceTarget, sliceWindow]) if (field.present) field.problem('applies to budgetingMethod Timeslices only');
+    for (const field of [sliceTarget, sliceWindow])
+      if (field.present) field.problem('applies to budgetingMethod Timeslices only');
     return sliceTarget.present || sliceWindow.present ? undefined : { budgeting: 'occurrences' };
   }
   if (name === 'Timeslices') {
     const ratio = sliceTarget.required()?.number();
     const windowOk = sliceWindow.required() !== undefined && isOneMinute(sliceWindow.value);
-    if (sliceWindow.present && !windowOk) sliceWindow.problem(`${JSON.stringify(sliceWindow.value)} cannot be mapped: ERE's time slices are one minute ("1m")`);
+    if (sliceWindow.present && !windowOk)
+      sliceWindow.problem(
+        `${JSON.stringify(sliceWindow.value)} cannot be mapped: ERE's time slices are one minute ("1m")`,
+      );
     if (ratio === undefined || !windowOk) return undefined;
     origins.set(['timesliceObjective'], sliceTarget);
     return { budgeting: 'timeslices', timesliceObjective: ratioToPercent(ratio) };
   }
-  if (name === 'RatioTimeslices') return method.problem('"RatioTimeslices" cannot be mapped: ERE budgets occurrences or one-minute time slices (Occurrences, Timeslices)');
+  if (name === 'RatioTimeslices')
+    return method.problem(
+      '"RatioTimeslices" cannot be mapped: ERE budgets occurrences or one-minute time slices (Occurrences, Timeslices)',
+    );
   if (name !== undefined) method.problem(`must be Occurrences or Timeslices`);
   return undefined;
 }
@@ -178,9 +239,14 @@ function sloLabels(labels: Field): Record<string, string> | undefined {
   const entries = labels.value;
   if (!isMapping(entries)) return labels.problem('must be a mapping');
   const wrong = Object.entries(entries).filter(([name, value]) => {
-    if (!labelNamePattern.test(name)) labels.at(name).problem('cannot be mapped: ERE label names are letters, digits and "_", as Prometheus label names are');
-    else if (Array.isArray(value)) labels.at(name).problem('a list cannot be mapped: ERE label values are single strings');
-    else if (typeof value !== 'string') labels.at(name).problem('must be a string (quote it): ERE label values are strings');
+    if (!labelNamePattern.test(name))
+      labels
+        .at(name)
+        .problem('cannot be mapped: ERE label names are letters, digits and "_", as Prometheus label names are');
+    else if (Array.isArray(value))
+      labels.at(name).problem('a list cannot be mapped: ERE label values are single strings');
+    else if (typeof value !== 'string')
+      labels.at(name).problem('must be a string (quote it): ERE label values are strings');
     else return false;
     return true;
   });

@@ -98,7 +98,10 @@ export function compileSolidity<Name extends string>(
     throw new Error(`solc failed:\n${errors.map((entry) => entry.formattedMessage).join('\n')}`);
   }
   const artifacts = Object.fromEntries(
-    (Object.entries(contracts) as [Name, { source: string; name: string }][]).map(([as, { source, name }]) => [as, artifactOf(output, source, name)]),
+    (Object.entries(contracts) as [Name, { source: string; name: string }][]).map(([as, { source, name }]) => [
+      as,
+      artifactOf(output, source, name),
+    ]),
   ) as Record<Name, ContractArtifact>;
   writeCache(cacheFile, artifacts);
   return artifacts;

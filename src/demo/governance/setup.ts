@@ -32,7 +32,12 @@ export interface DemoGovernance {
 }
 
 /** Target ids in the demo config. */
-export const demoGovernanceIds = { governor: 'demo-dao', timelock: 'demo-timelock', safe: 'demo-safe', proxy: 'demo-proxy' } as const;
+export const demoGovernanceIds = {
+  governor: 'demo-dao',
+  timelock: 'demo-timelock',
+  safe: 'demo-safe',
+  proxy: 'demo-proxy',
+} as const;
 
 /** Seconds after its ETA (or after succeeding) before an unexecuted proposal counts as overdue. */
 export const DEMO_EXECUTION_GRACE_SECONDS = 60;
@@ -53,7 +58,13 @@ export const demoGovernanceSettings = {
 const TREASURY = parseEther('1000');
 
 export function demoPeople(): DemoPeople {
-  return { deployer: anvilAccount(0), alice: anvilAccount(1), bob: anvilAccount(2), carol: anvilAccount(3), grantee: anvilAccount(7).address };
+  return {
+    deployer: anvilAccount(0),
+    alice: anvilAccount(1),
+    bob: anvilAccount(2),
+    carol: anvilAccount(3),
+    grantee: anvilAccount(7).address,
+  };
 }
 
 export async function deployDemoGovernance(client: AnvilClient): Promise<DemoGovernance> {
@@ -83,7 +94,12 @@ export interface DemoGovernanceAddresses {
   startBlock: number;
 }
 
-export function demoGovernanceAddresses(deployment: { gov: Governance; safe: SafeDeployment; proxy: TransparentProxyDeployment; startBlock: number }): DemoGovernanceAddresses {
+export function demoGovernanceAddresses(deployment: {
+  gov: Governance;
+  safe: SafeDeployment;
+  proxy: TransparentProxyDeployment;
+  startBlock: number;
+}): DemoGovernanceAddresses {
   return {
     governor: deployment.gov.governor.address,
     token: deployment.gov.token.address,
@@ -94,11 +110,14 @@ export function demoGovernanceAddresses(deployment: { gov: Governance; safe: Saf
   };
 }
 
-/** The `governance:` section watching the demo's contracts, with short polls and graces so that the story shows quickly. */
+/**
+ * The `governance:` section watching the demo's contracts, with short polls and graces so that the story shows quickly.
+ */
 export function demoGovernanceYaml(deployment: DemoGovernanceAddresses): string {
   const common = `chain: demo, startBlock: ${deployment.startBlock}, confirmations: 2, pollInterval: 2s`;
   const grace = `executionGrace: ${DEMO_EXECUTION_GRACE_SECONDS}s`;
-  return `# The demo's DAO: a governor and its timelock, a 2-of-3 Safe that must keep 2 signatures, and an upgradeable proxy.
+  return `# The demo's DAO: a governor and its timelock, a 2-of-3 Safe that must keep 2 signatures, and an upgradeable
+# proxy.
 governance:
   - { kind: governor, id: ${demoGovernanceIds.governor}, address: "${deployment.governor}",
       token: "${deployment.token}", ${common}, ${grace}, quorumRiskWindow: ${DEMO_QUORUM_RISK_SECONDS}s,

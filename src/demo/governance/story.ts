@@ -4,14 +4,28 @@
 // owners lower its threshold below policy and raise it back; the proxy is upgraded. The demo waits for its
 // blocks in real time; tests move an automining chain forward instead (the ChainPace).
 
-import { type Address, type Hex, encodeFunctionData, formatEther, formatUnits, getAddress, parseEther, slice } from 'viem';
+import {
+  type Address,
+  type Hex,
+  encodeFunctionData,
+  formatEther,
+  formatUnits,
+  getAddress,
+  parseEther,
+  slice,
+} from 'viem';
 import type { HDAccount } from 'viem/accounts';
 import type { AnvilClient } from './client.js';
 import type { Governance } from './contracts.js';
 import { type Proposal, Support, execute, proposeActions, queue, vote } from './driver.js';
 import { upgradeTransparentProxy } from './proxy.js';
 import { execSafeTransaction } from './safe.js';
-import { DEMO_EXECUTION_GRACE_SECONDS, type DemoGovernance, demoGovernanceIds, demoGovernanceSettings } from './setup.js';
+import {
+  DEMO_EXECUTION_GRACE_SECONDS,
+  type DemoGovernance,
+  demoGovernanceIds,
+  demoGovernanceSettings,
+} from './setup.js';
 
 /** How the story waits for the chain. */
 export interface ChainPace {
@@ -57,7 +71,10 @@ export interface GovernanceStoryDeps {
   restSeconds?: number;
 }
 
-/** Seconds between the start of the story and its first round: time to read the banner, and for the chain to have some history. */
+/**
+ * Seconds between the start of the story and its first round: time to read the banner, and for the chain to have some
+ * history.
+ */
 const FIRST_ROUND_DELAY_SECONDS = 15;
 
 /** What a round leaves to the next: the proposal it queued and left. */
@@ -66,7 +83,16 @@ export interface RoundResult {
 }
 
 // OpenZeppelin's IGovernor.ProposalState, in enum order.
-const proposalStates = ['Pending', 'Active', 'Canceled', 'Defeated', 'Succeeded', 'Queued', 'Expired', 'Executed'] as const;
+const proposalStates = [
+  'Pending',
+  'Active',
+  'Canceled',
+  'Defeated',
+  'Succeeded',
+  'Queued',
+  'Expired',
+  'Executed',
+] as const;
 const EIP1967_IMPLEMENTATION_SLOT: Hex = '0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc';
 
 interface Grant {
@@ -81,7 +107,11 @@ const grants: Record<'passes' | 'defeated' | 'overdue', Grant> = {
 };
 
 /** One round of the story; `previous` is what the last round left queued. */
-export async function playGovernanceRound(deps: GovernanceStoryDeps, round: number, previous: RoundResult | null): Promise<RoundResult> {
+export async function playGovernanceRound(
+  deps: GovernanceStoryDeps,
+  round: number,
+  previous: RoundResult | null,
+): Promise<RoundResult> {
   const { client, deployment, pace, say } = deps;
   const { gov, people } = deployment;
   const { deployer, alice, bob, carol } = people;
@@ -96,57 +126,89 @@ export async function playGovernanceRound(deps: GovernanceStoryDeps, round: numb
     const eta = await etaOf(client, gov, previous.leftQueued);
     await execute(client, gov, deployer, previous.leftQueued);
     const late = Number((await client.getBlock()).timestamp - eta);
-    say(`[governance] "${titleOf(previous.leftQueued)}" executed at last, ${late} s after its ETA: late for the dao-execution SLO`);
+    say(
+      `[governance] "${titleOf(previous.leftQueued)}" executed at last, ` +
+        `${late} s after its ETA: late for the dao-execution SLO`,
+    );
   }
 
   const passes = await proposeGrant(alice, grants.passes);
   const defeated = await proposeGrant(bob, grants.defeated);
   const overdue = await proposeGrant(alice, grants.overdue);
-  say(`[governance] round ${round} on ${governor}: three proposals, "${title(grants.passes)}" (to pass), "${title(grants.defeated)}" (to fail) and "${title(grants.overdue)}" (to be left in the queue); voting opens in ${demoGovernanceSettings.votingDelayBlocks} blocks and lasts ${demoGovernanceSettings.votingPeriodBlocks}`);
+  say(
+    `[governance] round ${round} on ${governor}: three proposals, "${title(grants.passes)}" (to pass), ` +
+      `"${title(grants.defeated)}" (to fail) and ` +
+      `"${title(grants.overdue)}" (to be left in the queue); voting opens in ` +
+      `${demoGovernanceSettings.votingDelayBlocks} blocks and lasts ${demoGovernanceSettings.votingPeriodBlocks}`,
+  );
 
   await setSafeThreshold(deps, 1);
 
   const proposals = [passes, defeated, overdue];
-  const snapshots = await Promise.all(proposals.map((proposal) => readGovernor<bigint>(client, gov, 'proposalSnapshot', [proposal.id])));
+  const snapshots = await Promise.all(
+    proposals.map((proposal) => readGovernor<bigint>(client, gov, 'proposalSnapshot', [proposal.id])),
+  );
   await pace.untilBlock(max(snapshots) + 1n);
   await vote(client, gov, alice, passes, Support.For);
   await vote(client, gov, bob, passes, Support.For);
   say(`[governance] "${title(grants.passes)}": alice and bob vote for (${await tally(client, gov, passes)})`);
   await vote(client, gov, carol, defeated, Support.For);
   await vote(client, gov, bob, defeated, Support.Against, 'not this quarter');
-  say(`[governance] "${title(grants.defeated)}": carol votes for, bob against (${await tally(client, gov, defeated)}): quorum at risk until voting closes`);
+  say(
+    `[governance] "${title(grants.defeated)}": carol votes for, bob against ` +
+      `(${await tally(client, gov, defeated)}): quorum at risk until voting closes`,
+  );
   await vote(client, gov, alice, overdue, Support.For);
   say(`[governance] "${title(grants.overdue)}": alice votes for (${await tally(client, gov, overdue)})`);
 
   await upgradeProxy(deps);
 
-  const deadlines = await Promise.all(proposals.map((proposal) => readGovernor<bigint>(client, gov, 'proposalDeadline', [proposal.id])));
+  const deadlines = await Promise.all(
+    proposals.map((proposal) => readGovernor<bigint>(client, gov, 'proposalDeadline', [proposal.id])),
+  );
   await pace.untilBlock(max(deadlines) + 1n);
   const states = await Promise.all(proposals.map((proposal) => stateOf(client, gov, proposal)));
-  say(`[governance] voting closed: "${title(grants.passes)}" ${states[0]}, "${title(grants.defeated)}" ${states[1]} (quorum not reached), "${title(grants.overdue)}" ${states[2]}`);
+  say(
+    `[governance] voting closed: "${title(grants.passes)}" ${states[0]}, ` +
+      `"${title(grants.defeated)}" ${states[1]} (quorum not reached), "${title(grants.overdue)}" ${states[2]}`,
+  );
 
   await queue(client, gov, deployer, passes);
   await queue(client, gov, deployer, overdue);
   const eta = await etaOf(client, gov, passes);
   const overdueEta = await etaOf(client, gov, overdue);
-  say(`[governance] both passed proposals queued in the timelock; executable after its ${await timelockDelay(client, gov)} s delay`);
+  say(
+    `[governance] both passed proposals queued in the timelock; ` +
+      `executable after its ${await timelockDelay(client, gov)} s delay`,
+  );
 
   await pace.untilTime(eta);
   await execute(client, gov, deployer, passes);
-  say(`[governance] "${title(grants.passes)}" executed: the timelock paid ${grants.passes.ether} ETH (treasury left: ${formatEther(await client.getBalance({ address: gov.timelock.address }))} ETH)`);
+  say(
+    `[governance] "${title(grants.passes)}" executed: the timelock paid ${grants.passes.ether} ETH ` +
+      `(treasury left: ${formatEther(await client.getBalance({ address: gov.timelock.address }))} ETH)`,
+  );
 
   await setSafeThreshold(deps, 2);
 
   const overdueAt = overdueEta + BigInt(DEMO_EXECUTION_GRACE_SECONDS);
-  say(`[governance] "${title(grants.overdue)}" is left in the queue: overdue ${DEMO_EXECUTION_GRACE_SECONDS} s after its ETA, executed late next round`);
+  say(
+    `[governance] "${title(grants.overdue)}" is left in the queue: overdue ` +
+      `${DEMO_EXECUTION_GRACE_SECONDS} s after its ETA, executed late next round`,
+  );
   await pace.untilTime(overdueAt + 1n);
-  say(`[governance] "${title(grants.overdue)}" is now overdue (see ${demoGovernanceIds.governor} in /api/v1/governance/proposals)`);
+  say(
+    `[governance] "${title(grants.overdue)}" is now overdue (see ` +
+      `${demoGovernanceIds.governor} in /api/v1/governance/proposals)`,
+  );
   await pace.untilTime(overdueAt + 1n + BigInt(deps.restSeconds ?? 30));
   return { leftQueued: overdue };
 }
 
 /** Plays rounds until stopped; a failed round is reported and the next one starts after a pause. */
-export function startGovernanceStory(deps: Omit<GovernanceStoryDeps, 'pace'> & { firstRoundDelaySeconds?: number }): { stop(): Promise<void> } {
+export function startGovernanceStory(deps: Omit<GovernanceStoryDeps, 'pace'> & { firstRoundDelaySeconds?: number }): {
+  stop(): Promise<void>;
+} {
   const controller = new AbortController();
   const pace = realTimePace(deps.client, controller.signal);
   const play = async () => {
@@ -187,7 +249,10 @@ async function setSafeThreshold(deps: GovernanceStoryDeps, threshold: number): P
   await execSafeTransaction(client, safe, { to: safe.address, data }, signers, signers[0]!);
   const names = ['alice', 'bob', 'carol'].slice(0, current).join(' and ');
   const policy = threshold < 2 ? ', below its policy of 2' : ', as its policy wants';
-  say(`[governance] ${demoGovernanceIds.safe}: ${names} ${signers.length > 1 ? 'sign' : 'signs'} a Safe transaction setting the threshold from ${current} to ${threshold} of ${owners.length}${policy}`);
+  say(
+    `[governance] ${demoGovernanceIds.safe}: ${names} ${signers.length > 1 ? 'sign' : 'signs'} a Safe ` +
+      `transaction setting the threshold from ${current} to ${threshold} of ${owners.length}${policy}`,
+  );
 }
 
 /** Points the proxy at whichever of its two implementations it is not using. */
@@ -198,14 +263,26 @@ async function upgradeProxy(deps: GovernanceStoryDeps): Promise<void> {
   const current = getAddress(slice(slot ?? '0x', 12, 32));
   const next = current === proxy.implementations[0] ? proxy.implementations[1] : proxy.implementations[0];
   await upgradeTransparentProxy(client, deployment.people.deployer, proxy, next);
-  say(`[governance] ${demoGovernanceIds.proxy}: its ProxyAdmin's owner upgrades the implementation from ${short(current)} to ${short(next)}`);
+  say(
+    `[governance] ${demoGovernanceIds.proxy}: its ProxyAdmin's owner upgrades ` +
+      `the implementation from ${short(current)} to ${short(next)}`,
+  );
 }
 
-function readGovernor<T>(client: AnvilClient, gov: Governance, functionName: string, args: readonly unknown[]): Promise<T> {
+function readGovernor<T>(
+  client: AnvilClient,
+  gov: Governance,
+  functionName: string,
+  args: readonly unknown[],
+): Promise<T> {
   return client.readContract({ ...gov.governor, functionName, args }) as Promise<T>;
 }
 
-async function stateOf(client: AnvilClient, gov: Governance, proposal: Proposal): Promise<(typeof proposalStates)[number]> {
+async function stateOf(
+  client: AnvilClient,
+  gov: Governance,
+  proposal: Proposal,
+): Promise<(typeof proposalStates)[number]> {
   const state = await readGovernor<number>(client, gov, 'state', [proposal.id]);
   return proposalStates[state] ?? 'Pending';
 }
@@ -220,7 +297,9 @@ async function timelockDelay(client: AnvilClient, gov: Governance): Promise<bigi
 
 /** "for 150,000 / against 0 of a 40,000 quorum", in whole tokens. */
 async function tally(client: AnvilClient, gov: Governance, proposal: Proposal): Promise<string> {
-  const [against, inFavour] = await readGovernor<readonly [bigint, bigint, bigint]>(client, gov, 'proposalVotes', [proposal.id]);
+  const [against, inFavour] = await readGovernor<readonly [bigint, bigint, bigint]>(client, gov, 'proposalVotes', [
+    proposal.id,
+  ]);
   const snapshot = await readGovernor<bigint>(client, gov, 'proposalSnapshot', [proposal.id]);
   const quorum = await readGovernor<bigint>(client, gov, 'quorum', [snapshot]);
   const tokens = (value: bigint) => Number(formatUnits(value, 18)).toLocaleString('en-US');

@@ -4,20 +4,20 @@
 // element so that nothing holds a mainnet-sized body. The URL's credentials, key-bearing path and query
 // never reach an error: errors name the route template and the host.
 
-import {
-  type AttestationReward,
-  type BeaconApi,
-  type BeaconBlockHeader,
-  type BeaconErrorClass,
-  type BeaconTiming,
-  type FinalityCheckpoints,
-  type IdealAttestationReward,
-  type Liveness,
-  type NodeSyncing,
-  type ProposerDuties,
-  type RequestOptions,
-  type SyncCommitteeReward,
-  type ValidatorRecord,
+import type {
+  AttestationReward,
+  BeaconApi,
+  BeaconBlockHeader,
+  BeaconErrorClass,
+  BeaconTiming,
+  FinalityCheckpoints,
+  IdealAttestationReward,
+  Liveness,
+  NodeSyncing,
+  ProposerDuties,
+  RequestOptions,
+  SyncCommitteeReward,
+  ValidatorRecord,
 } from '../../domain/beacon.js';
 import { EreError } from '../../domain/errors.js';
 import { redactUrl, SecretScrubber, urlHost } from '../../log/redact.js';
@@ -53,7 +53,10 @@ const maxBytesPerEntry = 2_048;
 /** A list may grow by this many entries over its last length however short it was (deposits, a testnet). */
 const minListGrowth = 100_000;
 
-/** One HTTP request to the node, as it ended. A caller's abort, or an exception of the caller's own callback, emits nothing: it says nothing of the node. */
+/**
+ * One HTTP request to the node, as it ended. A caller's abort, or an exception of the caller's own callback, emits
+ * nothing: it says nothing of the node.
+ */
 export interface BeaconRequestEvent {
   route: BeaconRoute;
   /** 'ok' also for the answers a route defines as "nothing there" (a 404 for a slot without a block). */
@@ -109,7 +112,8 @@ function deliverTo<T>(callback: (value: T) => void): (value: T) => void {
 }
 
 function segment(id: string | number): string {
-  if (typeof id === 'number' && !(Number.isSafeInteger(id) && id >= 0)) throw new RangeError(`not a slot, epoch or index: ${id}`);
+  if (typeof id === 'number' && !(Number.isSafeInteger(id) && id >= 0))
+    throw new RangeError(`not a slot, epoch or index: ${id}`);
   return String(id);
 }
 
@@ -143,21 +147,34 @@ export class BeaconClient implements BeaconApi {
     this.scrubber.addUrl(options.url);
     // fetch refuses URLs with credentials: they travel as basic auth, unless the config sets the header.
     this.headers = { accept: 'application/json' };
-    if (url.username || url.password) this.headers.authorization = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
+    if (url.username || url.password)
+      this.headers.authorization =
+        `Basic ` +
+        `${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
     Object.assign(this.headers, lowerCaseKeys(options.headers ?? {}));
     this.timeoutMs = options.timeoutMs;
     this.bulkTimeoutMs = options.bulkTimeoutMs;
     this.livenessChunkSize = options.livenessChunkSize ?? 10_000;
-    if (!(Number.isSafeInteger(this.livenessChunkSize) && this.livenessChunkSize > 0)) throw new RangeError('livenessChunkSize must be a positive integer');
+    if (!(Number.isSafeInteger(this.livenessChunkSize) && this.livenessChunkSize > 0))
+      throw new RangeError('livenessChunkSize must be a positive integer');
     this.maxListEntries = options.maxListEntries ?? defaultMaxListEntries;
-    if (!(Number.isSafeInteger(this.maxListEntries) && this.maxListEntries > 0)) throw new RangeError('maxListEntries must be a positive integer');
+    if (!(Number.isSafeInteger(this.maxListEntries) && this.maxListEntries > 0))
+      throw new RangeError('maxListEntries must be a positive integer');
     this.onRequest = options.onRequest;
     this.fetch = options.fetch ?? globalThis.fetch;
   }
 
   async timing(options?: RequestOptions): Promise<BeaconTiming> {
-    const genesisTime = await this.json({ route: 'GET /eth/v1/beacon/genesis', path: '/eth/v1/beacon/genesis' }, decodeGenesisTime, options);
-    const spec = await this.json({ route: 'GET /eth/v1/config/spec', path: '/eth/v1/config/spec' }, decodeSpecTiming, options);
+    const genesisTime = await this.json(
+      { route: 'GET /eth/v1/beacon/genesis', path: '/eth/v1/beacon/genesis' },
+      decodeGenesisTime,
+      options,
+    );
+    const spec = await this.json(
+      { route: 'GET /eth/v1/config/spec', path: '/eth/v1/config/spec' },
+      decodeSpecTiming,
+      options,
+    );
     return { genesisTime, ...spec };
   }
 
@@ -177,31 +194,72 @@ export class BeaconClient implements BeaconApi {
 
   /** null for a slot without a block (404); a 404 for `head` or `finalized` is a failure. */
   header(blockId: 'head' | 'finalized' | number, options?: RequestOptions): Promise<BeaconBlockHeader | null> {
-    const exchange: Exchange = { route: 'GET /eth/v1/beacon/headers/{block_id}', path: `/eth/v1/beacon/headers/${segment(blockId)}` };
-    return this.request(exchange, typeof blockId === 'number' ? [404] : [], (chunks) => readJson(chunks).then(decodeHeader), options);
+    const exchange: Exchange = {
+      route: 'GET /eth/v1/beacon/headers/{block_id}',
+      path: `/eth/v1/beacon/headers/${segment(blockId)}`,
+    };
+    return this.request(
+      exchange,
+      typeof blockId === 'number' ? [404] : [],
+      (chunks) => readJson(chunks).then(decodeHeader),
+      options,
+    );
   }
 
   finalityCheckpoints(stateId: 'head' | number, options?: RequestOptions): Promise<FinalityCheckpoints> {
     const path = `/eth/v1/beacon/states/${segment(stateId)}/finality_checkpoints`;
-    return this.json({ route: 'GET /eth/v1/beacon/states/{state_id}/finality_checkpoints', path }, decodeFinalityCheckpoints, options);
+    return this.json(
+      { route: 'GET /eth/v1/beacon/states/{state_id}/finality_checkpoints', path },
+      decodeFinalityCheckpoints,
+      options,
+    );
   }
 
   /**
    * Every validator, streamed. On a failure mid-stream the validators before it were already delivered:
    * the caller must discard the whole run.
    */
-  async validators(stateId: StateId, onValidator: (validator: ValidatorRecord) => void, options?: RequestOptions): Promise<{ count: number }> {
-    const exchange: Exchange = { route: 'GET /eth/v1/beacon/states/{state_id}/validators', path: `/eth/v1/beacon/states/${segment(stateId)}/validators`, bulk: true };
+  async validators(
+    stateId: StateId,
+    onValidator: (validator: ValidatorRecord) => void,
+    options?: RequestOptions,
+  ): Promise<{ count: number }> {
+    const exchange: Exchange = {
+      route: 'GET /eth/v1/beacon/states/{state_id}/validators',
+      path: `/eth/v1/beacon/states/${segment(stateId)}/validators`,
+      bulk: true,
+    };
     const deliver = deliverTo(onValidator);
     const limit = this.listLimit(exchange.route);
-    const scanned = await this.request(exchange, [], (chunks) => streamList(chunks, ['data'], [], (element, index) => deliver(decodeElement(decodeValidator, element, 'data', index)), limit), options);
+    const scanned = await this.request(
+      exchange,
+      [],
+      (chunks) =>
+        streamList(
+          chunks,
+          ['data'],
+          [],
+          (element, index) => deliver(decodeElement(decodeValidator, element, 'data', index)),
+          limit,
+        ),
+      options,
+    );
     this.lastListLength.set(exchange.route, scanned.count);
     return { count: scanned.count };
   }
 
   /** Every validator's rewards, streamed; as with `validators`, a failure mid-stream fails the whole epoch. */
-  async attestationRewards(epoch: number, onReward: (reward: AttestationReward) => void, options?: RequestOptions): Promise<{ ideal: IdealAttestationReward[]; count: number }> {
-    const exchange: Exchange = { route: 'POST /eth/v1/beacon/rewards/attestations/{epoch}', path: `/eth/v1/beacon/rewards/attestations/${segment(epoch)}`, body: '[]', bulk: true };
+  async attestationRewards(
+    epoch: number,
+    onReward: (reward: AttestationReward) => void,
+    options?: RequestOptions,
+  ): Promise<{ ideal: IdealAttestationReward[]; count: number }> {
+    const exchange: Exchange = {
+      route: 'POST /eth/v1/beacon/rewards/attestations/{epoch}',
+      path: `/eth/v1/beacon/rewards/attestations/${segment(epoch)}`,
+      body: '[]',
+      bulk: true,
+    };
     const deliver = deliverTo(onReward);
     const limit = this.listLimit(exchange.route);
     const rewards = await this.request(
@@ -224,7 +282,12 @@ export class BeaconClient implements BeaconApi {
   }
 
   /** One request per `livenessChunkSize` indices, one after the other. */
-  async liveness(epoch: number, indices: readonly number[], onLiveness: (liveness: Liveness) => void, options?: RequestOptions): Promise<void> {
+  async liveness(
+    epoch: number,
+    indices: readonly number[],
+    onLiveness: (liveness: Liveness) => void,
+    options?: RequestOptions,
+  ): Promise<void> {
     const path = `/eth/v1/validator/liveness/${segment(epoch)}`;
     const deliver = deliverTo(onLiveness);
     for (let from = 0; from < indices.length; from += this.livenessChunkSize) {
@@ -232,18 +295,38 @@ export class BeaconClient implements BeaconApi {
       const body = JSON.stringify(chunk.map((index) => segment(index)));
       // One entry per index asked: a longer answer is not an answer to the request.
       const limit = { maxEntries: chunk.length, maxBytes: chunk.length * maxBytesPerEntry + 4_096 };
-      await this.request({ route: 'POST /eth/v1/validator/liveness/{epoch}', path, body }, [], (chunks) => streamList(chunks, ['data'], [], (element, index) => deliver(decodeElement(decodeLiveness, element, 'data', index)), limit), options);
+      await this.request(
+        { route: 'POST /eth/v1/validator/liveness/{epoch}', path, body },
+        [],
+        (chunks) =>
+          streamList(
+            chunks,
+            ['data'],
+            [],
+            (element, index) => deliver(decodeElement(decodeLiveness, element, 'data', index)),
+            limit,
+          ),
+        options,
+      );
     }
   }
 
   proposerDuties(epoch: number, options?: RequestOptions): Promise<ProposerDuties> {
     const path = `/eth/v1/validator/duties/proposer/${segment(epoch)}`;
-    return this.json({ route: 'GET /eth/v1/validator/duties/proposer/{epoch}', path }, (body) => decodeProposerDuties(body, epoch), options);
+    return this.json(
+      { route: 'GET /eth/v1/validator/duties/proposer/{epoch}', path },
+      (body) => decodeProposerDuties(body, epoch),
+      options,
+    );
   }
 
   syncCommittee(stateId: 'head' | number, epoch: number, options?: RequestOptions): Promise<number[]> {
     const path = `/eth/v1/beacon/states/${segment(stateId)}/sync_committees?epoch=${segment(epoch)}`;
-    return this.json({ route: 'GET /eth/v1/beacon/states/{state_id}/sync_committees', path }, decodeSyncCommittee, options);
+    return this.json(
+      { route: 'GET /eth/v1/beacon/states/{state_id}/sync_committees', path },
+      decodeSyncCommittee,
+      options,
+    );
   }
 
   /**
@@ -251,14 +334,21 @@ export class BeaconClient implements BeaconApi {
    * `not_found` failure, never "nobody had to sign".
    */
   syncCommitteeRewards(slot: number, options?: RequestOptions): Promise<SyncCommitteeReward[]> {
-    const exchange: Exchange = { route: 'POST /eth/v1/beacon/rewards/sync_committee/{block_id}', path: `/eth/v1/beacon/rewards/sync_committee/${segment(slot)}`, body: '[]' };
+    const exchange: Exchange = {
+      route: 'POST /eth/v1/beacon/rewards/sync_committee/{block_id}',
+      path: `/eth/v1/beacon/rewards/sync_committee/${segment(slot)}`,
+      body: '[]',
+    };
     return this.json(exchange, decodeSyncCommitteeRewards, options);
   }
 
   /** How long a streamed list may be: twice its last length with room to grow, within the configured maximum. */
   private listLimit(route: BeaconRoute): ListLimit {
     const last = this.lastListLength.get(route);
-    const maxEntries = last === undefined ? this.maxListEntries : Math.min(this.maxListEntries, Math.max(2 * last, last + minListGrowth));
+    const maxEntries =
+      last === undefined
+        ? this.maxListEntries
+        : Math.min(this.maxListEntries, Math.max(2 * last, last + minListGrowth));
     // Captured values beside the list (`ideal_rewards`) are small; the allowance covers them.
     return { maxEntries, maxBytes: maxEntries * maxBytesPerEntry + 1024 * 1024 };
   }
@@ -277,9 +367,24 @@ export class BeaconClient implements BeaconApi {
    * Sends one request and reads its answer with `read`. Statuses in `absentOn` are answers meaning
    * "nothing there": null. Everything else that is not a 2xx is a failure.
    */
-  private request<T>(exchange: Exchange, absentOn: readonly [], read: (chunks: Chunks) => Promise<T>, options: RequestOptions | undefined): Promise<T>;
-  private request<T>(exchange: Exchange, absentOn: readonly number[], read: (chunks: Chunks) => Promise<T>, options: RequestOptions | undefined): Promise<T | null>;
-  private async request<T>(exchange: Exchange, absentOn: readonly number[], read: (chunks: Chunks) => Promise<T>, options: RequestOptions | undefined): Promise<T | null> {
+  private request<T>(
+    exchange: Exchange,
+    absentOn: readonly [],
+    read: (chunks: Chunks) => Promise<T>,
+    options: RequestOptions | undefined,
+  ): Promise<T>;
+  private request<T>(
+    exchange: Exchange,
+    absentOn: readonly number[],
+    read: (chunks: Chunks) => Promise<T>,
+    options: RequestOptions | undefined,
+  ): Promise<T | null>;
+  private async request<T>(
+    exchange: Exchange,
+    absentOn: readonly number[],
+    read: (chunks: Chunks) => Promise<T>,
+    options: RequestOptions | undefined,
+  ): Promise<T | null> {
     const timeoutMs = exchange.bulk ? this.bulkTimeoutMs : this.timeoutMs;
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = options?.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
@@ -287,7 +392,13 @@ export class BeaconClient implements BeaconApi {
     const meter = { bytes: 0 };
     let status: number | null = null;
     const emit = (outcome: BeaconRequestEvent['outcome']) =>
-      this.onRequest?.({ route: exchange.route, outcome, status, durationMs: performance.now() - started, bytes: meter.bytes });
+      this.onRequest?.({
+        route: exchange.route,
+        outcome,
+        status,
+        durationMs: performance.now() - started,
+        bytes: meter.bytes,
+      });
     let result: T | null;
     try {
       const response = await this.fetch(this.url(exchange.path), {
@@ -302,19 +413,34 @@ export class BeaconClient implements BeaconApi {
       if (isRedirect(status)) {
         await response.body?.cancel();
         const on = `from ${this.host} on ${exchange.route}`;
-        throw new BeaconRequestError('http_status', exchange.route, `HTTP ${status} redirect to ${redirectHost(response, this.url(exchange.path))} ${on}, not followed`, { status });
+        throw new BeaconRequestError(
+          'http_status',
+          exchange.route,
+          `HTTP ${status} redirect to ${redirectHost(response, this.url(exchange.path))} ${on}, not followed`,
+          { status },
+        );
       } else if (absentOn.includes(status)) {
         await drain(chunks);
         result = null;
       } else if (status < 200 || status >= 300) {
-        throw httpFailure(exchange.route, status, { host: this.host, scrubber: this.scrubber }, await readErrorText(chunks));
+        throw httpFailure(
+          exchange.route,
+          status,
+          { host: this.host, scrubber: this.scrubber },
+          await readErrorText(chunks),
+        );
       } else {
         result = await read(chunks);
       }
     } catch (error) {
-      if (options?.signal?.aborted) throw new ProbeAbortedError(`beacon request aborted: ${exchange.route}`, { cause: error });
+      if (options?.signal?.aborted)
+        throw new ProbeAbortedError(`beacon request aborted: ${exchange.route}`, { cause: error });
       if (error instanceof CallbackFailure) throw error.error;
-      const failure = classifyBeaconFailure(error, exchange.route, status, { host: this.host, scrubber: this.scrubber, timedOutAfterMs: timeout.aborted ? timeoutMs : null });
+      const failure = classifyBeaconFailure(error, exchange.route, status, {
+        host: this.host,
+        scrubber: this.scrubber,
+        timedOutAfterMs: timeout.aborted ? timeoutMs : null,
+      });
       emit(failure.errorClass);
       throw failure;
     }
@@ -326,4 +452,3 @@ export class BeaconClient implements BeaconApi {
 function lowerCaseKeys(headers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).map(([key, value]) => [key.toLowerCase(), value]));
 }
-

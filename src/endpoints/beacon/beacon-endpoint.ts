@@ -39,9 +39,13 @@ export interface BeaconProbeContext extends ProbeContext {
 }
 
 /** What a failed probe did learn before the failure was known. */
-export type PartialBeaconAnswer = Partial<Omit<BeaconObservation, 'chain' | 'endpoint' | 'at' | 'ok' | 'latencyMs' | 'errorClass' | 'errorMessage'>>;
+export type PartialBeaconAnswer = Partial<
+  Omit<BeaconObservation, 'chain' | 'endpoint' | 'at' | 'ok' | 'latencyMs' | 'errorClass' | 'errorMessage'>
+>;
 
-/** The typed failure of a beacon probe: an error class (a metric label), a short redacted reason, the partial answer. */
+/**
+ * The typed failure of a beacon probe: an error class (a metric label), a short redacted reason, the partial answer.
+ */
 export class BeaconProbeError extends EreError {
   override name = 'BeaconProbeError';
   readonly errorClass: BeaconErrorClass;
@@ -53,7 +57,12 @@ export class BeaconProbeError extends EreError {
   constructor(
     errorClass: BeaconErrorClass,
     shortMessage: string,
-    options: { cause?: unknown; partial?: PartialBeaconAnswer; timing?: BeaconTiming | null; failingRoutes?: readonly BeaconRouteFailure[] } = {},
+    options: {
+      cause?: unknown;
+      partial?: PartialBeaconAnswer;
+      timing?: BeaconTiming | null;
+      failingRoutes?: readonly BeaconRouteFailure[];
+    } = {},
   ) {
     super(shortMessage, { cause: options.cause });
     this.errorClass = errorClass;
@@ -83,16 +92,29 @@ function targetScrubber(target: BeaconEndpointTarget): SecretScrubber {
  * a timeout when the probe's deadline passed, else a connection failure (fetch throws a TypeError) or an
  * answer the client could not make sense of.
  */
-export function classifyBeaconFailure(error: unknown, context: { timeoutMs: number; timedOut: boolean; scrubber: SecretScrubber }): BeaconProbeError {
+export function classifyBeaconFailure(
+  error: unknown,
+  context: { timeoutMs: number; timedOut: boolean; scrubber: SecretScrubber },
+): BeaconProbeError {
   if (error instanceof BeaconProbeError) return error;
   const fields = (error ?? {}) as { errorClass?: unknown; shortMessage?: unknown; message?: unknown; name?: unknown };
   const text = (value: unknown) => truncate(context.scrubber.scrub(String(value)));
   if (typeof fields.errorClass === 'string' && knownClasses.has(fields.errorClass)) {
-    return new BeaconProbeError(fields.errorClass as BeaconErrorClass, text(fields.shortMessage ?? fields.message ?? fields.errorClass), { cause: error });
+    return new BeaconProbeError(
+      fields.errorClass as BeaconErrorClass,
+      text(fields.shortMessage ?? fields.message ?? fields.errorClass),
+      { cause: error },
+    );
   }
-  if (context.timedOut || fields.name === 'TimeoutError') return new BeaconProbeError('timeout', `no answer within ${context.timeoutMs} ms`, { cause: error });
-  if (error instanceof TypeError) return new BeaconProbeError('connection', `connection failed: ${text(error.message)}`, { cause: error });
-  return new BeaconProbeError('invalid_response', `unexpected failure: ${text(error instanceof Error ? error.message : String(error))}`, { cause: error });
+  if (context.timedOut || fields.name === 'TimeoutError')
+    return new BeaconProbeError('timeout', `no answer within ${context.timeoutMs} ms`, { cause: error });
+  if (error instanceof TypeError)
+    return new BeaconProbeError('connection', `connection failed: ${text(error.message)}`, { cause: error });
+  return new BeaconProbeError(
+    'invalid_response',
+    `unexpected failure: ${text(error instanceof Error ? error.message : String(error))}`,
+    { cause: error },
+  );
 }
 
 /** Every observation has this one shape, built in one literal. */
@@ -127,7 +149,8 @@ function observation(
 }
 
 type Settled<T> = PromiseSettledResult<T>;
-const valueOf = <T>(result: Settled<T>): T | undefined => (result.status === 'fulfilled' ? result.value : undefined);
+const settledValue = <T>(result: Settled<T>): T | undefined =>
+  result.status === 'fulfilled' ? result.value : undefined;
 
 interface ProbedRoute {
   what: string;
@@ -177,22 +200,47 @@ class BeaconEndpointProbe implements Probe<BeaconObservation> {
     if (timing.status === 'fulfilled') this.timing = timing.value;
     if (wantVersion && version.status === 'fulfilled') this.versionReadAt = at;
 
-    const answer = this.answer(valueOf(syncing), valueOf(header), valueOf(checkpoints), valueOf(peerCount), valueOf(version));
+    const answer = this.answer(
+      settledValue(syncing),
+      settledValue(header),
+      settledValue(checkpoints),
+      settledValue(peerCount),
+      settledValue(version),
+    );
     const probed: ProbedRoute[] = [
       { what: 'genesis or spec', route: 'GET /eth/v1/beacon/genesis', required: true, result: timing },
       { what: 'syncing', route: 'GET /eth/v1/node/syncing', required: true, result: syncing },
       { what: 'head header', route: 'GET /eth/v1/beacon/headers/{block_id}', required: true, result: header },
-      { what: 'finality checkpoints', route: 'GET /eth/v1/beacon/states/{state_id}/finality_checkpoints', required: false, result: checkpoints },
+      {
+        what: 'finality checkpoints',
+        route: 'GET /eth/v1/beacon/states/{state_id}/finality_checkpoints',
+        required: false,
+        result: checkpoints,
+      },
       { what: 'peer count', route: 'GET /eth/v1/node/peer_count', required: false, result: peerCount },
       { what: 'version', route: 'GET /eth/v1/node/version', required: false, result: version },
     ];
-    const failures = probed.flatMap((entry) => (entry.result.status === 'rejected' ? [{ entry, cause: this.classify(entry.result.reason, deadlineMs, deadline.aborted) }] : []));
-    const failingRoutes = failures.map(({ entry, cause }): BeaconRouteFailure => ({ route: routeOf(entry.result, entry.route), errorClass: cause.errorClass, message: cause.shortMessage }));
+    const failures = probed.flatMap((entry) =>
+      entry.result.status === 'rejected'
+        ? [{ entry, cause: this.classify(entry.result.reason, deadlineMs, deadline.aborted) }]
+        : [],
+    );
+    const failingRoutes = failures.map(
+      ({ entry, cause }): BeaconRouteFailure => ({
+        route: routeOf(entry.result, entry.route),
+        errorClass: cause.errorClass,
+        message: cause.shortMessage,
+      }),
+    );
     const failed = failures.find(({ entry }) => entry.required);
     let failure: BeaconProbeError | null = null;
     const context = { partial: answer, timing: this.timing, failingRoutes };
     if (failed) {
-      failure = new BeaconProbeError(failed.cause.errorClass, truncate(`${failed.entry.what}: ${failed.cause.shortMessage}`), { cause: (failed.entry.result as PromiseRejectedResult).reason, ...context });
+      failure = new BeaconProbeError(
+        failed.cause.errorClass,
+        truncate(`${failed.entry.what}: ${failed.cause.shortMessage}`),
+        { cause: (failed.entry.result as PromiseRejectedResult).reason, ...context },
+      );
     } else if (header.status === 'fulfilled' && header.value === null) {
       failure = new BeaconProbeError('not_found', 'head header: no block at head', context);
     }
@@ -230,10 +278,20 @@ class BeaconEndpointProbe implements Probe<BeaconObservation> {
  */
 export const beaconEndpointCollector = {
   kind: 'beacon',
-  createProbe: (target: BeaconEndpointTarget, context: BeaconProbeContext): Probe<BeaconObservation> => new BeaconEndpointProbe(target, context),
-  failure(target: BeaconEndpointTarget, error: unknown, startedAt: number, durationMs: number): BeaconObservation | null {
+  createProbe: (target: BeaconEndpointTarget, context: BeaconProbeContext): Probe<BeaconObservation> =>
+    new BeaconEndpointProbe(target, context),
+  failure(
+    target: BeaconEndpointTarget,
+    error: unknown,
+    startedAt: number,
+    durationMs: number,
+  ): BeaconObservation | null {
     if (error instanceof ProbeAbortedError) return null;
-    const failure = classifyBeaconFailure(error, { timeoutMs: target.timeoutMs, timedOut: false, scrubber: targetScrubber(target) });
+    const failure = classifyBeaconFailure(error, {
+      timeoutMs: target.timeoutMs,
+      timedOut: false,
+      scrubber: targetScrubber(target),
+    });
     return observation(target, startedAt, durationMs, failure, failure.partial, failure.timing, failure.failingRoutes);
   },
 } satisfies Collector<BeaconEndpointTarget, BeaconObservation>;

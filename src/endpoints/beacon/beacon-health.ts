@@ -30,35 +30,57 @@ export function epochOfSlot(timing: BeaconTiming, slot: number): number {
 }
 
 /** Seconds since the start of the head slot: grows while the node imports nothing. */
-export function headAgeSeconds(timing: BeaconTiming | null | undefined, headSlot: number | null, nowMs: number): number | null {
+export function headAgeSeconds(
+  timing: BeaconTiming | null | undefined,
+  headSlot: number | null,
+  nowMs: number,
+): number | null {
   if (!timing || headSlot === null) return null;
   return (nowMs - slotStartMs(timing, headSlot)) / 1_000;
 }
 
 /** Wall-clock epoch minus finalized epoch: 2 on a healthy network, growing while finality stalls. */
-export function finalityDistanceEpochs(timing: BeaconTiming | null | undefined, finalizedEpoch: number | null, nowMs: number): number | null {
+export function finalityDistanceEpochs(
+  timing: BeaconTiming | null | undefined,
+  finalizedEpoch: number | null,
+  nowMs: number,
+): number | null {
   const slot = wallClockSlot(timing, nowMs);
   if (!timing || slot === null || finalizedEpoch === null) return null;
   return epochOfSlot(timing, slot) - finalizedEpoch;
 }
 
-function isFresh(observation: BeaconObservation | undefined, nowMs: number, policy: BeaconHealthPolicy): observation is BeaconObservation {
+function isFresh(
+  observation: BeaconObservation | undefined,
+  nowMs: number,
+  policy: BeaconHealthPolicy,
+): observation is BeaconObservation {
   return observation !== undefined && nowMs - observation.at <= policy.staleAfterMs;
 }
 
 /** Fresh and successful: the observations the chain's state is taken from. */
-function isUp(observation: BeaconObservation | undefined, nowMs: number, policy: BeaconHealthPolicy): observation is BeaconObservation {
+function isUp(
+  observation: BeaconObservation | undefined,
+  nowMs: number,
+  policy: BeaconHealthPolicy,
+): observation is BeaconObservation {
   return isFresh(observation, nowMs, policy) && observation.ok;
 }
 
 /** The best of the chain's fresh, successful observations: the highest head and the highest finalized epoch. */
-export function bestOf(observations: Iterable<BeaconObservation | undefined>, nowMs: number, policy: BeaconHealthPolicy): { headSlot: number | null; finalizedEpoch: number | null } {
+export function bestOf(
+  observations: Iterable<BeaconObservation | undefined>,
+  nowMs: number,
+  policy: BeaconHealthPolicy,
+): { headSlot: number | null; finalizedEpoch: number | null } {
   let headSlot: number | null = null;
   let finalizedEpoch: number | null = null;
   for (const observation of observations) {
     if (!isUp(observation, nowMs, policy)) continue;
-    if (observation.headSlot !== null && (headSlot === null || observation.headSlot > headSlot)) headSlot = observation.headSlot;
-    if (observation.finalizedEpoch !== null && (finalizedEpoch === null || observation.finalizedEpoch > finalizedEpoch)) finalizedEpoch = observation.finalizedEpoch;
+    if (observation.headSlot !== null && (headSlot === null || observation.headSlot > headSlot))
+      headSlot = observation.headSlot;
+    if (observation.finalizedEpoch !== null && (finalizedEpoch === null || observation.finalizedEpoch > finalizedEpoch))
+      finalizedEpoch = observation.finalizedEpoch;
   }
   return { headSlot, finalizedEpoch };
 }
@@ -82,9 +104,14 @@ export function beaconEndpointHealth(
   if (observation === undefined) unhealthyReasons.push('not probed yet');
   else if (!fresh) unhealthyReasons.push('no recent probe');
   else if (!observation.ok) unhealthyReasons.push(`probe failed: ${observation.errorClass ?? 'unknown'}`);
-  if (answered?.syncing === true) unhealthyReasons.push(answered.syncDistance === null ? 'syncing' : `syncing, ${answered.syncDistance} slots behind`);
-  if (lagSlots !== null && lagSlots > policy.maxLagSlots) unhealthyReasons.push(`${lagSlots} slots behind the highest head`);
-  if (age !== null && age * 1_000 > policy.maxHeadAgeMs) unhealthyReasons.push(`head slot started ${Math.round(age)} s ago (at most ${policy.maxHeadAgeMs / 1_000} s)`);
+  if (answered?.syncing === true)
+    unhealthyReasons.push(
+      answered.syncDistance === null ? 'syncing' : `syncing, ${answered.syncDistance} slots behind`,
+    );
+  if (lagSlots !== null && lagSlots > policy.maxLagSlots)
+    unhealthyReasons.push(`${lagSlots} slots behind the highest head`);
+  if (age !== null && age * 1_000 > policy.maxHeadAgeMs)
+    unhealthyReasons.push(`head slot started ${Math.round(age)} s ago (at most ${policy.maxHeadAgeMs / 1_000} s)`);
 
   return {
     endpoint,
@@ -122,7 +149,13 @@ export function deriveBeaconChainHealth(
     policy,
   );
   const endpointStates = endpoints.map((endpoint) =>
-    beaconEndpointHealth(endpoint, latest.get(endpoint), { timing, highestHeadSlot: best.headSlot, version: versionOf(endpoint) }, nowMs, policy),
+    beaconEndpointHealth(
+      endpoint,
+      latest.get(endpoint),
+      { timing, highestHeadSlot: best.headSlot, version: versionOf(endpoint) },
+      nowMs,
+      policy,
+    ),
   );
   return {
     chain,

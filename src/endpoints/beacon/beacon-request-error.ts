@@ -31,20 +31,30 @@ export class BeaconRequestError extends EreError {
   }
 }
 
-/** Where a request went, as errors may say it: the host only, and the URL's secrets to scrub from what the node said. */
+/**
+ * Where a request went, as errors may say it: the host only, and the URL's secrets to scrub from what the node said.
+ */
 export interface FailureContext {
   host: string;
   scrubber: SecretScrubber;
 }
 
 /** A non-2xx answer the route does not define as an answer; `nodeMessage` is the reason the node gave. */
-export function httpFailure(route: BeaconRoute, status: number, context: FailureContext, nodeMessage: string): BeaconRequestError {
+export function httpFailure(
+  route: BeaconRoute,
+  status: number,
+  context: FailureContext,
+  nodeMessage: string,
+): BeaconRequestError {
   const details = nodeMessage ? context.scrubber.scrub(nodeMessage) : undefined;
   const on = `from ${context.host} on ${route}`;
-  if (status === 429) return new BeaconRequestError('rate_limited', route, `rate limited (HTTP 429) ${on}`, { status, details });
+  if (status === 429)
+    return new BeaconRequestError('rate_limited', route, `rate limited (HTTP 429) ${on}`, { status, details });
   // The Beacon API answers 503 while the node is syncing.
-  if (status === 503) return new BeaconRequestError('syncing', route, `node is syncing (HTTP 503) ${on}`, { status, details });
-  if (status === 404) return new BeaconRequestError('not_found', route, `not found (HTTP 404) ${on}`, { status, details });
+  if (status === 503)
+    return new BeaconRequestError('syncing', route, `node is syncing (HTTP 503) ${on}`, { status, details });
+  if (status === 404)
+    return new BeaconRequestError('not_found', route, `not found (HTTP 404) ${on}`, { status, details });
   return new BeaconRequestError('http_status', route, `HTTP ${status} ${on}`, { status, details });
 }
 
@@ -75,22 +85,48 @@ export function classifyBeaconFailure(
   if (error instanceof BeaconRequestError) return error;
   const { host } = context;
   if (error instanceof BeaconDecodeError) {
-    return new BeaconRequestError('invalid_response', route, `invalid response from ${host} on ${route}: ${error.shortMessage}`, { status, cause: error });
+    return new BeaconRequestError(
+      'invalid_response',
+      route,
+      `invalid response from ${host} on ${route}: ${error.shortMessage}`,
+      { status, cause: error },
+    );
   }
   if (error instanceof ListLimitError) {
-    return new BeaconRequestError('invalid_response', route, `response from ${host} on ${route} is refused: ${error.message}`, { status, details: error.message, cause: error });
+    return new BeaconRequestError(
+      'invalid_response',
+      route,
+      `response from ${host} on ${route} is refused: ${error.message}`,
+      { status, details: error.message, cause: error },
+    );
   }
   if (error instanceof JsonStreamError) {
-    return new BeaconRequestError('invalid_response', route, `response from ${host} on ${route} is not valid JSON`, { status, details: error.message, cause: error });
+    return new BeaconRequestError('invalid_response', route, `response from ${host} on ${route} is not valid JSON`, {
+      status,
+      details: error.message,
+      cause: error,
+    });
   }
   const code = errorCode(error);
-  if (context.timedOutAfterMs !== null || (code !== undefined && code.includes('TIMEOUT'))) {
+  if (context.timedOutAfterMs !== null || code?.includes('TIMEOUT')) {
     const within = context.timedOutAfterMs === null ? '' : ` within ${context.timedOutAfterMs} ms`;
-    return new BeaconRequestError('timeout', route, `no complete answer from ${host}${within} on ${route}`, { status, cause: error });
+    return new BeaconRequestError('timeout', route, `no complete answer from ${host}${within} on ${route}`, {
+      status,
+      cause: error,
+    });
   }
   if (code !== undefined || (error instanceof TypeError && fetchFailures.has(error.message))) {
-    return new BeaconRequestError('connection', route, `connection to ${host} failed${code ? ` (${code})` : ''} on ${route}`, { status, cause: error });
+    return new BeaconRequestError(
+      'connection',
+      route,
+      `connection to ${host} failed${code ? ` (${code})` : ''} on ${route}`,
+      { status, cause: error },
+    );
   }
   const message = error instanceof Error ? error.message : String(error);
-  return new BeaconRequestError('invalid_response', route, `unexpected failure on ${route}`, { status, details: context.scrubber.scrub(message).slice(0, 200), cause: error });
+  return new BeaconRequestError('invalid_response', route, `unexpected failure on ${route}`, {
+    status,
+    details: context.scrubber.scrub(message).slice(0, 200),
+    cause: error,
+  });
 }

@@ -73,13 +73,17 @@ export class BeaconSampleStore implements SampleStore<BeaconSample> {
       `WITH RECURSIVE endpoints(endpoint) AS (
          SELECT min(endpoint) FROM beacon_samples
          UNION ALL
-         SELECT (SELECT min(endpoint) FROM beacon_samples WHERE endpoint > endpoints.endpoint) FROM endpoints WHERE endpoints.endpoint IS NOT NULL
+         SELECT (SELECT min(endpoint) FROM beacon_samples WHERE endpoint > endpoints.endpoint) FROM endpoints WHERE
+         endpoints.endpoint IS NOT NULL
        )
        SELECT ${columns.map((column) => `s.${column}`).join(', ')} FROM endpoints
-       JOIN beacon_samples s ON s.id = (SELECT id FROM beacon_samples WHERE endpoint = endpoints.endpoint ORDER BY at_ms DESC, id DESC LIMIT 1)
+       JOIN beacon_samples s ON s.id = (SELECT id FROM beacon_samples WHERE endpoint = endpoints.endpoint ORDER BY
+       at_ms DESC, id DESC LIMIT 1)
        ORDER BY s.endpoint`,
     );
-    this.deleteChunk = db.prepare(`DELETE FROM beacon_samples WHERE id IN (SELECT id FROM beacon_samples WHERE at_ms < ? LIMIT ${pruneChunk})`);
+    this.deleteChunk = db.prepare(
+      `DELETE FROM beacon_samples WHERE id IN (SELECT id FROM beacon_samples WHERE at_ms < ? LIMIT ${pruneChunk})`,
+    );
   }
 
   /** Writes a batch as the sample writer hands it, in one transaction. */

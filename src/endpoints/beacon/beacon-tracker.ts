@@ -4,9 +4,21 @@
 // rules in beacon-health.ts. It also ranks a chain's endpoints for the collectors that need one to read from.
 
 import type { BeaconConfig } from './beacon-schema.js';
-import type { BeaconChainHealth, BeaconEndpointHealth, BeaconObservation, BeaconSample, BeaconTiming } from '../../domain/beacon.js';
+import type {
+  BeaconChainHealth,
+  BeaconEndpointHealth,
+  BeaconObservation,
+  BeaconSample,
+  BeaconTiming,
+} from '../../domain/beacon.js';
 import type { Clock } from '../../domain/clock.js';
-import { beaconEndpointHealth, bestOf, deriveBeaconChainHealth, wallClockSlot, type BeaconHealthPolicy } from './beacon-health.js';
+import {
+  beaconEndpointHealth,
+  bestOf,
+  deriveBeaconChainHealth,
+  wallClockSlot,
+  type BeaconHealthPolicy,
+} from './beacon-health.js';
 import type { ObservationKind } from '../observation-pipeline.js';
 import { EndpointTracker, type TrackedChainState, type TrackedEndpoints } from '../endpoint-tracker.js';
 
@@ -20,14 +32,30 @@ interface ChainState extends TrackedChainState<BeaconObservation, BeaconHealthPo
 }
 
 /** The policy of a chain's `beacon:` config. */
-export function beaconHealthPolicy(beacon: Pick<BeaconConfig, 'maxLagSlots' | 'maxHeadAge' | 'pollInterval' | 'staleAfterIntervals'>): BeaconHealthPolicy {
-  return { maxLagSlots: beacon.maxLagSlots, maxHeadAgeMs: beacon.maxHeadAge, staleAfterMs: beacon.pollInterval * beacon.staleAfterIntervals };
+export function beaconHealthPolicy(
+  beacon: Pick<BeaconConfig, 'maxLagSlots' | 'maxHeadAge' | 'pollInterval' | 'staleAfterIntervals'>,
+): BeaconHealthPolicy {
+  return {
+    maxLagSlots: beacon.maxLagSlots,
+    maxHeadAgeMs: beacon.maxHeadAge,
+    staleAfterMs: beacon.pollInterval * beacon.staleAfterIntervals,
+  };
 }
 
 /** The chains with beacon endpoints, as the tracker follows them. */
-export function trackedBeaconChains(chains: readonly { id: string; beacon?: BeaconConfig | undefined }[]): TrackedBeaconChain[] {
+export function trackedBeaconChains(
+  chains: readonly { id: string; beacon?: BeaconConfig | undefined }[],
+): TrackedBeaconChain[] {
   return chains.flatMap((chain) =>
-    chain.beacon ? [{ chain: chain.id, endpoints: chain.beacon.endpoints.map((endpoint) => endpoint.id), policy: beaconHealthPolicy(chain.beacon) }] : [],
+    chain.beacon
+      ? [
+          {
+            chain: chain.id,
+            endpoints: chain.beacon.endpoints.map((endpoint) => endpoint.id),
+            policy: beaconHealthPolicy(chain.beacon),
+          },
+        ]
+      : [],
   );
 }
 
@@ -47,7 +75,13 @@ export class BeaconTracker extends EndpointTracker<BeaconObservation, BeaconSamp
     this.remember(state, observation);
     const now = this.clock.now();
     const best = bestOf(state.latest.values(), now, state.policy);
-    const judged = beaconEndpointHealth(observation.endpoint, observation, { timing: state.timing, highestHeadSlot: best.headSlot, version: null }, now, state.policy);
+    const judged = beaconEndpointHealth(
+      observation.endpoint,
+      observation,
+      { timing: state.timing, highestHeadSlot: best.headSlot, version: null },
+      now,
+      state.policy,
+    );
     return toSample(observation, {
       wallClockSlot: wallClockSlot(state.timing, now),
       // A failed probe's partial answer is kept as it came; only an answered probe is judged against the chain.
@@ -70,7 +104,15 @@ export class BeaconTracker extends EndpointTracker<BeaconObservation, BeaconSamp
   health(chain: string): BeaconChainHealth | undefined {
     const state = this.chains.get(chain);
     if (!state) return undefined;
-    return deriveBeaconChainHealth(chain, state.endpoints, state.latest, state.timing, this.clock.now(), state.policy, (endpoint) => this.versions.get(endpoint) ?? null);
+    return deriveBeaconChainHealth(
+      chain,
+      state.endpoints,
+      state.latest,
+      state.timing,
+      this.clock.now(),
+      state.policy,
+      (endpoint) => this.versions.get(endpoint) ?? null,
+    );
   }
 
   /**
@@ -83,7 +125,10 @@ export class BeaconTracker extends EndpointTracker<BeaconObservation, BeaconSamp
     const rank = (state: BeaconEndpointHealth) => (state.healthy ? 0 : state.up ? 1 : 2);
     const orLast = (value: number | null) => value ?? Number.POSITIVE_INFINITY;
     return [...health.endpoints]
-      .sort((a, b) => rank(a) - rank(b) || orLast(a.lagSlots) - orLast(b.lagSlots) || orLast(a.latencyMs) - orLast(b.latencyMs))
+      .sort(
+        (a, b) =>
+          rank(a) - rank(b) || orLast(a.lagSlots) - orLast(b.lagSlots) || orLast(a.latencyMs) - orLast(b.latencyMs),
+      )
       .map((state) => state.endpoint);
   }
 
@@ -93,7 +138,10 @@ export class BeaconTracker extends EndpointTracker<BeaconObservation, BeaconSamp
 }
 
 /** One literal for every sample, so that they all share one object shape (and no timing is carried along). */
-function toSample(observation: BeaconObservation, derived: Pick<BeaconSample, 'wallClockSlot' | 'headAgeSeconds' | 'lagSlots' | 'finalityDistanceEpochs' | 'healthy'>): BeaconSample {
+function toSample(
+  observation: BeaconObservation,
+  derived: Pick<BeaconSample, 'wallClockSlot' | 'headAgeSeconds' | 'lagSlots' | 'finalityDistanceEpochs' | 'healthy'>,
+): BeaconSample {
   return {
     chain: observation.chain,
     endpoint: observation.endpoint,

@@ -2,7 +2,14 @@
 // finality) and each endpoint's health, joined with the endpoint's configuration (URL redacted).
 
 import { z } from 'zod';
-import { beaconErrorClasses, type BeaconChainHealth, type BeaconEndpointHealth, type BeaconEndpointTarget, type BeaconObservation, type BeaconTiming } from '../../domain/beacon.js';
+import {
+  beaconErrorClasses,
+  type BeaconChainHealth,
+  type BeaconEndpointHealth,
+  type BeaconEndpointTarget,
+  type BeaconObservation,
+  type BeaconTiming,
+} from '../../domain/beacon.js';
 import { endpointStateOf, endpointStateShape, iso } from '../endpoint-view.js';
 
 /** What the view reads of the beacon tracker. */
@@ -15,15 +22,29 @@ export interface BeaconStateReader {
 
 export const beaconChainStatusSchema = z
   .enum(['ok', 'degraded', 'single_point_of_failure', 'down'])
-  .describe('ok: every beacon endpoint healthy; degraded: some not; single_point_of_failure: one healthy left; down: none.');
+  .describe(
+    'ok: every beacon endpoint healthy; degraded: some not; single_point_of_failure: one healthy left; down: none.',
+  );
 
 export const beaconChainSummarySchema = z.object({
   id: z.string(),
   status: beaconChainStatusSchema,
-  wallClockSlot: z.number().int().nullable().describe('The slot the wall clock is in; null until the chain’s genesis is known.'),
+  wallClockSlot: z
+    .number()
+    .int()
+    .nullable()
+    .describe('The slot the wall clock is in; null until the chain’s genesis is known.'),
   headSlot: z.number().int().nullable().describe('Highest head slot among the chain’s beacon endpoints that answered.'),
-  finalizedEpoch: z.number().int().nullable().describe('Highest finalized epoch among the chain’s beacon endpoints that answered.'),
-  finalityDistanceEpochs: z.number().int().nullable().describe('Wall-clock epoch minus the finalized epoch: 2 on a healthy network.'),
+  finalizedEpoch: z
+    .number()
+    .int()
+    .nullable()
+    .describe('Highest finalized epoch among the chain’s beacon endpoints that answered.'),
+  finalityDistanceEpochs: z
+    .number()
+    .int()
+    .nullable()
+    .describe('Wall-clock epoch minus the finalized epoch: 2 on a healthy network.'),
   configuredEndpoints: z.number().int(),
   healthyEndpoints: z.number().int(),
 });
@@ -45,8 +66,18 @@ export const beaconEndpointStateSchema = z.object({
   errorClass: z.enum(beaconErrorClasses).nullable().describe('Error class of the last probe; null when it succeeded.'),
   errorMessage: z.string().nullable(),
   failingRoutes: z
-    .array(z.object({ route: z.string().describe('The route template, as the Beacon API spec writes it.'), errorClass: z.enum(beaconErrorClasses), message: z.string() }))
-    .describe('Routes of the last probe that failed. Genesis, spec, syncing and the head header are required: one failing makes the endpoint down. Finality checkpoints, peer count and version are not: the endpoint stays up and healthy, with the route listed here.'),
+    .array(
+      z.object({
+        route: z.string().describe('The route template, as the Beacon API spec writes it.'),
+        errorClass: z.enum(beaconErrorClasses),
+        message: z.string(),
+      }),
+    )
+    .describe(
+      'Routes of the last probe that failed. Genesis, spec, syncing and the head header are ' +
+        'required: one failing makes the endpoint down. Finality checkpoints, peer count and ' +
+        'version are not: the endpoint stays up and healthy, with the route listed here.',
+    ),
   lastProbeAt: z.string().nullable(),
 });
 
@@ -88,7 +119,13 @@ export class BeaconView {
     const timing = this.tracker.timing(id);
     return {
       ...summary(id, health),
-      timing: timing ? { genesisTime: timing.genesisTime, secondsPerSlot: timing.secondsPerSlot, slotsPerEpoch: timing.slotsPerEpoch } : null,
+      timing: timing
+        ? {
+            genesisTime: timing.genesisTime,
+            secondsPerSlot: timing.secondsPerSlot,
+            slotsPerEpoch: timing.slotsPerEpoch,
+          }
+        : null,
       endpoints: health.endpoints.map((state) => this.endpointState(state)),
     };
   }

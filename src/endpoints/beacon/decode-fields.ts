@@ -38,7 +38,8 @@ export function decodeElement<T>(decode: (value: unknown) => T, value: unknown, 
 export type JsonObject = Record<string, unknown>;
 
 export function object(value: unknown, path: string): JsonObject {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new BeaconDecodeError(path, value === undefined ? 'required' : 'expected an object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new BeaconDecodeError(path, value === undefined ? 'required' : 'expected an object');
   return value as JsonObject;
 }
 
@@ -87,7 +88,8 @@ export function epoch(value: unknown, path: string): number {
 }
 
 export function bool(value: unknown, path: string): boolean {
-  if (typeof value !== 'boolean') throw new BeaconDecodeError(path, value === undefined ? 'required' : 'expected a boolean');
+  if (typeof value !== 'boolean')
+    throw new BeaconDecodeError(path, value === undefined ? 'required' : 'expected a boolean');
   return value;
 }
 
@@ -97,7 +99,8 @@ export function optionalBool(value: unknown, path: string): boolean | null {
 }
 
 export function string(value: unknown, path: string): string {
-  if (typeof value !== 'string') throw new BeaconDecodeError(path, value === undefined ? 'required' : 'expected a string');
+  if (typeof value !== 'string')
+    throw new BeaconDecodeError(path, value === undefined ? 'required' : 'expected a string');
   return value;
 }
 
@@ -106,13 +109,15 @@ const hexPattern = /^0x[0-9a-fA-F]*$/;
 /** 0x-prefixed hex of `bytes` bytes, lower-cased. */
 export function hex(value: unknown, path: string, bytes: number): string {
   const text = string(value, path);
-  if (text.length !== 2 + bytes * 2 || !hexPattern.test(text)) throw new BeaconDecodeError(path, `expected 0x and ${bytes} bytes of hex`);
+  if (text.length !== 2 + bytes * 2 || !hexPattern.test(text))
+    throw new BeaconDecodeError(path, `expected 0x and ${bytes} bytes of hex`);
   return text.toLowerCase();
 }
 
 /** One of a closed list of strings: a value unknown to the monitor is a fault, not a guess. */
 export function oneOf<T extends string>(value: unknown, path: string, allowed: readonly T[]): T {
   const text = string(value, path);
-  if (!(allowed as readonly string[]).includes(text)) throw new BeaconDecodeError(path, `unknown value ${JSON.stringify(text.slice(0, 40))}`);
+  if (!(allowed as readonly string[]).includes(text))
+    throw new BeaconDecodeError(path, `unknown value ${JSON.stringify(text.slice(0, 40))}`);
   return text as T;
 }

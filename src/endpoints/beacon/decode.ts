@@ -17,7 +17,20 @@ import {
   type SyncCommitteeReward,
   type ValidatorRecord,
 } from '../../domain/beacon.js';
-import { array, bool, BeaconDecodeError, decodeElement, epoch, hex, int, object, oneOf, optionalBool, string, uint } from './decode-fields.js';
+import {
+  array,
+  bool,
+  BeaconDecodeError,
+  decodeElement,
+  epoch,
+  hex,
+  int,
+  object,
+  oneOf,
+  optionalBool,
+  string,
+  uint,
+} from './decode-fields.js';
 
 export { BeaconDecodeError } from './decode-fields.js';
 
@@ -80,7 +93,8 @@ export function decodeHeader(body: unknown): BeaconBlockHeader {
 /** `/eth/v1/beacon/states/{state_id}/finality_checkpoints`. */
 export function decodeFinalityCheckpoints(body: unknown): FinalityCheckpoints {
   const data = object(object(body, '').data, 'data');
-  const checkpoint = (key: 'previous_justified' | 'current_justified' | 'finalized') => uint(object(data[key], `data.${key}`).epoch, `data.${key}.epoch`);
+  const checkpoint = (key: 'previous_justified' | 'current_justified' | 'finalized') =>
+    uint(object(data[key], `data.${key}`).epoch, `data.${key}.epoch`);
   return {
     previousJustifiedEpoch: checkpoint('previous_justified'),
     currentJustifiedEpoch: checkpoint('current_justified'),
@@ -104,7 +118,9 @@ export function decodeValidator(element: unknown): ValidatorRecord {
   };
 }
 
-/** One element of `data.total_rewards` of `/eth/v1/beacon/rewards/attestations/{epoch}`; `inactivity` is 0 when absent. */
+/**
+ * One element of `data.total_rewards` of `/eth/v1/beacon/rewards/attestations/{epoch}`; `inactivity` is 0 when absent.
+ */
 export function decodeAttestationReward(element: unknown): AttestationReward {
   const entry = object(element, '');
   return {
@@ -167,7 +183,9 @@ export function decodeProposerDuties(body: unknown, requestedEpoch: number): Pro
 /** `/eth/v1/beacon/states/{state_id}/sync_committees` → the members' indices, in committee order. */
 export function decodeSyncCommittee(body: unknown): number[] {
   const data = object(object(body, '').data, 'data');
-  return array(data.validators, 'data.validators').map((value, index) => decodeElement((item) => uint(item, ''), value, 'data.validators', index));
+  return array(data.validators, 'data.validators').map((value, index) =>
+    decodeElement((item) => uint(item, ''), value, 'data.validators', index),
+  );
 }
 
 /** `/eth/v1/beacon/rewards/sync_committee/{block_id}`. */

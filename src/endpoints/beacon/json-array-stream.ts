@@ -48,6 +48,7 @@ const CLOSE_BRACE = 0x7d;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 
+// biome-ignore lint/suspicious/noConstEnum: inlined as numbers into the per-byte loop; never exported
 const enum Expect {
   Value,
   ValueOrEnd,
@@ -60,12 +61,14 @@ const enum Expect {
   Scan,
 }
 
+// biome-ignore lint/suspicious/noConstEnum: inlined as numbers into the per-byte loop; never exported
 const enum ValueKind {
   String,
   Container,
   Primitive,
 }
 
+// biome-ignore lint/suspicious/noConstEnum: inlined as numbers into the per-byte loop; never exported
 const enum Purpose {
   Element,
   Capture,
@@ -74,6 +77,7 @@ const enum Purpose {
 }
 
 /** What a value at a given key path is to the scanner. */
+// biome-ignore lint/suspicious/noConstEnum: inlined as numbers into the per-byte loop; never exported
 const enum Role {
   Target,
   Capture,
@@ -151,7 +155,8 @@ export class JsonArrayScanner {
 
   end(): JsonArrayScanResult {
     // A primitive at the root ends with the document.
-    if (this.expect === Expect.Scan && this.kind === ValueKind.Primitive && this.keys.length === 0) this.complete(new Uint8Array(0), 0, 0);
+    if (this.expect === Expect.Scan && this.kind === ValueKind.Primitive && this.keys.length === 0)
+      this.complete(new Uint8Array(0), 0, 0);
     if (this.expect !== Expect.Done) throw new JsonStreamError('unexpected end of JSON', this.offset);
     return { count: this.count, found: this.found, captured: this.captured };
   }
@@ -163,7 +168,8 @@ export class JsonArrayScanner {
   private roleOf(path: readonly string[]): Role {
     if (samePath(path, this.arrayPath)) return Role.Target;
     if (this.capturePaths.some((capture) => samePath(path, capture))) return Role.Capture;
-    if (isPrefix(path, this.arrayPath) || this.capturePaths.some((capture) => isPrefix(path, capture))) return Role.Descend;
+    if (isPrefix(path, this.arrayPath) || this.capturePaths.some((capture) => isPrefix(path, capture)))
+      return Role.Descend;
     return Role.Skip;
   }
 
@@ -190,7 +196,10 @@ export class JsonArrayScanner {
         }
         if (byte === CLOSE_BRACKET && this.inTarget) return this.closeArray();
         if (byte === CLOSE_BRACE && !this.inTarget) return this.closeObject();
-        return this.fail(`expected ',' or the end of the ${this.inTarget ? 'array' : 'object'}, got ${describe(byte)}`, at);
+        return this.fail(
+          `expected ',' or the end of the ${this.inTarget ? 'array' : 'object'}, got ${describe(byte)}`,
+          at,
+        );
       case Expect.Done:
         return this.fail(`unexpected ${describe(byte)} after the end of the document`, at);
       case Expect.Scan:
@@ -199,7 +208,8 @@ export class JsonArrayScanner {
   }
 
   private startValue(byte: number, at: number): boolean {
-    if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET || byte === COMMA || byte === COLON) this.fail(`expected a value, got ${describe(byte)}`, at);
+    if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET || byte === COMMA || byte === COLON)
+      this.fail(`expected a value, got ${describe(byte)}`, at);
     if (this.inTarget) return this.startScan(kindOf(byte), Purpose.Element);
     if (this.role === Role.Target && byte === OPEN_BRACKET) {
       this.found = true;
@@ -313,7 +323,9 @@ export class JsonArrayScanner {
     return length;
   }
 
-  /** Where the next backslash at or after `from` is in `chunk` (its length if none), searched once per chunk stretch. */
+  /**
+   * Where the next backslash at or after `from` is in `chunk` (its length if none), searched once per chunk stretch.
+   */
   private nextBackslash(chunk: Uint8Array, from: number): number {
     if (chunk !== this.backslashChunk || this.backslashAt < from) {
       const found = chunk.indexOf(BACKSLASH, from);
@@ -340,7 +352,10 @@ export class JsonArrayScanner {
       try {
         value = JSON.parse(text) as unknown;
       } catch (error) {
-        this.fail(`invalid JSON${purpose === Purpose.Element ? ` in element ${this.count}` : ''}: ${(error as Error).message}`, from);
+        this.fail(
+          `invalid JSON${purpose === Purpose.Element ? ` in element ${this.count}` : ''}: ${(error as Error).message}`,
+          from,
+        );
       }
       if (purpose === Purpose.Key) {
         this.keys[this.keys.length - 1] = value as string;
@@ -384,11 +399,16 @@ function kindOf(byte: number): ValueKind {
 }
 
 function describe(byte: number): string {
-  return byte >= 0x20 && byte < 0x7f ? `'${String.fromCharCode(byte)}'` : `byte 0x${byte.toString(16).padStart(2, '0')}`;
+  return byte >= 0x20 && byte < 0x7f
+    ? `'${String.fromCharCode(byte)}'`
+    : `byte 0x${byte.toString(16).padStart(2, '0')}`;
 }
 
 /** Scans a whole byte stream; resolves once it has ended and every element was delivered. */
-export async function scanJsonArray(chunks: AsyncIterable<Uint8Array>, options: JsonArrayScanOptions): Promise<JsonArrayScanResult> {
+export async function scanJsonArray(
+  chunks: AsyncIterable<Uint8Array>,
+  options: JsonArrayScanOptions,
+): Promise<JsonArrayScanResult> {
   const scanner = new JsonArrayScanner(options);
   for await (const chunk of chunks) scanner.write(chunk);
   return scanner.end();

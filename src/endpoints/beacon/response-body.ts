@@ -10,7 +10,10 @@ export type Chunks = AsyncIterable<Uint8Array>;
 const maxJsonBytes = 32 * 1024 * 1024;
 const maxErrorBodyBytes = 4 * 1024;
 
-export async function* counted(body: ReadableStream<Uint8Array> | null, meter: { bytes: number }): AsyncGenerator<Uint8Array> {
+export async function* counted(
+  body: ReadableStream<Uint8Array> | null,
+  meter: { bytes: number },
+): AsyncGenerator<Uint8Array> {
   if (!body) return;
   for await (const chunk of body) {
     meter.bytes += chunk.length;
@@ -83,7 +86,13 @@ async function* capped(chunks: Chunks, maxBytes: number): AsyncGenerator<Uint8Ar
  * Streams the array at `arrayPath` to `onElement`, refusing it once it passes `limit`: what is delivered
  * is held by the caller, so an answer without end would otherwise take all memory before any timeout.
  */
-export function streamList(chunks: Chunks, arrayPath: string[], capture: string[][], onElement: (element: unknown, index: number) => void, limit?: ListLimit): Promise<JsonArrayScanResult> {
+export function streamList(
+  chunks: Chunks,
+  arrayPath: string[],
+  capture: string[][],
+  onElement: (element: unknown, index: number) => void,
+  limit?: ListLimit,
+): Promise<JsonArrayScanResult> {
   const maxEntries = limit?.maxEntries ?? Number.POSITIVE_INFINITY;
   const bounded = (element: unknown, index: number) => {
     if (index >= maxEntries) throw new ListLimitError(`list longer than ${maxEntries} entries`);

@@ -19,7 +19,8 @@ export function answersById(askedIds: readonly number[], answers: readonly unkno
   const asked = new Set(askedIds);
   const byId = new Map<number, RpcAnswer>();
   for (const answer of answers) {
-    if (answer === null || typeof answer !== 'object' || Array.isArray(answer)) throw invalid('an answer is not a JSON-RPC object');
+    if (answer === null || typeof answer !== 'object' || Array.isArray(answer))
+      throw invalid('an answer is not a JSON-RPC object');
     const { id, jsonrpc } = answer as RpcAnswer;
     // Some servers leave the version out; one that names another version speaks another protocol.
     if (jsonrpc !== undefined && jsonrpc !== '2.0') throw invalid('an answer is not JSON-RPC 2.0');

@@ -38,7 +38,13 @@ export type HeadVerdict = 'corroborated' | 'refuted' | 'unconfirmed';
  * `earlierHeads` are the heads the other endpoints reported before their latest: an endpoint is asked its block
  * at another's head as it was at its previous probe, and that one may have moved on since.
  */
-export function judgeHead(report: HeadReport, reports: readonly HeadReport[], nowMs: number, policy: CorroborationPolicy, earlierHeads: readonly HeadReport[] = []): HeadVerdict {
+export function judgeHead(
+  report: HeadReport,
+  reports: readonly HeadReport[],
+  nowMs: number,
+  policy: CorroborationPolicy,
+  earlierHeads: readonly HeadReport[] = [],
+): HeadVerdict {
   if (report.headHash === null || report.headTimestamp === null) return 'unconfirmed';
   let corroborated = false;
   let contradicted = report.headTimestamp > nowMs / 1_000 + clockSkewAllowanceSeconds;
@@ -47,8 +53,15 @@ export function judgeHead(report: HeadReport, reports: readonly HeadReport[], no
     if (ancestor.hash === report.headHash) return 'refuted';
     for (const others of [reports, earlierHeads]) {
       for (const other of others) {
-        if (other.endpoint === report.endpoint || other.headBlock !== ancestor.number || other.headHash !== ancestor.hash || other.headTimestamp === null) continue;
-        const leastSeconds = ((report.headBlock - ancestor.number) * (policy.minBlockIntervalMs ?? defaultMinBlockIntervalMs)) / 1_000;
+        if (
+          other.endpoint === report.endpoint ||
+          other.headBlock !== ancestor.number ||
+          other.headHash !== ancestor.hash ||
+          other.headTimestamp === null
+        )
+          continue;
+        const leastSeconds =
+          ((report.headBlock - ancestor.number) * (policy.minBlockIntervalMs ?? defaultMinBlockIntervalMs)) / 1_000;
         if (report.headTimestamp - other.headTimestamp < leastSeconds) contradicted = true;
         else corroborated = true;
       }
@@ -67,7 +80,8 @@ export function ancestorHeightsFor(endpoint: string, reports: readonly HeadRepor
   if (!own) return [];
   const heights = new Set<number>();
   for (const report of reports) {
-    if (report.endpoint !== endpoint && report.headHash !== null && own.headBlock - report.headBlock > maxLagBlocks) heights.add(report.headBlock);
+    if (report.endpoint !== endpoint && report.headHash !== null && own.headBlock - report.headBlock > maxLagBlocks)
+      heights.add(report.headBlock);
   }
   return [...heights].sort((a, b) => b - a);
 }

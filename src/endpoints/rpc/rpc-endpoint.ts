@@ -37,7 +37,14 @@ interface RpcBlock {
 }
 
 /** Index of each call in the batch; web3_clientVersion only when asked. */
-const calls = ['eth_chainId', 'eth_blockNumber', 'eth_getBlockByNumber', 'eth_syncing', 'net_peerCount', 'web3_clientVersion'] as const;
+const calls = [
+  'eth_chainId',
+  'eth_blockNumber',
+  'eth_getBlockByNumber',
+  'eth_syncing',
+  'net_peerCount',
+  'web3_clientVersion',
+] as const;
 const callParams: Record<(typeof calls)[number], unknown[]> = {
   eth_chainId: [],
   eth_blockNumber: [],
@@ -48,9 +55,11 @@ const callParams: Record<(typeof calls)[number], unknown[]> = {
 };
 
 function quantity(value: unknown, field: string): number {
-  if (typeof value !== 'string' || !isHex(value) || value === '0x') throw new RpcProbeError('invalid_response', `${field} is not a hex quantity`);
+  if (typeof value !== 'string' || !isHex(value) || value === '0x')
+    throw new RpcProbeError('invalid_response', `${field} is not a hex quantity`);
   const parsed = hexToNumber(value);
-  if (!Number.isSafeInteger(parsed) || parsed < 0) throw new RpcProbeError('invalid_response', `${field} is out of range`);
+  if (!Number.isSafeInteger(parsed) || parsed < 0)
+    throw new RpcProbeError('invalid_response', `${field} is out of range`);
   return parsed;
 }
 
@@ -119,15 +128,22 @@ class RpcEndpointProbe implements Probe<RpcObservation> {
       if (isRedirect(response.status)) this.redirect = { status: response.status, host: redirectHost(response, input) };
       return response;
     };
-    this.rpc = getHttpRpcClient(target.url, { timeout: target.timeoutMs, fetchFn, fetchOptions: { headers: target.headers } });
+    this.rpc = getHttpRpcClient(target.url, {
+      timeout: target.timeoutMs,
+      fetchFn,
+      fetchOptions: { headers: target.headers },
+    });
   }
 
   async run(): Promise<RpcObservation> {
     const at = this.context.clock.now();
     const started = performance.now();
-    const wantClientVersion = this.clientVersionReadAt === null || at - this.clientVersionReadAt >= clientVersionEveryMs;
+    const wantClientVersion =
+      this.clientVersionReadAt === null || at - this.clientVersionReadAt >= clientVersionEveryMs;
     const useBatch = this.batchRefusedAt === null || at - this.batchRefusedAt >= batchRetryAfterMs;
-    const requests = (wantClientVersion ? calls : calls.slice(0, -1)).map((method, index): RpcCall => ({ id: index + 1, method, params: callParams[method] }));
+    const requests = (wantClientVersion ? calls : calls.slice(0, -1)).map(
+      (method, index): RpcCall => ({ id: index + 1, method, params: callParams[method] }),
+    );
     const baseCalls = requests.length;
     for (const height of (this.target.ancestorHeights?.() ?? []).slice(0, maxAncestorCalls)) {
       requests.push({ id: requests.length + 1, method: 'eth_getBlockByNumber', params: [numberToHex(height), false] });
@@ -147,21 +163,32 @@ class RpcEndpointProbe implements Probe<RpcObservation> {
         this.batchRefusedAt = at;
         batched = false;
       }
-      const answer = this.interpret(requests.slice(0, baseCalls), answers, batched, requests.map((request) => request.id));
+      const answer = this.interpret(
+        requests.slice(0, baseCalls),
+        answers,
+        batched,
+        requests.map((request) => request.id),
+      );
       answer.ancestorHashes = ancestorHashes(requests.slice(baseCalls), answers);
       if (wantClientVersion) this.clientVersionReadAt = at;
       return observation(this.target, at, performance.now() - started, null, answer);
     } catch (error) {
-      if (this.context.shutdownSignal.aborted) throw new ProbeAbortedError('probe aborted: shutting down', { cause: error });
+      if (this.context.shutdownSignal.aborted)
+        throw new ProbeAbortedError('probe aborted: shutting down', { cause: error });
       const redirect = this.redirect as { status: number; host: string } | null; // set by fetchFn meanwhile
-      if (redirect) throw new RpcProbeError('http_status', `HTTP ${redirect.status} redirect to ${redirect.host}, not followed`, { cause: error });
-      if (this.deadline.aborted) throw new RpcProbeError('timeout', `no answer within ${this.target.timeoutMs} ms`, { cause: error });
+      if (redirect)
+        throw new RpcProbeError('http_status', `HTTP ${redirect.status} redirect to ${redirect.host}, not followed`, {
+          cause: error,
+        });
+      if (this.deadline.aborted)
+        throw new RpcProbeError('timeout', `no answer within ${this.target.timeoutMs} ms`, { cause: error });
       throw classifyRpcFailure(error, { timeoutMs: this.target.timeoutMs, httpStatuses: this.httpStatuses });
     }
   }
 
   private async send(requests: RpcCall[], batch: boolean): Promise<RpcAnswer[]> {
-    if (!batch) return Promise.all(requests.map((request) => this.rpc.request({ body: request }) as Promise<RpcAnswer>));
+    if (!batch)
+      return Promise.all(requests.map((request) => this.rpc.request({ body: request }) as Promise<RpcAnswer>));
     const answers = (await this.rpc.request({ body: requests })) as unknown;
     if (!Array.isArray(answers)) throw new BatchNotAnsweredError();
     return answers as RpcAnswer[];
@@ -173,7 +200,10 @@ class RpcEndpointProbe implements Probe<RpcObservation> {
     // An answer too large is the endpoint's answer, not a refusal: one call at a time would fetch it once per call.
     if (error instanceof ResponseBodyTooLargeError) return false;
     const failure = classifyRpcFailure(error, { timeoutMs: this.target.timeoutMs, httpStatuses: this.httpStatuses });
-    return failure.errorClass === 'invalid_response' || (failure.errorClass === 'http_status' && [...this.httpStatuses].some((status) => status >= 400 && status < 500));
+    return (
+      failure.errorClass === 'invalid_response' ||
+      (failure.errorClass === 'http_status' && [...this.httpStatuses].some((status) => status >= 400 && status < 500))
+    );
   }
 
   /** The answers to `requests`, out of answers to every id asked (`askedIds`, the ancestor calls' too). */
@@ -196,9 +226,14 @@ class RpcEndpointProbe implements Probe<RpcObservation> {
     if (!isBlock(block)) throw new RpcProbeError('invalid_response', 'eth_getBlockByNumber(latest) returned no block');
     const headTimestamp = quantity(block.timestamp, 'block.timestamp');
     // The latest block may be one past eth_blockNumber's answer: its hash is then not the head's.
-    const headHash = typeof block.hash === 'string' && blockHash.test(block.hash) && sameHeight(block.number, headBlock) ? block.hash.toLowerCase() : null;
+    const headHash =
+      typeof block.hash === 'string' && blockHash.test(block.hash) && sameHeight(block.number, headBlock)
+        ? block.hash.toLowerCase()
+        : null;
     if (chainId !== this.target.expectedChainId) {
-      throw new RpcProbeError('chain_id_mismatch', `chain id ${chainId}, expected ${this.target.expectedChainId}`, { partial: { chainId, headBlock, headTimestamp } });
+      throw new RpcProbeError('chain_id_mismatch', `chain id ${chainId}, expected ${this.target.expectedChainId}`, {
+        partial: { chainId, headBlock, headTimestamp },
+      });
     }
     const syncing = result(3, false);
     const peerCount = result(4, false);
@@ -228,11 +263,14 @@ function ancestorHashes(requests: readonly RpcCall[], answers: readonly RpcAnswe
   if (requests.length === 0) return noAncestors;
   const found: AncestorHash[] = [];
   for (const request of requests) {
-    const answer = answers.find((candidate) => candidate !== null && typeof candidate === 'object' && candidate.id === request.id);
+    const answer = answers.find(
+      (candidate) => candidate !== null && typeof candidate === 'object' && candidate.id === request.id,
+    );
     if (!answer || answer.error) continue;
     const number = hexToNumber(request.params[0] as Hex);
     if (answer.result === null) found.push({ number, hash: null });
-    else if (isBlock(answer.result) && typeof answer.result.hash === 'string' && blockHash.test(answer.result.hash)) found.push({ number, hash: answer.result.hash.toLowerCase() });
+    else if (isBlock(answer.result) && typeof answer.result.hash === 'string' && blockHash.test(answer.result.hash))
+      found.push({ number, hash: answer.result.hash.toLowerCase() });
   }
   return found;
 }
@@ -250,6 +288,12 @@ export const rpcEndpointCollector: Collector<RpcEndpointTarget, RpcObservation> 
   failure(target, error, startedAt, durationMs) {
     if (error instanceof ProbeAbortedError) return null;
     const failure = classifyRpcFailure(error, { timeoutMs: target.timeoutMs, httpStatuses: new Set() });
-    return observation(target, startedAt, durationMs, { errorClass: failure.errorClass, errorMessage: failure.shortMessage, partial: failure.partial }, null);
+    return observation(
+      target,
+      startedAt,
+      durationMs,
+      { errorClass: failure.errorClass, errorMessage: failure.shortMessage, partial: failure.partial },
+      null,
+    );
   },
 };

@@ -33,9 +33,14 @@ export function consensusOf(
   let counted = 0;
   for (const report of reports) {
     // Only an endpoint that asked its ancestors, i.e. one well ahead of others, can be judged.
-    const verdict = report.ancestorHashes.length === 0 ? 'unconfirmed' : judgeHead(report, reports, nowMs, policy, earlierHeads);
+    const verdict =
+      report.ancestorHashes.length === 0 ? 'unconfirmed' : judgeHead(report, reports, nowMs, policy, earlierHeads);
     if (verdict === 'refuted') continue;
-    if (verdict === 'corroborated' && (highestCorroborated === null || report.headBlock > highestCorroborated.headBlock)) highestCorroborated = report;
+    if (
+      verdict === 'corroborated' &&
+      (highestCorroborated === null || report.headBlock > highestCorroborated.headBlock)
+    )
+      highestCorroborated = report;
     counted += 1;
     if (first === null || report.headBlock > first.headBlock) {
       second = first;
@@ -49,15 +54,24 @@ export function consensusOf(
 }
 
 /** The fresh, successful observations with a head: what the consensus is made of. */
-export function headReports(observations: Iterable<RpcObservation | undefined>, nowMs: number, policy: ChainHealthPolicy): HeadReport[] {
+export function headReports(
+  observations: Iterable<RpcObservation | undefined>,
+  nowMs: number,
+  policy: ChainHealthPolicy,
+): HeadReport[] {
   const reports: HeadReport[] = [];
   for (const observation of observations) {
-    if (isFresh(observation, nowMs, policy) && observation.ok && observation.headBlock !== null) reports.push(observation as HeadReport);
+    if (isFresh(observation, nowMs, policy) && observation.ok && observation.headBlock !== null)
+      reports.push(observation as HeadReport);
   }
   return reports;
 }
 
-function isFresh(observation: RpcObservation | undefined, nowMs: number, policy: ChainHealthPolicy): observation is RpcObservation {
+function isFresh(
+  observation: RpcObservation | undefined,
+  nowMs: number,
+  policy: ChainHealthPolicy,
+): observation is RpcObservation {
   return observation !== undefined && nowMs - observation.at <= policy.staleAfterMs;
 }
 
@@ -73,15 +87,22 @@ export function endpointHealth(
   const head = up ? observation.headBlock : null;
   const headTimestamp = up ? observation.headTimestamp : null;
   const lagBlocks = head !== null && consensus.head !== null ? consensus.head - head : null;
-  const lagSeconds = headTimestamp !== null && consensus.timestamp !== null && lagBlocks !== null ? (lagBlocks === 0 ? 0 : consensus.timestamp - headTimestamp) : null;
+  const lagSeconds =
+    headTimestamp !== null && consensus.timestamp !== null && lagBlocks !== null
+      ? lagBlocks === 0
+        ? 0
+        : consensus.timestamp - headTimestamp
+      : null;
 
   const unhealthyReasons: string[] = [];
   if (observation === undefined) unhealthyReasons.push('not probed yet');
   else if (!fresh) unhealthyReasons.push('no recent probe');
   else if (!observation.ok) unhealthyReasons.push(`probe failed: ${observation.errorClass ?? 'unknown'}`);
   if (up && observation.syncing === true) unhealthyReasons.push('syncing');
-  if (lagBlocks !== null && lagBlocks > policy.maxLagBlocks) unhealthyReasons.push(`${lagBlocks} blocks behind the consensus head`);
-  if (lagBlocks !== null && -lagBlocks > policy.maxLagBlocks) unhealthyReasons.push(`${-lagBlocks} blocks ahead of the consensus head`);
+  if (lagBlocks !== null && lagBlocks > policy.maxLagBlocks)
+    unhealthyReasons.push(`${lagBlocks} blocks behind the consensus head`);
+  if (lagBlocks !== null && -lagBlocks > policy.maxLagBlocks)
+    unhealthyReasons.push(`${-lagBlocks} blocks ahead of the consensus head`);
 
   return {
     endpoint,
@@ -111,7 +132,9 @@ export function deriveChainHealth(
     policy,
     earlier.values(),
   );
-  const endpointStates = endpoints.map((endpoint) => endpointHealth(endpoint, latest.get(endpoint), { head, timestamp }, nowMs, policy));
+  const endpointStates = endpoints.map((endpoint) =>
+    endpointHealth(endpoint, latest.get(endpoint), { head, timestamp }, nowMs, policy),
+  );
   const healthyEndpoints = endpointStates.filter((state) => state.healthy).length;
   return {
     chain,

@@ -36,39 +36,99 @@ export function createRpcMetrics(registry: Registry, tracker: ChainTracker) {
       buckets: latencyBucketsSeconds,
       registers,
     }),
-    up: endpointGauge('ere_rpc_endpoint_up', '1 when the last probe of the endpoint succeeded and is recent, else 0.', (state) => (state.up ? 1 : 0)),
-    healthy: endpointGauge('ere_rpc_endpoint_healthy', '1 when the endpoint is up, on the right chain, not syncing and within the lag bound.', (state) => (state.healthy ? 1 : 0)),
-    headBlock: endpointGauge('ere_rpc_endpoint_head_block', 'Head block number the endpoint reports.', (state) => state.headBlock),
-    headAge: endpointGauge('ere_rpc_endpoint_head_age_seconds', 'Now minus the timestamp of the endpoint head block.', (state) => state.headAgeSeconds),
-    lagBlocks: endpointGauge('ere_rpc_endpoint_lag_blocks', 'Blocks the endpoint is behind the chain consensus head (negative when ahead).', (state) => state.lagBlocks),
-    lagSeconds: endpointGauge('ere_rpc_endpoint_lag_seconds', 'Seconds between the consensus head block and the endpoint head block.', (state) => state.lagSeconds),
+    up: endpointGauge(
+      'ere_rpc_endpoint_up',
+      '1 when the last probe of the endpoint succeeded and is recent, else 0.',
+      (state) => (state.up ? 1 : 0),
+    ),
+    healthy: endpointGauge(
+      'ere_rpc_endpoint_healthy',
+      '1 when the endpoint is up, on the right chain, not syncing and within the lag bound.',
+      (state) => (state.healthy ? 1 : 0),
+    ),
+    headBlock: endpointGauge(
+      'ere_rpc_endpoint_head_block',
+      'Head block number the endpoint reports.',
+      (state) => state.headBlock,
+    ),
+    headAge: endpointGauge(
+      'ere_rpc_endpoint_head_age_seconds',
+      'Now minus the timestamp of the endpoint head block.',
+      (state) => state.headAgeSeconds,
+    ),
+    lagBlocks: endpointGauge(
+      'ere_rpc_endpoint_lag_blocks',
+      'Blocks the endpoint is behind the chain consensus head (negative when ahead).',
+      (state) => state.lagBlocks,
+    ),
+    lagSeconds: endpointGauge(
+      'ere_rpc_endpoint_lag_seconds',
+      'Seconds between the consensus head block and the endpoint head block.',
+      (state) => state.lagSeconds,
+    ),
     syncing: endpointGauge('ere_rpc_endpoint_syncing', '1 when the endpoint reports it is syncing.', (state) => {
       const observation = latest(state.endpoint);
       return state.up && observation?.syncing != null ? Number(observation.syncing) : null;
     }),
-    peers: endpointGauge('ere_rpc_endpoint_peers', 'Peer count the endpoint reports (absent when it refuses net_peerCount).', (state) =>
-      state.up ? (latest(state.endpoint)?.peerCount ?? null) : null,
+    peers: endpointGauge(
+      'ere_rpc_endpoint_peers',
+      'Peer count the endpoint reports (absent when it refuses net_peerCount).',
+      (state) => (state.up ? (latest(state.endpoint)?.peerCount ?? null) : null),
     ),
-    gasUtilization: endpointGauge('ere_rpc_endpoint_gas_utilization_ratio', 'gasUsed / gasLimit of the endpoint head block.', (state) => {
-      const observation = latest(state.endpoint);
-      return state.up && observation?.gasUsed != null && observation.gasLimit ? observation.gasUsed / observation.gasLimit : null;
-    }),
-    baseFee: endpointGauge('ere_rpc_endpoint_base_fee_per_gas_wei', 'Base fee per gas of the endpoint head block, in wei.', (state) =>
-      state.up ? (latest(state.endpoint)?.baseFeePerGasWei ?? null) : null,
+    gasUtilization: endpointGauge(
+      'ere_rpc_endpoint_gas_utilization_ratio',
+      'gasUsed / gasLimit of the endpoint head block.',
+      (state) => {
+        const observation = latest(state.endpoint);
+        return state.up && observation?.gasUsed != null && observation.gasLimit
+          ? observation.gasUsed / observation.gasLimit
+          : null;
+      },
     ),
-    info: scrapeGauge(registry, 'ere_rpc_endpoint_info', 'Client name and version the endpoint reports (web3_clientVersion), value 1.', ['chain', 'endpoint', 'client', 'version'], (set) => {
-      for (const chain of snapshot()) {
-        for (const state of chain.endpoints) {
-          const text = tracker.clientVersion(state.endpoint);
-          if (text) set({ chain: chain.chain, endpoint: state.endpoint, ...parseClientVersion(text) }, 1);
+    baseFee: endpointGauge(
+      'ere_rpc_endpoint_base_fee_per_gas_wei',
+      'Base fee per gas of the endpoint head block, in wei.',
+      (state) => (state.up ? (latest(state.endpoint)?.baseFeePerGasWei ?? null) : null),
+    ),
+    info: scrapeGauge(
+      registry,
+      'ere_rpc_endpoint_info',
+      'Client name and version the endpoint reports (web3_clientVersion), value 1.',
+      ['chain', 'endpoint', 'client', 'version'],
+      (set) => {
+        for (const chain of snapshot()) {
+          for (const state of chain.endpoints) {
+            const text = tracker.clientVersion(state.endpoint);
+            if (text) set({ chain: chain.chain, endpoint: state.endpoint, ...parseClientVersion(text) }, 1);
+          }
         }
-      }
-    }),
-    consensusHead: chainGauge('ere_chain_consensus_head_block', 'Highest block at least two endpoints have reached (the only head with one endpoint).', (chain) => chain.consensusHead),
-    chainHeadAge: chainGauge('ere_chain_head_age_seconds', 'Now minus the timestamp of the consensus head block: grows when the chain halts.', (chain) => chain.headAgeSeconds),
-    healthyEndpoints: chainGauge('ere_chain_healthy_endpoints', 'Endpoints of the chain that are healthy (redundancy).', (chain) => chain.healthyEndpoints),
-    configuredEndpoints: chainGauge('ere_chain_endpoints', 'Endpoints configured for the chain.', (chain) => chain.configuredEndpoints),
-    singlePointOfFailure: chainGauge('ere_chain_single_point_of_failure', '1 when exactly one endpoint of the chain is healthy.', (chain) => (chain.singlePointOfFailure ? 1 : 0)),
+      },
+    ),
+    consensusHead: chainGauge(
+      'ere_chain_consensus_head_block',
+      'Highest block at least two endpoints have reached (the only head with one endpoint).',
+      (chain) => chain.consensusHead,
+    ),
+    chainHeadAge: chainGauge(
+      'ere_chain_head_age_seconds',
+      'Now minus the timestamp of the consensus head block: grows when the chain halts.',
+      (chain) => chain.headAgeSeconds,
+    ),
+    healthyEndpoints: chainGauge(
+      'ere_chain_healthy_endpoints',
+      'Endpoints of the chain that are healthy (redundancy).',
+      (chain) => chain.healthyEndpoints,
+    ),
+    configuredEndpoints: chainGauge(
+      'ere_chain_endpoints',
+      'Endpoints configured for the chain.',
+      (chain) => chain.configuredEndpoints,
+    ),
+    singlePointOfFailure: chainGauge(
+      'ere_chain_single_point_of_failure',
+      '1 when exactly one endpoint of the chain is healthy.',
+      (chain) => (chain.singlePointOfFailure ? 1 : 0),
+    ),
   };
 
   return {

@@ -11,7 +11,11 @@ export class RpcProbeError extends EreError {
   readonly errorClass: RpcErrorClass;
   readonly partial: PartialRpcAnswer;
 
-  constructor(errorClass: RpcErrorClass, shortMessage: string, options: { cause?: unknown; partial?: PartialRpcAnswer } = {}) {
+  constructor(
+    errorClass: RpcErrorClass,
+    shortMessage: string,
+    options: { cause?: unknown; partial?: PartialRpcAnswer } = {},
+  ) {
     super(shortMessage, { cause: options.cause });
     this.errorClass = errorClass;
     this.partial = options.partial ?? {};
@@ -45,7 +49,11 @@ function truncate(text: string, max = 200): string {
  * A JSON-RPC error answer to `method`: rate limiting when the provider says so (code -32005, or an HTTP
  * 429 carrying the error object), otherwise jsonrpc_error.
  */
-export function jsonRpcFailure(method: string, error: { code?: unknown; message?: unknown }, httpStatuses: ReadonlySet<number>): RpcProbeError {
+export function jsonRpcFailure(
+  method: string,
+  error: { code?: unknown; message?: unknown },
+  httpStatuses: ReadonlySet<number>,
+): RpcProbeError {
   const code = typeof error.code === 'number' ? error.code : 'unknown';
   const message = truncate(String(error.message ?? 'error'));
   const errorClass = code === -32005 || httpStatuses.has(429) ? 'rate_limited' : 'jsonrpc_error';
@@ -56,27 +64,38 @@ export function jsonRpcFailure(method: string, error: { code?: unknown; message?
  * Maps whatever viem or fetch threw onto an error class. `httpStatuses` are the statuses the probe's
  * HTTP responses had, which tell a 429 from other failures whatever the body said.
  */
-export function classifyRpcFailure(error: unknown, context: { timeoutMs: number; httpStatuses: ReadonlySet<number> }): RpcProbeError {
+export function classifyRpcFailure(
+  error: unknown,
+  context: { timeoutMs: number; httpStatuses: ReadonlySet<number> },
+): RpcProbeError {
   if (error instanceof RpcProbeError) return error;
   const errors = chain(error);
   const named = (name: string) => errors.find((item) => item.name === name);
 
-  if (named('TimeoutError')) return new RpcProbeError('timeout', `no answer within ${context.timeoutMs} ms`, { cause: error });
-  if (context.httpStatuses.has(429)) return new RpcProbeError('rate_limited', 'HTTP 429 Too Many Requests', { cause: error });
+  if (named('TimeoutError'))
+    return new RpcProbeError('timeout', `no answer within ${context.timeoutMs} ms`, { cause: error });
+  if (context.httpStatuses.has(429))
+    return new RpcProbeError('rate_limited', 'HTTP 429 Too Many Requests', { cause: error });
 
   const httpError = named('HttpRequestError');
   const status = httpError?.status ?? [...context.httpStatuses].find((code) => code < 200 || code >= 300);
   if (status === 429) return new RpcProbeError('rate_limited', 'HTTP 429 Too Many Requests', { cause: error });
   if (typeof status === 'number') return new RpcProbeError('http_status', `HTTP ${status}`, { cause: error });
   if (httpError) {
-    if (errors.some((item) => item.name === 'SyntaxError')) return new RpcProbeError('invalid_response', 'response is not valid JSON', { cause: error });
+    if (errors.some((item) => item.name === 'SyntaxError'))
+      return new RpcProbeError('invalid_response', 'response is not valid JSON', { cause: error });
     const code = errors.map((item) => item.code).find((value) => typeof value === 'string');
     return new RpcProbeError('connection', code ? `connection failed: ${code}` : 'connection failed', { cause: error });
   }
-  if (named('ResponseBodyTooLargeError')) return new RpcProbeError('invalid_response', 'response body too large', { cause: error });
+  if (named('ResponseBodyTooLargeError'))
+    return new RpcProbeError('invalid_response', 'response body too large', { cause: error });
 
   const first = errors[0];
-  return new RpcProbeError('invalid_response', `unexpected response: ${truncate(first?.shortMessage ?? (error instanceof Error ? error.message : String(error)))}`, {
-    cause: error,
-  });
+  return new RpcProbeError(
+    'invalid_response',
+    `unexpected response: ${truncate(first?.shortMessage ?? (error instanceof Error ? error.message : String(error)))}`,
+    {
+      cause: error,
+    },
+  );
 }

@@ -87,7 +87,9 @@ export function aggregateRpcSamples(samples: readonly RpcSample[]): RpcRollupDel
   return [...deltas.values()];
 }
 
-export function aggregateChainObservations(observations: readonly { at: number; health: ChainObservation }[]): ChainRollupDelta[] {
+export function aggregateChainObservations(
+  observations: readonly { at: number; health: ChainObservation }[],
+): ChainRollupDelta[] {
   const deltas = new Map<string, ChainRollupDelta>();
   for (const { at, health } of observations) {
     const minute = minuteOf(at);

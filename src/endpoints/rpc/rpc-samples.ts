@@ -74,7 +74,10 @@ const errorColumns = rpcErrorClasses.map((errorClass) => `errors_${errorClass}`)
 const sumColumns = ['total_count', 'ok_count', 'healthy_count', 'ok_latency_sum_ms', ...bucketColumns, ...errorColumns];
 const maxColumns = ['ok_latency_max_ms', 'max_lag_blocks', 'max_lag_seconds', 'max_head_age_seconds', 'max_head_block'];
 /** max() of SQLite returns NULL if any argument is NULL; a missing value must not erase a known one. */
-const mergeMax = (column: string) => `${column} = CASE WHEN excluded.${column} IS NULL THEN ${column} WHEN ${column} IS NULL THEN excluded.${column} ELSE max(${column}, excluded.${column}) END`;
+const mergeMax = (column: string) =>
+  `${column} = CASE WHEN excluded.${column} IS NULL THEN ${column} ` +
+  `WHEN ${column} IS NULL THEN excluded.${column} ELSE max(${column}, excluded.${column}) END`;
+const mergeSum = (column: string) => `${column} = ${column} + excluded.${column}`;
 
 /** A stored rollup row: the delta's fields, with latency buckets keyed by their bound in ms. */
 export type RpcRollupRow = Omit<RpcRollupDelta, 'okLatencyLe'> & { okLatencyLe: Record<number, number> };
@@ -94,13 +97,16 @@ export class RpcSampleStore implements SampleStore<RpcSample, ChainObservation |
     this.table = new SampleTable(db, 'rpc_samples', toRow, fromRow);
     const rollupColumns = ['endpoint', 'minute_ms', 'chain', ...sumColumns, ...maxColumns];
     this.upsertRollup = db.prepare(
-      `INSERT INTO rpc_rollups_1m (${rollupColumns.join(', ')}) VALUES (${rollupColumns.map((column) => `@${column}`).join(', ')})
+      `INSERT INTO rpc_rollups_1m (${rollupColumns.join(', ')}) VALUES
+            (${rollupColumns.map((column) => `@${column}`).join(', ')})
        ON CONFLICT (endpoint, minute_ms) DO UPDATE SET
-       ${[...sumColumns.map((column) => `${column} = ${column} + excluded.${column}`), ...maxColumns.map(mergeMax)].join(',\n')}`,
+       ${[...sumColumns.map(mergeSum), ...maxColumns.map(mergeMax)].join(',\n')}`,
     );
     this.upsertChainRollup = db.prepare(
-      `INSERT INTO chain_rollups_1m (chain, minute_ms, observations, configured_endpoints, min_healthy_endpoints, max_healthy_endpoints, max_head_age_seconds, max_consensus_head)
-       VALUES (@chain, @minute_ms, @observations, @configured_endpoints, @min_healthy_endpoints, @max_healthy_endpoints, @max_head_age_seconds, @max_consensus_head)
+      `INSERT INTO chain_rollups_1m (chain, minute_ms, observations, configured_endpoints, min_healthy_endpoints,
+            max_healthy_endpoints, max_head_age_seconds, max_consensus_head)
+       VALUES (@chain, @minute_ms, @observations, @configured_endpoints, @min_healthy_endpoints,
+       @max_healthy_endpoints, @max_head_age_seconds, @max_consensus_head)
        ON CONFLICT (chain, minute_ms) DO UPDATE SET
        observations = observations + excluded.observations,
        configured_endpoints = excluded.configured_endpoints,
@@ -115,7 +121,9 @@ export class RpcSampleStore implements SampleStore<RpcSample, ChainObservation |
       `SELECT ${this.table.columns.join(', ')} FROM rpc_samples
        WHERE id IN (SELECT max(id) FROM rpc_samples GROUP BY endpoint) ORDER BY endpoint`,
     );
-    this.selectRollups = db.prepare(`SELECT * FROM rpc_rollups_1m WHERE endpoint = ? AND minute_ms >= ? AND minute_ms < ? ORDER BY minute_ms`);
+    this.selectRollups = db.prepare(
+      `SELECT * FROM rpc_rollups_1m WHERE endpoint = ? AND minute_ms >= ? AND minute_ms < ? ORDER BY minute_ms`,
+    );
   }
 
   /** Writes a batch as the sample writer hands it: the samples with the rollups aggregated from them. */
@@ -128,7 +136,11 @@ export class RpcSampleStore implements SampleStore<RpcSample, ChainObservation |
   }
 
   /** Writes samples and merges rollup deltas in one transaction. */
-  write(samples: readonly RpcSample[], rollups: readonly RpcRollupDelta[], chainRollups: readonly ChainRollupDelta[]): void {
+  write(
+    samples: readonly RpcSample[],
+    rollups: readonly RpcRollupDelta[],
+    chainRollups: readonly ChainRollupDelta[],
+  ): void {
     this.db.transaction(() => {
       for (const sample of samples) this.table.insert(sample);
       for (const delta of rollups) this.upsertRollup.run(rollupParams(delta));
@@ -167,8 +179,12 @@ export class RpcSampleStore implements SampleStore<RpcSample, ChainObservation |
       healthy: row.healthy_count as number,
       okLatencySumMs: row.ok_latency_sum_ms as number,
       okLatencyMaxMs: row.ok_latency_max_ms as number | null,
-      okLatencyLe: Object.fromEntries(latencyBucketsMs.map((bound) => [bound, row[`ok_latency_le_${bound}_ms`] as number])),
-      errors: Object.fromEntries(rpcErrorClasses.map((errorClass) => [errorClass, row[`errors_${errorClass}`] as number])) as Record<RpcErrorClass, number>,
+      okLatencyLe: Object.fromEntries(
+        latencyBucketsMs.map((bound) => [bound, row[`ok_latency_le_${bound}_ms`] as number]),
+      ),
+      errors: Object.fromEntries(
+        rpcErrorClasses.map((errorClass) => [errorClass, row[`errors_${errorClass}`] as number]),
+      ) as Record<RpcErrorClass, number>,
       maxLagBlocks: row.max_lag_blocks as number | null,
       maxLagSeconds: row.max_lag_seconds as number | null,
       maxHeadAgeSeconds: row.max_head_age_seconds as number | null,
@@ -192,7 +208,9 @@ function rollupParams(delta: RpcRollupDelta): Record<string, number | string | n
     max_head_age_seconds: delta.maxHeadAgeSeconds,
     max_head_block: delta.maxHeadBlock,
   };
-  bucketColumns.forEach((column, index) => (params[column] = delta.okLatencyLe[index]!));
-  rpcErrorClasses.forEach((errorClass) => (params[`errors_${errorClass}`] = delta.errors[errorClass]));
+  bucketColumns.forEach((column, index) => {
+    params[column] = delta.okLatencyLe[index]!;
+  });
+  for (const errorClass of rpcErrorClasses) params[`errors_${errorClass}`] = delta.errors[errorClass];
   return params;
 }

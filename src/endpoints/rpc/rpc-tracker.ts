@@ -86,7 +86,11 @@ export class ChainTracker extends EndpointTracker<RpcObservation, RpcSample, Cha
   ancestorHeights(endpoint: string): number[] {
     const state = this.chainOfEndpoint.get(endpoint);
     if (!state || state.endpoints.length < 2) return [];
-    return ancestorHeightsFor(endpoint, headReports(state.latest.values(), this.clock.now(), state.policy), state.policy.maxLagBlocks);
+    return ancestorHeightsFor(
+      endpoint,
+      headReports(state.latest.values(), this.clock.now(), state.policy),
+      state.policy.maxLagBlocks,
+    );
   }
 
   protected versionOf(observation: RpcObservation): string | null {
@@ -99,13 +103,17 @@ export class ChainTracker extends EndpointTracker<RpcObservation, RpcSample, Cha
 
   protected override remember(state: ChainState, observation: RpcObservation): void {
     const previous = state.latest.get(observation.endpoint);
-    if (previous?.ok && previous.headHash !== null && previous.headBlock !== observation.headBlock) state.earlier.set(observation.endpoint, previous);
+    if (previous?.ok && previous.headHash !== null && previous.headBlock !== observation.headBlock)
+      state.earlier.set(observation.endpoint, previous);
     super.remember(state, observation);
   }
 }
 
 /** One literal for every sample, so they all share one object shape. */
-function toSample(observation: RpcObservation, derived: Pick<RpcSample, 'headAgeSeconds' | 'lagBlocks' | 'lagSeconds' | 'healthy'>): RpcSample {
+function toSample(
+  observation: RpcObservation,
+  derived: Pick<RpcSample, 'headAgeSeconds' | 'lagBlocks' | 'lagSeconds' | 'healthy'>,
+): RpcSample {
   return {
     chain: observation.chain,
     endpoint: observation.endpoint,

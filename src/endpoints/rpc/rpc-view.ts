@@ -14,7 +14,8 @@ export const haltedAfterSeconds = 60;
 export const chainStatusSchema = z
   .enum(['ok', 'degraded', 'single_point_of_failure', 'down', 'halted'])
   .describe(
-    `ok: every endpoint healthy; degraded: some not; single_point_of_failure: one healthy left; down: none; halted: endpoints answer, but the consensus head is older than ${haltedAfterSeconds} s.`,
+    `ok: every endpoint healthy; degraded: some not; single_point_of_failure: one healthy left; down: none; ` +
+      `halted: endpoints answer, but the consensus head is older than ${haltedAfterSeconds} s.`,
   );
 
 export const chainSummarySchema = z.object({
@@ -90,7 +91,10 @@ export function sampleView(sample: RpcSample): z.infer<typeof sampleSchema> {
 }
 
 export class ChainView {
-  private readonly endpointConfigs = new Map<string, { chain: string; url: string; showPath: boolean; displayName: string | null; labels: Record<string, string> }>();
+  private readonly endpointConfigs = new Map<
+    string,
+    { chain: string; url: string; showPath: boolean; displayName: string | null; labels: Record<string, string> }
+  >();
 
   constructor(
     private readonly config: { chains: readonly ChainConfig[] },
@@ -98,7 +102,14 @@ export class ChainView {
   ) {
     // Labels as SLO selectors see them: the chain's, overridden by the endpoint's.
     for (const chain of config.chains) {
-      for (const endpoint of chain.rpc) this.endpointConfigs.set(endpoint.id, { chain: chain.id, url: endpoint.url, showPath: endpoint.showPath, displayName: endpoint.displayName ?? null, labels: { ...chain.labels, ...endpoint.labels } });
+      for (const endpoint of chain.rpc)
+        this.endpointConfigs.set(endpoint.id, {
+          chain: chain.id,
+          url: endpoint.url,
+          showPath: endpoint.showPath,
+          displayName: endpoint.displayName ?? null,
+          labels: { ...chain.labels, ...endpoint.labels },
+        });
     }
   }
 

@@ -7,7 +7,18 @@ import { EreError } from '../../domain/errors.js';
 import type { RpcErrorClass } from '../../domain/rpc.js';
 import { classifyRpcFailure } from '../../endpoints/rpc/rpc-probe-error.js';
 
-export const governanceReadErrorClasses = ['range_too_large', 'reverted', 'no_endpoint', 'timeout', 'http_status', 'rate_limited', 'jsonrpc_error', 'invalid_response', 'connection', 'chain_id_mismatch'] as const;
+export const governanceReadErrorClasses = [
+  'range_too_large',
+  'reverted',
+  'no_endpoint',
+  'timeout',
+  'http_status',
+  'rate_limited',
+  'jsonrpc_error',
+  'invalid_response',
+  'connection',
+  'chain_id_mismatch',
+] as const;
 export type GovernanceReadErrorClass = (typeof governanceReadErrorClasses)[number];
 
 export class GovernanceReadError extends EreError {
@@ -15,7 +26,11 @@ export class GovernanceReadError extends EreError {
   readonly errorClass: GovernanceReadErrorClass;
   readonly endpoint: string | null;
 
-  constructor(errorClass: GovernanceReadErrorClass, shortMessage: string, options: { endpoint?: string | null; cause?: unknown } = {}) {
+  constructor(
+    errorClass: GovernanceReadErrorClass,
+    shortMessage: string,
+    options: { endpoint?: string | null; cause?: unknown } = {},
+  ) {
     super(shortMessage, { cause: options.cause });
     this.errorClass = errorClass;
     this.endpoint = options.endpoint ?? null;
@@ -23,10 +38,18 @@ export class GovernanceReadError extends EreError {
 }
 
 /** Provider messages for a getLogs range or result set too big (Infura, Alchemy, QuickNode, geth, erigon…). */
-const rangeTooLarge = /range|too many|more than \d+|limit exceeded|exceed|too large|response size|max results|10000 results/i;
+const rangeTooLarge =
+  /range|too many|more than \d+|limit exceeded|exceed|too large|response size|max results|10000 results/i;
 
 /** The errors that say the step should run on another endpoint rather than halve its range or give up. */
-const endpointFaults: ReadonlySet<GovernanceReadErrorClass> = new Set(['timeout', 'http_status', 'rate_limited', 'connection', 'invalid_response', 'chain_id_mismatch']);
+const endpointFaults: ReadonlySet<GovernanceReadErrorClass> = new Set([
+  'timeout',
+  'http_status',
+  'rate_limited',
+  'connection',
+  'invalid_response',
+  'chain_id_mismatch',
+]);
 
 export function isEndpointFault(error: unknown): boolean {
   return error instanceof GovernanceReadError && endpointFaults.has(error.errorClass);
@@ -48,7 +71,11 @@ export class EndpointReader {
     private readonly countRequest: (method: string) => void,
   ) {
     this.client = createPublicClient({
-      transport: http(endpoint.url, { timeout: endpoint.timeoutMs, retryCount: 0, fetchOptions: { headers: endpoint.headers } }),
+      transport: http(endpoint.url, {
+        timeout: endpoint.timeoutMs,
+        retryCount: 0,
+        fetchOptions: { headers: endpoint.headers },
+      }),
       cacheTime: 0,
     });
   }
@@ -64,23 +91,48 @@ export class EndpointReader {
 
   private classify(method: string, error: unknown): GovernanceReadError {
     const chain: { name?: string; message?: string; shortMessage?: string; details?: string; cause?: unknown }[] = [];
-    for (let current: unknown = error; current !== null && typeof current === 'object' && chain.length < 10; current = (current as { cause?: unknown }).cause) chain.push(current as never);
+    for (
+      let current: unknown = error;
+      current !== null && typeof current === 'object' && chain.length < 10;
+      current = (current as { cause?: unknown }).cause
+    )
+      chain.push(current as never);
     const names = new Set(chain.map((item) => item.name));
     const endpoint = this.endpoint.id;
-    if (names.has('ContractFunctionRevertedError') || names.has('CallExecutionError') || names.has('ContractFunctionZeroDataError')) {
+    if (
+      names.has('ContractFunctionRevertedError') ||
+      names.has('CallExecutionError') ||
+      names.has('ContractFunctionZeroDataError')
+    ) {
       return new GovernanceReadError('reverted', `${method} reverted`, { endpoint, cause: error });
     }
     const text = chain.map((item) => `${item.details ?? ''} ${item.shortMessage ?? ''}`).join(' ');
     // A response too big to accept (viem caps bodies) is a range too large too: halving is the cure.
     if (method === 'eth_getLogs' && names.has('ResponseBodyTooLargeError')) {
-      return new GovernanceReadError('range_too_large', 'the logs of the range make a response too large to accept', { endpoint, cause: error });
+      return new GovernanceReadError('range_too_large', 'the logs of the range make a response too large to accept', {
+        endpoint,
+        cause: error,
+      });
     }
-    if (method === 'eth_getLogs' && (names.has('RpcRequestError') || names.has('LimitExceededRpcError') || names.has('InvalidParamsRpcError')) && rangeTooLarge.test(text)) {
-      return new GovernanceReadError('range_too_large', 'the provider refused the block range as too large', { endpoint, cause: error });
+    if (
+      method === 'eth_getLogs' &&
+      (names.has('RpcRequestError') || names.has('LimitExceededRpcError') || names.has('InvalidParamsRpcError')) &&
+      rangeTooLarge.test(text)
+    ) {
+      return new GovernanceReadError('range_too_large', 'the provider refused the block range as too large', {
+        endpoint,
+        cause: error,
+      });
     }
     const probeError = classifyRpcFailure(error, { timeoutMs: this.endpoint.timeoutMs, httpStatuses: new Set() });
-    const errorClass: RpcErrorClass = names.has('RpcRequestError') && probeError.errorClass === 'invalid_response' ? 'jsonrpc_error' : probeError.errorClass;
-    return new GovernanceReadError(errorClass, `${method} failed: ${probeError.shortMessage}`, { endpoint, cause: error });
+    const errorClass: RpcErrorClass =
+      names.has('RpcRequestError') && probeError.errorClass === 'invalid_response'
+        ? 'jsonrpc_error'
+        : probeError.errorClass;
+    return new GovernanceReadError(errorClass, `${method} failed: ${probeError.shortMessage}`, {
+      endpoint,
+      cause: error,
+    });
   }
 
   blockNumber(): Promise<bigint> {
@@ -89,22 +141,42 @@ export class EndpointReader {
 
   async block(number: bigint): Promise<{ number: bigint; hash: Hex; timestampMs: number }> {
     const block = await this.request('eth_getBlockByNumber', () => this.client.getBlock({ blockNumber: number }));
-    if (block.hash === null || block.number === null) throw new GovernanceReadError('invalid_response', `block ${number} has no hash`, { endpoint: this.endpoint.id });
+    if (block.hash === null || block.number === null)
+      throw new GovernanceReadError('invalid_response', `block ${number} has no hash`, { endpoint: this.endpoint.id });
     return { number: block.number, hash: block.hash, timestampMs: Number(block.timestamp) * 1_000 };
   }
 
   /** Logs of these contracts with one of these first topics (the watched events: a token's transfers stay out). */
   getLogs(addresses: readonly Address[], topics: readonly Hex[], fromBlock: bigint, toBlock: bigint): Promise<Log[]> {
-    const filter = { address: [...addresses], topics: [[...topics]], fromBlock: `0x${fromBlock.toString(16)}`, toBlock: `0x${toBlock.toString(16)}` };
-    return this.request('eth_getLogs', () => this.client.request({ method: 'eth_getLogs', params: [filter as never] }) as unknown as Promise<Log[]>);
+    const filter = {
+      address: [...addresses],
+      topics: [[...topics]],
+      fromBlock: `0x${fromBlock.toString(16)}`,
+      toBlock: `0x${toBlock.toString(16)}`,
+    };
+    return this.request(
+      'eth_getLogs',
+      () => this.client.request({ method: 'eth_getLogs', params: [filter as never] }) as unknown as Promise<Log[]>,
+    );
   }
 
-  call(address: Address, abi: readonly unknown[], functionName: string, args: readonly unknown[], blockNumber: bigint): Promise<unknown> {
-    return this.request('eth_call', () => this.client.readContract({ address, abi: abi as never, functionName, args: args as never, blockNumber }));
+  call(
+    address: Address,
+    abi: readonly unknown[],
+    functionName: string,
+    args: readonly unknown[],
+    blockNumber: bigint,
+  ): Promise<unknown> {
+    return this.request('eth_call', () =>
+      this.client.readContract({ address, abi: abi as never, functionName, args: args as never, blockNumber }),
+    );
   }
 
   storageAt(address: Address, slot: Hex, blockNumber: bigint): Promise<Hex> {
-    return this.request('eth_getStorageAt', async () => (await this.client.getStorageAt({ address, slot, blockNumber })) ?? '0x');
+    return this.request(
+      'eth_getStorageAt',
+      async () => (await this.client.getStorageAt({ address, slot, blockNumber })) ?? '0x',
+    );
   }
 
   chainId(): Promise<number> {
@@ -160,7 +232,12 @@ export class ChainReader {
       try {
         if (!this.verifiedChainId.has(reader.endpoint.id)) {
           const chainId = await reader.chainId();
-          if (chainId !== this.options.expectedChainId) throw new GovernanceReadError('chain_id_mismatch', `chain id ${chainId}, expected ${this.options.expectedChainId}`, { endpoint: reader.endpoint.id });
+          if (chainId !== this.options.expectedChainId)
+            throw new GovernanceReadError(
+              'chain_id_mismatch',
+              `chain id ${chainId}, expected ${this.options.expectedChainId}`,
+              { endpoint: reader.endpoint.id },
+            );
           this.verifiedChainId.add(reader.endpoint.id);
         }
         return await step(reader);
@@ -170,8 +247,13 @@ export class ChainReader {
       }
     }
     const last = faults.at(-1);
-    throw new GovernanceReadError(last?.errorClass ?? 'no_endpoint', `no endpoint of chain "${this.chain}" could serve: ${faults.map((fault) => `${fault.endpoint}: ${fault.shortMessage}`).join('; ') || 'none configured'}`, {
-      cause: last,
-    });
+    throw new GovernanceReadError(
+      last?.errorClass ?? 'no_endpoint',
+      `no endpoint of chain "${this.chain}" could serve: ` +
+        `${faults.map((fault) => `${fault.endpoint}: ${fault.shortMessage}`).join('; ') || 'none configured'}`,
+      {
+        cause: last,
+      },
+    );
   }
 }

@@ -7,13 +7,16 @@ import type { EventValue } from '../../domain/governance.js';
 
 export type SkipReason = 'unknown_event' | 'malformed';
 
-export type DecodedLog = { ok: true; name: string; args: Record<string, EventValue> } | { ok: false; reason: SkipReason; detail: string };
+export type DecodedLog =
+  | { ok: true; name: string; args: Record<string, EventValue> }
+  | { ok: false; reason: SkipReason; detail: string };
 
 export function toEventValue(value: unknown): EventValue {
   if (typeof value === 'bigint') return value.toString();
   if (value === undefined) return null;
   if (Array.isArray(value)) return value.map(toEventValue);
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, toEventValue(item)]));
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, toEventValue(item)]));
   return value as EventValue;
 }
 
@@ -27,14 +30,23 @@ export function eventsByTopic(events: readonly AbiEvent[]): Map<Hex, AbiEvent[]>
   return byTopic;
 }
 
-export function decodeGovernanceLog(log: Pick<Log, 'data' | 'topics'>, byTopic: ReadonlyMap<Hex, AbiEvent[]>): DecodedLog {
+export function decodeGovernanceLog(
+  log: Pick<Log, 'data' | 'topics'>,
+  byTopic: ReadonlyMap<Hex, AbiEvent[]>,
+): DecodedLog {
   const topic = log.topics[0];
   const candidates = topic === undefined ? undefined : byTopic.get(topic);
-  if (!candidates) return { ok: false, reason: 'unknown_event', detail: `no watched event has topic ${topic ?? '(none)'}` };
+  if (!candidates)
+    return { ok: false, reason: 'unknown_event', detail: `no watched event has topic ${topic ?? '(none)'}` };
   let lastError = '';
   for (const event of candidates) {
     try {
-      const decoded = decodeEventLog({ abi: [event], data: log.data, topics: log.topics as [Hex, ...Hex[]], strict: true });
+      const decoded = decodeEventLog({
+        abi: [event],
+        data: log.data,
+        topics: log.topics as [Hex, ...Hex[]],
+        strict: true,
+      });
       const args = Array.isArray(decoded.args) ? {} : (decoded.args as Record<string, unknown>);
       return { ok: true, name: decoded.eventName as string, args: toEventValue(args) as Record<string, EventValue> };
     } catch (error) {

@@ -4,7 +4,13 @@
 // found; storing it (events and cursor in one transaction) is the tracker's job.
 
 import { getAddress, type AbiEvent, type Address, type Hex, type Log } from 'viem';
-import type { EventValue, GovernanceEvent, GovernanceSnapshot, GovernanceTarget, IngestCursor } from '../../domain/governance.js';
+import type {
+  EventValue,
+  GovernanceEvent,
+  GovernanceSnapshot,
+  GovernanceTarget,
+  IngestCursor,
+} from '../../domain/governance.js';
 import type { Clock } from '../../domain/clock.js';
 import { GovernanceReadError, type ChainReader, type EndpointReader } from './chain-reader.js';
 import { decodeGovernanceLog, eventsByTopic, type SkipReason } from './decode.js';
@@ -73,7 +79,13 @@ export class TargetIngestion {
     const { cursor } = input;
     if (cursor !== null && cursor.blockNumber <= head) {
       const onChain = await endpoint.block(BigInt(cursor.blockNumber));
-      if (onChain.hash !== cursor.blockHash) return { kind: 'reorg', endpoint: id, from: cursor, fork: await this.forkPoint(endpoint, cursor, input.checkpoints()) };
+      if (onChain.hash !== cursor.blockHash)
+        return {
+          kind: 'reorg',
+          endpoint: id,
+          from: cursor,
+          fork: await this.forkPoint(endpoint, cursor, input.checkpoints()),
+        };
     }
     const from = cursor === null ? target.startBlock : cursor.blockNumber + 1;
     if (from > safeHead) return { kind: 'idle', endpoint: id, safeHead };
@@ -94,7 +106,8 @@ export class TargetIngestion {
         continue;
       }
       const embedded = (log as { blockTimestamp?: Hex }).blockTimestamp;
-      if (embedded !== undefined && !blockTimes.has(blockNumber)) blockTimes.set(blockNumber, Number(BigInt(embedded)) * 1_000);
+      if (embedded !== undefined && !blockTimes.has(blockNumber))
+        blockTimes.set(blockNumber, Number(BigInt(embedded)) * 1_000);
       events.push({
         target: target.id,
         chain: target.chain,
@@ -117,31 +130,60 @@ export class TargetIngestion {
     if (caughtUp) {
       const atTo = this.contractReads(endpoint, BigInt(toNumber), blockTimes);
       const state = await this.kind.snapshot(atTo, events, input.previousSnapshot);
-      snapshot = { target: target.id, blockNumber: toNumber, blockTimeMs: toBlock.timestampMs, readAtMs: this.clock.now(), state };
+      snapshot = {
+        target: target.id,
+        blockNumber: toNumber,
+        blockTimeMs: toBlock.timestampMs,
+        readAtMs: this.clock.now(),
+        state,
+      };
     }
-    return { kind: 'batch', endpoint: id, from, to: { blockNumber: toNumber, blockHash: toBlock.hash, blockTimeMs: toBlock.timestampMs }, events, skipped, snapshot, caughtUp, safeHead };
+    return {
+      kind: 'batch',
+      endpoint: id,
+      from,
+      to: { blockNumber: toNumber, blockHash: toBlock.hash, blockTimeMs: toBlock.timestampMs },
+      events,
+      skipped,
+      snapshot,
+      caughtUp,
+      safeHead,
+    };
   }
 
   /** Logs from `from` on, as many blocks as the adaptive range allows, halving it when refused. */
-  private async fetchLogs(endpoint: EndpointReader, from: number, safeHead: number): Promise<{ logs: Log[]; to: number }> {
+  private async fetchLogs(
+    endpoint: EndpointReader,
+    from: number,
+    safeHead: number,
+  ): Promise<{ logs: Log[]; to: number }> {
     // Halving ends: at one block a refusal is thrown.
     for (;;) {
       const to = Math.min(from + this.range.size - 1, safeHead);
       const started = performance.now();
       try {
         const logs = await endpoint.getLogs(this.addresses!, [...this.byTopic.keys()], BigInt(from), BigInt(to));
-        this.range = nextRange(this.range, this.target.maxBlockRange, { kind: 'ok', durationMs: performance.now() - started });
+        this.range = nextRange(this.range, this.target.maxBlockRange, {
+          kind: 'ok',
+          durationMs: performance.now() - started,
+        });
         return { logs, to };
       } catch (error) {
         const errorClass = error instanceof GovernanceReadError ? error.errorClass : null;
         if ((errorClass !== 'range_too_large' && errorClass !== 'timeout') || this.range.size === 1) throw error;
-        this.range = nextRange(this.range, this.target.maxBlockRange, { kind: errorClass === 'timeout' ? 'timeout' : 'too_large' });
+        this.range = nextRange(this.range, this.target.maxBlockRange, {
+          kind: errorClass === 'timeout' ? 'timeout' : 'too_large',
+        });
       }
     }
   }
 
   /** The newest checkpoint still on the chain, or null when none is (ingest the target again from its start). */
-  private async forkPoint(endpoint: EndpointReader, cursor: IngestCursor, checkpoints: readonly { blockNumber: number; blockHash: Hex }[]) {
+  private async forkPoint(
+    endpoint: EndpointReader,
+    cursor: IngestCursor,
+    checkpoints: readonly { blockNumber: number; blockHash: Hex }[],
+  ) {
     for (const checkpoint of checkpoints) {
       if (checkpoint.blockNumber >= cursor.blockNumber) continue;
       const onChain = await endpoint.block(BigInt(checkpoint.blockNumber));

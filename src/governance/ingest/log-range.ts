@@ -27,7 +27,12 @@ export function initialRange(max: number): RangeState {
 }
 
 export function nextRange(state: RangeState, max: number, outcome: RangeOutcome): RangeState {
-  if (outcome.kind === 'too_large') return { size: Math.max(1, Math.floor(state.size / 2)), ceiling: Math.min(state.size, state.ceiling ?? Infinity), successes: 0 };
+  if (outcome.kind === 'too_large')
+    return {
+      size: Math.max(1, Math.floor(state.size / 2)),
+      ceiling: Math.min(state.size, state.ceiling ?? Infinity),
+      successes: 0,
+    };
   if (outcome.kind === 'timeout') return { ...state, size: Math.max(1, Math.floor(state.size / 2)) };
   const successes = state.successes + 1;
   const ceiling = successes >= ceilingForgottenAfter ? null : state.ceiling;

@@ -8,7 +8,9 @@ import { ChainReader } from './chain-reader.js';
 
 export function governanceReaders(
   config: { chains: readonly ChainConfig[]; governance: readonly GovernanceTargetConfig[] },
-  tracker: ChainTracker, onRequest?: (chain: string, method: string) => void): Map<string, ChainReader> {
+  tracker: ChainTracker,
+  onRequest?: (chain: string, method: string) => void,
+): Map<string, ChainReader> {
   const chains = new Set(config.governance.map((target) => target.chain));
   return new Map(
     config.chains
@@ -17,10 +19,19 @@ export function governanceReaders(
         chain.id,
         new ChainReader(
           chain.id,
-          chain.rpc.map((endpoint) => ({ id: endpoint.id, url: endpoint.url, headers: endpoint.headers, timeoutMs: chain.timeout })),
+          chain.rpc.map((endpoint) => ({
+            id: endpoint.id,
+            url: endpoint.url,
+            headers: endpoint.headers,
+            timeoutMs: chain.timeout,
+          })),
           {
             expectedChainId: chain.chainId,
-            preference: () => tracker.health(chain.id)?.endpoints.filter((endpoint) => endpoint.healthy).map((endpoint) => endpoint.endpoint) ?? [],
+            preference: () =>
+              tracker
+                .health(chain.id)
+                ?.endpoints.filter((endpoint) => endpoint.healthy)
+                .map((endpoint) => endpoint.endpoint) ?? [],
             ...(onRequest ? { onRequest: (method: string) => onRequest(chain.id, method) } : {}),
           },
         ),

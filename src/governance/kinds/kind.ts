@@ -156,7 +156,9 @@ export interface KindTargetSet {
 /** Overdue proposals (governor) and operations (timelock) share one gauge. */
 export const overdueExecutionsGauge = {
   name: 'ere_governance_overdue_executions',
-  help: 'Proposals (governor) or operations (timelock) executable for longer than the execution grace without being executed.',
+  help:
+    'Proposals (governor) or operations (timelock) executable for ' +
+    'longer than the execution grace without being executed.',
 } satisfies GovernanceGauge;
 
 /** A kind's model: the pure functions that fold events into its state and derive its view. */

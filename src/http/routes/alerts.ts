@@ -23,7 +23,17 @@ const finiteOrNull = (value: number | null) => (value === null || !Number.isFini
 
 const labelsSchema = z.record(z.string(), z.string());
 
-const lastNotificationSchema = notificationSchema.pick({ receiver: true, id: true, kind: true, status: true, reason: true, createdAt: true, deliveredAt: true, attempts: true, lastError: true });
+const lastNotificationSchema = notificationSchema.pick({
+  receiver: true,
+  id: true,
+  kind: true,
+  status: true,
+  reason: true,
+  createdAt: true,
+  deliveredAt: true,
+  attempts: true,
+  lastError: true,
+});
 
 export const alertSchema = z.object({
   fingerprint: z.string(),
@@ -39,7 +49,9 @@ export const alertSchema = z.object({
   inhibited: z.boolean(),
   receivers: z.array(z.string()).describe('Receiver ids its labels route to.'),
   ack: z.object({ by: z.string(), at: z.string(), comment: z.string().nullable() }).nullable(),
-  notifications: z.array(lastNotificationSchema).describe('Per receiver, the latest notification of this episode (since activeSince).'),
+  notifications: z
+    .array(lastNotificationSchema)
+    .describe('Per receiver, the latest notification of this episode (since activeSince).'),
 });
 
 export const transitionSchema = z.object({
@@ -61,7 +73,9 @@ function transitionView(transition: TransitionRecord): z.infer<typeof transition
   return { ...rest, at: iso(atMs)!, value: finiteOrNull(value), startsAt: iso(startsAtMs) };
 }
 
-const fingerprintParams = z.strictObject({ fingerprint: z.string().min(1).describe('The alert’s fingerprint (a hash of its labels).') });
+const fingerprintParams = z.strictObject({
+  fingerprint: z.string().min(1).describe('The alert’s fingerprint (a hash of its labels).'),
+});
 
 const alertsQuery = z.strictObject({
   state: z.enum(['pending', 'firing']).optional(),
@@ -72,7 +86,9 @@ const historyQuery = z.strictObject({
   from: instant.describe('Start of the range (inclusive). Default: 24 hours before `to`.'),
   to: instant.describe('End of the range (inclusive). Default: now.'),
   fingerprint: z.string().min(1).optional().describe('Only the transitions of this alert.'),
-  limit: wholeNumber(1, maxTransitionLimit).describe(`Most transitions to return, 1 to ${maxTransitionLimit}. Default 100.`),
+  limit: wholeNumber(1, maxTransitionLimit).describe(
+    `Most transitions to return, 1 to ${maxTransitionLimit}. Default 100.`,
+  ),
 });
 
 const ackBody = z.strictObject({
@@ -80,7 +96,12 @@ const ackBody = z.strictObject({
   comment: z.string().max(silenceLimits.commentLength).optional(),
 });
 
-export function alertRoutes(deps: { engine: AlertEngine; store: AlertStore; outbox: Outbox; clock: Clock }): RouteDefinition[] {
+export function alertRoutes(deps: {
+  engine: AlertEngine;
+  store: AlertStore;
+  outbox: Outbox;
+  clock: Clock;
+}): RouteDefinition[] {
   const view = (alert: ActiveAlert): z.infer<typeof alertSchema> => {
     const latest = new Map<string, z.infer<typeof lastNotificationSchema>>();
     for (const row of deps.outbox.list({ fingerprint: alert.fingerprint, limit: notificationsPerAlert })) {
@@ -101,7 +122,11 @@ export function alertRoutes(deps: { engine: AlertEngine; store: AlertStore; outb
       silencedBy: alert.silencedBy,
       inhibited: alert.inhibited,
       receivers: alert.receivers,
-      ack: alert.ack && { by: alert.ack.by, at: iso(alert.ack.atMs)!, comment: alert.ack.comment === '' ? null : alert.ack.comment },
+      ack: alert.ack && {
+        by: alert.ack.by,
+        at: iso(alert.ack.atMs)!,
+        comment: alert.ack.comment === '' ? null : alert.ack.comment,
+      },
       notifications: [...latest.values()].sort((a, b) => a.receiver.localeCompare(b.receiver)),
     };
   };
@@ -115,7 +140,9 @@ export function alertRoutes(deps: { engine: AlertEngine; store: AlertStore; outb
     defineRoute({
       method: 'GET',
       url: '/api/v1/alerts',
-      summary: 'The pending and firing alerts, firing first, with their silences, inhibition, receivers, acknowledgement and latest notifications.',
+      summary:
+        'The pending and firing alerts, firing first, with their silences, ' +
+        'inhibition, receivers, acknowledgement and latest notifications.',
       tag: 'alerts',
       query: alertsQuery,
       responses: {
@@ -125,7 +152,11 @@ export function alertRoutes(deps: { engine: AlertEngine; store: AlertStore; outb
       handler: ({ query }) => ({
         alerts: deps.engine
           .active()
-          .filter((alert) => (query.state === undefined || alert.state === query.state) && (query.severity === undefined || alert.severity === query.severity))
+          .filter(
+            (alert) =>
+              (query.state === undefined || alert.state === query.state) &&
+              (query.severity === undefined || alert.severity === query.severity),
+          )
           .map(view),
       }),
     }),
@@ -137,14 +168,23 @@ export function alertRoutes(deps: { engine: AlertEngine; store: AlertStore; outb
       tag: 'alerts',
       query: historyQuery,
       responses: {
-        200: { description: 'Transitions in the range, newest first, at most `limit`.', schema: z.object({ from: z.string(), to: z.string(), transitions: z.array(transitionSchema) }) },
+        200: {
+          description: 'Transitions in the range, newest first, at most `limit`.',
+          schema: z.object({ from: z.string(), to: z.string(), transitions: z.array(transitionSchema) }),
+        },
         400: { description: 'A bad parameter, named in `field`.', schema: errorBodySchema },
       },
       handler: ({ query }) => {
         const toMs = query.to ?? deps.clock.now();
         const fromMs = query.from ?? toMs - defaultHistoryMs;
-        if (fromMs > toMs) throw new HttpError(400, 'bad_request', 'query.from: must not be after query.to', 'query.from');
-        const transitions = deps.store.transitions({ fromMs, toMs: toMs + 1, fingerprint: query.fingerprint, limit: query.limit ?? 100 });
+        if (fromMs > toMs)
+          throw new HttpError(400, 'bad_request', 'query.from: must not be after query.to', 'query.from');
+        const transitions = deps.store.transitions({
+          fromMs,
+          toMs: toMs + 1,
+          fingerprint: query.fingerprint,
+          limit: query.limit ?? 100,
+        });
         return { from: iso(fromMs)!, to: iso(toMs)!, transitions: transitions.map(transitionView) };
       },
     }),
@@ -155,12 +195,24 @@ export function alertRoutes(deps: { engine: AlertEngine; store: AlertStore; outb
       tag: 'alerts',
       params: fingerprintParams,
       responses: {
-        200: { description: 'The alert.', schema: alertSchema.extend({ transitions: z.array(transitionSchema).describe(`Its latest ${recentTransitions} transitions, newest first.`) }) },
+        200: {
+          description: 'The alert.',
+          schema: alertSchema.extend({
+            transitions: z
+              .array(transitionSchema)
+              .describe(`Its latest ${recentTransitions} transitions, newest first.`),
+          }),
+        },
         404: { description: 'No active alert with that fingerprint.', schema: errorBodySchema },
       },
       handler: ({ params }) => {
         const alert = activeAlert(params.fingerprint);
-        const transitions = deps.store.transitions({ fromMs: 0, toMs: deps.clock.now() + 1, fingerprint: alert.fingerprint, limit: recentTransitions });
+        const transitions = deps.store.transitions({
+          fromMs: 0,
+          toMs: deps.clock.now() + 1,
+          fingerprint: alert.fingerprint,
+          limit: recentTransitions,
+        });
         return { ...view(alert), transitions: transitions.map(transitionView) };
       },
     }),
@@ -178,7 +230,8 @@ export function alertRoutes(deps: { engine: AlertEngine; store: AlertStore; outb
         404: { description: 'No active alert with that fingerprint.', schema: errorBodySchema },
       },
       handler: ({ params, body }) => {
-        if (!deps.engine.acknowledge(params.fingerprint, { by: body.by, comment: body.comment ?? '' })) throw notFound(`no active alert "${params.fingerprint}"`);
+        if (!deps.engine.acknowledge(params.fingerprint, { by: body.by, comment: body.comment ?? '' }))
+          throw notFound(`no active alert "${params.fingerprint}"`);
         return view(activeAlert(params.fingerprint));
       },
     }),

@@ -3,12 +3,20 @@
 
 import { z } from 'zod';
 import type { BeaconEndpointTarget } from '../../domain/beacon.js';
-import { BeaconView, beaconChainDetailSchema, beaconChainSummarySchema, type BeaconStateReader } from '../../endpoints/beacon/beacon-view.js';
+import {
+  BeaconView,
+  beaconChainDetailSchema,
+  beaconChainSummarySchema,
+  type BeaconStateReader,
+} from '../../endpoints/beacon/beacon-view.js';
 import { defineRoute, errorBodySchema, notFound, type RouteDefinition } from '../route.js';
 
 const chainParams = z.strictObject({ chain: z.string().min(1).describe('Chain id from the config.') });
 
-export function beaconRoutes(deps: { tracker: BeaconStateReader; targets: readonly BeaconEndpointTarget[] }): RouteDefinition[] {
+export function beaconRoutes(deps: {
+  tracker: BeaconStateReader;
+  targets: readonly BeaconEndpointTarget[];
+}): RouteDefinition[] {
   const view = new BeaconView(deps.tracker, deps.targets);
   return [
     defineRoute({
@@ -16,7 +24,12 @@ export function beaconRoutes(deps: { tracker: BeaconStateReader; targets: readon
       url: '/api/v1/beacon',
       summary: 'Every chain with beacon endpoints: wall-clock slot, head, finality and redundancy.',
       tag: 'beacon',
-      responses: { 200: { description: 'Chains with beacon endpoints.', schema: z.object({ chains: z.array(beaconChainSummarySchema) }) } },
+      responses: {
+        200: {
+          description: 'Chains with beacon endpoints.',
+          schema: z.object({ chains: z.array(beaconChainSummarySchema) }),
+        },
+      },
       handler: () => ({ chains: view.chains() }),
     }),
     defineRoute({

@@ -55,9 +55,15 @@ export function endpointRoutes(deps: { view: ChainView; samples: RpcSampleStore;
         if (!deps.view.hasEndpoint(params.id)) throw notFound(`no endpoint "${params.id}"`);
         const toMs = query.to ?? deps.clock.now();
         const fromMs = query.from ?? toMs - defaultRangeMs;
-        if (fromMs > toMs) throw new HttpError(400, 'bad_request', 'query.from: must not be after query.to', 'query.from');
+        if (fromMs > toMs)
+          throw new HttpError(400, 'bad_request', 'query.from: must not be after query.to', 'query.from');
         const samples = deps.samples.samples(params.id, { fromMs, toMs, limit: query.limit ?? 100 });
-        return { endpoint: params.id, from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), samples: samples.map(sampleView) };
+        return {
+          endpoint: params.id,
+          from: new Date(fromMs).toISOString(),
+          to: new Date(toMs).toISOString(),
+          samples: samples.map(sampleView),
+        };
       },
     }),
   ];

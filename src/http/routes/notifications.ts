@@ -4,7 +4,14 @@
 
 import { z } from 'zod';
 import type { Clock } from '../../domain/clock.js';
-import { idempotencyKey, notificationStatuses, type AttemptRecord, type NotificationRecord, type NotificationStatus, type Outbox } from '../../notify/outbox.js';
+import {
+  idempotencyKey,
+  notificationStatuses,
+  type AttemptRecord,
+  type NotificationRecord,
+  type NotificationStatus,
+  type Outbox,
+} from '../../notify/outbox.js';
 import { wholeNumber } from '../query.js';
 import { defineRoute, errorBodySchema, type RouteDefinition } from '../route.js';
 
@@ -33,7 +40,13 @@ export const notificationSchema = z.object({
   idempotencyKey: z.string().describe('The key receivers deduplicate with: the same on every attempt.'),
   createdAt: z.string(),
   dueAt: z.string().describe('When its group may go out (group wait and interval).'),
-  nextAttemptAt: z.string().nullable().describe('While pending: when the next attempt will be made, at its retry time or when its receiver’s open circuit lets it through, whichever is later.'),
+  nextAttemptAt: z
+    .string()
+    .nullable()
+    .describe(
+      'While pending: when the next attempt will be made, at its retry time or when ' +
+        'its receiver’s open circuit lets it through, whichever is later.',
+    ),
   attempts: z.number(),
   lastStatusCode: z.number().nullable(),
   lastError: z.string().nullable(),
@@ -50,7 +63,10 @@ function nextAttemptMs(row: NotificationRecord, heldUntil: ReceiverHold): number
   return Math.max(row.nextAttemptAtMs, heldUntil(row.receiver) ?? 0);
 }
 
-export function notificationView(row: NotificationRecord, heldUntil: ReceiverHold = () => null): z.infer<typeof notificationSchema> {
+export function notificationView(
+  row: NotificationRecord,
+  heldUntil: ReceiverHold = () => null,
+): z.infer<typeof notificationSchema> {
   return {
     id: row.id,
     receiver: row.receiver,
@@ -72,14 +88,22 @@ export function notificationView(row: NotificationRecord, heldUntil: ReceiverHol
 }
 
 function attemptView(attempt: AttemptRecord): z.infer<typeof attemptSchema> {
-  return { at: iso(attempt.atMs)!, outcome: attempt.outcome, statusCode: attempt.statusCode, error: attempt.error, durationMs: attempt.durationMs };
+  return {
+    at: iso(attempt.atMs)!,
+    outcome: attempt.outcome,
+    statusCode: attempt.statusCode,
+    error: attempt.error,
+    durationMs: attempt.durationMs,
+  };
 }
 
 const notificationsQuery = z.strictObject({
   status: statusSchema.optional(),
   receiver: z.string().min(1).optional().describe('Receiver id.'),
   fingerprint: z.string().min(1).optional().describe('Only the notifications of this alert.'),
-  limit: wholeNumber(1, maxNotificationLimit).describe(`Most notifications to return, 1 to ${maxNotificationLimit}. Default 100.`),
+  limit: wholeNumber(1, maxNotificationLimit).describe(
+    `Most notifications to return, 1 to ${maxNotificationLimit}. Default 100.`,
+  ),
   attempts: z
     .enum(['true', 'false'])
     .transform((value) => value === 'true')
@@ -87,7 +111,11 @@ const notificationsQuery = z.strictObject({
     .describe('Include each notification’s attempt log.'),
 });
 
-export function notificationRoutes(deps: { outbox: Outbox; clock: Clock; heldUntil?: ReceiverHold | undefined }): RouteDefinition[] {
+export function notificationRoutes(deps: {
+  outbox: Outbox;
+  clock: Clock;
+  heldUntil?: ReceiverHold | undefined;
+}): RouteDefinition[] {
   return [
     defineRoute({
       method: 'GET',
@@ -100,7 +128,9 @@ export function notificationRoutes(deps: { outbox: Outbox; clock: Clock; heldUnt
           description: 'Notifications, and the pending backlog of every receiver that has one.',
           schema: z.object({
             notifications: z.array(notificationSchema),
-            summary: z.record(z.string(), z.object({ pending: z.number(), oldestPendingAgeSeconds: z.number() })).describe('By receiver id; receivers with nothing pending are left out.'),
+            summary: z
+              .record(z.string(), z.object({ pending: z.number(), oldestPendingAgeSeconds: z.number() }))
+              .describe('By receiver id; receivers with nothing pending are left out.'),
           }),
         },
         400: { description: 'A bad parameter, named in `field`.', schema: errorBodySchema },
@@ -118,7 +148,12 @@ export function notificationRoutes(deps: { outbox: Outbox; clock: Clock; heldUnt
           return { ...view, attemptLog: deps.outbox.attempts(row.id).map(attemptView) };
         });
         const summary = Object.fromEntries(
-          deps.outbox.pendingByReceiver(deps.clock.now()).map((entry) => [entry.receiver, { pending: entry.depth, oldestPendingAgeSeconds: entry.oldestAgeSeconds }]),
+          deps.outbox
+            .pendingByReceiver(deps.clock.now())
+            .map((entry) => [
+              entry.receiver,
+              { pending: entry.depth, oldestPendingAgeSeconds: entry.oldestAgeSeconds },
+            ]),
         );
         return { notifications, summary };
       },

@@ -41,7 +41,9 @@ export function runbookRoutes(deps: { directory?: string } = {}): RouteDefinitio
       url: '/runbooks',
       summary: 'The runbooks of the Prometheus alert rules, as a Markdown list.',
       tag: 'runbooks',
-      responses: { 200: { description: 'The runbook names with their paths.', schema: z.string(), contentType: 'text/markdown' } },
+      responses: {
+        200: { description: 'The runbook names with their paths.', schema: z.string(), contentType: 'text/markdown' },
+      },
       handler: (_request, reply) => {
         const lines = runbookNames(directory).map((name) => `- [${name}](/runbooks/${name})`);
         return reply
@@ -64,7 +66,10 @@ export function runbookRoutes(deps: { directory?: string } = {}): RouteDefinitio
         // Only names listed in the directory are read: the name never becomes a path on its own.
         if (!runbookNames(directory).includes(params.name)) throw notFound(`no runbook "${params.name}"`);
         const text = readFileSync(`${directory}/${params.name}.md`, 'utf8');
-        return reply.header('content-type', contentType(reply.request.headers.accept)).header('vary', 'Accept').send(text);
+        return reply
+          .header('content-type', contentType(reply.request.headers.accept))
+          .header('vary', 'Accept')
+          .send(text);
       },
     }),
   ];

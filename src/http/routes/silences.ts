@@ -20,7 +20,9 @@ export const silenceSchema = z.object({
   comment: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),
-  status: z.object({ state: z.enum(['pending', 'active', 'expired']) }).describe('Computed now: pending before startsAt, active until endsAt (exclusive), then expired.'),
+  status: z
+    .object({ state: z.enum(['pending', 'active', 'expired']) })
+    .describe('Computed now: pending before startsAt, active until endsAt (exclusive), then expired.'),
 });
 
 function silenceView(silence: Silence, nowMs: number): z.infer<typeof silenceSchema> {
@@ -37,10 +39,14 @@ function silenceView(silence: Silence, nowMs: number): z.infer<typeof silenceSch
   };
 }
 
-const time = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }).transform((value) => Date.parse(value));
+const time = z.iso
+  .datetime({ offset: true, error: 'must be an ISO 8601 date-time' })
+  .transform((value) => Date.parse(value));
 
 const postableSilence = z.strictObject({
-  matchers: z.array(matcherSchema).describe('All must match for the silence to apply; at least one must not match the empty string.'),
+  matchers: z
+    .array(matcherSchema)
+    .describe('All must match for the silence to apply; at least one must not match the empty string.'),
   startsAt: time.optional().describe('Default: now.'),
   endsAt: time,
   createdBy: z.string(),
@@ -77,13 +83,25 @@ export function silenceRoutes(deps: { engine: AlertEngine; clock: Clock }): Rout
       auth: 'write',
       body: postableSilence,
       responses: {
-        201: { description: 'The new silence and its id.', schema: z.object({ silenceID: z.string(), silence: silenceSchema }) },
-        400: { description: 'A bad silence: every problem in `message`, the first one’s field in `field`.', schema: errorBodySchema },
+        201: {
+          description: 'The new silence and its id.',
+          schema: z.object({ silenceID: z.string(), silence: silenceSchema }),
+        },
+        400: {
+          description: 'A bad silence: every problem in `message`, the first one’s field in `field`.',
+          schema: errorBodySchema,
+        },
       },
       handler: ({ body }, reply) => {
         let silence: Silence;
         try {
-          silence = deps.engine.addSilence({ matchers: body.matchers, startsAtMs: body.startsAt, endsAtMs: body.endsAt, createdBy: body.createdBy, comment: body.comment });
+          silence = deps.engine.addSilence({
+            matchers: body.matchers,
+            startsAtMs: body.startsAt,
+            endsAtMs: body.endsAt,
+            createdBy: body.createdBy,
+            comment: body.comment,
+          });
         } catch (error) {
           throw error instanceof SilenceError ? silenceProblem(error) : error;
         }

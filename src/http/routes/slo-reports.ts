@@ -22,7 +22,10 @@ const step = z
   .transform((value, ctx) => {
     const ms = parseDurationMs(/^\d+$/.test(value) ? Number(value) : value);
     if (ms === null || ms < minuteMs || ms % minuteMs !== 0) {
-      ctx.addIssue({ code: 'custom', message: 'must be a whole number of minutes, such as "5m", "1h" or "3600" (seconds)' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be a whole number of minutes, such as "5m", "1h" or "3600" (seconds)',
+      });
       return z.NEVER;
     }
     return ms;
@@ -32,7 +35,9 @@ const step = z
 const historyQuery = z.strictObject({
   from: instant.describe('Start (inclusive). Default: the start of the SLO window ending at `to`.'),
   to: instant.describe('End (inclusive). Default: now.'),
-  step: step.describe('Spacing of the points: a duration ("5m", "1h") or seconds, whole minutes. Default: about 500 points.'),
+  step: step.describe(
+    'Spacing of the points: a duration ("5m", "1h") or seconds, whole minutes. Default: about 500 points.',
+  ),
 });
 
 const historyPointSchema = z.object({
@@ -71,7 +76,16 @@ export function sloReportRoutes(deps: { reports: SloReports; clock: Clock }): Ro
       params: sloParams,
       query: historyQuery,
       responses: {
-        200: { description: 'Points, oldest first; steps without an evaluation are left out.', schema: z.object({ slo: z.string(), from: z.string(), to: z.string(), stepSeconds: z.number(), points: z.array(historyPointSchema) }) },
+        200: {
+          description: 'Points, oldest first; steps without an evaluation are left out.',
+          schema: z.object({
+            slo: z.string(),
+            from: z.string(),
+            to: z.string(),
+            stepSeconds: z.number(),
+            points: z.array(historyPointSchema),
+          }),
+        },
         400: { description: 'A bad parameter, or more than 11,000 points.', schema: errorBodySchema },
         404: { description: 'No SLO with that id.', schema: errorBodySchema },
       },
@@ -79,10 +93,17 @@ export function sloReportRoutes(deps: { reports: SloReports; clock: Clock }): Ro
         const definition = definitionOf(params.id);
         const toMs = query.to ?? deps.clock.now();
         const fromMs = query.from ?? windowAt(definition.window, toMs).startMs;
-        if (fromMs > toMs) throw new HttpError(400, 'bad_request', 'query.from: must not be after query.to', 'query.from');
-        const stepMs = query.step ?? Math.max(minuteMs, Math.ceil((toMs - fromMs) / defaultHistoryPoints / minuteMs) * minuteMs);
+        if (fromMs > toMs)
+          throw new HttpError(400, 'bad_request', 'query.from: must not be after query.to', 'query.from');
+        const stepMs =
+          query.step ?? Math.max(minuteMs, Math.ceil((toMs - fromMs) / defaultHistoryPoints / minuteMs) * minuteMs);
         if ((toMs - fromMs) / stepMs > maxHistoryPoints) {
-          throw new HttpError(400, 'bad_request', `query.step: more than ${maxHistoryPoints} points; use a larger step or a shorter range`, 'query.step');
+          throw new HttpError(
+            400,
+            'bad_request',
+            `query.step: more than ${maxHistoryPoints} points; use a larger step or a shorter range`,
+            'query.step',
+          );
         }
         const points = deps.reports.history(definition, fromMs, toMs, stepMs).map((evaluation) => ({
           at: new Date(fromMs + Math.ceil((evaluation.evaluatedAtMs - fromMs) / stepMs) * stepMs).toISOString(),
@@ -92,16 +113,26 @@ export function sloReportRoutes(deps: { reports: SloReports; clock: Clock }): Ro
           sliRatio: evaluation.sliRatio,
           errorBudgetRemainingRatio: evaluation.budgetRemainingRatio,
           errorBudgetConsumedRatio: finiteOrNull(evaluation.budgetConsumedRatio),
-          burnRates: Object.fromEntries(Object.entries(evaluation.burnRates).map(([window, rate]) => [window, finiteOrNull(rate)])),
+          burnRates: Object.fromEntries(
+            Object.entries(evaluation.burnRates).map(([window, rate]) => [window, finiteOrNull(rate)]),
+          ),
           firing: evaluation.firing,
         }));
-        return { slo: definition.id, from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), stepSeconds: stepMs / 1_000, points };
+        return {
+          slo: definition.id,
+          from: new Date(fromMs).toISOString(),
+          to: new Date(toMs).toISOString(),
+          stepSeconds: stepMs / 1_000,
+          points,
+        };
       },
     }),
     defineRoute({
       method: 'GET',
       url: '/api/v1/slos/:id/report',
-      summary: 'A compliance report for a calendar month or a range: SLI, objective met, budget spent, worst incidents, SLI per day.',
+      summary:
+        'A compliance report for a calendar month or a range: SLI, ' +
+        'objective met, budget spent, worst incidents, SLI per day.',
       tag: 'slos',
       params: sloParams,
       query: reportQuery,
@@ -113,9 +144,22 @@ export function sloReportRoutes(deps: { reports: SloReports; clock: Clock }): Ro
       handler: ({ params, query }) => {
         const definition = definitionOf(params.id);
         try {
-          return reportView(definition, deps.reports.report(definition, { period: query.period, fromMs: query.from, toMs: query.to }, query.incidents ?? 5));
+          return reportView(
+            definition,
+            deps.reports.report(
+              definition,
+              { period: query.period, fromMs: query.from, toMs: query.to },
+              query.incidents ?? 5,
+            ),
+          );
         } catch (error) {
-          if (error instanceof ReportPeriodError) throw new HttpError(400, 'bad_request', `query: ${error.message}`, query.period === undefined ? 'query.from' : 'query.period');
+          if (error instanceof ReportPeriodError)
+            throw new HttpError(
+              400,
+              'bad_request',
+              `query: ${error.message}`,
+              query.period === undefined ? 'query.from' : 'query.period',
+            );
           throw error;
         }
       },

@@ -10,27 +10,48 @@ import { sloIdentity, sloIdentitySchema } from '../../slo/report-view.js';
 import { defineRoute, errorBodySchema, notFound, type RouteDefinition } from '../route.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-const finiteOrNull = (value: number | null | undefined) => (value === null || value === undefined || !Number.isFinite(value) ? null : value);
+const finiteOrNull = (value: number | null | undefined) =>
+  value === null || value === undefined || !Number.isFinite(value) ? null : value;
 
 const alertSchema = z.object({ state: z.enum(['inactive', 'firing', 'resolved']), since: z.string().nullable() });
-const burnRatesSchema = z.record(z.string(), z.number().nullable()).describe('By window: 5m, 30m, 1h, 2h, 6h, 1d, 3d and "window" (the whole SLO window).');
+const burnRatesSchema = z
+  .record(z.string(), z.number().nullable())
+  .describe('By window: 5m, 30m, 1h, 2h, 6h, 1d, 3d and "window" (the whole SLO window).');
 
 export const sloSummarySchema = sloIdentitySchema.extend({
-  evaluatedAt: z.string().nullable().describe('End (exclusive) of the last minute counted; null before the first evaluation.'),
+  evaluatedAt: z
+    .string()
+    .nullable()
+    .describe('End (exclusive) of the last minute counted; null before the first evaluation.'),
   sliRatio: z.number().nullable().describe('Over the SLO window; null without valid events (no data is never good).'),
   errorBudgetRemainingRatio: z.number().nullable(),
   burnRates: burnRatesSchema,
   alerts: z.object({ page: alertSchema, ticket: alertSchema }),
-  data: z.object({ validEvents: z.number(), minValidEvents: z.number(), sufficient: z.boolean().describe('Enough valid events for alerting (the low-traffic guard).') }),
+  data: z.object({
+    validEvents: z.number(),
+    minValidEvents: z.number(),
+    sufficient: z.boolean().describe('Enough valid events for alerting (the low-traffic guard).'),
+  }),
 });
 
 export const sloDetailSchema = sloSummarySchema.extend({
-  windowRange: z.object({ start: z.string(), end: z.string(), goodEvents: z.number(), validEvents: z.number() }).nullable(),
+  windowRange: z
+    .object({ start: z.string(), end: z.string(), goodEvents: z.number(), validEvents: z.number() })
+    .nullable(),
   errorBudget: z
-    .object({ totalEvents: z.number(), consumedEvents: z.number(), remainingEvents: z.number(), consumedRatio: z.number().nullable(), remainingRatio: z.number() })
+    .object({
+      totalEvents: z.number(),
+      consumedEvents: z.number(),
+      remainingEvents: z.number(),
+      consumedRatio: z.number().nullable(),
+      remainingRatio: z.number(),
+    })
     .nullable()
     .describe('In events, or minutes for time slices.'),
-  exhaustionAt: z.string().nullable().describe('When the budget runs out if the last hour’s burn rate goes on; null when it does not.'),
+  exhaustionAt: z
+    .string()
+    .nullable()
+    .describe('When the budget runs out if the last hour’s burn rate goes on; null when it does not.'),
   tiers: z.array(
     z.object({
       severity: z.enum(['page', 'ticket']),
@@ -50,23 +71,44 @@ function alertView(alert: StoredAlert | null) {
   return { state: alert?.state ?? 'inactive', since: iso(alert?.sinceMs ?? null) };
 }
 
-function summary(definition: SloDefinition, status: SloStatus | null, alerts: Record<'page' | 'ticket', StoredAlert | null>): z.infer<typeof sloSummarySchema> {
+function summary(
+  definition: SloDefinition,
+  status: SloStatus | null,
+  alerts: Record<'page' | 'ticket', StoredAlert | null>,
+): z.infer<typeof sloSummarySchema> {
   return {
     ...sloIdentity(definition),
     evaluatedAt: iso(status?.evaluatedAtMs ?? null),
     sliRatio: status?.sliRatio ?? null,
     errorBudgetRemainingRatio: status?.errorBudget?.remainingRatio ?? null,
-    burnRates: status ? Object.fromEntries(Object.entries(status.burnRates).map(([window, rate]) => [window, finiteOrNull(rate)])) : {},
+    burnRates: status
+      ? Object.fromEntries(Object.entries(status.burnRates).map(([window, rate]) => [window, finiteOrNull(rate)]))
+      : {},
     alerts: { page: alertView(alerts.page), ticket: alertView(alerts.ticket) },
-    data: { validEvents: status?.data.validEvents ?? 0, minValidEvents: definition.alerting.minValidEvents, sufficient: status?.data.sufficient ?? false },
+    data: {
+      validEvents: status?.data.validEvents ?? 0,
+      minValidEvents: definition.alerting.minValidEvents,
+      sufficient: status?.data.sufficient ?? false,
+    },
   };
 }
 
-function detail(definition: SloDefinition, status: SloStatus | null, alerts: Record<'page' | 'ticket', StoredAlert | null>): z.infer<typeof sloDetailSchema> {
+function detail(
+  definition: SloDefinition,
+  status: SloStatus | null,
+  alerts: Record<'page' | 'ticket', StoredAlert | null>,
+): z.infer<typeof sloDetailSchema> {
   const budget = status?.errorBudget ?? null;
   return {
     ...summary(definition, status, alerts),
-    windowRange: status ? { start: iso(status.window.startMs)!, end: iso(status.window.endMs)!, goodEvents: status.window.good, validEvents: status.window.valid } : null,
+    windowRange: status
+      ? {
+          start: iso(status.window.startMs)!,
+          end: iso(status.window.endMs)!,
+          goodEvents: status.window.good,
+          validEvents: status.window.valid,
+        }
+      : null,
     errorBudget: budget ? { ...budget, consumedRatio: finiteOrNull(budget.consumedRatio) } : null,
     exhaustionAt: iso(status?.exhaustionAtMs ?? null),
     tiers: (status?.tiers ?? []).map((tier) => ({
@@ -91,7 +133,9 @@ export function sloRoutes(engine: SloEngine): RouteDefinition[] {
       summary: 'Every SLO with its latest SLI, remaining budget, burn rates and alert states.',
       tag: 'slos',
       responses: { 200: { description: 'SLOs.', schema: z.object({ slos: z.array(sloSummarySchema) }) } },
-      handler: () => ({ slos: engine.statuses().map(({ definition, status, alerts }) => summary(definition, status, alerts)) }),
+      handler: () => ({
+        slos: engine.statuses().map(({ definition, status, alerts }) => summary(definition, status, alerts)),
+      }),
     }),
     defineRoute({
       method: 'GET',

@@ -11,7 +11,12 @@ export interface Readiness {
   reason?: string;
 }
 
-export function systemRoutes(deps: { registry: Registry; readiness: () => Readiness; version: string; allRoutes: () => readonly RouteDefinition[] }): RouteDefinition[] {
+export function systemRoutes(deps: {
+  registry: Registry;
+  readiness: () => Readiness;
+  version: string;
+  allRoutes: () => readonly RouteDefinition[];
+}): RouteDefinition[] {
   return [
     defineRoute({
       method: 'GET',
@@ -41,7 +46,9 @@ export function systemRoutes(deps: { registry: Registry; readiness: () => Readin
       url: '/metrics',
       summary: 'Prometheus metrics.',
       tag: 'system',
-      responses: { 200: { description: 'Prometheus text exposition format.', schema: z.string(), contentType: 'text/plain' } },
+      responses: {
+        200: { description: 'Prometheus text exposition format.', schema: z.string(), contentType: 'text/plain' },
+      },
       handler: async (_request, reply) => {
         const body = await deps.registry.metrics();
         return reply.header('content-type', deps.registry.contentType).send(body);

@@ -12,18 +12,38 @@ import { HttpError, defineRoute, errorBodySchema, notFound, type RouteDefinition
 const maxValidators = 10_000;
 const maxEpochRange = 1_000;
 
-const chainQuery = z.string().min(1).optional().describe('Chain id; may be left out when one chain has watched validators.');
+const chainQuery = z
+  .string()
+  .min(1)
+  .optional()
+  .describe('Chain id; may be left out when one chain has watched validators.');
 const scopeSchema = z.object({
   scope: z.string(),
   epoch: z.number().int().nullable().describe('The last epoch whose attestations were processed.'),
   validators: z.number().int(),
   active: z.number().int(),
   statusCounts: z.record(z.string(), z.number().int()),
-  balanceGwei: z.number().describe('The summed balance as a number: rounded above 2^53 gwei (about 9 M ETH); see balanceGweiExact.'),
+  balanceGwei: z
+    .number()
+    .describe('The summed balance as a number: rounded above 2^53 gwei (about 9 M ETH); see balanceGweiExact.'),
   balanceGweiExact: z.string().regex(/^\d+$/).describe('The summed balance, exact, in decimal gwei.'),
   balanceChangeGwei: z.number().nullable(),
-  balanceChangeGweiExact: z.string().regex(/^-?\d+$/).nullable().describe('The change of the summed balance over the epoch, exact, in decimal gwei; null when there was no earlier list.'),
-  attestations: z.object({ due: z.number().int(), effective: z.number().int(), ineffective: z.number().int(), missed: z.number().int(), unknown: z.number().int(), effectiveness: z.number().nullable(), missRate: z.number().nullable() }),
+  balanceChangeGweiExact: z
+    .string()
+    .regex(/^-?\d+$/)
+    .nullable()
+    .describe(
+      'The change of the summed balance over the epoch, exact, in decimal gwei; null when there was no earlier list.',
+    ),
+  attestations: z.object({
+    due: z.number().int(),
+    effective: z.number().int(),
+    ineffective: z.number().int(),
+    missed: z.number().int(),
+    unknown: z.number().int(),
+    effectiveness: z.number().nullable(),
+    missRate: z.number().nullable(),
+  }),
   missingInARow: z.number().int(),
   slashedNew: z.number().int(),
   proposals: z.object({ epoch: z.number().int().nullable(), due: z.number().int(), missed: z.number().int() }),
@@ -44,8 +64,16 @@ const validatorSchema = z.object({
 });
 const dutySchema = z.object({
   epoch: z.number().int(),
-  attestation: z.enum(['ok', 'missed', 'not_processed']).describe('ok: not missed (or not due: inactive); missed; not_processed: the epoch was not processed (yet).'),
-  proposals: z.array(z.object({ slot: z.number().int(), atHead: z.enum(['proposed', 'missed']), finalized: z.enum(['proposed', 'missed']).nullable() })),
+  attestation: z
+    .enum(['ok', 'missed', 'not_processed'])
+    .describe('ok: not missed (or not due: inactive); missed; not_processed: the epoch was not processed (yet).'),
+  proposals: z.array(
+    z.object({
+      slot: z.number().int(),
+      atHead: z.enum(['proposed', 'missed']),
+      finalized: z.enum(['proposed', 'missed']).nullable(),
+    }),
+  ),
   syncCommitteeMissed: z.number().int(),
 });
 
@@ -59,7 +87,12 @@ export function validatorRoutes(deps: { tracker: ValidatorTracker }): RouteDefin
     const chains = tracker.chains();
     if (chain === undefined) {
       if (chains.length === 1) return chains[0]!;
-      throw new HttpError(400, 'bad_request', `name the chain: validators are watched on ${chains.join(', ') || 'no chain'}`, 'query.chain');
+      throw new HttpError(
+        400,
+        'bad_request',
+        `name the chain: validators are watched on ${chains.join(', ') || 'no chain'}`,
+        'query.chain',
+      );
     }
     if (!chains.includes(chain)) throw notFound(`no validators watched on chain "${chain}"`);
     return chain;
@@ -89,8 +122,16 @@ export function validatorRoutes(deps: { tracker: ValidatorTracker }): RouteDefin
       },
       missingInARow: totals?.missingInARow ?? 0,
       slashedNew: totals?.slashedNew ?? 0,
-      proposals: { epoch: tracker.lastBlocks(chain)?.epoch ?? null, due: blocks?.proposalsDue ?? 0, missed: blocks?.proposalsMissed ?? 0 },
-      syncCommittee: { due: blocks?.syncDue ?? 0, missed: blocks?.syncMissed ?? 0, participation: ratio((blocks?.syncDue ?? 0) - (blocks?.syncMissed ?? 0), blocks?.syncDue ?? 0) },
+      proposals: {
+        epoch: tracker.lastBlocks(chain)?.epoch ?? null,
+        due: blocks?.proposalsDue ?? 0,
+        missed: blocks?.proposalsMissed ?? 0,
+      },
+      syncCommittee: {
+        due: blocks?.syncDue ?? 0,
+        missed: blocks?.syncMissed ?? 0,
+        participation: ratio((blocks?.syncDue ?? 0) - (blocks?.syncMissed ?? 0), blocks?.syncDue ?? 0),
+      },
     };
   }
 
@@ -98,11 +139,16 @@ export function validatorRoutes(deps: { tracker: ValidatorTracker }): RouteDefin
     defineRoute({
       method: 'GET',
       url: '/api/v1/validators',
-      summary: 'Each scope’s last processed epoch beside the network baseline; with `scope`, that scope’s validators too.',
+      summary:
+        'Each scope’s last processed epoch beside the network baseline; with `scope`, that scope’s validators too.',
       tag: 'validators',
       query: z.strictObject({
         chain: chainQuery,
-        scope: z.string().min(1).optional().describe('A scope: `watched`, `network` or a label scope such as `operator:kiln`.'),
+        scope: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('A scope: `watched`, `network` or a label scope such as `operator:kiln`.'),
         limit: wholeNumber(1, maxValidators).describe(`Most validators to list, 1 to ${maxValidators}. Default 1000.`),
         offset: wholeNumber(0, Number.MAX_SAFE_INTEGER).describe('Validators to skip (by index order).'),
       }),
@@ -111,7 +157,13 @@ export function validatorRoutes(deps: { tracker: ValidatorTracker }): RouteDefin
           description: 'Scopes, and the scope’s validators when one is named.',
           schema: z.object({
             chain: z.string(),
-            cursors: z.object({ blocks: z.number().int().nullable(), attestations: z.number().int().nullable(), finality: z.number().int().nullable() }).describe('The next epoch of each stage.'),
+            cursors: z
+              .object({
+                blocks: z.number().int().nullable(),
+                attestations: z.number().int().nullable(),
+                finality: z.number().int().nullable(),
+              })
+              .describe('The next epoch of each stage.'),
             scopes: z.array(scopeSchema),
             validators: z.array(validatorSchema).optional(),
             total: z.number().int().optional().describe('Validators in the scope (watched and resolved).'),
@@ -126,11 +178,18 @@ export function validatorRoutes(deps: { tracker: ValidatorTracker }): RouteDefin
         const last = tracker.lastAttestation(chain);
         const scopeNames = query.scope === undefined ? watch.scopes : [query.scope];
         const scopeId = query.scope === undefined ? undefined : watch.scopeId(query.scope);
-        if (query.scope !== undefined && scopeId === undefined) throw notFound(`no scope "${query.scope}" on chain "${chain}"; scopes: ${watch.scopes.join(', ')}`);
+        if (query.scope !== undefined && scopeId === undefined)
+          throw notFound(`no scope "${query.scope}" on chain "${chain}"; scopes: ${watch.scopes.join(', ')}`);
         const body: Record<string, unknown> = {
           chain,
           cursors: tracker.status(chain)!.cursors,
-          scopes: scopeNames.map((scope) => scopeView(chain, scope, last?.scopes.find((totals) => totals.scope === scope))),
+          scopes: scopeNames.map((scope) =>
+            scopeView(
+              chain,
+              scope,
+              last?.scopes.find((totals) => totals.scope === scope),
+            ),
+          ),
         };
         if (scopeId !== undefined && query.scope !== 'network') {
           const states = tracker.watchedValidators(chain);
@@ -150,7 +209,10 @@ export function validatorRoutes(deps: { tracker: ValidatorTracker }): RouteDefin
               exitEpoch: state ? finite(state.exitEpoch) : null,
               missedInARow: state?.missedInARow ?? 0,
               balanceDecreasingEpochs: state?.balanceDecreasingEpochs ?? 0,
-              lastAttestation: state?.lastAttestationEpoch != null && state.lastOutcome !== null ? { epoch: state.lastAttestationEpoch, outcome: state.lastOutcome } : null,
+              lastAttestation:
+                state?.lastAttestationEpoch != null && state.lastOutcome !== null
+                  ? { epoch: state.lastAttestationEpoch, outcome: state.lastOutcome }
+                  : null,
             };
           });
         }
@@ -170,31 +232,53 @@ export function validatorRoutes(deps: { tracker: ValidatorTracker }): RouteDefin
         limit: wholeNumber(1, maxEpochRange).describe(`Most epochs, 1 to ${maxEpochRange}. Default 100.`),
       }),
       responses: {
-        200: { description: 'Epochs.', schema: z.object({ chain: z.string(), scope: z.string(), epochs: z.array(z.record(z.string(), z.unknown())) }) },
+        200: {
+          description: 'Epochs.',
+          schema: z.object({
+            chain: z.string(),
+            scope: z.string(),
+            epochs: z.array(z.record(z.string(), z.unknown())),
+          }),
+        },
         400: { description: 'A bad parameter, named in `field`.', schema: errorBodySchema },
         404: { description: 'No such chain.', schema: errorBodySchema },
       },
       handler: ({ query }) => {
         const chain = chainOf(query.chain);
-        const epochs = tracker.store.epochs(chain, { scope: query.scope, fromEpoch: query.from_epoch, toEpoch: query.to_epoch, limit: query.limit ?? 100 });
+        const epochs = tracker.store.epochs(chain, {
+          scope: query.scope,
+          fromEpoch: query.from_epoch,
+          toEpoch: query.to_epoch,
+          limit: query.limit ?? 100,
+        });
         return { chain, scope: query.scope, epochs };
       },
     }),
     defineRoute({
       method: 'GET',
       url: '/api/v1/validators/:index/duties',
-      summary: 'One watched validator’s duties over a range of epochs: attestations, proposals and sync committee misses.',
+      summary:
+        'One watched validator’s duties over a range of epochs: attestations, proposals and sync committee misses.',
       tag: 'validators',
       params: z.strictObject({ index: z.string().regex(/^\d+$/, 'must be a validator index').transform(Number) }),
       query: z.strictObject({
         chain: chainQuery,
-        from_epoch: wholeNumber(0, Number.MAX_SAFE_INTEGER).describe(`First epoch; default ${maxEpochRange / 10} epochs before to_epoch.`),
+        from_epoch: wholeNumber(0, Number.MAX_SAFE_INTEGER).describe(
+          `First epoch; default ${maxEpochRange / 10} epochs before to_epoch.`,
+        ),
         to_epoch: wholeNumber(0, Number.MAX_SAFE_INTEGER).describe('Last epoch; default the last processed one.'),
       }),
       responses: {
         200: {
           description: 'The duties, one entry per epoch.',
-          schema: z.object({ chain: z.string(), index: z.number().int(), labels: z.record(z.string(), z.string()), fromEpoch: z.number().int(), toEpoch: z.number().int(), duties: z.array(dutySchema) }),
+          schema: z.object({
+            chain: z.string(),
+            index: z.number().int(),
+            labels: z.record(z.string(), z.string()),
+            fromEpoch: z.number().int(),
+            toEpoch: z.number().int(),
+            duties: z.array(dutySchema),
+          }),
         },
         400: { description: 'A bad parameter, named in `field`.', schema: errorBodySchema },
         404: { description: 'Not a watched validator, or no such chain.', schema: errorBodySchema },
@@ -202,12 +286,15 @@ export function validatorRoutes(deps: { tracker: ValidatorTracker }): RouteDefin
       handler: ({ params, query }) => {
         const chain = chainOf(query.chain);
         const watch = tracker.watchList(chain)!;
-        if (!watch.isWatched(params.index)) throw notFound(`validator ${params.index} is not watched on chain "${chain}"`);
+        if (!watch.isWatched(params.index))
+          throw notFound(`validator ${params.index} is not watched on chain "${chain}"`);
         const lastProcessed = Math.max(-1, (tracker.status(chain)!.cursors.attestations ?? 0) - 1);
         const toEpoch = query.to_epoch ?? lastProcessed;
         const fromEpoch = query.from_epoch ?? Math.max(0, toEpoch - maxEpochRange / 10 + 1);
-        if (fromEpoch > toEpoch) throw new HttpError(400, 'bad_request', 'from_epoch is after to_epoch', 'query.from_epoch');
-        if (toEpoch - fromEpoch + 1 > maxEpochRange) throw new HttpError(400, 'bad_request', `at most ${maxEpochRange} epochs at a time`, 'query.to_epoch');
+        if (fromEpoch > toEpoch)
+          throw new HttpError(400, 'bad_request', 'from_epoch is after to_epoch', 'query.from_epoch');
+        if (toEpoch - fromEpoch + 1 > maxEpochRange)
+          throw new HttpError(400, 'bad_request', `at most ${maxEpochRange} epochs at a time`, 'query.to_epoch');
         const processed = new Set(tracker.store.processedEpochs(chain, fromEpoch, toEpoch));
         const misses = tracker.store.misses(chain, { validatorIndex: params.index, fromEpoch, toEpoch });
         const proposals = tracker.store.proposals(chain, { fromEpoch, toEpoch, validatorIndex: params.index });
@@ -217,8 +304,16 @@ export function validatorRoutes(deps: { tracker: ValidatorTracker }): RouteDefin
           duties.push({
             epoch,
             attestation: missed ? 'missed' : processed.has(epoch) ? 'ok' : 'not_processed',
-            proposals: proposals.filter((proposal) => proposal.epoch === epoch).map((proposal) => ({ slot: proposal.slot, atHead: proposal.outcome, finalized: proposal.finalizedOutcome })),
-            syncCommitteeMissed: misses.filter((miss) => miss.epoch === epoch && miss.duty === 'sync').reduce((sum, miss) => sum + miss.count, 0),
+            proposals: proposals
+              .filter((proposal) => proposal.epoch === epoch)
+              .map((proposal) => ({
+                slot: proposal.slot,
+                atHead: proposal.outcome,
+                finalized: proposal.finalizedOutcome,
+              })),
+            syncCommitteeMissed: misses
+              .filter((miss) => miss.epoch === epoch && miss.duty === 'sync')
+              .reduce((sum, miss) => sum + miss.count, 0),
           });
         }
         return { chain, index: params.index, labels: watch.labelsOf(params.index) ?? {}, fromEpoch, toEpoch, duties };

@@ -20,27 +20,45 @@ const testValidityMs = 5 * 60_000;
 export const alertmanagerConfigSchema = z
   .strictObject({
     kind: z.literal('alertmanager'),
-    url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, such as "http://alertmanager:9093"' })
-      .describe("Alertmanager's base URL, with its path prefix if it has one (`--web.route-prefix`); alerts go to `<url>/api/v2/alerts`. Credentials in it are used as basic auth and never shown."),
-    headers: httpHeaders()
-      .describe('HTTP headers sent with every request, such as `X-Scope-OrgID` for a multi-tenant Mimir or Cortex Alertmanager; their values are treated as secrets. No `Authorization` when `basicAuth` or the URL holds credentials.'),
+    url: z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL, such as "http://alertmanager:9093"' })
+      .describe(
+        "Alertmanager's base URL, with its path prefix if it has one (`--web.route-prefix`); alerts go " +
+          'to `<url>/api/v2/alerts`. Credentials in it are used as basic auth and never shown.',
+      ),
+    headers: httpHeaders().describe(
+      'HTTP headers sent with every request, such as `X-Scope-OrgID` ' +
+        'for a multi-tenant Mimir or Cortex Alertmanager; ' +
+        'their values are treated as secrets. No `Authorization` when `basicAuth` or the URL holds credentials.',
+    ),
     basicAuth: z
       .strictObject({
         username: z.string().min(1).describe('The basic auth user name.'),
         password: z.string().describe('The basic auth password; put it in the environment with `${VAR}`.'),
       })
       .optional()
-      .describe('HTTP basic auth for Alertmanager; credentials go in one place only: here, in the URL, or in an `Authorization` header.'),
+      .describe(
+        'HTTP basic auth for Alertmanager; credentials go in one place ' +
+          'only: here, in the URL, or in an `Authorization` header.',
+      ),
   })
   .superRefine((config, ctx) => {
     const urlCredentials = hasUrlCredentials(config.url);
     if (config.basicAuth && urlCredentials) {
-      ctx.addIssue({ code: 'custom', path: ['basicAuth'], message: 'the url already has credentials: give them in one place' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['basicAuth'],
+        message: 'the url already has credentials: give them in one place',
+      });
     }
     if (!config.basicAuth && !urlCredentials) return;
     for (const name of Object.keys(config.headers)) {
       if (name.toLowerCase() === 'authorization') {
-        ctx.addIssue({ code: 'custom', path: ['headers', name], message: 'conflicts with the credentials in basicAuth or the url: give them in one place' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['headers', name],
+          message: 'conflicts with the credentials in basicAuth or the url: give them in one place',
+        });
       }
     }
   });
@@ -73,14 +91,17 @@ export function alertsEndpoint(config: AlertmanagerConfig): { url: string; autho
   const fromUrl = splitUrlCredentials(config.url);
   const url = new URL(fromUrl.url);
   url.pathname = `${url.pathname.replace(/\/+$/, '')}/api/v2/alerts`;
-  const authorization = config.basicAuth ? basicAuthorization(config.basicAuth.username, config.basicAuth.password) : fromUrl.authorization;
+  const authorization = config.basicAuth
+    ? basicAuthorization(config.basicAuth.username, config.basicAuth.password)
+    : fromUrl.authorization;
   return { url: url.toString(), authorization };
 }
 
 /** The alert as Alertmanager takes it. `test`: marked by a label and the summary, and short-lived. */
 export function postableAlert(notification: Notification, nowMs: number, test: boolean): PostableAlert {
   const { alert } = notification;
-  const endsAtMs = notification.kind === 'resolved' ? (alert.endsAtMs ?? nowMs) : nowMs + (test ? testValidityMs : firingValidityMs);
+  const endsAtMs =
+    notification.kind === 'resolved' ? (alert.endsAtMs ?? nowMs) : nowMs + (test ? testValidityMs : firingValidityMs);
   const annotations = { ...alert.annotations };
   if (test) annotations.summary = `[TEST] ${annotations.summary ?? alert.rule}`;
   return {
@@ -92,7 +113,11 @@ export function postableAlert(notification: Notification, nowMs: number, test: b
   };
 }
 
-const alertmanagerSecrets = (config: AlertmanagerConfig): string[] => [...urlSecrets(config.url), ...(config.basicAuth ? [config.basicAuth.password] : []), ...Object.values(config.headers)];
+const alertmanagerSecrets = (config: AlertmanagerConfig): string[] => [
+  ...urlSecrets(config.url),
+  ...(config.basicAuth ? [config.basicAuth.password] : []),
+  ...Object.values(config.headers),
+];
 
 export const alertmanagerReceiver = defineReceiverKind<AlertmanagerConfig>({
   kind: 'alertmanager',
@@ -107,8 +132,17 @@ export const alertmanagerReceiver = defineReceiverKind<AlertmanagerConfig>({
     return {
       async deliver(batch, signal) {
         const nowMs = context.clock.now();
-        const body = JSON.stringify(batch.notifications.map((notification) => postableAlert(notification, nowMs, batch.test)));
-        const { result } = await postJson({ url: endpoint.url, body, headers, timeoutMs: context.timeoutMs, signal, secrets: alertmanagerSecrets(config) });
+        const body = JSON.stringify(
+          batch.notifications.map((notification) => postableAlert(notification, nowMs, batch.test)),
+        );
+        const { result } = await postJson({
+          url: endpoint.url,
+          body,
+          headers,
+          timeoutMs: context.timeoutMs,
+          signal,
+          secrets: alertmanagerSecrets(config),
+        });
         return result;
       },
     };

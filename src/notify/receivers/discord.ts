@@ -8,12 +8,27 @@ import type { Notification, NotificationBatch } from '../../domain/alert.js';
 import { urlHost, urlSecrets } from '../../log/redact.js';
 import { postJson } from '../http-post.js';
 import { defineReceiverKind } from '../receiver.js';
-import { alertTiming, alertTitle, andMore, batchHeadline, formatValue, isHttpUrl, runbookUrl, shownLabels, testNotice, truncate } from './text.js';
+import {
+  alertTiming,
+  alertTitle,
+  andMore,
+  batchHeadline,
+  formatValue,
+  isHttpUrl,
+  runbookUrl,
+  shownLabels,
+  testNotice,
+  truncate,
+} from './text.js';
 
 export const discordConfigSchema = z.strictObject({
   kind: z.literal('discord'),
-  url: z.url({ protocol: /^https?$/ })
-    .describe('The channel webhook URL (`https://discord.com/api/webhooks/<id>/<token>`); a secret, never shown: put it in the environment with `${VAR}`.'),
+  url: z
+    .url({ protocol: /^https?$/ })
+    .describe(
+      'The channel webhook URL (`https://discord.com/api/webhooks/<id>/<token>`); a ' +
+        'secret, never shown: put it in the environment with `${VAR}`.',
+    ),
 });
 export type DiscordConfig = z.infer<typeof discordConfigSchema>;
 
@@ -63,11 +78,20 @@ export interface DiscordMessage {
 
 /** Characters Discord counts towards the 6,000 of a message. */
 export function embedLength(embed: DiscordEmbed): number {
-  return embed.title.length + (embed.description?.length ?? 0) + embed.footer.text.length + embed.fields.reduce((sum, field) => sum + field.name.length + field.value.length, 0);
+  return (
+    embed.title.length +
+    (embed.description?.length ?? 0) +
+    embed.footer.text.length +
+    embed.fields.reduce((sum, field) => sum + field.name.length + field.value.length, 0)
+  );
 }
 
 function field(name: string, value: string, inline = true): DiscordField {
-  return { name: truncate(name, discordLimits.fieldName), value: truncate(value || '-', discordLimits.fieldValue), inline };
+  return {
+    name: truncate(name, discordLimits.fieldName),
+    value: truncate(value || '-', discordLimits.fieldValue),
+    inline,
+  };
 }
 
 /** `<t:…>` tokens: Discord shows each reader the time in their own zone. */
@@ -97,7 +121,10 @@ function alertEmbed(notification: Notification, budget: number, nowMs: number): 
     fields.push(candidate);
     remaining -= size;
   }
-  const description = truncate(alert.annotations.description?.trim() ?? '', Math.min(discordLimits.description, remaining));
+  const description = truncate(
+    alert.annotations.description?.trim() ?? '',
+    Math.min(discordLimits.description, remaining),
+  );
   const url = alert.generatorUrl.length <= 2_000 && isHttpUrl(alert.generatorUrl) ? alert.generatorUrl : undefined;
   return {
     title,
@@ -116,7 +143,11 @@ export function discordMessage(batch: NotificationBatch, nowMs: number): Discord
   const embeds = shown.map((notification) => alertEmbed(notification, budget, nowMs));
   const omitted = batch.notifications.length - shown.length;
   // The headline is cut first so that the "and N more" line always fits.
-  const content = [truncate(batchHeadline(batch), 500), ...(batch.test ? [testNotice] : []), ...(omitted > 0 ? [andMore(omitted)] : [])];
+  const content = [
+    truncate(batchHeadline(batch), 500),
+    ...(batch.test ? [testNotice] : []),
+    ...(omitted > 0 ? [andMore(omitted)] : []),
+  ];
   return { content: truncate(content.join('\n'), discordLimits.content), embeds, allowed_mentions: { parse: [] } };
 }
 
@@ -132,7 +163,13 @@ export const discordReceiver = defineReceiverKind<DiscordConfig>({
     return {
       async deliver(batch, signal) {
         const message = discordMessage(batch, context.clock.now());
-        const { result } = await postJson({ url: config.url, body: JSON.stringify(message), timeoutMs: context.timeoutMs, signal, secrets: discordSecrets(config) });
+        const { result } = await postJson({
+          url: config.url,
+          body: JSON.stringify(message),
+          timeoutMs: context.timeoutMs,
+          signal,
+          secrets: discordSecrets(config),
+        });
         return result;
       },
     };

@@ -8,7 +8,14 @@ import { slackReceiver } from './slack.js';
 import { telegramReceiver } from './telegram.js';
 import { webhookReceiver } from './webhook.js';
 
-export const receiverKinds: readonly ReceiverKind[] = [alertmanagerReceiver, slackReceiver, pagerDutyReceiver, webhookReceiver, discordReceiver, telegramReceiver];
+export const receiverKinds: readonly ReceiverKind[] = [
+  alertmanagerReceiver,
+  slackReceiver,
+  pagerDutyReceiver,
+  webhookReceiver,
+  discordReceiver,
+  telegramReceiver,
+];
 
 export function receiverKind(kind: string): ReceiverKind | undefined {
   return receiverKinds.find((candidate) => candidate.kind === kind);

@@ -13,10 +13,28 @@ export const pagerDutyEventsUrl = 'https://events.pagerduty.com/v2/enqueue';
 
 export const pagerDutyConfigSchema = z.strictObject({
   kind: z.literal('pagerduty'),
-  routingKey: z.string().trim().min(1).describe('The integration key of an Events API v2 integration on a PagerDuty service; a secret, never shown.'),
-  url: z.url({ protocol: /^https?$/ }).default(pagerDutyEventsUrl).describe("The Events API v2 endpoint events are posted to; another URL for a proxy or a regional endpoint."),
-  source: z.string().min(1).optional().describe("The event's `payload.source` when the alert has neither an `endpoint` nor a `chain` label; `ere-monitor` when absent."),
-  component: z.string().min(1).optional().describe("The event's `payload.component`, instead of the alert's `service` or `slo` label."),
+  routingKey: z
+    .string()
+    .trim()
+    .min(1)
+    .describe('The integration key of an Events API v2 integration on a PagerDuty service; a secret, never shown.'),
+  url: z
+    .url({ protocol: /^https?$/ })
+    .default(pagerDutyEventsUrl)
+    .describe('The Events API v2 endpoint events are posted to; another URL for a proxy or a regional endpoint.'),
+  source: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "The event's `payload.source` when the alert has neither an " +
+        '`endpoint` nor a `chain` label; `ere-monitor` when absent.',
+    ),
+  component: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("The event's `payload.component`, instead of the alert's `service` or `slo` label."),
   group: z.string().min(1).optional().describe("The event's `payload.group`, instead of the alert's `chain` label."),
   class: z.string().min(1).optional().describe("The event's `payload.class`, instead of the alert's rule name."),
 });
@@ -70,13 +88,21 @@ function optional<Name extends string>(name: Name, value: string | undefined): P
 
 function links(alert: AlertSnapshot): PagerDutyTrigger['links'] {
   const runbook = runbookUrl(alert);
-  return [...(runbook ? [{ href: runbook, text: 'Runbook' }] : []), { href: alert.generatorUrl, text: 'ERE alert status' }];
+  return [
+    ...(runbook ? [{ href: runbook, text: 'Runbook' }] : []),
+    { href: alert.generatorUrl, text: 'ERE alert status' },
+  ];
 }
 
-export function pagerDutyEvent(notification: Notification, batch: NotificationBatch, config: PagerDutyConfig): PagerDutyEvent {
+export function pagerDutyEvent(
+  notification: Notification,
+  batch: NotificationBatch,
+  config: PagerDutyConfig,
+): PagerDutyEvent {
   const { alert } = notification;
   const dedupKey = alert.fingerprint;
-  if (notification.kind === 'resolved') return { routing_key: config.routingKey, event_action: 'resolve', dedup_key: dedupKey };
+  if (notification.kind === 'resolved')
+    return { routing_key: config.routingKey, event_action: 'resolve', dedup_key: dedupKey };
   const { labels } = alert;
   return {
     routing_key: config.routingKey,
@@ -105,7 +131,10 @@ export function pagerDutyEvent(notification: Notification, batch: NotificationBa
   };
 }
 
-const pagerDutySecrets = (config: PagerDutyConfig): string[] => [config.routingKey, ...(config.url === pagerDutyEventsUrl ? [] : urlSecrets(config.url))];
+const pagerDutySecrets = (config: PagerDutyConfig): string[] => [
+  config.routingKey,
+  ...(config.url === pagerDutyEventsUrl ? [] : urlSecrets(config.url)),
+];
 
 export const pagerDutyReceiver = defineReceiverKind<PagerDutyConfig>({
   kind: 'pagerduty',
@@ -121,7 +150,13 @@ export const pagerDutyReceiver = defineReceiverKind<PagerDutyConfig>({
         let result: DeliveryResult = { outcome: 'delivered', statusCode: null, detail: 'no notifications' };
         for (const notification of batch.notifications) {
           const event = pagerDutyEvent(notification, batch, config);
-          ({ result } = await postJson({ url: config.url, body: JSON.stringify(event), timeoutMs: context.timeoutMs, signal, secrets: pagerDutySecrets(config) }));
+          ({ result } = await postJson({
+            url: config.url,
+            body: JSON.stringify(event),
+            timeoutMs: context.timeoutMs,
+            signal,
+            secrets: pagerDutySecrets(config),
+          }));
           if (result.outcome !== 'delivered') return result;
         }
         return result;

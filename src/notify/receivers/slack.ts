@@ -29,10 +29,25 @@ import {
 
 export const slackConfigSchema = z.strictObject({
   kind: z.literal('slack'),
-  url: z.url({ protocol: /^https?$/ }).describe('The incoming webhook URL (`https://hooks.slack.com/services/…`); a secret, never shown: put it in the environment with `${VAR}`.'),
-  channel: z.string().min(1).optional()
-    .describe("The channel to post to, such as `#alerts`. Honoured by legacy webhooks only; an app's webhook posts to the channel it was made for."),
-  username: z.string().min(1).optional().describe('The name the messages are posted under; like `channel`, honoured by legacy webhooks only.'),
+  url: z
+    .url({ protocol: /^https?$/ })
+    .describe(
+      'The incoming webhook URL (`https://hooks.slack.com/services/…`); a ' +
+        'secret, never shown: put it in the environment with `${VAR}`.',
+    ),
+  channel: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'The channel to post to, such as `#alerts`. Honoured by legacy webhooks ' +
+        "only; an app's webhook posts to the channel it was made for.",
+    ),
+  username: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('The name the messages are posted under; like `channel`, honoured by legacy webhooks only.'),
 });
 export type SlackConfig = z.infer<typeof slackConfigSchema>;
 
@@ -88,30 +103,45 @@ function field(name: string, value: string): TextObject {
 
 function button(text: string, url: string, actionId: string): Button | undefined {
   if (url.length > slackLimits.buttonUrl || !isHttpUrl(url)) return undefined;
-  return { type: 'button', text: { type: 'plain_text', text: truncate(text, slackLimits.buttonText) }, url, action_id: actionId };
+  return {
+    type: 'button',
+    text: { type: 'plain_text', text: truncate(text, slackLimits.buttonText) },
+    url,
+    action_id: actionId,
+  };
 }
 
 /** A section (summary, description, facts and labels) and, when there are links, a row of buttons. */
 function alertBlocks(notification: Notification, index: number, descriptionShown: number, nowMs: number): SlackBlock[] {
   const { alert, kind } = notification;
   const style = kindStyles[kind];
-  const summary = `${style.emoji} *${escapeAndTruncate(alertSummary(alert), summaryShown)}*${kind === 'reminder' ? ' _(still firing)_' : ''}`;
+  const summary =
+    `${style.emoji} ` +
+    `*${escapeAndTruncate(alertSummary(alert), summaryShown)}*${kind === 'reminder' ? ' _(still firing)_' : ''}`;
   const description = alert.annotations.description?.trim();
   const text = description ? `${summary}\n${escapeAndTruncate(description, descriptionShown)}` : summary;
 
   const facts = [
     field('Severity', escapeMarkup(alert.severity)),
     field('Started', slackDate(alert.startsAtMs)),
-    field(alert.status === 'resolved' ? 'Resolved' : 'Status', alert.endsAtMs === null ? alertTiming(alert, nowMs) : `${slackDate(alert.endsAtMs)} (${alertTiming(alert, nowMs)})`),
+    field(
+      alert.status === 'resolved' ? 'Resolved' : 'Status',
+      alert.endsAtMs === null
+        ? alertTiming(alert, nowMs)
+        : `${slackDate(alert.endsAtMs)} (${alertTiming(alert, nowMs)})`,
+    ),
     ...(alert.value === null ? [] : [field('Value', formatValue(alert.value))]),
   ];
-  const labels = shownLabels(alert.labels).map(([name, value]) => field(escapeAndTruncate(name, 100), escapeAndTruncate(value, labelValueShown)));
+  const labels = shownLabels(alert.labels).map(([name, value]) =>
+    field(escapeAndTruncate(name, 100), escapeAndTruncate(value, labelValueShown)),
+  );
   const fields = [...facts, ...labels].slice(0, slackLimits.fieldsPerSection);
 
   const runbook = runbookUrl(alert);
-  const buttons = [runbook ? button('Runbook', runbook, `runbook-${index}`) : undefined, button('Open in ERE', alert.generatorUrl, `ere-${index}`)].filter(
-    (candidate): candidate is Button => candidate !== undefined,
-  );
+  const buttons = [
+    runbook ? button('Runbook', runbook, `runbook-${index}`) : undefined,
+    button('Open in ERE', alert.generatorUrl, `ere-${index}`),
+  ].filter((candidate): candidate is Button => candidate !== undefined);
   return [
     { type: 'section', text: mrkdwn(truncateMarkup(text, slackLimits.sectionText)), fields },
     ...(buttons.length > 0 ? [{ type: 'actions' as const, elements: buttons }] : []),
@@ -122,7 +152,8 @@ function blockTextLength(blocks: readonly SlackBlock[]): number {
   let length = 0;
   for (const block of blocks) {
     if (block.type === 'header') length += block.text.text.length;
-    else if (block.type === 'section') length += block.text.text.length + (block.fields ?? []).reduce((sum, each) => sum + each.text.length, 0);
+    else if (block.type === 'section')
+      length += block.text.text.length + (block.fields ?? []).reduce((sum, each) => sum + each.text.length, 0);
     else if (block.type === 'context') length += block.elements.reduce((sum, each) => sum + each.text.length, 0);
     else length += block.elements.reduce((sum, each) => sum + each.text.text.length, 0);
   }
@@ -132,26 +163,41 @@ function blockTextLength(blocks: readonly SlackBlock[]): number {
 /** The whole message for a batch, within Slack's limits whatever the alerts hold. */
 export function slackMessage(batch: NotificationBatch, config: SlackConfig, nowMs: number): SlackMessage {
   const headline = batchHeadline(batch);
-  const head: SlackBlock[] = [{ type: 'header', text: { type: 'plain_text', text: truncate(headline, slackLimits.headerText), emoji: true } }];
+  const head: SlackBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: truncate(headline, slackLimits.headerText), emoji: true } },
+  ];
   const context = [
     ...(batch.test ? [escapeMarkup(testNotice)] : []),
-    ...Object.entries(batch.groupLabels).map(([name, value]) => `${escapeMarkup(name)}: *${escapeAndTruncate(value, labelValueShown)}*`),
+    ...Object.entries(batch.groupLabels).map(
+      ([name, value]) => `${escapeMarkup(name)}: *${escapeAndTruncate(value, labelValueShown)}*`,
+    ),
   ].join('  ·  ');
   if (context) head.push({ type: 'context', elements: [mrkdwn(truncateMarkup(context, slackLimits.contextText))] });
 
   // Share the text budget among the alerts so that a batch of many shows many, each described shorter.
   const count = Math.max(1, batch.notifications.length);
   const descriptionShown = Math.max(200, Math.min(2_000, Math.floor(blockTextBudget / count) - 600));
-  const perAlert = batch.notifications.map((notification, index) => alertBlocks(notification, index, descriptionShown, nowMs));
+  const perAlert = batch.notifications.map((notification, index) =>
+    alertBlocks(notification, index, descriptionShown, nowMs),
+  );
   const reservedBlocks = head.length + 1; // the "and N more" line
   const byBlocks = perAlert.slice(0, Math.floor((slackLimits.blocks - reservedBlocks) / 2));
-  const { shown, omitted: omittedByText } = takeWhileFits(byBlocks, blockTextLength, blockTextBudget - blockTextLength(head) - 100);
+  const { shown, omitted: omittedByText } = takeWhileFits(
+    byBlocks,
+    blockTextLength,
+    blockTextBudget - blockTextLength(head) - 100,
+  );
   const omitted = omittedByText + (perAlert.length - byBlocks.length);
 
   const blocks = [...head, ...shown.flat()];
   if (omitted > 0) blocks.push({ type: 'context', elements: [mrkdwn(andMore(omitted))] });
 
-  const fallback = [headline, ...batch.notifications.map((notification) => `${kindStyles[notification.kind].emoji} ${alertSummary(notification.alert)}`)];
+  const fallback = [
+    headline,
+    ...batch.notifications.map(
+      (notification) => `${kindStyles[notification.kind].emoji} ${alertSummary(notification.alert)}`,
+    ),
+  ];
   return {
     text: escapeAndTruncate(fallback.join('\n'), slackLimits.text),
     blocks,
@@ -172,7 +218,13 @@ export const slackReceiver = defineReceiverKind<SlackConfig>({
     return {
       async deliver(batch, signal) {
         const message = slackMessage(batch, config, context.clock.now());
-        const { result } = await postJson({ url: config.url, body: JSON.stringify(message), timeoutMs: context.timeoutMs, signal, secrets: slackSecrets(config) });
+        const { result } = await postJson({
+          url: config.url,
+          body: JSON.stringify(message),
+          timeoutMs: context.timeoutMs,
+          signal,
+          secrets: slackSecrets(config),
+        });
         return result;
       },
     };

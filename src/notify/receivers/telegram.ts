@@ -27,11 +27,20 @@ import {
 
 export const telegramConfigSchema = z.strictObject({
   kind: z.literal('telegram'),
-  botToken: z.string().regex(/^\d+:[A-Za-z0-9_-]+$/, 'must be a bot token such as "123456789:AAE…" from @BotFather')
+  botToken: z
+    .string()
+    .regex(/^\d+:[A-Za-z0-9_-]+$/, 'must be a bot token such as "123456789:AAE…" from @BotFather')
     .describe('The bot token from @BotFather, `<bot id>:<secret>`; a secret, never shown (it is in the request path).'),
-  chatId: z.union([z.number().int(), z.string().regex(/^(-?\d+|@[A-Za-z0-9_]{4,})$/, 'must be a numeric chat id or "@channelname"')])
+  chatId: z
+    .union([
+      z.number().int(),
+      z.string().regex(/^(-?\d+|@[A-Za-z0-9_]{4,})$/, 'must be a numeric chat id or "@channelname"'),
+    ])
     .describe("The chat the bot posts to: a numeric chat id (negative for groups) or a public channel's `@name`."),
-  apiUrl: z.url({ protocol: /^https?$/ }).default('https://api.telegram.org').describe("The Bot API server: a local Bot API server, or a proxy, instead of Telegram's own."),
+  apiUrl: z
+    .url({ protocol: /^https?$/ })
+    .default('https://api.telegram.org')
+    .describe("The Bot API server: a local Bot API server, or a proxy, instead of Telegram's own."),
 });
 export type TelegramConfig = z.infer<typeof telegramConfigSchema>;
 
@@ -67,18 +76,32 @@ function alertText(notification: Notification, budget: number, nowMs: number): s
   const { alert, kind } = notification;
   const still = kind === 'reminder' ? ' <i>(still firing)</i>' : '';
   const title = `${kindStyles[kind].emoji} <b>${escapeAndTruncate(alertSummary(alert), summaryShown)}</b>${still}`;
-  const labels = escapeAndTruncate([alert.severity, ...shownLabels(alert.labels).map(([name, value]) => `${name}: ${value}`)].join(' · '), labelsShown);
-  const facts = [...(alert.value === null ? [] : [`Value: ${formatValue(alert.value)}`]), `${alertTiming(alert, nowMs)} (since ${isoTime(alert.startsAtMs)})`].join(' · ');
+  const labels = escapeAndTruncate(
+    [alert.severity, ...shownLabels(alert.labels).map(([name, value]) => `${name}: ${value}`)].join(' · '),
+    labelsShown,
+  );
+  const facts = [
+    ...(alert.value === null ? [] : [`Value: ${formatValue(alert.value)}`]),
+    `${alertTiming(alert, nowMs)} (since ${isoTime(alert.startsAtMs)})`,
+  ].join(' · ');
   const links = [...link(runbookUrl(alert), 'Runbook'), ...link(alert.generatorUrl, 'ERE')].join(' · ');
   const fixed = [title, labels, facts, links].filter(Boolean);
   const descriptionRoom = budget - fixed.join('\n').length - 1;
   const description = alert.annotations.description?.trim();
-  const lines = [fixed[0]!, fixed[1]!, ...(description && descriptionRoom > 20 ? [escapeAndTruncate(description, descriptionRoom)] : []), ...fixed.slice(2)];
+  const lines = [
+    fixed[0]!,
+    fixed[1]!,
+    ...(description && descriptionRoom > 20 ? [escapeAndTruncate(description, descriptionRoom)] : []),
+    ...fixed.slice(2),
+  ];
   return lines.join('\n');
 }
 
 export function telegramText(batch: NotificationBatch, nowMs: number): string {
-  const head = [`<b>${escapeAndTruncate(batchHeadline(batch), headlineShown)}</b>`, ...(batch.test ? [`<i>${escapeMarkup(testNotice)}</i>`] : [])].join('\n');
+  const head = [
+    `<b>${escapeAndTruncate(batchHeadline(batch), headlineShown)}</b>`,
+    ...(batch.test ? [`<i>${escapeMarkup(testNotice)}</i>`] : []),
+  ].join('\n');
   // Room for the "and N more" line and the blank lines between parts.
   const room = telegramTextMax - head.length - 80;
   const perAlert = Math.max(minimumPerAlert, Math.floor(room / Math.max(1, batch.notifications.length)) - 2);
@@ -97,7 +120,11 @@ function retryAfterFromBody(responseBody: string): number | undefined {
   }
 }
 
-const telegramSecrets = (config: TelegramConfig): string[] => [config.botToken, sendMessageUrl(config), ...urlSecrets(config.apiUrl)];
+const telegramSecrets = (config: TelegramConfig): string[] => [
+  config.botToken,
+  sendMessageUrl(config),
+  ...urlSecrets(config.apiUrl),
+];
 
 export const telegramReceiver = defineReceiverKind<TelegramConfig>({
   kind: 'telegram',
@@ -109,8 +136,19 @@ export const telegramReceiver = defineReceiverKind<TelegramConfig>({
     const url = sendMessageUrl(config);
     return {
       async deliver(batch, signal): Promise<DeliveryResult> {
-        const message: TelegramMessage = { chat_id: config.chatId, text: telegramText(batch, context.clock.now()), parse_mode: 'HTML', disable_web_page_preview: true };
-        const { result, responseBody } = await postJson({ url, body: JSON.stringify(message), timeoutMs: context.timeoutMs, signal, secrets: telegramSecrets(config) });
+        const message: TelegramMessage = {
+          chat_id: config.chatId,
+          text: telegramText(batch, context.clock.now()),
+          parse_mode: 'HTML',
+          disable_web_page_preview: true,
+        };
+        const { result, responseBody } = await postJson({
+          url,
+          body: JSON.stringify(message),
+          timeoutMs: context.timeoutMs,
+          signal,
+          secrets: telegramSecrets(config),
+        });
         if (result.outcome === 'retry' && result.retryAfterMs === undefined) {
           const retryAfterMs = retryAfterFromBody(responseBody);
           if (retryAfterMs !== undefined) return { ...result, retryAfterMs };

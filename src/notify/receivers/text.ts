@@ -105,7 +105,8 @@ export function alertTitle(notification: Notification): string {
 
 /** "firing for 3h 12m" or "resolved after 12m": how long, as of `nowMs` while it fires. */
 export function alertTiming(alert: AlertSnapshot, nowMs: number): string {
-  if (alert.status === 'resolved' && alert.endsAtMs !== null) return `resolved after ${humanDuration(alert.endsAtMs - alert.startsAtMs)}`;
+  if (alert.status === 'resolved' && alert.endsAtMs !== null)
+    return `resolved after ${humanDuration(alert.endsAtMs - alert.startsAtMs)}`;
   return `firing for ${humanDuration(nowMs - alert.startsAtMs)}`;
 }
 
@@ -132,7 +133,9 @@ export function batchHeadline(batch: NotificationBatch): string {
   } else {
     const resolved = batch.notifications.filter((notification) => notification.kind === 'resolved').length;
     const firing = batch.notifications.length - resolved;
-    const counts = [firing ? `${firing} firing` : '', resolved ? `${resolved} resolved` : ''].filter(Boolean).join(', ');
+    const counts = [firing ? `${firing} firing` : '', resolved ? `${resolved} resolved` : '']
+      .filter(Boolean)
+      .join(', ');
     const group = Object.entries(batch.groupLabels)
       .map(([name, value]) => `${name}=${value}`)
       .join(' ');
@@ -163,7 +166,11 @@ export function isHttpUrl(value: string): boolean {
  * The longest prefix of `items` whose sizes fit in `budget`, at least one item (the first is always
  * shown, already cut to fit on its own), and how many were left out.
  */
-export function takeWhileFits<T>(items: readonly T[], size: (item: T) => number, budget: number): { shown: T[]; omitted: number } {
+export function takeWhileFits<T>(
+  items: readonly T[],
+  size: (item: T) => number,
+  budget: number,
+): { shown: T[]; omitted: number } {
   const shown: T[] = [];
   let used = 0;
   for (const item of items) {

@@ -18,17 +18,39 @@ export const webhookHeaders = {
 } as const;
 
 /** Set by ERE or by HTTP itself: a custom value would be merged into ours (`a, b`) or break the request. */
-const reservedHeaderNames = new Set([...Object.values(webhookHeaders), 'Content-Length', 'Host'].map((name) => name.toLowerCase()));
-
+const reservedHeaderNames = new Set(
+  [...Object.values(webhookHeaders), 'Content-Length', 'Host'].map((name) => name.toLowerCase()),
+);
 
 export const webhookConfigSchema = z.strictObject({
   kind: z.literal('webhook'),
-  url: z.url({ protocol: /^https?$/ }).describe("Where the alerts are posted, as Alertmanager's webhook payload (version 4); credentials or keys in it are never shown."),
-  headers: httpHeaders(reservedHeaderNames)
-    .describe("HTTP headers sent with every request, such as `Authorization`; their values are treated as secrets. ERE's own (`Idempotency-Key`, `X-ERE-…`), `Content-Length` and `Host` cannot be set; a `Content-Type` or `User-Agent` replaces ERE's."),
-  hmacKey: z.string().min(16, 'must be at least 16 characters').optional()
-    .describe('Signs every request: `X-ERE-Signature` is the HMAC-SHA256, keyed with this, of `<X-ERE-Timestamp>.<body>` (see `verifyWebhookSignature`). Unsigned when absent.'),
-  maxAlerts: z.number().int().nonnegative().default(0).describe("Most alerts per request, the rest counted in `truncatedAlerts` (Alertmanager's `max_alerts`); 0 for no limit."),
+  url: z
+    .url({ protocol: /^https?$/ })
+    .describe(
+      "Where the alerts are posted, as Alertmanager's webhook payload " +
+        '(version 4); credentials or keys in it are never shown.',
+    ),
+  headers: httpHeaders(reservedHeaderNames).describe(
+    'HTTP headers sent with every request, such as `Authorization`; their values are ' +
+      "treated as secrets. ERE's own (`Idempotency-Key`, `X-ERE-…`), `Content-Length` and " +
+      "`Host` cannot be set; a `Content-Type` or `User-Agent` replaces ERE's.",
+  ),
+  hmacKey: z
+    .string()
+    .min(16, 'must be at least 16 characters')
+    .optional()
+    .describe(
+      'Signs every request: `X-ERE-Signature` is the HMAC-SHA256, keyed with this, of ' +
+        '`<X-ERE-Timestamp>.<body>` (see `verifyWebhookSignature`). Unsigned when absent.',
+    ),
+  maxAlerts: z
+    .number()
+    .int()
+    .nonnegative()
+    .default(0)
+    .describe(
+      "Most alerts per request, the rest counted in `truncatedAlerts` (Alertmanager's `max_alerts`); 0 for no limit.",
+    ),
 });
 export type WebhookConfig = z.infer<typeof webhookConfigSchema>;
 
@@ -135,7 +157,12 @@ export type WebhookSignatureCheck = { valid: true } | { valid: false; reason: 'm
  */
 export function verifyWebhookSignature(input: WebhookSignatureInput): WebhookSignatureCheck {
   const { timestamp, signature, key, nowMs, toleranceSeconds = 300 } = input;
-  if (timestamp === undefined || signature === undefined || !/^\d{1,12}$/.test(timestamp) || !/^sha256=[0-9a-f]{64}$/.test(signature)) {
+  if (
+    timestamp === undefined ||
+    signature === undefined ||
+    !/^\d{1,12}$/.test(timestamp) ||
+    !/^sha256=[0-9a-f]{64}$/.test(signature)
+  ) {
     return { valid: false, reason: 'malformed' };
   }
   if (Math.abs(nowMs / 1_000 - Number(timestamp)) > toleranceSeconds) return { valid: false, reason: 'stale' };
@@ -144,7 +171,11 @@ export function verifyWebhookSignature(input: WebhookSignatureInput): WebhookSig
   return timingSafeEqual(expected, given) ? { valid: true } : { valid: false, reason: 'mismatch' };
 }
 
-const webhookSecrets = (config: WebhookConfig): string[] => [...urlSecrets(config.url), ...Object.values(config.headers), ...(config.hmacKey ? [config.hmacKey] : [])];
+const webhookSecrets = (config: WebhookConfig): string[] => [
+  ...urlSecrets(config.url),
+  ...Object.values(config.headers),
+  ...(config.hmacKey ? [config.hmacKey] : []),
+];
 
 export const webhookReceiver = defineReceiverKind<WebhookConfig>({
   kind: 'webhook',
@@ -158,7 +189,9 @@ export const webhookReceiver = defineReceiverKind<WebhookConfig>({
         const body = JSON.stringify(webhookMessage(batch, config.maxAlerts));
         // Lower-cased, as postJson's own headers are, so that a custom Content-Type or User-Agent replaces
         // the default instead of being merged with it.
-        const headers: Record<string, string> = Object.fromEntries(Object.entries(config.headers).map(([name, value]) => [name.toLowerCase(), value]));
+        const headers: Record<string, string> = Object.fromEntries(
+          Object.entries(config.headers).map(([name, value]) => [name.toLowerCase(), value]),
+        );
         headers[webhookHeaders.idempotencyKey] = batchIdempotencyKey(batch);
         if (batch.test) headers[webhookHeaders.test] = 'true';
         if (config.hmacKey) {
@@ -166,7 +199,14 @@ export const webhookReceiver = defineReceiverKind<WebhookConfig>({
           headers[webhookHeaders.timestamp] = timestamp;
           headers[webhookHeaders.signature] = sign(config.hmacKey, timestamp, body);
         }
-        const { result } = await postJson({ url: config.url, body, headers, timeoutMs: context.timeoutMs, signal, secrets: webhookSecrets(config) });
+        const { result } = await postJson({
+          url: config.url,
+          body,
+          headers,
+          timeoutMs: context.timeoutMs,
+          signal,
+          secrets: webhookSecrets(config),
+        });
         return result;
       },
     };

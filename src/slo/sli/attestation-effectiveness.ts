@@ -8,16 +8,27 @@ import { defineSliKind } from './sli-kind.js';
 
 export const scopeParam = z
   .string()
-  .regex(/^(network|watched|[a-zA-Z_][a-zA-Z0-9_]*:[a-zA-Z0-9_.-]{1,63})$/, 'must be "watched", "network" or a label scope such as "operator:kiln"')
+  .regex(
+    /^(network|watched|[a-zA-Z_][a-zA-Z0-9_]*:[a-zA-Z0-9_.-]{1,63})$/,
+    'must be "watched", "network" or a label scope such as "operator:kiln"',
+  )
   .default('watched');
 
 export const attestationEffectiveness = defineSliKind({
   kind: 'attestation_effectiveness',
   params: z.strictObject({
     scope: scopeParam.describe(
-      'The validators whose attestation duties count: `watched` (every watched validator of the chain), `network` (the others, a baseline) or a label scope `name:value` of the watched sets.',
+      'The validators whose attestation duties count: `watched` (every watched validator of the chain), ' +
+        '`network` (the others, a baseline) or a label scope `name:value` of the watched sets.',
     ),
   }),
-  describe: ({ scope }) => `good = an attestation of a ${scope} validator included in time with the correct source, target and head; valid = every attestation duty of an active, unslashed ${scope} validator`,
-  query: ({ scope }) => ({ table: 'validator_sli_outcomes', good: 'good', valid: 'valid', filters: { sli: ['attestation'], scope: [scope] } }),
+  describe: ({ scope }) =>
+    `good = an attestation of a ${scope} validator included in time with the correct source, target ` +
+    `and head; valid = every attestation duty of an active, unslashed ${scope} validator`,
+  query: ({ scope }) => ({
+    table: 'validator_sli_outcomes',
+    good: 'good',
+    valid: 'valid',
+    filters: { sli: ['attestation'], scope: [scope] },
+  }),
 });

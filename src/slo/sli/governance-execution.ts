@@ -9,10 +9,17 @@ import { defineSliKind } from './sli-kind.js';
 export const governanceExecution = defineSliKind({
   kind: 'governance_execution',
   params: z.strictObject({
-    targets: z.array(id).min(1).optional().describe("Ids of the governors on the SLO's chain whose proposals count; every governor of the chain when absent."),
+    targets: z
+      .array(id)
+      .min(1)
+      .optional()
+      .describe(
+        "Ids of the governors on the SLO's chain whose proposals count; every governor of the chain when absent.",
+      ),
   }),
   describe: ({ targets }) =>
-    `good = a passed proposal${targets ? ` of ${targets.join(', ')}` : ''} executed within its governor's executionGrace of becoming executable; valid = every passed proposal once executed, overdue or expired`,
+    `good = a passed proposal${targets ? ` of ${targets.join(', ')}` : ''} executed within its governor's ` +
+    `executionGrace of becoming executable; valid = every passed proposal once executed, overdue or expired`,
   query: ({ targets }) => ({
     table: 'governance_sli_outcomes',
     good: 'good',

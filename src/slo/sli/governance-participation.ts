@@ -9,9 +9,17 @@ import { defineSliKind } from './sli-kind.js';
 export const governanceParticipation = defineSliKind({
   kind: 'governance_participation',
   params: z.strictObject({
-    targets: z.array(id).min(1).optional().describe("Ids of the governors on the SLO's chain whose proposals count; every governor of the chain when absent."),
+    targets: z
+      .array(id)
+      .min(1)
+      .optional()
+      .describe(
+        "Ids of the governors on the SLO's chain whose proposals count; every governor of the chain when absent.",
+      ),
   }),
-  describe: ({ targets }) => `good = a closed proposal${targets ? ` of ${targets.join(', ')}` : ''} that reached quorum; valid = every proposal whose voting closed`,
+  describe: ({ targets }) =>
+    `good = a closed proposal${targets ? ` of ${targets.join(', ')}` : ''} ` +
+    `that reached quorum; valid = every proposal whose voting closed`,
   query: ({ targets }) => ({
     table: 'governance_sli_outcomes',
     good: 'good',

@@ -10,7 +10,16 @@ import { proposalSuccess } from './proposal-success.js';
 import { redundancy } from './redundancy.js';
 import type { SliKind } from './sli-kind.js';
 
-export const sliKinds: readonly SliKind[] = [availability, latency, freshness, redundancy, governanceExecution, governanceParticipation, attestationEffectiveness, proposalSuccess];
+export const sliKinds: readonly SliKind[] = [
+  availability,
+  latency,
+  freshness,
+  redundancy,
+  governanceExecution,
+  governanceParticipation,
+  attestationEffectiveness,
+  proposalSuccess,
+];
 
 export function sliKind(kind: string): SliKind | undefined {
   return sliKinds.find((candidate) => candidate.kind === kind);

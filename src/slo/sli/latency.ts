@@ -10,9 +10,19 @@ export const latency = defineSliKind({
   params: z.strictObject({
     thresholdMs: z
       .number()
-      .refine((value) => (latencyBucketsMs as readonly number[]).includes(value), `must be one of the rollup latency bounds: ${latencyBucketsMs.join(', ')}`)
-      .describe(`A probe is good when it succeeded within this many milliseconds: one of the rollups' latency bounds, ${latencyBucketsMs.join(', ')}.`),
+      .refine(
+        (value) => (latencyBucketsMs as readonly number[]).includes(value),
+        `must be one of the rollup latency bounds: ${latencyBucketsMs.join(', ')}`,
+      )
+      .describe(
+        `A probe is good when it succeeded within this many milliseconds: one of ` +
+          `the rollups' latency bounds, ${latencyBucketsMs.join(', ')}.`,
+      ),
   }),
   describe: ({ thresholdMs }) => `good = successful probe answered within ${thresholdMs} ms; valid = every probe`,
-  query: ({ thresholdMs }) => ({ table: 'rpc_rollups_1m', good: `ok_latency_le_${thresholdMs}_ms`, valid: 'total_count' }),
+  query: ({ thresholdMs }) => ({
+    table: 'rpc_rollups_1m',
+    good: `ok_latency_le_${thresholdMs}_ms`,
+    valid: 'total_count',
+  }),
 });

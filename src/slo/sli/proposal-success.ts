@@ -10,9 +10,17 @@ export const proposalSuccess = defineSliKind({
   kind: 'proposal_success',
   params: z.strictObject({
     scope: scopeParam.describe(
-      'The validators whose proposer duties count: `watched` (every watched validator of the chain), `network` (the others, a baseline) or a label scope `name:value` of the watched sets.',
+      'The validators whose proposer duties count: `watched` (every watched validator of the chain), ' +
+        '`network` (the others, a baseline) or a label scope `name:value` of the watched sets.',
     ),
   }),
-  describe: ({ scope }) => `good = a proposer duty of a ${scope} validator whose block is in the finalized chain; valid = every proposer duty of a ${scope} validator once its epoch is finalized`,
-  query: ({ scope }) => ({ table: 'validator_sli_outcomes', good: 'good', valid: 'valid', filters: { sli: ['proposal'], scope: [scope] } }),
+  describe: ({ scope }) =>
+    `good = a proposer duty of a ${scope} validator whose block is in the finalized chain; ` +
+    `valid = every proposer duty of a ${scope} validator once its epoch is finalized`,
+  query: ({ scope }) => ({
+    table: 'validator_sli_outcomes',
+    good: 'good',
+    valid: 'valid',
+    filters: { sli: ['proposal'], scope: [scope] },
+  }),
 });

@@ -25,7 +25,11 @@ function setup() {
   const clock = fixedClock(now);
   const api = new FakeBeaconApi();
   const shutdown = new AbortController();
-  const probe = beaconEndpointCollector.createProbe(target, { clock, shutdownSignal: shutdown.signal, createApi: () => api });
+  const probe = beaconEndpointCollector.createProbe(target, {
+    clock,
+    shutdownSignal: shutdown.signal,
+    createApi: () => api,
+  });
   return { clock, api, shutdown, probe };
 }
 
@@ -104,76 +108,148 @@ describe('beacon endpoint probe', () => {
   });
 
   it.each([
-    { failing: 'syncing', error: new FakeRequestError('syncing', 'HTTP 503: node is syncing'), errorClass: 'syncing', message: 'syncing: HTTP 503: node is syncing' },
-    { failing: 'header', error: new FakeRequestError('invalid_response', 'data.header.message.slot is not a decimal string'), errorClass: 'invalid_response', message: 'head header: data.header.message.slot is not a decimal string' },
-    { failing: 'timing', error: new TypeError('fetch failed'), errorClass: 'connection', message: 'genesis or spec: connection failed: fetch failed' },
-  ] as const)('a failing $failing fails the probe as $errorClass and keeps the other answers', async ({ failing, error, errorClass, message }) => {
-    const { api, probe } = setup();
-    api.answers[failing] = error as never;
-    const failure = await probe.run().catch((caught: unknown) => caught);
-    const observation = beaconEndpointCollector.failure(target, failure, now, 30)!;
-    expect(observation).toMatchObject({ ok: false, errorClass, errorMessage: message, latencyMs: 30, peerCount: 75, version: 'Lighthouse/v5.3.0-d6ba8c3/x86_64-linux' });
-    expect(observation.finalizedEpoch).toBe(epoch - 2);
-    if (failing !== 'syncing') expect(observation.syncing).toBe(false);
-    expect(observation.headSlot).toBe(slot);
-    expect(observation.failingRoutes).toHaveLength(1);
-    expect(observation.failingRoutes![0]!.errorClass).toBe(errorClass);
-  });
+    {
+      failing: 'syncing',
+      error: new FakeRequestError('syncing', 'HTTP 503: node is syncing'),
+      errorClass: 'syncing',
+      message: 'syncing: HTTP 503: node is syncing',
+    },
+    {
+      failing: 'header',
+      error: new FakeRequestError('invalid_response', 'data.header.message.slot is not a decimal string'),
+      errorClass: 'invalid_response',
+      message: 'head header: data.header.message.slot is not a decimal string',
+    },
+    {
+      failing: 'timing',
+      error: new TypeError('fetch failed'),
+      errorClass: 'connection',
+      message: 'genesis or spec: connection failed: fetch failed',
+    },
+  ] as const)(
+    'a failing $failing fails the probe as $errorClass and keeps the other answers',
+    async ({ failing, error, errorClass, message }) => {
+      const { api, probe } = setup();
+      api.answers[failing] = error as never;
+      const failure = await probe.run().catch((caught: unknown) => caught);
+      const observation = beaconEndpointCollector.failure(target, failure, now, 30)!;
+      expect(observation).toMatchObject({
+        ok: false,
+        errorClass,
+        errorMessage: message,
+        latencyMs: 30,
+        peerCount: 75,
+        version: 'Lighthouse/v5.3.0-d6ba8c3/x86_64-linux',
+      });
+      expect(observation.finalizedEpoch).toBe(epoch - 2);
+      if (failing !== 'syncing') expect(observation.syncing).toBe(false);
+      expect(observation.headSlot).toBe(slot);
+      expect(observation.failingRoutes).toHaveLength(1);
+      expect(observation.failingRoutes![0]!.errorClass).toBe(errorClass);
+    },
+  );
 
   it('keeps the chain clock on a failed probe that had read it', async () => {
     const { api, probe } = setup();
     api.answers.syncing = new FakeRequestError('syncing', 'HTTP 503: node is syncing');
-    const observation = beaconEndpointCollector.failure(target, await probe.run().catch((caught: unknown) => caught), now, 5)! as BeaconObservation & { timing?: unknown };
+    const observation = beaconEndpointCollector.failure(
+      target,
+      await probe.run().catch((caught: unknown) => caught),
+      now,
+      5,
+    )! as BeaconObservation & { timing?: unknown };
     expect(observation.ok).toBe(false);
     expect(observation.timing).toEqual(timing);
-    expect(observation.failingRoutes).toEqual([{ route: 'GET /eth/v1/node/syncing', errorClass: 'syncing', message: 'HTTP 503: node is syncing' }]);
+    expect(observation.failingRoutes).toEqual([
+      { route: 'GET /eth/v1/node/syncing', errorClass: 'syncing', message: 'HTTP 503: node is syncing' },
+    ]);
   });
 
   it.each([
-    { failing: 'finalityCheckpoints', route: 'GET /eth/v1/beacon/states/{state_id}/finality_checkpoints', error: new FakeRequestError('not_found', 'HTTP 404') },
-    { failing: 'peerCount', route: 'GET /eth/v1/node/peer_count', error: new FakeRequestError('http_status', 'HTTP 500') },
+    {
+      failing: 'finalityCheckpoints',
+      route: 'GET /eth/v1/beacon/states/{state_id}/finality_checkpoints',
+      error: new FakeRequestError('not_found', 'HTTP 404'),
+    },
+    {
+      failing: 'peerCount',
+      route: 'GET /eth/v1/node/peer_count',
+      error: new FakeRequestError('http_status', 'HTTP 500'),
+    },
     { failing: 'version', route: 'GET /eth/v1/node/version', error: new FakeRequestError('timeout', 'no answer') },
-  ] as const)('a failing $failing leaves the endpoint up, with the route among its failing routes', async ({ failing, route, error }) => {
-    const { api, probe } = setup();
-    api.answers[failing] = error as never;
-    const observation = (await probe.run()) as BeaconObservation & { timing?: unknown };
-    expect(observation).toMatchObject({ ok: true, errorClass: null, headSlot: slot, syncing: false });
-    expect(observation.timing).toEqual(timing);
-    expect(observation.failingRoutes).toEqual([{ route, errorClass: error.errorClass, message: error.shortMessage }]);
-  });
+  ] as const)(
+    'a failing $failing leaves the endpoint up, with the route among its failing routes',
+    async ({ failing, route, error }) => {
+      const { api, probe } = setup();
+      api.answers[failing] = error as never;
+      const observation = (await probe.run()) as BeaconObservation & { timing?: unknown };
+      expect(observation).toMatchObject({ ok: true, errorClass: null, headSlot: slot, syncing: false });
+      expect(observation.timing).toEqual(timing);
+      expect(observation.failingRoutes).toEqual([{ route, errorClass: error.errorClass, message: error.shortMessage }]);
+    },
+  );
 
   it('calls a head without a block not found', async () => {
     const { api, probe } = setup();
     api.answers.header = null;
-    const observation = beaconEndpointCollector.failure(target, await probe.run().catch((caught: unknown) => caught), now, 5)!;
-    expect(observation).toMatchObject({ ok: false, errorClass: 'not_found', errorMessage: 'head header: no block at head' });
+    const observation = beaconEndpointCollector.failure(
+      target,
+      await probe.run().catch((caught: unknown) => caught),
+      now,
+      5,
+    )!;
+    expect(observation).toMatchObject({
+      ok: false,
+      errorClass: 'not_found',
+      errorMessage: 'head header: no block at head',
+    });
   });
 
   it('gives up a little after the target timeout when the client does not', async () => {
     const { api, probe } = setup();
     // A client honouring the signal rejects; this one rejects with whatever the signal carries.
     api.syncing = ((options?: { signal?: AbortSignal }) =>
-      new Promise((_resolve, reject) => options!.signal!.addEventListener('abort', () => reject(options!.signal!.reason)))) as never;
+      new Promise((_resolve, reject) =>
+        options!.signal!.addEventListener('abort', () => reject(options!.signal!.reason)),
+      )) as never;
     const started = performance.now();
-    const observation = beaconEndpointCollector.failure(target, await probe.run().catch((caught: unknown) => caught), now, 200)!;
+    const observation = beaconEndpointCollector.failure(
+      target,
+      await probe.run().catch((caught: unknown) => caught),
+      now,
+      200,
+    )!;
     expect(performance.now() - started).toBeGreaterThanOrEqual(430);
-    expect(observation).toMatchObject({ errorClass: 'timeout', errorMessage: 'syncing: no answer within 450 ms', headSlot: slot });
+    expect(observation).toMatchObject({
+      errorClass: 'timeout',
+      errorMessage: 'syncing: no answer within 450 ms',
+      headSlot: slot,
+    });
   });
 
   it('never lets the URL’s or headers’ secrets into a message or a version', async () => {
     const { api, probe } = setup();
     api.answers.syncing = new FakeRequestError('connection', `cannot reach ${target.url} with Bearer tok-abcdef0123`);
     api.answers.version = 'Lighthouse/v5 key-0123456789abcdef';
-    const observation = beaconEndpointCollector.failure(target, await probe.run().catch((caught: unknown) => caught), now, 5)!;
+    const observation = beaconEndpointCollector.failure(
+      target,
+      await probe.run().catch((caught: unknown) => caught),
+      now,
+      5,
+    )!;
     const text = JSON.stringify(observation);
-    for (const secret of ['s3cret-pass', 'key-0123456789abcdef', 'q-9876543210', 'tok-abcdef0123']) expect(text).not.toContain(secret);
+    for (const secret of ['s3cret-pass', 'key-0123456789abcdef', 'q-9876543210', 'tok-abcdef0123'])
+      expect(text).not.toContain(secret);
     expect(observation.errorMessage).toBe('syncing: cannot reach *** with ***');
   });
 
   it('records nothing for a run stopped by shutdown', async () => {
     const { api, shutdown, probe } = setup();
     api.answers.syncing = () => new Promise(() => {}) as never;
-    api.syncing = ((options?: { signal?: AbortSignal }) => new Promise((_resolve, reject) => options!.signal!.addEventListener('abort', () => reject(new Error('aborted'))))) as never;
+    api.syncing = ((options?: { signal?: AbortSignal }) =>
+      new Promise((_resolve, reject) =>
+        options!.signal!.addEventListener('abort', () => reject(new Error('aborted'))),
+      )) as never;
     const run = probe.run();
     shutdown.abort();
     await expect(run).rejects.toBeInstanceOf(ProbeAbortedError);
@@ -185,9 +261,15 @@ describe('beacon endpoint probe', () => {
     api.answers.syncing = new FakeRequestError('rate_limited', 'HTTP 429');
     const observations: BeaconObservation[] = [];
     const registry = new Registry();
-    const run = collectorRun(collectors.beacon, target, probe, { clock, metrics: createSelfMetrics(registry, { version: 'test' }), onObservation: (item) => observations.push(item) });
+    const run = collectorRun(collectors.beacon, target, probe, {
+      clock,
+      metrics: createSelfMetrics(registry, { version: 'test' }),
+      onObservation: (item) => observations.push(item),
+    });
     await run();
     expect(observations).toEqual([expect.objectContaining({ ok: false, errorClass: 'rate_limited', headSlot: slot })]);
-    expect(await registry.getSingleMetricAsString('ere_collector_errors_total')).toContain('collector="beacon",error_class="rate_limited"');
+    expect(await registry.getSingleMetricAsString('ere_collector_errors_total')).toContain(
+      'collector="beacon",error_class="rate_limited"',
+    );
   });
 });

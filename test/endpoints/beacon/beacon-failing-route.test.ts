@@ -28,7 +28,15 @@ let proxy: Server;
 let failing = '/finality_checkpoints';
 
 beforeAll(async () => {
-  node = await startBeaconSim({ seed: 5, validatorCount: 16, slotsPerEpoch, secondsPerSlot, genesisTime, clock, version: 'Teku/v24.10.0-sim' });
+  node = await startBeaconSim({
+    seed: 5,
+    validatorCount: 16,
+    slotsPerEpoch,
+    secondsPerSlot,
+    genesisTime,
+    clock,
+    version: 'Teku/v24.10.0-sim',
+  });
   const upstream = new URL(node.url);
   proxy = createServer((request, response) => {
     if (request.url?.includes(failing)) {
@@ -36,10 +44,19 @@ beforeAll(async () => {
       response.writeHead(500, { 'content-type': 'application/json' });
       return void response.end(JSON.stringify({ code: 500, message: 'state not available' }));
     }
-    const forward = httpRequest({ host: upstream.hostname, port: upstream.port, path: request.url, method: request.method, headers: request.headers }, (answer) => {
-      response.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(response);
-    });
+    const forward = httpRequest(
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        path: request.url,
+        method: request.method,
+        headers: request.headers,
+      },
+      (answer) => {
+        response.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(response);
+      },
+    );
     request.pipe(forward);
   });
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
@@ -52,12 +69,27 @@ afterAll(async () => {
 });
 
 async function probeOnce(): Promise<{ sample: BeaconSample; tracker: BeaconTracker; target: BeaconEndpointTarget }> {
-  const target: BeaconEndpointTarget = { chain: 'sim', endpoint: 'provider', url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, headers: {}, timeoutMs: 2_000, labels: {} };
+  const target: BeaconEndpointTarget = {
+    chain: 'sim',
+    endpoint: 'provider',
+    url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+    headers: {},
+    timeoutMs: 2_000,
+    labels: {},
+  };
   const tracker = new BeaconTracker([{ chain: 'sim', endpoints: ['provider'], policy }], clock);
   const createApi = () => new BeaconClient({ url: target.url, timeoutMs: target.timeoutMs, bulkTimeoutMs: 5_000 });
   const samples: BeaconSample[] = [];
-  const probe = collectors.beacon.createProbe(target, { clock, shutdownSignal: new AbortController().signal, createApi });
-  await collectorRun(collectors.beacon, target, probe, { clock, metrics: createSelfMetrics(new Registry(), { version: 'test' }), onObservation: (observation) => samples.push(tracker.observe(observation)) })();
+  const probe = collectors.beacon.createProbe(target, {
+    clock,
+    shutdownSignal: new AbortController().signal,
+    createApi,
+  });
+  await collectorRun(collectors.beacon, target, probe, {
+    clock,
+    metrics: createSelfMetrics(new Registry(), { version: 'test' }),
+    onObservation: (observation) => samples.push(tracker.observe(observation)),
+  })();
   return { sample: samples[0]!, tracker, target };
 }
 
@@ -69,11 +101,21 @@ describe('a beacon endpoint failing one route', () => {
     const health = tracker.health('sim')!;
     expect(health).toMatchObject({ wallClockSlot: 40, headSlot: 40, healthyEndpoints: 1 });
     expect(health.endpoints[0]!.failingRoutes).toEqual([
-      { route: 'GET /eth/v1/beacon/states/{state_id}/finality_checkpoints', errorClass: 'http_status', message: expect.stringContaining('HTTP 500') },
+      {
+        route: 'GET /eth/v1/beacon/states/{state_id}/finality_checkpoints',
+        errorClass: 'http_status',
+        message: expect.stringContaining('HTTP 500'),
+      },
     ]);
     const view = new BeaconView(tracker, [target]).chain('sim')!;
     expect(view.timing).toEqual({ genesisTime, secondsPerSlot, slotsPerEpoch });
-    expect(view.endpoints[0]).toMatchObject({ up: true, healthy: true, failingRoutes: [{ route: 'GET /eth/v1/beacon/states/{state_id}/finality_checkpoints', errorClass: 'http_status' }] });
+    expect(view.endpoints[0]).toMatchObject({
+      up: true,
+      healthy: true,
+      failingRoutes: [
+        { route: 'GET /eth/v1/beacon/states/{state_id}/finality_checkpoints', errorClass: 'http_status' },
+      ],
+    });
   });
 
   it('is down when the head header fails, and still knows the clock it read', async () => {
@@ -81,6 +123,8 @@ describe('a beacon endpoint failing one route', () => {
     const { sample, tracker } = await probeOnce();
     expect(sample).toMatchObject({ ok: false, errorClass: 'http_status', wallClockSlot: 40, healthy: false });
     expect(tracker.timing('sim')).toEqual({ genesisTime, secondsPerSlot, slotsPerEpoch });
-    expect(tracker.health('sim')!.endpoints[0]!.failingRoutes.map((failure) => failure.route)).toEqual(['GET /eth/v1/beacon/headers/{block_id}']);
+    expect(tracker.health('sim')!.endpoints[0]!.failingRoutes.map((failure) => failure.route)).toEqual([
+      'GET /eth/v1/beacon/headers/{block_id}',
+    ]);
   });
 });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { BeaconObservation } from '../../../src/domain/beacon.js';
-import { deriveBeaconChainHealth, finalityDistanceEpochs, headAgeSeconds, wallClockSlot } from '../../../src/endpoints/beacon/beacon-health.js';
+import {
+  deriveBeaconChainHealth,
+  finalityDistanceEpochs,
+  headAgeSeconds,
+  wallClockSlot,
+} from '../../../src/endpoints/beacon/beacon-health.js';
 import { epoch, now, observation, slot, timing } from './fixtures.js';
 
 const policy = { maxLagSlots: 2, maxHeadAgeMs: 60_000, staleAfterMs: 36_000 };
@@ -42,16 +47,42 @@ describe('the chain clock', () => {
 });
 
 function health(observations: BeaconObservation[], endpoints = observations.map((item) => item.endpoint)) {
-  return deriveBeaconChainHealth('mainnet', endpoints, new Map(observations.map((item) => [item.endpoint, item])), timing, now, policy, (endpoint) => (endpoint === 'a' ? 'Lighthouse/v5' : null));
+  return deriveBeaconChainHealth(
+    'mainnet',
+    endpoints,
+    new Map(observations.map((item) => [item.endpoint, item])),
+    timing,
+    now,
+    policy,
+    (endpoint) => (endpoint === 'a' ? 'Lighthouse/v5' : null),
+  );
 }
 
 describe('deriveBeaconChainHealth', () => {
   it.each<{ name: string; b: Partial<BeaconObservation>; healthy: boolean; reasons: string[]; lag: number | null }>([
     { name: 'at the head', b: {}, healthy: true, reasons: [], lag: 0 },
     { name: 'two slots behind (the bound)', b: { headSlot: slot - 2 }, healthy: true, reasons: [], lag: 2 },
-    { name: 'three slots behind', b: { headSlot: slot - 3 }, healthy: false, reasons: ['3 slots behind the highest head'], lag: 3 },
-    { name: 'syncing', b: { syncing: true, syncDistance: 40 }, healthy: false, reasons: ['syncing, 40 slots behind'], lag: 0 },
-    { name: 'failing', b: { ok: false, errorClass: 'timeout', headSlot: null }, healthy: false, reasons: ['probe failed: timeout'], lag: null },
+    {
+      name: 'three slots behind',
+      b: { headSlot: slot - 3 },
+      healthy: false,
+      reasons: ['3 slots behind the highest head'],
+      lag: 3,
+    },
+    {
+      name: 'syncing',
+      b: { syncing: true, syncDistance: 40 },
+      healthy: false,
+      reasons: ['syncing, 40 slots behind'],
+      lag: 0,
+    },
+    {
+      name: 'failing',
+      b: { ok: false, errorClass: 'timeout', headSlot: null },
+      healthy: false,
+      reasons: ['probe failed: timeout'],
+      lag: null,
+    },
     { name: 'stale', b: { at: now - 40_000 }, healthy: false, reasons: ['no recent probe'], lag: null },
     {
       name: 'far behind with an old head',
@@ -68,7 +99,11 @@ describe('deriveBeaconChainHealth', () => {
   it('is not healthy when every endpoint is stuck at the same old head: lag 0, head age too high', () => {
     const result = health([observation('a', { headSlot: slot - 6 }), observation('b', { headSlot: slot - 6 })]);
     expect(result.healthyEndpoints).toBe(0);
-    expect(result.endpoints[0]).toMatchObject({ lagSlots: 0, headAgeSeconds: 75, unhealthyReasons: ['head slot started 75 s ago (at most 60 s)'] });
+    expect(result.endpoints[0]).toMatchObject({
+      lagSlots: 0,
+      headAgeSeconds: 75,
+      unhealthyReasons: ['head slot started 75 s ago (at most 60 s)'],
+    });
   });
 
   it('takes the chain head and finality from the best fresh, answering endpoint', () => {
@@ -78,7 +113,14 @@ describe('deriveBeaconChainHealth', () => {
       observation('c', { ok: false, errorClass: 'http_status', headSlot: slot + 50, finalizedEpoch: epoch }),
       observation('d', { at: now - 60_000, headSlot: slot + 60, finalizedEpoch: epoch }),
     ]);
-    expect(result).toMatchObject({ wallClockSlot: slot, headSlot: slot, finalizedEpoch: epoch - 2, finalityDistanceEpochs: 2, configuredEndpoints: 4, healthyEndpoints: 2 });
+    expect(result).toMatchObject({
+      wallClockSlot: slot,
+      headSlot: slot,
+      finalizedEpoch: epoch - 2,
+      finalityDistanceEpochs: 2,
+      configuredEndpoints: 4,
+      healthyEndpoints: 2,
+    });
     expect(result.endpoints.map((state) => [state.endpoint, state.up, state.finalityDistanceEpochs])).toEqual([
       ['a', true, 3],
       ['b', true, 2],
@@ -89,13 +131,26 @@ describe('deriveBeaconChainHealth', () => {
 
   it('shows an endpoint never probed as such, and its version once known', () => {
     const result = health([observation('b')], ['a', 'b']);
-    expect(result.endpoints[0]).toMatchObject({ endpoint: 'a', up: false, healthy: false, unhealthyReasons: ['not probed yet'], version: 'Lighthouse/v5', lastObservedAt: null });
+    expect(result.endpoints[0]).toMatchObject({
+      endpoint: 'a',
+      up: false,
+      healthy: false,
+      unhealthyReasons: ['not probed yet'],
+      version: 'Lighthouse/v5',
+      lastObservedAt: null,
+    });
     expect(result.healthyEndpoints).toBe(1);
   });
 
   it('knows nothing of the chain when no endpoint answered', () => {
     const result = health([observation('a', { ok: false, errorClass: 'connection' })]);
-    expect(result).toMatchObject({ wallClockSlot: slot, headSlot: null, finalizedEpoch: null, finalityDistanceEpochs: null, healthyEndpoints: 0 });
+    expect(result).toMatchObject({
+      wallClockSlot: slot,
+      headSlot: null,
+      finalizedEpoch: null,
+      finalityDistanceEpochs: null,
+      healthyEndpoints: 0,
+    });
     expect(result.endpoints[0]).toMatchObject({ errorClass: 'connection', syncing: null, peerCount: null });
   });
 });

@@ -13,7 +13,14 @@ import { BeaconTracker } from '../../../src/endpoints/beacon/beacon-tracker.js';
 import { epoch, now, observation, slot, timing } from './fixtures.js';
 
 const policy = { maxLagSlots: 2, maxHeadAgeMs: 60_000, staleAfterMs: 36_000 };
-const target = (chain: string, endpoint: string, url: string): BeaconEndpointTarget => ({ chain, endpoint, url, headers: {}, timeoutMs: 10_000, labels: { provider: endpoint } });
+const target = (chain: string, endpoint: string, url: string): BeaconEndpointTarget => ({
+  chain,
+  endpoint,
+  url,
+  headers: {},
+  timeoutMs: 10_000,
+  labels: { provider: endpoint },
+});
 const targets = [
   target('mainnet', 'lighthouse', 'http://127.0.0.1:5052'),
   target('mainnet', 'quicknode', 'https://beacon.quiknode.example/0123456789abcdef0123456789abcdef/'),
@@ -30,11 +37,20 @@ function setup() {
     clock,
   );
   tracker.observe({ ...observation('lighthouse', { version: 'Lighthouse/v5.3.0' }), timing });
-  tracker.observe(observation('quicknode', { ok: false, errorClass: 'rate_limited', errorMessage: 'syncing: rate limited (HTTP 429)', headSlot: null, peerCount: null }));
+  tracker.observe(
+    observation('quicknode', {
+      ok: false,
+      errorClass: 'rate_limited',
+      errorMessage: 'syncing: rate limited (HTTP 429)',
+      headSlot: null,
+      peerCount: null,
+    }),
+  );
   const app = Fastify();
   registerRoutes(app, beaconRoutes({ tracker, targets }));
   app.setErrorHandler((error, _request, reply) => {
-    if (error instanceof HttpError) return reply.code(error.statusCode).send({ error: error.code, message: error.message });
+    if (error instanceof HttpError)
+      return reply.code(error.statusCode).send({ error: error.code, message: error.message });
     return reply.code(500).send({ error: 'internal_error', message: 'internal error' });
   });
   return { app, tracker, clock };
@@ -47,9 +63,27 @@ describe('GET /api/v1/beacon', () => {
     expect(response.statusCode).toBe(200);
     const body = response.json();
     expect(body.chains.map((chain: unknown) => beaconChainSummarySchema.parse(chain))).toEqual([
-      { id: 'mainnet', status: 'single_point_of_failure', wallClockSlot: slot, headSlot: slot, finalizedEpoch: epoch - 2, finalityDistanceEpochs: 2, configuredEndpoints: 2, healthyEndpoints: 1 },
+      {
+        id: 'mainnet',
+        status: 'single_point_of_failure',
+        wallClockSlot: slot,
+        headSlot: slot,
+        finalizedEpoch: epoch - 2,
+        finalityDistanceEpochs: 2,
+        configuredEndpoints: 2,
+        healthyEndpoints: 1,
+      },
       // Never probed: no clock, no head, nothing healthy.
-      { id: 'holesky', status: 'down', wallClockSlot: null, headSlot: null, finalizedEpoch: null, finalityDistanceEpochs: null, configuredEndpoints: 1, healthyEndpoints: 0 },
+      {
+        id: 'holesky',
+        status: 'down',
+        wallClockSlot: null,
+        headSlot: null,
+        finalizedEpoch: null,
+        finalityDistanceEpochs: null,
+        configuredEndpoints: 1,
+        healthyEndpoints: 0,
+      },
     ]);
   });
 });
@@ -60,7 +94,13 @@ describe('GET /api/v1/beacon/:chain', () => {
     const response = await app.inject({ method: 'GET', url: '/api/v1/beacon/mainnet' });
     expect(response.statusCode).toBe(200);
     const body = beaconChainDetailSchema.parse(response.json());
-    expect(body).toMatchObject({ id: 'mainnet', wallClockSlot: slot, finalityDistanceEpochs: 2, healthyEndpoints: 1, timing });
+    expect(body).toMatchObject({
+      id: 'mainnet',
+      wallClockSlot: slot,
+      finalityDistanceEpochs: 2,
+      healthyEndpoints: 1,
+      timing,
+    });
     expect(body.endpoints).toEqual([
       {
         id: 'lighthouse',
@@ -115,7 +155,9 @@ describe('GET /api/v1/beacon/:chain', () => {
 describe('the beacon routes in the OpenAPI document', () => {
   it('are described with their parameters and responses', () => {
     const { tracker } = setup();
-    const document = buildOpenApiDocument(beaconRoutes({ tracker, targets }), { version: 'test' }) as { paths: Record<string, Record<string, { tags: string[]; responses: Record<string, unknown> }>> };
+    const document = buildOpenApiDocument(beaconRoutes({ tracker, targets }), { version: 'test' }) as {
+      paths: Record<string, Record<string, { tags: string[]; responses: Record<string, unknown> }>>;
+    };
     expect(Object.keys(document.paths)).toEqual(['/api/v1/beacon', '/api/v1/beacon/{chain}']);
     expect(Object.keys(document.paths['/api/v1/beacon/{chain}']!.get!.responses)).toEqual(['200', '404']);
     expect(document.paths['/api/v1/beacon']!.get!.tags).toEqual(['beacon']);

@@ -10,7 +10,15 @@ import { tempDir } from '../../helpers/service.js';
 import { now, observation, slot } from './fixtures.js';
 
 function sample(endpoint: string, at: number, fields: Partial<BeaconSample> = {}): BeaconSample {
-  return { ...observation(endpoint, { at }), wallClockSlot: slot, headAgeSeconds: 3.5, lagSlots: 0, finalityDistanceEpochs: 2, healthy: true, ...fields };
+  return {
+    ...observation(endpoint, { at }),
+    wallClockSlot: slot,
+    headAgeSeconds: 3.5,
+    lagSlots: 0,
+    finalityDistanceEpochs: 2,
+    healthy: true,
+    ...fields,
+  };
 }
 
 function setup() {
@@ -35,14 +43,24 @@ describe('BeaconSampleStore', () => {
       finalityDistanceEpochs: null,
       wallClockSlot: null,
     });
-    const ok = sample('lighthouse', now, { version: 'Lighthouse/v5.3.0', optimistic: true, syncing: true, latencyMs: 12.5 });
+    const ok = sample('lighthouse', now, {
+      version: 'Lighthouse/v5.3.0',
+      optimistic: true,
+      syncing: true,
+      latencyMs: 12.5,
+    });
     store.insertMany([failed, ok]);
     expect(store.latestPerEndpoint()).toEqual([ok, failed]);
   });
 
   it('gives the newest sample of each endpoint, by probe time', () => {
     const { store } = setup();
-    store.insertMany([sample('a', now - 24_000), sample('b', now - 12_000, { headSlot: slot - 1 }), sample('a', now, { headSlot: slot + 2 }), sample('b', now - 24_000)]);
+    store.insertMany([
+      sample('a', now - 24_000),
+      sample('b', now - 12_000, { headSlot: slot - 1 }),
+      sample('a', now, { headSlot: slot + 2 }),
+      sample('b', now - 24_000),
+    ]);
     store.insertMany([sample('c', now - 1_000)]);
     expect(store.latestPerEndpoint().map((item) => [item.endpoint, item.at, item.headSlot])).toEqual([
       ['a', now, slot + 2],
@@ -54,7 +72,13 @@ describe('BeaconSampleStore', () => {
 
   it('finds the newest samples through the endpoint index', () => {
     const { db } = setup();
-    const plan = (db.prepare(`EXPLAIN QUERY PLAN SELECT id FROM beacon_samples WHERE endpoint = ? ORDER BY at_ms DESC, id DESC LIMIT 1`).all('a') as { detail: string }[]).map((row) => row.detail);
+    const plan = (
+      db
+        .prepare(
+          `EXPLAIN QUERY PLAN SELECT id FROM beacon_samples WHERE endpoint = ? ORDER BY at_ms DESC, id DESC LIMIT 1`,
+        )
+        .all('a') as { detail: string }[]
+    ).map((row) => row.detail);
     expect(plan.join('\n')).toMatch(/USING (COVERING )?INDEX beacon_samples_by_endpoint/);
     expect(plan.join('\n')).not.toMatch(/TEMP B-TREE/);
   });

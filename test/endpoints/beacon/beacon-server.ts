@@ -33,17 +33,25 @@ export interface BeaconServer {
   close(): Promise<void>;
 }
 
-export async function startBeaconServer(respond: (request: RecordedRequest) => Reply | Promise<Reply>): Promise<BeaconServer> {
+export async function startBeaconServer(
+  respond: (request: RecordedRequest) => Reply | Promise<Reply>,
+): Promise<BeaconServer> {
   const requests: RecordedRequest[] = [];
   const server: Server = createServer((request, response) => {
     const parts: Buffer[] = [];
     request.on('data', (chunk: Buffer) => parts.push(chunk));
     request.on('end', async () => {
-      const recorded = { method: request.method ?? '', path: request.url ?? '', headers: request.headers, body: Buffer.concat(parts).toString('utf8') };
+      const recorded = {
+        method: request.method ?? '',
+        path: request.url ?? '',
+        headers: request.headers,
+        body: Buffer.concat(parts).toString('utf8'),
+      };
       requests.push(recorded);
       const reply = await respond(recorded);
       if (reply.hang) return;
-      const text = reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+      const text =
+        reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
       const bytes = Buffer.from(text, 'utf8');
       response.writeHead(reply.status ?? 200, { 'content-type': 'application/json' });
       if (reply.stallAfter !== undefined) {

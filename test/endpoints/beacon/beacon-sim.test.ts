@@ -36,28 +36,58 @@ let beaconMetrics: ReturnType<typeof createBeaconMetrics>;
 let pollAll: () => Promise<BeaconSample[]>;
 
 beforeAll(async () => {
-  nodes = await Promise.all(endpoints.map(() => startBeaconSim({ seed: 3, validatorCount: 16, slotsPerEpoch, secondsPerSlot, genesisTime, clock, version: 'Lighthouse/v5.3.0-sim' })));
+  nodes = await Promise.all(
+    endpoints.map(() =>
+      startBeaconSim({
+        seed: 3,
+        validatorCount: 16,
+        slotsPerEpoch,
+        secondsPerSlot,
+        genesisTime,
+        clock,
+        version: 'Lighthouse/v5.3.0-sim',
+      }),
+    ),
+  );
   nodes[1]!.sim.setLag(5);
   nodes[2]!.sim.setSyncing(true);
-  targets = nodes.map((node, index) => ({ chain: 'sim', endpoint: endpoints[index]!, url: `${node.url}/`, headers: {}, timeoutMs: 2_000, labels: {} }));
+  targets = nodes.map((node, index) => ({
+    chain: 'sim',
+    endpoint: endpoints[index]!,
+    url: `${node.url}/`,
+    headers: {},
+    timeoutMs: 2_000,
+    labels: {},
+  }));
   registry = new Registry();
   tracker = new BeaconTracker([{ chain: 'sim', endpoints, policy }], clock);
   beaconMetrics = createBeaconMetrics(registry, tracker);
   const selfMetrics = createSelfMetrics(registry, { version: 'test' });
   const shutdown = new AbortController();
   const createApi = (target: BeaconEndpointTarget) =>
-    new BeaconClient({ url: target.url, headers: target.headers, timeoutMs: target.timeoutMs, bulkTimeoutMs: 5_000, onRequest: (event) => beaconMetrics.recordRequest(target, event) });
+    new BeaconClient({
+      url: target.url,
+      headers: target.headers,
+      timeoutMs: target.timeoutMs,
+      bulkTimeoutMs: 5_000,
+      onRequest: (event) => beaconMetrics.recordRequest(target, event),
+    });
   const runs = targets.map((target) => {
     const samples: BeaconSample[] = [];
-    const run = collectorRun(collectors.beacon, target, collectors.beacon.createProbe(target, { clock, shutdownSignal: shutdown.signal, createApi }), {
-      clock,
-      metrics: selfMetrics,
-      onObservation: (observation) => {
-        const sample = tracker.observe(observation);
-        beaconMetrics.recordSample(sample);
-        samples.push(sample);
+    const run = collectorRun(
+      collectors.beacon,
+      target,
+      collectors.beacon.createProbe(target, { clock, shutdownSignal: shutdown.signal, createApi }),
+      {
+        clock,
+        metrics: selfMetrics,
+        onObservation: (observation) => {
+          const sample = tracker.observe(observation);
+          beaconMetrics.recordSample(sample);
+          samples.push(sample);
+        },
       },
-    });
+    );
     return async () => {
       samples.length = 0;
       await run();
@@ -75,30 +105,57 @@ describe('beacon endpoints over HTTP', () => {
   it('judges a steady node healthy, a lagging one behind and a syncing one down', async () => {
     toSlot(40);
     const [steady, lagging, syncing] = await pollAll();
-    expect(steady).toMatchObject({ ok: true, headSlot: 40, wallClockSlot: 40, lagSlots: 0, syncing: false, version: 'Lighthouse/v5.3.0-sim', healthy: true });
+    expect(steady).toMatchObject({
+      ok: true,
+      headSlot: 40,
+      wallClockSlot: 40,
+      lagSlots: 0,
+      syncing: false,
+      version: 'Lighthouse/v5.3.0-sim',
+      healthy: true,
+    });
     expect(steady!.finalityDistanceEpochs).toBe(5 - steady!.finalizedEpoch!);
     expect(lagging).toMatchObject({ ok: true, headSlot: 35, lagSlots: 5, healthy: false });
     // The syncing node says so on /eth/v1/node/syncing and answers 503 on the head's data.
     expect(syncing).toMatchObject({ ok: false, errorClass: 'syncing', syncing: true, healthy: false });
     // The host is named; a URL, which may carry a key, never is.
-    expect(syncing!.errorMessage).toBe(`head header: node is syncing (HTTP 503) from ${new URL(nodes[2]!.url).host} on GET /eth/v1/beacon/headers/{block_id}`);
+    expect(syncing!.errorMessage).toBe(
+      `head header: node is syncing (HTTP 503) from ` +
+        `${new URL(nodes[2]!.url).host} on GET /eth/v1/beacon/headers/{block_id}`,
+    );
 
     const health = tracker.health('sim')!;
     expect(health).toMatchObject({ wallClockSlot: 40, headSlot: 40, healthyEndpoints: 1, configuredEndpoints: 3 });
-    expect(health.endpoints.map((state) => state.unhealthyReasons)).toEqual([[], ['5 slots behind the highest head'], ['probe failed: syncing']]);
+    expect(health.endpoints.map((state) => state.unhealthyReasons)).toEqual([
+      [],
+      ['5 slots behind the highest head'],
+      ['probe failed: syncing'],
+    ]);
     expect(tracker.timing('sim')).toEqual({ genesisTime, secondsPerSlot, slotsPerEpoch });
     expect(tracker.endpointsByHealth('sim')).toEqual(['steady', 'lagging', 'syncing']);
 
     const view = new BeaconView(tracker, targets).chain('sim')!;
     expect(view).toMatchObject({ status: 'single_point_of_failure', wallClockSlot: 40, healthyEndpoints: 1 });
-    expect(view.endpoints[0]).toMatchObject({ id: 'steady', healthy: true, version: 'Lighthouse/v5.3.0-sim', errorClass: null });
+    expect(view.endpoints[0]).toMatchObject({
+      id: 'steady',
+      healthy: true,
+      version: 'Lighthouse/v5.3.0-sim',
+      errorClass: null,
+    });
   });
 
   it('counts every request the client made, by route template and outcome', async () => {
     const text = await registry.getSingleMetricAsString('ere_beacon_requests_total');
-    expect(text).toContain('ere_beacon_requests_total{chain="sim",endpoint="steady",route="GET /eth/v1/node/syncing",outcome="ok"} 1');
-    expect(text).toContain('ere_beacon_requests_total{chain="sim",endpoint="steady",route="GET /eth/v1/config/spec",outcome="ok"} 1');
-    expect(text).toContain('ere_beacon_requests_total{chain="sim",endpoint="syncing",route="GET /eth/v1/beacon/headers/{block_id}",outcome="syncing"} 1');
+    expect(text).toContain(
+      'ere_beacon_requests_total{chain="sim",endpoint="steady",route="GET /eth/v1/node/syncing",outcome="ok"} 1',
+    );
+    expect(text).toContain(
+      'ere_beacon_requests_total{chain="sim",endpoint="steady",route="GET /eth/v1/config/spec",outcome="ok"} 1',
+    );
+    expect(text).toContain(
+      'ere_beacon_requests_total{chain="sim",endpoint="syncing",route="GET ' +
+        '/eth/v1/beacon/headers/{block_id}",outcome="syncing"} 1',
+    );
     expect(text).not.toContain(nodes[0]!.url);
   });
 
@@ -111,7 +168,12 @@ describe('beacon endpoints over HTTP', () => {
     expect(later!.finalizedEpoch).toBe(steady!.finalizedEpoch);
     expect(later!.finalityDistanceEpochs).toBe(12 - later!.finalizedEpoch!);
     expect(later!.finalityDistanceEpochs).toBeGreaterThan(4);
-    expect(nodes[0]!.sim.requests()).toMatchObject({ 'GET /eth/v1/beacon/genesis': 1, 'GET /eth/v1/config/spec': 1, 'GET /eth/v1/node/version': 1, 'GET /eth/v1/node/syncing': 3 });
+    expect(nodes[0]!.sim.requests()).toMatchObject({
+      'GET /eth/v1/beacon/genesis': 1,
+      'GET /eth/v1/config/spec': 1,
+      'GET /eth/v1/node/version': 1,
+      'GET /eth/v1/node/syncing': 3,
+    });
     nodes[0]!.sim.stallFinality(false);
   });
 
@@ -143,7 +205,12 @@ describe('beacon endpoints over HTTP', () => {
       ['syncing', false, null],
     ]);
     // A failed probe's partial answer is stored as it came: the syncing node's head from /eth/v1/node/syncing.
-    expect(store.latestPerEndpoint().find((sample) => sample.endpoint === 'syncing')).toMatchObject({ ok: false, errorClass: 'syncing', syncing: true, headSlot: 40 });
+    expect(store.latestPerEndpoint().find((sample) => sample.endpoint === 'syncing')).toMatchObject({
+      ok: false,
+      errorClass: 'syncing',
+      syncing: true,
+      headSlot: 40,
+    });
     db.close();
   });
 });
@@ -153,17 +220,32 @@ describe('a beacon node that never answers', () => {
     const server = createServer(() => {});
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const target: BeaconEndpointTarget = { chain: 'sim', endpoint: 'silent', url, headers: {}, timeoutMs: 300, labels: {} };
+    const target: BeaconEndpointTarget = {
+      chain: 'sim',
+      endpoint: 'silent',
+      url,
+      headers: {},
+      timeoutMs: 300,
+      labels: {},
+    };
     const outcomes: string[] = [];
     const probe = collectors.beacon.createProbe(target, {
       clock,
       shutdownSignal: new AbortController().signal,
-      createApi: () => new BeaconClient({ url, timeoutMs: target.timeoutMs, bulkTimeoutMs: 1_000, onRequest: (event) => outcomes.push(`${event.route}: ${event.outcome}`) }),
+      createApi: () =>
+        new BeaconClient({
+          url,
+          timeoutMs: target.timeoutMs,
+          bulkTimeoutMs: 1_000,
+          onRequest: (event) => outcomes.push(`${event.route}: ${event.outcome}`),
+        }),
     });
     const failure = await probe.run().catch((error: unknown) => error);
     const observation = collectors.beacon.failure(target, failure, clock.now(), 300)!;
     expect(observation).toMatchObject({ ok: false, errorClass: 'timeout' });
-    expect(observation.errorMessage).toMatch(/^genesis or spec: no complete answer from 127\.0\.0\.1:\d+ within 300 ms on GET \/eth\/v1\/beacon\/genesis$/);
+    expect(observation.errorMessage).toMatch(
+      /^genesis or spec: no complete answer from 127\.0\.0\.1:\d+ within 300 ms on GET \/eth\/v1\/beacon\/genesis$/,
+    );
     expect(outcomes).toContain('GET /eth/v1/node/syncing: timeout');
     expect(outcomes).toContain('GET /eth/v1/beacon/headers/{block_id}: timeout');
     server.closeAllConnections();

@@ -73,9 +73,14 @@ describe('beacon client deadline over a dripping body', () => {
   });
 
   it('ends a streamed list whose body drips at the bulk timeout', async () => {
-    const url = await drippingNode(JSON.stringify({ data: Array.from({ length: 50 }, (_, index) => validator(index)) }), 20);
+    const url = await drippingNode(
+      JSON.stringify({ data: Array.from({ length: 50 }, (_, index) => validator(index)) }),
+      20,
+    );
     const started = performance.now();
-    const error = await failure(new BeaconClient({ url, timeoutMs: 100, bulkTimeoutMs: 600 }).validators('head', () => undefined));
+    const error = await failure(
+      new BeaconClient({ url, timeoutMs: 100, bulkTimeoutMs: 600 }).validators('head', () => undefined),
+    );
     const elapsed = performance.now() - started;
     expect(error).toMatchObject({ errorClass: 'timeout', status: 200 });
     expect(elapsed).toBeGreaterThanOrEqual(580);

@@ -80,7 +80,9 @@ async function readAll(client: BeaconClient): Promise<{ held: ValidatorRecord[];
 }
 
 describe('an endless validator list', () => {
-  it('fails as invalid_response at twice the last length plus room to grow, with RSS bounded', { timeout: 60_000 }, async () => {
+  it('fails as invalid_response at twice the last length plus room to grow, with RSS bounded', {
+    timeout: 60_000,
+  }, async () => {
     const node = await endlessNode(2_000);
     const client = new BeaconClient({ url: node.url, timeoutMs: 5_000, bulkTimeoutMs: 600_000 });
     const first = await readAll(client);
@@ -99,12 +101,20 @@ describe('an endless validator list', () => {
     expect(endless.ms).toBeLessThan(45_000);
     // 102,000 held records take some tens of MB; an unbounded stream took hundreds within two minutes.
     expect(rssGrowth).toBeLessThan(250 * 1024 * 1024);
-    console.log(`endless list refused after ${endless.held.length} entries in ${Math.round(endless.ms)} ms, RSS +${Math.round(rssGrowth / 1024 / 1024)} MB`);
+    console.log(
+      `endless list refused after ${endless.held.length} entries in ` +
+        `${Math.round(endless.ms)} ms, RSS +${Math.round(rssGrowth / 1024 / 1024)} MB`,
+    );
   });
 
   it('fails at the configured maximum when the node never answered the list before', { timeout: 60_000 }, async () => {
     const node = await endlessNode(Number.POSITIVE_INFINITY);
-    const client = new BeaconClient({ url: node.url, timeoutMs: 5_000, bulkTimeoutMs: 600_000, maxListEntries: 50_000 });
+    const client = new BeaconClient({
+      url: node.url,
+      timeoutMs: 5_000,
+      bulkTimeoutMs: 600_000,
+      maxListEntries: 50_000,
+    });
     const endless = await readAll(client);
     expect((endless.error as BeaconRequestError).errorClass).toBe('invalid_response');
     expect(endless.held).toHaveLength(50_000);
@@ -113,13 +123,20 @@ describe('an endless validator list', () => {
 
   it('reads a list as long as the configured maximum', { timeout: 60_000 }, async () => {
     const node = await endlessNode(20_000);
-    const client = new BeaconClient({ url: node.url, timeoutMs: 5_000, bulkTimeoutMs: 600_000, maxListEntries: 20_000 });
+    const client = new BeaconClient({
+      url: node.url,
+      timeoutMs: 5_000,
+      bulkTimeoutMs: 600_000,
+      maxListEntries: 20_000,
+    });
     const whole = await readAll(client);
     expect(whole.error).toBeNull();
     expect(whole.held).toHaveLength(20_000);
   });
 
-  it('fails at its byte cap when the list never ends but has no entries (whitespace without end)', { timeout: 60_000 }, async () => {
+  it('fails at its byte cap when the list never ends but has no entries (whitespace without end)', {
+    timeout: 60_000,
+  }, async () => {
     const server = createServer((request, response) => {
       request.resume();
       response.writeHead(200, { 'content-type': 'application/json' });

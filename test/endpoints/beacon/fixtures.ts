@@ -1,7 +1,13 @@
 // What the beacon tests share: a chain clock (mainnet's), a wall clock in a known slot, observations built
 // from a few fields, and an in-test Beacon API whose answers and failures each test sets.
 
-import type { BeaconApi, BeaconErrorClass, BeaconObservation, BeaconTiming, NodeSyncing } from '../../../src/domain/beacon.js';
+import type {
+  BeaconApi,
+  BeaconErrorClass,
+  BeaconObservation,
+  BeaconTiming,
+  NodeSyncing,
+} from '../../../src/domain/beacon.js';
 
 export const timing: BeaconTiming = { genesisTime: 1_606_824_023, secondsPerSlot: 12, slotsPerEpoch: 32 };
 /** The wall clock 3 s into slot 1,000,000 (epoch 31,250). */
@@ -51,17 +57,27 @@ export class FakeBeaconApi implements BeaconApi {
     syncing: Answer<NodeSyncing>;
     peerCount: Answer<number | null>;
     header: Answer<{ slot: number } | null>;
-    finalityCheckpoints: Answer<{ previousJustifiedEpoch: number; currentJustifiedEpoch: number; finalizedEpoch: number }>;
+    finalityCheckpoints: Answer<{
+      previousJustifiedEpoch: number;
+      currentJustifiedEpoch: number;
+      finalizedEpoch: number;
+    }>;
   } = {
     timing,
     version: 'Lighthouse/v5.3.0-d6ba8c3/x86_64-linux',
     syncing: { headSlot: slot, syncDistance: 0, isSyncing: false, isOptimistic: false, elOffline: false },
     peerCount: 75,
     header: { slot },
-    finalityCheckpoints: { previousJustifiedEpoch: epoch - 2, currentJustifiedEpoch: epoch - 1, finalizedEpoch: epoch - 2 },
+    finalityCheckpoints: {
+      previousJustifiedEpoch: epoch - 2,
+      currentJustifiedEpoch: epoch - 1,
+      finalizedEpoch: epoch - 2,
+    },
   };
 
-  private async answer<K extends keyof FakeBeaconApi['answers']>(name: K): Promise<Exclude<FakeBeaconApi['answers'][K], Error | (() => unknown)>> {
+  private async answer<K extends keyof FakeBeaconApi['answers']>(
+    name: K,
+  ): Promise<Exclude<FakeBeaconApi['answers'][K], Error | (() => unknown)>> {
     this.calls.push(name);
     const answer = this.answers[name];
     if (answer instanceof Error) throw answer;
@@ -75,7 +91,9 @@ export class FakeBeaconApi implements BeaconApi {
   peerCount = () => this.answer('peerCount');
   header = async () => {
     const header = await this.answer('header');
-    return header === null ? null : { slot: header.slot, proposerIndex: 1, root: '0x01', parentRoot: '0x02', canonical: true, finalized: false };
+    return header === null
+      ? null
+      : { slot: header.slot, proposerIndex: 1, root: '0x01', parentRoot: '0x02', canonical: true, finalized: false };
   };
   finalityCheckpoints = () => this.answer('finalityCheckpoints');
   validators = () => Promise.reject(new Error('not used'));

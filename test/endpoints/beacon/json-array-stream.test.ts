@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { JsonArrayScanner, JsonStreamError, scanJsonArray, type JsonArrayScanResult } from '../../../src/endpoints/beacon/json-array-stream.js';
+import {
+  JsonArrayScanner,
+  JsonStreamError,
+  scanJsonArray,
+  type JsonArrayScanResult,
+} from '../../../src/endpoints/beacon/json-array-stream.js';
 
 const encoder = new TextEncoder();
 
@@ -17,9 +22,17 @@ function split(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
   return chunks;
 }
 
-function scan(chunks: Uint8Array[], arrayPath: string[], capture: string[][] = []): { elements: unknown[]; result: JsonArrayScanResult } {
+function scan(
+  chunks: Uint8Array[],
+  arrayPath: string[],
+  capture: string[][] = [],
+): { elements: unknown[]; result: JsonArrayScanResult } {
   const elements: unknown[] = [];
-  const scanner = new JsonArrayScanner({ arrayPath, capture, onElement: (element, index) => elements.push([index, element]) });
+  const scanner = new JsonArrayScanner({
+    arrayPath,
+    capture,
+    onElement: (element, index) => elements.push([index, element]),
+  });
   for (const chunk of chunks) scanner.write(chunk);
   const result = scanner.end();
   return { elements: elements.map((entry) => (entry as [number, unknown])[1]), result };
@@ -43,7 +56,9 @@ function failure(text: string, arrayPath: string[]): { error: JsonStreamError; d
 }
 
 // Strings with quotes, backslashes, control characters, and characters of 2, 3 and 4 UTF-8 bytes.
-const text = fc.string({ unit: fc.constantFrom('a', 'Z', '"', '\\', '\n', '\u0001', '/', 'é', '€', '𝄞', '{', '}', '[', ']', ',', ':', ' ') });
+const text = fc.string({
+  unit: fc.constantFrom('a', 'Z', '"', '\\', '\n', '\u0001', '/', 'é', '€', '𝄞', '{', '}', '[', ']', ',', ':', ' '),
+});
 const json = fc.letrec((tie) => ({
   value: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
@@ -72,8 +87,14 @@ describe('JsonArrayScanner', () => {
         (elements, siblings, ideal, space, cuts) => {
           const document = { ...siblings, data: { before: siblings, total_rewards: elements, ideal_rewards: ideal } };
           const bytes = encoder.encode(JSON.stringify(document, null, space));
-          const expected = JSON.parse(JSON.stringify(document)) as { data: { total_rewards: unknown[]; ideal_rewards: unknown } };
-          const { elements: found, result } = scan(split(bytes, cuts), ['data', 'total_rewards'], [['data', 'ideal_rewards'], ['execution_optimistic']]);
+          const expected = JSON.parse(JSON.stringify(document)) as {
+            data: { total_rewards: unknown[]; ideal_rewards: unknown };
+          };
+          const { elements: found, result } = scan(
+            split(bytes, cuts),
+            ['data', 'total_rewards'],
+            [['data', 'ideal_rewards'], ['execution_optimistic']],
+          );
           expect(found).toEqual(expected.data.total_rewards);
           expect(result.count).toBe(elements.length);
           expect(result.found).toBe(true);
@@ -104,7 +125,11 @@ describe('JsonArrayScanner', () => {
   });
 
   it('keeps the last duplicate capture and only the values at the exact path', () => {
-    const { result } = scanText('{"finalized":true,"x":{"finalized":false},"data":[],"finalized":false}', ['data'], [['finalized']]);
+    const { result } = scanText(
+      '{"finalized":true,"x":{"finalized":false},"data":[],"finalized":false}',
+      ['data'],
+      [['finalized']],
+    );
     expect(result.captured.get('finalized')).toBe(false);
   });
 
@@ -124,7 +149,9 @@ describe('JsonArrayScanner', () => {
 
   it('refuses invalid UTF-8 and values over the size limit', () => {
     const scanner = new JsonArrayScanner({ arrayPath: ['data'], onElement: () => undefined });
-    expect(() => scanner.write(Uint8Array.of(...encoder.encode('{"data":["'), 0xff, ...encoder.encode('"]}')))).toThrow(/invalid UTF-8/);
+    expect(() => scanner.write(Uint8Array.of(...encoder.encode('{"data":["'), 0xff, ...encoder.encode('"]}')))).toThrow(
+      /invalid UTF-8/,
+    );
     const small = new JsonArrayScanner({ arrayPath: ['data'], onElement: () => undefined, maxValueBytes: 16 });
     small.write(encoder.encode('{"data":[{"a":"0123'));
     expect(() => small.write(encoder.encode('456789abcdef"}]}'))).toThrow(/larger than 16 bytes/);

@@ -23,17 +23,40 @@ const forkPoint = 500;
 type Kind = 'honest' | 'frozen' | 'liar' | 'maker' | 'fork' | 'forkBehind' | 'down';
 
 /** What each kind of endpoint reports: its head, and its block at a given height. */
-const kinds: Record<Kind, { head: number; headHash: string; timestamp: number; blockAt(height: number): string | null }> = {
+const kinds: Record<
+  Kind,
+  { head: number; headHash: string; timestamp: number; blockAt(height: number): string | null }
+> = {
   honest: { head: tip, headHash: hash('c', tip), timestamp: timestampAt(tip), blockAt: (height) => hash('c', height) },
   // Frozen 100 blocks (20 min) ago, on the honest chain.
-  frozen: { head: tip - 100, headHash: hash('c', tip - 100), timestamp: timestampAt(tip - 100), blockAt: (height) => (height <= tip - 100 ? hash('c', height) : null) },
+  frozen: {
+    head: tip - 100,
+    headHash: hash('c', tip - 100),
+    timestamp: timestampAt(tip - 100),
+    blockAt: (height) => (height <= tip - 100 ? hash('c', height) : null),
+  },
   // A proxy in front of an honest node adding 50 to every number: the head block is the honest one.
-  liar: { head: tip + 50, headHash: hash('c', tip), timestamp: timestampAt(tip), blockAt: (height) => hash('c', height) },
+  liar: {
+    head: tip + 50,
+    headHash: hash('c', tip),
+    timestamp: timestampAt(tip),
+    blockAt: (height) => hash('c', height),
+  },
   // Makes up a head of its own, with a recent timestamp, and has no block at the heights it is asked.
   maker: { head: tip + 50, headHash: hash('x', tip + 50), timestamp: nowSeconds - 1, blockAt: () => null },
   // A chain of its own since block 500 (a second node with the same chain id), ahead.
-  fork: { head: tip + 30, headHash: hash('k', tip + 30), timestamp: nowSeconds - 2, blockAt: (height) => hash(height > forkPoint ? 'k' : 'c', height) },
-  forkBehind: { head: tip - 50, headHash: hash('k', tip - 50), timestamp: nowSeconds - 2, blockAt: (height) => hash(height > forkPoint ? 'k' : 'c', height) },
+  fork: {
+    head: tip + 30,
+    headHash: hash('k', tip + 30),
+    timestamp: nowSeconds - 2,
+    blockAt: (height) => hash(height > forkPoint ? 'k' : 'c', height),
+  },
+  forkBehind: {
+    head: tip - 50,
+    headHash: hash('k', tip - 50),
+    timestamp: nowSeconds - 2,
+    blockAt: (height) => hash(height > forkPoint ? 'k' : 'c', height),
+  },
   down: { head: tip, headHash: hash('c', tip), timestamp: timestampAt(tip), blockAt: () => null },
 };
 
@@ -41,9 +64,25 @@ function report(endpoint: string, kind: Kind, ancestorHashes: readonly AncestorH
   const { head, headHash, timestamp } = kinds[kind];
   const ok = kind !== 'down';
   return {
-    chain: 'c', endpoint, at: nowMs - 1_000, ok, latencyMs: 20, errorClass: ok ? null : 'timeout', errorMessage: null, chainId: 1,
-    headBlock: ok ? head : null, headTimestamp: ok ? timestamp : null, headHash: ok ? headHash : null, ancestorHashes,
-    syncing: false, peerCount: null, gasUsed: null, gasLimit: null, baseFeePerGasWei: null, clientVersion: null, batched: true,
+    chain: 'c',
+    endpoint,
+    at: nowMs - 1_000,
+    ok,
+    latencyMs: 20,
+    errorClass: ok ? null : 'timeout',
+    errorMessage: null,
+    chainId: 1,
+    headBlock: ok ? head : null,
+    headTimestamp: ok ? timestamp : null,
+    headHash: ok ? headHash : null,
+    ancestorHashes,
+    syncing: false,
+    peerCount: null,
+    gasUsed: null,
+    gasLimit: null,
+    baseFeePerGasWei: null,
+    clientVersion: null,
+    batched: true,
   };
 }
 
@@ -54,9 +93,19 @@ function probe(endpointKinds: readonly Kind[], chainPolicy = policy) {
   const reports = headReports(first, nowMs, chainPolicy);
   const second = endpointKinds.map((kind, index) => {
     const heights = ancestorHeightsFor(endpoints[index]!, reports, chainPolicy.maxLagBlocks);
-    return report(endpoints[index]!, kind, kind === 'down' ? [] : heights.map((height) => ({ number: height, hash: kinds[kind].blockAt(height) })));
+    return report(
+      endpoints[index]!,
+      kind,
+      kind === 'down' ? [] : heights.map((height) => ({ number: height, hash: kinds[kind].blockAt(height) })),
+    );
   });
-  return deriveChainHealth('c', endpoints, new Map(second.map((observation) => [observation.endpoint, observation])), nowMs, chainPolicy);
+  return deriveChainHealth(
+    'c',
+    endpoints,
+    new Map(second.map((observation) => [observation.endpoint, observation])),
+    nowMs,
+    chainPolicy,
+  );
 }
 
 describe('the consensus head over honest, frozen, lying, forked and down endpoints', () => {
@@ -89,12 +138,16 @@ describe('the consensus head over honest, frozen, lying, forked and down endpoin
     expect(chain.endpoints.map((endpoint) => endpoint.healthy)).toEqual(healthy);
   });
 
-  it('takes a proxy adding to the numbers above a frozen endpoint alone for a head, unless the block interval is set close to the real one', () => {
-    // With nothing at the real head, the liar's block at the frozen head matches, and 1,200 s for 150 blocks is
-    // plausible at 1 s a block; at 12 s a block it is not.
-    expect(probe(['frozen', 'liar']).consensusHead).toBe(tip + 50);
-    expect(probe(['frozen', 'liar'], { ...policy, minBlockIntervalMs: 12_000 }).consensusHead).toBe(tip - 100);
-  });
+  it(
+    'takes a proxy adding to the numbers above a frozen endpoint alone for a ' +
+      'head, unless the block interval is set close to the real one',
+    () => {
+      // With nothing at the real head, the liar's block at the frozen head matches, and 1,200 s for 150 blocks is
+      // plausible at 1 s a block; at 12 s a block it is not.
+      expect(probe(['frozen', 'liar']).consensusHead).toBe(tip + 50);
+      expect(probe(['frozen', 'liar'], { ...policy, minBlockIntervalMs: 12_000 }).consensusHead).toBe(tip - 100);
+    },
+  );
 
   it('flags the frozen endpoint as behind, with the lag in blocks', () => {
     const chain = probe(['honest', 'frozen']);
@@ -105,20 +158,62 @@ describe('the consensus head over honest, frozen, lying, forked and down endpoin
 
 describe('judgeHead', () => {
   const at = (endpoint: string, head: number, fields: Partial<RpcObservation> = {}): HeadReport =>
-    ({ ...report(endpoint, 'honest', []), headBlock: head, headHash: hash('c', head), headTimestamp: timestampAt(head), ...fields }) as HeadReport;
+    ({
+      ...report(endpoint, 'honest', []),
+      headBlock: head,
+      headHash: hash('c', head),
+      headTimestamp: timestampAt(head),
+      ...fields,
+    }) as HeadReport;
   const frozen = at('frozen', 900);
 
   it.each<{ name: string; fields: Partial<RpcObservation>; verdict: string }>([
-    { name: 'its block at the lower head is that head', fields: { ancestorHashes: [{ number: 900, hash: hash('c', 900) }] }, verdict: 'corroborated' },
-    { name: 'its block there is another', fields: { ancestorHashes: [{ number: 900, hash: hash('k', 900) }] }, verdict: 'unconfirmed' },
-    { name: 'it has no block there', fields: { ancestorHashes: [{ number: 900, hash: null }] }, verdict: 'unconfirmed' },
+    {
+      name: 'its block at the lower head is that head',
+      fields: { ancestorHashes: [{ number: 900, hash: hash('c', 900) }] },
+      verdict: 'corroborated',
+    },
+    {
+      name: 'its block there is another',
+      fields: { ancestorHashes: [{ number: 900, hash: hash('k', 900) }] },
+      verdict: 'unconfirmed',
+    },
+    {
+      name: 'it has no block there',
+      fields: { ancestorHashes: [{ number: 900, hash: null }] },
+      verdict: 'unconfirmed',
+    },
     { name: 'it was asked nothing', fields: { ancestorHashes: [] }, verdict: 'unconfirmed' },
-    { name: 'its block there is its own head', fields: { headHash: hash('c', 900), ancestorHashes: [{ number: 900, hash: hash('c', 900) }] }, verdict: 'refuted' },
-    { name: 'its head is 100 blocks in 99 s', fields: { headTimestamp: timestampAt(900) + 99, ancestorHashes: [{ number: 900, hash: hash('c', 900) }] }, verdict: 'unconfirmed' },
-    { name: 'its head is 100 blocks in 100 s', fields: { headTimestamp: timestampAt(900) + 100, ancestorHashes: [{ number: 900, hash: hash('c', 900) }] }, verdict: 'corroborated' },
-    { name: 'its head is a minute in the future', fields: { headTimestamp: nowSeconds + 60, ancestorHashes: [{ number: 900, hash: hash('c', 900) }] }, verdict: 'unconfirmed' },
-    { name: 'its head is 10 s in the future (clock skew)', fields: { headTimestamp: nowSeconds + 10, ancestorHashes: [{ number: 900, hash: hash('c', 900) }] }, verdict: 'corroborated' },
-    { name: 'its head has no hash', fields: { headHash: null, ancestorHashes: [{ number: 900, hash: hash('c', 900) }] }, verdict: 'unconfirmed' },
+    {
+      name: 'its block there is its own head',
+      fields: { headHash: hash('c', 900), ancestorHashes: [{ number: 900, hash: hash('c', 900) }] },
+      verdict: 'refuted',
+    },
+    {
+      name: 'its head is 100 blocks in 99 s',
+      fields: { headTimestamp: timestampAt(900) + 99, ancestorHashes: [{ number: 900, hash: hash('c', 900) }] },
+      verdict: 'unconfirmed',
+    },
+    {
+      name: 'its head is 100 blocks in 100 s',
+      fields: { headTimestamp: timestampAt(900) + 100, ancestorHashes: [{ number: 900, hash: hash('c', 900) }] },
+      verdict: 'corroborated',
+    },
+    {
+      name: 'its head is a minute in the future',
+      fields: { headTimestamp: nowSeconds + 60, ancestorHashes: [{ number: 900, hash: hash('c', 900) }] },
+      verdict: 'unconfirmed',
+    },
+    {
+      name: 'its head is 10 s in the future (clock skew)',
+      fields: { headTimestamp: nowSeconds + 10, ancestorHashes: [{ number: 900, hash: hash('c', 900) }] },
+      verdict: 'corroborated',
+    },
+    {
+      name: 'its head has no hash',
+      fields: { headHash: null, ancestorHashes: [{ number: 900, hash: hash('c', 900) }] },
+      verdict: 'unconfirmed',
+    },
   ])('$name: $verdict', ({ fields, verdict }) => {
     const ahead = at('ahead', 1_000, fields);
     expect(judgeHead(ahead, [ahead, frozen], nowMs, policy)).toBe(verdict);
@@ -126,9 +221,11 @@ describe('judgeHead', () => {
 });
 
 describe('ancestorHeightsFor', () => {
-  const reports = headReports([report('h', 'honest', []), report('f', 'frozen', []), report('near', 'honest', []), report('d', 'down', [])], nowMs, policy).map((item, index) =>
-    index === 2 ? { ...item, headBlock: tip - 3 } : item,
-  );
+  const reports = headReports(
+    [report('h', 'honest', []), report('f', 'frozen', []), report('near', 'honest', []), report('d', 'down', [])],
+    nowMs,
+    policy,
+  ).map((item, index) => (index === 2 ? { ...item, headBlock: tip - 3 } : item));
 
   it('asks the heads more than maxLagBlocks below, once each, highest first', () => {
     expect(ancestorHeightsFor('h', [...reports, { ...reports[1]!, endpoint: 'f2' }], 5)).toEqual([tip - 100]);
@@ -146,11 +243,20 @@ describe('ChainTracker with an endpoint ahead of one that moves on between their
 
   function observed(endpoint: string, head: number, ancestorHashes: readonly AncestorHash[] = []): RpcObservation {
     // A minute back, so that three rounds of 12 s blocks stay in the past.
-    return { ...report(endpoint, 'honest', ancestorHashes), at: nowMs, headBlock: head, headHash: hash('c', head), headTimestamp: timestampAt(head) - 60 };
+    return {
+      ...report(endpoint, 'honest', ancestorHashes),
+      at: nowMs,
+      headBlock: head,
+      headHash: hash('c', head),
+      headTimestamp: timestampAt(head) - 60,
+    };
   }
 
   it('asks the lower head, and is corroborated by it though that endpoint has moved on since', () => {
-    const tracker = new ChainTracker([{ chain: 'c', endpoints: ['ahead', 'slow'], policy: trackerPolicy }], fixedClock(nowMs));
+    const tracker = new ChainTracker(
+      [{ chain: 'c', endpoints: ['ahead', 'slow'], policy: trackerPolicy }],
+      fixedClock(nowMs),
+    );
     tracker.observe(observed('slow', 900));
     tracker.observe(observed('ahead', 1_000));
     expect(tracker.health('c')!.consensusHead).toBe(900);
@@ -162,9 +268,18 @@ describe('ChainTracker with an endpoint ahead of one that moves on between their
       const heights = tracker.ancestorHeights('ahead');
       expect(heights).toEqual([900 + round]);
       tracker.observe(observed('slow', 901 + round));
-      const { sample } = tracker.observe(observed('ahead', 1_001 + round, heights.map((height) => ({ number: height, hash: hash('c', height) }))));
+      const { sample } = tracker.observe(
+        observed(
+          'ahead',
+          1_001 + round,
+          heights.map((height) => ({ number: height, hash: hash('c', height) })),
+        ),
+      );
       expect(sample).toMatchObject({ healthy: true, lagBlocks: 0 });
-      expect(tracker.health('c')).toMatchObject({ consensusHead: 1_001 + round, endpoints: [{ healthy: true }, { healthy: false }] });
+      expect(tracker.health('c')).toMatchObject({
+        consensusHead: 1_001 + round,
+        endpoints: [{ healthy: true }, { healthy: false }],
+      });
     }
   });
 });

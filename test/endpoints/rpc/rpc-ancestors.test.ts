@@ -26,11 +26,21 @@ beforeAll(async () => {
     let text = '';
     request.on('data', (chunk) => (text += chunk));
     request.on('end', () => {
-      const body = JSON.parse(text) as { id: number; method: string; params?: unknown[] } | { id: number; method: string; params?: unknown[] }[];
+      const body = JSON.parse(text) as
+        | { id: number; method: string; params?: unknown[] }
+        | { id: number; method: string; params?: unknown[] }[];
       bodies.push(body);
       const calls = Array.isArray(body) ? body : [body];
-      void Promise.all(calls.map(async (call) => (refuse?.(call) ? { jsonrpc: '2.0', id: call.id, error: { code: -32000, message: 'header not found' } } : rpc(call.method, call.params ?? [], call.id)))).then((answers) =>
-        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(Array.isArray(body) ? answers : answers[0])),
+      void Promise.all(
+        calls.map(async (call) =>
+          refuse?.(call)
+            ? { jsonrpc: '2.0', id: call.id, error: { code: -32000, message: 'header not found' } }
+            : rpc(call.method, call.params ?? [], call.id),
+        ),
+      ).then((answers) =>
+        response
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify(Array.isArray(body) ? answers : answers[0])),
       );
     });
   });
@@ -46,7 +56,11 @@ afterAll(async () => {
 });
 
 async function rpc(method: string, params: unknown[], id = 1): Promise<{ id: number; result?: unknown }> {
-  const response = await fetch(anvil.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id, method, params }) });
+  const response = await fetch(anvil.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id, method, params }),
+  });
   return (await response.json()) as { id: number; result?: unknown };
 }
 
@@ -55,7 +69,16 @@ async function hashAt(height: number): Promise<string> {
 }
 
 function probe(url: string, heights: readonly number[]) {
-  const target: RpcEndpointTarget = { chain: 'local', endpoint: 'e', url, headers: {}, expectedChainId: 31337, timeoutMs: 2_000, labels: {}, ancestorHeights: () => heights };
+  const target: RpcEndpointTarget = {
+    chain: 'local',
+    endpoint: 'e',
+    url,
+    headers: {},
+    expectedChainId: 31337,
+    timeoutMs: 2_000,
+    labels: {},
+    ancestorHeights: () => heights,
+  };
   return rpcEndpointCollector.createProbe(target, { clock: systemClock, shutdownSignal: new AbortController().signal });
 }
 
@@ -66,14 +89,18 @@ describe('ancestor blocks in the probe', () => {
     expect(observation.headHash).toBe(await hashAt(observation.headBlock!));
     expect(observation.ancestorHashes).toEqual([]);
     expect(bodies).toHaveLength(1);
-    expect((bodies[0] as { method: string }[]).filter((call) => call.method === 'eth_getBlockByNumber')).toHaveLength(1);
+    expect((bodies[0] as { method: string }[]).filter((call) => call.method === 'eth_getBlockByNumber')).toHaveLength(
+      1,
+    );
   });
 
   it("asks the named heights in the same batch and reports anvil's hashes there, null above its head", async () => {
     bodies.length = 0;
     const observation = await probe(recorderUrl, [10, 3, 10_000]).run();
     expect(bodies).toHaveLength(1);
-    const asked = (bodies[0] as { method: string; params: unknown[] }[]).filter((call) => call.method === 'eth_getBlockByNumber').map((call) => call.params[0]);
+    const asked = (bodies[0] as { method: string; params: unknown[] }[])
+      .filter((call) => call.method === 'eth_getBlockByNumber')
+      .map((call) => call.params[0]);
     expect(asked).toEqual(['latest', '0xa', '0x3', '0x2710']);
     expect(observation).toMatchObject({ ok: true, batched: true });
     expect(observation.ancestorHashes).toEqual([
@@ -104,22 +131,29 @@ describe('ancestor blocks in the probe', () => {
     proxy.setFault({ kind: 'no_batch' });
     try {
       const observation = await probe(proxy.url, [7]).run();
-      expect(observation).toMatchObject({ ok: true, batched: false, ancestorHashes: [{ number: 7, hash: await hashAt(7) }] });
+      expect(observation).toMatchObject({
+        ok: true,
+        batched: false,
+        ancestorHashes: [{ number: 7, hash: await hashAt(7) }],
+      });
     } finally {
       proxy.setFault({ kind: 'none' });
     }
   });
 
-  it("shows what a proxy adding to the numbers gives away: its head block's hash is anvil's block at the real head", async () => {
-    proxy.setFault({ kind: 'ahead', blocks: 50 });
-    try {
-      const head = Number(BigInt((await rpc('eth_blockNumber', [])).result as string));
-      const observation = await probe(proxy.url, [head]).run();
-      expect(observation.headBlock).toBe(head + 50);
-      expect(observation.headHash).toBe(await hashAt(head));
-      expect(observation.ancestorHashes).toEqual([{ number: head, hash: observation.headHash }]);
-    } finally {
-      proxy.setFault({ kind: 'none' });
-    }
-  });
+  it(
+    'shows what a proxy adding to the numbers gives away: its head ' + "block's hash is anvil's block at the real head",
+    async () => {
+      proxy.setFault({ kind: 'ahead', blocks: 50 });
+      try {
+        const head = Number(BigInt((await rpc('eth_blockNumber', [])).result as string));
+        const observation = await probe(proxy.url, [head]).run();
+        expect(observation.headBlock).toBe(head + 50);
+        expect(observation.headHash).toBe(await hashAt(head));
+        expect(observation.ancestorHashes).toEqual([{ number: head, hash: observation.headHash }]);
+      } finally {
+        proxy.setFault({ kind: 'none' });
+      }
+    },
+  );
 });

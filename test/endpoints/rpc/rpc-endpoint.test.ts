@@ -22,11 +22,23 @@ beforeAll(async () => {
 afterAll(async () => {
   await proxy?.close();
   await anvil?.stop();
-  for (const server of servers) server.closeAllConnections(), server.close();
+  for (const server of servers) {
+    server.closeAllConnections();
+    server.close();
+  }
 });
 
 function target(url: string, fields: Partial<RpcEndpointTarget> = {}): RpcEndpointTarget {
-  return { chain: 'local', endpoint: 'e', url, headers: {}, expectedChainId: 31337, timeoutMs: 400, labels: {}, ...fields };
+  return {
+    chain: 'local',
+    endpoint: 'e',
+    url,
+    headers: {},
+    expectedChainId: 31337,
+    timeoutMs: 400,
+    labels: {},
+    ...fields,
+  };
 }
 
 function probe(url: string, fields: Partial<RpcEndpointTarget> = {}, shutdownSignal = new AbortController().signal) {
@@ -43,11 +55,17 @@ async function failure(run: Promise<unknown>): Promise<RpcProbeError> {
 }
 
 /** A real HTTP server on 127.0.0.1 answering every request with `respond`. */
-async function server(respond: (body: string, reply: (status: number, text: string, headers?: Record<string, string>) => void) => void): Promise<string> {
+async function server(
+  respond: (body: string, reply: (status: number, text: string, headers?: Record<string, string>) => void) => void,
+): Promise<string> {
   const http = createServer((request, response) => {
     let body = '';
     request.on('data', (chunk) => (body += chunk));
-    request.on('end', () => respond(body, (status, text, headers = { 'content-type': 'application/json' }) => response.writeHead(status, headers).end(text)));
+    request.on('end', () =>
+      respond(body, (status, text, headers = { 'content-type': 'application/json' }) =>
+        response.writeHead(status, headers).end(text),
+      ),
+    );
   });
   servers.push(http);
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
@@ -68,7 +86,14 @@ describe('rpc endpoint collector against anvil', () => {
     const before = proxy.requestCount;
     const observation = await probe(proxy.url).run();
     expect(proxy.requestCount - before).toBe(1);
-    expect(observation).toMatchObject({ ok: true, batched: true, chainId: 31337, syncing: false, errorClass: null, clientVersion: 'anvil/v1.7.1' });
+    expect(observation).toMatchObject({
+      ok: true,
+      batched: true,
+      chainId: 31337,
+      syncing: false,
+      errorClass: null,
+      clientVersion: 'anvil/v1.7.1',
+    });
     expect(observation.headBlock).toBeGreaterThanOrEqual(3);
     expect(observation.gasLimit).toBeGreaterThan(0);
     expect(observation.baseFeePerGasWei).toBeGreaterThan(0);
@@ -95,7 +120,10 @@ describe('rpc endpoint collector against anvil', () => {
   });
 
   it('reports syncing', async () => {
-    expect(await withFault({ kind: 'syncing' }, () => probe(proxy.url).run())).toMatchObject({ ok: true, syncing: true });
+    expect(await withFault({ kind: 'syncing' }, () => probe(proxy.url).run())).toMatchObject({
+      ok: true,
+      syncing: true,
+    });
   });
 
   it('falls back to single requests when an endpoint refuses batches, and remembers it', async () => {
@@ -130,7 +158,9 @@ describe('rpc endpoint collector against anvil', () => {
   });
 
   it('a slow endpoint within the timeout is up with its latency', async () => {
-    const observation = await withFault({ kind: 'slow', delayMs: 150 }, () => probe(proxy.url, { timeoutMs: 1_000 }).run());
+    const observation = await withFault({ kind: 'slow', delayMs: 150 }, () =>
+      probe(proxy.url, { timeoutMs: 1_000 }).run(),
+    );
     expect(observation.ok).toBe(true);
     expect(observation.latencyMs).toBeGreaterThanOrEqual(150);
   });
@@ -155,7 +185,12 @@ describe('rpc endpoint collector against misbehaving servers', () => {
   it('classifies HTTP 429 with a JSON-RPC error body as rate_limited', async () => {
     const url = await server((body, reply) => {
       const ids = [JSON.parse(body)].flat().map((request: { id: number }) => request.id);
-      reply(429, JSON.stringify(ids.map((id) => ({ jsonrpc: '2.0', id, error: { code: -32000, message: 'too many requests' } }))));
+      reply(
+        429,
+        JSON.stringify(
+          ids.map((id) => ({ jsonrpc: '2.0', id, error: { code: -32000, message: 'too many requests' } })),
+        ),
+      );
     });
     expect((await failure(probe(url).run())).errorClass).toBe('rate_limited');
   });
@@ -163,7 +198,16 @@ describe('rpc endpoint collector against misbehaving servers', () => {
   it('classifies JSON-RPC error -32005 (limit exceeded) as rate_limited', async () => {
     const url = await server((body, reply) => {
       const requests = [JSON.parse(body)].flat() as { id: number }[];
-      reply(200, JSON.stringify(requests.map(({ id }) => ({ jsonrpc: '2.0', id, error: { code: -32005, message: 'daily request limit reached' } }))));
+      reply(
+        200,
+        JSON.stringify(
+          requests.map(({ id }) => ({
+            jsonrpc: '2.0',
+            id,
+            error: { code: -32005, message: 'daily request limit reached' },
+          })),
+        ),
+      );
     });
     const error = await failure(probe(url).run());
     expect(error.errorClass).toBe('rate_limited');
@@ -174,20 +218,52 @@ describe('rpc endpoint collector against misbehaving servers', () => {
     const answer = (block: unknown, blockNumber: unknown) =>
       server((body, reply) => {
         const parsed = JSON.parse(body) as { id: number; method: string } | { id: number; method: string }[];
-        const results: Record<string, unknown> = { eth_chainId: '0x7a69', eth_blockNumber: blockNumber, eth_getBlockByNumber: block, eth_syncing: false, net_peerCount: '0x3', web3_clientVersion: 'Geth/v1.14.8-stable/linux-amd64/go1.22.5' };
-        const answer = ({ id, method }: { id: number; method: string }) => ({ jsonrpc: '2.0', id, result: results[method] });
+        const results: Record<string, unknown> = {
+          eth_chainId: '0x7a69',
+          eth_blockNumber: blockNumber,
+          eth_getBlockByNumber: block,
+          eth_syncing: false,
+          net_peerCount: '0x3',
+          web3_clientVersion: 'Geth/v1.14.8-stable/linux-amd64/go1.22.5',
+        };
+        const answer = ({ id, method }: { id: number; method: string }) => ({
+          jsonrpc: '2.0',
+          id,
+          result: results[method],
+        });
         requestCount += 1;
         reply(200, JSON.stringify(Array.isArray(parsed) ? parsed.map(answer) : answer(parsed)));
       });
     let requestCount = 0;
     const noBlock = await failure(probe(await answer(null, '0x10')).run());
-    expect(noBlock).toMatchObject({ errorClass: 'invalid_response', shortMessage: 'eth_getBlockByNumber(latest) returned no block' });
+    expect(noBlock).toMatchObject({
+      errorClass: 'invalid_response',
+      shortMessage: 'eth_getBlockByNumber(latest) returned no block',
+    });
     // A wrong answer to a batch is not a refusal of batches: no second round of single requests.
     expect(requestCount).toBe(1);
-    const badHead = await failure(probe(await answer({ number: '0x10', timestamp: '0x1', gasUsed: '0x0', gasLimit: '0x1' }, 'sixteen')).run());
-    expect(badHead).toMatchObject({ errorClass: 'invalid_response', shortMessage: 'eth_blockNumber is not a hex quantity' });
-    const good = await probe(await answer({ number: '0x10', timestamp: '0x64', gasUsed: '0x5', gasLimit: '0xa', baseFeePerGas: '0x7' }, '0x10')).run();
-    expect(good).toMatchObject({ ok: true, headBlock: 16, headTimestamp: 100, peerCount: 3, gasUsed: 5, gasLimit: 10, baseFeePerGasWei: 7 });
+    const badHead = await failure(
+      probe(await answer({ number: '0x10', timestamp: '0x1', gasUsed: '0x0', gasLimit: '0x1' }, 'sixteen')).run(),
+    );
+    expect(badHead).toMatchObject({
+      errorClass: 'invalid_response',
+      shortMessage: 'eth_blockNumber is not a hex quantity',
+    });
+    const good = await probe(
+      await answer(
+        { number: '0x10', timestamp: '0x64', gasUsed: '0x5', gasLimit: '0xa', baseFeePerGas: '0x7' },
+        '0x10',
+      ),
+    ).run();
+    expect(good).toMatchObject({
+      ok: true,
+      headBlock: 16,
+      headTimestamp: 100,
+      peerCount: 3,
+      gasUsed: 5,
+      gasLimit: 10,
+      baseFeePerGasWei: 7,
+    });
   });
 
   it('sends configured headers and never puts the URL in its errors', async () => {

@@ -33,7 +33,13 @@ function observation(endpoint: string, fields: Partial<RpcObservation> = {}): Rp
 }
 
 function health(observations: RpcObservation[]) {
-  return deriveChainHealth('c', observations.map((item) => item.endpoint), new Map(observations.map((item) => [item.endpoint, item])), now, policy);
+  return deriveChainHealth(
+    'c',
+    observations.map((item) => item.endpoint),
+    new Map(observations.map((item) => [item.endpoint, item])),
+    now,
+    policy,
+  );
 }
 
 const headsOf = (heads: number[]) => heads.map((headBlock, index) => observation(`e${index}`, { headBlock }));
@@ -60,14 +66,22 @@ describe('consensusOf', () => {
   });
 
   it('ignores failed and stale observations', () => {
-    const observations = [observation('a', { headBlock: 10 }), observation('b', { headBlock: 99, ok: false }), observation('c', { headBlock: 98, at: now - 60_000 })];
+    const observations = [
+      observation('a', { headBlock: 10 }),
+      observation('b', { headBlock: 99, ok: false }),
+      observation('c', { headBlock: 98, at: now - 60_000 }),
+    ];
     expect(consensusOf(observations, now, policy).head).toBe(10);
   });
 });
 
 describe('deriveChainHealth', () => {
   it('a liar far ahead moves neither the consensus head nor the others’ lag', () => {
-    const result = health([observation('a', { headBlock: 100 }), observation('b', { headBlock: 101 }), observation('liar', { headBlock: 1_000_000 })]);
+    const result = health([
+      observation('a', { headBlock: 100 }),
+      observation('b', { headBlock: 101 }),
+      observation('liar', { headBlock: 1_000_000 }),
+    ]);
     expect(result.consensusHead).toBe(101);
     expect(result.endpoints.map((endpoint) => [endpoint.endpoint, endpoint.lagBlocks, endpoint.healthy])).toEqual([
       ['a', 1, true],
@@ -79,38 +93,66 @@ describe('deriveChainHealth', () => {
   });
 
   it('lag in seconds is the time between the consensus head block and the endpoint head block', () => {
-    const result = health([observation('a', { headBlock: 100 }), observation('b', { headBlock: 110 }), observation('c', { headBlock: 110 })]);
-    expect(result.endpoints[0]).toMatchObject({ lagBlocks: 10, lagSeconds: 120, healthy: false, unhealthyReasons: ['10 blocks behind the consensus head'] });
+    const result = health([
+      observation('a', { headBlock: 100 }),
+      observation('b', { headBlock: 110 }),
+      observation('c', { headBlock: 110 }),
+    ]);
+    expect(result.endpoints[0]).toMatchObject({
+      lagBlocks: 10,
+      lagSeconds: 120,
+      healthy: false,
+      unhealthyReasons: ['10 blocks behind the consensus head'],
+    });
   });
 
   it('the chain head age is now minus the consensus head timestamp (a halted chain ages)', () => {
-    const halted = health([observation('a', { headBlock: 100, headTimestamp: now / 1_000 - 600 }), observation('b', { headBlock: 100, headTimestamp: now / 1_000 - 600 })]);
+    const halted = health([
+      observation('a', { headBlock: 100, headTimestamp: now / 1_000 - 600 }),
+      observation('b', { headBlock: 100, headTimestamp: now / 1_000 - 600 }),
+    ]);
     expect(halted.headAgeSeconds).toBe(600);
     expect(halted.healthyEndpoints).toBe(2);
   });
 
-  it('down, syncing, stale and never-probed endpoints are not healthy; one healthy endpoint is a single point of failure', () => {
-    const result = deriveChainHealth(
-      'c',
-      ['ok', 'down', 'syncing', 'stale', 'new'],
-      new Map([
-        ['ok', observation('ok')],
-        ['down', observation('down', { ok: false, errorClass: 'timeout', headBlock: null })],
-        ['syncing', observation('syncing', { syncing: true })],
-        ['stale', observation('stale', { at: now - 31_000 })],
-      ]),
-      now,
-      policy,
-    );
-    expect(result.endpoints.map((endpoint) => [endpoint.endpoint, endpoint.up, endpoint.healthy, endpoint.unhealthyReasons])).toEqual([
-      ['ok', true, true, []],
-      ['down', false, false, ['probe failed: timeout']],
-      ['syncing', true, false, ['syncing']],
-      ['stale', false, false, ['no recent probe']],
-      ['new', false, false, ['not probed yet']],
-    ]);
-    expect(result).toMatchObject({ healthyEndpoints: 1, configuredEndpoints: 5, singlePointOfFailure: true, consensusHead: 100 });
-  });
+  it(
+    'down, syncing, stale and never-probed endpoints are not healthy; ' +
+      'one healthy endpoint is a single point of failure',
+    () => {
+      const result = deriveChainHealth(
+        'c',
+        ['ok', 'down', 'syncing', 'stale', 'new'],
+        new Map([
+          ['ok', observation('ok')],
+          ['down', observation('down', { ok: false, errorClass: 'timeout', headBlock: null })],
+          ['syncing', observation('syncing', { syncing: true })],
+          ['stale', observation('stale', { at: now - 31_000 })],
+        ]),
+        now,
+        policy,
+      );
+      expect(
+        result.endpoints.map((endpoint) => [
+          endpoint.endpoint,
+          endpoint.up,
+          endpoint.healthy,
+          endpoint.unhealthyReasons,
+        ]),
+      ).toEqual([
+        ['ok', true, true, []],
+        ['down', false, false, ['probe failed: timeout']],
+        ['syncing', true, false, ['syncing']],
+        ['stale', false, false, ['no recent probe']],
+        ['new', false, false, ['not probed yet']],
+      ]);
+      expect(result).toMatchObject({
+        healthyEndpoints: 1,
+        configuredEndpoints: 5,
+        singlePointOfFailure: true,
+        consensusHead: 100,
+      });
+    },
+  );
 
   it('a chain id mismatch is down and does not count towards the consensus head', () => {
     const result = health([
@@ -123,6 +165,11 @@ describe('deriveChainHealth', () => {
 
   it('no endpoint answering leaves no consensus head and no head age', () => {
     const result = health([observation('a', { ok: false, errorClass: 'connection', headBlock: null })]);
-    expect(result).toMatchObject({ consensusHead: null, headAgeSeconds: null, healthyEndpoints: 0, singlePointOfFailure: false });
+    expect(result).toMatchObject({
+      consensusHead: null,
+      headAgeSeconds: null,
+      healthyEndpoints: 0,
+      singlePointOfFailure: false,
+    });
   });
 });

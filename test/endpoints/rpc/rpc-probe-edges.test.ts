@@ -14,10 +14,15 @@ const timers: NodeJS.Timeout[] = [];
 
 afterAll(() => {
   for (const timer of timers) clearInterval(timer);
-  for (const server of servers) server.closeAllConnections(), server.close();
+  for (const server of servers) {
+    server.closeAllConnections();
+    server.close();
+  }
 });
 
-async function serve(handler: (request: IncomingMessage, response: ServerResponse) => void): Promise<{ url: string; host: string; requests: IncomingMessage[] }> {
+async function serve(
+  handler: (request: IncomingMessage, response: ServerResponse) => void,
+): Promise<{ url: string; host: string; requests: IncomingMessage[] }> {
   const requests: IncomingMessage[] = [];
   const http = createServer((request, response) => {
     requests.push(request);
@@ -31,12 +36,23 @@ async function serve(handler: (request: IncomingMessage, response: ServerRespons
 }
 
 function probe(url: string, timeoutMs = 500) {
-  const target = { chain: 'local', endpoint: 'e', url, headers: { 'X-Api-Key': 'KEY-NOT-TO-LEAK' }, expectedChainId: 31337, timeoutMs, labels: {} };
+  const target = {
+    chain: 'local',
+    endpoint: 'e',
+    url,
+    headers: { 'X-Api-Key': 'KEY-NOT-TO-LEAK' },
+    expectedChainId: 31337,
+    timeoutMs,
+    labels: {},
+  };
   return rpcEndpointCollector.createProbe(target, { clock: systemClock, shutdownSignal: new AbortController().signal });
 }
 
 async function failure(run: Promise<unknown>): Promise<RpcProbeError> {
-  const error = await run.then(() => undefined, (thrown: unknown) => thrown);
+  const error = await run.then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
   expect(error).toBeInstanceOf(RpcProbeError);
   return error as RpcProbeError;
 }
@@ -66,15 +82,24 @@ describe('the probe deadline', () => {
 });
 
 describe('redirects', () => {
-  it.each([307, 308, 302, 301])('a %i to another port is not followed, and names only the location host', async (status) => {
-    const elsewhere = await serve((_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end('[]'));
-    const endpoint = await serve((_request, response) => response.writeHead(status, { location: `${elsewhere.url}?key=LOCATIONSECRET` }).end());
-    const error = await failure(probe(endpoint.url).run());
-    expect(error.errorClass).toBe('http_status');
-    expect(error.shortMessage).toBe(`HTTP ${status} redirect to ${elsewhere.host}, not followed`);
-    expect(elsewhere.requests).toHaveLength(0);
-    expect(endpoint.requests.map((request) => [request.method, request.headers['x-api-key']])).toEqual([['POST', 'KEY-NOT-TO-LEAK']]);
-  });
+  it.each([307, 308, 302, 301])(
+    'a %i to another port is not followed, and names only the location host',
+    async (status) => {
+      const elsewhere = await serve((_request, response) =>
+        response.writeHead(200, { 'content-type': 'application/json' }).end('[]'),
+      );
+      const endpoint = await serve((_request, response) =>
+        response.writeHead(status, { location: `${elsewhere.url}?key=LOCATIONSECRET` }).end(),
+      );
+      const error = await failure(probe(endpoint.url).run());
+      expect(error.errorClass).toBe('http_status');
+      expect(error.shortMessage).toBe(`HTTP ${status} redirect to ${elsewhere.host}, not followed`);
+      expect(elsewhere.requests).toHaveLength(0);
+      expect(endpoint.requests.map((request) => [request.method, request.headers['x-api-key']])).toEqual([
+        ['POST', 'KEY-NOT-TO-LEAK'],
+      ]);
+    },
+  );
 
   it('a redirect with a relative location names the endpoint host itself', async () => {
     const endpoint = await serve((_request, response) => response.writeHead(307, { location: '/other/path' }).end());
@@ -86,13 +111,27 @@ describe('redirects', () => {
 
 describe('redirects from a beacon endpoint', () => {
   it.each([307, 302])('a %i to another port is not followed, and names only the location host', async (status) => {
-    const elsewhere = await serve((_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{}}'));
-    const endpoint = await serve((_request, response) => response.writeHead(status, { location: `${elsewhere.url}?key=LOCATIONSECRET` }).end());
-    const beacon = new BeaconClient({ url: endpoint.url, headers: { 'X-Api-Key': 'KEY-NOT-TO-LEAK' }, timeoutMs: 2_000, bulkTimeoutMs: 2_000 });
-    const error = await beacon.version().then(() => undefined, (thrown: unknown) => thrown);
+    const elsewhere = await serve((_request, response) =>
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{}}'),
+    );
+    const endpoint = await serve((_request, response) =>
+      response.writeHead(status, { location: `${elsewhere.url}?key=LOCATIONSECRET` }).end(),
+    );
+    const beacon = new BeaconClient({
+      url: endpoint.url,
+      headers: { 'X-Api-Key': 'KEY-NOT-TO-LEAK' },
+      timeoutMs: 2_000,
+      bulkTimeoutMs: 2_000,
+    });
+    const error = await beacon.version().then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
     expect(error).toBeInstanceOf(BeaconRequestError);
     expect(error).toMatchObject({ errorClass: 'http_status', status });
-    expect((error as BeaconRequestError).shortMessage).toMatch(new RegExp(`^HTTP ${status} redirect to ${elsewhere.host} from 127\\.0\\.0\\.1:\\d+ on .*, not followed$`));
+    expect((error as BeaconRequestError).shortMessage).toMatch(
+      new RegExp(`^HTTP ${status} redirect to ${elsewhere.host} from 127\\.0\\.0\\.1:\\d+ on .*, not followed$`),
+    );
     expect((error as BeaconRequestError).message).not.toContain('LOCATIONSECRET');
     expect(elsewhere.requests).toHaveLength(0);
   });

@@ -12,9 +12,32 @@ describe('ChainTracker.observe', () => {
   it('reports no chain state until every endpoint has been probed, so a start is not a redundancy outage', () => {
     const clock = fixedClock(1_700_000_000_000);
     const tracker = new ChainTracker([{ chain: 'c', endpoints: ['a', 'b'], policy }], clock);
-    const base = { chain: 'c', at: clock.now(), ok: true, latencyMs: 5, errorClass: null, errorMessage: null, chainId: 1, headBlock: 100, headTimestamp: 1_200, syncing: false, peerCount: null, gasUsed: null, gasLimit: null, baseFeePerGasWei: null, clientVersion: null, batched: true, headHash: null, ancestorHashes: [] };
+    const base = {
+      chain: 'c',
+      at: clock.now(),
+      ok: true,
+      latencyMs: 5,
+      errorClass: null,
+      errorMessage: null,
+      chainId: 1,
+      headBlock: 100,
+      headTimestamp: 1_200,
+      syncing: false,
+      peerCount: null,
+      gasUsed: null,
+      gasLimit: null,
+      baseFeePerGasWei: null,
+      clientVersion: null,
+      batched: true,
+      headHash: null,
+      ancestorHashes: [],
+    };
     expect(tracker.observe({ ...base, endpoint: 'a' }).chain).toBeNull();
-    expect(tracker.observe({ ...base, endpoint: 'b' }).chain).toMatchObject({ healthyEndpoints: 2, configuredEndpoints: 2, consensusHead: 100 });
+    expect(tracker.observe({ ...base, endpoint: 'b' }).chain).toMatchObject({
+      healthyEndpoints: 2,
+      configuredEndpoints: 2,
+      consensusHead: 100,
+    });
   });
 
   it('judges the observed endpoint exactly as the full derivation does', () => {
@@ -61,9 +84,15 @@ describe('ChainTracker.observe', () => {
             const { sample, chain } = tracker.observe(observation);
             const full = deriveChainHealth('c', endpoints, latest, clock.now(), policy);
             const state = full.endpoints.find((endpoint) => endpoint.endpoint === step.endpoint)!;
-            expect(sample).toMatchObject({ lagBlocks: state.lagBlocks, lagSeconds: state.lagSeconds, healthy: state.healthy });
+            expect(sample).toMatchObject({
+              lagBlocks: state.lagBlocks,
+              lagSeconds: state.lagSeconds,
+              healthy: state.healthy,
+            });
             // The chain's state is known only while every endpoint has a fresh judgment.
-            const allFresh = endpoints.every((endpoint) => latest.has(endpoint) && clock.now() - latest.get(endpoint)!.at <= policy.staleAfterMs);
+            const allFresh = endpoints.every(
+              (endpoint) => latest.has(endpoint) && clock.now() - latest.get(endpoint)!.at <= policy.staleAfterMs,
+            );
             expect(chain !== null).toBe(allFresh);
             if (chain) {
               expect(chain.consensusHead).toBe(full.consensusHead);

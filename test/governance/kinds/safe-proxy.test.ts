@@ -6,7 +6,17 @@
 // Safe 1.3.0's unindexed event variants, which anvil has no deployment of here, are checked on
 // hand-encoded logs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Address, type Hex, concatHex, encodeAbiParameters, encodeEventTopics, encodeFunctionData, getAddress, parseAbi, zeroAddress } from 'viem';
+import {
+  type Address,
+  type Hex,
+  concatHex,
+  encodeAbiParameters,
+  encodeEventTopics,
+  encodeFunctionData,
+  getAddress,
+  parseAbi,
+  zeroAddress,
+} from 'viem';
 import type { LocalAccount } from 'viem/accounts';
 import { createRequire } from 'node:module';
 import { ChainReader } from '../../../src/governance/ingest/chain-reader.js';
@@ -17,11 +27,22 @@ import { eip1967Slots, proxyKind } from '../../../src/governance/kinds/proxy.js'
 import { safeKind } from '../../../src/governance/kinds/safe/index.js';
 import { safeEvents, safeKeyOf } from '../../../src/governance/kinds/safe/ingest.js';
 import { systemClock } from '../../../src/domain/clock.js';
-import type { GovernanceEvent, GovernanceSnapshot, GovernanceTarget, IngestCursor } from '../../../src/domain/governance.js';
+import type {
+  GovernanceEvent,
+  GovernanceSnapshot,
+  GovernanceTarget,
+  IngestCursor,
+} from '../../../src/domain/governance.js';
 import { proxyModel } from '../../../src/governance/kinds/proxy.js';
 import { safeModel } from '../../../src/governance/kinds/safe/model.js';
 import { type AnvilNode, startAnvil } from '../../../src/demo/anvil.js';
-import { type AnvilClient, anvilAccount, createAnvilClient, deployContract, sendTransaction } from '../../helpers/anvil-client.js';
+import {
+  type AnvilClient,
+  anvilAccount,
+  createAnvilClient,
+  deployContract,
+  sendTransaction,
+} from '../../helpers/anvil-client.js';
 import type { DeployedContract } from '../../helpers/governance-contracts.js';
 import { deployBeaconProxy, deployTransparentProxy, upgradeTransparentProxy } from '../../helpers/proxy-contracts.js';
 import { deploySafe, execSafeTransaction } from '../../helpers/safe-contracts.js';
@@ -35,14 +56,24 @@ let reader: ChainReader;
 beforeAll(async () => {
   node = await startAnvil();
   client = createAnvilClient(node.url, node.chainId);
-  reader = new ChainReader('test', [{ id: 'anvil', url: node.url, headers: {}, timeoutMs: 5_000 }], { expectedChainId: 31337, preference: () => ['anvil'] });
+  reader = new ChainReader('test', [{ id: 'anvil', url: node.url, headers: {}, timeoutMs: 5_000 }], {
+    expectedChainId: 31337,
+    preference: () => ['anvil'],
+  });
 });
 
 afterAll(async () => {
   await node?.stop();
 });
 
-const targetBase = { chain: 'test', startBlock: 0, confirmations: 0, pollIntervalMs: 1_000, maxBlockRange: 1_000, labels: {} } as const;
+const targetBase = {
+  chain: 'test',
+  startBlock: 0,
+  confirmations: 0,
+  pollIntervalMs: 1_000,
+  maxBlockRange: 1_000,
+  labels: {},
+} as const;
 
 /** Steps the target's ingestion from its start block until it has caught up with the head. */
 async function ingest(target: GovernanceTarget, kind: GovernanceKind) {
@@ -67,12 +98,23 @@ async function ingest(target: GovernanceTarget, kind: GovernanceKind) {
  * A Safe transaction with a gas limit of its own (safeTxGas): only then does a failing call leave the Safe
  * transaction executed, with ExecutionFailure, rather than reverting it (GS013).
  */
-async function execFailingSafeTransaction(safe: DeployedContract, call: { to: Address; data: Hex }, signers: readonly LocalAccount[]) {
+async function execFailingSafeTransaction(
+  safe: DeployedContract,
+  call: { to: Address; data: Hex },
+  signers: readonly LocalAccount[],
+) {
   const nonce = (await client.readContract({ ...safe, functionName: 'nonce' })) as bigint;
   const transaction = [call.to, 0n, call.data, 0, 100_000n, 0n, 0n, zeroAddress, zeroAddress] as const;
-  const safeTxHash = (await client.readContract({ ...safe, functionName: 'getTransactionHash', args: [...transaction, nonce] })) as Hex;
+  const safeTxHash = (await client.readContract({
+    ...safe,
+    functionName: 'getTransactionHash',
+    args: [...transaction, nonce],
+  })) as Hex;
   const signatures = concatHex(await Promise.all(signers.map((signer) => signer.sign!({ hash: safeTxHash }))));
-  return sendTransaction(client, deployer, { to: safe.address, data: encodeFunctionData({ abi: safe.abi, functionName: 'execTransaction', args: [...transaction, signatures] }) });
+  return sendTransaction(client, deployer, {
+    to: safe.address,
+    data: encodeFunctionData({ abi: safe.abi, functionName: 'execTransaction', args: [...transaction, signatures] }),
+  });
 }
 
 describe('Safe kind', () => {
@@ -81,20 +123,51 @@ describe('Safe kind', () => {
 
   it('ingests owner, threshold, module and guard changes and executions, and the view matches the Safe', async () => {
     const { safe } = await deploySafe(client, deployer, [alice.address, bob.address, carol.address], 2n);
-    const selfCall = (functionName: string, args: readonly unknown[]) => ({ to: safe.address, data: encodeFunctionData({ abi: safe.abi, functionName, args }) });
-    await execSafeTransaction(client, safe, selfCall('addOwnerWithThreshold', [dave.address, 2n]), [alice, bob], deployer);
+    const selfCall = (functionName: string, args: readonly unknown[]) => ({
+      to: safe.address,
+      data: encodeFunctionData({ abi: safe.abi, functionName, args }),
+    });
+    await execSafeTransaction(
+      client,
+      safe,
+      selfCall('addOwnerWithThreshold', [dave.address, 2n]),
+      [alice, bob],
+      deployer,
+    );
     await execSafeTransaction(client, safe, selfCall('changeThreshold', [1n]), [alice, carol], deployer);
     await execSafeTransaction(client, safe, selfCall('enableModule', [module.address]), [bob], deployer);
-    await sendTransaction(client, module, { to: safe.address, data: encodeFunctionData({ abi: safe.abi, functionName: 'execTransactionFromModule', args: [deployer.address, 0n, '0x', 0] }) });
+    await sendTransaction(client, module, {
+      to: safe.address,
+      data: encodeFunctionData({
+        abi: safe.abi,
+        functionName: 'execTransactionFromModule',
+        args: [deployer.address, 0n, '0x', 0],
+      }),
+    });
     // A threshold above the owner count reverts inside the Safe transaction.
     await execFailingSafeTransaction(safe, selfCall('changeThreshold', [9n]), [alice]);
     // getOwners() is [dave, alice, bob, carol]: carol comes after bob in the list.
-    await execSafeTransaction(client, safe, selfCall('removeOwner', [bob.address, carol.address, 1n]), [dave], deployer);
-    const guardArtifact = require('@safe-global/safe-smart-account/build/artifacts/contracts/examples/guards/DebugTransactionGuard.sol/DebugTransactionGuard.json');
+    await execSafeTransaction(
+      client,
+      safe,
+      selfCall('removeOwner', [bob.address, carol.address, 1n]),
+      [dave],
+      deployer,
+    );
+    const guardArtifact = require(
+      '@safe-global/safe-smart-account/build/artifacts/contracts/examples/guards/DebugTransactionGuard.sol/' +
+        'DebugTransactionGuard.json',
+    );
     const guard = await deployContract(client, deployer, guardArtifact);
     await execSafeTransaction(client, safe, selfCall('setGuard', [guard]), [alice], deployer);
 
-    const target: GovernanceTarget = { ...targetBase, id: 'treasury', kind: 'safe', address: safe.address, settings: { minThreshold: 2, minThresholdRatio: undefined } };
+    const target: GovernanceTarget = {
+      ...targetBase,
+      id: 'treasury',
+      kind: 'safe',
+      address: safe.address,
+      settings: { minThreshold: 2, minThresholdRatio: undefined },
+    };
     const { events, skipped, snapshot } = await ingest(target, safeKind);
     // Every watched event decodes (SafeL2's per-transaction events are not watched).
     expect(skipped.filter((reason) => reason !== 'unknown_event')).toEqual([]);
@@ -113,12 +186,23 @@ describe('Safe kind', () => {
       'ChangedGuard',
       'ExecutionSuccess',
     ]);
-    expect(events.find((event) => event.name === 'AddedOwner')).toMatchObject({ key: dave.address, args: { owner: dave.address } });
+    expect(events.find((event) => event.name === 'AddedOwner')).toMatchObject({
+      key: dave.address,
+      args: { owner: dave.address },
+    });
     expect(events.find((event) => event.name === 'ExecutionFromModuleSuccess')?.key).toBe(module.address);
     expect(events.find((event) => event.name === 'ExecutionFailure')?.key).toMatch(/^0x[0-9a-f]{64}$/);
 
     const owners = [dave.address, alice.address, bob.address];
-    expect(snapshot.state).toEqual({ owners, threshold: 1, nonce: 6, modules: [module.address], guard: getAddress(guard), moduleGuard: null, version: '1.5.0' });
+    expect(snapshot.state).toEqual({
+      owners,
+      threshold: 1,
+      nonce: 6,
+      modules: [module.address],
+      guard: getAddress(guard),
+      moduleGuard: null,
+      version: '1.5.0',
+    });
     expect(await client.readContract({ ...safe, functionName: 'getOwners' })).toEqual(owners);
 
     const state = safeModel.initial();
@@ -153,33 +237,76 @@ describe('Safe kind', () => {
 
   it('reads the threshold before a change from the chain when ingestion starts after the Safe was set up', async () => {
     const { safe } = await deploySafe(client, deployer, [alice.address, bob.address, carol.address], 3n);
-    const selfCall = (functionName: string, args: readonly unknown[]) => ({ to: safe.address, data: encodeFunctionData({ abi: safe.abi, functionName, args }) });
-    const lowered = await execSafeTransaction(client, safe, selfCall('changeThreshold', [2n]), [alice, bob, carol], deployer);
+    const selfCall = (functionName: string, args: readonly unknown[]) => ({
+      to: safe.address,
+      data: encodeFunctionData({ abi: safe.abi, functionName, args }),
+    });
+    const lowered = await execSafeTransaction(
+      client,
+      safe,
+      selfCall('changeThreshold', [2n]),
+      [alice, bob, carol],
+      deployer,
+    );
     const again = await execSafeTransaction(client, safe, selfCall('changeThreshold', [1n]), [alice, bob], deployer);
     // The independent truth: the Safe's own threshold at the block before each change.
-    const thresholdBefore = async (blockNumber: bigint) => Number(await client.readContract({ ...safe, functionName: 'getThreshold', blockNumber: blockNumber - 1n }));
+    const thresholdBefore = async (blockNumber: bigint) =>
+      Number(await client.readContract({ ...safe, functionName: 'getThreshold', blockNumber: blockNumber - 1n }));
     expect([await thresholdBefore(lowered.blockNumber), await thresholdBefore(again.blockNumber)]).toEqual([3, 2]);
 
-    const target: GovernanceTarget = { ...targetBase, id: 'late-start', kind: 'safe', address: safe.address, startBlock: Number(lowered.blockNumber), settings: { minThreshold: undefined, minThresholdRatio: undefined } };
+    const target: GovernanceTarget = {
+      ...targetBase,
+      id: 'late-start',
+      kind: 'safe',
+      address: safe.address,
+      startBlock: Number(lowered.blockNumber),
+      settings: { minThreshold: undefined, minThresholdRatio: undefined },
+    };
     const { events } = await ingest(target, safeKind);
-    expect(events.filter((event) => event.name === 'ChangedThreshold').map((event) => [event.name, event.args.previousThreshold])).toEqual([
+    expect(
+      events
+        .filter((event) => event.name === 'ChangedThreshold')
+        .map((event) => [event.name, event.args.previousThreshold]),
+    ).toEqual([
       ['ChangedThreshold', 3],
       ['ChangedThreshold', 2],
     ]);
     const state = safeModel.initial();
     for (const event of events) safeModel.apply(state, event);
-    expect(safeModel.view(target, state, null, Date.now()).changes.filter((change) => change.name === 'ChangedThreshold').map((change) => change.summary)).toEqual(['threshold 2 → 1', 'threshold 3 → 2']);
+    expect(
+      safeModel
+        .view(target, state, null, Date.now())
+        .changes.filter((change) => change.name === 'ChangedThreshold')
+        .map((change) => change.summary),
+    ).toEqual(['threshold 2 → 1', 'threshold 3 → 2']);
   });
 
   it("decodes Safe 1.3.0's unindexed events", () => {
     const byTopic = eventsByTopic(safeEvents);
-    const legacy = parseAbi(['event AddedOwner(address owner)', 'event ExecutionSuccess(bytes32 txHash, uint256 payment)', 'event ChangedGuard(address guard)']);
+    const legacy = parseAbi([
+      'event AddedOwner(address owner)',
+      'event ExecutionSuccess(bytes32 txHash, uint256 payment)',
+      'event ChangedGuard(address guard)',
+    ]);
     const owner = getAddress(dave.address);
     const txHash = `0x${'ab'.repeat(32)}` as const;
     const log = (index: number, data: Hex) => ({ topics: encodeEventTopics({ abi: [legacy[index]!] }) as [Hex], data });
-    expect(decodeGovernanceLog(log(0, encodeAbiParameters([{ type: 'address' }], [owner])), byTopic)).toEqual({ ok: true, name: 'AddedOwner', args: { owner } });
-    expect(decodeGovernanceLog(log(1, encodeAbiParameters([{ type: 'bytes32' }, { type: 'uint256' }], [txHash, 7n])), byTopic)).toEqual({ ok: true, name: 'ExecutionSuccess', args: { txHash, payment: '7' } });
-    expect(decodeGovernanceLog(log(2, encodeAbiParameters([{ type: 'address' }], [zeroAddress])), byTopic)).toEqual({ ok: true, name: 'ChangedGuard', args: { guard: zeroAddress } });
+    expect(decodeGovernanceLog(log(0, encodeAbiParameters([{ type: 'address' }], [owner])), byTopic)).toEqual({
+      ok: true,
+      name: 'AddedOwner',
+      args: { owner },
+    });
+    expect(
+      decodeGovernanceLog(
+        log(1, encodeAbiParameters([{ type: 'bytes32' }, { type: 'uint256' }], [txHash, 7n])),
+        byTopic,
+      ),
+    ).toEqual({ ok: true, name: 'ExecutionSuccess', args: { txHash, payment: '7' } });
+    expect(decodeGovernanceLog(log(2, encodeAbiParameters([{ type: 'address' }], [zeroAddress])), byTopic)).toEqual({
+      ok: true,
+      name: 'ChangedGuard',
+      args: { guard: zeroAddress },
+    });
     expect(safeKeyOf('ExecutionSuccess', { txHash, payment: '7' })).toBe(txHash);
     expect(safeKeyOf('ChangedThreshold', { threshold: '1' })).toBeNull();
   });
@@ -192,7 +319,13 @@ describe('proxy kind', () => {
     const upgrade = await upgradeTransparentProxy(client, deployer, deployment, second);
     const upgradeBlock = await client.getBlock({ blockNumber: upgrade.blockNumber });
 
-    const target: GovernanceTarget = { ...targetBase, id: 'vault-proxy', kind: 'proxy', address: deployment.proxy.address, settings: {} };
+    const target: GovernanceTarget = {
+      ...targetBase,
+      id: 'vault-proxy',
+      kind: 'proxy',
+      address: deployment.proxy.address,
+      settings: {},
+    };
     const { events, skipped, snapshot } = await ingest(target, proxyKind);
     expect(skipped).toEqual([]);
     expect(events.map((event) => [event.name, event.key])).toEqual([
@@ -208,7 +341,12 @@ describe('proxy kind', () => {
     for (const event of events) proxyModel.apply(state, event);
     const view = proxyModel.view(target, state, snapshot, Date.now());
     const short = (address: string) => `${address.slice(0, 6)}…${address.slice(-4)}`;
-    expect(view).toMatchObject({ implementation: second, admin: deployment.proxyAdmin.address, beacon: null, lastUpgradeMs: Number(upgradeBlock.timestamp) * 1_000 });
+    expect(view).toMatchObject({
+      implementation: second,
+      admin: deployment.proxyAdmin.address,
+      beacon: null,
+      lastUpgradeMs: Number(upgradeBlock.timestamp) * 1_000,
+    });
     expect(view.upgrades.map((change) => change.summary)).toEqual([
       `implementation ${short(first)} → ${short(second)}`,
       `admin set to ${short(deployment.proxyAdmin.address)}`,
@@ -225,6 +363,11 @@ describe('proxy kind', () => {
     expect(snapshot.state).toEqual({ implementation: null, admin: null, beacon, beaconImplementation: implementation });
     const state = proxyModel.initial();
     for (const event of events) proxyModel.apply(state, event);
-    expect(proxyModel.view(target, state, snapshot, Date.now())).toMatchObject({ implementation: null, beacon, beaconImplementation: implementation, lastUpgradeMs: events[0]!.blockTimeMs });
+    expect(proxyModel.view(target, state, snapshot, Date.now())).toMatchObject({
+      implementation: null,
+      beacon,
+      beaconImplementation: implementation,
+      lastUpgradeMs: events[0]!.blockTimeMs,
+    });
   });
 });

@@ -39,7 +39,10 @@ interface NotifiedAlert {
 }
 
 function receiver(config: Record<string, unknown>, clock: Clock = systemClock, timeoutMs = 10_000) {
-  return alertmanagerReceiver.create(alertmanagerReceiver.configSchema.parse({ kind: 'alertmanager', ...config }), { clock, timeoutMs });
+  return alertmanagerReceiver.create(alertmanagerReceiver.configSchema.parse({ kind: 'alertmanager', ...config }), {
+    clock,
+    timeoutMs,
+  });
 }
 
 /** A firing alert of its own rule (so its own alert in Alertmanager). */
@@ -52,8 +55,10 @@ const firing = (alert: AlertSnapshot, overrides: Partial<NotificationBatch> = {}
 describe('alertmanager receiver, against a real Alertmanager', () => {
   let alertmanager: Alertmanager;
   let webhook: HttpReceiver;
-  const withBasicAuth = (clock?: Clock) => receiver({ url: alertmanager.url, basicAuth: { username, password } }, clock);
-  const urlWith = (secret: string, port = alertmanager.port) => `http://${username}:${secret}@127.0.0.1:${port}${prefix}`;
+  const withBasicAuth = (clock?: Clock) =>
+    receiver({ url: alertmanager.url, basicAuth: { username, password } }, clock);
+  const urlWith = (secret: string, port = alertmanager.port) =>
+    `http://${username}:${secret}@127.0.0.1:${port}${prefix}`;
 
   beforeAll(async () => {
     webhook = await startHttpReceiver();
@@ -74,7 +79,9 @@ describe('alertmanager receiver, against a real Alertmanager', () => {
   /** Alertmanager's alerts of one rule, as its API lists them with the given extra query. */
   async function listed(alertname: string, query = ''): Promise<GettableAlert[]> {
     const filter = new URLSearchParams({ filter: `alertname="${alertname}"` });
-    const response = await fetch(`${alertmanager.url}/api/v2/alerts?${filter.toString()}${query}`, { headers: { authorization: basicAuthHeader(username, password) } });
+    const response = await fetch(`${alertmanager.url}/api/v2/alerts?${filter.toString()}${query}`, {
+      headers: { authorization: basicAuthHeader(username, password) },
+    });
     expect(response.status).toBe(200);
     return (await response.json()) as GettableAlert[];
   }
@@ -91,23 +98,30 @@ describe('alertmanager receiver, against a real Alertmanager', () => {
     expect(alertmanager.version).toMatch(/^0\.\d+\.\d+/);
   });
 
-  it('pushes a firing alert: listed active with its labels, annotations and startsAt, until 4 re-send intervals from now', async () => {
-    const now = Date.now();
-    const alert = alertNamed('RpcBurnFast');
-    expect(await withBasicAuth(fixedClock(now)).deliver(firing(alert), signal)).toEqual({ outcome: 'delivered', statusCode: 200 });
+  it(
+    'pushes a firing alert: listed active with its labels, ' +
+      'annotations and startsAt, until 4 re-send intervals from now',
+    async () => {
+      const now = Date.now();
+      const alert = alertNamed('RpcBurnFast');
+      expect(await withBasicAuth(fixedClock(now)).deliver(firing(alert), signal)).toEqual({
+        outcome: 'delivered',
+        statusCode: 200,
+      });
 
-    expect(await listed('RpcBurnFast')).toEqual([
-      expect.objectContaining({
-        labels: alert.labels,
-        annotations: alert.annotations,
-        startsAt: new Date(alert.startsAtMs).toISOString(),
-        endsAt: new Date(now + 4 * 60_000).toISOString(),
-        generatorURL: alert.generatorUrl,
-        status: expect.objectContaining({ state: 'active' }),
-      }),
-    ]);
-    expect((await notified('RpcBurnFast', 'firing')).labels).toEqual(alert.labels);
-  });
+      expect(await listed('RpcBurnFast')).toEqual([
+        expect.objectContaining({
+          labels: alert.labels,
+          annotations: alert.annotations,
+          startsAt: new Date(alert.startsAtMs).toISOString(),
+          endsAt: new Date(now + 4 * 60_000).toISOString(),
+          generatorURL: alert.generatorUrl,
+          status: expect.objectContaining({ state: 'active' }),
+        }),
+      ]);
+      expect((await notified('RpcBurnFast', 'firing')).labels).toEqual(alert.labels);
+    },
+  );
 
   it('makes one alert of one alert pushed by two replicas', async () => {
     const now = Date.now();
@@ -116,36 +130,50 @@ describe('alertmanager receiver, against a real Alertmanager', () => {
     const replicaA = withBasicAuth(fixedClock(now));
     const replicaB = receiver({ url: `${urlWith(password)}/` }, fixedClock(now + 2_000));
     expect((await replicaA.deliver(firing(alert), signal)).outcome).toBe('delivered');
-    expect((await replicaB.deliver(testBatch([testNotification(alert, { kind: 'reminder' })]), signal)).outcome).toBe('delivered');
+    expect((await replicaB.deliver(testBatch([testNotification(alert, { kind: 'reminder' })]), signal)).outcome).toBe(
+      'delivered',
+    );
 
     // Alertmanager merges the two pushes: the later endsAt wins.
     expect(await listed('RpcBurnTwice')).toEqual([
-      expect.objectContaining({ labels: alert.labels, endsAt: new Date(now + 2_000 + 4 * 60_000).toISOString(), status: expect.objectContaining({ state: 'active' }) }),
+      expect.objectContaining({
+        labels: alert.labels,
+        endsAt: new Date(now + 2_000 + 4 * 60_000).toISOString(),
+        status: expect.objectContaining({ state: 'active' }),
+      }),
     ]);
   });
 
-  it('resolves an alert on a resolved notification: no longer listed under any filter, and notified resolved', async () => {
-    const alert = alertNamed('RpcBurnResolved');
-    const am = withBasicAuth();
-    expect((await am.deliver(firing(alert), signal)).outcome).toBe('delivered');
-    // Alertmanager notifies a resolve only once it has notified the firing.
-    await notified('RpcBurnResolved', 'firing');
+  it(
+    'resolves an alert on a resolved notification: no longer ' + 'listed under any filter, and notified resolved',
+    async () => {
+      const alert = alertNamed('RpcBurnResolved');
+      const am = withBasicAuth();
+      expect((await am.deliver(firing(alert), signal)).outcome).toBe('delivered');
+      // Alertmanager notifies a resolve only once it has notified the firing.
+      await notified('RpcBurnResolved', 'firing');
 
-    const endsAtMs = Math.floor(Date.now() / 1_000) * 1_000 - 1_000;
-    expect((await am.deliver(testBatch([resolvedAlert(alert, endsAtMs)]), signal)).outcome).toBe('delivered');
+      const endsAtMs = Math.floor(Date.now() / 1_000) * 1_000 - 1_000;
+      expect((await am.deliver(testBatch([resolvedAlert(alert, endsAtMs)]), signal)).outcome).toBe('delivered');
 
-    // Alertmanager 0.25's API leaves out every alert whose endsAt has passed: there is no resolved state, and
-    // active=false (with silenced, inhibited and unprocessed) does not bring it back.
-    expect(await listed('RpcBurnResolved')).toEqual([]);
-    expect(await listed('RpcBurnResolved', '&active=true')).toEqual([]);
-    expect(await listed('RpcBurnResolved', '&active=false&silenced=true&inhibited=true&unprocessed=true')).toEqual([]);
-    expect(Date.parse((await notified('RpcBurnResolved', 'resolved')).endsAt)).toBe(endsAtMs);
-  });
+      // Alertmanager 0.25's API leaves out every alert whose endsAt has passed: there is no resolved state, and
+      // active=false (with silenced, inhibited and unprocessed) does not bring it back.
+      expect(await listed('RpcBurnResolved')).toEqual([]);
+      expect(await listed('RpcBurnResolved', '&active=true')).toEqual([]);
+      expect(await listed('RpcBurnResolved', '&active=false&silenced=true&inhibited=true&unprocessed=true')).toEqual(
+        [],
+      );
+      expect(Date.parse((await notified('RpcBurnResolved', 'resolved')).endsAt)).toBe(endsAtMs);
+    },
+  );
 
   it('leaves Alertmanager to resolve an alert by itself once it is no longer re-sent', async () => {
     // A push made almost 4 re-send intervals ago: its endsAt is seconds away, time enough to notify it firing.
     const endsAtMs = Math.floor(Date.now() / 1_000) * 1_000 + 4_000;
-    expect((await withBasicAuth(fixedClock(endsAtMs - 4 * 60_000)).deliver(firing(alertNamed('RpcBurnExpired')), signal)).outcome).toBe('delivered');
+    expect(
+      (await withBasicAuth(fixedClock(endsAtMs - 4 * 60_000)).deliver(firing(alertNamed('RpcBurnExpired')), signal))
+        .outcome,
+    ).toBe('delivered');
     await notified('RpcBurnExpired', 'firing');
     await waitFor(async () => (await listed('RpcBurnExpired')).length === 0, 30_000, 'the alert to expire');
     expect(Date.parse((await notified('RpcBurnExpired', 'resolved')).endsAt)).toBe(endsAtMs);
@@ -155,7 +183,10 @@ describe('alertmanager receiver, against a real Alertmanager', () => {
     const now = Date.now();
     const alert = alertNamed('RpcBurnTest');
     // Credentials given as a plain header work too.
-    const am = receiver({ url: alertmanager.url, headers: { Authorization: basicAuthHeader(username, password) } }, fixedClock(now));
+    const am = receiver(
+      { url: alertmanager.url, headers: { Authorization: basicAuthHeader(username, password) } },
+      fixedClock(now),
+    );
     expect((await am.deliver(firing(alert, { test: true }), signal)).outcome).toBe('delivered');
 
     expect(await listed('RpcBurnTest')).toEqual([
@@ -170,12 +201,19 @@ describe('alertmanager receiver, against a real Alertmanager', () => {
   it('is failed when Alertmanager refuses the alerts (400), with its reason and no secret', async () => {
     const alert = testAlert({ rule: 'RpcBurnBad', labels: { alertname: 'RpcBurnBad', 'not a label name': 'x' } });
     const result = await receiver({ url: urlWith(password) }).deliver(firing(alert), signal);
-    expect(result).toMatchObject({ outcome: 'failed', statusCode: 400, error: expect.stringContaining('invalid label set') });
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      statusCode: 400,
+      error: expect.stringContaining('invalid label set'),
+    });
     expect(JSON.stringify(result)).not.toContain(password);
   });
 
   it('is failed on wrong credentials (401), naming neither the URL nor the password', async () => {
-    const result = await receiver({ url: urlWith('wrong-password') }).deliver(firing(alertNamed('RpcBurnAuth')), signal);
+    const result = await receiver({ url: urlWith('wrong-password') }).deliver(
+      firing(alertNamed('RpcBurnAuth')),
+      signal,
+    );
     expect(result).toMatchObject({ outcome: 'failed', statusCode: 401 });
     expect(JSON.stringify(result)).not.toMatch(/wrong-password|127\.0\.0\.1/);
   });
@@ -198,23 +236,43 @@ describe('alertmanager receiver, the request', () => {
   afterAll(() => server.close());
   beforeEach(() => server.reset());
 
-  it('posts every notification as a postable alert to <url>/api/v2/alerts, with the configured headers and credentials', async () => {
-    const alert = testAlert();
-    const batch = testBatch([alert, testNotification(alert, { kind: 'reminder' }), resolvedAlert(alert, alertNowMs - 60_000)]);
-    const result = await receiver({ url: url(), headers: { 'X-Scope-OrgID': 'tenant-1' } }, fixedClock(alertNowMs)).deliver(batch, signal);
-    expect(result).toEqual({ outcome: 'delivered', statusCode: 200 });
+  it(
+    'posts every notification as a postable alert to ' +
+      '<url>/api/v2/alerts, with the configured headers and credentials',
+    async () => {
+      const alert = testAlert();
+      const batch = testBatch([
+        alert,
+        testNotification(alert, { kind: 'reminder' }),
+        resolvedAlert(alert, alertNowMs - 60_000),
+      ]);
+      const result = await receiver(
+        { url: url(), headers: { 'X-Scope-OrgID': 'tenant-1' } },
+        fixedClock(alertNowMs),
+      ).deliver(batch, signal);
+      expect(result).toEqual({ outcome: 'delivered', statusCode: 200 });
 
-    const [request] = await server.waitFor(1);
-    expect(request!.path).toBe(`${prefix}/api/v2/alerts`);
-    expect(request!.headers).toMatchObject({ 'content-type': 'application/json', authorization: basicAuthHeader(username, password), 'x-scope-orgid': 'tenant-1' });
-    const common = { labels: alert.labels, annotations: alert.annotations, startsAt: new Date(alert.startsAtMs).toISOString(), generatorURL: alert.generatorUrl };
-    const firingUntil = new Date(alertNowMs + 4 * 60_000).toISOString();
-    expect(request!.json).toEqual([
-      { ...common, endsAt: firingUntil },
-      { ...common, endsAt: firingUntil },
-      { ...common, endsAt: new Date(alertNowMs - 60_000).toISOString() },
-    ]);
-  });
+      const [request] = await server.waitFor(1);
+      expect(request!.path).toBe(`${prefix}/api/v2/alerts`);
+      expect(request!.headers).toMatchObject({
+        'content-type': 'application/json',
+        authorization: basicAuthHeader(username, password),
+        'x-scope-orgid': 'tenant-1',
+      });
+      const common = {
+        labels: alert.labels,
+        annotations: alert.annotations,
+        startsAt: new Date(alert.startsAtMs).toISOString(),
+        generatorURL: alert.generatorUrl,
+      };
+      const firingUntil = new Date(alertNowMs + 4 * 60_000).toISOString();
+      expect(request!.json).toEqual([
+        { ...common, endsAt: firingUntil },
+        { ...common, endsAt: firingUntil },
+        { ...common, endsAt: new Date(alertNowMs - 60_000).toISOString() },
+      ]);
+    },
+  );
 
   describeDeliveryOutcomes({
     server: () => server,
@@ -225,8 +283,10 @@ describe('alertmanager receiver, the request', () => {
 });
 
 describe('alertmanager receiver kind', () => {
-  const parse = (config: Record<string, unknown>) => alertmanagerReceiver.configSchema.safeParse({ kind: 'alertmanager', ...config });
-  const issues = (config: Record<string, unknown>) => parse(config).error?.issues.map((issue) => [issue.path.join('.'), issue.message]);
+  const parse = (config: Record<string, unknown>) =>
+    alertmanagerReceiver.configSchema.safeParse({ kind: 'alertmanager', ...config });
+  const issues = (config: Record<string, unknown>) =>
+    parse(config).error?.issues.map((issue) => [issue.path.join('.'), issue.message]);
 
   it('is in the list of kinds, re-sends every minute, and takes up to 64 alerts a request', () => {
     expect(receiverKind('alertmanager')).toBe(alertmanagerReceiver);
@@ -235,18 +295,35 @@ describe('alertmanager receiver kind', () => {
   });
 
   it('takes an http(s) base URL, headers defaulting to none, and credentials in one place only', () => {
-    expect(parse({ url: 'http://alertmanager:9093' })).toMatchObject({ success: true, data: { kind: 'alertmanager', url: 'http://alertmanager:9093', headers: {} } });
+    expect(parse({ url: 'http://alertmanager:9093' })).toMatchObject({
+      success: true,
+      data: { kind: 'alertmanager', url: 'http://alertmanager:9093', headers: {} },
+    });
     expect(issues({ url: 'ftp://alertmanager' })).toEqual([['url', expect.stringContaining('http(s) URL')]]);
     expect(issues({ url: 'http://am', extra: 1 })).toHaveLength(1);
-    expect(issues({ url: 'http://u:p@am', basicAuth: { username: 'u', password: 'p' } })).toEqual([['basicAuth', expect.stringContaining('one place')]]);
-    expect(issues({ url: 'http://u:p@am', headers: { authorization: 'x' } })).toEqual([['headers.authorization', expect.stringContaining('one place')]]);
-    expect(issues({ url: 'http://am', basicAuth: { username: 'u', password: 'p' }, headers: { Authorization: 'x' } })).toEqual([['headers.Authorization', expect.stringContaining('one place')]]);
+    expect(issues({ url: 'http://u:p@am', basicAuth: { username: 'u', password: 'p' } })).toEqual([
+      ['basicAuth', expect.stringContaining('one place')],
+    ]);
+    expect(issues({ url: 'http://u:p@am', headers: { authorization: 'x' } })).toEqual([
+      ['headers.authorization', expect.stringContaining('one place')],
+    ]);
+    expect(
+      issues({ url: 'http://am', basicAuth: { username: 'u', password: 'p' }, headers: { Authorization: 'x' } }),
+    ).toEqual([['headers.Authorization', expect.stringContaining('one place')]]);
   });
 
   it('names every secret, and describes itself by host', () => {
-    const config = alertmanagerReceiver.configSchema.parse({ kind: 'alertmanager', url: 'https://bob:hunter22@am.example.com/prefix', headers: { 'X-Scope-OrgID': 'tenant-secret' } });
+    const config = alertmanagerReceiver.configSchema.parse({
+      kind: 'alertmanager',
+      url: 'https://bob:hunter22@am.example.com/prefix',
+      headers: { 'X-Scope-OrgID': 'tenant-secret' },
+    });
     expect(alertmanagerReceiver.secrets(config)).toEqual(expect.arrayContaining(['hunter22', 'tenant-secret']));
-    const withAuth = alertmanagerReceiver.configSchema.parse({ kind: 'alertmanager', url: 'https://am.example.com', basicAuth: { username: 'bob', password: 'pa55word' } });
+    const withAuth = alertmanagerReceiver.configSchema.parse({
+      kind: 'alertmanager',
+      url: 'https://am.example.com',
+      basicAuth: { username: 'bob', password: 'pa55word' },
+    });
     expect(alertmanagerReceiver.secrets(withAuth)).toContain('pa55word');
     expect(alertmanagerReceiver.describe(config)).toBe('am.example.com');
   });

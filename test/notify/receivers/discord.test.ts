@@ -4,7 +4,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { NotificationBatch } from '../../../src/domain/alert.js';
 import { fixedClock } from '../../../src/domain/clock.js';
-import { discordColors, discordLimits, discordReceiver, embedLength, type DiscordMessage } from '../../../src/notify/receivers/discord.js';
+import {
+  discordColors,
+  discordLimits,
+  discordReceiver,
+  embedLength,
+  type DiscordMessage,
+} from '../../../src/notify/receivers/discord.js';
 import { receiverKind } from '../../../src/notify/receivers/index.js';
 import { alertNowMs, resolvedAlert, testAlert, testBatch, testNotification } from '../../helpers/alerts.js';
 import { startHttpReceiver, type HttpReceiver } from '../../helpers/http-receiver.js';
@@ -40,7 +46,9 @@ async function send(batch: NotificationBatch): Promise<DiscordMessage> {
 function expectWithinLimits(message: DiscordMessage): void {
   expect(message.content.length).toBeLessThanOrEqual(discordLimits.content);
   expect(message.embeds.length).toBeLessThanOrEqual(discordLimits.embeds);
-  expect(message.embeds.reduce((sum, embed) => sum + embedLength(embed), 0)).toBeLessThanOrEqual(discordLimits.embedsTotal);
+  expect(message.embeds.reduce((sum, embed) => sum + embedLength(embed), 0)).toBeLessThanOrEqual(
+    discordLimits.embedsTotal,
+  );
   for (const embed of message.embeds) {
     expect(embed.title.length).toBeLessThanOrEqual(discordLimits.title);
     expect((embed.description ?? '').length).toBeLessThanOrEqual(discordLimits.description);
@@ -57,10 +65,20 @@ describe('discord receiver', () => {
   it('is in the receiver list, ten alerts a message, the URL secret', () => {
     expect(receiverKind('discord')).toBe(discordReceiver);
     expect(discordReceiver.maxBatchSize).toBe(10);
-    const config = discordReceiver.configSchema.parse({ kind: 'discord', url: 'https://discord.com/api/webhooks/1122/T0kenT0kenT0ken' });
+    const config = discordReceiver.configSchema.parse({
+      kind: 'discord',
+      url: 'https://discord.com/api/webhooks/1122/T0kenT0kenT0ken',
+    });
     expect(discordReceiver.describe(config)).toBe('discord.com');
-    expect(discordReceiver.secrets(config)).toEqual(expect.arrayContaining(['https://discord.com/api/webhooks/1122/T0kenT0kenT0ken', '/api/webhooks/1122/T0kenT0kenT0ken']));
-    expect(discordReceiver.configSchema.safeParse({ kind: 'discord', url: 'discord.com/api/webhooks/1' }).success).toBe(false);
+    expect(discordReceiver.secrets(config)).toEqual(
+      expect.arrayContaining([
+        'https://discord.com/api/webhooks/1122/T0kenT0kenT0ken',
+        '/api/webhooks/1122/T0kenT0kenT0ken',
+      ]),
+    );
+    expect(discordReceiver.configSchema.safeParse({ kind: 'discord', url: 'discord.com/api/webhooks/1' }).success).toBe(
+      false,
+    );
   });
 
   it('sends a firing alert as a red embed with its facts, labels and links', async () => {
@@ -97,24 +115,42 @@ describe('discord receiver', () => {
     const alert = testAlert();
     const resolved = await send(testBatch([resolvedAlert(alert, alertNowMs - 60_000)]));
     expect(resolved.content).toBe('✅ RESOLVED: RPC availability SLO is burning its error budget');
-    expect(resolved.embeds[0]).toMatchObject({ title: '✅ RPC availability SLO is burning its error budget', color: discordColors.resolved, timestamp: new Date(alertNowMs - 60_000).toISOString() });
+    expect(resolved.embeds[0]).toMatchObject({
+      title: '✅ RPC availability SLO is burning its error budget',
+      color: discordColors.resolved,
+      timestamp: new Date(alertNowMs - 60_000).toISOString(),
+    });
     expect(resolved.embeds[0]!.fields[1]).toEqual({ name: 'Resolved', value: 'resolved after 3h 11m', inline: true });
 
     const reminder = await send(testBatch([testNotification(alert, { kind: 'reminder' })]));
     expect(reminder.content).toBe('🔁 STILL FIRING: RPC availability SLO is burning its error budget');
-    expect(reminder.embeds[0]).toMatchObject({ title: '🔁 RPC availability SLO is burning its error budget', color: discordColors.firing });
+    expect(reminder.embeds[0]).toMatchObject({
+      title: '🔁 RPC availability SLO is burning its error budget',
+      color: discordColors.firing,
+    });
   });
 
   it('marks a test message', async () => {
     const message = await send(testBatch([testAlert()], { test: true }));
-    expect(message.content).toBe('[TEST] 🔥 FIRING: RPC availability SLO is burning its error budget\nThis is a test message sent by `ere test-notify`; no alert is firing.');
+    expect(message.content).toBe(
+      '[TEST] 🔥 FIRING: RPC availability SLO is burning its error budget\nThis is ' +
+        'a test message sent by `ere test-notify`; no alert is firing.',
+    );
   });
 
   it('keeps every limit with huge annotations and labels, and counts alerts beyond ten', async () => {
     const labels: Record<string, string> = { alertname: 'A', severity: 'page' };
     for (let index = 0; index < 40; index += 1) labels[`label_${index}`] = 'v'.repeat(3_000);
     const alerts = Array.from({ length: 14 }, (_, index) =>
-      testAlert({ fingerprint: `f${index}`, labels, annotations: { summary: 'S'.repeat(10_000), description: 'D'.repeat(50_000), runbook_url: `https://r.example.com/${'x'.repeat(5_000)}` } }),
+      testAlert({
+        fingerprint: `f${index}`,
+        labels,
+        annotations: {
+          summary: 'S'.repeat(10_000),
+          description: 'D'.repeat(50_000),
+          runbook_url: `https://r.example.com/${'x'.repeat(5_000)}`,
+        },
+      }),
     );
     const message = await send(testBatch(alerts, { test: true, groupLabels: { alertname: 'A'.repeat(10_000) } }));
     expectWithinLimits(message);
@@ -124,7 +160,9 @@ describe('discord receiver', () => {
   });
 
   it('gives a single alert the room for a long description', async () => {
-    const message = await send(testBatch([testAlert({ annotations: { summary: 's', description: 'D'.repeat(50_000) } })]));
+    const message = await send(
+      testBatch([testAlert({ annotations: { summary: 's', description: 'D'.repeat(50_000) } })]),
+    );
     expectWithinLimits(message);
     expect(message.embeds[0]!.description).toHaveLength(discordLimits.description);
   });

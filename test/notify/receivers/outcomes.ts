@@ -17,7 +17,8 @@ export interface OutcomeSetup {
 
 export function describeDeliveryOutcomes(setup: OutcomeSetup): void {
   describe('delivery outcomes', () => {
-    const deliver = (timeoutMs = 2_000) => setup.receiver(timeoutMs).deliver(setup.batch(), new AbortController().signal);
+    const deliver = (timeoutMs = 2_000) =>
+      setup.receiver(timeoutMs).deliver(setup.batch(), new AbortController().signal);
     const expectNoSecret = (value: unknown): void => {
       const text = JSON.stringify(value);
       for (const secret of setup.secrets()) expect(text).not.toContain(secret);

@@ -5,7 +5,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { NotificationBatch, Severity } from '../../../src/domain/alert.js';
 import { fixedClock } from '../../../src/domain/clock.js';
 import { receiverKind } from '../../../src/notify/receivers/index.js';
-import { pagerDutyReceiver, pagerDutySummaryMax, type PagerDutyEvent, type PagerDutyTrigger } from '../../../src/notify/receivers/pagerduty.js';
+import {
+  pagerDutyReceiver,
+  pagerDutySummaryMax,
+  type PagerDutyEvent,
+  type PagerDutyTrigger,
+} from '../../../src/notify/receivers/pagerduty.js';
 import { alertNowMs, resolvedAlert, testAlert, testBatch, testNotification } from '../../helpers/alerts.js';
 import { startHttpReceiver, type HttpReceiver } from '../../helpers/http-receiver.js';
 import { describeDeliveryOutcomes } from './outcomes.js';
@@ -15,7 +20,9 @@ let server: HttpReceiver;
 let eventsUrl: string;
 
 beforeAll(async () => {
-  server = await startHttpReceiver({ respond: () => ({ status: 202, body: { status: 'success', message: 'Event processed' } }) });
+  server = await startHttpReceiver({
+    respond: () => ({ status: 202, body: { status: 'success', message: 'Event processed' } }),
+  });
   eventsUrl = `${server.url}/v2/enqueue`;
 });
 afterAll(() => server.close());
@@ -56,15 +63,29 @@ describe('pagerduty receiver', () => {
   });
 
   it('counts a URL with credentials among the secrets, and refuses an empty key', () => {
-    const config = pagerDutyReceiver.configSchema.parse({ kind: 'pagerduty', routingKey, url: 'https://ere:pr0xy-pass@pd-proxy.example.com/v2/enqueue' });
+    const config = pagerDutyReceiver.configSchema.parse({
+      kind: 'pagerduty',
+      routingKey,
+      url: 'https://ere:pr0xy-pass@pd-proxy.example.com/v2/enqueue',
+    });
     expect(pagerDutyReceiver.secrets(config)).toEqual(expect.arrayContaining([routingKey, 'pr0xy-pass']));
     expect(pagerDutyReceiver.describe(config)).toBe('pd-proxy.example.com');
     expect(pagerDutyReceiver.configSchema.safeParse({ kind: 'pagerduty', routingKey: '  ' }).success).toBe(false);
-    expect(pagerDutyReceiver.configSchema.safeParse({ kind: 'pagerduty', routingKey, severity: 'critical' }).success).toBe(false);
+    expect(
+      pagerDutyReceiver.configSchema.safeParse({ kind: 'pagerduty', routingKey, severity: 'critical' }).success,
+    ).toBe(false);
   });
 
   it('triggers a firing alert with every field of the Events API v2', async () => {
-    const alert = testAlert({ labels: { alertname: 'SloErrorBudgetBurn', severity: 'page', chain: 'mainnet', endpoint: 'infura', service: 'rpc' } });
+    const alert = testAlert({
+      labels: {
+        alertname: 'SloErrorBudgetBurn',
+        severity: 'page',
+        chain: 'mainnet',
+        endpoint: 'infura',
+        service: 'rpc',
+      },
+    });
     const [event] = await send(testBatch([alert]));
     expect(event).toEqual({
       routing_key: routingKey,
@@ -122,8 +143,13 @@ describe('pagerduty receiver', () => {
 
   it('takes the source from the endpoint, the chain, the config, else names ERE', async () => {
     const labels = (extra: Record<string, string>) => ({ alertname: 'A', severity: 'page' as const, ...extra });
-    expect((await trigger(testBatch([testAlert({ labels: labels({ chain: 'c', endpoint: 'e' }) })]), { source: 's' })).payload.source).toBe('e');
-    expect((await trigger(testBatch([testAlert({ labels: labels({ chain: 'c' }) })]), { source: 's' })).payload.source).toBe('c');
+    expect(
+      (await trigger(testBatch([testAlert({ labels: labels({ chain: 'c', endpoint: 'e' }) })]), { source: 's' }))
+        .payload.source,
+    ).toBe('e');
+    expect(
+      (await trigger(testBatch([testAlert({ labels: labels({ chain: 'c' }) })]), { source: 's' })).payload.source,
+    ).toBe('c');
     expect((await trigger(testBatch([testAlert({ labels: labels({}) })]), { source: 's' })).payload.source).toBe('s');
     const bare = await trigger(testBatch([testAlert({ labels: labels({}), annotations: { summary: 'x' } })]));
     expect(bare.payload.source).toBe('ere-monitor');
@@ -134,7 +160,11 @@ describe('pagerduty receiver', () => {
   });
 
   it('lets the config set component, group and class', async () => {
-    const event = await trigger(testBatch([testAlert()]), { component: 'rpc-gateway', group: 'ethereum', class: 'slo-burn' });
+    const event = await trigger(testBatch([testAlert()]), {
+      component: 'rpc-gateway',
+      group: 'ethereum',
+      class: 'slo-burn',
+    });
     expect(event.payload).toMatchObject({ component: 'rpc-gateway', group: 'ethereum', class: 'slo-burn' });
   });
 
@@ -153,7 +183,11 @@ describe('pagerduty receiver', () => {
   });
 
   it('sends a larger batch as one event each, stopping at the first not delivered', async () => {
-    const alerts = [testAlert({ fingerprint: 'f1' }), testAlert({ fingerprint: 'f2' }), testAlert({ fingerprint: 'f3' })];
+    const alerts = [
+      testAlert({ fingerprint: 'f1' }),
+      testAlert({ fingerprint: 'f2' }),
+      testAlert({ fingerprint: 'f3' }),
+    ];
     const events = await send(testBatch(alerts));
     expect(events.map((event) => event.dedup_key)).toEqual(['f1', 'f2', 'f3']);
 
@@ -165,7 +199,10 @@ describe('pagerduty receiver', () => {
   });
 
   it('never puts the routing key in an error', async () => {
-    server.enqueue({ status: 400, body: { status: 'invalid event', message: 'Event object is invalid', errors: ['Invalid routing key'] } });
+    server.enqueue({
+      status: 400,
+      body: { status: 'invalid event', message: 'Event object is invalid', errors: ['Invalid routing key'] },
+    });
     const result = await receiver().deliver(testBatch([testAlert()]), new AbortController().signal);
     expect(result).toMatchObject({ outcome: 'failed', statusCode: 400 });
     expect(JSON.stringify(result)).not.toContain(routingKey);

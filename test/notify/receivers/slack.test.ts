@@ -36,24 +36,37 @@ async function send(batch: NotificationBatch, config: Record<string, unknown> = 
   return request!.json as SlackMessage;
 }
 
-const sections = (message: SlackMessage) => message.blocks.filter((block): block is Extract<SlackBlock, { type: 'section' }> => block.type === 'section');
+const sections = (message: SlackMessage) =>
+  message.blocks.filter((block): block is Extract<SlackBlock, { type: 'section' }> => block.type === 'section');
 const header = (message: SlackMessage) => (message.blocks[0] as Extract<SlackBlock, { type: 'header' }>).text.text;
-const contexts = (message: SlackMessage) => message.blocks.flatMap((block) => (block.type === 'context' ? block.elements.map((element) => element.text) : []));
-const buttons = (message: SlackMessage) => message.blocks.flatMap((block) => (block.type === 'actions' ? block.elements : []));
+const contexts = (message: SlackMessage) =>
+  message.blocks.flatMap((block) => (block.type === 'context' ? block.elements.map((element) => element.text) : []));
+const buttons = (message: SlackMessage) =>
+  message.blocks.flatMap((block) => (block.type === 'actions' ? block.elements : []));
 
 describe('slack receiver', () => {
   it('is in the receiver list, with its limits and secrets', () => {
     expect(receiverKind('slack')).toBe(slackReceiver);
     expect(slackReceiver.maxBatchSize).toBe(20);
-    const config = slackReceiver.configSchema.parse({ kind: 'slack', url: 'https://hooks.slack.com/services/T0/B0/secretTokenValue123' });
+    const config = slackReceiver.configSchema.parse({
+      kind: 'slack',
+      url: 'https://hooks.slack.com/services/T0/B0/secretTokenValue123',
+    });
     expect(slackReceiver.describe(config)).toBe('hooks.slack.com');
-    expect(slackReceiver.secrets(config)).toEqual(expect.arrayContaining(['https://hooks.slack.com/services/T0/B0/secretTokenValue123', '/services/T0/B0/secretTokenValue123']));
+    expect(slackReceiver.secrets(config)).toEqual(
+      expect.arrayContaining([
+        'https://hooks.slack.com/services/T0/B0/secretTokenValue123',
+        '/services/T0/B0/secretTokenValue123',
+      ]),
+    );
   });
 
   it('refuses a config that is not an http(s) URL or has unknown keys', () => {
     expect(slackReceiver.configSchema.safeParse({ kind: 'slack', url: 'ftp://hooks.slack.com/x' }).success).toBe(false);
     expect(slackReceiver.configSchema.safeParse({ kind: 'slack', url: 'not a url' }).success).toBe(false);
-    expect(slackReceiver.configSchema.safeParse({ kind: 'slack', url: 'https://hooks.slack.com/x', icon: ':fire:' }).success).toBe(false);
+    expect(
+      slackReceiver.configSchema.safeParse({ kind: 'slack', url: 'https://hooks.slack.com/x', icon: ':fire:' }).success,
+    ).toBe(false);
   });
 
   it('sends a firing alert as a header, a section of facts and labels, and link buttons', async () => {
@@ -62,7 +75,10 @@ describe('slack receiver', () => {
 
     expect(message.channel).toBe('#alerts');
     expect(message.username).toBe('ERE');
-    expect(message.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: '🔥 FIRING: RPC availability SLO is burning its error budget', emoji: true } });
+    expect(message.blocks[0]).toEqual({
+      type: 'header',
+      text: { type: 'plain_text', text: '🔥 FIRING: RPC availability SLO is burning its error budget', emoji: true },
+    });
     expect(contexts(message)).toEqual(['alertname: *SloErrorBudgetBurn*']);
 
     const [section] = sections(message);
@@ -81,10 +97,22 @@ describe('slack receiver', () => {
       '*slo*\nrpc-availability',
     ]);
     expect(buttons(message)).toEqual([
-      { type: 'button', text: { type: 'plain_text', text: 'Runbook' }, url: 'https://runbooks.example.com/slo-burn', action_id: 'runbook-0' },
-      { type: 'button', text: { type: 'plain_text', text: 'Open in ERE' }, url: alert.generatorUrl, action_id: 'ere-0' },
+      {
+        type: 'button',
+        text: { type: 'plain_text', text: 'Runbook' },
+        url: 'https://runbooks.example.com/slo-burn',
+        action_id: 'runbook-0',
+      },
+      {
+        type: 'button',
+        text: { type: 'plain_text', text: 'Open in ERE' },
+        url: alert.generatorUrl,
+        action_id: 'ere-0',
+      },
     ]);
-    expect(message.text).toBe('🔥 FIRING: RPC availability SLO is burning its error budget\n🔥 RPC availability SLO is burning its error budget');
+    expect(message.text).toBe(
+      '🔥 FIRING: RPC availability SLO is burning its error budget\n🔥 RPC availability SLO is burning its error budget',
+    );
   });
 
   it('makes resolved and reminder messages look different from firing', async () => {
@@ -93,18 +121,24 @@ describe('slack receiver', () => {
     expect(header(resolved)).toBe('✅ RESOLVED: RPC availability SLO is burning its error budget');
     expect(sections(resolved)[0]!.text.text).toMatch(/^✅ \*RPC/);
     expect(sections(resolved)[0]!.fields!.map((field) => field.text)).toContain(
-      `*Resolved*\n<!date^${Math.floor((alertNowMs - 60_000) / 1_000)}^{date_short_pretty} {time}|2023-11-14T22:12:20Z> (resolved after 3h 11m)`,
+      `*Resolved*\n<!date^${Math.floor((alertNowMs - 60_000) / 1_000)}^{date_short_pretty} {time}|` +
+        `2023-11-14T22:12:20Z> (resolved after 3h 11m)`,
     );
 
     server.reset();
     const reminder = await send(testBatch([testNotification(firing, { kind: 'reminder' })]));
     expect(header(reminder)).toBe('🔁 STILL FIRING: RPC availability SLO is burning its error budget');
-    expect(sections(reminder)[0]!.text.text).toMatch(/^🔁 \*RPC availability SLO is burning its error budget\* _\(still firing\)_/);
+    expect(sections(reminder)[0]!.text.text).toMatch(
+      /^🔁 \*RPC availability SLO is burning its error budget\* _\(still firing\)_/,
+    );
   });
 
   it('counts a mixed batch in the header and shows each alert with its own mark', async () => {
     const batch = testBatch(
-      [testAlert({ fingerprint: 'f1' }), resolvedAlert(testAlert({ fingerprint: 'f2', annotations: { summary: 'Head is stale' } }))],
+      [
+        testAlert({ fingerprint: 'f1' }),
+        resolvedAlert(testAlert({ fingerprint: 'f2', annotations: { summary: 'Head is stale' } })),
+      ],
       { groupLabels: { chain: 'mainnet' } },
     );
     const message = await send(batch);
@@ -127,7 +161,9 @@ describe('slack receiver', () => {
     });
     const message = await send(testBatch([alert]));
     const section = sections(message)[0]!;
-    expect(section.text.text).toBe('🔥 *ping &lt;!here&gt; &amp; &lt;@U024BE7LH&gt;*\n&lt;https://evil.example|click&gt; a &gt; b');
+    expect(section.text.text).toBe(
+      '🔥 *ping &lt;!here&gt; &amp; &lt;@U024BE7LH&gt;*\n&lt;https://evil.example|click&gt; a &gt; b',
+    );
     expect(section.fields!.map((field) => field.text)).toContain('*chain*\n&lt;!channel&gt;');
     expect(message.text).not.toMatch(/<!here>|<@U024BE7LH>/);
     // Only mrkdwn is parsed; the header is plain_text, shown as written.
@@ -137,7 +173,10 @@ describe('slack receiver', () => {
 
   it('leaves out a runbook button whose link is not an http(s) URL or too long for Slack', async () => {
     const javascript = testAlert({ annotations: { summary: 's', runbook_url: 'javascript:alert(1)' } });
-    const long = testAlert({ fingerprint: 'f2', annotations: { summary: 's', runbook_url: `https://runbooks.example.com/${'x'.repeat(3_000)}` } });
+    const long = testAlert({
+      fingerprint: 'f2',
+      annotations: { summary: 's', runbook_url: `https://runbooks.example.com/${'x'.repeat(3_000)}` },
+    });
     const message = await send(testBatch([javascript, long]));
     expect(buttons(message).map((button) => button.text.text)).toEqual(['Open in ERE', 'Open in ERE']);
   });
@@ -147,7 +186,15 @@ describe('slack receiver', () => {
     const labels: Record<string, string> = { alertname: 'A'.repeat(5_000), severity: 'page' };
     for (let index = 0; index < 30; index += 1) labels[`label_${index}`] = `${'<&>'.repeat(2_000)}`;
     const alerts = Array.from({ length: 60 }, (_, index) =>
-      testAlert({ fingerprint: `f${index}`, labels, annotations: { summary: `${'😀'.repeat(5_000)}`, description: `${'&'.repeat(10_000)}${huge}`, runbook_url: `https://r.example.com/${huge}` } }),
+      testAlert({
+        fingerprint: `f${index}`,
+        labels,
+        annotations: {
+          summary: `${'😀'.repeat(5_000)}`,
+          description: `${'&'.repeat(10_000)}${huge}`,
+          runbook_url: `https://r.example.com/${huge}`,
+        },
+      }),
     );
     const message = await send(testBatch(alerts, { groupLabels: { alertname: 'A'.repeat(5_000) }, test: true }));
     const raw = JSON.stringify(message);
@@ -164,7 +211,8 @@ describe('slack receiver', () => {
         expect(block.fields!.length).toBeLessThanOrEqual(slackLimits.fieldsPerSection);
         for (const field of block.fields!) expect(field.text.length).toBeLessThanOrEqual(slackLimits.fieldText);
       }
-      if (block.type === 'context') for (const element of block.elements) expect(element.text.length).toBeLessThanOrEqual(slackLimits.contextText);
+      if (block.type === 'context')
+        for (const element of block.elements) expect(element.text.length).toBeLessThanOrEqual(slackLimits.contextText);
     }
     for (const button of buttons(message)) {
       expect(button.text.text.length).toBeLessThanOrEqual(slackLimits.buttonText);
@@ -176,7 +224,9 @@ describe('slack receiver', () => {
   });
 
   it('shows a full batch of ordinary alerts without leaving any out', async () => {
-    const alerts = Array.from({ length: slackReceiver.maxBatchSize }, (_, index) => testAlert({ fingerprint: `f${index}` }));
+    const alerts = Array.from({ length: slackReceiver.maxBatchSize }, (_, index) =>
+      testAlert({ fingerprint: `f${index}` }),
+    );
     const message = await send(testBatch(alerts));
     expect(sections(message)).toHaveLength(slackReceiver.maxBatchSize);
     expect(contexts(message).join('\n')).not.toContain('more alert');

@@ -2,7 +2,17 @@
 // headlines and the budget rule that decides how many alerts a message shows.
 
 import { describe, expect, it } from 'vitest';
-import { andMore, batchHeadline, escapeAndTruncate, formatValue, humanDuration, shownLabels, takeWhileFits, truncate, truncateMarkup } from '../../../src/notify/receivers/text.js';
+import {
+  andMore,
+  batchHeadline,
+  escapeAndTruncate,
+  formatValue,
+  humanDuration,
+  shownLabels,
+  takeWhileFits,
+  truncate,
+  truncateMarkup,
+} from '../../../src/notify/receivers/text.js';
 import { resolvedAlert, testAlert, testBatch, testNotification } from '../../helpers/alerts.js';
 
 describe('truncate', () => {
@@ -20,7 +30,8 @@ describe('truncate', () => {
     const cut = truncate('ab😀😀😀', 4);
     expect(cut).toBe('ab…');
     expect(cut.length).toBeLessThanOrEqual(4);
-    for (let max = 1; max < 12; max += 1) expect(truncate('😀'.repeat(6), max)).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])/);
+    for (let max = 1; max < 12; max += 1)
+      expect(truncate('😀'.repeat(6), max)).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])/);
   });
 });
 
@@ -65,12 +76,16 @@ describe('wording', () => {
   it('names a batch by its most urgent kind', () => {
     const alert = testAlert();
     expect(batchHeadline(testBatch([alert]))).toBe('🔥 FIRING: RPC availability SLO is burning its error budget');
-    expect(batchHeadline(testBatch([testNotification(alert, { kind: 'reminder' }), resolvedAlert(testAlert({ fingerprint: 'f2' }))], { groupLabels: {} }))).toBe(
-      '🔁 STILL FIRING: 1 firing, 1 resolved',
-    );
-    expect(batchHeadline(testBatch([resolvedAlert(alert), resolvedAlert(testAlert({ fingerprint: 'f2' }))], { test: true }))).toBe(
-      '[TEST] ✅ RESOLVED: 2 resolved · alertname=SloErrorBudgetBurn',
-    );
+    expect(
+      batchHeadline(
+        testBatch([testNotification(alert, { kind: 'reminder' }), resolvedAlert(testAlert({ fingerprint: 'f2' }))], {
+          groupLabels: {},
+        }),
+      ),
+    ).toBe('🔁 STILL FIRING: 1 firing, 1 resolved');
+    expect(
+      batchHeadline(testBatch([resolvedAlert(alert), resolvedAlert(testAlert({ fingerprint: 'f2' }))], { test: true })),
+    ).toBe('[TEST] ✅ RESOLVED: 2 resolved · alertname=SloErrorBudgetBurn');
   });
 });
 

@@ -7,7 +7,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { NotificationBatch } from '../../../src/domain/alert.js';
 import { fixedClock } from '../../../src/domain/clock.js';
 import { receiverKind } from '../../../src/notify/receivers/index.js';
-import { verifyWebhookSignature, webhookMessage, webhookReceiver, type WebhookMessage } from '../../../src/notify/receivers/webhook.js';
+import {
+  verifyWebhookSignature,
+  webhookMessage,
+  webhookReceiver,
+  type WebhookMessage,
+} from '../../../src/notify/receivers/webhook.js';
 import { startAlertmanager, type Alertmanager } from '../../helpers/alertmanager.js';
 import { alertNowMs, resolvedAlert, testAlert, testBatch, testNotification } from '../../helpers/alerts.js';
 import { startHttpReceiver, type CapturedRequest, type HttpReceiver } from '../../helpers/http-receiver.js';
@@ -45,10 +50,28 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 describe('webhook receiver', () => {
   it('is in the receiver list, with defaults, limits and secrets', () => {
     expect(receiverKind('webhook')).toBe(webhookReceiver);
-    const config = webhookReceiver.configSchema.parse({ kind: 'webhook', url: 'https://hooks.example.com/ere/Z9y8X7w6V5u4', headers: { Authorization: 'Bearer s3cr3t-t0ken' }, hmacKey });
-    expect(config).toEqual({ kind: 'webhook', url: 'https://hooks.example.com/ere/Z9y8X7w6V5u4', headers: { Authorization: 'Bearer s3cr3t-t0ken' }, hmacKey, maxAlerts: 0 });
+    const config = webhookReceiver.configSchema.parse({
+      kind: 'webhook',
+      url: 'https://hooks.example.com/ere/Z9y8X7w6V5u4',
+      headers: { Authorization: 'Bearer s3cr3t-t0ken' },
+      hmacKey,
+    });
+    expect(config).toEqual({
+      kind: 'webhook',
+      url: 'https://hooks.example.com/ere/Z9y8X7w6V5u4',
+      headers: { Authorization: 'Bearer s3cr3t-t0ken' },
+      hmacKey,
+      maxAlerts: 0,
+    });
     expect(webhookReceiver.describe(config)).toBe('hooks.example.com');
-    expect(webhookReceiver.secrets(config)).toEqual(expect.arrayContaining(['https://hooks.example.com/ere/Z9y8X7w6V5u4', '/ere/Z9y8X7w6V5u4', 'Bearer s3cr3t-t0ken', hmacKey]));
+    expect(webhookReceiver.secrets(config)).toEqual(
+      expect.arrayContaining([
+        'https://hooks.example.com/ere/Z9y8X7w6V5u4',
+        '/ere/Z9y8X7w6V5u4',
+        'Bearer s3cr3t-t0ken',
+        hmacKey,
+      ]),
+    );
   });
 
   it.each([
@@ -60,13 +83,19 @@ describe('webhook receiver', () => {
     ['a header name with a space', { headers: { 'X Team': 'a' } }],
     ['an unknown key', { secret: 'x' }],
   ])('refuses %s', (_, extra) => {
-    expect(webhookReceiver.configSchema.safeParse({ kind: 'webhook', url: 'https://hooks.example.com/', ...extra }).success).toBe(false);
+    expect(
+      webhookReceiver.configSchema.safeParse({ kind: 'webhook', url: 'https://hooks.example.com/', ...extra }).success,
+    ).toBe(false);
   });
 
   it("sends Alertmanager's version 4 payload", async () => {
     const firing = testAlert({ fingerprint: 'f1', startsAtMs: alertNowMs - 600_000 });
     const resolved = resolvedAlert(
-      testAlert({ fingerprint: 'f2', labels: { ...firing.labels, endpoint: 'alchemy' }, annotations: { summary: firing.annotations.summary!, description: 'other' } }),
+      testAlert({
+        fingerprint: 'f2',
+        labels: { ...firing.labels, endpoint: 'alchemy' },
+        annotations: { summary: firing.annotations.summary!, description: 'other' },
+      }),
       alertNowMs - 1_500,
     );
     const batch = testBatch([testNotification(firing, { id: 11 }), testNotification(resolved, { id: 12 })]);
@@ -108,12 +137,18 @@ describe('webhook receiver', () => {
   });
 
   it('says resolved only when every alert is', async () => {
-    const request = await send(testBatch([resolvedAlert(testAlert({ fingerprint: 'f1' })), resolvedAlert(testAlert({ fingerprint: 'f2' }))]));
+    const request = await send(
+      testBatch([resolvedAlert(testAlert({ fingerprint: 'f1' })), resolvedAlert(testAlert({ fingerprint: 'f2' }))]),
+    );
     expect((request.json as WebhookMessage).status).toBe('resolved');
   });
 
   it('sends at most maxAlerts alerts and counts the rest in truncatedAlerts', async () => {
-    const alerts = [testAlert({ fingerprint: 'f1' }), testAlert({ fingerprint: 'f2' }), resolvedAlert(testAlert({ fingerprint: 'f3', labels: { alertname: 'Other', severity: 'info' } }))];
+    const alerts = [
+      testAlert({ fingerprint: 'f1' }),
+      testAlert({ fingerprint: 'f2' }),
+      resolvedAlert(testAlert({ fingerprint: 'f3', labels: { alertname: 'Other', severity: 'info' } })),
+    ];
     const message = (await send(testBatch(alerts), { maxAlerts: 2 })).json as WebhookMessage;
     expect(message.alerts.map((alert) => alert.fingerprint)).toEqual(['f1', 'f2']);
     expect(message.truncatedAlerts).toBe(1);
@@ -124,7 +159,10 @@ describe('webhook receiver', () => {
   });
 
   it('sends the custom headers and an Idempotency-Key that is the same for the same batch only', async () => {
-    const batch = testBatch([testNotification(testAlert({ fingerprint: 'f1' }), { id: 1 }), testNotification(testAlert({ fingerprint: 'f2' }), { id: 2 })]);
+    const batch = testBatch([
+      testNotification(testAlert({ fingerprint: 'f1' }), { id: 1 }),
+      testNotification(testAlert({ fingerprint: 'f2' }), { id: 2 }),
+    ]);
     const config = { headers: { Authorization: 'Bearer s3cr3t-t0ken', 'X-Team': 'sre', 'User-Agent': 'ere-to-team' } };
     const first = await send(batch, config);
     expect(first.headers.authorization).toBe('Bearer s3cr3t-t0ken');
@@ -166,16 +204,41 @@ describe('webhook receiver', () => {
         nowMs: alertNowMs + 60_000,
       };
       expect(verifyWebhookSignature(signed)).toEqual({ valid: true });
-      expect(verifyWebhookSignature({ ...signed, body: Buffer.from(request.rawBody, 'utf8') })).toEqual({ valid: true });
-      expect(verifyWebhookSignature({ ...signed, body: request.rawBody.replace('"firing"', '"resolved"') })).toEqual({ valid: false, reason: 'mismatch' });
+      expect(verifyWebhookSignature({ ...signed, body: Buffer.from(request.rawBody, 'utf8') })).toEqual({
+        valid: true,
+      });
+      expect(verifyWebhookSignature({ ...signed, body: request.rawBody.replace('"firing"', '"resolved"') })).toEqual({
+        valid: false,
+        reason: 'mismatch',
+      });
       expect(verifyWebhookSignature({ ...signed, key: `${hmacKey}x` })).toEqual({ valid: false, reason: 'mismatch' });
-      expect(verifyWebhookSignature({ ...signed, timestamp: String(Number(signed.timestamp) + 1) })).toEqual({ valid: false, reason: 'mismatch' });
-      expect(verifyWebhookSignature({ ...signed, nowMs: alertNowMs + 301_000 })).toEqual({ valid: false, reason: 'stale' });
-      expect(verifyWebhookSignature({ ...signed, nowMs: alertNowMs - 301_000 })).toEqual({ valid: false, reason: 'stale' });
-      expect(verifyWebhookSignature({ ...signed, nowMs: alertNowMs + 301_000, toleranceSeconds: 600 })).toEqual({ valid: true });
-      expect(verifyWebhookSignature({ ...signed, signature: signed.signature.slice(0, -2) })).toEqual({ valid: false, reason: 'malformed' });
-      expect(verifyWebhookSignature({ ...signed, signature: undefined })).toEqual({ valid: false, reason: 'malformed' });
-      expect(verifyWebhookSignature({ ...signed, timestamp: 'yesterday' })).toEqual({ valid: false, reason: 'malformed' });
+      expect(verifyWebhookSignature({ ...signed, timestamp: String(Number(signed.timestamp) + 1) })).toEqual({
+        valid: false,
+        reason: 'mismatch',
+      });
+      expect(verifyWebhookSignature({ ...signed, nowMs: alertNowMs + 301_000 })).toEqual({
+        valid: false,
+        reason: 'stale',
+      });
+      expect(verifyWebhookSignature({ ...signed, nowMs: alertNowMs - 301_000 })).toEqual({
+        valid: false,
+        reason: 'stale',
+      });
+      expect(verifyWebhookSignature({ ...signed, nowMs: alertNowMs + 301_000, toleranceSeconds: 600 })).toEqual({
+        valid: true,
+      });
+      expect(verifyWebhookSignature({ ...signed, signature: signed.signature.slice(0, -2) })).toEqual({
+        valid: false,
+        reason: 'malformed',
+      });
+      expect(verifyWebhookSignature({ ...signed, signature: undefined })).toEqual({
+        valid: false,
+        reason: 'malformed',
+      });
+      expect(verifyWebhookSignature({ ...signed, timestamp: 'yesterday' })).toEqual({
+        valid: false,
+        reason: 'malformed',
+      });
     });
   });
 
@@ -209,14 +272,24 @@ describe('webhook payload next to a real Alertmanager’s', () => {
     const posted = await fetch(`${alertmanager.url}/api/v2/alerts`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify([{ labels: alert.labels, annotations: alert.annotations, startsAt: new Date(startsAtMs).toISOString(), generatorURL: alert.generatorUrl }]),
+      body: JSON.stringify([
+        {
+          labels: alert.labels,
+          annotations: alert.annotations,
+          startsAt: new Date(startsAtMs).toISOString(),
+          generatorURL: alert.generatorUrl,
+        },
+      ]),
     });
     expect(posted.status).toBe(200);
     const [request] = await capture.waitFor(1, 20_000);
     const theirs = request!.json as WebhookMessage;
     const ours = webhookMessage(testBatch([alert], { groupLabels: { alertname: 'WebhookShape' } }), 0);
 
-    const shape = (value: object) => Object.fromEntries(Object.entries(value).map(([key, field]) => [key, Array.isArray(field) ? 'array' : typeof field]));
+    const shape = (value: object) =>
+      Object.fromEntries(
+        Object.entries(value).map(([key, field]) => [key, Array.isArray(field) ? 'array' : typeof field]),
+      );
     expect(shape(ours)).toEqual(shape(theirs));
     const { idempotencyKey, ...ourAlert } = ours.alerts[0]!;
     expect(idempotencyKey.startsWith(`${alert.fingerprint}:`)).toBe(true);
@@ -228,6 +301,7 @@ describe('webhook payload next to a real Alertmanager’s', () => {
     expect(ours.groupLabels).toEqual(theirs.groupLabels);
     expect(ours.commonLabels).toEqual(theirs.commonLabels);
     expect(ours.commonAnnotations).toEqual(theirs.commonAnnotations);
-    for (const field of ['status', 'labels', 'annotations', 'startsAt', 'endsAt', 'generatorURL'] as const) expect(ourAlert[field]).toEqual(theirs.alerts[0]![field]);
+    for (const field of ['status', 'labels', 'annotations', 'startsAt', 'endsAt', 'generatorURL'] as const)
+      expect(ourAlert[field]).toEqual(theirs.alerts[0]![field]);
   });
 });

@@ -53,8 +53,10 @@ export const governorAlerts: readonly GovernorRule[] = [
   proposalRule(
     'GovernanceQuorumAtRisk',
     'warning',
-    'Proposal "{{ $labels.title }}" on {{ $labels.target }} is below quorum close to its deadline ({{ $value | humanizePercentage }} of quorum)',
-    'Voting closes soon and the votes counted towards quorum fall short: without more votes the proposal fails whatever the majority.',
+    'Proposal "{{ $labels.title }}" on {{ $labels.target }} is below quorum close ' +
+      'to its deadline ({{ $value | humanizePercentage }} of quorum)',
+    'Voting closes soon and the votes counted towards quorum fall short: ' +
+      'without more votes the proposal fails whatever the majority.',
     (proposal) => proposal.quorumAtRisk,
     (proposal) => proposal.quorumReachedRatio,
   ),

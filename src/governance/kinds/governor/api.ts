@@ -34,13 +34,15 @@ export const proposalSummarySchema = z.object({
     .number()
     .nullable()
     .describe(
-      'Deprecated: the former name of quorumReachedRatio (the same value), removed in the next release. Turnout is turnoutOfSupplyRatio.',
+      'Deprecated: the former name of quorumReachedRatio (the same value), ' +
+        'removed in the next release. Turnout is turnoutOfSupplyRatio.',
     ),
   votesTotal: amount.describe('Votes cast: for, against and abstain.'),
   votingSupply: amount
     .nullable()
     .describe(
-      "The votes token's total supply at the proposal's snapshot (getPastTotalSupply); null until voting has started, and for Bravo governors.",
+      "The votes token's total supply at the proposal's snapshot " +
+        '(getPastTotalSupply); null until voting has started, and for Bravo governors.',
     ),
   turnoutOfSupplyRatio: z
     .number()

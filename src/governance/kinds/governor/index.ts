@@ -70,7 +70,9 @@ export const governorKind = defineGovernanceKind<GovernorTarget, GovernorState, 
     {
       gauge: {
         name: 'ere_governance_active_proposal_turnout_ratio_min',
-        help: 'Lowest turnout (votes counted towards quorum / quorum) among Active proposals; absent when none is Active with a known quorum.',
+        help:
+          'Lowest turnout (votes counted towards quorum / quorum) among Active ' +
+          'proposals; absent when none is Active with a known quorum.',
       },
       value: (view) =>
         minimum(
@@ -82,7 +84,9 @@ export const governorKind = defineGovernanceKind<GovernorTarget, GovernorState, 
     {
       gauge: {
         name: 'ere_governance_active_proposal_deadline_seconds_min',
-        help: 'Seconds until the soonest voting deadline among Active proposals (0 once passed); absent when none is Active.',
+        help:
+          'Seconds until the soonest voting deadline among Active ' +
+          'proposals (0 once passed); absent when none is Active.',
       },
       value: (view, nowMs) => {
         const seconds = minimum(
@@ -104,7 +108,9 @@ export const governorKind = defineGovernanceKind<GovernorTarget, GovernorState, 
     {
       gauge: {
         name: 'ere_governance_voting_power_top_share_ratio',
-        help: 'Share of delegated voting power held by the top delegates (the target’s topDelegates); absent before any delegation is seen.',
+        help:
+          'Share of delegated voting power held by the top delegates (the ' +
+          'target’s topDelegates); absent before any delegation is seen.',
       },
       value: (view) => view.topDelegatesShare,
     },

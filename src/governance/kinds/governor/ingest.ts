@@ -24,12 +24,14 @@ export interface OpenProposal {
 }
 
 export const governorEvents = [
-  'event ProposalCreated(uint256 proposalId, address proposer, address[] targets, uint256[] values, string[] signatures, bytes[] calldatas, uint256 voteStart, uint256 voteEnd, string description)',
+  'event ProposalCreated(uint256 proposalId, address proposer, address[] targets, uint256[] values, ' +
+    'string[] signatures, bytes[] calldatas, uint256 voteStart, uint256 voteEnd, string description)',
   'event ProposalQueued(uint256 proposalId, uint256 etaSeconds)',
   'event ProposalExecuted(uint256 proposalId)',
   'event ProposalCanceled(uint256 proposalId)',
   'event VoteCast(address indexed voter, uint256 proposalId, uint8 support, uint256 weight, string reason)',
-  'event VoteCastWithParams(address indexed voter, uint256 proposalId, uint8 support, uint256 weight, string reason, bytes params)',
+  'event VoteCastWithParams(address indexed voter, uint256 proposalId, ' +
+    'uint8 support, uint256 weight, string reason, bytes params)',
   'event QuorumNumeratorUpdated(uint256 oldQuorumNumerator, uint256 newQuorumNumerator)',
   'event VotingDelaySet(uint256 oldVotingDelay, uint256 newVotingDelay)',
   'event VotingPeriodSet(uint256 oldVotingPeriod, uint256 newVotingPeriod)',

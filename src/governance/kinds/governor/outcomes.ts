@@ -16,10 +16,14 @@ import type { GovernorTarget, GovernorView, ProposalView } from './model.js';
 const votingClosed: ReadonlySet<ProposalState> = new Set(['Defeated', 'Succeeded', 'Queued', 'Expired', 'Executed']);
 const passed: ReadonlySet<ProposalState> = new Set(['Succeeded', 'Queued', 'Expired', 'Executed']);
 
-/** The states a proposal has been in, in order, each with when it entered it; `observedAtMs` dates what only a read tells (Expired). */
+/**
+ * The states a proposal has been in, in order, each with when it entered it; `observedAtMs` dates what only a read
+ * tells (Expired).
+ */
 export function proposalTimeline(view: ProposalView, observedAtMs: number): { state: ProposalState; atMs: number }[] {
   const timeline: { state: ProposalState; atMs: number }[] = [{ state: 'Pending', atMs: view.createdAtMs }];
-  // Active once voting opened: a proposal canceled (Bravo allows it during the vote) was active only if canceled after that.
+  // Active once voting opened: a proposal canceled (Bravo allows it during the vote) was active only if canceled after
+  // that.
   const canceledBeforeVoting =
     view.canceledAtMs !== null && view.voteStartMs !== null && view.canceledAtMs <= view.voteStartMs;
   if (view.state !== 'Pending' && view.voteStartMs !== null && !canceledBeforeVoting)

@@ -76,7 +76,9 @@ export const safeKind = defineGovernanceKind<SafeTarget, SafeState, SafeView>({
     {
       gauge: {
         name: 'ere_governance_safe_threshold_policy_ok',
-        help: '1 when the Safe’s threshold meets the target’s policy, 0 when not; absent while owners or threshold are unknown.',
+        help:
+          '1 when the Safe’s threshold meets the target’s policy, 0 when ' +
+          'not; absent while owners or threshold are unknown.',
       },
       value: (view) => (view.policy ? Number(view.policy.ok) : null),
     },
@@ -119,7 +121,8 @@ export const safeKind = defineGovernanceKind<SafeTarget, SafeState, SafeView>({
     governanceRoute({
       url: '/api/v1/governance/safes/:target',
       summary:
-        'A Safe: owners, threshold against the policy, nonce, modules, guards, executions and the history of its configuration.',
+        'A Safe: owners, threshold against the policy, nonce, modules, ' +
+        'guards, executions and the history of its configuration.',
       params: targetParams,
       ok: { description: 'The Safe.', schema: safeSchema },
       notFound: 'No Safe target with that id.',

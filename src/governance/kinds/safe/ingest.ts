@@ -11,7 +11,8 @@ import { addressInSlot } from '../reads.js';
 
 export const safeEvents = parseAbi([
   // Unchanged since 1.3.0.
-  'event SafeSetup(address indexed initiator, address[] owners, uint256 threshold, address initializer, address fallbackHandler)',
+  'event SafeSetup(address indexed initiator, address[] owners, uint256 ' +
+    'threshold, address initializer, address fallbackHandler)',
   'event ChangedThreshold(uint256 threshold)',
   'event ExecutionFromModuleSuccess(address indexed module)',
   'event ExecutionFromModuleFailure(address indexed module)',

@@ -14,7 +14,10 @@ import { changeOf, shortAddress, type GovernanceChange } from '../change.js';
 import type { GovernanceModel } from '../kind.js';
 
 export interface SafeState {
-  /** Owners as the events tell them, in the Safe's order (an added owner goes first); null before SafeSetup or an owner event. */
+  /**
+   * Owners as the events tell them, in the Safe's order (an added owner goes first); null before SafeSetup or an owner
+   * event.
+   */
   owners: string[] | null;
   threshold: number | null;
   modules: string[];

@@ -11,7 +11,8 @@ type TimelockTarget = Extract<GovernanceTarget, { kind: 'timelock' }>;
 
 export const timelockEvents = [
   // OpenZeppelin TimelockController.
-  'event CallScheduled(bytes32 indexed id, uint256 indexed index, address target, uint256 value, bytes data, bytes32 predecessor, uint256 delay)',
+  'event CallScheduled(bytes32 indexed id, uint256 indexed index, address ' +
+    'target, uint256 value, bytes data, bytes32 predecessor, uint256 delay)',
   'event CallExecuted(bytes32 indexed id, uint256 indexed index, address target, uint256 value, bytes data)',
   'event CallSalt(bytes32 indexed id, bytes32 salt)',
   'event Cancelled(bytes32 indexed id)',
@@ -20,9 +21,12 @@ export const timelockEvents = [
   'event RoleRevoked(bytes32 indexed role, address indexed account, address indexed sender)',
   'event RoleAdminChanged(bytes32 indexed role, bytes32 indexed previousAdminRole, bytes32 indexed newAdminRole)',
   // Compound Timelock.
-  'event QueueTransaction(bytes32 indexed txHash, address indexed target, uint256 value, string signature, bytes data, uint256 eta)',
-  'event ExecuteTransaction(bytes32 indexed txHash, address indexed target, uint256 value, string signature, bytes data, uint256 eta)',
-  'event CancelTransaction(bytes32 indexed txHash, address indexed target, uint256 value, string signature, bytes data, uint256 eta)',
+  'event QueueTransaction(bytes32 indexed txHash, address indexed target, ' +
+    'uint256 value, string signature, bytes data, uint256 eta)',
+  'event ExecuteTransaction(bytes32 indexed txHash, address indexed target, ' +
+    'uint256 value, string signature, bytes data, uint256 eta)',
+  'event CancelTransaction(bytes32 indexed txHash, address indexed target, ' +
+    'uint256 value, string signature, bytes data, uint256 eta)',
   'event NewDelay(uint256 indexed newDelay)',
   'event NewAdmin(address indexed newAdmin)',
   'event NewPendingAdmin(address indexed newPendingAdmin)',
