@@ -2,7 +2,8 @@
 // endpoints (`beacon-schema.ts`).
 
 import { z } from 'zod';
-import { duration, durationText, httpHeaders, httpUrl, id, labels } from '../domain/fields.js';
+import { endpointConnectionFields } from './endpoint-schema.js';
+import { duration, durationText, httpUrl, id, labels } from '../domain/fields.js';
 import { beaconSchema } from './beacon/beacon-schema.js';
 
 export const defaultProbeTimeoutMs = 10_000;
@@ -15,25 +16,7 @@ export const rpcEndpointSchema = z.strictObject({
     'The JSON-RPC URL; credentials or a key in it are never shown. An ' +
       'endpoint that refuses batches is polled with single requests.',
   ),
-  headers: httpHeaders().describe(
-    'Extra HTTP headers sent with every request, such as `Authorization`; their values are treated as secrets.',
-  ),
-  showPath: z
-    .boolean()
-    .default(false)
-    .describe(
-      "Show the URL's path in the API and logs (the query and credentials stay " +
-        'hidden): only for a path that holds no key. Hidden by default.',
-    ),
-  displayName: z
-    .string()
-    .trim()
-    .min(1)
-    .max(100)
-    .optional()
-    .describe(
-      'A name shown beside the masked URL in the API, to tell endpoints of one host apart without showing their paths.',
-    ),
+  ...endpointConnectionFields,
   labels: labels.describe(
     "The endpoint's labels, such as `provider: alchemy`, merged over the chain's: " +
       "SLO selectors match them, and they go on the endpoint's alerts.",

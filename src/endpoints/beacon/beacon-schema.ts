@@ -2,8 +2,9 @@
 // probed and read, and the targets the beacon collector probes.
 
 import { z } from 'zod';
+import { endpointConnectionFields } from '../endpoint-schema.js';
 import type { BeaconEndpointTarget } from '../../domain/beacon.js';
-import { duration, httpHeaders, httpUrl, id, labels } from '../../domain/fields.js';
+import { duration, httpUrl, id, labels } from '../../domain/fields.js';
 
 const day = 86_400_000;
 
@@ -16,25 +17,7 @@ export const beaconEndpointSchema = z.strictObject({
     'The Beacon API base URL; credentials, a path prefix and query ' +
       'parameters such as `?apikey=` are kept and never shown.',
   ),
-  headers: httpHeaders().describe(
-    'Extra HTTP headers sent with every request, such as `Authorization`; their values are treated as secrets.',
-  ),
-  showPath: z
-    .boolean()
-    .default(false)
-    .describe(
-      "Show the URL's path in the API and logs (the query and credentials stay " +
-        'hidden): only for a path that holds no key. Hidden by default.',
-    ),
-  displayName: z
-    .string()
-    .trim()
-    .min(1)
-    .max(100)
-    .optional()
-    .describe(
-      'A name shown beside the masked URL in the API, to tell endpoints of one host apart without showing their paths.',
-    ),
+  ...endpointConnectionFields,
   labels: labels.describe("The endpoint's labels, merged over the chain's, on its BeaconEndpointUnhealthy alerts."),
 });
 
