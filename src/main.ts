@@ -1,41 +1,21 @@
 // The composition root: builds each capability from the config in the order of the data flow, serves and
 // schedules what they give, and shuts them down in one order.
 
-import type { FastifyInstance } from 'fastify';
 import type { Config } from './config/schema.js';
-import type { Database } from './store/database.js';
-import type { Logger } from './log/logger.js';
-import type { ChainTracker } from './endpoints/rpc/rpc-tracker.js';
-import type { SloEngine } from './slo/slo-engine.js';
-import type { GovernanceTracker } from './governance/governance-tracker.js';
-import { type Alerting, configuredExternalUrl, createAlertingCapability } from './service/alerting.js';
+import { configuredExternalUrl, createAlertingCapability } from './service/alerting.js';
 import { createContext, type ServiceOptions } from './service/context.js';
-import { createEndpoints, type EndpointsCapability } from './service/endpoints.js';
+import { createEndpoints } from './service/endpoints.js';
 import { createGovernance } from './service/governance.js';
-import { createHttp, listen } from './service/http.js';
+import { createHttp, listen, readiness } from './service/http.js';
+import type { RunningService } from './service/running.js';
 import { createSlos } from './service/slos.js';
 import { createStorage } from './service/storage.js';
-import { createValidators, type ValidatorsCapability } from './service/validators.js';
+import { createValidators } from './service/validators.js';
 import { version } from './version.js';
 
 export { secretsScrubber, type ServiceOptions } from './service/context.js';
+export type { RunningService } from './service/running.js';
 export { settleMs } from './service/slos.js';
-
-export interface RunningService {
-  /** Where the HTTP server listens, e.g. `http://127.0.0.1:9470`. */
-  url: string;
-  app: FastifyInstance;
-  db: Database;
-  tracker: ChainTracker;
-  slos: SloEngine;
-  alerting: Alerting;
-  governance: GovernanceTracker;
-  consensus: { beacon: EndpointsCapability['beacon']['tracker']; validators: ValidatorsCapability['tracker'] };
-  logger: Logger;
-  /** Flushes buffered samples now (tests read the store right after). */
-  flush(): void;
-  stop(): Promise<void>;
-}
 
 export async function startService(config: Config, options: ServiceOptions = {}): Promise<RunningService> {
   const context = createContext(config, options);
@@ -52,12 +32,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
   for (const task of all.flatMap((capability) => capability.tasks)) scheduler.add(task);
 
   let stopping = false;
-  const app = createHttp(context, all, () => {
-    if (stopping) return { ready: false, reason: 'shutting down' };
-    if (!db.open) return { ready: false, reason: 'database is closed' };
-    if (!scheduler.started) return { ready: false, reason: 'collectors are not scheduled yet' };
-    return { ready: true };
-  });
+  const app = createHttp(context, all, readiness({ stopping: () => stopping, db, scheduler }));
   // In one order: no new task, then each capability from the last built to the first (the endpoints' writer
   // flushes last), the server, the database.
   const release = async (): Promise<void> => {
@@ -85,13 +60,6 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const endpointCount = endpoints.rpc.targets.length;
   log.info({ url, chains: config.chains.length, endpoints: endpointCount, version }, 'ERE Monitor started');
   const consensus = { beacon: endpoints.beacon.tracker, validators: validators.tracker };
-  const running = { url, app, db, tracker: endpoints.rpc.tracker, slos: slos.engine, alerting: alerting.alerting };
-  return {
-    ...running,
-    governance: governance.tracker,
-    consensus,
-    logger: context.logger,
-    flush: endpoints.flush,
-    stop,
-  };
+  const parts = { tracker: endpoints.rpc.tracker, slos: slos.engine, alerting: alerting.alerting, consensus };
+  return { url, app, db, ...parts, governance: governance.tracker, logger: context.logger, flush: endpoints.flush, stop };
 }

@@ -5,6 +5,8 @@ import type { Config } from '../config/schema.js';
 import { EreError } from '../domain/errors.js';
 import type { Readiness } from '../http/routes/system.js';
 import { buildServer, type HttpDeps } from '../http/server.js';
+import type { Scheduler } from '../scheduler/scheduler.js';
+import type { Database } from '../store/database.js';
 import { version } from '../version.js';
 import type { Capability, ServiceContext } from './capability.js';
 
@@ -30,6 +32,16 @@ export function createHttp(
     sloReports,
     auth: config.server.auth,
   });
+}
+
+/** Ready once the collectors are scheduled, while the database is open, until the service stops. */
+export function readiness(service: { stopping(): boolean; db: Database; scheduler: Scheduler }): () => Readiness {
+  return () => {
+    if (service.stopping()) return { ready: false, reason: 'shutting down' };
+    if (!service.db.open) return { ready: false, reason: 'database is closed' };
+    if (!service.scheduler.started) return { ready: false, reason: 'collectors are not scheduled yet' };
+    return { ready: true };
+  };
 }
 
 export async function listen(app: FastifyInstance, config: Config): Promise<string> {

@@ -24,7 +24,6 @@ import { beaconErrorClasses } from '../../domain/beacon.js';
 import { EreError } from '../../domain/errors.js';
 import { SecretScrubber } from '../../log/redact.js';
 import { ProbeAbortedError, type Collector, type Probe, type ProbeContext } from '../collector.js';
-import { probeOutcome } from '../../domain/probe-outcome.js';
 
 const versionEveryMs = 3_600_000;
 /**
@@ -128,9 +127,14 @@ function observation(
   timing: BeaconTiming | null,
   failingRoutes: readonly BeaconRouteFailure[],
 ): BeaconObservation & { timing: BeaconTiming | null } {
-  const reason = failure && { errorClass: failure.errorClass, message: failure.shortMessage };
   return {
-    ...probeOutcome(target, at, latencyMs, reason),
+    chain: target.chain,
+    endpoint: target.endpoint,
+    at,
+    ok: failure === null,
+    latencyMs,
+    errorClass: failure?.errorClass ?? null,
+    errorMessage: failure?.shortMessage ?? null,
     headSlot: answer.headSlot ?? null,
     finalizedEpoch: answer.finalizedEpoch ?? null,
     justifiedEpoch: answer.justifiedEpoch ?? null,

@@ -21,7 +21,6 @@ import {
 } from './beacon-health.js';
 import type { ObservationKind } from '../observation-pipeline.js';
 import { EndpointTracker, type TrackedChainState, type TrackedEndpoints } from '../endpoint-tracker.js';
-import { outcomeOf } from '../../domain/probe-outcome.js';
 
 export type TrackedBeaconChain = TrackedEndpoints<BeaconHealthPolicy>;
 
@@ -144,7 +143,13 @@ function toSample(
   derived: Pick<BeaconSample, 'wallClockSlot' | 'headAgeSeconds' | 'lagSlots' | 'finalityDistanceEpochs' | 'healthy'>,
 ): BeaconSample {
   return {
-    ...outcomeOf(observation),
+    chain: observation.chain,
+    endpoint: observation.endpoint,
+    at: observation.at,
+    ok: observation.ok,
+    latencyMs: observation.latencyMs,
+    errorClass: observation.errorClass,
+    errorMessage: observation.errorMessage,
     headSlot: observation.headSlot,
     finalizedEpoch: observation.finalizedEpoch,
     justifiedEpoch: observation.justifiedEpoch,

@@ -12,7 +12,6 @@ import { ProbeAbortedError, type Collector, type Probe, type ProbeContext } from
 import type { AncestorHash, RpcEndpointTarget, RpcErrorClass, RpcObservation } from '../../domain/rpc.js';
 import { answersById, type RpcAnswer } from './batch-answers.js';
 import { RpcProbeError, classifyRpcFailure, jsonRpcFailure, type PartialRpcAnswer } from './rpc-probe-error.js';
-import { probeOutcome } from '../../domain/probe-outcome.js';
 
 const clientVersionEveryMs = 3_600_000;
 /** After an endpoint refuses a batch, ask single requests for this long before trying a batch again. */
@@ -84,9 +83,14 @@ function observation(
   failure: { errorClass: RpcErrorClass; errorMessage: string; partial: PartialRpcAnswer } | null,
   answer: Omit<RpcObservation, 'chain' | 'endpoint' | 'at' | 'ok' | 'latencyMs' | 'errorClass' | 'errorMessage'> | null,
 ): RpcObservation {
-  const reason = failure && { errorClass: failure.errorClass, message: failure.errorMessage };
   return {
-    ...probeOutcome(target, at, latencyMs, reason),
+    chain: target.chain,
+    endpoint: target.endpoint,
+    at,
+    ok: failure === null,
+    latencyMs,
+    errorClass: failure?.errorClass ?? null,
+    errorMessage: failure?.errorMessage ?? null,
     chainId: answer?.chainId ?? failure?.partial.chainId ?? null,
     headBlock: answer?.headBlock ?? failure?.partial.headBlock ?? null,
     headTimestamp: answer?.headTimestamp ?? failure?.partial.headTimestamp ?? null,

@@ -9,7 +9,6 @@ import { consensusOf, deriveChainHealth, endpointHealth, headReports, type Chain
 import { ancestorHeightsFor } from './head-corroboration.js';
 import type { ObservationKind } from '../observation-pipeline.js';
 import { EndpointTracker, type TrackedChainState, type TrackedEndpoints } from '../endpoint-tracker.js';
-import { outcomeOf } from '../../domain/probe-outcome.js';
 
 export type TrackedChain = TrackedEndpoints<ChainHealthPolicy>;
 
@@ -116,7 +115,13 @@ function toSample(
   derived: Pick<RpcSample, 'headAgeSeconds' | 'lagBlocks' | 'lagSeconds' | 'healthy'>,
 ): RpcSample {
   return {
-    ...outcomeOf(observation),
+    chain: observation.chain,
+    endpoint: observation.endpoint,
+    at: observation.at,
+    ok: observation.ok,
+    latencyMs: observation.latencyMs,
+    errorClass: observation.errorClass,
+    errorMessage: observation.errorMessage,
     chainId: observation.chainId,
     headBlock: observation.headBlock,
     headTimestamp: observation.headTimestamp,
