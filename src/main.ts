@@ -61,5 +61,6 @@ export async function startService(config: Config, options: ServiceOptions = {})
   log.info({ url, chains: config.chains.length, endpoints: endpointCount, version }, 'ERE Monitor started');
   const consensus = { beacon: endpoints.beacon.tracker, validators: validators.tracker };
   const parts = { tracker: endpoints.rpc.tracker, slos: slos.engine, alerting: alerting.alerting, consensus };
-  return { url, app, db, ...parts, governance: governance.tracker, logger: context.logger, flush: endpoints.flush, stop };
+  const running = { url, app, db, governance: governance.tracker, logger: context.logger, flush: endpoints.flush };
+  return { ...running, ...parts, stop };
 }
