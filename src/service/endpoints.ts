@@ -32,7 +32,7 @@ export interface EndpointsCapability extends Capability {
   flush(): void;
 }
 
-export function rpcTargets(config: Config): RpcEndpointTarget[] {
+function rpcTargets(config: Config): RpcEndpointTarget[] {
   return config.chains.flatMap((chain) =>
     chain.rpc.map((endpoint) => ({
       chain: chain.id,
