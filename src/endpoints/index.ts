@@ -1,11 +1,13 @@
-// Every collector kind, in one explicit list. A new kind is one file and one line here.
+// Every endpoint kind, in one explicit list: `service/endpoints.ts` wires each of them the same way. A new
+// kind is its folder (collector, tracker, samples, metrics), its `EndpointKind` and one line here.
 
-import { beaconEndpointCollector } from './beacon/beacon-endpoint.js';
-import { rpcEndpointCollector } from './rpc/rpc-endpoint.js';
+import { beaconKind } from './beacon/beacon-kind.js';
+import type { AnyEndpointKind } from './endpoint-kind.js';
+import { rpcKind } from './rpc/rpc-kind.js';
 
-export const collectors = {
-  rpc: rpcEndpointCollector,
-  beacon: beaconEndpointCollector,
-} as const;
+export const endpointKinds = {
+  rpc: rpcKind,
+  beacon: beaconKind,
+} as const satisfies Record<string, AnyEndpointKind>;
 
-export type CollectorKind = keyof typeof collectors;
+export type EndpointKindName = keyof typeof endpointKinds;

@@ -5,7 +5,7 @@ import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { beaconEndpointCollector } from '../../../src/endpoints/beacon/beacon-endpoint.js';
 import { ProbeAbortedError } from '../../../src/endpoints/collector.js';
-import { collectors } from '../../../src/endpoints/index.js';
+import { endpointKinds } from '../../../src/endpoints/index.js';
 import { collectorRun } from '../../../src/endpoints/runner.js';
 import { fixedClock } from '../../../src/domain/clock.js';
 import type { BeaconEndpointTarget, BeaconObservation } from '../../../src/domain/beacon.js';
@@ -34,9 +34,9 @@ function setup() {
 }
 
 describe('beacon endpoint probe', () => {
-  it('is the beacon kind in the list of collectors', () => {
-    expect(collectors.beacon).toBe(beaconEndpointCollector);
-    expect(collectors.beacon.kind).toBe('beacon');
+  it('is the collector of the beacon kind in the list of endpoint kinds', () => {
+    expect(endpointKinds.beacon.collector).toBe(beaconEndpointCollector);
+    expect(endpointKinds.beacon.collector.kind).toBe('beacon');
   });
 
   it('records sync status, head, finality, peers and version, with the chain clock for the tracker', async () => {
@@ -261,7 +261,7 @@ describe('beacon endpoint probe', () => {
     api.answers.syncing = new FakeRequestError('rate_limited', 'HTTP 429');
     const observations: BeaconObservation[] = [];
     const registry = new Registry();
-    const run = collectorRun(collectors.beacon, target, probe, {
+    const run = collectorRun(beaconEndpointCollector, target, probe, {
       clock,
       metrics: createSelfMetrics(registry, { version: 'test' }),
       onObservation: (item) => observations.push(item),

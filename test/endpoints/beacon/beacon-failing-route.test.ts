@@ -8,7 +8,7 @@ import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBeaconSim, type RunningBeaconSim } from '../../../src/beacon-sim/index.js';
 import { BeaconClient } from '../../../src/endpoints/beacon/beacon-client.js';
-import { collectors } from '../../../src/endpoints/index.js';
+import { beaconEndpointCollector } from '../../../src/endpoints/beacon/beacon-endpoint.js';
 import { collectorRun } from '../../../src/endpoints/runner.js';
 import type { BeaconEndpointTarget, BeaconSample } from '../../../src/domain/beacon.js';
 import { fixedClock } from '../../../src/domain/clock.js';
@@ -80,12 +80,12 @@ async function probeOnce(): Promise<{ sample: BeaconSample; tracker: BeaconTrack
   const tracker = new BeaconTracker([{ chain: 'sim', endpoints: ['provider'], policy }], clock);
   const createApi = () => new BeaconClient({ url: target.url, timeoutMs: target.timeoutMs, bulkTimeoutMs: 5_000 });
   const samples: BeaconSample[] = [];
-  const probe = collectors.beacon.createProbe(target, {
+  const probe = beaconEndpointCollector.createProbe(target, {
     clock,
     shutdownSignal: new AbortController().signal,
     createApi,
   });
-  await collectorRun(collectors.beacon, target, probe, {
+  await collectorRun(beaconEndpointCollector, target, probe, {
     clock,
     metrics: createSelfMetrics(new Registry(), { version: 'test' }),
     onObservation: (observation) => samples.push(tracker.observe(observation)),

@@ -9,7 +9,7 @@ import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBeaconSim, type RunningBeaconSim } from '../../../src/beacon-sim/index.js';
 import { BeaconClient } from '../../../src/endpoints/beacon/beacon-client.js';
-import { collectors } from '../../../src/endpoints/index.js';
+import { beaconEndpointCollector } from '../../../src/endpoints/beacon/beacon-endpoint.js';
 import { collectorRun } from '../../../src/endpoints/runner.js';
 import type { BeaconEndpointTarget, BeaconSample } from '../../../src/domain/beacon.js';
 import { fixedClock } from '../../../src/domain/clock.js';
@@ -75,9 +75,9 @@ beforeAll(async () => {
   const runs = targets.map((target) => {
     const samples: BeaconSample[] = [];
     const run = collectorRun(
-      collectors.beacon,
+      beaconEndpointCollector,
       target,
-      collectors.beacon.createProbe(target, { clock, shutdownSignal: shutdown.signal, createApi }),
+      beaconEndpointCollector.createProbe(target, { clock, shutdownSignal: shutdown.signal, createApi }),
       {
         clock,
         metrics: selfMetrics,
@@ -229,7 +229,7 @@ describe('a beacon node that never answers', () => {
       labels: {},
     };
     const outcomes: string[] = [];
-    const probe = collectors.beacon.createProbe(target, {
+    const probe = beaconEndpointCollector.createProbe(target, {
       clock,
       shutdownSignal: new AbortController().signal,
       createApi: () =>
@@ -241,7 +241,7 @@ describe('a beacon node that never answers', () => {
         }),
     });
     const failure = await probe.run().catch((error: unknown) => error);
-    const observation = collectors.beacon.failure(target, failure, clock.now(), 300)!;
+    const observation = beaconEndpointCollector.failure(target, failure, clock.now(), 300)!;
     expect(observation).toMatchObject({ ok: false, errorClass: 'timeout' });
     expect(observation.errorMessage).toMatch(
       /^genesis or spec: no complete answer from 127\.0\.0\.1:\d+ within 300 ms on GET \/eth\/v1\/beacon\/genesis$/,

@@ -11,7 +11,7 @@ import { createBeaconMetrics } from '../../../src/endpoints/beacon/beacon-metric
 import { BeaconSampleStore } from '../../../src/endpoints/beacon/beacon-samples.js';
 import { BeaconTracker, beaconObservations } from '../../../src/endpoints/beacon/beacon-tracker.js';
 import { seedFromStore } from '../../../src/endpoints/endpoint-tracker.js';
-import { collectors } from '../../../src/endpoints/index.js';
+import { beaconEndpointCollector } from '../../../src/endpoints/beacon/beacon-endpoint.js';
 import type { BeaconEndpointTarget, BeaconSample } from '../../../src/domain/beacon.js';
 import { fixedClock } from '../../../src/domain/clock.js';
 import { openDatabase } from '../../../src/store/database.js';
@@ -66,9 +66,9 @@ describe('a beacon sample write that SQLite refuses', () => {
       new BeaconClient({ url: target.url, headers: {}, timeoutMs: target.timeoutMs, bulkTimeoutMs: 5_000 });
     const runs = targets.map((target) =>
       harness.run(
-        collectors.beacon,
+        beaconEndpointCollector,
         target,
-        collectors.beacon.createProbe(target, { clock, shutdownSignal: new AbortController().signal, createApi }),
+        beaconEndpointCollector.createProbe(target, { clock, shutdownSignal: new AbortController().signal, createApi }),
       ),
     );
 

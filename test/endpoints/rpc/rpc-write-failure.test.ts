@@ -10,7 +10,7 @@ import { startAnvil, type AnvilNode } from '../../../src/demo/anvil.js';
 import { systemClock } from '../../../src/domain/clock.js';
 import type { RpcEndpointTarget, RpcSample } from '../../../src/domain/rpc.js';
 import { seedFromStore } from '../../../src/endpoints/endpoint-tracker.js';
-import { collectors } from '../../../src/endpoints/index.js';
+import { rpcEndpointCollector } from '../../../src/endpoints/rpc/rpc-endpoint.js';
 import { createRpcMetrics } from '../../../src/endpoints/rpc/rpc-metrics.js';
 import { RpcSampleStore } from '../../../src/endpoints/rpc/rpc-samples.js';
 import { ChainTracker, rpcObservations } from '../../../src/endpoints/rpc/rpc-tracker.js';
@@ -58,7 +58,7 @@ describe('an RPC sample write that SQLite refuses', () => {
         timeoutMs: 5_000,
         labels: {},
       };
-      return harness.run(collectors.rpc, target, collectors.rpc.createProbe(target, context));
+      return harness.run(rpcEndpointCollector, target, rpcEndpointCollector.createProbe(target, context));
     });
 
     // Endpoint a's row and the rollups come before b's refused row: the transaction must take them all back.
