@@ -1,5 +1,6 @@
-// Field schemas the config's sections share: ids, durations, URLs, labels.
+// Field schemas the config's sections share: ids, durations, URLs, labels, addresses.
 
+import { getAddress, isAddress, type Address } from 'viem';
 import { z } from 'zod';
 import { parseDurationMs } from './duration.js';
 
@@ -106,3 +107,27 @@ export function optionalDuration({ min, max }: { min: number; max: number }) {
     })
     .meta({ format: 'duration', range: durationRange(min, max) });
 }
+
+/**
+ * A 20-byte address. Mixed case is an EIP-55 checksum and must be right: a typo in one digit of a checksummed
+ * address would otherwise watch another contract. All lower (or all upper) case carries no checksum.
+ */
+export const address = z.string().transform((value, ctx): Address => {
+  if (!isAddress(value, { strict: false })) {
+    ctx.addIssue({ code: 'custom', message: 'must be a 20-byte hex address (0x followed by 40 hex digits)' });
+    return z.NEVER;
+  }
+  const checksummed = getAddress(value);
+  const digits = value.slice(2);
+  const mixedCase = digits !== digits.toLowerCase() && digits !== digits.toUpperCase();
+  if (mixedCase && value !== checksummed) {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        `has a wrong EIP-55 checksum: the checksummed form of these digits is ` +
+        `${checksummed} (check the address itself, or write it in lower case)`,
+    });
+    return z.NEVER;
+  }
+  return checksummed;
+});

@@ -3,9 +3,6 @@
 
 import type { Address, Hex } from 'viem';
 
-export const governanceKinds = ['governor', 'timelock', 'safe', 'proxy'] as const;
-export type GovernanceKindName = (typeof governanceKinds)[number];
-
 /** The Governor's `state()` enum, the same in OpenZeppelin's Governor and Compound's GovernorBravo. */
 export const proposalStates = [
   'Pending',
@@ -21,33 +18,6 @@ export type ProposalState = (typeof proposalStates)[number];
 /** States a proposal never leaves. */
 export const finalProposalStates: readonly ProposalState[] = ['Canceled', 'Defeated', 'Expired', 'Executed'];
 
-export interface GovernorSettings {
-  flavor: 'openzeppelin' | 'bravo';
-  /** The votes token whose DelegateVotesChanged events give voting power; read from `token()` when absent. */
-  token: Address | undefined;
-  /** A succeeded proposal not executed this long after it became executable is overdue. */
-  executionGraceMs: number;
-  /** An active proposal below quorum this close to its deadline is at risk. */
-  quorumRiskWindowMs: number;
-  /** Voting power concentration: the share held by this many top delegates. */
-  topDelegates: number;
-}
-
-export interface TimelockSettings {
-  flavor: 'openzeppelin' | 'compound';
-  /** An operation ready for longer than this without being executed is overdue. */
-  executionGraceMs: number;
-}
-
-export interface SafeSettings {
-  /** Policy: the threshold must be at least this many owners… */
-  minThreshold: number | undefined;
-  /** …and at least this share of the owners (e.g. 0.66 for ⅔), rounded up. */
-  minThresholdRatio: number | undefined;
-}
-
-export type ProxySettings = Record<string, never>;
-
 interface TargetBase {
   /** The target's label, unique across chains: a metric label and the API's `:target`. */
   id: string;
@@ -62,11 +32,11 @@ interface TargetBase {
   labels: Record<string, string>;
 }
 
-export type GovernanceTarget =
-  | (TargetBase & { kind: 'governor'; settings: GovernorSettings })
-  | (TargetBase & { kind: 'timelock'; settings: TimelockSettings })
-  | (TargetBase & { kind: 'safe'; settings: SafeSettings })
-  | (TargetBase & { kind: 'proxy'; settings: ProxySettings });
+/** A watched contract: what every kind has, its kind's name, and the settings its kind reads from the config. */
+export interface GovernanceTarget<Kind extends string = string, Settings = unknown> extends TargetBase {
+  kind: Kind;
+  settings: Settings;
+}
 
 /** A decoded argument: bigints as decimal strings, addresses checksummed, bytes as hex. */
 export type EventValue = string | number | boolean | null | EventValue[] | { [name: string]: EventValue };

@@ -1,43 +1,19 @@
-// The `governance:` section: the contracts watched on each chain (governors, timelocks, Safes, EIP-1967
-// proxies), each with its address, label (`id`), start block and confirmation depth, and its kind's own
-// settings.
+// The `governance:` section: the contracts watched on each chain, each with its address, label (`id`), start
+// block and confirmation depth, the same for every kind, and its kind's own keys (`config` of each kind in
+// `kinds/index.ts`: governors, timelocks, Safes, EIP-1967 proxies).
 
-import { getAddress, isAddress, type Address } from 'viem';
 import { z } from 'zod';
 import type { GovernanceTarget } from '../domain/governance.js';
-import { duration, id, labels } from '../domain/fields.js';
+import { address, duration, id, labels } from '../domain/fields.js';
+import { governanceKind, governanceKinds } from './kinds/index.js';
 
 const day = 86_400_000;
 
-/**
- * A 20-byte address. Mixed case is an EIP-55 checksum and must be right: a typo in one digit of a checksummed
- * address would otherwise watch another contract. All lower (or all upper) case carries no checksum.
- */
-export const address = z.string().transform((value, ctx): Address => {
-  if (!isAddress(value, { strict: false })) {
-    ctx.addIssue({ code: 'custom', message: 'must be a 20-byte hex address (0x followed by 40 hex digits)' });
-    return z.NEVER;
-  }
-  const checksummed = getAddress(value);
-  const digits = value.slice(2);
-  const mixedCase = digits !== digits.toLowerCase() && digits !== digits.toUpperCase();
-  if (mixedCase && value !== checksummed) {
-    ctx.addIssue({
-      code: 'custom',
-      message:
-        `has a wrong EIP-55 checksum: the checksummed form of these digits is ` +
-        `${checksummed} (check the address itself, or write it in lower case)`,
-    });
-    return z.NEVER;
-  }
-  return checksummed;
-});
-
 /** The same for every kind: the reference lists `kind` once, with the first kind's description. */
-const kindText =
-  'What the contract is: `governor` (an OpenZeppelin Governor, or Compound ' +
-  'GovernorBravo), `timelock` (an OpenZeppelin TimelockController, or Compound Timelock), ' +
-  '`safe` (a Safe multisig, 1.3.0 to 1.5.0) or `proxy` (an EIP-1967 proxy).';
+const kindText = `What the contract is: ${governanceKinds
+  .map((kind) => `\`${kind.name}\` (${kind.config.description})`)
+  .join(', ')
+  .replace(/, ([^,]*)$/, ' or $1')}.`;
 
 const common = {
   id: id.describe(
@@ -81,83 +57,14 @@ const common = {
   labels: labels.describe("Labels added to the target's alerts."),
 };
 
-const governor = z.strictObject({
-  kind: z.literal('governor').describe(kindText),
-  ...common,
-  flavor: z
-    .enum(['openzeppelin', 'bravo'])
-    .default('openzeppelin')
-    .describe(
-      "`openzeppelin` for an OpenZeppelin Governor; `bravo` for Compound's " +
-        'GovernorBravo (quorum from `quorumVotes()`, counting for votes only).',
-    ),
-  token: address
-    .optional()
-    .describe(
-      'The votes token whose `DelegateVotesChanged` events give voting ' +
-        'power; read from `token()` (`comp()` for Bravo) when absent.',
-    ),
-  executionGrace: duration('2d', { min: 0, max: 365 * day }).describe(
-    'A passed proposal not executed this long after it became executable is overdue ' +
-      '(GovernanceExecutionOverdue); also the bound of the `governance_execution` SLI.',
-  ),
-  quorumRiskWindow: duration('1d', { min: 0, max: 365 * day }).describe(
-    'An active proposal below quorum this close to its voting deadline is at risk (GovernanceQuorumAtRisk).',
-  ),
-  topDelegates: z
-    .number()
-    .int()
-    .min(1)
-    .max(1_000)
-    .default(10)
-    .describe(
-      'Voting power concentration: `ere_governance_voting_power_top_share_ratio` is ' +
-        'the share of delegated votes held by this many largest delegates.',
-    ),
-});
+const kindSchemas = governanceKinds.map((kind) =>
+  z.strictObject({ kind: z.literal(kind.name).describe(kindText), ...common, ...kind.config.fields }),
+);
 
-const timelock = z.strictObject({
-  kind: z.literal('timelock').describe(kindText),
-  ...common,
-  flavor: z
-    .enum(['openzeppelin', 'compound'])
-    .default('openzeppelin')
-    .describe(
-      "`openzeppelin` for an OpenZeppelin TimelockController; `compound` for Compound's " +
-        'Timelock (QueueTransaction, ExecuteTransaction and CancelTransaction events).',
-    ),
-  executionGrace: duration('2d', { min: 0, max: 365 * day }).describe(
-    'An operation ready for longer than this without being executed is overdue (TimelockOperationOverdue).',
-  ),
-});
-
-const safe = z.strictObject({
-  kind: z.literal('safe').describe(kindText),
-  ...common,
-  minThreshold: z
-    .number()
-    .int()
-    .min(1)
-    .optional()
-    .describe(
-      'Threshold policy: a threshold below this many signatures violates it ' +
-        '(SafeThresholdPolicyViolated). With `minThresholdRatio` too, ' +
-        'the stricter wins; no policy when neither is set.',
-    ),
-  minThresholdRatio: z
-    .number()
-    .gt(0)
-    .max(1)
-    .optional()
-    .describe(
-      'Threshold policy as a share of the owners: a threshold below ⌈ratio × owners⌉ violates it ' +
-        '(SafeThresholdPolicyViolated). With `minThreshold` too, the stricter wins.',
-    ),
-});
-
-const proxy = z.strictObject({ kind: z.literal('proxy').describe(kindText), ...common });
-
-export const governanceTargetSchema = z.discriminatedUnion('kind', [governor, timelock, safe, proxy]);
+export const governanceTargetSchema = z.discriminatedUnion(
+  'kind',
+  kindSchemas as unknown as [(typeof kindSchemas)[number], ...(typeof kindSchemas)[number][]],
+);
 export const governanceSchema = z.array(governanceTargetSchema).default([]);
 
 export type GovernanceTargetConfig = z.output<typeof governanceTargetSchema>;
@@ -206,7 +113,7 @@ export function checkGovernanceReferences(
 }
 
 export function resolveGovernanceTarget(target: GovernanceTargetConfig): GovernanceTarget {
-  const base = {
+  return {
     id: target.id,
     chain: target.chain,
     address: target.address,
@@ -215,33 +122,7 @@ export function resolveGovernanceTarget(target: GovernanceTargetConfig): Governa
     pollIntervalMs: target.pollInterval,
     maxBlockRange: target.maxBlockRange,
     labels: target.labels,
+    kind: target.kind,
+    settings: governanceKind(target.kind).config.settings(target),
   };
-  switch (target.kind) {
-    case 'governor':
-      return {
-        ...base,
-        kind: 'governor',
-        settings: {
-          flavor: target.flavor,
-          token: target.token,
-          executionGraceMs: target.executionGrace,
-          quorumRiskWindowMs: target.quorumRiskWindow,
-          topDelegates: target.topDelegates,
-        },
-      };
-    case 'timelock':
-      return {
-        ...base,
-        kind: 'timelock',
-        settings: { flavor: target.flavor, executionGraceMs: target.executionGrace },
-      };
-    case 'safe':
-      return {
-        ...base,
-        kind: 'safe',
-        settings: { minThreshold: target.minThreshold, minThresholdRatio: target.minThresholdRatio },
-      };
-    case 'proxy':
-      return { ...base, kind: 'proxy', settings: {} };
-  }
 }

@@ -4,14 +4,15 @@
 
 import { getAddress } from 'viem';
 import { z } from 'zod';
-import { governanceKinds, type GovernanceTarget } from '../domain/governance.js';
+import type { GovernanceTarget } from '../domain/governance.js';
+import { governanceKinds } from './kinds/index.js';
 import type { TargetStatus } from './governance-tracker.js';
 import type { StoredGovernanceEvent } from './governance-store.js';
 import { iso } from './kinds/api.js';
 
 export const targetSchema = z.object({
   id: z.string(),
-  kind: z.enum(governanceKinds),
+  kind: z.enum(governanceKinds.map((kind) => kind.name) as [string, ...string[]]),
   chain: z.string(),
   address: z.string(),
   startBlock: z.number().int(),

@@ -106,6 +106,7 @@ export function defineGovernanceKind<Target extends GovernanceTarget, State, Vie
   const ofKind = (target: GovernanceTarget): target is Target => target.kind === spec.name;
   return {
     name: spec.name,
+    config: spec.config,
     gauges: spec.gauges.map((part) => part.gauge),
     alerts: spec.alerts.map(({ name, severity, summary, description }) => ({ name, severity, summary, description })),
     open() {

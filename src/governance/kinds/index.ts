@@ -2,7 +2,6 @@
 // rules and API routes are all in its own file (or folder). A new kind is one file and one line here. The
 // order is the order of the kinds' gauges in /metrics, of their rules, and of their routes in the API.
 
-import type { GovernanceKindName } from '../../domain/governance.js';
 import { governorKind } from './governor/index.js';
 import type { GovernanceKind } from './kind.js';
 import { proxyKind } from './proxy.js';
@@ -11,7 +10,7 @@ import { timelockKind } from './timelock/index.js';
 
 export const governanceKinds: readonly GovernanceKind[] = [governorKind, timelockKind, safeKind, proxyKind];
 
-export function governanceKind(name: GovernanceKindName): GovernanceKind {
+export function governanceKind(name: string): GovernanceKind {
   const found = governanceKinds.find((kind) => kind.name === name);
   if (!found) throw new Error(`no governance kind "${name}"`);
   return found;

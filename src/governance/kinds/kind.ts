@@ -5,6 +5,7 @@
 // proposal transitions and SLI outcomes it decides, its gauges, its alert rules and its API routes.
 
 import type { AbiEvent, Address } from 'viem';
+import type { z } from 'zod';
 import type { Severity } from '../../domain/alert.js';
 import type {
   EventValue,
@@ -68,9 +69,32 @@ export interface Decisions {
   outcomes: GovernanceOutcome[];
 }
 
+/**
+ * A kind's own keys in a `governance:` entry, beside those every target has (`governance-schema.ts`), and the
+ * settings of its target that they give.
+ */
+export interface GovernanceKindConfig<Settings> {
+  /** What the kind is, as the config reference says under `kind`: "an EIP-1967 proxy". */
+  description: string;
+  fields: z.ZodRawShape;
+  /** The settings from a parsed entry of the kind. */
+  settings(config: Record<string, unknown>): Settings;
+}
+
+/** A kind's config, typed by its fields where it is written, behind one type where it is read. */
+export function governanceKindConfig<Fields extends z.ZodRawShape, Settings>(config: {
+  description: string;
+  fields: Fields;
+  settings(config: z.output<z.ZodObject<Fields>>): Settings;
+}): GovernanceKindConfig<Settings> {
+  return config as GovernanceKindConfig<Settings>;
+}
+
 /** Everything about one kind, typed by its target, its state and its view. */
 export interface GovernanceKindSpec<Target extends GovernanceTarget, State, View> {
   name: Target['kind'];
+  /** Its keys in the config, and the settings they give. */
+  config: GovernanceKindConfig<Target['settings']>;
   /** Every event the kind decodes; variants of one event (indexed or not) may be listed side by side. */
   events: readonly AbiEvent[];
   /** The contracts whose logs belong to the target: the target itself, and e.g. a governor's token. */
@@ -140,6 +164,7 @@ export interface RouteAccess {
 /** A kind behind one type, whatever its target, state and view: what the list of kinds holds. */
 export interface GovernanceKind {
   readonly name: GovernanceTarget['kind'];
+  readonly config: GovernanceKindConfig<unknown>;
   /** The gauges it has a part in. */
   readonly gauges: readonly GovernanceGauge[];
   readonly alerts: readonly GovernanceAlertRule[];

@@ -11,11 +11,11 @@ import { changeRule } from './alerts.js';
 import { changeSchema, changeView, governanceRoute, iso, targetParams } from './api.js';
 import { changeOf, shortAddress, type GovernanceChange } from './change.js';
 import { defineGovernanceKind } from './define-kind.js';
-import type { GovernanceModel } from './kind.js';
+import { governanceKindConfig, type GovernanceModel } from './kind.js';
 import { addressInSlot, unlessReverted } from './reads.js';
 import type { ContractReads } from '../ingest/kind.js';
 
-type ProxyTarget = Extract<GovernanceTarget, { kind: 'proxy' }>;
+export type ProxyTarget = GovernanceTarget<'proxy', Record<string, never>>;
 
 /** The EIP-1967 slots: keccak256('eip1967.proxy.<name>') − 1. */
 export const eip1967Slots = {
@@ -143,6 +143,7 @@ export function proxyJson(target: GovernanceTarget, view: ProxyView): z.infer<ty
 
 export const proxyKind = defineGovernanceKind<ProxyTarget, ProxyState, ProxyView>({
   name: 'proxy',
+  config: governanceKindConfig({ description: 'an EIP-1967 proxy', fields: {}, settings: () => ({}) }),
   events: proxyEvents,
   addresses: async (target) => [target.address],
   keyOf(name, args) {

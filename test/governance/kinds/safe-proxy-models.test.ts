@@ -1,15 +1,10 @@
 // The Safe threshold policy as a table of cases, and the Safe and proxy models folding hand-built events,
 // with and without a direct read to override what the events say.
 import { describe, expect, it } from 'vitest';
-import type {
-  EventValue,
-  GovernanceEvent,
-  GovernanceSnapshot,
-  GovernanceTarget,
-  SafeSettings,
-} from '../../../src/domain/governance.js';
-import { proxyModel } from '../../../src/governance/kinds/proxy.js';
-import { safeModel, thresholdPolicy } from '../../../src/governance/kinds/safe/model.js';
+import type { EventValue, GovernanceEvent, GovernanceSnapshot } from '../../../src/domain/governance.js';
+import { type ProxyTarget, proxyModel } from '../../../src/governance/kinds/proxy.js';
+import type { SafeSettings } from '../../../src/governance/kinds/safe/config.js';
+import { type SafeTarget, safeModel, thresholdPolicy } from '../../../src/governance/kinds/safe/model.js';
 
 const owner = (n: number) => `0x${String(n).repeat(40).slice(0, 40)}`;
 const [alice, bob, carol, dave] = [owner(1), owner(2), owner(3), owner(4)] as [string, string, string, string];
@@ -43,13 +38,13 @@ const base = {
   maxBlockRange: 1_000,
   labels: {},
 } as const;
-const safeTarget = (settings: SafeSettings): Extract<GovernanceTarget, { kind: 'safe' }> => ({
+const safeTarget = (settings: SafeSettings): SafeTarget => ({
   ...base,
   id: 'safe-1',
   kind: 'safe',
   settings,
 });
-const proxyTarget: Extract<GovernanceTarget, { kind: 'proxy' }> = {
+const proxyTarget: ProxyTarget = {
   ...base,
   id: 'proxy-1',
   kind: 'proxy',

@@ -33,8 +33,8 @@ import type {
   GovernanceTarget,
   IngestCursor,
 } from '../../../src/domain/governance.js';
-import { proxyModel } from '../../../src/governance/kinds/proxy.js';
-import { safeModel } from '../../../src/governance/kinds/safe/model.js';
+import { type ProxyTarget, proxyModel } from '../../../src/governance/kinds/proxy.js';
+import { type SafeTarget, safeModel } from '../../../src/governance/kinds/safe/model.js';
 import { type AnvilNode, startAnvil } from '../../../src/demo/anvil.js';
 import {
   type AnvilClient,
@@ -161,7 +161,7 @@ describe('Safe kind', () => {
     const guard = await deployContract(client, deployer, guardArtifact);
     await execSafeTransaction(client, safe, selfCall('setGuard', [guard]), [alice], deployer);
 
-    const target: GovernanceTarget = {
+    const target: SafeTarget = {
       ...targetBase,
       id: 'treasury',
       kind: 'safe',
@@ -254,7 +254,7 @@ describe('Safe kind', () => {
       Number(await client.readContract({ ...safe, functionName: 'getThreshold', blockNumber: blockNumber - 1n }));
     expect([await thresholdBefore(lowered.blockNumber), await thresholdBefore(again.blockNumber)]).toEqual([3, 2]);
 
-    const target: GovernanceTarget = {
+    const target: SafeTarget = {
       ...targetBase,
       id: 'late-start',
       kind: 'safe',
@@ -319,7 +319,7 @@ describe('proxy kind', () => {
     const upgrade = await upgradeTransparentProxy(client, deployer, deployment, second);
     const upgradeBlock = await client.getBlock({ blockNumber: upgrade.blockNumber });
 
-    const target: GovernanceTarget = {
+    const target: ProxyTarget = {
       ...targetBase,
       id: 'vault-proxy',
       kind: 'proxy',
@@ -357,7 +357,7 @@ describe('proxy kind', () => {
   it('reads the beacon of a beacon proxy and what the beacon points at', async () => {
     const implementation = (await deployTransparentProxy(client, deployer)).implementations[0];
     const { beacon, proxy } = await deployBeaconProxy(client, deployer, implementation);
-    const target: GovernanceTarget = { ...targetBase, id: 'beacon-proxy', kind: 'proxy', address: proxy, settings: {} };
+    const target: ProxyTarget = { ...targetBase, id: 'beacon-proxy', kind: 'proxy', address: proxy, settings: {} };
     const { events, snapshot } = await ingest(target, proxyKind);
     expect(events.map((event) => [event.name, event.key])).toEqual([['BeaconUpgraded', beacon]]);
     expect(snapshot.state).toEqual({ implementation: null, admin: null, beacon, beaconImplementation: implementation });

@@ -15,6 +15,7 @@ import { governorRoutes } from './api.js';
 import { governorAddresses, governorEvents, governorKeyOf, readGovernor, type OpenProposal } from './ingest.js';
 import { governorModel, type GovernorState, type GovernorTarget, type GovernorView } from './model.js';
 import { governorDecisions } from './outcomes.js';
+import { governorConfig } from './config.js';
 
 /**
  * Proposals to read: those created in this step's events, those never read (executed or canceled before
@@ -51,6 +52,7 @@ const active = (view: GovernorView) => view.proposals.filter((proposal) => propo
 
 export const governorKind = defineGovernanceKind<GovernorTarget, GovernorState, GovernorView>({
   name: 'governor',
+  config: governorConfig,
   events: governorEvents,
   addresses: governorAddresses,
   keyOf: governorKeyOf,

@@ -4,17 +4,11 @@
 // quorum, ETA and the times of its snapshot and deadline blocks.
 
 import { parseAbi, parseAbiItem, type AbiEvent, type Address } from 'viem';
-import {
-  proposalStates,
-  type EventValue,
-  type GovernanceTarget,
-  type ProposalState,
-} from '../../../domain/governance.js';
+import { proposalStates, type EventValue, type ProposalState } from '../../../domain/governance.js';
 import { GovernanceReadError } from '../../ingest/chain-reader.js';
 import type { ContractReads } from '../../ingest/kind.js';
 import { unlessReverted } from '../reads.js';
-
-type GovernorTarget = Extract<GovernanceTarget, { kind: 'governor' }>;
+import type { GovernorTarget } from './model.js';
 
 /** A proposal not final yet, to read: its id and the timepoints its voting starts and ends. */
 export interface OpenProposal {

@@ -5,8 +5,9 @@
 import type { GovernanceEvent, GovernanceTarget, ProposalState } from '../../../domain/governance.js';
 import { changeOf, type GovernanceChange } from '../change.js';
 import type { GovernanceModel } from '../kind.js';
+import type { GovernorSettings } from './config.js';
 
-export type GovernorTarget = Extract<GovernanceTarget, { kind: 'governor' }>;
+export type GovernorTarget = GovernanceTarget<'governor', GovernorSettings>;
 
 export interface ProposalAction {
   target: string;

@@ -9,6 +9,7 @@ import { changeSchema, changeView, governanceRoute, iso, targetParams } from '..
 import { defineGovernanceKind } from '../define-kind.js';
 import { argsBeforeSafeEvent, readSafe, safeEvents, safeKeyOf } from './ingest.js';
 import { safeModel, type SafeState, type SafeTarget, type SafeView } from './model.js';
+import { safeConfig } from './config.js';
 
 export const safeSchema = z.object({
   target: z.string(),
@@ -54,6 +55,7 @@ const safeChange = (name: string, description: string, events: readonly string[]
 
 export const safeKind = defineGovernanceKind<SafeTarget, SafeState, SafeView>({
   name: 'safe',
+  config: safeConfig,
   events: safeEvents,
   addresses: async (target) => [target.address],
   keyOf: safeKeyOf,

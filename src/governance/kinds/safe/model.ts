@@ -3,15 +3,10 @@
 // policy. The direct read (snapshot) wins over what the events say, which only know what happened since
 // the target's start block.
 
-import type {
-  EventValue,
-  GovernanceEvent,
-  GovernanceSnapshot,
-  GovernanceTarget,
-  SafeSettings,
-} from '../../../domain/governance.js';
+import type { EventValue, GovernanceEvent, GovernanceSnapshot, GovernanceTarget } from '../../../domain/governance.js';
 import { changeOf, shortAddress, type GovernanceChange } from '../change.js';
 import type { GovernanceModel } from '../kind.js';
+import type { SafeSettings } from './config.js';
 
 export interface SafeState {
   /**
@@ -64,7 +59,7 @@ export interface SafeView {
   lastModuleExecutionMs: number | null;
 }
 
-export type SafeTarget = Extract<GovernanceTarget, { kind: 'safe' }>;
+export type SafeTarget = GovernanceTarget<'safe', SafeSettings>;
 
 // 0.6 × 5 is 3.0000000000000004 in floating point: without the slack, ⌈⌉ would ask for 4 of 5.
 const ratioSlack = 1e-9;

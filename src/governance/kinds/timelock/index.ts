@@ -16,6 +16,7 @@ import {
   type TimelockTarget,
   type TimelockView,
 } from './model.js';
+import { timelockConfig } from './config.js';
 
 export const operationSchema = z.object({
   id: z.string(),
@@ -63,6 +64,7 @@ const roleEvents = ['RoleGranted', 'RoleRevoked', 'RoleAdminChanged', 'NewAdmin'
 
 export const timelockKind = defineGovernanceKind<TimelockTarget, TimelockState, TimelockView>({
   name: 'timelock',
+  config: timelockConfig,
   events: timelockEvents,
   addresses: async (target) => [target.address],
   keyOf: timelockKeyOf,

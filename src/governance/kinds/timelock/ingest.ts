@@ -3,11 +3,10 @@
 // cancelled, the delay, the admin). Snapshots read the delay, and Compound's grace period and admin.
 
 import { parseAbi, parseAbiItem, type AbiEvent, type Address } from 'viem';
-import type { EventValue, GovernanceTarget } from '../../../domain/governance.js';
+import type { EventValue } from '../../../domain/governance.js';
 import type { ContractReads } from '../../ingest/kind.js';
 import { unlessReverted } from '../reads.js';
-
-type TimelockTarget = Extract<GovernanceTarget, { kind: 'timelock' }>;
+import type { TimelockTarget } from './model.js';
 
 export const timelockEvents = [
   // OpenZeppelin TimelockController.

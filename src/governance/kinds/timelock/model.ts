@@ -6,8 +6,9 @@ import { keccak256, toBytes } from 'viem';
 import type { GovernanceEvent, GovernanceTarget } from '../../../domain/governance.js';
 import { changeOf, shortAddress, type GovernanceChange } from '../change.js';
 import type { GovernanceModel } from '../kind.js';
+import type { TimelockSettings } from './config.js';
 
-export type TimelockTarget = Extract<GovernanceTarget, { kind: 'timelock' }>;
+export type TimelockTarget = GovernanceTarget<'timelock', TimelockSettings>;
 
 export const operationStatuses = ['scheduled', 'ready', 'overdue', 'executed', 'cancelled', 'expired'] as const;
 export type OperationStatus = (typeof operationStatuses)[number];
