@@ -2,22 +2,11 @@
 // highest head, how old its head, how far its finality trails the wall clock. An endpoint without a
 // recent probe is unknown, so its alerts hold their state instead of resolving or firing on no data.
 //
-// A rule without a `description` gets one telling why the endpoint is unhealthy now. Annotations are
-// templates over labels and value, and a reason in a label would make a new alert of each change of
-// wording; so each endpoint has its own rule, whose description reads its reasons at each evaluation.
+// A rule without a `description` gets one telling why the endpoint is unhealthy now: each endpoint has its
+// own rule, whose description reads its reasons at each evaluation.
 
 import type { BeaconEndpointHealth } from '../../domain/beacon.js';
-import type { AlertRule } from '../alert-rule.js';
-import type { Template } from '../template.js';
-import {
-  rulesOf,
-  selected,
-  thresholdRule,
-  thresholdSignal,
-  type BeaconHealthReader,
-  type ThresholdRuleConfig,
-  type ThresholdSourceDeps,
-} from './threshold-rule.js';
+import { thresholdSource } from './threshold-rule.js';
 
 const bool = (value: boolean) => (value ? 1 : 0);
 
@@ -33,51 +22,27 @@ export const beaconEndpointMetrics = {
 
 export type BeaconEndpointMetric = keyof typeof beaconEndpointMetrics;
 
-/** A template with no actions: text the engine renders as it is. */
-const literal = (text: string): Template => ({ source: text, nodes: [text] });
-
-function describeReasons(state: BeaconEndpointHealth | undefined): string {
-  if (!state) return 'The endpoint is no longer configured.';
-  if (state.healthy) return 'The endpoint is healthy now.';
-  return `Why: ${state.unhealthyReasons.join('; ')}.`;
-}
-
-const stateOf = (reader: BeaconHealthReader, chain: string, endpoint: string) =>
-  reader.health(chain)?.endpoints.find((state) => state.endpoint === endpoint);
-
-export const beaconEndpointSource = {
+export const beaconEndpointSource = thresholdSource({
   source: 'beacon_endpoint',
-  metrics: Object.keys(beaconEndpointMetrics) as BeaconEndpointMetric[],
-  createRules(rules: readonly ThresholdRuleConfig[], { beacon }: ThresholdSourceDeps): AlertRule[] {
-    if (!beacon) return [];
+  metrics: beaconEndpointMetrics,
+  watch: ({ beacon }) => {
+    if (!beacon) return null;
     const { reader } = beacon;
     const targetLabels = new Map(beacon.targets.map((target) => [target.endpoint, target.labels]));
-    return rulesOf(rules, 'beacon_endpoint').flatMap((rule) =>
-      reader
-        .allHealth()
-        .filter(({ chain }) => selected(rule.chains, chain))
-        .flatMap(({ chain, endpoints }) =>
-          endpoints
-            .filter(({ endpoint }) => selected(rule.endpoints, endpoint))
-            .map(({ endpoint }) => {
-              const built = thresholdRule(rule, () => {
-                const state = stateOf(reader, chain, endpoint);
-                if (!state) return [];
-                const fresh = reader.isFresh(endpoint);
-                const value = fresh ? beaconEndpointMetrics[rule.metric as BeaconEndpointMetric](state) : null;
-                const labels = { ...targetLabels.get(endpoint), scope: 'beacon', chain, endpoint };
-                return [thresholdSignal(rule, labels, value)];
-              });
-              if ('description' in built.annotations) return built;
-              const { annotations } = built;
-              return Object.defineProperty(built, 'annotations', {
-                get: () => ({
-                  ...annotations,
-                  description: literal(describeReasons(stateOf(reader, chain, endpoint))),
-                }),
-              });
-            }),
-        ),
-    );
+    return () =>
+      reader.allHealth().flatMap(({ chain, endpoints }) =>
+        endpoints.map((state) => ({
+          chain,
+          endpoint: state.endpoint,
+          state,
+          labels: { ...targetLabels.get(state.endpoint), scope: 'beacon', chain, endpoint: state.endpoint },
+          read: () => (reader.isFresh(state.endpoint) ? state : null),
+        })),
+      );
   },
-};
+  describe: (series) => {
+    if (!series) return 'The endpoint is no longer configured.';
+    if (series.state.healthy) return 'The endpoint is healthy now.';
+    return `Why: ${series.state.unhealthyReasons.join('; ')}.`;
+  },
+});

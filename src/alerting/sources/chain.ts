@@ -2,15 +2,7 @@
 // are healthy or up (redundancy). A chain none of whose endpoints has a recent probe is unknown.
 
 import type { ChainHealth } from '../../domain/rpc.js';
-import type { AlertRule } from '../alert-rule.js';
-import {
-  rulesOf,
-  selected,
-  thresholdRule,
-  thresholdSignal,
-  type ThresholdRuleConfig,
-  type ThresholdSourceDeps,
-} from './threshold-rule.js';
+import { thresholdSource } from './threshold-rule.js';
 
 export const chainMetrics = {
   head_age_seconds: (health: ChainHealth) => health.headAgeSeconds,
@@ -21,22 +13,17 @@ export const chainMetrics = {
 
 export type ChainMetric = keyof typeof chainMetrics;
 
-export const chainSource = {
+export const chainSource = thresholdSource({
   source: 'chain',
-  metrics: Object.keys(chainMetrics) as ChainMetric[],
-  createRules(rules: readonly ThresholdRuleConfig[], { rpc }: ThresholdSourceDeps): AlertRule[] {
-    if (!rpc) return [];
-    const deps = { config: rpc, tracker: rpc.tracker };
-    return rulesOf(rules, 'chain').map((rule) =>
-      thresholdRule(rule, () =>
-        deps.config.chains
-          .filter((chain) => selected(rule.chains, chain.id))
-          .map((chain) => {
-            const known = chain.rpc.some((endpoint) => deps.tracker.isFresh(endpoint.id));
-            const value = known ? chainMetrics[rule.metric as ChainMetric](deps.tracker.health(chain.id)!) : null;
-            return thresholdSignal(rule, { ...chain.labels, scope: 'chain', chain: chain.id }, value);
-          }),
-      ),
-    );
-  },
-};
+  metrics: chainMetrics,
+  watch: ({ rpc }) =>
+    rpc
+      ? () =>
+          rpc.chains.map((chain) => ({
+            chain: chain.id,
+            labels: { ...chain.labels, scope: 'chain', chain: chain.id },
+            read: () =>
+              chain.rpc.some((endpoint) => rpc.tracker.isFresh(endpoint.id)) ? rpc.tracker.health(chain.id)! : null,
+          }))
+      : null,
+});

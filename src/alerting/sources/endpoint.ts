@@ -3,61 +3,44 @@
 // is unknown, so its alerts hold their state instead of resolving or firing on stale data.
 
 import type { EndpointHealth } from '../../domain/rpc.js';
-import type { AlertRule } from '../alert-rule.js';
-import {
-  rulesOf,
-  selected,
-  thresholdRule,
-  thresholdSignal,
-  type ThresholdRuleConfig,
-  type ThresholdSourceDeps,
-} from './threshold-rule.js';
+import { thresholdSource } from './threshold-rule.js';
 
 const bool = (value: boolean) => (value ? 1 : 0);
 
+interface EndpointReading {
+  health: EndpointHealth;
+  latencyMs: number | null;
+}
+
 export const endpointMetrics = {
-  up: (health: EndpointHealth) => bool(health.up),
-  healthy: (health: EndpointHealth) => bool(health.healthy),
-  lag_blocks: (health: EndpointHealth) => health.lagBlocks,
-  lag_seconds: (health: EndpointHealth) => health.lagSeconds,
-  head_age_seconds: (health: EndpointHealth) => health.headAgeSeconds,
-  latency_seconds: (_health: EndpointHealth, latencyMs: number | null) =>
-    latencyMs === null ? null : latencyMs / 1_000,
-} satisfies Record<string, (health: EndpointHealth, latencyMs: number | null) => number | null>;
+  up: ({ health }: EndpointReading) => bool(health.up),
+  healthy: ({ health }: EndpointReading) => bool(health.healthy),
+  lag_blocks: ({ health }: EndpointReading) => health.lagBlocks,
+  lag_seconds: ({ health }: EndpointReading) => health.lagSeconds,
+  head_age_seconds: ({ health }: EndpointReading) => health.headAgeSeconds,
+  latency_seconds: ({ latencyMs }: EndpointReading) => (latencyMs === null ? null : latencyMs / 1_000),
+} satisfies Record<string, (reading: EndpointReading) => number | null>;
 
 export type EndpointMetric = keyof typeof endpointMetrics;
 
-export const endpointSource = {
+export const endpointSource = thresholdSource({
   source: 'endpoint',
-  metrics: Object.keys(endpointMetrics) as EndpointMetric[],
-  createRules(rules: readonly ThresholdRuleConfig[], { rpc }: ThresholdSourceDeps): AlertRule[] {
-    if (!rpc) return [];
-    const deps = { config: rpc, tracker: rpc.tracker };
-    return rulesOf(rules, 'endpoint').map((rule) =>
-      thresholdRule(rule, () =>
-        deps.config.chains
-          .filter((chain) => selected(rule.chains, chain.id))
-          .flatMap((chain) => {
-            const health = deps.tracker.health(chain.id)!;
-            return chain.rpc
-              .filter((endpoint) => selected(rule.endpoints, endpoint.id))
-              .map((endpoint, index) => {
-                const judged =
-                  health.endpoints.find((candidate) => candidate.endpoint === endpoint.id) ?? health.endpoints[index]!;
-                const fresh = deps.tracker.isFresh(endpoint.id);
-                const latencyMs = deps.tracker.latestObservation(endpoint.id)?.latencyMs ?? null;
-                const value = fresh ? endpointMetrics[rule.metric as EndpointMetric](judged, latencyMs) : null;
-                const labels = {
-                  ...chain.labels,
-                  ...endpoint.labels,
-                  scope: 'endpoint',
-                  chain: chain.id,
-                  endpoint: endpoint.id,
-                };
-                return thresholdSignal(rule, labels, value);
-              });
-          }),
-      ),
-    );
+  metrics: endpointMetrics,
+  watch: ({ rpc }) => {
+    if (!rpc) return null;
+    const { tracker } = rpc;
+    return () =>
+      rpc.chains.flatMap((chain) =>
+        chain.rpc.map((endpoint) => ({
+          chain: chain.id,
+          endpoint: endpoint.id,
+          labels: { ...chain.labels, ...endpoint.labels, scope: 'endpoint', chain: chain.id, endpoint: endpoint.id },
+          read: (): EndpointReading | null => {
+            if (!tracker.isFresh(endpoint.id)) return null;
+            const health = tracker.health(chain.id)!.endpoints.find((state) => state.endpoint === endpoint.id)!;
+            return { health, latencyMs: tracker.latestObservation(endpoint.id)?.latencyMs ?? null };
+          },
+        })),
+      );
   },
-};
+});

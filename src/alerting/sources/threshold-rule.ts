@@ -1,5 +1,6 @@
 // What threshold rules share, whichever source they watch: the configured rule turned into an AlertRule
-// whose series each compare one value against the threshold (with hysteresis when a clear value is set).
+// whose series each compare one value against the threshold (with hysteresis when a clear value is set),
+// and `thresholdSource`, which makes a source of that from its metrics and the series it watches.
 
 import type { Severity } from '../../domain/alert.js';
 import type { BeaconChainHealth, BeaconEndpointTarget } from '../../domain/beacon.js';
@@ -79,3 +80,73 @@ export const rulesOf = (rules: readonly ThresholdRuleConfig[], source: string) =
   rules.filter((rule) => rule.source === source);
 
 export const selected = (list: readonly string[] | undefined, id: string) => list === undefined || list.includes(id);
+
+/** One series a threshold source watches: its chain (and endpoint), its labels, and what its metrics read. */
+export interface ThresholdSeries<Reading> {
+  chain: string;
+  /** Set on the series of an endpoint source: a rule's `endpoints:` selects among them. */
+  endpoint?: string;
+  labels: Record<string, string>;
+  /** What the metrics read now; null when unknown (no recent probe, no processed epoch). */
+  read(): Reading | null;
+}
+
+export interface ThresholdSourceSpec<Source extends string, Reading, Series extends ThresholdSeries<Reading>> {
+  source: Source;
+  /** Each metric a rule's `metric:` may name, read from a series' reading. */
+  metrics: Record<string, (reading: Reading) => number | null>;
+  /** The series now, read at each evaluation; null when the service has no part this source watches. */
+  watch(deps: ThresholdSourceDeps): (() => Series[]) | null;
+  /**
+   * With it, a rule makes one alert rule per series, whose description (unless the rule gives one) is
+   * this text, read at each evaluation: a reason in a label would make a new alert of each change of wording.
+   */
+  describe?(series: Series | undefined): string;
+}
+
+const seriesKey = (series: ThresholdSeries<unknown>) => `${series.chain}/${series.endpoint ?? ''}`;
+
+/** A template with no actions: text the engine renders as it is. */
+const literal = (text: string): Template => ({ source: text, nodes: [text] });
+
+/** A threshold source: the rules of the config naming it, each over the series it selects. */
+export function thresholdSource<Source extends string, Reading, Series extends ThresholdSeries<Reading>>(
+  spec: ThresholdSourceSpec<Source, Reading, Series>,
+) {
+  return {
+    source: spec.source,
+    metrics: Object.keys(spec.metrics),
+    createRules(rules: readonly ThresholdRuleConfig[], deps: ThresholdSourceDeps): AlertRule[] {
+      const watch = spec.watch(deps);
+      if (watch === null) return [];
+      return rulesOf(rules, spec.source).flatMap((rule) => {
+        const metric = spec.metrics[rule.metric]!;
+        const watched = () =>
+          watch().filter(
+            (series) =>
+              selected(rule.chains, series.chain) &&
+              (series.endpoint === undefined || selected(rule.endpoints, series.endpoint)),
+          );
+        const signal = (series: Series) => {
+          const reading = series.read();
+          return thresholdSignal(rule, series.labels, reading === null ? null : metric(reading));
+        };
+        const { describe } = spec;
+        if (describe === undefined) return [thresholdRule(rule, () => watched().map(signal))];
+        return watched().map((first) => {
+          const key = seriesKey(first);
+          const now = () => watch().find((series) => seriesKey(series) === key);
+          const built = thresholdRule(rule, () => {
+            const series = now();
+            return series ? [signal(series)] : [];
+          });
+          if ('description' in built.annotations) return built;
+          const { annotations } = built;
+          return Object.defineProperty(built, 'annotations', {
+            get: () => ({ ...annotations, description: literal(describe(now())) }),
+          });
+        });
+      });
+    },
+  };
+}

@@ -4,54 +4,46 @@
 // from the start, unknown until the chain's first processed epoch, so its alerts hold rather than resolve.
 
 import type { ScopeAttestationTotals } from '../../validators/attestation-epoch.js';
-import type { AlertRule } from '../alert-rule.js';
-import {
-  rulesOf,
-  selected,
-  thresholdRule,
-  thresholdSignal,
-  type ThresholdRuleConfig,
-  type ThresholdSourceDeps,
-} from './threshold-rule.js';
+import { thresholdSource } from './threshold-rule.js';
 
-/** Each metric of a scope's epoch totals, given the duties an epoch needs for its miss rate to be known. */
+/** A scope's epoch totals, and the duties an epoch needs for its miss rate to be known. */
+interface ScopeReading {
+  totals: ScopeAttestationTotals;
+  minDuties: number;
+}
+
 export const validatorScopeMetrics = {
-  missing_in_a_row: (totals: ScopeAttestationTotals) => totals.missingInARow,
-  missed_attestations: (totals: ScopeAttestationTotals) => totals.missed,
-  miss_rate: (totals: ScopeAttestationTotals, minDuties: number) => {
+  missing_in_a_row: ({ totals }: ScopeReading) => totals.missingInARow,
+  missed_attestations: ({ totals }: ScopeReading) => totals.missed,
+  miss_rate: ({ totals, minDuties }: ScopeReading) => {
     const valid = totals.attestationsDue - totals.unknown;
     return valid < minDuties ? null : totals.missed / valid;
   },
-  balance_decreasing: (totals: ScopeAttestationTotals) => totals.balanceDecreasing,
-} satisfies Record<string, (totals: ScopeAttestationTotals, minDuties: number) => number | null>;
+  balance_decreasing: ({ totals }: ScopeReading) => totals.balanceDecreasing,
+} satisfies Record<string, (reading: ScopeReading) => number | null>;
 
 export type ValidatorScopeMetric = keyof typeof validatorScopeMetrics;
 
-export const validatorScopeSource = {
+export const validatorScopeSource = thresholdSource({
   source: 'validator_scope',
-  metrics: Object.keys(validatorScopeMetrics) as ValidatorScopeMetric[],
-  createRules(rules: readonly ThresholdRuleConfig[], { validators }: ThresholdSourceDeps): AlertRule[] {
-    if (!validators || validators.reader.chains().length === 0) return [];
+  metrics: validatorScopeMetrics,
+  watch: ({ validators }) => {
+    if (!validators || validators.reader.chains().length === 0) return null;
     const { reader, minDuties } = validators;
-    return rulesOf(rules, 'validator_scope').map((rule) =>
-      thresholdRule(rule, () =>
-        reader
-          .chains()
-          .filter((chain) => selected(rule.chains, chain))
-          .flatMap((chain) => {
-            const epoch = reader.lastAttestation(chain)?.scopes;
-            return reader
-              .watchList(chain)!
-              .scopes.filter((scope) => scope !== 'network')
-              .map((scope) => {
-                const totals = epoch?.find((candidate) => candidate.scope === scope);
-                const value = totals
-                  ? validatorScopeMetrics[rule.metric as ValidatorScopeMetric](totals, minDuties)
-                  : null;
-                return thresholdSignal(rule, { scope: 'validators', chain, validator_scope: scope }, value);
-              });
-          }),
-      ),
-    );
+    return () =>
+      reader.chains().flatMap((chain) => {
+        const epoch = reader.lastAttestation(chain)?.scopes;
+        return reader
+          .watchList(chain)!
+          .scopes.filter((scope) => scope !== 'network')
+          .map((scope) => ({
+            chain,
+            labels: { scope: 'validators', chain, validator_scope: scope },
+            read: (): ScopeReading | null => {
+              const totals = epoch?.find((candidate) => candidate.scope === scope);
+              return totals ? { totals, minDuties } : null;
+            },
+          }));
+      });
   },
-};
+});
