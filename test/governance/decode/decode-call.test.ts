@@ -24,12 +24,12 @@ const [treasury, token, timelock, safe, multiSend, proxy, admin, impl, outsider]
 
 const erc20 = parseAbi(['function transfer(address to, uint256 value) returns (bool)']);
 const timelockAbi = parseAbi([
-  'function executeBatch(address[] targets, uint256[] values, bytes[] payloads, bytes32 predecessor, bytes32 salt) payable',
+  'function executeBatch(address[], uint256[], bytes[], bytes32, bytes32) payable',
   'function updateDelay(uint256 newDelay)',
   'function grantRole(bytes32 role, address account)',
 ]);
 const safeAbi = parseAbi([
-  'function execTransaction(address to, uint256 value, bytes data, uint8 operation, uint256 safeTxGas, uint256 baseGas, uint256 gasPrice, address gasToken, address refundReceiver, bytes signatures) payable returns (bool)',
+  'function execTransaction(address, uint256, bytes, uint8, uint256, uint256, uint256, address, address, bytes)',
   'function addOwnerWithThreshold(address owner, uint256 _threshold)',
   'function changeThreshold(uint256 _threshold)',
   'function multiSend(bytes transactions) payable',
@@ -91,7 +91,7 @@ describe('decodeCall', () => {
       ],
       calls: [],
     });
-    expect(summarizeCall(decoded, summaryContext)).toBe(`0x0000…0002.transfer(to=0x0000…0009, value=1,000,000 USDC)`);
+    expect(summarizeCall(decoded, summaryContext)).toBe('0x0000…0002.transfer(to=0x0000…0009, value=1,000,000 USDC)');
   });
 
   it('unwraps a timelock batch and decodes each call', () => {
