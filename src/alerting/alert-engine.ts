@@ -274,6 +274,7 @@ export class AlertEngine {
           step.next,
           step.transition,
           nowMs,
+          signal.details,
         );
         if (change) changes.push(change);
       }
@@ -309,11 +310,14 @@ export class AlertEngine {
     next: LifecycleState,
     transition: { from: string; to: string } | null,
     nowMs: number,
+    details?: readonly string[],
   ): Change | null {
     const active = next.state === 'pending' || next.state === 'firing';
     if (!active && !transition) return null;
     const annotations =
-      current && Object.keys(rule.annotations).length === 0 ? current.annotations : this.render(rule, labels, value);
+      current && Object.keys(rule.annotations).length === 0 && !details?.length
+        ? current.annotations
+        : this.render(rule, labels, value, details);
     const record: AlertRecord | null = active
       ? {
           fingerprint,
@@ -350,10 +354,18 @@ export class AlertEngine {
     };
   }
 
-  private render(rule: AlertRule, labels: Record<string, string>, value: number | null): Record<string, string> {
-    return Object.fromEntries(
+  private render(
+    rule: AlertRule,
+    labels: Record<string, string>,
+    value: number | null,
+    details?: readonly string[],
+  ): Record<string, string> {
+    const rendered: Record<string, string> = Object.fromEntries(
       Object.entries(rule.annotations).map(([name, template]) => [name, renderTemplate(template, { labels, value })]),
     );
+    if (details?.length)
+      rendered.description = [rendered.description, ...details].filter((line) => line !== undefined).join('\n');
+    return rendered;
   }
 
   private routesOf(labels: Record<string, string>): ResolvedRoute[] {

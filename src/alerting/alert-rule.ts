@@ -13,6 +13,8 @@ export interface AlertSignal {
   value: number | null;
   /** The condition now, given whether the series' alert is already pending or firing (for hysteresis). */
   condition(wasActive: boolean): Condition;
+  /** Lines of this series added below its alert's description (what a governance decision's calls do). */
+  details?: readonly string[];
 }
 
 export interface AlertRule {

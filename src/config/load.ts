@@ -11,6 +11,7 @@ import { formatPath, formatProblem, zodIssueProblems, type ConfigProblem } from 
 import { configSchema, type Config } from './schema.js';
 import { readYaml } from './yaml-text.js';
 import { issuesBesides } from './second-look.js';
+import { loadAbiFiles } from './abi-files.js';
 
 export { formatPath, formatProblem, type ConfigProblem } from './problems.js';
 export { summarizeConfig } from './summary.js';
@@ -91,7 +92,9 @@ export function checkConfigText(text: string, options: ConfigOptions = {}): Chec
   const schemaProblems = zodIssueProblems({ issues } as z.ZodError)
     .map(included.locate)
     .filter((problem) => !unsetPaths.has(problem.path));
-  const problems = [...(options.allowMissingEnv ? [] : unset), ...included.problems, ...schemaProblems];
+  // The ABI files are read once the section has parsed, relative to the config file.
+  const abiProblems = result.success ? loadAbiFiles(result.data.abis, options.baseDir ?? process.cwd()) : [];
+  const problems = [...(options.allowMissingEnv ? [] : unset), ...included.problems, ...schemaProblems, ...abiProblems];
   if (problems.length > 0) throw new ConfigError(source, problems);
   return { config: result.success ? result.data : null, unset };
 }

@@ -210,6 +210,7 @@ const sectionTitles: Record<string, string> = {
   slos: 'SLOs',
   opensloFiles: 'OpenSLO files',
   governance: 'Governance targets',
+  abis: 'ABIs for decoding governance decisions',
   validators: 'Validators',
   alerting: 'Alerting',
 };

@@ -74,6 +74,7 @@ export function checkGovernanceReferences(
   config: {
     chains: { id: string; rpc: unknown[] }[];
     governance: GovernanceTargetConfig[];
+    abis?: { chain?: string | undefined }[];
     slos: { sli: { kind: string; chain: string; targets?: unknown } }[];
   },
   problem: (path: (string | number)[], message: string) => void,
@@ -95,6 +96,10 @@ export function checkGovernanceReferences(
     if (other !== undefined)
       problem(['governance', index, 'address'], `the same ${target.kind} is already watched as "${other}"`);
     addresses.set(key, target.id);
+  });
+  config.abis?.forEach((abi, index) => {
+    if (abi.chain !== undefined && !config.chains.some((chain) => chain.id === abi.chain))
+      problem(['abis', index, 'chain'], `no chain "${abi.chain}"`);
   });
   // Governance SLIs count the proposals of governors on their chain.
   config.slos.forEach((slo, index) => {

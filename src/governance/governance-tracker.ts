@@ -14,6 +14,7 @@ import { GovernanceStore, type ProposalStateRow } from './governance-store.js';
 import type { GovernanceRoute } from './kinds/api.js';
 import { governanceKinds } from './kinds/index.js';
 import type { KindTargetSet, TargetReading, TrackedTarget } from './kinds/kind.js';
+import { GovernanceDecoder, type UserAbi } from './decode/governance-decoder.js';
 
 export interface TargetStatus {
   /** Every block up to this one is ingested (null before the first batch). */
@@ -67,15 +68,29 @@ export interface PollOptions {
 export class GovernanceTracker {
   readonly store: GovernanceStore;
   private readonly runtimes = new Map<string, TargetRuntime>();
+  /** Decodes the targets' decisions: the user's ABIs, the targets' ids, and what each watched proxy points at. */
+  readonly decoder: GovernanceDecoder;
   /** One set per kind of the list, each holding that kind's targets. */
-  private readonly kinds: KindTargetSet[] = governanceKinds.map((kind) => kind.open());
+  private readonly kinds: KindTargetSet[];
 
   constructor(
     db: Database,
     targets: readonly GovernanceTarget[],
-    private readonly deps: { clock: Clock; readers: ReadonlyMap<string, ChainReader>; hooks?: GovernanceTrackerHooks },
+    private readonly deps: {
+      clock: Clock;
+      readers: ReadonlyMap<string, ChainReader>;
+      hooks?: GovernanceTrackerHooks;
+      /** The ABIs the user gave (`abis:`). */
+      abis?: readonly UserAbi[];
+    },
   ) {
     this.store = new GovernanceStore(db);
+    const byAddress = new Map(targets.map((target) => [`${target.chain}/${target.address.toLowerCase()}`, target.id]));
+    this.decoder = new GovernanceDecoder(targets, deps.abis ?? [], (chain, address) => {
+      const id = byAddress.get(`${chain}/${address.toLowerCase()}`);
+      return (id === undefined ? null : this.reading(id)?.implementation()) ?? undefined;
+    });
+    this.kinds = governanceKinds.map((kind) => kind.open(this.decoder));
     for (const target of targets) {
       const reader = deps.readers.get(target.chain);
       if (!reader) throw new Error(`no reader for chain "${target.chain}"`);

@@ -51,6 +51,7 @@ export function createGovernance(context: ServiceContext, chains: ChainTracker):
   const tracker = new GovernanceTracker(context.db, targets, {
     clock,
     readers: governanceReaders(config, chains, metrics.onRequest),
+    abis: config.abis.flatMap((entry) => entry.loaded),
     hooks: everyHook(governanceLogging(log), metrics.hooks),
   });
   createGovernanceMetrics(registry, tracker, clock);

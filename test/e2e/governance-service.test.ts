@@ -22,6 +22,20 @@ let safe: SafeDeployment;
 let hook: HttpReceiver;
 let service: CapturedService;
 
+/** The description the webhook received first for a firing alert of that name. */
+function firingDescription(alertname: string): string | undefined {
+  for (const request of hook.requests)
+    for (const alert of (request.json as { alerts?: WebhookAlert[] })?.alerts ?? [])
+      if (alert.status === 'firing' && alert.labels.alertname === alertname) return alert.annotations.description;
+  return undefined;
+}
+
+interface WebhookAlert {
+  status: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
 /** Alert names the webhook received with this status, from Alertmanager-shaped payloads. */
 function received(status: 'firing' | 'resolved'): string[] {
   return hook.requests.flatMap((request) =>
@@ -128,6 +142,15 @@ describe('governance in the running service', () => {
     await vote(client, gov, deployer, proposal, Support.For);
     await client.mine({ blocks: 6 });
     await queue(client, gov, deployer, proposal);
+    // The message says what the proposal will do, decoded from its calldata; so does the timelock's, once queued.
+    expect(firingDescription('GovernanceProposalCreated')).toBe(
+      'A proposal is pending or open for votes on dao (local).\nActions:\n1. dao-timelock.updateDelay(newDelay=7,200)',
+    );
+    await waitFor(() => received('firing').includes('TimelockOperationScheduled'), 20_000, 'the scheduled operation');
+    expect(firingDescription('TimelockOperationScheduled')).toBe(
+      'An operation is scheduled on dao-timelock (local) and not ready yet.\n' +
+        'Calls:\n1. dao-timelock.updateDelay(newDelay=7,200)',
+    );
     await passTime(client, 61);
     await execute(client, gov, deployer, proposal);
 

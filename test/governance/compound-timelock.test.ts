@@ -150,7 +150,14 @@ describe('Compound timelock with GovernorTimelockCompound', () => {
     expect(timelock.byStatus).toMatchObject({ executed: 1, ready: 1 });
     const executed = timelock.operations.find((operation) => operation.status === 'executed')!;
     expect(executed.calls).toEqual([
-      { index: 0, target: getAddress(gov.timelock.address), value: '0', call: setDelay(7_200n).calldata.slice(0, 10) },
+      {
+        index: 0,
+        target: getAddress(gov.timelock.address),
+        value: '0',
+        call: setDelay(7_200n).calldata.slice(0, 10),
+        data: setDelay(7_200n).calldata,
+        signature: '',
+      },
     ]);
     expect(executed.readyAtMs).toBe(queuedEtaSeconds * 1_000);
     const execution = [...tracker.store.events('dao-timelock')].find((event) => event.name === 'ExecuteTransaction')!;

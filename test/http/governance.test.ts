@@ -252,8 +252,35 @@ describe('governance API', () => {
       voters: 2,
       quorumReached: true,
     });
+    const timelockAddress = getAddress(gov.timelock.address);
+    // The action is the timelock's own updateDelay(7200), decoded by the standard TimelockController ABI.
+    const decodedUpdateDelay = {
+      path: '1',
+      depth: 0,
+      to: timelockAddress,
+      label: 'dao-timelock',
+      value: '0',
+      operation: 'call',
+      selector: executed.calldatas[0]!.slice(0, 10),
+      signature: 'updateDelay(uint256)',
+      functionName: 'updateDelay',
+      decodedWith: 'TimelockController',
+      implementation: null,
+      args: [{ name: 'newDelay', type: 'uint256', value: '7200' }],
+      undecoded: false,
+      data: null,
+      problem: null,
+      summary: 'dao-timelock.updateDelay(newDelay=7,200)',
+    };
     expect(body.actions).toEqual([
-      { target: getAddress(gov.timelock.address), value: '0', call: executed.calldatas[0]!.slice(0, 10) },
+      {
+        target: timelockAddress,
+        value: '0',
+        call: executed.calldatas[0]!.slice(0, 10),
+        data: executed.calldatas[0],
+        summary: 'dao-timelock.updateDelay(newDelay=7,200)',
+        decoded: [decodedUpdateDelay],
+      },
     ]);
     expect(body.votesCast).toEqual([
       expect.objectContaining({
@@ -299,7 +326,15 @@ describe('governance API', () => {
         status: 'executed',
         delaySeconds: 3_600,
         calls: [
-          { index: 0, target: getAddress(gov.timelock.address), value: '0', call: executed.calldatas[0]!.slice(0, 10) },
+          {
+            index: 0,
+            target: getAddress(gov.timelock.address),
+            value: '0',
+            call: executed.calldatas[0]!.slice(0, 10),
+            data: executed.calldatas[0],
+            summary: 'dao-timelock.updateDelay(newDelay=7,200)',
+            decoded: [expect.objectContaining({ functionName: 'updateDelay', decodedWith: 'TimelockController' })],
+          },
         ],
       }),
     ]);

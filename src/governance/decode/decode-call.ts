@@ -19,10 +19,10 @@ import {
 } from 'viem';
 import type { EventValue } from '../../domain/governance.js';
 import { toEventValue } from '../ingest/decode.js';
-import { unpackMultiSend } from './multisend.js';
+import { type CallOperation, unpackMultiSend } from './multisend.js';
 import { type StandardAbi, standardAbis } from './standard-abis.js';
 
-export type CallOperation = 'call' | 'delegatecall';
+export type { CallOperation };
 
 /** A call as a decision states it. `signature` is Compound's and Bravo's: the data is then the arguments only. */
 export interface CallToDecode {
@@ -225,7 +225,7 @@ function decodeOne(call: InnerCall, context: DecodeContext, depth: number, budge
   }
   const base: DecodedCall = {
     to,
-    label: context.label(to) ?? context.userAbi(to)?.name ?? null,
+    label: context.label(to) ?? nameOf(context.userAbi(to)) ?? null,
     value: String(call.value),
     operation: call.operation ?? 'call',
     selector: data.length >= 10 ? (data.slice(0, 10) as Hex) : null,
@@ -281,6 +281,9 @@ function decodeOne(call: InnerCall, context: DecodeContext, depth: number, budge
 }
 
 const isHexAddress = (value: string) => /^0x[0-9a-fA-F]{40}$/.test(value);
+
+/** A user ABI's name, unless it is only the address (a folder's file without a contract name). */
+const nameOf = (abi: { name: string } | undefined) => (abi && !isHexAddress(abi.name) ? abi.name : undefined);
 
 /** Decodes one call of a decision, and every call it carries. */
 export function decodeCall(call: CallToDecode, context: DecodeContext): DecodedCall {

@@ -3,7 +3,9 @@
 // Read back here, stopping at the first transaction that does not fit what is left.
 
 import { type Address, getAddress, type Hex, hexToBigInt } from 'viem';
-import type { CallOperation } from './decode-call.js';
+
+/** How a Safe makes a call: a plain call, or a delegatecall that runs the target's code as the Safe. */
+export type CallOperation = 'call' | 'delegatecall';
 
 export interface PackedTransaction {
   operation: CallOperation;

@@ -3,6 +3,8 @@
 // shares: times as ISO 8601, token amounts as decimal strings, changes of configuration.
 
 import { z } from 'zod';
+import { decodedCallRowSchema } from '../decode/decoded-schema.js';
+import type { GovernanceDecoder } from '../decode/governance-decoder.js';
 import type { GovernanceStore } from '../governance-store.js';
 import type { GovernanceChange } from './change.js';
 
@@ -10,6 +12,30 @@ export const iso = (ms: number | null | undefined) =>
   ms === null || ms === undefined ? null : new Date(ms).toISOString();
 
 export const amount = z.string().describe('A token amount in its smallest unit, as a decimal string.');
+
+/** What the API adds to a decision's call: its calldata, one line of what it does, and the decoded tree. */
+export const decodedCallFields = {
+  data: z.string().describe('The calldata; with a Compound or Bravo `signature`, the arguments only.'),
+  summary: z.string().describe('What the call does, in one line: `Treasury.transfer(to=0xAb12…cdEf, value=1,000)`.'),
+  decoded: z
+    .array(decodedCallRowSchema)
+    .describe('The call decoded, and every call it carries (a timelock batch, a Safe transaction, a MultiSend).'),
+};
+
+/** The decoded fields of one call of a decision on the chain. */
+export function decodedCall(
+  decoder: GovernanceDecoder,
+  chain: string,
+  call: { target: string; value: string; data: string; signature: string },
+) {
+  const decoded = decoder.decode(chain, {
+    to: call.target,
+    value: call.value,
+    data: call.data,
+    ...(call.signature ? { signature: call.signature } : {}),
+  });
+  return { data: call.data, summary: decoder.summarize(chain, decoded), decoded: decoder.rows(chain, decoded) };
+}
 
 export const changeSchema = z.object({
   name: z.string().describe('The event: AddedOwner, ChangedThreshold, Upgraded, MinDelayChange, RoleGranted…'),
@@ -74,4 +100,6 @@ export interface KindTargets<Target, View> {
   one(id: string): Target;
   view(target: Target): View;
   store: GovernanceStore;
+  /** Decodes the targets' decisions. */
+  decoder: GovernanceDecoder;
 }

@@ -3,6 +3,7 @@
 // view: they go through TrackedTarget, TargetReading and the kind's own routes.
 
 import type { GovernanceSnapshot, GovernanceTarget } from '../../domain/governance.js';
+import { GovernanceDecoder } from '../decode/governance-decoder.js';
 import { GovernanceNotFoundError, type KindTargets } from './api.js';
 import type {
   Decisions,
@@ -25,6 +26,7 @@ function readingOf<Target extends GovernanceTarget, State, View>(
   spec: GovernanceKindSpec<Target, State, View>,
   target: Target,
   view: View,
+  decoder: GovernanceDecoder,
 ): TargetReading {
   return {
     target,
@@ -38,14 +40,17 @@ function readingOf<Target extends GovernanceTarget, State, View>(
       return part && 'counts' in part ? part.counts(view) : null;
     },
     signals(rule, nowMs, context) {
-      return spec.alerts.find((candidate) => candidate.name === rule)?.signals(target, view, nowMs, context) ?? [];
+      const alert = spec.alerts.find((candidate) => candidate.name === rule);
+      return alert?.signals(target, view, nowMs, { ...context, decoder }) ?? [];
     },
+    implementation: () => spec.implementation?.(view) ?? null,
   };
 }
 
 function trackedTarget<Target extends GovernanceTarget, State, View>(
   spec: GovernanceKindSpec<Target, State, View>,
   record: TargetRecord<Target, State>,
+  decoder: GovernanceDecoder,
 ): TrackedTarget {
   const { target } = record;
   return {
@@ -73,7 +78,7 @@ function trackedTarget<Target extends GovernanceTarget, State, View>(
       if (!spec.decisions || snapshot === null) return noDecisions();
       return spec.decisions(target, spec.view(target, record.state, snapshot, atMs), atMs);
     },
-    reading: (nowMs) => readingOf(spec, target, spec.view(target, record.state, record.snapshot, nowMs)),
+    reading: (nowMs) => readingOf(spec, target, spec.view(target, record.state, record.snapshot, nowMs), decoder),
   };
 }
 
@@ -81,8 +86,10 @@ function kindTargets<Target extends GovernanceTarget, State, View>(
   spec: GovernanceKindSpec<Target, State, View>,
   records: ReadonlyMap<string, TargetRecord<Target, State>>,
   access: RouteAccess,
+  decoder: GovernanceDecoder,
 ): KindTargets<Target, View> {
   return {
+    decoder,
     all: () => [...records.values()].map((record) => record.target),
     one(id) {
       const record = records.get(id);
@@ -109,16 +116,16 @@ export function defineGovernanceKind<Target extends GovernanceTarget, State, Vie
     config: spec.config,
     gauges: spec.gauges.map((part) => part.gauge),
     alerts: spec.alerts.map(({ name, severity, summary, description }) => ({ name, severity, summary, description })),
-    open() {
+    open(decoder = new GovernanceDecoder([], [])) {
       const records = new Map<string, TargetRecord<Target, State>>();
       return {
         track(target) {
           if (!ofKind(target)) return null;
           const record: TargetRecord<Target, State> = { target, state: spec.initial(), snapshot: null };
           records.set(target.id, record);
-          return trackedTarget(spec, record);
+          return trackedTarget(spec, record, decoder);
         },
-        routes: (access) => spec.routes(kindTargets(spec, records, access)),
+        routes: (access) => spec.routes(kindTargets(spec, records, access, decoder)),
       };
     },
   };

@@ -15,6 +15,7 @@ import type {
   GovernanceTarget,
   ProposalState,
 } from '../../domain/governance.js';
+import type { GovernanceDecoder } from '../decode/governance-decoder.js';
 import type { GovernanceStore } from '../governance-store.js';
 import type { ContractReads, TargetCollector } from '../ingest/kind.js';
 import type { GovernanceRoute, KindTargets } from './api.js';
@@ -36,13 +37,20 @@ export interface GovernanceSignal {
   labels: Record<string, string>;
   value: number | null;
   condition(): boolean | null;
+  /** Lines added to the alert's description: what a decision's calls do. */
+  details?: string[];
 }
 
 /** What alert rules read from the alerting config. */
 export interface GovernanceAlertContext {
   /** How long a change alert fires after the change's block. */
   changeHoldMs: number;
+  /** Decodes a decision's calls, for the lines a signal adds to its alert's description. */
+  decoder: GovernanceDecoder;
 }
+
+/** What the alert source gives a reading; the tracker adds its decoder. */
+export type AlertSourceContext = Omit<GovernanceAlertContext, 'decoder'>;
 
 export interface GovernanceAlertRule {
   name: string;
@@ -120,6 +128,8 @@ export interface GovernanceKindSpec<Target extends GovernanceTarget, State, View
   view(target: Target, state: State, snapshot: GovernanceSnapshot | null, nowMs: number): View;
   /** The proposal transitions and SLI outcomes the view decides at `atMs`; absent: the kind decides none. */
   decisions?(target: Target, view: View, atMs: number): Decisions;
+  /** For a proxy kind: the implementation behind the target's address, which calls to it are decoded against. */
+  implementation?(view: View): Address | null;
   gauges: readonly GaugeContribution<View>[];
   alerts: readonly GovernanceAlertSpec<Target, View>[];
   /** The kind's own API routes, over its targets and their views. */
@@ -136,7 +146,9 @@ export interface TargetReading {
   /** The counts of a labelled gauge; null when its kind has no part in it. */
   counts(gauge: GovernanceGauge): Readonly<Record<string, number>> | null;
   /** The series of one alert rule; none for another kind's rule. */
-  signals(rule: string, nowMs: number, context: GovernanceAlertContext): GovernanceSignal[];
+  signals(rule: string, nowMs: number, context: AlertSourceContext): GovernanceSignal[];
+  /** The implementation behind the target's address, for a proxy; null otherwise or when unknown. */
+  implementation(): Address | null;
 }
 
 /** One target of a kind as the tracker holds it: its state and last snapshot, behind the kind's own types. */
@@ -168,8 +180,8 @@ export interface GovernanceKind {
   /** The gauges it has a part in. */
   readonly gauges: readonly GovernanceGauge[];
   readonly alerts: readonly GovernanceAlertRule[];
-  /** A fresh set of this kind's targets, for one tracker. */
-  open(): KindTargetSet;
+  /** A fresh set of this kind's targets, for one tracker, decoding with its decoder (by default, one without ABIs). */
+  open(decoder?: GovernanceDecoder): KindTargetSet;
 }
 
 export interface KindTargetSet {

@@ -143,6 +143,7 @@ export function proxyJson(target: GovernanceTarget, view: ProxyView): z.infer<ty
 
 export const proxyKind = defineGovernanceKind<ProxyTarget, ProxyState, ProxyView>({
   name: 'proxy',
+  implementation: (view) => (view.implementation as Address | null) ?? null,
   config: governanceKindConfig({ description: 'an EIP-1967 proxy', fields: {}, settings: () => ({}) }),
   events: proxyEvents,
   addresses: async (target) => [target.address],

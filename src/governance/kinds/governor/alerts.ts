@@ -18,6 +18,8 @@ function proposalRule(
   description: string,
   fires: (proposal: ProposalView, nowMs: number, context: GovernanceAlertContext) => boolean,
   value: (proposal: ProposalView) => number | null = () => null,
+  /** Whether its alerts list what the proposal's actions do, one line each. */
+  withActions = false,
 ): GovernorRule {
   return {
     name,
@@ -32,8 +34,24 @@ function proposalRule(
           labels: { ...targetLabels(target), proposal: proposal.id, title: proposal.title },
           value: value(proposal),
           condition: () => true,
+          ...(withActions ? { details: actionLines(target, proposal, context) } : {}),
         })),
   };
+}
+
+/** "Actions:" and one numbered line per action, decoded. */
+function actionLines(target: GovernorTarget, proposal: ProposalView, context: GovernanceAlertContext): string[] {
+  const { decoder } = context;
+  const lines = proposal.actions.map((action, index) => {
+    const decoded = decoder.decode(target.chain, {
+      to: action.target,
+      value: action.value,
+      data: action.data,
+      ...(action.signature ? { signature: action.signature } : {}),
+    });
+    return `${index + 1}. ${decoder.summarize(target.chain, decoded)}`;
+  });
+  return lines.length === 0 ? [] : ['Actions:', ...lines];
 }
 
 /**
@@ -49,6 +67,8 @@ export const governorAlerts: readonly GovernorRule[] = [
     'New proposal on {{ $labels.target }}: {{ $labels.title }}',
     'A proposal is pending or open for votes on {{ $labels.target }} ({{ $labels.chain }}).',
     (proposal) => proposal.state === 'Pending' || proposal.state === 'Active',
+    undefined,
+    true,
   ),
   proposalRule(
     'GovernanceQuorumAtRisk',
@@ -66,6 +86,8 @@ export const governorAlerts: readonly GovernorRule[] = [
     'Proposal "{{ $labels.title }}" on {{ $labels.target }} passed and awaits queueing',
     'The vote passed; the proposal must now be queued (or executed, without a timelock).',
     (proposal) => proposal.state === 'Succeeded' && !proposal.overdue,
+    undefined,
+    true,
   ),
   proposalRule(
     'GovernanceProposalQueued',
@@ -73,6 +95,8 @@ export const governorAlerts: readonly GovernorRule[] = [
     'Proposal "{{ $labels.title }}" on {{ $labels.target }} is queued in the timelock',
     'Queued; executable from its ETA.',
     (proposal) => proposal.state === 'Queued' && !proposal.overdue,
+    undefined,
+    true,
   ),
   proposalRule(
     'GovernanceExecutionOverdue',

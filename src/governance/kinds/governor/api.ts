@@ -6,6 +6,8 @@ import { proposalStates, type GovernanceTarget } from '../../../domain/governanc
 import type { StoredGovernanceEvent } from '../../governance-store.js';
 import {
   amount,
+  decodedCall,
+  decodedCallFields,
   GovernanceNotFoundError,
   governanceRoute,
   iso,
@@ -113,6 +115,7 @@ export const proposalDetailSchema = proposalSummarySchema.extend({
       target: z.string(),
       value: amount,
       call: z.string().describe('The signature, or the calldata’s 4-byte selector.'),
+      ...decodedCallFields,
     }),
   ),
   created: z.object({ block: z.number().int(), tx: z.string() }).nullable(),
@@ -163,7 +166,12 @@ function proposalDetail(
   return {
     ...proposalSummary(target, proposal),
     description: typeof createdEvent?.args.description === 'string' ? createdEvent.args.description : null,
-    actions: proposal.actions,
+    actions: proposal.actions.map((action) => ({
+      target: action.target,
+      value: action.value,
+      call: action.call,
+      ...decodedCall(targets.decoder, target.chain, action),
+    })),
     created: createdEvent ? { block: createdEvent.blockNumber, tx: createdEvent.txHash } : null,
     voteStart: proposal.voteStart,
     voteEnd: proposal.voteEnd,

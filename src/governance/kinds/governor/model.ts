@@ -14,6 +14,10 @@ export interface ProposalAction {
   value: string;
   /** The function called: the signature when given, else the calldata's 4-byte selector. */
   call: string;
+  /** The calldata; with a Bravo `signature`, the arguments only. */
+  data: string;
+  /** Bravo's function signature, empty when the data carries its selector. */
+  signature: string;
 }
 
 export interface ProposalRecord {
@@ -112,6 +116,8 @@ function actionsOf(args: Record<string, unknown>): ProposalAction[] {
     target,
     value: values[index] ?? '0',
     call: signatures[index] || (calldatas[index] ?? '').slice(0, 10) || '(none)',
+    data: calldatas[index] || '0x',
+    signature: signatures[index] ?? '',
   }));
 }
 

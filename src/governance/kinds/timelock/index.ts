@@ -4,7 +4,17 @@
 
 import { z } from 'zod';
 import { changeRule, changesNamed, targetLabels } from '../alerts.js';
-import { amount, changeSchema, changeView, governanceRoute, iso, targetParams } from '../api.js';
+import {
+  amount,
+  changeSchema,
+  changeView,
+  decodedCall,
+  decodedCallFields,
+  governanceRoute,
+  iso,
+  targetParams,
+} from '../api.js';
+import type { GovernanceDecoder } from '../../decode/governance-decoder.js';
 import { defineGovernanceKind } from '../define-kind.js';
 import { overdueExecutionsGauge } from '../kind.js';
 import { readTimelock, timelockEvents, timelockKeyOf } from './ingest.js';
@@ -18,10 +28,20 @@ import {
 } from './model.js';
 import { timelockConfig } from './config.js';
 
+/** "Calls:" and one numbered line per call of the operation, decoded. */
+function callLines(target: TimelockTarget, operation: OperationView, decoder: GovernanceDecoder): string[] {
+  const lines = operation.calls.map(
+    (call, index) => `${index + 1}. ${decodedCall(decoder, target.chain, call).summary}`,
+  );
+  return lines.length === 0 ? [] : ['Calls:', ...lines];
+}
+
 export const operationSchema = z.object({
   id: z.string(),
   status: z.enum(operationStatuses),
-  calls: z.array(z.object({ index: z.number().int(), target: z.string(), value: amount, call: z.string() })),
+  calls: z.array(
+    z.object({ index: z.number().int(), target: z.string(), value: amount, call: z.string(), ...decodedCallFields }),
+  ),
   predecessor: z.string().nullable(),
   delaySeconds: z.number().nullable(),
   scheduledAt: z.string(),
@@ -31,11 +51,21 @@ export const operationSchema = z.object({
   cancelledAt: z.string().nullable(),
 });
 
-export function operationJson(operation: OperationView): z.infer<typeof operationSchema> {
+export function operationJson(
+  operation: OperationView,
+  decoder: GovernanceDecoder,
+  chain: string,
+): z.infer<typeof operationSchema> {
   return {
     id: operation.id,
     status: operation.status,
-    calls: operation.calls,
+    calls: operation.calls.map((call) => ({
+      index: call.index,
+      target: call.target,
+      value: call.value,
+      call: call.call,
+      ...decodedCall(decoder, chain, call),
+    })),
     predecessor: operation.predecessor,
     delaySeconds: operation.delaySeconds,
     scheduledAt: iso(operation.scheduledAtMs)!,
@@ -87,17 +117,33 @@ export const timelockKind = defineGovernanceKind<TimelockTarget, TimelockState, 
   ],
   alerts: [
     {
+      name: 'TimelockOperationScheduled',
+      severity: 'info',
+      summary: 'Timelock {{ $labels.target }} has a new operation scheduled',
+      description: 'An operation is scheduled on {{ $labels.target }} ({{ $labels.chain }}) and not ready yet.',
+      signals: (target, view, _nowMs, context) =>
+        view.operations
+          .filter((operation) => operation.status === 'scheduled')
+          .map((operation) => ({
+            labels: { ...targetLabels(target), operation: operation.id },
+            value: operation.readyAtMs / 1_000,
+            condition: () => true,
+            details: callLines(target, operation, context.decoder),
+          })),
+    },
+    {
       name: 'TimelockOperationOverdue',
       severity: 'error',
       summary: 'Timelock {{ $labels.target }} has an operation ready but unexecuted',
       description: 'A timelock operation has been ready for longer than the execution grace.',
-      signals: (target, view) =>
+      signals: (target, view, _nowMs, context) =>
         view.operations
           .filter((operation) => operation.status === 'overdue')
           .map((operation) => ({
             labels: { ...targetLabels(target), operation: operation.id },
             value: operation.readyAtMs / 1_000,
             condition: () => true,
+            details: callLines(target, operation, context.decoder),
           })),
     },
     changeRule<TimelockView>(
@@ -135,7 +181,7 @@ export const timelockKind = defineGovernanceKind<TimelockTarget, TimelockState, 
           minDelaySeconds: view.minDelaySeconds,
           byStatus: view.byStatus,
           roles: view.roles,
-          operations: operations.map(operationJson),
+          operations: operations.map((operation) => operationJson(operation, targets.decoder, target.chain)),
           changes: view.changes.map(changeView),
         };
       },

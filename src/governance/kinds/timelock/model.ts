@@ -19,6 +19,10 @@ export interface TimelockCall {
   value: string;
   /** The function called: a signature (Compound) or the calldata's 4-byte selector. */
   call: string;
+  /** The calldata; with a Compound `signature`, the arguments only. */
+  data: string;
+  /** Compound's function signature, empty when the data carries its selector. */
+  signature: string;
 }
 
 export interface TimelockOperation {
@@ -79,6 +83,8 @@ function schedule(state: TimelockState, event: GovernanceEvent): void {
     call: compound
       ? String(args.signature) || String(args.data).slice(0, 10)
       : String(args.data).slice(0, 10) || '(none)',
+    data: String(args.data ?? '0x'),
+    signature: compound ? String(args.signature ?? '') : '',
   };
   const existing = state.operations.get(id);
   if (existing && existing.scheduledTx === event.txHash) {
