@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Abi, type Address, type Hex, keccak256, toBytes } from 'viem';
-import { startAnvil } from '../src/demo/anvil.js';
+import { startAnvil } from '../src/anvil/anvil.js';
 import { compileSolidity } from '../src/demo/governance/contracts.js';
 import { anvilAccount, createAnvilClient, deployContract, writeContract } from '../src/demo/governance/client.js';
 

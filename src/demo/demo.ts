@@ -14,7 +14,7 @@ import { loadConfigFile } from '../config/load.js';
 import { createLogger } from '../log/logger.js';
 import { secretsScrubber, startService, type RunningService } from '../main.js';
 import { startAlertLogReceiver } from './alert-log-receiver.js';
-import { startAnvil, type AnvilNode } from './anvil.js';
+import { startAnvil, type AnvilNode } from '../anvil/anvil.js';
 import { demoBeaconYaml, demoValidatorSlosYaml, demoValidatorsYaml, startDemoBeacon } from './beacon.js';
 import { startFaultProxy, type Fault, type FaultProxy } from './fault-proxy.js';
 import { type AnvilClient, createAnvilClient } from './governance/client.js';

@@ -13,7 +13,7 @@ import {
 
 const layers = [
   ['domain'],
-  ['log', 'scheduler', 'metrics', 'store', 'version.ts'],
+  ['log', 'scheduler', 'metrics', 'store', 'anvil', 'version.ts'],
   ['backup', 'beacon-sim'],
   ['endpoints', 'slo'],
   ['governance', 'validators'],

@@ -10,7 +10,7 @@ import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import type { ChainObservation } from '../../src/domain/rpc.js';
-import { startAnvil, type AnvilNode } from '../../src/demo/anvil.js';
+import { startAnvil, type AnvilNode } from '../../src/anvil/anvil.js';
 import { openDatabase } from '../../src/store/database.js';
 import { RpcSampleStore } from '../../src/endpoints/rpc/rpc-samples.js';
 import { SampleWriter } from '../../src/endpoints/sample-writer.js';

@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
 import { createPublicClient, http, HttpRequestError } from 'viem';
-import { startAnvil, type AnvilNode } from '../../src/demo/anvil.js';
+import { startAnvil, type AnvilNode } from '../../src/anvil/anvil.js';
 import { startFaultProxy, type FaultProxy } from '../../src/demo/fault-proxy.js';
 
 interface RpcAnswer {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChainReader } from '../../src/governance/ingest/chain-reader.js';
 import { resolveGovernanceTarget } from '../../src/governance/governance-schema.js';
 import { parseConfig } from '../../src/config/load.js';
-import { startAnvil, type AnvilNode } from '../../src/demo/anvil.js';
+import { startAnvil, type AnvilNode } from '../../src/anvil/anvil.js';
 import { demoConfigYaml } from '../../src/demo/demo.js';
 import { type AnvilClient, createAnvilClient } from '../../src/demo/governance/client.js';
 import {

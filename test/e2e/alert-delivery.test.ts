@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAnvil, type AnvilNode } from '../../src/demo/anvil.js';
+import { startAnvil, type AnvilNode } from '../../src/anvil/anvil.js';
 import { startFaultProxy, type FaultProxy } from '../../src/demo/fault-proxy.js';
 import { startHttpReceiver, type CapturedRequest, type HttpReceiver } from '../helpers/http-receiver.js';
 import { tempDir, waitFor } from '../helpers/service.js';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { governorEvents } from '../../src/governance/kinds/governor/ingest.js';
-import { startAnvil, type AnvilNode } from '../../src/demo/anvil.js';
+import { startAnvil, type AnvilNode } from '../../src/anvil/anvil.js';
 import { openDatabase } from '../../src/store/database.js';
 import { type AnvilClient, anvilAccount, createAnvilClient } from '../helpers/anvil-client.js';
 import { deployGovernance, type Governance } from '../helpers/governance-contracts.js';

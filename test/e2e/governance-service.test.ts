@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { encodeFunctionData } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
-import { startAnvil, type AnvilNode } from '../../src/demo/anvil.js';
+import { startAnvil, type AnvilNode } from '../../src/anvil/anvil.js';
 import { type AnvilClient, anvilAccount, createAnvilClient } from '../helpers/anvil-client.js';
 import { deployGovernance, type Governance } from '../helpers/governance-contracts.js';
 import { Support, execute, fundVoter, passTime, propose, queue, vote } from '../helpers/governance-driver.js';

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
-import { startAnvil, type AnvilNode } from '../../src/demo/anvil.js';
+import { startAnvil, type AnvilNode } from '../../src/anvil/anvil.js';
 import { startFaultProxy, type FaultProxy } from '../../src/demo/fault-proxy.js';
 import { startCapturedService, tempDir, waitFor, type CapturedService } from '../helpers/service.js';
 

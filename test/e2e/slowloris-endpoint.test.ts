@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
-import { startAnvil, type AnvilNode } from '../../src/demo/anvil.js';
+import { startAnvil, type AnvilNode } from '../../src/anvil/anvil.js';
 import { startCapturedService, tempDir, waitFor, type CapturedService } from '../helpers/service.js';
 
 let anvil: AnvilNode | undefined;

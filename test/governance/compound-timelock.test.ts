@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { encodeFunctionData, getAddress } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChainReader } from '../../src/governance/ingest/chain-reader.js';
-import { startAnvil, type AnvilNode } from '../../src/demo/anvil.js';
+import { startAnvil, type AnvilNode } from '../../src/anvil/anvil.js';
 import type { GovernanceTarget } from '../../src/domain/governance.js';
 import type { GovernorView, ProposalView } from '../../src/governance/kinds/governor/model.js';
 import type { TimelockView } from '../../src/governance/kinds/timelock/model.js';

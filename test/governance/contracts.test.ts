@@ -3,7 +3,7 @@
 // transaction signed by two owners. Later governance monitoring tests build on these helpers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Hex, encodeFunctionData, keccak256, parseEventLogs, toBytes } from 'viem';
-import { type AnvilNode, startAnvil } from '../../src/demo/anvil.js';
+import { type AnvilNode, startAnvil } from '../../src/anvil/anvil.js';
 import { type AnvilClient, anvilAccount, createAnvilClient, writeContract } from '../helpers/anvil-client.js';
 import { type Governance, TIMELOCK_ROLES, deployGovernance } from '../helpers/governance-contracts.js';
 import { deploySafe, execSafeTransaction } from '../helpers/safe-contracts.js';

@@ -11,7 +11,7 @@ import { startHttpReceiver } from '../helpers/http-receiver.js';
 import { decodeGovernanceLog, eventsByTopic } from '../../src/governance/ingest/decode.js';
 import { governorEvents } from '../../src/governance/kinds/governor/ingest.js';
 import { ceilingForgottenAfter, initialRange, nextRange } from '../../src/governance/ingest/log-range.js';
-import { startAnvil, type AnvilNode } from '../../src/demo/anvil.js';
+import { startAnvil, type AnvilNode } from '../../src/anvil/anvil.js';
 import { startFaultProxy, type FaultProxy } from '../../src/demo/fault-proxy.js';
 import type { GovernanceTarget } from '../../src/domain/governance.js';
 import type { GovernorView } from '../../src/governance/kinds/governor/model.js';

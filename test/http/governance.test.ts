@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChainReader } from '../../src/governance/ingest/chain-reader.js';
 import { parseConfig } from '../../src/config/load.js';
 import { resolveSlos } from '../../src/config/slos.js';
-import { startAnvil, type AnvilNode } from '../../src/demo/anvil.js';
+import { startAnvil, type AnvilNode } from '../../src/anvil/anvil.js';
 import type { GovernanceTarget } from '../../src/domain/governance.js';
 import { ChainView } from '../../src/endpoints/rpc/rpc-view.js';
 import type { AuthSettings } from '../../src/http/route.js';

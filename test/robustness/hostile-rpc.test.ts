@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rpcEndpointCollector } from '../../src/endpoints/rpc/rpc-endpoint.js';
 import { RpcProbeError } from '../../src/endpoints/rpc/rpc-probe-error.js';
 import { parseConfig } from '../../src/config/load.js';
-import { startAnvil, type AnvilNode } from '../../src/demo/anvil.js';
+import { startAnvil, type AnvilNode } from '../../src/anvil/anvil.js';
 import { systemClock } from '../../src/domain/clock.js';
 import { rpcErrorClasses, type RpcEndpointTarget } from '../../src/domain/rpc.js';
 import { startHostileProcess, type HostileProcess } from '../helpers/hostile-process.js';

@@ -2,7 +2,7 @@
 // store, the real HTTP server.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAnvil, type AnvilNode } from '../../src/demo/anvil.js';
+import { startAnvil, type AnvilNode } from '../../src/anvil/anvil.js';
 import { startFaultProxy, type FaultProxy } from '../../src/demo/fault-proxy.js';
 import { startCapturedService, testConfig, waitFor, type CapturedService } from '../helpers/service.js';
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rpcEndpointCollector } from '../../../src/endpoints/rpc/rpc-endpoint.js';
 import { systemClock } from '../../../src/domain/clock.js';
 import type { RpcEndpointTarget } from '../../../src/domain/rpc.js';
-import { startAnvil, type AnvilNode } from '../../../src/demo/anvil.js';
+import { startAnvil, type AnvilNode } from '../../../src/anvil/anvil.js';
 import { startFaultProxy, type FaultProxy } from '../../../src/demo/fault-proxy.js';
 
 let anvil: AnvilNode;

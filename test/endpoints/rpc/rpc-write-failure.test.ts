@@ -6,7 +6,7 @@
 
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAnvil, type AnvilNode } from '../../../src/demo/anvil.js';
+import { startAnvil, type AnvilNode } from '../../../src/anvil/anvil.js';
 import { systemClock } from '../../../src/domain/clock.js';
 import type { RpcEndpointTarget, RpcSample } from '../../../src/domain/rpc.js';
 import { seedFromStore } from '../../../src/endpoints/endpoint-tracker.js';

@@ -35,7 +35,7 @@ import type {
 } from '../../../src/domain/governance.js';
 import { type ProxyTarget, proxyModel } from '../../../src/governance/kinds/proxy.js';
 import { type SafeTarget, safeModel } from '../../../src/governance/kinds/safe/model.js';
-import { type AnvilNode, startAnvil } from '../../../src/demo/anvil.js';
+import { type AnvilNode, startAnvil } from '../../../src/anvil/anvil.js';
 import {
   type AnvilClient,
   anvilAccount,

@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createPublicClient, http } from 'viem';
-import { AnvilError, resolveAnvilBinary, startAnvil, type AnvilNode } from '../../src/demo/anvil.js';
+import { AnvilError, resolveAnvilBinary, startAnvil, type AnvilNode } from '../../src/anvil/anvil.js';
 
 function clientFor(node: AnvilNode) {
   return createPublicClient({ transport: http(node.url, { retryCount: 0 }), cacheTime: 0 });
@@ -26,7 +26,7 @@ function isRunning(pid: number): boolean {
 
 /** Runs a node process that starts anvil and then dies of an uncaught exception. */
 async function anvilPidOfCrashedParent(): Promise<number> {
-  const moduleUrl = new URL('../../src/demo/anvil.ts', import.meta.url).href;
+  const moduleUrl = new URL('../../src/anvil/anvil.ts', import.meta.url).href;
   const script = `const { startAnvil } = await import(${JSON.stringify(moduleUrl)});
     const node = await startAnvil();
     console.log(node.pid);

@@ -1,6 +1,6 @@
-// Starts a real local anvil chain (from the @foundry-rs/anvil npm packages) for the demo and for
-// tests that need an EVM JSON-RPC endpoint to poll. The binary is spawned directly, never through
-// node or a shell, so the pid we hold is anvil's own and a signal reaches it.
+// Starts a real local anvil chain (from the @foundry-rs/anvil npm packages) for the demo and for tests
+// that need an EVM JSON-RPC endpoint to poll, or a fork of a chain for governance simulation. The binary is
+// spawned directly, never through node or a shell, so the pid we hold is anvil's own and a signal reaches it.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -40,6 +40,12 @@ export interface AnvilOptions {
   pruneHistory?: number;
   /** The genesis block's timestamp, in seconds: one in the past leaves room for blocks made earlier than now. */
   genesisTimestamp?: number;
+  /** Fork this JSON-RPC endpoint's chain: anvil reads the state it lacks from it, on demand. */
+  forkUrl?: string;
+  /** With `forkUrl`: the block forked at; by default the endpoint's latest. */
+  forkBlockNumber?: number;
+  /** How long to wait for it to listen and answer (a fork asks its upstream first); 10 s by default. */
+  readyTimeoutMs?: number;
 }
 
 export interface AnvilNode {
@@ -97,6 +103,8 @@ export async function startAnvil(options: AnvilOptions = {}): Promise<AnvilNode>
   if (options.hardfork !== undefined) args.push('--hardfork', options.hardfork);
   if (options.pruneHistory !== undefined) args.push('--prune-history', String(options.pruneHistory));
   if (options.genesisTimestamp !== undefined) args.push('--timestamp', String(options.genesisTimestamp));
+  if (options.forkUrl !== undefined) args.push('--fork-url', options.forkUrl);
+  if (options.forkBlockNumber !== undefined) args.push('--fork-block-number', String(options.forkBlockNumber));
 
   const child = spawn(resolveAnvilBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<void>((resolve) => {
@@ -115,7 +123,7 @@ export async function startAnvil(options: AnvilOptions = {}): Promise<AnvilNode>
   let url: string;
   let port: number;
   try {
-    const deadline = Date.now() + READY_TIMEOUT_MS;
+    const deadline = Date.now() + (options.readyTimeoutMs ?? READY_TIMEOUT_MS);
     port = await waitForListeningPort(child, deadline);
     url = `http://${urlHost(host)}:${port}`;
     await waitForChainId(url, chainId, deadline);
