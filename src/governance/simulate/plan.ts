@@ -1,0 +1,169 @@
+// How each kind of decision is executed on chain, as a plan for the fork. A timelock operation is executed
+// by an account holding the executor role, once ready, with the predecessor and salt it was scheduled with
+// (as one call or a batch, whichever its id says). A governor's proposal behind a TimelockController is
+// executed through the governor once queued (queued first when it has only succeeded); a proposal still
+// pending or in its vote is simulated as if passed: scheduled on the timelock by the governor and executed
+// by it after the delay, which is what its calls will meet, without the vote. The execution carries no ETH:
+// the calls' value is paid by the timelock (the treasury), as when a DAO executes from its own funds.
+
+import { type Address, encodeFunctionData, type Hex, keccak256, parseAbi, toBytes, zeroAddress } from 'viem';
+import type { ExecutionPlan, ForkReads, PlannedCall } from './simulate.js';
+
+// Parameter names left out: the signatures fit one line each, which viem needs to type the calls.
+const timelockAbi = parseAbi([
+  'function execute(address, uint256, bytes, bytes32, bytes32) payable',
+  'function executeBatch(address[], uint256[], bytes[], bytes32, bytes32) payable',
+  'function scheduleBatch(address[], uint256[], bytes[], bytes32, bytes32, uint256)',
+  'function hashOperation(address, uint256, bytes, bytes32, bytes32) pure returns (bytes32)',
+  'function getMinDelay() view returns (uint256)',
+]);
+const governorAbi = parseAbi([
+  'function queue(address[], uint256[], bytes[], bytes32) returns (uint256)',
+  'function execute(address[], uint256[], bytes[], bytes32) payable returns (uint256)',
+  'function proposalEta(uint256) view returns (uint256)',
+]);
+
+const zero32 = `0x${'00'.repeat(32)}` as Hex;
+/** Any account: who executes does not matter where the role is open, or for a governor's `execute`. */
+export const anyone = '0x00000000000000000000000000000000000E4e01' as Address;
+
+export interface DecisionCall {
+  target: Address;
+  value: bigint;
+  data: Hex;
+}
+
+const columns = (calls: readonly DecisionCall[]) =>
+  [calls.map((call) => call.target), calls.map((call) => call.value), calls.map((call) => call.data)] as const;
+
+async function read(fork: ForkReads, to: Address, data: Hex): Promise<bigint> {
+  return BigInt(await fork.rpc<Hex>('eth_call', [{ to, data }, 'latest']));
+}
+
+async function latestTimestamp(fork: ForkReads): Promise<number> {
+  return Number((await fork.rpc<{ timestamp: Hex }>('eth_getBlockByNumber', ['latest', false])).timestamp);
+}
+
+/** A scheduled TimelockController operation, executed as it was scheduled: one call or a batch. */
+export function timelockOperationPlan(operation: {
+  timelock: Address;
+  id: Hex;
+  calls: readonly DecisionCall[];
+  predecessor: Hex | null;
+  salt: Hex | null;
+  readyAtSeconds: number;
+  /** Holds the executor role; the zero address (an open role) or none known: any account. */
+  executor: Address | null;
+}): ExecutionPlan {
+  const { calls } = operation;
+  const predecessor = operation.predecessor ?? zero32;
+  const salt = operation.salt ?? zero32;
+  const from = operation.executor === null || operation.executor === zeroAddress ? anyone : operation.executor;
+  const [targets, values, payloads] = columns(calls);
+  const batch = encodeFunctionData({
+    abi: timelockAbi,
+    functionName: 'executeBatch',
+    args: [[...targets], [...values], [...payloads], predecessor, salt],
+  });
+  return {
+    note: null,
+    prepare: async (fork) => {
+      const [single] = calls;
+      let data = batch;
+      // One call may have been scheduled with `schedule` or with `scheduleBatch`: their ids differ.
+      if (calls.length === 1 && single) {
+        const args = [single.target, single.value, single.data, predecessor, salt] as const;
+        const id = await read(
+          fork,
+          operation.timelock,
+          encodeFunctionData({ abi: timelockAbi, functionName: 'hashOperation', args }),
+        );
+        if (id === BigInt(operation.id)) data = encodeFunctionData({ abi: timelockAbi, functionName: 'execute', args });
+      }
+      return {
+        steps: [],
+        executeAt: async () => operation.readyAtSeconds,
+        execution: { from, to: operation.timelock, value: 0n, data, what: 'execute the operation' },
+      };
+    },
+  };
+}
+
+export type ProposalStage = 'pending' | 'succeeded' | 'queued';
+
+/** A proposal of an OpenZeppelin governor whose executor is a TimelockController. */
+export function governorProposalPlan(proposal: {
+  governor: Address;
+  timelock: Address;
+  id: bigint;
+  calls: readonly DecisionCall[];
+  description: string;
+  stage: ProposalStage;
+}): ExecutionPlan {
+  const [targets, values, calldatas] = columns(proposal.calls);
+  const args = [[...targets], [...values], [...calldatas], keccak256(toBytes(proposal.description))] as const;
+  if (proposal.stage !== 'pending') {
+    const queue: PlannedCall = {
+      from: anyone,
+      to: proposal.governor,
+      value: 0n,
+      data: encodeFunctionData({ abi: governorAbi, functionName: 'queue', args }),
+      what: 'queue the proposal',
+    };
+    return {
+      note: proposal.stage === 'succeeded' ? 'queued on the fork first, then executed at its ETA' : null,
+      prepare: async () => ({
+        steps: proposal.stage === 'succeeded' ? [queue] : [],
+        executeAt: async (fork) =>
+          Number(
+            await read(
+              fork,
+              proposal.governor,
+              encodeFunctionData({ abi: governorAbi, functionName: 'proposalEta', args: [proposal.id] }),
+            ),
+          ),
+        execution: {
+          from: anyone,
+          to: proposal.governor,
+          value: 0n,
+          data: encodeFunctionData({ abi: governorAbi, functionName: 'execute', args }),
+          what: 'execute the proposal',
+        },
+      }),
+    };
+  }
+  // Not passed yet: what its calls will meet is the timelock executing them, after its delay.
+  const salt = keccak256(toBytes(`ere-simulation:${proposal.id}`));
+  const batch = [[...targets], [...values], [...calldatas], zero32, salt] as const;
+  return {
+    note:
+      'as if passed: the vote is not over, so its calls were scheduled on the timelock by the governor ' +
+      'and executed by it after the delay',
+    prepare: async (fork) => {
+      const delay = await read(
+        fork,
+        proposal.timelock,
+        encodeFunctionData({ abi: timelockAbi, functionName: 'getMinDelay' }),
+      );
+      return {
+        steps: [
+          {
+            from: proposal.governor,
+            to: proposal.timelock,
+            value: 0n,
+            data: encodeFunctionData({ abi: timelockAbi, functionName: 'scheduleBatch', args: [...batch, delay] }),
+            what: 'schedule the proposal on the timelock',
+          },
+        ],
+        executeAt: async (after) => (await latestTimestamp(after)) + Number(delay),
+        execution: {
+          from: proposal.governor,
+          to: proposal.timelock,
+          value: 0n,
+          data: encodeFunctionData({ abi: timelockAbi, functionName: 'executeBatch', args: batch }),
+          what: 'execute the proposal through the timelock',
+        },
+      };
+    },
+  };
+}

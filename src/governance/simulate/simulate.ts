@@ -1,0 +1,114 @@
+// Runs a decision on a fork as it will run on chain, and says what it did. A plan holds the transactions that
+// bring the decision to where it executes (a governor's `queue`, a timelock's `scheduleBatch` for a proposal
+// simulated as if passed), each sent from its impersonated account, the time the chain's clock is moved to
+// (the ETA), and the execution itself, which is traced (`callTracer` with logs, `prestateTracer` in diff
+// mode) rather than sent. The fork is put back as it was afterwards.
+
+import { type Abi, type Address, type Hex, toHex } from 'viem';
+import { type CallFrame, type PrestateDiff, type SimulationEffects, simulationEffects } from './effects.js';
+import type { Fork } from './fork.js';
+
+export interface PlannedCall {
+  from: Address;
+  to: Address;
+  data: Hex;
+  value: bigint;
+  /** What the step is, for a failed step's message: "queue the proposal". */
+  what: string;
+}
+
+/** What a plan reads on the fork before it runs. */
+export interface ForkReads {
+  rpc<T>(method: string, params: unknown[]): Promise<T>;
+}
+
+export interface PreparedExecution {
+  steps: PlannedCall[];
+  /** Where the chain's clock must be before the execution, in seconds; read on the fork after the steps. */
+  executeAt(fork: ForkReads): Promise<number | null>;
+  execution: PlannedCall;
+}
+
+export interface ExecutionPlan {
+  /** Reads what it needs on the fork (an operation's id, the timelock's delay), and says what to run. */
+  prepare(fork: ForkReads): Promise<PreparedExecution>;
+  /** How it was simulated when not exactly as it will run: "as if passed: …". */
+  note: string | null;
+}
+
+export interface SimulationResult extends SimulationEffects {
+  forkBlock: number;
+  /** The chain time it executed at, in seconds. */
+  executedAt: number;
+  note: string | null;
+  /** A step before the execution that failed (the decision cannot even be queued), with its reason. */
+  failedStep: string | null;
+}
+
+const richBalance = toHex(10n ** 24n);
+
+async function impersonated(fork: Fork, account: Address): Promise<void> {
+  await fork.rpc('anvil_impersonateAccount', [account]);
+  await fork.rpc('anvil_setBalance', [account, richBalance]);
+}
+
+const txOf = (call: PlannedCall) => ({ from: call.from, to: call.to, data: call.data, value: toHex(call.value) });
+
+async function latestTimestamp(fork: Fork): Promise<number> {
+  const block = await fork.rpc<{ timestamp: Hex }>('eth_getBlockByNumber', ['latest', false]);
+  return Number(block.timestamp);
+}
+
+export async function simulateOnFork(
+  fork: Fork,
+  plan: ExecutionPlan,
+  abis: readonly Abi[] = [],
+): Promise<SimulationResult> {
+  return fork.isolated(async () => {
+    const prepared = await plan.prepare(fork);
+    for (const step of prepared.steps) {
+      await impersonated(fork, step.from);
+      // Traced first: a step that would revert says why, and nothing is sent.
+      const trace = await fork.rpc<CallFrame>('debug_traceCall', [txOf(step), 'latest', { tracer: 'callTracer' }]);
+      if (trace.error) {
+        const effects = simulationEffects(trace, { pre: {}, post: {} }, abis);
+        return {
+          ...effects,
+          forkBlock: fork.blockNumber,
+          executedAt: await latestTimestamp(fork),
+          note: plan.note,
+          failedStep: `${step.what}: ${effects.revert?.reason ?? 'reverted'}`,
+        };
+      }
+      await fork.rpc('eth_sendTransaction', [txOf(step)]);
+    }
+    const executeAt = await prepared.executeAt(fork);
+    if (executeAt !== null && executeAt > (await latestTimestamp(fork))) {
+      await fork.rpc('evm_setNextBlockTimestamp', [toHex(executeAt)]);
+      await fork.rpc('evm_mine', []);
+    } else {
+      await fork.rpc('evm_mine', []);
+    }
+    await impersonated(fork, prepared.execution.from);
+    const call = txOf(prepared.execution);
+    const [trace, diff] = await Promise.all([
+      fork.rpc<CallFrame>('debug_traceCall', [
+        call,
+        'latest',
+        { tracer: 'callTracer', tracerConfig: { withLog: true } },
+      ]),
+      fork.rpc<PrestateDiff>('debug_traceCall', [
+        call,
+        'latest',
+        { tracer: 'prestateTracer', tracerConfig: { diffMode: true } },
+      ]),
+    ]);
+    return {
+      ...simulationEffects(trace, diff, abis),
+      forkBlock: fork.blockNumber,
+      executedAt: await latestTimestamp(fork),
+      note: plan.note,
+      failedStep: null,
+    };
+  });
+}

@@ -1,0 +1,82 @@
+// The loopback door a fork reads its upstream through: anvil is given this proxy's URL, never the
+// provider's, so that no API key shows in `ps`, in anvil's banner or in its errors. It forwards each JSON-RPC
+// request to the upstream with the endpoint's headers, counts them, and refuses anything but a POST.
+
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface UpstreamProxy {
+  /** The loopback URL to give anvil. */
+  url: string;
+  /** JSON-RPC requests forwarded so far (a batch counts its calls). */
+  readonly requests: number;
+  close(): Promise<void>;
+}
+
+const maxBodyBytes = 16 * 1024 * 1024;
+
+/** Calls in a JSON-RPC body: a batch's length, else 1. */
+function callsIn(body: string): number {
+  const trimmed = body.trimStart();
+  if (!trimmed.startsWith('[')) return 1;
+  try {
+    return (JSON.parse(trimmed) as unknown[]).length;
+  } catch {
+    return 1;
+  }
+}
+
+export async function startUpstreamProxy(upstream: {
+  url: string;
+  headers?: Record<string, string>;
+  timeoutMs: number;
+}): Promise<UpstreamProxy> {
+  let requests = 0;
+  const server: Server = createServer((request, response) => {
+    if (request.method !== 'POST') {
+      response.writeHead(405).end();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBodyBytes) request.destroy();
+      else chunks.push(chunk);
+    });
+    request.on('end', async () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      requests += callsIn(body);
+      try {
+        const answer = await fetch(upstream.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...upstream.headers },
+          body,
+          redirect: 'manual',
+          signal: AbortSignal.timeout(upstream.timeoutMs),
+        });
+        const text = await answer.text();
+        response.writeHead(answer.status, { 'content-type': 'application/json' }).end(text);
+      } catch {
+        // The upstream's own error text may name it: anvil only learns that the read failed.
+        response.writeHead(502, { 'content-type': 'application/json' }).end('{"error":"upstream unreachable"}');
+      }
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    get requests() {
+      return requests;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
