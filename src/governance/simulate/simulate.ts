@@ -4,7 +4,7 @@
 // (the ETA), and the execution itself, which is traced (`callTracer` with logs, `prestateTracer` in diff
 // mode) rather than sent. The fork is put back as it was afterwards.
 
-import { type Abi, type Address, type Hex, toHex } from 'viem';
+import { type Abi, type Address, type Hex, keccak256, toHex, zeroAddress } from 'viem';
 import { type CallFrame, type PrestateDiff, type SimulationEffects, simulationEffects } from './effects.js';
 import type { Fork } from './fork.js';
 
@@ -43,6 +43,8 @@ export interface SimulationResult extends SimulationEffects {
   note: string | null;
   /** A step before the execution that failed (the decision cannot even be queued), with its reason. */
   failedStep: string | null;
+  /** The code hash of each implementation a proxy was pointed at, read on the fork. */
+  implementationCodeHashes: Record<Address, Hex | null>;
 }
 
 const richBalance = toHex(10n ** 24n);
@@ -78,6 +80,7 @@ export async function simulateOnFork(
           executedAt: await latestTimestamp(fork),
           note: plan.note,
           failedStep: `${step.what}: ${effects.revert?.reason ?? 'reverted'}`,
+          implementationCodeHashes: {},
         };
       }
       await fork.rpc('eth_sendTransaction', [txOf(step)]);
@@ -103,12 +106,20 @@ export async function simulateOnFork(
         { tracer: 'prestateTracer', tracerConfig: { diffMode: true } },
       ]),
     ]);
+    const effects = simulationEffects(trace, diff, abis);
+    const implementationCodeHashes: Record<Address, Hex | null> = {};
+    for (const change of effects.proxyChanges) {
+      if (change.slot === 'admin' || change.after === zeroAddress) continue;
+      const code = await fork.rpc<Hex>('eth_getCode', [change.after, 'latest']);
+      implementationCodeHashes[change.after] = code === '0x' ? null : keccak256(code);
+    }
     return {
-      ...simulationEffects(trace, diff, abis),
+      ...effects,
       forkBlock: fork.blockNumber,
       executedAt: await latestTimestamp(fork),
       note: plan.note,
       failedStep: null,
+      implementationCodeHashes,
     };
   });
 }

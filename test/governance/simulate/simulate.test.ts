@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AnvilNode, startAnvil } from '../../../src/anvil/anvil.js';
 import { standardEvents } from '../../../src/governance/decode/standard-events.js';
 import { revertReason } from '../../../src/governance/simulate/effects.js';
+import { GovernanceDecoder } from '../../../src/governance/decode/governance-decoder.js';
+import { decisionFindings, defaultPolicy } from '../../../src/governance/policy/findings.js';
 import { Fork, reapOrphanForks, SimulationError } from '../../../src/governance/simulate/fork.js';
 import { governorProposalPlan, timelockOperationPlan } from '../../../src/governance/simulate/plan.js';
 import { type SimulationResult, simulateOnFork } from '../../../src/governance/simulate/simulate.js';
@@ -78,6 +80,7 @@ function realEvents(logs: readonly { address: Address; topics: readonly Hex[]; d
     return [getAddress(log.address), null, {}];
   });
 }
+const short = (address: string) => `${address.slice(0, 6)}…${address.slice(-4)}`;
 const bigints = (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value);
 const predictedEvents = (result: SimulationResult) =>
   result.events.map((event) => [event.address, event.name, event.args]);
@@ -250,6 +253,36 @@ describe('simulating governance decisions on a fork', () => {
       { role: TIMELOCK_ROLES.admin, account: outsider, sender: gov.timelock.address },
     ]);
     expect(queued.delegatecalls).toEqual([]);
+    // What a security council is told, with an ETH limit of half an ether on the treasury.
+    const decoder = new GovernanceDecoder([], []);
+    const actions = passing.targets.map((target, index) =>
+      decoder.decode('local', { to: target, value: passing.values[index]!, data: passing.calldatas[index]! }),
+    );
+    const policy = { ...defaultPolicy, outflowLimits: [{ token: 'ETH' as const, max: parseEther('0.5') }] };
+    const findings = decisionFindings({
+      actions,
+      simulation: queued,
+      policy,
+      context: { treasury: [gov.timelock.address] },
+    });
+    expect(findings.map(({ check, severity, action }) => [check, severity, action])).toEqual([
+      ['delay_lowered', 'critical', '2'],
+      ['role_granted', 'critical', '2'],
+      ['outflow', 'critical', null],
+    ]);
+    expect(findings.map((finding) => finding.message)).toEqual([
+      `the timelock delay of ${short(gov.timelock.address)} is set to zero: ` +
+        'later decisions run at once, with no time to react',
+      `DEFAULT_ADMIN_ROLE of ${short(gov.timelock.address)} is granted to ${short(outsider)}`,
+      '1000000000000000000 wei of ETH leave the treasury, more than the limit of 500000000000000000',
+    ]);
+    const overdrawFindings = decisionFindings({
+      actions: [decoder.decode('local', { to: gov.token.address, value: 0n, data: overdrawing.calldatas[0]! })],
+      simulation: overdrawn,
+      context: { treasury: [gov.timelock.address] },
+    });
+    expect(overdrawFindings.map(({ check, severity }) => [check, severity])).toEqual([['will_revert', 'critical']]);
+    expect(overdrawFindings[0]!.message).toMatch(/^it will revert: ERC20InsufficientBalance\(/);
     expect(queued.gasUsed).toBeGreaterThan(0);
     expect(queued.gasUsed).toBeLessThanOrEqual(Number(receipt.gasUsed));
 
