@@ -21,11 +21,11 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const context = createContext(config, options);
   const { scheduler, db } = context;
   const log = context.logger.child({ module: 'service' });
+  let externalUrl = configuredExternalUrl(config);
   const endpoints = createEndpoints(context);
   const slos = createSlos(context);
-  const governance = createGovernance(context, endpoints.rpc.tracker);
+  const governance = createGovernance(context, endpoints.rpc.tracker, () => externalUrl);
   const validators = createValidators(context, endpoints.beacon);
-  let externalUrl = configuredExternalUrl(config);
   const alerting = createAlertingCapability(context, [endpoints, slos, governance, validators], () => externalUrl);
   const capabilities = [endpoints, slos, governance, validators, alerting];
   const all = [...capabilities, createStorage(context, capabilities)];

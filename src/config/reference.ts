@@ -211,6 +211,7 @@ const sectionTitles: Record<string, string> = {
   opensloFiles: 'OpenSLO files',
   governance: 'Governance targets',
   abis: 'ABIs for decoding governance decisions',
+  simulation: 'Simulating governance decisions',
   validators: 'Validators',
   alerting: 'Alerting',
 };

@@ -7,6 +7,7 @@ import { chainSchema, defaultProbeTimeoutMs } from '../endpoints/chain-schema.js
 import { checkBeaconReferences, validatorsSchema } from './beacon-schema.js';
 import { duration, durationText, httpUrl } from '../domain/fields.js';
 import { abisSchema } from '../governance/abi-schema.js';
+import { simulationSchema } from '../governance/simulate/simulation-schema.js';
 import { checkGovernanceReferences, governanceSchema } from '../governance/governance-schema.js';
 import { sloSchema } from './slo-schema.js';
 
@@ -147,6 +148,7 @@ export const configSchema = z
       .describe('OpenSLO v1 files (relative to the config file) whose SLOs the loader appends to `slos`.'),
     governance: governanceSchema.describe('Governors, timelocks, Safes and proxies watched on the chains.'),
     abis: abisSchema,
+    simulation: simulationSchema,
     validators: validatorsSchema.describe("Validators watched through the chains' beacon endpoints, in labelled sets."),
     alerting: alertingSchema,
   })

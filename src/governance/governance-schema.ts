@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { GovernanceTarget } from '../domain/governance.js';
 import { address, duration, id, labels } from '../domain/fields.js';
 import { governanceKind, governanceKinds } from './kinds/index.js';
+import { policySchema } from './policy/policy-schema.js';
 
 const day = 86_400_000;
 
@@ -55,6 +56,7 @@ const common = {
         'out, grown again after quick answers, and kept below the smallest refused size.',
     ),
   labels: labels.describe("Labels added to the target's alerts."),
+  policy: policySchema,
 };
 
 const kindSchemas = governanceKinds.map((kind) =>

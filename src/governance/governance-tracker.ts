@@ -13,7 +13,7 @@ import type { GovernanceOutcome, GovernanceSnapshot, GovernanceTarget, IngestCur
 import { GovernanceStore, type ProposalStateRow } from './governance-store.js';
 import type { GovernanceRoute } from './kinds/api.js';
 import { governanceKinds } from './kinds/index.js';
-import type { KindTargetSet, TargetReading, TrackedTarget } from './kinds/kind.js';
+import type { KindTargetSet, TargetReading, TrackedTarget, VerifiableDecision } from './kinds/kind.js';
 import { GovernanceDecoder, type UserAbi } from './decode/governance-decoder.js';
 
 export interface TargetStatus {
@@ -141,6 +141,11 @@ export class GovernanceTracker {
   /** The target's view at now, with what metrics and alerts read from it. */
   reading(id: string): TargetReading | undefined {
     return this.runtimes.get(id)?.tracked.reading(this.deps.clock.now());
+  }
+
+  /** The target's decisions still to run, to simulate before they do. */
+  verifiable(id: string): VerifiableDecision[] {
+    return this.runtimes.get(id)?.tracked.verifiable(this.deps.clock.now()) ?? [];
   }
 
   /** The target's view (its kind's), at now. */

@@ -8,6 +8,7 @@ import type { Logger } from '../log/logger.js';
 import type { BeaconEndpointTarget } from '../domain/beacon.js';
 import type { AlertEngine } from '../alerting/alert-engine.js';
 import type { GovernanceTracker } from '../governance/governance-tracker.js';
+import type { DecisionVerifier } from '../governance/verify/verifier.js';
 import type { SloEngine } from '../slo/slo-engine.js';
 import type { ValidatorTracker } from '../validators/validator-tracker.js';
 import type { SloReports } from '../slo/slo-reports.js';
@@ -23,6 +24,7 @@ import { beaconRoutes } from './routes/beacon.js';
 import { chainRoutes } from './routes/chains.js';
 import { endpointRoutes } from './routes/endpoints.js';
 import { governanceRoutes } from './routes/governance.js';
+import { verificationRoutes } from './routes/verifications.js';
 import { notificationRoutes, type ReceiverHold } from './routes/notifications.js';
 import { runbookRoutes } from './routes/runbooks.js';
 import { silenceRoutes } from './routes/silences.js';
@@ -47,6 +49,8 @@ export interface HttpDeps {
   alerts?: { engine: AlertEngine; store: AlertStore; outbox: Outbox; heldUntil?: ReceiverHold };
   /** The governance targets and what was ingested of them; without it the governance routes are absent. */
   governance?: GovernanceTracker;
+  /** Simulates governance decisions before they run; without it the verification routes are absent. */
+  verifier?: DecisionVerifier;
   /** Beacon endpoints and their health; without it the beacon routes are absent. */
   beacon?: { tracker: BeaconStateReader; targets: readonly BeaconEndpointTarget[] };
   /** Watched validators; without it the validator routes are absent. */
@@ -87,7 +91,11 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
       ...notificationRoutes({ outbox, clock: deps.clock, heldUntil }),
     );
   }
-  if (deps.governance) routes.push(...governanceRoutes({ tracker: deps.governance, clock: deps.clock }));
+  if (deps.governance)
+    routes.push(
+      ...governanceRoutes({ tracker: deps.governance, clock: deps.clock }),
+      ...(deps.verifier ? verificationRoutes({ tracker: deps.governance, verifier: deps.verifier }) : []),
+    );
   if (deps.beacon) routes.push(...beaconRoutes(deps.beacon));
   if (deps.validators) routes.push(...validatorRoutes({ tracker: deps.validators }));
   registerRoutes(app, routes, deps.auth);

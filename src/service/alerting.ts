@@ -10,6 +10,8 @@ import type { Logger } from '../log/logger.js';
 import { createAlertMetrics } from '../alerting/alert-metrics.js';
 import type { AlertRule } from '../alerting/alert-rule.js';
 import { governanceSource, type GovernanceReader } from '../alerting/sources/governance.js';
+import { verificationSource } from '../alerting/sources/verification.js';
+import type { DecisionVerifier } from '../governance/verify/verifier.js';
 import { sloSource } from '../alerting/sources/index.js';
 import { validatorSource, type ValidatorAlertReader } from '../alerting/sources/validators.js';
 import { isShippedRule, thresholdAlertRules } from '../alerting/threshold-rules.js';
@@ -40,19 +42,35 @@ export function sloAlertRules(
   return sloSource.createRules({ definitions: slos, status, config: config.alerting.sloAlerts });
 }
 
-export function governanceAlertRules(config: Config, reader: GovernanceReader, clock: Clock): AlertRule[] {
+export function governanceAlertRules(
+  config: Config,
+  reader: GovernanceReader,
+  clock: Clock,
+  verifier: DecisionVerifier | null = null,
+  apiUrl: () => string = () => configuredExternalUrl(config),
+): AlertRule[] {
   const { governance } = config.alerting;
-  return governanceSource.createRules({
-    reader,
-    now: () => clock.now(),
-    config: {
-      enabled: governance.enabled,
-      changeHoldMs: governance.changeHold,
-      ingestionFailingForMs: governance.ingestionFailingFor,
-      severities: governance.severities,
-      labels: governance.labels,
-    },
-  });
+  const verification = verifier
+    ? verificationSource.createRules({
+        verifier,
+        targets: () => reader.targets(),
+        config: { enabled: governance.enabled, severities: governance.severities, labels: governance.labels, apiUrl },
+      })
+    : [];
+  return [
+    ...governanceSource.createRules({
+      reader,
+      now: () => clock.now(),
+      config: {
+        enabled: governance.enabled,
+        changeHoldMs: governance.changeHold,
+        ingestionFailingForMs: governance.ingestionFailingFor,
+        severities: governance.severities,
+        labels: governance.labels,
+      },
+    }),
+    ...verification,
+  ];
 }
 
 export function validatorAlertRules(config: Config, reader: ValidatorAlertReader, clock: Clock): AlertRule[] {

@@ -6,13 +6,88 @@ import { resolveGovernanceTarget } from '../governance/governance-schema.js';
 import { createGovernanceIngestMetrics, createGovernanceMetrics } from '../governance/governance-metrics.js';
 import { GovernanceTracker, type GovernanceTrackerHooks } from '../governance/governance-tracker.js';
 import { governanceReaders } from '../governance/ingest/readers.js';
+import type { Config } from '../config/schema.js';
+import { decisionPolicy } from '../governance/policy/policy-schema.js';
+import { reapOrphanForks } from '../governance/simulate/fork.js';
+import { VerificationStore } from '../governance/verify/verification-store.js';
+import { DecisionVerifier, type VerifierDeps } from '../governance/verify/verifier.js';
+import { createVerifierMetrics } from '../governance/verify/verifier-metrics.js';
 import type { Logger } from '../log/logger.js';
-import { governanceAlertRules } from './alerting.js';
+import { configuredExternalUrl, governanceAlertRules } from './alerting.js';
 import type { Capability, ServiceContext } from './capability.js';
 import { ChangeLog, everyHook, shortMessageOf } from './hooks.js';
 
 export interface GovernanceCapability extends Capability {
   tracker: GovernanceTracker;
+  /** Simulates the decisions still to run; null when `simulation.enabled` is false. */
+  verifier: DecisionVerifier | null;
+}
+
+/** The chain's healthiest endpoint, else its first, as the upstream of its forks. */
+function forkUpstream(config: Config, chains: ChainTracker, chain: string) {
+  const settings = config.chains.find((candidate) => candidate.id === chain);
+  if (!settings || settings.rpc.length === 0) return null;
+  const healthy = chains.health(chain)?.endpoints.find((endpoint) => endpoint.healthy)?.endpoint;
+  const endpoint = settings.rpc.find((candidate) => candidate.id === healthy) ?? settings.rpc[0]!;
+  return { url: endpoint.url, headers: endpoint.headers, timeoutMs: settings.timeout, chainId: settings.chainId };
+}
+
+function createVerifier(
+  context: ServiceContext,
+  tracker: GovernanceTracker,
+  chains: ChainTracker,
+  log: Logger,
+): DecisionVerifier | null {
+  const { config, clock } = context;
+  if (!config.simulation.enabled) return null;
+  const policies = new Map(config.governance.map((target) => [target.id, decisionPolicy(target.policy)]));
+  const metrics = createVerifierMetrics(context.registry);
+  const pidDir = config.storage.path === ':memory:' ? undefined : `${config.storage.path}-forks`;
+  if (pidDir !== undefined) {
+    const reaped = reapOrphanForks(pidDir);
+    if (reaped.length > 0) log.warn({ pids: reaped }, 'reaped governance forks left by a previous run');
+  }
+  const decisions = () =>
+    tracker.targets().map((target) => ({
+      target,
+      decisions: tracker.verifiable(target.id),
+      forkBlock: tracker.status(target.id)?.cursorBlock ?? null,
+    }));
+  const verifier = new DecisionVerifier(
+    {
+      clock,
+      store: new VerificationStore(context.db),
+      decoder: tracker.decoder,
+      decisions,
+      upstream: (chain) => forkUpstream(config, chains, chain),
+      policy: (target) => policies.get(target.id)!,
+      abis: config.abis.flatMap((entry) => entry.loaded.map((loaded) => loaded.abi)),
+      hooks: everyHook<NonNullable<VerifierDeps['hooks']>>(metrics.hooks, {
+        onVerified: (target, verification) => {
+          const { decisionType, decisionId, outcome, errorCode, findings } = verification;
+          const fields = { target: target.id, decision: `${decisionType} ${decisionId}`, outcome };
+          if (outcome === 'error')
+            log.warn({ ...fields, errorCode, reason: verification.errorMessage }, 'simulation failed');
+          else log.info({ ...fields, findings: findings.map((finding) => finding.check) }, 'decision simulated');
+        },
+      }),
+    },
+    {
+      beforeEtaMs: config.simulation.beforeEta,
+      timeoutMs: config.simulation.timeout,
+      ...(pidDir === undefined ? {} : { pidDir }),
+    },
+  );
+  metrics.watch(verifier, () =>
+    tracker.targets().map((target) => ({
+      target,
+      pending: verifier
+        .pending()
+        .filter((entry) => entry.target.id === target.id)
+        .map((entry) => entry.decision.id),
+    })),
+  );
+  return verifier;
 }
 
 function governanceLogging(log: Logger): GovernanceTrackerHooks {
@@ -42,7 +117,12 @@ function governanceLogging(log: Logger): GovernanceTrackerHooks {
   };
 }
 
-export function createGovernance(context: ServiceContext, chains: ChainTracker): GovernanceCapability {
+export function createGovernance(
+  context: ServiceContext,
+  chains: ChainTracker,
+  /** The URL the service answers at, for the reports its alerts link to. */
+  externalUrl: () => string = () => configuredExternalUrl(context.config),
+): GovernanceCapability {
   const { config, clock, registry } = context;
   const log = context.logger.child({ module: 'governance' });
   const targets = config.governance.map(resolveGovernanceTarget);
@@ -55,6 +135,7 @@ export function createGovernance(context: ServiceContext, chains: ChainTracker):
     hooks: everyHook(governanceLogging(log), metrics.hooks),
   });
   createGovernanceMetrics(registry, tracker, clock);
+  const verifier = targets.length > 0 ? createVerifier(context, tracker, chains, log) : null;
   for (const target of targets) {
     const { id, kind, chain, address } = target;
     log.info(
@@ -62,17 +143,30 @@ export function createGovernance(context: ServiceContext, chains: ChainTracker):
       'watching governance target',
     );
   }
+  const ingestion = tracker.targets().map((target) => ({
+    id: `governance/${target.id}`,
+    kind: 'governance',
+    intervalMs: target.pollIntervalMs,
+    run: async () => void (await tracker.poll(target.id, { signal: context.shutdownSignal })),
+  }));
+  const simulation = verifier
+    ? [
+        {
+          id: 'governance/simulation',
+          kind: 'governance',
+          intervalMs: config.simulation.interval,
+          run: async () => void (await verifier.run(context.shutdownSignal)),
+        },
+      ]
+    : [];
   return {
     name: 'governance',
     tracker,
-    tasks: tracker.targets().map((target) => ({
-      id: `governance/${target.id}`,
-      kind: 'governance',
-      intervalMs: target.pollIntervalMs,
-      run: async () => void (await tracker.poll(target.id, { signal: context.shutdownSignal })),
-    })),
-    http: { governance: tracker },
-    alertRules: governanceAlertRules(config, tracker, clock),
+    verifier,
+    tasks: [...ingestion, ...simulation],
+    http: { governance: tracker, ...(verifier ? { verifier } : {}) },
+    alertRules: governanceAlertRules(config, tracker, clock, verifier, externalUrl),
     prune: () => ({}),
+    stop: () => verifier?.stop(),
   };
 }

@@ -2,13 +2,22 @@
 // its scheduler, the governance alerts delivered to a webhook on loopback, the metrics and the REST API
 // showing the same facts.
 import { join } from 'node:path';
-import { encodeFunctionData } from 'viem';
+import { encodeFunctionData, getAddress } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { startAnvil, type AnvilNode } from '../../src/anvil/anvil.js';
 import { type AnvilClient, anvilAccount, createAnvilClient } from '../helpers/anvil-client.js';
-import { deployGovernance, type Governance } from '../helpers/governance-contracts.js';
-import { Support, execute, fundVoter, passTime, propose, queue, vote } from '../helpers/governance-driver.js';
+import { deployGovernance, type Governance, TIMELOCK_ROLES } from '../helpers/governance-contracts.js';
+import {
+  Support,
+  execute,
+  fundVoter,
+  passTime,
+  propose,
+  proposeActions,
+  queue,
+  vote,
+} from '../helpers/governance-driver.js';
 import { startHttpReceiver, type HttpReceiver } from '../helpers/http-receiver.js';
 import { deploySafe, execSafeTransaction, type SafeDeployment } from '../helpers/safe-contracts.js';
 import { startCapturedService, tempDir, waitFor, type CapturedService } from '../helpers/service.js';
@@ -89,6 +98,7 @@ beforeAll(async () => {
           sli: { kind: 'governance_execution', chain: 'local', targets: ['dao'] },
         },
       ],
+      simulation: { interval: '300ms' },
       alerting: {
         evaluationInterval: '1s',
         rules: [],
@@ -177,5 +187,68 @@ describe('governance in the running service', () => {
       .prepare("SELECT good FROM governance_sli_outcomes WHERE target = 'dao' AND sli = 'execution' AND subject = ?")
       .get(proposal.id.toString()) as { good: number } | undefined;
     expect(outcome?.good).toBe(1);
+    // The proposal was simulated at each stage it went through, every time a success with no finding.
+    const report = (
+      await service.app.inject({
+        method: 'GET',
+        url: `/api/v1/governance/verifications/dao/proposal/${proposal.id}`,
+      })
+    ).json() as { verifications: { stage: string; outcome: string; findings: unknown[] }[] };
+    expect(report.verifications.map((run) => run.stage)).toEqual(expect.arrayContaining(['pending', 'queued']));
+    expect(report.verifications.every((run) => run.outcome === 'success' && run.findings.length === 0)).toBe(true);
+  }, 60_000);
+
+  it('simulates a risky proposal while its vote is open, and pages with what it would do', async () => {
+    const outsider = anvilAccount(8).address;
+    const proposal = await proposeActions(client, gov, deployer, 'Quietly hand over the timelock', [
+      {
+        target: gov.timelock.address,
+        value: 0n,
+        calldata: encodeFunctionData({ abi: gov.timelock.abi, functionName: 'updateDelay', args: [0n] }),
+      },
+      {
+        target: gov.timelock.address,
+        value: 0n,
+        calldata: encodeFunctionData({
+          abi: gov.timelock.abi,
+          functionName: 'grantRole',
+          args: [TIMELOCK_ROLES.admin, outsider],
+        }),
+      },
+    ]);
+    await waitFor(
+      () => received('firing').filter((name) => name === 'GovernanceActionRisky').length >= 2,
+      30_000,
+      'the risky proposal alerts',
+    );
+    const alerts = hook.requests
+      .flatMap((request) => (request.json as { alerts?: WebhookAlert[] })?.alerts ?? [])
+      .filter((alert) => alert.status === 'firing' && alert.labels.alertname === 'GovernanceActionRisky');
+    expect(alerts.map((alert) => [alert.labels.check, alert.labels.severity, alert.labels.decision]).sort()).toEqual([
+      ['delay_lowered', 'page', proposal.id.toString()],
+      ['role_granted', 'page', proposal.id.toString()],
+    ]);
+    const roleAlert = alerts.find((alert) => alert.labels.check === 'role_granted')!;
+    expect(roleAlert.annotations.description).toContain(
+      `Action 2: DEFAULT_ADMIN_ROLE of ${short(gov.timelock.address)} is granted to ${short(outsider)}.`,
+    );
+    expect(roleAlert.annotations.description).toMatch(
+      new RegExp(`Report: http://\\S+/api/v1/governance/verifications/dao/proposal/${proposal.id}$`),
+    );
+    const { decisions } = (
+      await service.app.inject({ method: 'GET', url: '/api/v1/governance/verifications?target=dao' })
+    ).json() as {
+      decisions: { decisionId: string; verified: boolean; latest: { simulation: { note: string } } | null }[];
+    };
+    const risky = decisions.find((decision) => decision.decisionId === proposal.id.toString())!;
+    expect(risky.verified).toBe(true);
+    expect(risky.latest?.simulation.note).toMatch(/^as if passed/);
+    const metrics = (await service.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toMatch(
+      /ere_governance_findings\{chain="local",target="dao",check="role_granted",severity="critical"\} 1/,
+    );
+    expect(metrics).toMatch(/ere_governance_simulations_total\{chain="local",target="dao",outcome="success"\} \d+/);
   }, 60_000);
 });
+
+const short = (address: string) => `${getAddress(address).slice(0, 6)}…${getAddress(address).slice(-4)}`;

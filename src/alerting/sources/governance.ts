@@ -11,6 +11,7 @@ import { governanceKinds } from '../../governance/kinds/index.js';
 import type { GovernanceAlertRule, TargetReading } from '../../governance/kinds/kind.js';
 import type { AlertRule } from '../alert-rule.js';
 import { parseAnnotations } from './threshold-rule.js';
+import { verificationAlertNames } from './verification.js';
 
 export interface GovernanceAlertsConfig {
   enabled: boolean;
@@ -90,4 +91,8 @@ export const governanceSource = {
   },
 };
 
-export const governanceAlertNames = [...governanceRules.map((rule) => rule.name), ingestionRule.name];
+export const governanceAlertNames = [
+  ...governanceRules.map((rule) => rule.name),
+  ingestionRule.name,
+  ...verificationAlertNames,
+];

@@ -78,6 +78,10 @@ function trackedTarget<Target extends GovernanceTarget, State, View>(
       if (!spec.decisions || snapshot === null) return noDecisions();
       return spec.decisions(target, spec.view(target, record.state, snapshot, atMs), atMs);
     },
+    verifiable(nowMs) {
+      if (!spec.verifiable) return [];
+      return spec.verifiable(target, spec.view(target, record.state, record.snapshot, nowMs), record.snapshot);
+    },
     reading: (nowMs) => readingOf(spec, target, spec.view(target, record.state, record.snapshot, nowMs), decoder),
   };
 }

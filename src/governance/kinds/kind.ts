@@ -16,6 +16,7 @@ import type {
   ProposalState,
 } from '../../domain/governance.js';
 import type { GovernanceDecoder } from '../decode/governance-decoder.js';
+import type { ExecutionPlan } from '../simulate/simulate.js';
 import type { GovernanceStore } from '../governance-store.js';
 import type { ContractReads, TargetCollector } from '../ingest/kind.js';
 import type { GovernanceRoute, KindTargets } from './api.js';
@@ -98,6 +99,24 @@ export function governanceKindConfig<Fields extends z.ZodRawShape, Settings>(con
   return config as GovernanceKindConfig<Settings>;
 }
 
+/** A decision still to run that ERE simulates before it does: a proposal, a timelock operation. */
+export interface VerifiableDecision {
+  type: 'proposal' | 'operation';
+  /** The proposal id, or the operation id. */
+  id: string;
+  /** Where it stands (`pending`, `succeeded`, `queued`, `scheduled`); each new stage is simulated again. */
+  stage: string;
+  /** When it can execute at the earliest (its ETA), ms; null when not scheduled yet. */
+  executableAtMs: number | null;
+  /** Until when a simulation still helps a vote (the end of voting), ms; null for a decision without a vote. */
+  voteEndsAtMs: number | null;
+  calls: { target: string; value: string; data: string; signature: string }[];
+  /** How it runs on a fork, or why ERE cannot simulate it. */
+  plan: ExecutionPlan | { unsupported: string };
+  /** The accounts whose funds it spends and whose code runs it. */
+  treasury: Address[];
+}
+
 /** Everything about one kind, typed by its target, its state and its view. */
 export interface GovernanceKindSpec<Target extends GovernanceTarget, State, View> {
   name: Target['kind'];
@@ -130,6 +149,8 @@ export interface GovernanceKindSpec<Target extends GovernanceTarget, State, View
   decisions?(target: Target, view: View, atMs: number): Decisions;
   /** For a proxy kind: the implementation behind the target's address, which calls to it are decoded against. */
   implementation?(view: View): Address | null;
+  /** The decisions still to run, which ERE simulates; absent: the kind has none. */
+  verifiable?(target: Target, view: View, snapshot: GovernanceSnapshot | null): VerifiableDecision[];
   gauges: readonly GaugeContribution<View>[];
   alerts: readonly GovernanceAlertSpec<Target, View>[];
   /** The kind's own API routes, over its targets and their views. */
@@ -163,6 +184,8 @@ export interface TrackedTarget {
   apply(event: GovernanceEvent): void;
   /** What the view decides at `atMs` with that snapshot; nothing before the first snapshot. */
   decisions(snapshot: GovernanceSnapshot | null, atMs: number): Decisions;
+  /** The decisions still to run, at `nowMs`, to simulate. */
+  verifiable(nowMs: number): VerifiableDecision[];
   reading(nowMs: number): TargetReading;
 }
 

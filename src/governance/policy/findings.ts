@@ -164,7 +164,7 @@ const checks: Record<FindingCheck, Check> = {
         {
           check: 'delay_lowered' as const,
           severity: after === 0n ? ('critical' as const) : ('warning' as const),
-          action: actionTo(actions, event.address),
+          action: event.action ?? actionTo(actions, event.address),
           message:
             after === 0n
               ? `the timelock delay of ${shortAddress(event.address)} is set to zero: ` +
@@ -182,7 +182,7 @@ const checks: Record<FindingCheck, Check> = {
         {
           check: 'role_granted' as const,
           severity: 'critical' as const,
-          action: actionTo(actions, event.address),
+          action: event.action ?? actionTo(actions, event.address),
           message: `${role} of ${shortAddress(event.address)} is granted to ${shortAddress(event.args.account)}`,
         },
       ];
@@ -194,7 +194,7 @@ const checks: Record<FindingCheck, Check> = {
             {
               check: 'ownership' as const,
               severity: 'critical' as const,
-              action: actionTo(actions, event.address),
+              action: event.action ?? actionTo(actions, event.address),
               message:
                 `${shortAddress(event.address)} gets a new owner or admin: ` +
                 shortAddress(event.args.newOwner ?? event.args.newAdmin),
@@ -209,7 +209,7 @@ const checks: Record<FindingCheck, Check> = {
             {
               check: 'safe_owner' as const,
               severity: 'critical' as const,
-              action: actionTo(actions, event.address),
+              action: event.action ?? actionTo(actions, event.address),
               message:
                 `Safe ${shortAddress(event.address)} gets owner ${shortAddress(event.args.owner)}, ` +
                 'who is not on the owner allowlist',

@@ -49,6 +49,8 @@ export interface PrestateDiff {
 }
 
 export interface SimulatedEvent {
+  /** The action of the decision it came from (`1`, `2`…), when the trace tells. */
+  action: string | null;
   address: Address;
   /** The event's name; null when no known ABI decodes it. */
   name: string | null;
@@ -84,10 +86,14 @@ const word = (value: string | undefined) => (value ?? zeroWord).toLowerCase() as
 const addressInWord = (value: Hex) => getAddress(`0x${value.slice(-40)}`);
 const emptyCode = (code: string | undefined) => code === undefined || code === '0x' || code === '';
 
-function decodeLog(log: { address: string; topics: string[]; data: string }, abis: readonly Abi[]): SimulatedEvent {
+function decodeLog(
+  log: { address: string; topics: string[]; data: string },
+  abis: readonly Abi[],
+  action: string | null,
+): SimulatedEvent {
   const topics = log.topics as Hex[];
   const data = (log.data || '0x') as Hex;
-  const base = { address: getAddress(log.address), topics, data };
+  const base = { action, address: getAddress(log.address), topics, data };
   const candidates: AbiEvent[] = [
     ...abis.flatMap((abi) => abi.filter((item): item is AbiEvent => item.type === 'event')),
     ...standardEvents,
@@ -128,16 +134,48 @@ function walk(frame: CallFrame, depth: number, visit: (frame: CallFrame, depth: 
 }
 
 /**
- * Logs of the frames that did not revert, in execution order: a log's `position` is how many of its frame's
- * calls had been made when it was emitted, so it goes before the call at that index. A reverted frame's logs
- * are undone, and so are those of the calls inside it.
+ * Logs of the frames that did not revert, in execution order, each with the action whose call frame it is
+ * in: a log's `position` is how many of its frame's calls had been made when it was emitted, so it goes
+ * before the call at that index. A reverted frame's logs are undone, and so are those of the calls inside it.
  */
-function logsOf(frame: CallFrame): LogEntry[] {
+function logsOf(frame: CallFrame, actionOf: (frame: CallFrame) => string | null, action: string | null): Attributed[] {
   if (frame.error) return [];
+  const own = actionOf(frame) ?? action;
   const calls = frame.calls ?? [];
   const logs = frame.logs ?? [];
-  const at = (position: number) => logs.filter((log) => Number(log.position ?? calls.length) === position);
-  return [...calls.flatMap((call, index) => [...at(index), ...logsOf(call)]), ...at(calls.length)];
+  const at = (position: number) =>
+    logs.filter((log) => Number(log.position ?? calls.length) === position).map((log) => ({ log, action: own }));
+  return [...calls.flatMap((call, index) => [...at(index), ...logsOf(call, actionOf, own)]), ...at(calls.length)];
+}
+
+interface Attributed {
+  log: LogEntry;
+  action: string | null;
+}
+
+/**
+ * Which frames are the decision's actions: the first frame, in execution order, calling each action's target
+ * with its calldata, taken in the actions' order.
+ */
+function actionFrames(root: CallFrame, actions: readonly { to: string; data: string }[]): Map<CallFrame, string> {
+  const frames: CallFrame[] = [];
+  walk(root, 0, (frame) => frames.push(frame));
+  const found = new Map<CallFrame, string>();
+  let from = 0;
+  actions.forEach((action, index) => {
+    const at = frames.findIndex(
+      (frame, position) =>
+        position >= from &&
+        !found.has(frame) &&
+        frame.to !== undefined &&
+        frame.to.toLowerCase() === action.to.toLowerCase() &&
+        (frame.input ?? '0x').toLowerCase() === (action.data || '0x').toLowerCase(),
+    );
+    if (at === -1) return;
+    found.set(frames[at]!, String(index + 1));
+    from = at + 1;
+  });
+  return found;
 }
 
 type LogEntry = NonNullable<CallFrame['logs']>[number];
@@ -162,9 +200,17 @@ function tokenChangesOf(events: readonly SimulatedEvent[]): SimulationEffects['t
     });
 }
 
-export function simulationEffects(call: CallFrame, diff: PrestateDiff, abis: readonly Abi[] = []): SimulationEffects {
+export function simulationEffects(
+  call: CallFrame,
+  diff: PrestateDiff,
+  abis: readonly Abi[] = [],
+  actions: readonly { to: string; data: string }[] = [],
+): SimulationEffects {
   const success = !call.error;
-  const events = success ? logsOf(call).map((log) => decodeLog(log, abis)) : [];
+  const frames = actionFrames(call, actions);
+  const events = success
+    ? logsOf(call, (frame) => frames.get(frame) ?? null, null).map(({ log, action }) => decodeLog(log, abis, action))
+    : [];
   const delegatecalls: SimulationEffects['delegatecalls'] = [];
   walk(call, 0, (frame, depth) => {
     if (frame.type === 'DELEGATECALL' && frame.to)

@@ -67,6 +67,7 @@ export function timelockOperationPlan(operation: {
   });
   return {
     note: null,
+    calls: calls.map((call) => ({ to: call.target, data: call.data })),
     prepare: async (fork) => {
       const [single] = calls;
       let data = batch;
@@ -101,6 +102,7 @@ export function governorProposalPlan(proposal: {
   stage: ProposalStage;
 }): ExecutionPlan {
   const [targets, values, calldatas] = columns(proposal.calls);
+  const calls = proposal.calls.map((call) => ({ to: call.target, data: call.data }));
   const args = [[...targets], [...values], [...calldatas], keccak256(toBytes(proposal.description))] as const;
   if (proposal.stage !== 'pending') {
     const queue: PlannedCall = {
@@ -111,6 +113,7 @@ export function governorProposalPlan(proposal: {
       what: 'queue the proposal',
     };
     return {
+      calls,
       note: proposal.stage === 'succeeded' ? 'queued on the fork first, then executed at its ETA' : null,
       prepare: async () => ({
         steps: proposal.stage === 'succeeded' ? [queue] : [],
@@ -136,6 +139,7 @@ export function governorProposalPlan(proposal: {
   const salt = keccak256(toBytes(`ere-simulation:${proposal.id}`));
   const batch = [[...targets], [...values], [...calldatas], zero32, salt] as const;
   return {
+    calls,
     note:
       'as if passed: the vote is not over, so its calls were scheduled on the timelock by the governor ' +
       'and executed by it after the delay',

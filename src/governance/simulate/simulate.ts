@@ -30,6 +30,8 @@ export interface PreparedExecution {
 }
 
 export interface ExecutionPlan {
+  /** The decision's calls, in order: the events of each are told apart in the trace by its call frame. */
+  calls: readonly { to: string; data: string }[];
   /** Reads what it needs on the fork (an operation's id, the timelock's delay), and says what to run. */
   prepare(fork: ForkReads): Promise<PreparedExecution>;
   /** How it was simulated when not exactly as it will run: "as if passed: …". */
@@ -106,7 +108,7 @@ export async function simulateOnFork(
         { tracer: 'prestateTracer', tracerConfig: { diffMode: true } },
       ]),
     ]);
-    const effects = simulationEffects(trace, diff, abis);
+    const effects = simulationEffects(trace, diff, abis, plan.calls);
     const implementationCodeHashes: Record<Address, Hex | null> = {};
     for (const change of effects.proxyChanges) {
       if (change.slot === 'admin' || change.after === zeroAddress) continue;

@@ -37,6 +37,7 @@ const simulation = (overrides: Partial<SimulationResult> = {}): SimulationResult
   ...overrides,
 });
 const event = (name: string, at: string, args: Record<string, string>) => ({
+  action: null,
   address: getAddress(at),
   name,
   args,

@@ -253,6 +253,17 @@ describe('simulating governance decisions on a fork', () => {
       { role: TIMELOCK_ROLES.admin, account: outsider, sender: gov.timelock.address },
     ]);
     expect(queued.delegatecalls).toEqual([]);
+    // Each event is told apart by the action whose call emitted it (the governor's own bookkeeping by none).
+    expect(queued.events.map((event) => [event.name, event.action])).toEqual([
+      ['Transfer', '1'],
+      ['CallExecuted', null],
+      ['MinDelayChange', '2'],
+      ['CallExecuted', null],
+      ['RoleGranted', '3'],
+      ['CallExecuted', null],
+      ['CallExecuted', null],
+      ['ProposalExecuted', null],
+    ]);
     // What a security council is told, with an ETH limit of half an ether on the treasury.
     const decoder = new GovernanceDecoder([], []);
     const actions = passing.targets.map((target, index) =>
@@ -267,7 +278,7 @@ describe('simulating governance decisions on a fork', () => {
     });
     expect(findings.map(({ check, severity, action }) => [check, severity, action])).toEqual([
       ['delay_lowered', 'critical', '2'],
-      ['role_granted', 'critical', '2'],
+      ['role_granted', 'critical', '3'],
       ['outflow', 'critical', null],
     ]);
     expect(findings.map((finding) => finding.message)).toEqual([

@@ -15,6 +15,7 @@ import { governorRoutes } from './api.js';
 import { governorAddresses, governorEvents, governorKeyOf, readGovernor, type OpenProposal } from './ingest.js';
 import { governorModel, type GovernorState, type GovernorTarget, type GovernorView } from './model.js';
 import { governorDecisions } from './outcomes.js';
+import { governorVerifiable } from './verifiable.js';
 import { governorConfig } from './config.js';
 
 /**
@@ -60,6 +61,7 @@ export const governorKind = defineGovernanceKind<GovernorTarget, GovernorState, 
     readGovernor(target, reads, openProposals(state, events, previous), previous),
   ...governorModel,
   decisions: governorDecisions,
+  verifiable: governorVerifiable,
   gauges: [
     {
       gauge: {

@@ -51,6 +51,8 @@ export interface ProposalView {
   id: string;
   proposer: string;
   title: string;
+  /** The whole description: its hash is part of what `queue` and `execute` are called with. */
+  description: string;
   actions: ProposalAction[];
   state: ProposalState;
   createdAtMs: number;
@@ -198,6 +200,7 @@ export function viewProposal(
     id: proposal.id,
     proposer: proposal.proposer,
     title: proposal.title,
+    description: proposal.description,
     actions: proposal.actions,
     state,
     createdAtMs: proposal.createdAtMs,

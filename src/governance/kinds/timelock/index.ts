@@ -27,6 +27,7 @@ import {
   type TimelockView,
 } from './model.js';
 import { timelockConfig } from './config.js';
+import { timelockVerifiable } from './verifiable.js';
 
 /** "Calls:" and one numbered line per call of the operation, decoded. */
 function callLines(target: TimelockTarget, operation: OperationView, decoder: GovernanceDecoder): string[] {
@@ -95,6 +96,7 @@ const roleEvents = ['RoleGranted', 'RoleRevoked', 'RoleAdminChanged', 'NewAdmin'
 export const timelockKind = defineGovernanceKind<TimelockTarget, TimelockState, TimelockView>({
   name: 'timelock',
   config: timelockConfig,
+  verifiable: (target, view) => timelockVerifiable(target, view),
   events: timelockEvents,
   addresses: async (target) => [target.address],
   keyOf: timelockKeyOf,

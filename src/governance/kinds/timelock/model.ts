@@ -29,6 +29,8 @@ export interface TimelockOperation {
   id: string;
   calls: TimelockCall[];
   predecessor: string | null;
+  /** The salt it was scheduled with (OpenZeppelin's CallSalt); null when zero or not told. */
+  salt: string | null;
   delaySeconds: number | null;
   scheduledAtMs: number;
   scheduledTx: string;
@@ -95,6 +97,7 @@ function schedule(state: TimelockState, event: GovernanceEvent): void {
     id,
     calls: [call],
     predecessor: compound || /^0x0*$/.test(String(args.predecessor)) ? null : String(args.predecessor),
+    salt: null,
     delaySeconds,
     scheduledAtMs: event.blockTimeMs,
     scheduledTx: event.txHash,
@@ -131,6 +134,11 @@ export const timelockModel: GovernanceModel<TimelockTarget, TimelockState, Timel
       case 'ExecuteTransaction': {
         const operation = state.operations.get(String(event.key));
         if (operation) operation.executedAtMs ??= event.blockTimeMs;
+        return;
+      }
+      case 'CallSalt': {
+        const operation = state.operations.get(String(event.key));
+        if (operation) operation.salt = String(args.salt);
         return;
       }
       case 'Cancelled':

@@ -1,0 +1,70 @@
+// A governor's proposals as decisions to simulate: every proposal not yet executed, canceled, defeated or
+// expired, with the plan its stage calls for. A governor behind an OpenZeppelin TimelockController (read as
+// `timelock()` in the snapshot) is simulated; one without a timelock, or a Bravo governor, is not yet, and
+// says so.
+
+import { type Address, getAddress, type Hex } from 'viem';
+import type { GovernanceSnapshot } from '../../../domain/governance.js';
+import { governorProposalPlan, type ProposalStage } from '../../simulate/plan.js';
+import type { VerifiableDecision } from '../kind.js';
+import type { GovernorTarget, GovernorView } from './model.js';
+
+const stages: Partial<Record<string, ProposalStage>> = {
+  Pending: 'pending',
+  Active: 'pending',
+  Succeeded: 'succeeded',
+  Queued: 'queued',
+};
+
+export function governorVerifiable(
+  target: GovernorTarget,
+  view: GovernorView,
+  snapshot: GovernanceSnapshot | null,
+): VerifiableDecision[] {
+  const timelock = snapshot?.state.timelock;
+  return view.proposals.flatMap((proposal): VerifiableDecision[] => {
+    const stage = stages[proposal.state];
+    if (stage === undefined) return [];
+    const calls = proposal.actions.map((action) => ({
+      target: action.target,
+      value: action.value,
+      data: action.data,
+      signature: action.signature,
+    }));
+    const executor = typeof timelock === 'string' && /^0x[0-9a-fA-F]{40}$/.test(timelock) ? getAddress(timelock) : null;
+    const unsupported =
+      target.settings.flavor === 'bravo'
+        ? 'a GovernorBravo proposal is not simulated yet'
+        : executor === null || executor === '0x0000000000000000000000000000000000000000'
+          ? 'a governor without a timelock is not simulated yet'
+          : proposal.actions.some((action) => action.signature !== '')
+            ? 'an action given as a signature and arguments is not simulated yet'
+            : null;
+    return [
+      {
+        type: 'proposal',
+        id: proposal.id,
+        stage,
+        executableAtMs: proposal.etaMs,
+        voteEndsAtMs: proposal.voteEndMs,
+        calls,
+        treasury: executor === null ? [target.address] : [executor, target.address],
+        plan:
+          unsupported !== null
+            ? { unsupported }
+            : governorProposalPlan({
+                governor: target.address,
+                timelock: executor as Address,
+                id: BigInt(proposal.id),
+                calls: proposal.actions.map((action) => ({
+                  target: getAddress(action.target),
+                  value: BigInt(action.value),
+                  data: action.data as Hex,
+                })),
+                description: proposal.description,
+                stage,
+              }),
+      },
+    ];
+  });
+}

@@ -1,0 +1,264 @@
+// Verifies every decision still to run before it runs: simulates it on a fork of its chain when it appears,
+// again at each new stage (succeeded, queued, ready), and once more shortly before its ETA (chain state
+// moves), then checks what it would do against the target's policy. One simulation at a time; one fork per
+// chain and block, reused across decisions; a simulation that fails is retried with backoff, one that takes
+// too long is stopped with its fork. Every run is stored.
+
+import type { Abi } from 'viem';
+import type { Clock } from '../../domain/clock.js';
+import type { GovernanceTarget } from '../../domain/governance.js';
+import type { GovernanceDecoder } from '../decode/governance-decoder.js';
+import type { VerifiableDecision } from '../kinds/kind.js';
+import { type DecisionPolicy, decisionFindings, defaultPolicy, type Finding } from '../policy/findings.js';
+import { Fork, type ForkUpstream, SimulationError } from '../simulate/fork.js';
+import { simulateOnFork } from '../simulate/simulate.js';
+import type { Verification, VerificationStore, VerificationTrigger } from './verification-store.js';
+
+export interface VerifierSettings {
+  /** How long before a decision's ETA it is simulated once more. */
+  beforeEtaMs: number;
+  /** The longest a simulation may take, fork start included. */
+  timeoutMs: number;
+  /** Where forks' pid files go (reaped at the next start after a crash). */
+  pidDir?: string;
+}
+
+export interface VerifierDeps {
+  clock: Clock;
+  store: VerificationStore;
+  decoder: GovernanceDecoder;
+  /** Each target with its decisions still to run, and the confirmed block its forks start at. */
+  decisions(): { target: GovernanceTarget; decisions: VerifiableDecision[]; forkBlock: number | null }[];
+  /** The endpoint a chain's forks read through (its healthiest), with the chain id; null when none. */
+  upstream(chain: string): (ForkUpstream & { chainId: number }) | null;
+  policy(target: GovernanceTarget): DecisionPolicy;
+  /** The ABIs the user gave, for the events and errors of a simulation. */
+  abis?: readonly Abi[];
+  hooks?: {
+    onVerified?(target: GovernanceTarget, verification: Verification): void;
+    onForkStarted?(chain: string, seconds: number): void;
+  };
+}
+
+interface Due {
+  target: GovernanceTarget;
+  decision: VerifiableDecision;
+  trigger: VerificationTrigger;
+  forkBlock: number | null;
+}
+
+const keyOf = (target: string, type: string, id: string) => `${target}/${type}/${id}`;
+const retryBaseMs = 30_000;
+const retryMaxMs = 30 * 60_000;
+
+export class DecisionVerifier {
+  private readonly latest = new Map<string, Verification>();
+  private readonly failures = new Map<string, number>();
+  private readonly forks = new Map<string, Fork>();
+  private running = false;
+
+  constructor(
+    private readonly deps: VerifierDeps,
+    private readonly settings: VerifierSettings,
+  ) {
+    for (const verification of deps.store.latest())
+      this.latest.set(keyOf(verification.target, verification.decisionType, verification.decisionId), verification);
+  }
+
+  /** Every simulation of a decision, oldest first. */
+  history(target: string, type: 'proposal' | 'operation', id: string): Verification[] {
+    return this.deps.store.history(target, type, id);
+  }
+
+  /** The newest simulation of a decision. */
+  latestOf(target: string, type: 'proposal' | 'operation', id: string): Verification | undefined {
+    return this.latest.get(keyOf(target, type, id));
+  }
+
+  /** The findings of the newest simulation of each decision of the target still to run. */
+  currentFindings(target: string): { decision: VerifiableDecision; verification: Verification; finding: Finding }[] {
+    const entry = this.deps.decisions().find((candidate) => candidate.target.id === target);
+    return (entry?.decisions ?? []).flatMap((decision) => {
+      const verification = this.latestOf(target, decision.type, decision.id);
+      return verification ? verification.findings.map((finding) => ({ decision, verification, finding })) : [];
+    });
+  }
+
+  /** Decisions still to run with no simulation at their current stage yet. */
+  pending(): { target: GovernanceTarget; decision: VerifiableDecision }[] {
+    return this.deps
+      .decisions()
+      .flatMap(({ target, decisions }) =>
+        decisions
+          .filter((decision) => this.latestOf(target.id, decision.type, decision.id)?.stage !== decision.stage)
+          .map((decision) => ({ target, decision })),
+      );
+  }
+
+  /** What is due now, and why: a new decision or stage, a retry after its backoff, the run before its ETA. */
+  due(nowMs: number): Due[] {
+    return this.deps.decisions().flatMap(({ target, decisions, forkBlock }) =>
+      decisions.flatMap((decision): Due[] => {
+        const key = keyOf(target.id, decision.type, decision.id);
+        const last = this.latest.get(key);
+        if (!last || last.stage !== decision.stage) return [{ target, decision, trigger: 'appeared', forkBlock }];
+        if (last.outcome === 'error') {
+          const failures = this.failures.get(key) ?? 1;
+          const wait = Math.min(retryMaxMs, retryBaseMs * 2 ** (failures - 1));
+          return nowMs >= last.atMs + wait ? [{ target, decision, trigger: 'retry', forkBlock }] : [];
+        }
+        const eta = decision.executableAtMs;
+        if (last.outcome !== 'unsupported' && eta !== null) {
+          const from = eta - this.settings.beforeEtaMs;
+          if (nowMs >= from && nowMs < eta && last.atMs < from)
+            return [{ target, decision, trigger: 'before_eta', forkBlock }];
+        }
+        return [];
+      }),
+    );
+  }
+
+  /** Simulates what is due, one decision after the other; a call while one runs does nothing. */
+  async run(signal?: AbortSignal): Promise<Verification[]> {
+    if (this.running) return [];
+    this.running = true;
+    try {
+      const done: Verification[] = [];
+      for (const due of this.due(this.deps.clock.now())) {
+        if (signal?.aborted) break;
+        done.push(await this.verify(due));
+      }
+      return done;
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async verify({ target, decision, trigger, forkBlock }: Due): Promise<Verification> {
+    const started = this.deps.clock.now();
+    const startedAt = performance.now();
+    const key = keyOf(target.id, decision.type, decision.id);
+    const actions = decision.calls.map((call) =>
+      this.deps.decoder.decode(target.chain, {
+        to: call.target,
+        value: call.value,
+        data: call.data,
+        ...(call.signature ? { signature: call.signature } : {}),
+      }),
+    );
+    const base = {
+      target: target.id,
+      decisionType: decision.type,
+      decisionId: decision.id,
+      stage: decision.stage,
+      trigger,
+      atMs: started,
+    };
+    const context = { treasury: decision.treasury };
+    const policy = this.deps.policy(target) ?? defaultPolicy;
+    let verification: Omit<Verification, 'id'>;
+    if ('unsupported' in decision.plan) {
+      verification = {
+        ...base,
+        forkBlock: null,
+        outcome: 'unsupported',
+        errorCode: 'unsupported',
+        errorMessage: decision.plan.unsupported,
+        durationMs: 0,
+        upstreamRequests: 0,
+        findings: decisionFindings({ actions, simulation: null, policy, context }),
+        result: null,
+      };
+    } else {
+      const { plan } = decision;
+      let fork: Fork | null = null;
+      try {
+        fork = await this.forkFor(target.chain, forkBlock);
+        const before = fork.upstreamRequests;
+        const result = await this.withTimeout(fork, simulateOnFork(fork, plan, this.deps.abis ?? []));
+        verification = {
+          ...base,
+          forkBlock: fork.blockNumber,
+          outcome: result.success ? 'success' : 'revert',
+          errorCode: null,
+          errorMessage: null,
+          durationMs: Math.round(performance.now() - startedAt),
+          upstreamRequests: fork.upstreamRequests - before,
+          findings: decisionFindings({ actions, simulation: result, policy, context }),
+          result,
+        };
+        this.failures.delete(key);
+      } catch (error) {
+        const simulation = error instanceof SimulationError ? error : null;
+        verification = {
+          ...base,
+          forkBlock: fork?.blockNumber ?? forkBlock,
+          outcome: 'error',
+          errorCode: simulation?.code ?? 'fork_failed',
+          errorMessage: simulation?.shortMessage ?? 'the simulation failed unexpectedly',
+          durationMs: Math.round(performance.now() - startedAt),
+          upstreamRequests: 0,
+          findings: decisionFindings({ actions, simulation: null, policy, context }),
+          result: null,
+        };
+        this.failures.set(key, (this.failures.get(key) ?? 0) + 1);
+      }
+    }
+    const stored = this.deps.store.add(verification);
+    this.latest.set(key, stored);
+    this.deps.hooks?.onVerified?.(target, stored);
+    return stored;
+  }
+
+  private async forkFor(chain: string, block: number | null): Promise<Fork> {
+    const upstream = this.deps.upstream(chain);
+    if (upstream === null) throw new SimulationError('fork_failed', `no endpoint of chain "${chain}" to fork from`);
+    if (block === null) throw new SimulationError('fork_failed', 'no confirmed block to fork at yet');
+    const current = this.forks.get(chain);
+    if (current?.blockNumber === block) return current;
+    if (current) {
+      this.forks.delete(chain);
+      await current.stop();
+    }
+    const started = performance.now();
+    const fork = await Fork.start({
+      upstream,
+      chainId: upstream.chainId,
+      blockNumber: block,
+      ...(this.settings.pidDir === undefined ? {} : { pidDir: this.settings.pidDir }),
+    });
+    this.deps.hooks?.onForkStarted?.(chain, (performance.now() - started) / 1_000);
+    this.forks.set(chain, fork);
+    return fork;
+  }
+
+  /** A simulation past the timeout is stopped with its fork, which is started afresh next time. */
+  private async withTimeout<T>(fork: Fork, work: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new SimulationError('timeout', `the simulation took longer than ${this.settings.timeoutMs} ms`)),
+        this.settings.timeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([work, timeout]);
+    } catch (error) {
+      if (error instanceof SimulationError && error.code === 'timeout') {
+        for (const [chain, candidate] of this.forks) if (candidate === fork) this.forks.delete(chain);
+        await fork.stop().catch(() => undefined);
+        work.catch(() => undefined);
+      }
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Stops every fork. */
+  async stop(): Promise<void> {
+    const forks = [...this.forks.values()];
+    this.forks.clear();
+    await Promise.all(forks.map((fork) => fork.stop().catch(() => undefined)));
+  }
+}
