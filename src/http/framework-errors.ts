@@ -59,10 +59,13 @@ export function answerClientError(error: Error & { code?: string }, socket: Sock
         ? [431, 'the request line and headers are larger than the server accepts']
         : [400, 'the request is not valid HTTP/1.1'];
   const body = JSON.stringify({ error: 'bad_request', message } satisfies ErrorBody);
+  // The answer to a HEAD has no body: a client reading one would take its bytes for another answer.
+  const raw = (error as { rawPacket?: Buffer }).rawPacket;
+  const head = raw?.subarray(0, 5).toString('latin1') === 'HEAD ';
   if (socket.writable) {
     socket.write(
       `HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}\r\nContent-Type: application/json; ` +
-        `charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        `charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${head ? '' : body}`,
     );
   }
   socket.destroy(error);

@@ -170,6 +170,7 @@ function plausibleValues(fingerprints: string[], silenceIds: string[], runbooks:
     name: runbooks,
     target: ['dao', 'council', 'dao-timelock', 'bridge'],
     index: ['0', '3', '9'],
+    type: ['proposal', 'operation'],
   };
   const query: Record<string, string[]> = {
     from: instants,

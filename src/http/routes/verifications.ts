@@ -150,15 +150,16 @@ export function verificationRoutes(deps: {
         id: z.string().min(1).max(100),
       }),
       responses: {
-        200: { description: 'The simulations.', schema: z.object({ verifications: z.array(verificationSchema) }) },
+        200: {
+          description: 'The simulations; none yet for a decision not simulated (or not known).',
+          schema: z.object({ verifications: z.array(verificationSchema) }),
+        },
         400: { description: 'A bad parameter, named in `field`.', schema: errorBodySchema },
-        404: { description: 'No such target, or no simulation of that decision.', schema: errorBodySchema },
+        404: { description: 'No governance target with that id.', schema: errorBodySchema },
       },
       handler: ({ params }) => {
         if (!tracker.target(params.target)) throw notFound(`no governance target "${params.target}"`);
-        const history = verifier.history(params.target, params.type, params.id);
-        if (history.length === 0) throw notFound(`no simulation of ${params.type} ${params.id} on "${params.target}"`);
-        return { verifications: history.map(verificationView) };
+        return { verifications: verifier.history(params.target, params.type, params.id).map(verificationView) };
       },
     }),
   ];
