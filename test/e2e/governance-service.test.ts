@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { encodeFunctionData, getAddress } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { governanceShow } from '../../src/cli/commands/governance-show.js';
 import { parseConfig } from '../../src/config/load.js';
 import { startAnvil, type AnvilNode } from '../../src/anvil/anvil.js';
 import { type AnvilClient, anvilAccount, createAnvilClient } from '../helpers/anvil-client.js';
@@ -161,6 +162,17 @@ describe('governance in the running service', () => {
       'An operation is scheduled on dao-timelock (local) and not ready yet.\n' +
         'Calls:\n1. dao-timelock.updateDelay(newDelay=7,200)',
     );
+    // Queued is a new stage: simulated again before it runs.
+    const verifiedStages = async () =>
+      (
+        (
+          await service.app.inject({
+            method: 'GET',
+            url: `/api/v1/governance/verifications/dao/proposal/${proposal.id}`,
+          })
+        ).json() as { verifications: { stage: string }[] }
+      ).verifications.map((run) => run.stage);
+    await waitFor(async () => (await verifiedStages()).includes('queued'), 20_000, 'the queued proposal simulated');
     await passTime(client, 61);
     await execute(client, gov, deployer, proposal);
 
@@ -248,6 +260,23 @@ describe('governance in the running service', () => {
       /ere_governance_findings\{chain="local",target="dao",check="role_granted",severity="critical"\} 1/,
     );
     expect(metrics).toMatch(/ere_governance_simulations_total\{chain="local",target="dao",outcome="success"\} \d+/);
+    // The same report, as a person reads it.
+    const lines: string[] = [];
+    const code = await governanceShow.run(['dao', proposal.id.toString(), '--url', service.url], {
+      out: (line) => lines.push(line),
+      err: (line) => lines.push(`error: ${line}`),
+    });
+    expect(code).toBe(0);
+    const markdown = lines.join('\n');
+    expect(markdown).toContain(`# Proposal ${proposal.id} on dao (local)`);
+    expect(markdown).toContain('1. dao-timelock.updateDelay(newDelay=0)');
+    expect(markdown).toContain(`2. dao-timelock.grantRole(role=0x00000000…(32 bytes), account=${short(outsider)})`);
+    expect(markdown).toMatch(/: \*\*success\*\*\.\n\n_as if passed/);
+    expect(markdown).toContain('- [2] ');
+    expect(markdown).toContain(
+      `- **critical** role_granted (action 2): DEFAULT_ADMIN_ROLE of ${short(gov.timelock.address)} ` +
+        `is granted to ${short(outsider)}`,
+    );
   }, 60_000);
 });
 

@@ -5,6 +5,7 @@ import { ack } from './ack.js';
 import { backup } from './backup.js';
 import { checkConfig } from './check-config.js';
 import { demo } from './demo.js';
+import { governance } from './governance.js';
 import { migrate } from './migrate.js';
 import { report } from './report.js';
 import { restore } from './restore.js';
@@ -24,6 +25,7 @@ export const commands: readonly Command[] = [
   slo,
   silence,
   ack,
+  governance,
   testNotify,
 ];
 

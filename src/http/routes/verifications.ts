@@ -76,7 +76,7 @@ function verificationView(verification: Verification): z.infer<typeof verificati
       note: result.note,
       gasUsed: result.gasUsed,
       executedAt: iso(result.executedAt * 1_000)!,
-      events: result.events.map(({ address, name, args }) => ({ address, name, args })),
+      events: result.events.map(({ action, address, name, args }) => ({ action, address, name, args })),
       ethChanges: result.ethChanges,
       tokenChanges: result.tokenChanges,
       storageChanges: result.storageChanges,
