@@ -10,7 +10,9 @@ import {
   type TransactionReceipt,
   concatHex,
   encodeFunctionData,
+  encodePacked,
   parseEventLogs,
+  size,
   zeroAddress,
 } from 'viem';
 import type { LocalAccount } from 'viem/accounts';
@@ -67,18 +69,19 @@ export async function deploySafe(
 }
 
 /**
- * Executes a call from the Safe (operation CALL, no refund), signed by `signers` over the Safe's
- * EIP-712 transaction hash; `sender` pays the gas and need not be an owner.
+ * Executes a call from the Safe (operation CALL unless told DELEGATECALL, no refund), signed by `signers`
+ * over the Safe's EIP-712 transaction hash; `sender` pays the gas and need not be an owner.
  */
 export async function execSafeTransaction(
   client: AnvilClient,
   safe: DeployedContract,
-  call: { to: Address; data: Hex; value?: bigint },
+  call: { to: Address; data: Hex; value?: bigint; operation?: 'call' | 'delegatecall' },
   signers: readonly LocalAccount[],
   sender: Account,
 ): Promise<TransactionReceipt> {
   const nonce = (await client.readContract({ ...safe, functionName: 'nonce' })) as bigint;
-  const transaction = [call.to, call.value ?? 0n, call.data, 0, 0n, 0n, 0n, zeroAddress, zeroAddress] as const;
+  const operation = call.operation === 'delegatecall' ? 1 : 0;
+  const transaction = [call.to, call.value ?? 0n, call.data, operation, 0n, 0n, 0n, zeroAddress, zeroAddress] as const;
   const safeTxHash = (await client.readContract({
     ...safe,
     functionName: 'getTransactionHash',
@@ -91,4 +94,24 @@ export async function execSafeTransaction(
     to: safe.address,
     data: encodeFunctionData({ abi: safe.abi, functionName: 'execTransaction', args: [...transaction, signatures] }),
   });
+}
+
+/** Deploys Safe's MultiSend library, which a Safe delegatecalls to run a batch. */
+export async function deployMultiSend(client: AnvilClient, deployer: Account): Promise<DeployedContract> {
+  const artifact = safeArtifact('libraries/MultiSend.sol/MultiSend.json');
+  return { address: await deployContract(client, deployer, artifact), abi: artifact.abi };
+}
+
+/** MultiSend's packed transactions: per call its operation, target, value, data length and data. */
+export function packMultiSend(
+  calls: readonly { operation: 'call' | 'delegatecall'; to: Address; value?: bigint; data: Hex }[],
+): Hex {
+  return concatHex(
+    calls.map((call) =>
+      encodePacked(
+        ['uint8', 'address', 'uint256', 'uint256', 'bytes'],
+        [call.operation === 'delegatecall' ? 1 : 0, call.to, call.value ?? 0n, BigInt(size(call.data)), call.data],
+      ),
+    ),
+  );
 }

@@ -36,6 +36,14 @@ export const standardEvents = parseAbi([
   'event ChangedGuard(address guard)',
   'event ChangedModuleGuard(address indexed moduleGuard)',
   'event ChangedFallbackHandler(address indexed handler)',
+  'event ExecutionSuccess(bytes32 indexed txHash, uint256 payment)',
+  'event ExecutionSuccess(bytes32 txHash, uint256 payment)',
+  'event ExecutionFailure(bytes32 indexed txHash, uint256 payment)',
+  'event ExecutionFailure(bytes32 txHash, uint256 payment)',
+  'event ApproveHash(bytes32 indexed approvedHash, address indexed owner)',
+  'event SafeMultiSigTransaction(address to, uint256 value, bytes data, uint8 operation, uint256 safeTxGas, ' +
+    'uint256 baseGas, uint256 gasPrice, address gasToken, address refundReceiver, bytes signatures, ' +
+    'bytes additionalInfo)',
   'event ProposalQueued(uint256 proposalId, uint256 etaSeconds)',
   'event ProposalExecuted(uint256 proposalId)',
   'event QuorumNumeratorUpdated(uint256 oldQuorumNumerator, uint256 newQuorumNumerator)',

@@ -75,14 +75,14 @@ const roleNames = new Map<string, string>([
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 const listed = (list: readonly string[], item: string) => list.some((entry) => same(entry, item));
 
-/** Where in the decision an address is called from, for a finding that a call causes. */
-function actionTo(calls: readonly DecodedCallRowLike[], address: string): string | null {
-  return calls.find((call) => same(call.to, address))?.path ?? null;
-}
-
-interface DecodedCallRowLike {
-  path: string;
-  to: string;
+/**
+ * Where in the decision an address is called, for a finding that a call causes; else the first call that names
+ * it as an argument (ProxyAdmin's `upgradeAndCall(proxy, …)` changes the proxy without calling it from here).
+ */
+function actionTo(calls: readonly (DecodedCall & { path: string })[], address: string): string | null {
+  const named = (call: DecodedCall) =>
+    call.args.some((arg) => typeof arg.value === 'string' && same(arg.value, address));
+  return (calls.find((call) => same(call.to, address)) ?? calls.find(named))?.path ?? null;
 }
 
 function rows(actions: readonly DecodedCall[]): (DecodedCall & { path: string })[] {
@@ -121,8 +121,12 @@ const checks: Record<FindingCheck, Check> = {
       .filter((call) => call.operation === 'delegatecall' && !listed(policy.delegatecallAllowlist, call.to))
       .map((call) => ({ to: call.to, action: call.path as string | null, from: 'the Safe' }));
     // At run time, only the treasury's own delegatecalls: a proxy delegating to its implementation is normal.
+    // A Safe is itself a proxy: its forwarding to its singleton is left out the same way.
     const traced = (simulation?.delegatecalls ?? [])
-      .filter((call) => listed(context.treasury, call.from) && !listed(policy.delegatecallAllowlist, call.to))
+      .filter(
+        (call) =>
+          !call.forwarded && listed(context.treasury, call.from) && !listed(policy.delegatecallAllowlist, call.to),
+      )
       .map((call) => ({ to: call.to, action: actionTo(actions, call.to), from: shortAddress(call.from) }));
     const seen = new Set<string>();
     return [...decoded, ...traced]
@@ -142,6 +146,7 @@ const checks: Record<FindingCheck, Check> = {
       .flatMap((change) => {
         const codeHash = simulation!.implementationCodeHashes[change.after] ?? null;
         if (codeHash !== null && listed(policy.implementationAllowlist, codeHash)) return [];
+        const risky = simulation!.implementationOpcodes?.[change.after] ?? [];
         return [
           {
             check: 'implementation' as const,
@@ -150,7 +155,8 @@ const checks: Record<FindingCheck, Check> = {
             message:
               `proxy ${shortAddress(change.proxy)} is pointed at ${change.slot} ${shortAddress(change.after)}, ` +
               `whose code (${codeHash === null ? 'none' : `${codeHash.slice(0, 10)}…`}) ` +
-              'is not on the implementation allowlist',
+              'is not on the implementation allowlist' +
+              (risky.length > 0 ? `; that code holds ${risky.join(' and ')}` : ''),
           },
         ];
       }),

@@ -72,7 +72,8 @@ export interface SimulationEffects {
   storageChanges: { contract: Address; slot: Hex; before: Hex; after: Hex }[];
   proxyChanges: { proxy: Address; slot: 'implementation' | 'admin' | 'beacon'; before: Address; after: Address }[];
   codeChanges: { account: Address; change: 'deployed' | 'destroyed' | 'replaced'; codeHash: Hex | null }[];
-  delegatecalls: { from: Address; to: Address; selector: Hex | null; depth: number }[];
+  /** `forwarded`: the frame passes on its caller's calldata unchanged, as a proxy does to its implementation. */
+  delegatecalls: { from: Address; to: Address; selector: Hex | null; depth: number; forwarded: boolean }[];
 }
 
 export const eip1967SlotNames: Record<string, 'implementation' | 'admin' | 'beacon'> = {
@@ -128,9 +129,14 @@ export function revertReason(output: string | undefined, abis: readonly Abi[] = 
   return `reverted with ${output.slice(0, 10)} (an error no known ABI declares)`;
 }
 
-function walk(frame: CallFrame, depth: number, visit: (frame: CallFrame, depth: number) => void): void {
-  visit(frame, depth);
-  for (const inner of frame.calls ?? []) walk(inner, depth + 1, visit);
+function walk(
+  frame: CallFrame,
+  depth: number,
+  visit: (frame: CallFrame, depth: number, parent: CallFrame | null) => void,
+  parent: CallFrame | null = null,
+): void {
+  visit(frame, depth, parent);
+  for (const inner of frame.calls ?? []) walk(inner, depth + 1, visit, frame);
 }
 
 /**
@@ -212,13 +218,14 @@ export function simulationEffects(
     ? logsOf(call, (frame) => frames.get(frame) ?? null, null).map(({ log, action }) => decodeLog(log, abis, action))
     : [];
   const delegatecalls: SimulationEffects['delegatecalls'] = [];
-  walk(call, 0, (frame, depth) => {
+  walk(call, 0, (frame, depth, parent) => {
     if (frame.type === 'DELEGATECALL' && frame.to)
       delegatecalls.push({
         from: getAddress(frame.from),
         to: getAddress(frame.to),
         selector: frame.input && frame.input.length >= 10 ? (frame.input.slice(0, 10) as Hex) : null,
         depth,
+        forwarded: parent !== null && (parent.input ?? '0x').toLowerCase() === (frame.input ?? '0x').toLowerCase(),
       });
   });
   const accounts = [...new Set([...Object.keys(diff.pre), ...Object.keys(diff.post)])].sort();

@@ -4,9 +4,22 @@
 // executed through the governor once queued (queued first when it has only succeeded); a proposal still
 // pending or in its vote is simulated as if passed: scheduled on the timelock by the governor and executed
 // by it after the delay, which is what its calls will meet, without the vote. The execution carries no ETH:
-// the calls' value is paid by the timelock (the treasury), as when a DAO executes from its own funds.
+// the calls' value is paid by the timelock (the treasury), as when a DAO executes from its own funds. A Safe
+// transaction is approved by as many owners as the threshold asks and executed by one of them.
 
-import { type Address, encodeFunctionData, type Hex, keccak256, parseAbi, toBytes, zeroAddress } from 'viem';
+import {
+  type Address,
+  concatHex,
+  decodeFunctionResult,
+  encodeFunctionData,
+  type Hex,
+  keccak256,
+  pad,
+  parseAbi,
+  toBytes,
+  toHex,
+  zeroAddress,
+} from 'viem';
 import type { ExecutionPlan, ForkReads, PlannedCall } from './simulate.js';
 
 // Parameter names left out: the signatures fit one line each, which viem needs to type the calls.
@@ -166,6 +179,117 @@ export function governorProposalPlan(proposal: {
           value: 0n,
           data: encodeFunctionData({ abi: timelockAbi, functionName: 'executeBatch', args: batch }),
           what: 'execute the proposal through the timelock',
+        },
+      };
+    },
+  };
+}
+
+const safeAbi = parseAbi([
+  'function getOwners() view returns (address[])',
+  'function getThreshold() view returns (uint256)',
+  'function nonce() view returns (uint256)',
+  'function approveHash(bytes32)',
+]);
+// The fields of a Safe transaction, as JSON: its two functions do not fit one line as signatures.
+const safeTransactionFields = [
+  { type: 'address' },
+  { type: 'uint256' },
+  { type: 'bytes' },
+  { type: 'uint8' },
+  { type: 'uint256' },
+  { type: 'uint256' },
+  { type: 'uint256' },
+  { type: 'address' },
+  { type: 'address' },
+] as const;
+const safeTransactionAbi = [
+  {
+    type: 'function',
+    name: 'getTransactionHash',
+    stateMutability: 'view',
+    inputs: [...safeTransactionFields, { type: 'uint256' }],
+    outputs: [{ type: 'bytes32' }],
+  },
+  {
+    type: 'function',
+    name: 'execTransaction',
+    stateMutability: 'payable',
+    inputs: [...safeTransactionFields, { type: 'bytes' }],
+    outputs: [{ type: 'bool' }],
+  },
+] as const;
+
+/**
+ * A Safe transaction, executed as its owners would: the first `threshold` owners approve its hash on chain
+ * (each impersonated), and the first of them executes it with those approvals as signatures, at the Safe's
+ * nonce now, with no refund. What it does is what the signed transaction will do; who signs does not change it.
+ */
+export function safeTransactionPlan(transaction: {
+  safe: Address;
+  to: Address;
+  value: bigint;
+  data: Hex;
+  operation: 'call' | 'delegatecall';
+}): ExecutionPlan {
+  const { safe } = transaction;
+  const operation = transaction.operation === 'delegatecall' ? 1 : 0;
+  const fields = [transaction.to, transaction.value, transaction.data, operation, 0n, 0n, 0n] as const;
+  return {
+    note: 'approved on the fork by as many of its owners as its threshold asks, then executed by the first of them',
+    calls: [{ to: transaction.to, data: transaction.data }],
+    prepare: async (fork) => {
+      const owners = decodeFunctionResult({
+        abi: safeAbi,
+        functionName: 'getOwners',
+        data: await fork.rpc<Hex>('eth_call', [
+          { to: safe, data: encodeFunctionData({ abi: safeAbi, functionName: 'getOwners' }) },
+          'latest',
+        ]),
+      });
+      const threshold = await read(fork, safe, encodeFunctionData({ abi: safeAbi, functionName: 'getThreshold' }));
+      const nonce = await read(fork, safe, encodeFunctionData({ abi: safeAbi, functionName: 'nonce' }));
+      const hash = toHex(
+        await read(
+          fork,
+          safe,
+          encodeFunctionData({
+            abi: safeTransactionAbi,
+            functionName: 'getTransactionHash',
+            args: [...fields, zeroAddress, zeroAddress, nonce],
+          }),
+        ),
+        { size: 32 },
+      );
+      const signers = owners.slice(0, Number(threshold));
+      const [executor, ...approvers] = signers;
+      if (executor === undefined) throw new Error(`Safe ${safe} has no owners`);
+      // Signatures ordered by owner, ascending: each an approval (v = 1) naming its owner; the sender's own
+      // needs no approval on chain.
+      const signatures = concatHex(
+        [...signers]
+          .sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1))
+          .map((owner) => concatHex([pad(owner, { size: 32 }), zero32, '0x01'])),
+      );
+      return {
+        steps: approvers.map((owner) => ({
+          from: owner,
+          to: safe,
+          value: 0n,
+          data: encodeFunctionData({ abi: safeAbi, functionName: 'approveHash', args: [hash] }),
+          what: `approve the transaction as owner ${owner}`,
+        })),
+        executeAt: async () => null,
+        execution: {
+          from: executor,
+          to: safe,
+          value: 0n,
+          data: encodeFunctionData({
+            abi: safeTransactionAbi,
+            functionName: 'execTransaction',
+            args: [...fields, zeroAddress, zeroAddress, signatures],
+          }),
+          what: 'execute the Safe transaction',
         },
       };
     },

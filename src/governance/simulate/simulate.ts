@@ -6,6 +6,7 @@
 
 import { type Abi, type Address, type Hex, keccak256, toHex, zeroAddress } from 'viem';
 import { type CallFrame, type PrestateDiff, type SimulationEffects, simulationEffects } from './effects.js';
+import { type RiskyOpcode, riskyOpcodes } from './bytecode.js';
 import type { Fork } from './fork.js';
 
 export interface PlannedCall {
@@ -47,6 +48,8 @@ export interface SimulationResult extends SimulationEffects {
   failedStep: string | null;
   /** The code hash of each implementation a proxy was pointed at, read on the fork. */
   implementationCodeHashes: Record<Address, Hex | null>;
+  /** The SELFDESTRUCT and DELEGATECALL each such implementation's code holds (absent in older results). */
+  implementationOpcodes?: Record<Address, RiskyOpcode[]>;
 }
 
 const richBalance = toHex(10n ** 24n);
@@ -110,10 +113,12 @@ export async function simulateOnFork(
     ]);
     const effects = simulationEffects(trace, diff, abis, plan.calls);
     const implementationCodeHashes: Record<Address, Hex | null> = {};
+    const implementationOpcodes: Record<Address, RiskyOpcode[]> = {};
     for (const change of effects.proxyChanges) {
       if (change.slot === 'admin' || change.after === zeroAddress) continue;
       const code = await fork.rpc<Hex>('eth_getCode', [change.after, 'latest']);
       implementationCodeHashes[change.after] = code === '0x' ? null : keccak256(code);
+      implementationOpcodes[change.after] = riskyOpcodes(code);
     }
     return {
       ...effects,
@@ -122,6 +127,7 @@ export async function simulateOnFork(
       note: plan.note,
       failedStep: null,
       implementationCodeHashes,
+      implementationOpcodes,
     };
   });
 }

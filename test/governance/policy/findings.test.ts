@@ -94,7 +94,9 @@ describe('decision findings', () => {
       'a delegatecall in a MultiSend to code off the allowlist, once (decoded and traced)',
       {
         actions: [safeBatch(library!)],
-        simulation: simulation({ delegatecalls: [{ from: safe!, to: library!, selector: '0xdeadbeef', depth: 2 }] }),
+        simulation: simulation({
+          delegatecalls: [{ from: safe!, to: library!, selector: '0xdeadbeef', depth: 2, forwarded: false }],
+        }),
       },
       // The Safe's own delegatecall to MultiSend is flagged too until MultiSend is on the allowlist.
       ['delegatecall/critical@1.1', 'delegatecall/critical@1.1.1', 'undecoded/warning@1.1.1'],
@@ -103,7 +105,9 @@ describe('decision findings', () => {
       'the same, MultiSend allowlisted',
       {
         actions: [safeBatch(library!)],
-        simulation: simulation({ delegatecalls: [{ from: safe!, to: library!, selector: '0xdeadbeef', depth: 2 }] }),
+        simulation: simulation({
+          delegatecalls: [{ from: safe!, to: library!, selector: '0xdeadbeef', depth: 2, forwarded: false }],
+        }),
         policy: { delegatecallAllowlist: [multiSend!] },
       },
       ['delegatecall/critical@1.1.1', 'undecoded/warning@1.1.1'],
@@ -115,8 +119,24 @@ describe('decision findings', () => {
     ],
     [
       "a proxy's own delegatecall to its implementation",
-      { simulation: simulation({ delegatecalls: [{ from: vault!, to: rogue!, selector: null, depth: 1 }] }) },
+      {
+        simulation: simulation({
+          delegatecalls: [{ from: vault!, to: rogue!, selector: null, depth: 1, forwarded: true }],
+        }),
+      },
       [],
+    ],
+    [
+      "a Safe's forwarding to its singleton, and its own delegatecall to a library",
+      {
+        simulation: simulation({
+          delegatecalls: [
+            { from: safe!, to: rogue!, selector: '0x6a761202', depth: 1, forwarded: true },
+            { from: safe!, to: library!, selector: '0xdeadbeef', depth: 2, forwarded: false },
+          ],
+        }),
+      },
+      ['delegatecall/critical'],
     ],
     [
       'a proxy pointed at code off the allowlist',
@@ -124,6 +144,17 @@ describe('decision findings', () => {
         simulation: simulation({
           proxyChanges: [{ proxy: vault!, slot: 'implementation', before: library!, after: rogue! }],
           implementationCodeHashes: { [rogue!]: keccak256(toBytes('rogue')) },
+        }),
+      },
+      ['implementation/critical'],
+    ],
+    [
+      'a proxy pointed at code that can self-destruct and delegatecall',
+      {
+        simulation: simulation({
+          proxyChanges: [{ proxy: vault!, slot: 'implementation', before: library!, after: rogue! }],
+          implementationCodeHashes: { [rogue!]: keccak256(toBytes('rogue')) },
+          implementationOpcodes: { [rogue!]: ['SELFDESTRUCT', 'DELEGATECALL'] },
         }),
       },
       ['implementation/critical'],

@@ -6,10 +6,9 @@
 // time with a typed error; forks are reaped on stop and, from their pid files, after a crash.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Address, decodeEventLog, encodeFunctionData, getAddress, type Hex, parseEther, zeroAddress } from 'viem';
+import { type Address, encodeFunctionData, getAddress, type Hex, parseEther, zeroAddress } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AnvilNode, startAnvil } from '../../../src/anvil/anvil.js';
-import { standardEvents } from '../../../src/governance/decode/standard-events.js';
 import { revertReason } from '../../../src/governance/simulate/effects.js';
 import { GovernanceDecoder } from '../../../src/governance/decode/governance-decoder.js';
 import { decisionFindings, defaultPolicy } from '../../../src/governance/policy/findings.js';
@@ -28,6 +27,7 @@ import {
   vote,
 } from '../../helpers/governance-driver.js';
 import { tempDir } from '../../helpers/service.js';
+import { predictedEvents, realEvents } from '../../helpers/simulation-oracle.js';
 
 const deployer = anvilAccount(0);
 const outsider = getAddress(anvilAccount(7).address);
@@ -68,22 +68,7 @@ const plan = (proposal: Proposal, stage: 'pending' | 'succeeded' | 'queued') =>
     stage,
   });
 
-/** The events of a real receipt, decoded with the same ABIs: [address, name, args]. */
-function realEvents(logs: readonly { address: Address; topics: readonly Hex[]; data: Hex }[]) {
-  return logs.map((log) => {
-    for (const event of standardEvents) {
-      try {
-        const decoded = decodeEventLog({ abi: [event], topics: log.topics as [Hex], data: log.data, strict: true });
-        return [getAddress(log.address), decoded.eventName, JSON.parse(JSON.stringify(decoded.args, bigints))];
-      } catch {}
-    }
-    return [getAddress(log.address), null, {}];
-  });
-}
 const short = (address: string) => `${address.slice(0, 6)}…${address.slice(-4)}`;
-const bigints = (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value);
-const predictedEvents = (result: SimulationResult) =>
-  result.events.map((event) => [event.address, event.name, event.args]);
 /** The events the proposal's calls emit, without the governor's and timelock's own bookkeeping. */
 const callEvents = (events: unknown[][]) =>
   events.filter(
