@@ -13,7 +13,7 @@ import type { GovernanceOutcome, GovernanceSnapshot, GovernanceTarget, IngestCur
 import { GovernanceStore, type ProposalStateRow } from './governance-store.js';
 import type { GovernanceRoute } from './kinds/api.js';
 import { governanceKinds } from './kinds/index.js';
-import type { KindTargetSet, TargetReading, TrackedTarget, VerifiableDecision } from './kinds/kind.js';
+import type { KindTargetSet, SignerPolicy, TargetReading, TrackedTarget, VerifiableDecision } from './kinds/kind.js';
 import { GovernanceDecoder, type UserAbi } from './decode/governance-decoder.js';
 
 export interface TargetStatus {
@@ -146,6 +146,14 @@ export class GovernanceTracker {
   /** The target's decisions still to run, to simulate before they do. */
   verifiable(id: string): VerifiableDecision[] {
     return this.runtimes.get(id)?.tracked.verifiable(this.deps.clock.now()) ?? [];
+  }
+
+  /** The owners and threshold policy of a watched multisig at that address on that chain, now. */
+  signers(chain: string, address: string): SignerPolicy | undefined {
+    const runtime = [...this.runtimes.values()].find(
+      ({ target }) => target.chain === chain && target.address.toLowerCase() === address.toLowerCase(),
+    );
+    return runtime?.tracked.signers(this.deps.clock.now());
   }
 
   /** The target's view (its kind's), at now. */

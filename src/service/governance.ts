@@ -59,6 +59,8 @@ function createVerifier(
       store: new VerificationStore(context.db),
       decoder: tracker.decoder,
       decisions,
+      decisionsOf: (target) => tracker.verifiable(target),
+      safe: (chain, address) => tracker.signers(chain, address),
       upstream: (chain) => forkUpstream(config, chains, chain),
       policy: (target) => policies.get(target.id)!,
       abis: config.abis.flatMap((entry) => entry.loaded.map((loaded) => loaded.abi)),

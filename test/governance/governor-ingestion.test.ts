@@ -4,7 +4,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { getAddress, parseAbi } from 'viem';
+import { type Address, getAddress, type Hex, parseAbi } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChainReader } from '../../src/governance/ingest/chain-reader.js';
 import { governorEvents } from '../../src/governance/kinds/governor/ingest.js';
@@ -15,7 +15,14 @@ import type { TimelockView } from '../../src/governance/kinds/timelock/model.js'
 import { GovernanceTracker } from '../../src/governance/governance-tracker.js';
 import { openDatabase, type Database } from '../../src/store/database.js';
 import { type AnvilClient, anvilAccount, createAnvilClient } from '../helpers/anvil-client.js';
-import { deployGovernance, type Governance } from '../helpers/governance-contracts.js';
+import { deployGovernance, type Governance, TIMELOCK_ROLES } from '../helpers/governance-contracts.js';
+
+const roleKeys = {
+  DEFAULT_ADMIN_ROLE: 'admin',
+  PROPOSER_ROLE: 'proposer',
+  EXECUTOR_ROLE: 'executor',
+  CANCELLER_ROLE: 'canceller',
+} as const;
 import { Support, cancel, execute, fundVoter, passTime, propose, queue, vote } from '../helpers/governance-driver.js';
 
 const deployer = anvilAccount(0);
@@ -29,9 +36,23 @@ let gov: Governance;
 let dbPath: string;
 let startBlock: number;
 
-function targets(): GovernanceTarget[] {
+function targets(lateStart?: number): GovernanceTarget[] {
   const base = { chain: 'local', startBlock, confirmations: 0, pollIntervalMs: 1_000, maxBlockRange: 50, labels: {} };
+  const late: GovernanceTarget[] =
+    lateStart === undefined
+      ? []
+      : [
+          {
+            ...base,
+            startBlock: lateStart,
+            id: 'late-timelock',
+            kind: 'timelock',
+            address: gov.timelock.address,
+            settings: { flavor: 'openzeppelin', executionGraceMs: graceSeconds * 1_000 },
+          },
+        ];
   return [
+    ...late,
     {
       ...base,
       id: 'dao',
@@ -56,7 +77,7 @@ function targets(): GovernanceTarget[] {
 }
 
 /** A tracker over the test database, with a clock that follows the chain's (anvil's time moves with increaseTime). */
-function openTracker(): { tracker: GovernanceTracker; db: Database; reader: ChainReader } {
+function openTracker(lateStart?: number): { tracker: GovernanceTracker; db: Database; reader: ChainReader } {
   const { db } = openDatabase(dbPath);
   const reader = new ChainReader('local', [{ id: 'anvil', url: node.url, headers: {}, timeoutMs: 5_000 }], {
     expectedChainId: node.chainId,
@@ -64,7 +85,7 @@ function openTracker(): { tracker: GovernanceTracker; db: Database; reader: Chai
   });
   let chainNowMs = Date.now();
   const clock = { now: () => chainNowMs };
-  const tracker = new GovernanceTracker(db, targets(), { clock, readers: new Map([['local', reader]]) });
+  const tracker = new GovernanceTracker(db, targets(lateStart), { clock, readers: new Map([['local', reader]]) });
   const poll = tracker.poll.bind(tracker);
   tracker.poll = async (id, options) => {
     chainNowMs = Number((await client.getBlock()).timestamp) * 1_000 + 1_000;
@@ -215,6 +236,7 @@ describe('governor ingestion', () => {
     expect(timelock.minDelaySeconds).toBe(7_200);
     expect(timelock.byStatus).toMatchObject({ executed: 1, overdue: 1 });
     expect(timelock.roles.PROPOSER_ROLE).toEqual([getAddress(gov.governor.address)]);
+    expect(timelock.rolesFrom).toBe('hasRole');
     expect(timelock.changes.map((change) => change.summary)).toContain('minimum delay 3600 s → 7200 s');
     db.close();
   }, 120_000);
@@ -244,6 +266,38 @@ describe('governor ingestion', () => {
     expect(after.votes.against).toBe((50_000n * 10n ** 18n).toString());
     expect(tracker.store.eventCount('dao')).toBe(before + 2);
     expect(tracker.store.eventCount('dao')).toBe(await chainEventCount());
+    db.close();
+  }, 60_000);
+
+  it('reads who holds the timelock roles when watched from after every role event', async () => {
+    const lateStart = Number(await client.getBlockNumber()) + 1;
+    const { tracker, db } = openTracker(lateStart);
+    // The only trace of the governor from here on: the transactions that queue its proposals.
+    const proposal = await propose(client, gov, alice, 'Queued after the late start', 7_300n);
+    await client.mine({ blocks: 2 });
+    await vote(client, gov, alice, proposal, Support.For);
+    await client.mine({ blocks: 11 });
+    await queue(client, gov, deployer, proposal);
+    const status = await tracker.poll('late-timelock');
+    expect([status.lastError, status.caughtUp]).toEqual([null, true]);
+    const view = tracker.view('late-timelock') as TimelockView;
+    expect([...tracker.store.events('late-timelock')].filter((event) => event.name.startsWith('Role'))).toEqual([]);
+    expect(view.rolesFrom).toBe('hasRole');
+    const governor = getAddress(gov.governor.address);
+    const timelock = getAddress(gov.timelock.address);
+    expect(view.roles).toEqual({
+      DEFAULT_ADMIN_ROLE: [timelock],
+      PROPOSER_ROLE: [governor],
+      EXECUTOR_ROLE: ['0x0000000000000000000000000000000000000000'],
+      CANCELLER_ROLE: [governor],
+    });
+    // The chain's own answer for each of them, and for the deployer, who renounced its admin role.
+    const hasRole = (role: Hex, account: Address) =>
+      client.readContract({ ...gov.timelock, functionName: 'hasRole', args: [role, account] }) as Promise<boolean>;
+    for (const [name, holders] of Object.entries(view.roles))
+      for (const holder of holders)
+        expect(await hasRole(TIMELOCK_ROLES[roleKeys[name as keyof typeof roleKeys]], holder as Address)).toBe(true);
+    expect(await hasRole(TIMELOCK_ROLES.admin, deployer.address)).toBe(false);
     db.close();
   }, 60_000);
 });

@@ -179,6 +179,11 @@ export class EndpointReader {
     );
   }
 
+  async transaction(hash: Hex): Promise<{ from: Address; to: Address | null }> {
+    const transaction = await this.request('eth_getTransactionByHash', () => this.client.getTransaction({ hash }));
+    return { from: transaction.from, to: transaction.to };
+  }
+
   chainId(): Promise<number> {
     return this.request('eth_chainId', () => this.client.getChainId());
   }

@@ -202,6 +202,7 @@ export class TargetIngestion {
       blockNumber,
       call: (address, abi, functionName, args = []) => endpoint.call(address, abi, functionName, args, blockNumber),
       storageAt: (address, slot) => endpoint.storageAt(address, slot, blockNumber),
+      transaction: (hash) => endpoint.transaction(hash),
       blockTimeMs: async (number) => {
         const key = Number(number);
         const known = blockTimes.get(key);

@@ -15,6 +15,8 @@ export interface ContractReads {
   storageAt(address: Address, slot: Hex): Promise<Hex>;
   /** A block's timestamp in ms (at most one request per block per step). */
   blockTimeMs(blockNumber: bigint): Promise<number>;
+  /** Who sent a transaction, and to what (null: a contract creation). */
+  transaction(hash: Hex): Promise<{ from: Address; to: Address | null }>;
 }
 
 /** What ingestion asks one target's contracts, bound to that target. */

@@ -82,6 +82,7 @@ function trackedTarget<Target extends GovernanceTarget, State, View>(
       if (!spec.verifiable) return [];
       return spec.verifiable(target, spec.view(target, record.state, record.snapshot, nowMs), record.snapshot);
     },
+    signers: (nowMs) => spec.signers?.(target, spec.view(target, record.state, record.snapshot, nowMs)),
     reading: (nowMs) => readingOf(spec, target, spec.view(target, record.state, record.snapshot, nowMs), decoder),
   };
 }

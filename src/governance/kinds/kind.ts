@@ -117,6 +117,12 @@ export interface VerifiableDecision {
   treasury: Address[];
 }
 
+/** A multisig's owners now, and the threshold its policy asks of a count of owners (null: no policy). */
+export interface SignerPolicy {
+  owners: number;
+  required(owners: number): number | null;
+}
+
 /** Everything about one kind, typed by its target, its state and its view. */
 export interface GovernanceKindSpec<Target extends GovernanceTarget, State, View> {
   name: Target['kind'];
@@ -151,6 +157,8 @@ export interface GovernanceKindSpec<Target extends GovernanceTarget, State, View
   implementation?(view: View): Address | null;
   /** The decisions still to run, which ERE simulates; absent: the kind has none. */
   verifiable?(target: Target, view: View, snapshot: GovernanceSnapshot | null): VerifiableDecision[];
+  /** For a multisig kind: its owners now and the threshold its policy asks of a count of owners. */
+  signers?(target: Target, view: View): SignerPolicy | undefined;
   gauges: readonly GaugeContribution<View>[];
   alerts: readonly GovernanceAlertSpec<Target, View>[];
   /** The kind's own API routes, over its targets and their views. */
@@ -186,6 +194,8 @@ export interface TrackedTarget {
   decisions(snapshot: GovernanceSnapshot | null, atMs: number): Decisions;
   /** The decisions still to run, at `nowMs`, to simulate. */
   verifiable(nowMs: number): VerifiableDecision[];
+  /** For a multisig: its owners and threshold policy at `nowMs`. */
+  signers(nowMs: number): SignerPolicy | undefined;
   reading(nowMs: number): TargetReading;
 }
 

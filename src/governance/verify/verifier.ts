@@ -4,11 +4,11 @@
 // chain and block, reused across decisions; a simulation that fails is retried with backoff, one that takes
 // too long is stopped with its fork. Every run is stored.
 
-import type { Abi } from 'viem';
+import type { Abi, Address } from 'viem';
 import type { Clock } from '../../domain/clock.js';
 import type { GovernanceTarget } from '../../domain/governance.js';
 import type { GovernanceDecoder } from '../decode/governance-decoder.js';
-import type { VerifiableDecision } from '../kinds/kind.js';
+import type { SignerPolicy, VerifiableDecision } from '../kinds/kind.js';
 import { type DecisionPolicy, decisionFindings, defaultPolicy, type Finding } from '../policy/findings.js';
 import { Fork, type ForkUpstream, SimulationError } from '../simulate/fork.js';
 import { simulateOnFork } from '../simulate/simulate.js';
@@ -29,6 +29,10 @@ export interface VerifierDeps {
   decoder: GovernanceDecoder;
   /** Each target with its decisions still to run, and the confirmed block its forks start at. */
   decisions(): { target: GovernanceTarget; decisions: VerifiableDecision[]; forkBlock: number | null }[];
+  /** One target's decisions still to run. */
+  decisionsOf(target: string): VerifiableDecision[];
+  /** A watched Safe's owners now and its threshold policy, for a decision that changes that Safe. */
+  safe?(chain: string, address: Address): SignerPolicy | undefined;
   /** The endpoint a chain's forks read through (its healthiest), with the chain id; null when none. */
   upstream(chain: string): (ForkUpstream & { chainId: number }) | null;
   policy(target: GovernanceTarget): DecisionPolicy;
@@ -77,8 +81,7 @@ export class DecisionVerifier {
 
   /** The findings of the newest simulation of each decision of the target still to run. */
   currentFindings(target: string): { decision: VerifiableDecision; verification: Verification; finding: Finding }[] {
-    const entry = this.deps.decisions().find((candidate) => candidate.target.id === target);
-    return (entry?.decisions ?? []).flatMap((decision) => {
+    return this.deps.decisionsOf(target).flatMap((decision) => {
       const verification = this.latestOf(target, decision.type, decision.id);
       return verification ? verification.findings.map((finding) => ({ decision, verification, finding })) : [];
     });
@@ -154,7 +157,10 @@ export class DecisionVerifier {
       trigger,
       atMs: started,
     };
-    const context = { treasury: decision.treasury };
+    const context = {
+      treasury: decision.treasury,
+      safe: (address: Address) => this.deps.safe?.(target.chain, address),
+    };
     const policy = this.deps.policy(target) ?? defaultPolicy;
     let verification: Omit<Verification, 'id'>;
     if ('unsupported' in decision.plan) {

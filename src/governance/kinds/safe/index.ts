@@ -8,7 +8,7 @@ import { changeRule, changesNamed, targetLabels } from '../alerts.js';
 import { changeSchema, changeView, governanceRoute, iso, targetParams } from '../api.js';
 import { defineGovernanceKind } from '../define-kind.js';
 import { argsBeforeSafeEvent, readSafe, safeEvents, safeKeyOf } from './ingest.js';
-import { safeModel, type SafeState, type SafeTarget, type SafeView } from './model.js';
+import { safeModel, type SafeState, type SafeTarget, type SafeView, thresholdPolicy } from './model.js';
 import { safeConfig } from './config.js';
 
 export const safeSchema = z.object({
@@ -62,6 +62,10 @@ export const safeKind = defineGovernanceKind<SafeTarget, SafeState, SafeView>({
   argsBefore: (target, name, reads) => argsBeforeSafeEvent(target.address, name, reads),
   snapshot: (target, reads) => readSafe(target.address, reads),
   ...safeModel,
+  signers: (target, view) =>
+    view.owners === null
+      ? undefined
+      : { owners: view.owners.length, required: (owners) => thresholdPolicy(owners, 0, target.settings).required },
   gauges: [
     {
       gauge: { name: 'ere_governance_safe_threshold', help: 'Signatures a Safe transaction needs.' },

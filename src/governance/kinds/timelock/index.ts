@@ -84,7 +84,13 @@ const operationsSchema = z.object({
   byStatus: z.record(z.enum(operationStatuses), z.number().int()),
   roles: z
     .record(z.string(), z.array(z.string()))
-    .describe('Role name (or hash) → accounts holding it, as far as the events since the start block tell.'),
+    .describe('Role name (or hash) → accounts holding it, read from the timelock (see `rolesFrom`).'),
+  rolesFrom: z
+    .enum(['enumerated', 'hasRole', 'events'])
+    .describe(
+      '`enumerated`: every member, read; `hasRole`: read for each account the events and the transactions of ' +
+        'the operations name (others stay unknown); `events`: folded from the role events since the start block.',
+    ),
   operations: z.array(operationSchema),
   changes: z.array(changeSchema).describe('Delay, role and admin changes, newest first.'),
 });
@@ -100,7 +106,7 @@ export const timelockKind = defineGovernanceKind<TimelockTarget, TimelockState, 
   events: timelockEvents,
   addresses: async (target) => [target.address],
   keyOf: timelockKeyOf,
-  snapshot: (target, reads) => readTimelock(target, reads),
+  snapshot: (target, reads, step, previous) => readTimelock(target, reads, step, previous),
   ...timelockModel,
   gauges: [
     { gauge: overdueExecutionsGauge, value: (view) => view.byStatus.overdue },
@@ -183,6 +189,7 @@ export const timelockKind = defineGovernanceKind<TimelockTarget, TimelockState, 
           minDelaySeconds: view.minDelaySeconds,
           byStatus: view.byStatus,
           roles: view.roles,
+          rolesFrom: view.rolesFrom,
           operations: operations.map((operation) => operationJson(operation, targets.decoder, target.chain)),
           changes: view.changes.map(changeView),
         };

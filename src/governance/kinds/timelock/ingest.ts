@@ -1,12 +1,24 @@
 // What the timelock kind ingests: OpenZeppelin's TimelockController (operations scheduled, executed and cancelled, the
 // minimum delay, role grants and revocations) and Compound's Timelock (transactions queued, executed and
-// cancelled, the delay, the admin). Snapshots read the delay, and Compound's grace period and admin.
+// cancelled, the delay, the admin). Snapshots read the delay and who holds each role, and Compound's grace
+// period and admin.
 
-import { parseAbi, parseAbiItem, type AbiEvent, type Address } from 'viem';
-import type { EventValue } from '../../../domain/governance.js';
+import {
+  type AbiEvent,
+  type Address,
+  getAddress,
+  type Hex,
+  keccak256,
+  parseAbi,
+  parseAbiItem,
+  toBytes,
+  zeroAddress,
+  zeroHash,
+} from 'viem';
+import type { EventValue, GovernanceEvent } from '../../../domain/governance.js';
 import type { ContractReads } from '../../ingest/kind.js';
 import { unlessReverted } from '../reads.js';
-import type { TimelockTarget } from './model.js';
+import type { TimelockState, TimelockTarget } from './model.js';
 
 export const timelockEvents = [
   // OpenZeppelin TimelockController.
@@ -48,11 +60,101 @@ export function timelockKeyOf(name: string, args: Record<string, EventValue>): s
   return null;
 }
 
-/** The delay, and for Compound's Timelock its grace period and admin, read from the timelock. */
-export async function readTimelock(target: TimelockTarget, reads: ContractReads): Promise<Record<string, EventValue>> {
+const roleAbi = parseAbi([
+  'function hasRole(bytes32, address) view returns (bool)',
+  'function getRoleMemberCount(bytes32) view returns (uint256)',
+  'function getRoleMember(bytes32, uint256) view returns (address)',
+]);
+/** The roles read: TIMELOCK_ADMIN_ROLE is OpenZeppelin 4's admin role, DEFAULT_ADMIN_ROLE 5's. */
+const readRoleNames = ['DEFAULT_ADMIN_ROLE', 'TIMELOCK_ADMIN_ROLE', 'PROPOSER_ROLE', 'EXECUTOR_ROLE', 'CANCELLER_ROLE'];
+const roleIds = new Map<string, Hex>(
+  readRoleNames.map((name) => [name, name === 'DEFAULT_ADMIN_ROLE' ? zeroHash : keccak256(toBytes(name))]),
+);
+/** At most this many members per role are enumerated, and this many transactions looked up per snapshot. */
+const maxMembers = 50;
+const maxLookups = 20;
+const roleChanges = new Set(['RoleGranted', 'RoleRevoked', 'RoleAdminChanged']);
+
+const addresses = (value: EventValue | undefined): string[] =>
+  Array.isArray(value) ? value.filter((entry): entry is string => typeof entry === 'string') : [];
+
+/**
+ * Who holds each role, read from the timelock rather than folded from events, so that a timelock watched from
+ * a recent start block still shows its roles. Where the contract enumerates its members
+ * (AccessControlEnumerable), every member; otherwise `hasRole` for each account that could hold one: the zero
+ * address (an open role), the timelock itself, every account a role event names, and the sender and recipient
+ * of the transactions that scheduled, executed or cancelled its operations (the governor, the Safe, the
+ * executor). Holders granted before the start block that none of these name stay unknown. Read again only
+ * when a role event or a new account appears.
+ */
+async function readRoles(
+  target: TimelockTarget,
+  reads: ContractReads,
+  step: { state: TimelockState; events: readonly GovernanceEvent[] },
+  previous: Record<string, EventValue> | null,
+): Promise<Record<string, EventValue>> {
+  const known = new Set(addresses(previous?.roleCandidates).map((account) => account.toLowerCase()));
+  const candidates = new Set([zeroAddress, target.address.toLowerCase(), ...known]);
+  for (const holders of step.state.roles.values()) for (const holder of holders) candidates.add(holder.toLowerCase());
+  const lookups: Hex[] = [];
+  for (const event of step.events) {
+    if (roleChanges.has(event.name)) {
+      for (const key of ['account', 'sender']) {
+        const account = event.args[key];
+        if (typeof account === 'string') candidates.add(account.toLowerCase());
+      }
+    } else if (operationEvents.has(event.name) && event.name !== 'CallSalt') lookups.push(event.txHash);
+  }
+  if (previous === null)
+    for (const operation of step.state.operations.values()) lookups.push(operation.scheduledTx as Hex);
+  for (const hash of [...new Set(lookups)].slice(-maxLookups)) {
+    const transaction = await reads.transaction(hash);
+    candidates.add(transaction.from.toLowerCase());
+    if (transaction.to) candidates.add(transaction.to.toLowerCase());
+  }
+  const changed =
+    previous?.roles === undefined ||
+    step.events.some((event) => roleChanges.has(event.name)) ||
+    [...candidates].some((account) => !known.has(account));
+  if (!changed)
+    return { roles: previous.roles ?? {}, rolesFrom: previous.rolesFrom ?? null, roleCandidates: [...known] };
+
+  const roles: Record<string, string[]> = {};
+  const count = await unlessReverted(() =>
+    reads.call(target.address, roleAbi, 'getRoleMemberCount', [roleIds.get('PROPOSER_ROLE')]),
+  );
+  if (count !== null) {
+    for (const [name, id] of roleIds) {
+      const members = Number((await reads.call(target.address, roleAbi, 'getRoleMemberCount', [id])) as bigint);
+      const holders: string[] = [];
+      for (let index = 0; index < Math.min(members, maxMembers); index++)
+        holders.push(
+          getAddress((await reads.call(target.address, roleAbi, 'getRoleMember', [id, BigInt(index)])) as Address),
+        );
+      if (holders.length > 0) roles[name] = holders.sort();
+    }
+  } else {
+    for (const [name, id] of roleIds) {
+      const holders: string[] = [];
+      for (const account of [...candidates].sort())
+        if ((await reads.call(target.address, roleAbi, 'hasRole', [id, account])) as boolean)
+          holders.push(getAddress(account));
+      if (holders.length > 0) roles[name] = holders;
+    }
+  }
+  return { roles, rolesFrom: count !== null ? 'enumerated' : 'hasRole', roleCandidates: [...candidates].sort() };
+}
+
+/** The delay and the roles, and for Compound's Timelock its grace period and admin, read from the timelock. */
+export async function readTimelock(
+  target: TimelockTarget,
+  reads: ContractReads,
+  step: { state: TimelockState; events: readonly GovernanceEvent[] },
+  previous: Record<string, EventValue> | null,
+): Promise<Record<string, EventValue>> {
   if (target.settings.flavor === 'openzeppelin') {
     const minDelay = (await reads.call(target.address, timelockAbi, 'getMinDelay')) as bigint;
-    return { minDelaySeconds: Number(minDelay) };
+    return { minDelaySeconds: Number(minDelay), ...(await readRoles(target, reads, step, previous)) };
   }
   const delay = (await reads.call(target.address, timelockAbi, 'delay')) as bigint;
   const grace = (await unlessReverted(() => reads.call(target.address, timelockAbi, 'GRACE_PERIOD'))) as bigint | null;

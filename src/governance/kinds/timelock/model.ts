@@ -54,8 +54,14 @@ export interface TimelockView {
   operations: OperationView[];
   byStatus: Record<OperationStatus, number>;
   minDelaySeconds: number | null;
-  /** Role name (or hash when unknown) → the accounts holding it, as far as events since the start block tell. */
+  /** Role name (or hash when unknown) → the accounts holding it: read from the timelock, else from the events. */
   roles: Record<string, string[]>;
+  /**
+   * Where `roles` comes from: `enumerated` (every member, read), `hasRole` (read for every account the events and
+   * the operations' transactions name; a holder none of them names stays unknown), or `events` (folded from
+   * the role events since the start block, before the first read, and for a Compound Timelock).
+   */
+  rolesFrom: 'enumerated' | 'hasRole' | 'events';
   changes: GovernanceChange[];
 }
 
@@ -203,11 +209,18 @@ export const timelockModel: GovernanceModel<TimelockTarget, TimelockState, Timel
     >;
     for (const operation of operations) byStatus[operation.status] += 1;
     const read = snapshot?.state.minDelaySeconds;
+    const readRoles = snapshot?.state.roles;
+    const rolesFrom = snapshot?.state.rolesFrom;
+    const fromReads =
+      readRoles !== undefined && readRoles !== null && typeof readRoles === 'object' && !Array.isArray(readRoles);
     return {
       operations,
       byStatus,
       minDelaySeconds: typeof read === 'number' ? read : state.minDelaySeconds,
-      roles: Object.fromEntries([...state.roles].map(([role, holders]) => [role, [...holders].sort()])),
+      roles: fromReads
+        ? (readRoles as Record<string, string[]>)
+        : Object.fromEntries([...state.roles].map(([role, holders]) => [role, [...holders].sort()])),
+      rolesFrom: fromReads && (rolesFrom === 'enumerated' || rolesFrom === 'hasRole') ? rolesFrom : 'events',
       changes: [...state.changes].reverse(),
     };
   },
