@@ -1,7 +1,9 @@
 // Governance ingestion of an OpenZeppelin Governor executing through a Compound-style Timelock, on anvil: a
 // queued proposal left past its ETA plus the timelock's grace period becomes Expired (state, timeline, a bad
 // execution SLI outcome, an expired timelock transaction), and one executed in time raises the timelock's
-// delay (ExecuteTransaction and NewDelay decoded, the delay read back), after the admin handover is seen.
+// delay (ExecuteTransaction and NewDelay decoded, the delay read back), after the admin handover is seen; that
+// one is simulated first, as the governor's proposal and as the timelock's queued transaction, and each
+// simulation predicts the events the real execution emits.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +16,10 @@ import type { GovernorView, ProposalView } from '../../src/governance/kinds/gove
 import type { TimelockView } from '../../src/governance/kinds/timelock/model.js';
 import { GovernanceTracker } from '../../src/governance/governance-tracker.js';
 import { openDatabase, type Database } from '../../src/store/database.js';
+import { Fork } from '../../src/governance/simulate/fork.js';
+import { type ExecutionPlan, type SimulationResult, simulateOnFork } from '../../src/governance/simulate/simulate.js';
 import { type AnvilClient, anvilAccount, createAnvilClient } from '../helpers/anvil-client.js';
+import { predictedEvents, realEvents } from '../helpers/simulation-oracle.js';
 import { deployCompoundGovernance } from '../helpers/compound-contracts.js';
 import type { Governance } from '../helpers/governance-contracts.js';
 import { Support, execute, fundVoter, passTime, proposeActions, queue, vote } from '../helpers/governance-driver.js';
@@ -142,8 +147,48 @@ describe('Compound timelock with GovernorTimelockCompound', () => {
       gracePeriodSeconds: compoundGracePeriodSeconds,
     });
 
+    // Both decisions simulated before they run: the proposal through the governor, the queued transaction by
+    // the timelock's admin at its ETA; each predicts what the real execution then does.
+    const proposalDecision = tracker.verifiable('dao').find((decision) => decision.id === delayRaise.id.toString())!;
+    const transactionDecision = tracker
+      .verifiable('dao-timelock')
+      .find((decision) => decision.calls[0]!.data === setDelay(7_200n).calldata)!;
+    expect([proposalDecision.stage, 'unsupported' in proposalDecision.plan]).toEqual(['queued', false]);
+    expect('unsupported' in transactionDecision.plan).toBe(false);
+    const fork = await Fork.start({
+      upstream: { url: node.url, timeoutMs: 10_000 },
+      chainId: node.chainId,
+      blockNumber: Number(await client.getBlockNumber()),
+    });
+    let byGovernor: SimulationResult;
+    let byTimelock: SimulationResult;
+    try {
+      byGovernor = await simulateOnFork(fork, proposalDecision.plan as ExecutionPlan);
+      byTimelock = await simulateOnFork(fork, transactionDecision.plan as ExecutionPlan);
+    } finally {
+      await fork.stop();
+    }
+    expect([byGovernor.success, byTimelock.success]).toEqual([true, true]);
+
     await passTime(client, 3_601);
-    await execute(client, gov, deployer, delayRaise);
+    const receipt = await client.waitForTransactionReceipt({
+      hash: await client.writeContract({
+        account: deployer,
+        chain: client.chain,
+        ...gov.governor,
+        functionName: 'execute',
+        args: [delayRaise.targets, delayRaise.values, delayRaise.calldatas, delayRaise.descriptionHash],
+      }),
+    });
+    expect(predictedEvents(byGovernor)).toEqual(realEvents(receipt.logs));
+    expect(predictedEvents(byTimelock)).toEqual(
+      realEvents(receipt.logs).filter(([, name]) => name !== 'ProposalExecuted'),
+    );
+    expect(byGovernor.events.map((event) => event.name)).toEqual([
+      'NewDelay',
+      'ExecuteTransaction',
+      'ProposalExecuted',
+    ]);
     await pollAll();
     expect(proposalOf(delayRaise.id)).toMatchObject({ state: 'Executed', overdue: false });
     timelock = tracker.view('dao-timelock') as TimelockView;

@@ -20,6 +20,13 @@ export const standardEvents = parseAbi([
     'bytes32 predecessor, uint256 delay)',
   'event CallExecuted(bytes32 indexed id, uint256 indexed index, address target, uint256 value, bytes data)',
   'event Cancelled(bytes32 indexed id)',
+  'event QueueTransaction(bytes32 indexed txHash, address indexed target, uint256 value, string signature, ' +
+    'bytes data, uint256 eta)',
+  'event ExecuteTransaction(bytes32 indexed txHash, address indexed target, uint256 value, string signature, ' +
+    'bytes data, uint256 eta)',
+  'event CancelTransaction(bytes32 indexed txHash, address indexed target, uint256 value, string signature, ' +
+    'bytes data, uint256 eta)',
+  'event NewPendingAdmin(address indexed newPendingAdmin)',
   'event Upgraded(address indexed implementation)',
   'event AdminChanged(address previousAdmin, address newAdmin)',
   'event BeaconUpgraded(address indexed beacon)',

@@ -5,7 +5,8 @@
 // pending or in its vote is simulated as if passed: scheduled on the timelock by the governor and executed
 // by it after the delay, which is what its calls will meet, without the vote. The execution carries no ETH:
 // the calls' value is paid by the timelock (the treasury), as when a DAO executes from its own funds. A Safe
-// transaction is approved by as many owners as the threshold asks and executed by one of them.
+// transaction is approved by as many owners as the threshold asks and executed by one of them; a Compound
+// Timelock's queued transaction is executed by its admin at its ETA.
 
 import {
   type Address,
@@ -17,6 +18,7 @@ import {
   pad,
   parseAbi,
   toBytes,
+  toFunctionSelector,
   toHex,
   zeroAddress,
 } from 'viem';
@@ -100,6 +102,44 @@ export function timelockOperationPlan(operation: {
         execution: { from, to: operation.timelock, value: 0n, data, what: 'execute the operation' },
       };
     },
+  };
+}
+
+const compoundTimelockAbi = parseAbi([
+  'function executeTransaction(address, uint256, string, bytes, uint256) payable returns (bytes)',
+]);
+
+/** A transaction queued on a Compound Timelock, executed by its admin at its ETA, as it was queued. */
+export function compoundTransactionPlan(transaction: {
+  timelock: Address;
+  admin: Address;
+  target: Address;
+  value: bigint;
+  signature: string;
+  data: Hex;
+  etaSeconds: number;
+}): ExecutionPlan {
+  const { signature, data } = transaction;
+  // What the target receives: the data as given, or behind the signature's selector.
+  const calldata = signature === '' ? data : (`${toFunctionSelector(`function ${signature}`)}${data.slice(2)}` as Hex);
+  return {
+    note: null,
+    calls: [{ to: transaction.target, data: calldata }],
+    prepare: async () => ({
+      steps: [],
+      executeAt: async () => transaction.etaSeconds,
+      execution: {
+        from: transaction.admin,
+        to: transaction.timelock,
+        value: 0n,
+        data: encodeFunctionData({
+          abi: compoundTimelockAbi,
+          functionName: 'executeTransaction',
+          args: [transaction.target, transaction.value, signature, data, BigInt(transaction.etaSeconds)],
+        }),
+        what: 'execute the queued transaction',
+      },
+    }),
   };
 }
 

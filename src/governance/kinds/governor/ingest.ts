@@ -118,6 +118,10 @@ export async function readGovernor(
     : ((await unlessReverted(() => reads.call(target.address, governorAbi, 'CLOCK_MODE'))) as string | null);
   const clock = clockMode?.includes('mode=timestamp') ? 'timestamp' : 'blocknumber';
   const timelock = (await unlessReverted(() => reads.call(target.address, governorAbi, 'timelock'))) as Address | null;
+  const timelockFlavor =
+    previous?.timelock === timelock && typeof previous?.timelockFlavor === 'string'
+      ? previous.timelockFlavor
+      : await timelockFlavorOf(timelock, reads);
   const token = typeof previous?.token === 'string' ? previous.token : await tokenOf(target, reads);
   let perBlock: number | undefined;
   const perBlockMs = async () => (perBlock ??= await msPerBlock(reads));
@@ -168,5 +172,21 @@ export async function readGovernor(
       voteEndEstimated: voteEnd.estimated,
     };
   }
-  return { clock, timelock, token: token ?? null, proposals };
+  return { clock, timelock, timelockFlavor, token: token ?? null, proposals };
 }
+
+/**
+ * Which timelock executes the governor's proposals: a TimelockController answers `getMinDelay()`, a Compound
+ * Timelock `delay()`; null without a timelock, or when it answers neither.
+ */
+async function timelockFlavorOf(timelock: Address | null, reads: ContractReads): Promise<string | null> {
+  if (timelock === null || /^0x0{40}$/i.test(timelock)) return null;
+  if ((await unlessReverted(() => reads.call(timelock, timelockAbi, 'getMinDelay'))) !== null) return 'openzeppelin';
+  if ((await unlessReverted(() => reads.call(timelock, timelockAbi, 'delay'))) !== null) return 'compound';
+  return null;
+}
+
+const timelockAbi = parseAbi([
+  'function getMinDelay() view returns (uint256)',
+  'function delay() view returns (uint256)',
+]);

@@ -1,7 +1,8 @@
 // A governor's proposals as decisions to simulate: every proposal not yet executed, canceled, defeated or
-// expired, with the plan its stage calls for. A governor behind an OpenZeppelin TimelockController (read as
-// `timelock()` in the snapshot) is simulated; one without a timelock, or a Bravo governor, is not yet, and
-// says so.
+// expired, with the plan its stage calls for. An OpenZeppelin governor behind a TimelockController (read as
+// `timelock()` in the snapshot) is simulated at every stage; behind a Compound Timelock, once it has
+// succeeded (the as-if-passed path schedules on a TimelockController). One without a timelock, or a Bravo
+// governor, is not simulated yet, and says so.
 
 import { type Address, getAddress, type Hex } from 'viem';
 import type { GovernanceSnapshot } from '../../../domain/governance.js';
@@ -22,6 +23,7 @@ export function governorVerifiable(
   snapshot: GovernanceSnapshot | null,
 ): VerifiableDecision[] {
   const timelock = snapshot?.state.timelock;
+  const timelockFlavor = snapshot?.state.timelockFlavor;
   return view.proposals.flatMap((proposal): VerifiableDecision[] => {
     const stage = stages[proposal.state];
     if (stage === undefined) return [];
@@ -37,9 +39,13 @@ export function governorVerifiable(
         ? 'a GovernorBravo proposal is not simulated yet'
         : executor === null || executor === '0x0000000000000000000000000000000000000000'
           ? 'a governor without a timelock is not simulated yet'
-          : proposal.actions.some((action) => action.signature !== '')
-            ? 'an action given as a signature and arguments is not simulated yet'
-            : null;
+          : timelockFlavor !== 'openzeppelin' && timelockFlavor !== 'compound'
+            ? 'its timelock answers neither getMinDelay() nor delay(): not simulated'
+            : timelockFlavor === 'compound' && stage === 'pending'
+              ? 'behind a Compound Timelock, a proposal is simulated once it has succeeded'
+              : proposal.actions.some((action) => action.signature !== '')
+                ? 'an action given as a signature and arguments is not simulated yet'
+                : null;
     return [
       {
         type: 'proposal',

@@ -102,7 +102,7 @@ const roleEvents = ['RoleGranted', 'RoleRevoked', 'RoleAdminChanged', 'NewAdmin'
 export const timelockKind = defineGovernanceKind<TimelockTarget, TimelockState, TimelockView>({
   name: 'timelock',
   config: timelockConfig,
-  verifiable: (target, view) => timelockVerifiable(target, view),
+  verifiable: timelockVerifiable,
   events: timelockEvents,
   addresses: async (target) => [target.address],
   keyOf: timelockKeyOf,

@@ -1,15 +1,23 @@
 // A timelock's operations as decisions to simulate: every OpenZeppelin operation scheduled and not yet
-// executed or cancelled, executed on the fork once ready by a holder of the executor role (the events tell
-// who; an open role, anyone). Compound's queued transactions are not simulated yet, and say so.
+// executed or cancelled, executed on the fork once ready by a holder of the executor role (the reads tell
+// who; an open role, anyone), and every transaction queued on a Compound Timelock, executed by its admin (read
+// in the snapshot) at its ETA.
 
 import { type Address, getAddress, type Hex, zeroAddress } from 'viem';
-import { timelockOperationPlan } from '../../simulate/plan.js';
+import type { GovernanceSnapshot } from '../../../domain/governance.js';
+import { compoundTransactionPlan, timelockOperationPlan } from '../../simulate/plan.js';
 import type { VerifiableDecision } from '../kind.js';
 import type { TimelockTarget, TimelockView } from './model.js';
 
 const pending = new Set(['scheduled', 'ready', 'overdue']);
 
-export function timelockVerifiable(target: TimelockTarget, view: TimelockView): VerifiableDecision[] {
+export function timelockVerifiable(
+  target: TimelockTarget,
+  view: TimelockView,
+  snapshot: GovernanceSnapshot | null,
+): VerifiableDecision[] {
+  const admin = snapshot?.state.admin;
+  const compoundAdmin = typeof admin === 'string' && /^0x[0-9a-fA-F]{40}$/.test(admin) ? getAddress(admin) : null;
   const executors = view.roles.EXECUTOR_ROLE ?? [];
   const executor = executors.some((holder) => holder === zeroAddress)
     ? zeroAddress
@@ -22,12 +30,15 @@ export function timelockVerifiable(target: TimelockTarget, view: TimelockView): 
       const calls = [...operation.calls]
         .sort((a, b) => a.index - b.index)
         .map((call) => ({ target: call.target, value: call.value, data: call.data, signature: call.signature }));
-      const unsupported =
-        target.settings.flavor === 'compound'
-          ? "a Compound Timelock's queued transaction is not simulated yet"
-          : executor === null
-            ? 'no holder of the executor role is known from the events since the start block'
-            : null;
+      const compound = target.settings.flavor === 'compound';
+      const [only] = calls;
+      const unsupported = compound
+        ? compoundAdmin === null || only === undefined
+          ? 'the admin of the Compound Timelock is not read yet'
+          : null
+        : executor === null
+          ? 'no holder of the executor role is known from the events since the start block'
+          : null;
       return {
         type: 'operation',
         id: operation.id,
@@ -39,19 +50,29 @@ export function timelockVerifiable(target: TimelockTarget, view: TimelockView): 
         plan:
           unsupported !== null
             ? { unsupported }
-            : timelockOperationPlan({
-                timelock: target.address,
-                id: operation.id as Hex,
-                calls: calls.map((call) => ({
-                  target: getAddress(call.target),
-                  value: BigInt(call.value),
-                  data: call.data as Hex,
-                })),
-                predecessor: operation.predecessor as Hex | null,
-                salt: operation.salt as Hex | null,
-                readyAtSeconds: Math.ceil(operation.readyAtMs / 1_000),
-                executor: executor as Address,
-              }),
+            : compound
+              ? compoundTransactionPlan({
+                  timelock: target.address,
+                  admin: compoundAdmin!,
+                  target: getAddress(only!.target),
+                  value: BigInt(only!.value),
+                  signature: only!.signature,
+                  data: only!.data as Hex,
+                  etaSeconds: Math.round(operation.readyAtMs / 1_000),
+                })
+              : timelockOperationPlan({
+                  timelock: target.address,
+                  id: operation.id as Hex,
+                  calls: calls.map((call) => ({
+                    target: getAddress(call.target),
+                    value: BigInt(call.value),
+                    data: call.data as Hex,
+                  })),
+                  predecessor: operation.predecessor as Hex | null,
+                  salt: operation.salt as Hex | null,
+                  readyAtSeconds: Math.ceil(operation.readyAtMs / 1_000),
+                  executor: executor as Address,
+                }),
       };
     });
 }
