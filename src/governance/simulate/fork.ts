@@ -44,8 +44,19 @@ export interface ForkOptions {
   requestTimeoutMs?: number;
 }
 
-/** What anvil answers when the state it needs could not be read from the upstream. */
-const stateErrors = /fork|upstream|missing trie node|header not found|state|archive|rate|429|502|timed? ?out/i;
+/**
+ * What anvil answers when the state it needs could not be read from the upstream: a node without archive
+ * state, a rate limit, an upstream failing or slow. The loopback proxy's own "upstream unreachable" (no
+ * connection at all) is not: that endpoint cannot serve a fork (`fork_failed`).
+ */
+const stateErrors =
+  /missing trie node|header not found|state (is )?(not available|unavailable|pruned)|archive|historical state|rate.?limit|too many requests|429|502|503|timed? ?out/i;
+const codeOf = (message: string): SimulationErrorCode =>
+  /upstream unreachable/i.test(message)
+    ? 'fork_failed'
+    : stateErrors.test(message)
+      ? 'state_unavailable'
+      : 'fork_failed';
 
 export class Fork {
   private constructor(
@@ -69,8 +80,7 @@ export class Fork {
       await proxy.close();
       const reason = error instanceof AnvilError ? error.shortMessage : String(error);
       // anvil reads its accounts from the upstream as it starts: an upstream without the state fails it here.
-      const code =
-        error instanceof AnvilError && stateErrors.test(error.details ?? '') ? 'state_unavailable' : 'fork_failed';
+      const code = error instanceof AnvilError ? codeOf(error.details ?? '') : 'fork_failed';
       throw new SimulationError(code, `the fork at block ${options.blockNumber} did not start: ${reason}`, {
         cause: error,
       });
@@ -112,11 +122,9 @@ export class Fork {
     const body = (await response.json().catch(() => ({}))) as { result?: T; error?: { message?: string } };
     if (body.error || !response.ok) {
       const message = body.error?.message ?? `HTTP ${response.status}`;
-      throw new SimulationError(
-        stateErrors.test(message) ? 'state_unavailable' : 'fork_failed',
-        `${method} failed on the fork at block ${this.blockNumber}`,
-        { details: message.slice(0, 300) },
-      );
+      throw new SimulationError(codeOf(message), `${method} failed on the fork at block ${this.blockNumber}`, {
+        details: message.slice(0, 300),
+      });
     }
     return body.result as T;
   }

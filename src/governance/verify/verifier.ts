@@ -208,6 +208,8 @@ export class DecisionVerifier {
           result: null,
         };
         this.failures.set(key, (this.failures.get(key) ?? 0) + 1);
+        // A fork whose upstream failed is not kept: the retry starts afresh, through the healthiest endpoint then.
+        if (fork) await this.drop(fork);
       }
     }
     const stored = this.deps.store.add(verification);
@@ -251,14 +253,18 @@ export class DecisionVerifier {
       return await Promise.race([work, timeout]);
     } catch (error) {
       if (error instanceof SimulationError && error.code === 'timeout') {
-        for (const [chain, candidate] of this.forks) if (candidate === fork) this.forks.delete(chain);
-        await fork.stop().catch(() => undefined);
+        await this.drop(fork);
         work.catch(() => undefined);
       }
       throw error;
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  private async drop(fork: Fork): Promise<void> {
+    for (const [chain, candidate] of this.forks) if (candidate === fork) this.forks.delete(chain);
+    await fork.stop().catch(() => undefined);
   }
 
   /** Stops every fork. */
