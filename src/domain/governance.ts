@@ -81,7 +81,7 @@ export interface IngestCursor {
 export interface GovernanceOutcome {
   target: string;
   chain: string;
-  sli: 'execution' | 'participation';
+  sli: 'execution' | 'participation' | 'verification';
   subject: string;
   good: boolean;
   /** When the outcome was decided on chain (execution time, deadline, grace end), ms. */

@@ -103,18 +103,18 @@ export function checkGovernanceReferences(
     if (abi.chain !== undefined && !config.chains.some((chain) => chain.id === abi.chain))
       problem(['abis', index, 'chain'], `no chain "${abi.chain}"`);
   });
-  // Governance SLIs count the proposals of governors on their chain.
+  // Governance SLIs count the proposals of governors on their chain; verification, timelocks' operations too.
   config.slos.forEach((slo, index) => {
     if (!slo.sli.kind.startsWith('governance_')) return;
-    const governors = config.governance.filter(
-      (target) => target.kind === 'governor' && target.chain === slo.sli.chain,
-    );
-    if (governors.length === 0)
-      problem(['slos', index, 'sli', 'chain'], `no governor is watched on chain "${slo.sli.chain}" (governance:)`);
+    const kinds = slo.sli.kind === 'governance_verification' ? ['governor', 'timelock'] : ['governor'];
+    const what = kinds.join(' or ');
+    const counted = config.governance.filter((target) => kinds.includes(target.kind) && target.chain === slo.sli.chain);
+    if (counted.length === 0)
+      problem(['slos', index, 'sli', 'chain'], `no ${what} is watched on chain "${slo.sli.chain}" (governance:)`);
     const targets = Array.isArray(slo.sli.targets) ? (slo.sli.targets as string[]) : [];
     targets.forEach((target, targetIndex) => {
-      if (!governors.some((governor) => governor.id === target))
-        problem(['slos', index, 'sli', 'targets', targetIndex], `no governor "${target}" on chain "${slo.sli.chain}"`);
+      if (!counted.some((each) => each.id === target))
+        problem(['slos', index, 'sli', 'targets', targetIndex], `no ${what} "${target}" on chain "${slo.sli.chain}"`);
     });
   });
 }

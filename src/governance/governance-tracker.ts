@@ -100,7 +100,7 @@ export class GovernanceTracker {
         tracked,
         ingestion: new TargetIngestion(target, tracked.collector, reader, deps.clock),
         cursor: null,
-        outcomes: { execution: new Set(), participation: new Set() },
+        outcomes: { execution: new Set(), participation: new Set(), verification: new Set() },
         status: {
           cursorBlock: null,
           safeHead: null,
@@ -182,6 +182,8 @@ export class GovernanceTracker {
     runtime.outcomes = {
       execution: this.store.outcomeSubjects(target.id, 'execution'),
       participation: this.store.outcomeSubjects(target.id, 'participation'),
+      // The verifier's own: decided by it, never by ingestion.
+      verification: new Set(),
     };
   }
 

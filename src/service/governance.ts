@@ -60,6 +60,10 @@ function createVerifier(
       decoder: tracker.decoder,
       decisions,
       decisionsOf: (target) => tracker.verifiable(target),
+      outcomes: {
+        decided: (target) => tracker.store.outcomeSubjects(target, 'verification'),
+        record: (outcomes, nowMs) => tracker.store.recordOutcomes(outcomes, nowMs),
+      },
       safe: (chain, address) => tracker.signers(chain, address),
       upstream: (chain) => forkUpstream(config, chains, chain),
       policy: (target) => policies.get(target.id)!,

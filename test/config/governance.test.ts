@@ -87,9 +87,12 @@ describe('governance config', () => {
 slos:
   - { id: exec, service: dao, objective: 90, sli: { kind: governance_execution, chain: mainnet, targets: [dao, nope] } }
   - { id: part, service: dao, objective: 90, sli: { kind: governance_participation, chain: base } }
+  - { id: verify, service: dao, objective: 90, sli: { kind: governance_verification, chain: mainnet,
+      targets: [dao, council] } }
 `);
     expect(problems).toEqual(
       expect.arrayContaining([
+        { path: 'slos[2].sli.targets[1]', message: 'no governor or timelock "council" on chain "mainnet"' },
         { path: 'governance[1].id', message: 'duplicate governance target id "dao"' },
         { path: 'governance[1].address', message: 'the same governor is already watched as "dao"' },
         { path: 'governance[2].chain', message: 'no chain "polygon"' },
@@ -103,14 +106,18 @@ slos:
     const config = parseConfig(
       `${chains}governance:
   - { kind: governor, id: dao, chain: mainnet, address: "${governor}", startBlock: 1 }
+  - { kind: timelock, id: dao-timelock, chain: mainnet, address: "${safe}", startBlock: 1 }
 slos:
   - { id: exec, service: dao, objective: 90, window: 28d, sli: { kind: governance_execution, chain: mainnet,
       targets: [dao] } }
   - { id: part, service: dao, objective: 75, sli: { kind: governance_participation, chain: mainnet } }
+  - { id: verify, service: dao, objective: 99, sli: { kind: governance_verification, chain: mainnet,
+      targets: [dao, dao-timelock] } }
 `,
       { env: {} },
     );
-    const [exec, part] = resolveSlos(config);
+    const [exec, part, verify] = resolveSlos(config);
+    expect(verify!.sli.query.filters).toEqual({ sli: ['verification'], target: ['dao', 'dao-timelock'] });
     expect(exec!.sli.query).toEqual({
       table: 'governance_sli_outcomes',
       good: 'good',

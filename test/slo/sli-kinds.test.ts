@@ -72,6 +72,7 @@ describe('SLI kinds', () => {
       'redundancy',
       'governance_execution',
       'governance_participation',
+      'governance_verification',
       'attestation_effectiveness',
       'proposal_success',
     ]);

@@ -6,12 +6,13 @@
 
 import type { Abi, Address } from 'viem';
 import type { Clock } from '../../domain/clock.js';
-import type { GovernanceTarget } from '../../domain/governance.js';
+import type { GovernanceOutcome, GovernanceTarget } from '../../domain/governance.js';
 import type { GovernanceDecoder } from '../decode/governance-decoder.js';
 import type { SignerPolicy, VerifiableDecision } from '../kinds/kind.js';
 import { type DecisionPolicy, decisionFindings, defaultPolicy, type Finding } from '../policy/findings.js';
 import { Fork, type ForkUpstream, SimulationError } from '../simulate/fork.js';
 import { simulateOnFork } from '../simulate/simulate.js';
+import { verificationDeadline, verifiedInTime } from './verification-outcome.js';
 import type { Verification, VerificationStore, VerificationTrigger } from './verification-store.js';
 
 export interface VerifierSettings {
@@ -38,6 +39,11 @@ export interface VerifierDeps {
   policy(target: GovernanceTarget): DecisionPolicy;
   /** The ABIs the user gave, for the events and errors of a simulation. */
   abis?: readonly Abi[];
+  /** Where the `governance_verification` SLI's outcomes go: one per decision, at its deadline. */
+  outcomes?: {
+    decided(target: string): Set<string>;
+    record(outcomes: readonly GovernanceOutcome[], nowMs: number): void;
+  };
   hooks?: {
     onVerified?(target: GovernanceTarget, verification: Verification): void;
     onForkStarted?(chain: string, seconds: number): void;
@@ -60,6 +66,12 @@ export class DecisionVerifier {
   private readonly failures = new Map<string, number>();
   private readonly forks = new Map<string, Fork>();
   private running = false;
+  /** Decisions seen still to run, by key: what their deadline needs, kept until their outcome is recorded. */
+  private readonly seen = new Map<
+    string,
+    { target: GovernanceTarget; decision: VerifiableDecision; firstSeenMs: number; subject: string }
+  >();
+  private readonly decided = new Map<string, Set<string>>();
 
   constructor(
     private readonly deps: VerifierDeps,
@@ -121,6 +133,54 @@ export class DecisionVerifier {
     );
   }
 
+  /**
+   * The `governance_verification` outcome of every decision whose deadline has passed, once each: decisions
+   * still to run, and those that left the list since (executed, defeated) with their deadline passed. One
+   * that left before its deadline (cancelled) counts for nothing.
+   */
+  recordOutcomes(nowMs: number): void {
+    const outcomes = this.deps.outcomes;
+    if (!outcomes) return;
+    const current = new Set<string>();
+    for (const { target, decisions } of this.deps.decisions())
+      for (const decision of decisions) {
+        const key = keyOf(target.id, decision.type, decision.id);
+        current.add(key);
+        const known = this.seen.get(key);
+        const firstSeenMs = known?.firstSeenMs ?? this.history(target.id, decision.type, decision.id)[0]?.atMs ?? nowMs;
+        this.seen.set(key, { target, decision, firstSeenMs, subject: `${decision.type}:${decision.id}` });
+      }
+    const decided: GovernanceOutcome[] = [];
+    for (const [key, { target, decision, firstSeenMs, subject }] of this.seen) {
+      let done = this.decided.get(target.id);
+      if (!done) {
+        done = outcomes.decided(target.id);
+        this.decided.set(target.id, done);
+      }
+      if (done.has(subject)) {
+        this.seen.delete(key);
+        continue;
+      }
+      const deadline = verificationDeadline(decision, firstSeenMs);
+      if (deadline === null || deadline.atMs > nowMs) {
+        if (!current.has(key)) this.seen.delete(key);
+        continue;
+      }
+      const history = this.history(target.id, decision.type, decision.id);
+      decided.push({
+        target: target.id,
+        chain: target.chain,
+        sli: 'verification',
+        subject,
+        good: verifiedInTime(history, deadline.atMs),
+        decidedAtMs: deadline.atMs,
+      });
+      done.add(subject);
+      this.seen.delete(key);
+    }
+    if (decided.length > 0) outcomes.record(decided, nowMs);
+  }
+
   /** Simulates what is due, one decision after the other; a call while one runs does nothing. */
   async run(signal?: AbortSignal): Promise<Verification[]> {
     if (this.running) return [];
@@ -131,6 +191,7 @@ export class DecisionVerifier {
         if (signal?.aborted) break;
         done.push(await this.verify(due));
       }
+      this.recordOutcomes(this.deps.clock.now());
       return done;
     } finally {
       this.running = false;

@@ -5,6 +5,7 @@ import { availability } from './availability.js';
 import { freshness } from './freshness.js';
 import { governanceExecution } from './governance-execution.js';
 import { governanceParticipation } from './governance-participation.js';
+import { governanceVerification } from './governance-verification.js';
 import { latency } from './latency.js';
 import { proposalSuccess } from './proposal-success.js';
 import { redundancy } from './redundancy.js';
@@ -17,6 +18,7 @@ export const sliKinds: readonly SliKind[] = [
   redundancy,
   governanceExecution,
   governanceParticipation,
+  governanceVerification,
   attestationEffectiveness,
   proposalSuccess,
 ];

@@ -1,7 +1,8 @@
 // The verifier over a real governor on anvil, as the service runs it: every queued proposal is simulated when
 // it appears; a fork that cannot start is a typed error, retried after its backoff; and the run shortly before
 // an ETA catches a proposal that became unexecutable after it was queued (another proposal drained the
-// treasury), which the chain then confirms: executed at its ETA, it reverts with the predicted error.
+// treasury), which the chain then confirms: executed at its ETA, it reverts with the predicted error. Each
+// counts once for the governance_verification SLI: good for the one that ran as simulated, bad for the other.
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,7 +11,11 @@ import { encodeFunctionData, getAddress } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AnvilNode, startAnvil } from '../../../src/anvil/anvil.js';
 import type { GovernanceTarget } from '../../../src/domain/governance.js';
+import { parseConfig } from '../../../src/config/load.js';
+import { resolveSlos } from '../../../src/config/slos.js';
+import { fixedClock } from '../../../src/domain/clock.js';
 import { GovernanceTracker } from '../../../src/governance/governance-tracker.js';
+import { SloEngine } from '../../../src/slo/slo-engine.js';
 import { ChainReader } from '../../../src/governance/ingest/chain-reader.js';
 import { defaultPolicy } from '../../../src/governance/policy/findings.js';
 import { revertReason } from '../../../src/governance/simulate/effects.js';
@@ -125,6 +130,10 @@ beforeAll(async () => {
           forkBlock: tracker.status(each.id)?.cursorBlock ?? null,
         })),
       decisionsOf: (id) => tracker.verifiable(id),
+      outcomes: {
+        decided: (id) => tracker.store.outcomeSubjects(id, 'verification'),
+        record: (outcomes, nowMs) => tracker.store.recordOutcomes(outcomes, nowMs),
+      },
       upstream: () => ({ url: upstreamUrl, timeoutMs: 5_000, chainId: node.chainId }),
       policy: () => defaultPolicy,
     },
@@ -211,6 +220,30 @@ describe('the decision verifier', () => {
     const failure = await execute(client, gov, deployer, payment).catch((error: unknown) => error);
     const data = findRevertData(failure);
     expect(revertReason(data)).toBe(verification!.result!.revert!.reason);
+  }, 60_000);
+
+  it('counts each decision once for the governance_verification SLI, at its ETA, as the chain bore out', async () => {
+    await syncClock();
+    verifier.recordOutcomes(chainNowMs);
+    verifier.recordOutcomes(chainNowMs + 60_000);
+    const rows = db
+      .prepare("SELECT subject, good, decided_ms AS decidedMs FROM governance_sli_outcomes WHERE sli = 'verification'")
+      .all() as { subject: string; good: number; decidedMs: number }[];
+    const eta = async (proposal: Proposal) =>
+      Number(await client.readContract({ ...gov.governor, functionName: 'proposalEta', args: [proposal.id] })) * 1_000;
+    // Seen once voting was over: the deadline is the ETA. The grant ran as simulated; the payment could not.
+    expect(rows.sort((a, b) => a.decidedMs - b.decidedMs)).toEqual([
+      { subject: `proposal:${drain.id}`, good: 1, decidedMs: await eta(drain) },
+      { subject: `proposal:${payment.id}`, good: 0, decidedMs: await eta(payment) },
+    ]);
+    const config = parseConfig(`
+chains: [{ id: local, chainId: ${node.chainId}, rpc: [{ id: anvil, url: "${node.url}" }] }]
+governance: [{ kind: governor, id: dao, chain: local, address: "${gov.governor.address}", startBlock: 1 }]
+slos:
+  - { id: verified, service: dao, objective: 99, window: 30d, sli: { kind: governance_verification, chain: local } }
+`);
+    const engine = new SloEngine(db, resolveSlos(config), { clock: fixedClock(chainNowMs + 3_600_000), settleMs: 0 });
+    expect(engine.evaluate()[0]).toMatchObject({ slo: 'verified', window: { good: 1, valid: 2 }, sliRatio: 0.5 });
   }, 60_000);
 });
 
