@@ -137,7 +137,7 @@ export function createGovernanceMetrics(registry: Registry, tracker: GovernanceS
   }
 
   /** A gauge with one series per value of a fixed set (zeros included), for targets of one kind. */
-  function countsGauge<L extends 'state' | 'status'>(
+  function countsGauge<L extends 'state' | 'status' | 'matcher'>(
     name: string,
     help: string,
     label: L,

@@ -93,8 +93,9 @@ export function checkGovernanceReferences(
         ['governance', index, 'chain'],
         `chain "${target.chain}" has no RPC endpoints (chains[].rpc) to read the contract through`,
       );
+    // Contract watches of one address may differ in their matchers; any other kind is watched once.
     const key = `${target.chain}/${target.kind}/${target.address}`;
-    const other = addresses.get(key);
+    const other = target.kind === 'contract' ? undefined : addresses.get(key);
     if (other !== undefined)
       problem(['governance', index, 'address'], `the same ${target.kind} is already watched as "${other}"`);
     addresses.set(key, target.id);

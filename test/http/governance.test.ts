@@ -473,6 +473,7 @@ describe('governance API', () => {
     const { body } = await get('/api/v1/openapi.json');
     const paths = Object.keys(body.paths).filter((path) => path.includes('/governance/'));
     expect(paths.sort()).toEqual([
+      '/api/v1/governance/contracts/{target}/matches',
       '/api/v1/governance/events',
       '/api/v1/governance/proposals',
       '/api/v1/governance/proposals/{target}/{id}',

@@ -2,9 +2,10 @@
 
 import { commandGroup } from '../command.js';
 import { governanceShow } from './governance-show.js';
+import { governanceTestMatch } from './governance-test-match.js';
 
 export const governance = commandGroup(
   'governance',
-  'Governance decisions of a running ERE: show what a proposal or operation will do.',
-  [governanceShow],
+  'Governance: show what a proposal or operation will do; try a contract watch on history.',
+  [governanceShow, governanceTestMatch],
 );

@@ -6,6 +6,7 @@ import { createPublicClient, http, type Address, type Hex, type Log, type Public
 import { EreError } from '../../domain/errors.js';
 import type { RpcErrorClass } from '../../domain/rpc.js';
 import { classifyRpcFailure } from '../../endpoints/rpc/rpc-probe-error.js';
+import type { BlockTransaction, TracedCall } from './kind.js';
 
 export const governanceReadErrorClasses = [
   'range_too_large',
@@ -176,6 +177,43 @@ export class EndpointReader {
     return this.request(
       'eth_getStorageAt',
       async () => (await this.client.getStorageAt({ address, slot, blockNumber })) ?? '0x',
+    );
+  }
+
+  async blockWithTransactions(
+    number: bigint,
+  ): Promise<{ hash: Hex; timestampMs: number; transactions: BlockTransaction[] }> {
+    const block = await this.request('eth_getBlockByNumber', () =>
+      this.client.getBlock({ blockNumber: number, includeTransactions: true }),
+    );
+    if (block.hash === null)
+      throw new GovernanceReadError('invalid_response', `block ${number} has no hash`, { endpoint: this.endpoint.id });
+    return {
+      hash: block.hash,
+      timestampMs: Number(block.timestamp) * 1_000,
+      transactions: block.transactions.map((transaction) => ({
+        hash: transaction.hash,
+        index: transaction.transactionIndex ?? 0,
+        from: transaction.from,
+        to: transaction.to,
+        input: transaction.input,
+      })),
+    };
+  }
+
+  async succeeded(hash: Hex): Promise<boolean> {
+    const receipt = await this.request('eth_getTransactionReceipt', () => this.client.getTransactionReceipt({ hash }));
+    return receipt.status === 'success';
+  }
+
+  traceBlock(number: bigint): Promise<{ txHash: Hex; result: TracedCall }[]> {
+    return this.request(
+      'debug_traceBlockByNumber',
+      () =>
+        this.client.request({
+          method: 'debug_traceBlockByNumber',
+          params: [`0x${number.toString(16)}`, { tracer: 'callTracer' }],
+        } as never) as unknown as Promise<{ txHash: Hex; result: TracedCall }[]>,
     );
   }
 

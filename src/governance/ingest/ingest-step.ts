@@ -14,8 +14,11 @@ import type {
 import type { Clock } from '../../domain/clock.js';
 import { GovernanceReadError, type ChainReader, type EndpointReader } from './chain-reader.js';
 import { decodeGovernanceLog, eventsByTopic, type SkipReason } from './decode.js';
-import type { ContractReads, TargetCollector } from './kind.js';
+import type { CallReads, ContractReads, TargetCollector } from './kind.js';
 import { initialRange, nextRange, type RangeState } from './log-range.js';
+
+/** The most blocks one step scans for calls: each is read whole (its transactions, or its traces). */
+export const callBlocksPerStep = 100;
 
 export interface SkippedLog {
   reason: SkipReason;
@@ -90,41 +93,12 @@ export class TargetIngestion {
     const from = cursor === null ? target.startBlock : cursor.blockNumber + 1;
     if (from > safeHead) return { kind: 'idle', endpoint: id, safeHead };
     const blockTimes = new Map<number, number>();
-    const reads = this.contractReads(endpoint, BigInt(safeHead), blockTimes);
-    this.addresses ??= await this.kind.addresses(reads, input.previousSnapshot);
-    const { logs, to: toNumber } = await this.fetchLogs(endpoint, from, safeHead);
-    const toBlock = await endpoint.block(BigInt(toNumber));
-    blockTimes.set(toNumber, toBlock.timestampMs);
-    const events: GovernanceEvent[] = [];
-    const skipped: SkippedLog[] = [];
-    for (const log of logs) {
-      const blockNumber = Number(log.blockNumber);
-      const logIndex = Number(log.logIndex);
-      const decoded = decodeGovernanceLog(log, this.byTopic);
-      if (!decoded.ok) {
-        skipped.push({ reason: decoded.reason, blockNumber, logIndex, detail: decoded.detail });
-        continue;
-      }
-      const embedded = (log as { blockTimestamp?: Hex }).blockTimestamp;
-      if (embedded !== undefined && !blockTimes.has(blockNumber))
-        blockTimes.set(blockNumber, Number(BigInt(embedded)) * 1_000);
-      events.push({
-        target: target.id,
-        chain: target.chain,
-        blockNumber,
-        blockHash: log.blockHash!,
-        blockTimeMs: blockTimes.get(blockNumber) ?? (await reads.blockTimeMs(BigInt(blockNumber))),
-        txHash: log.transactionHash!,
-        logIndex,
-        address: getAddress(log.address),
-        name: decoded.name,
-        key: this.kind.keyOf(decoded.name, decoded.args),
-        args:
-          blockNumber > 0
-            ? { ...decoded.args, ...(await this.argsBefore(decoded.name, endpoint, blockNumber, blockTimes)) }
-            : decoded.args,
-      });
-    }
+    const {
+      events,
+      skipped,
+      to: toNumber,
+      toBlock,
+    } = await this.collect(endpoint, from, safeHead, blockTimes, input.previousSnapshot);
     const caughtUp = toNumber >= safeHead;
     let snapshot: GovernanceSnapshot | null = null;
     if (caughtUp) {
@@ -151,15 +125,102 @@ export class TargetIngestion {
     };
   }
 
+  /** The events of blocks `from` on (as many as the range allows, up to `until`), decoded, with the calls found. */
+  private async collect(
+    endpoint: EndpointReader,
+    from: number,
+    until: number,
+    blockTimes: Map<number, number>,
+    previousSnapshot: Record<string, EventValue> | null,
+  ): Promise<{
+    events: GovernanceEvent[];
+    skipped: SkippedLog[];
+    to: number;
+    toBlock: { hash: Hex; timestampMs: number };
+  }> {
+    const { target } = this;
+    const reads = this.contractReads(endpoint, BigInt(until), blockTimes);
+    this.addresses ??= await this.kind.addresses(reads, previousSnapshot);
+    const { logs, to: toNumber } = await this.fetchLogs(endpoint, from, until);
+    const toBlock = await endpoint.block(BigInt(toNumber));
+    blockTimes.set(toNumber, toBlock.timestampMs);
+    const events: GovernanceEvent[] = [];
+    const skipped: SkippedLog[] = [];
+    for (const log of logs) {
+      const blockNumber = Number(log.blockNumber);
+      const logIndex = Number(log.logIndex);
+      const decoded = decodeGovernanceLog(log, this.byTopic);
+      if (!decoded.ok) {
+        skipped.push({ reason: decoded.reason, blockNumber, logIndex, detail: decoded.detail });
+        continue;
+      }
+      if (this.kind.keep && !this.kind.keep(decoded.name, decoded.args)) continue;
+      const embedded = (log as { blockTimestamp?: Hex }).blockTimestamp;
+      if (embedded !== undefined && !blockTimes.has(blockNumber))
+        blockTimes.set(blockNumber, Number(BigInt(embedded)) * 1_000);
+      events.push({
+        target: target.id,
+        chain: target.chain,
+        blockNumber,
+        blockHash: log.blockHash!,
+        blockTimeMs: blockTimes.get(blockNumber) ?? (await reads.blockTimeMs(BigInt(blockNumber))),
+        txHash: log.transactionHash!,
+        logIndex,
+        address: getAddress(log.address),
+        name: decoded.name,
+        key: this.kind.keyOf(decoded.name, decoded.args),
+        args:
+          blockNumber > 0
+            ? { ...decoded.args, ...(await this.argsBefore(decoded.name, endpoint, blockNumber, blockTimes)) }
+            : decoded.args,
+      });
+    }
+    if (this.kind.calls) {
+      for (const call of await this.kind.calls(this.callReads(endpoint), from, toNumber))
+        if (!this.kind.keep || this.kind.keep(call.name, call.args))
+          events.push({
+            target: target.id,
+            chain: target.chain,
+            ...call,
+            address: getAddress(target.address),
+            key: null,
+          });
+      events.sort((a, b) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex);
+    }
+    return { events, skipped, to: toNumber, toBlock };
+  }
+
+  /**
+   * The events of blocks `from`…`to`, read as ingestion reads them and stored nowhere: what a target's config
+   * would have ingested from that history (`ere governance test-match`).
+   */
+  async scan(from: number, to: number): Promise<{ events: GovernanceEvent[]; skipped: SkippedLog[] }> {
+    const events: GovernanceEvent[] = [];
+    const skipped: SkippedLog[] = [];
+    for (let next = from; next <= to; ) {
+      const chunk = await this.reader.withEndpoint((endpoint) => this.collect(endpoint, next, to, new Map(), null));
+      events.push(...chunk.events);
+      skipped.push(...chunk.skipped);
+      next = chunk.to + 1;
+    }
+    return { events, skipped };
+  }
+
   /** Logs from `from` on, as many blocks as the adaptive range allows, halving it when refused. */
   private async fetchLogs(
     endpoint: EndpointReader,
     from: number,
     safeHead: number,
   ): Promise<{ logs: Log[]; to: number }> {
-    // Halving ends: at one block a refusal is thrown.
+    // Halving ends: at one block a refusal is thrown. A kind that scans calls reads every block of the range.
     for (;;) {
-      const to = Math.min(from + this.range.size - 1, safeHead);
+      const to = Math.min(
+        from + this.range.size - 1,
+        safeHead,
+        this.kind.calls ? from + callBlocksPerStep - 1 : Infinity,
+      );
+      // A kind with no events to read (a contract watch of calls only) asks for no logs.
+      if (this.byTopic.size === 0) return { logs: [], to };
       const started = performance.now();
       try {
         const logs = await endpoint.getLogs(this.addresses!, [...this.byTopic.keys()], BigInt(from), BigInt(to));
@@ -195,6 +256,14 @@ export class TargetIngestion {
   /** What the kind adds to an event's args from the block before it; nothing for most events. */
   private argsBefore(name: string, endpoint: EndpointReader, blockNumber: number, blockTimes: Map<number, number>) {
     return this.kind.argsBefore(name, this.contractReads(endpoint, BigInt(blockNumber - 1), blockTimes));
+  }
+
+  private callReads(endpoint: EndpointReader): CallReads {
+    return {
+      block: (number) => endpoint.blockWithTransactions(BigInt(number)),
+      succeeded: (hash) => endpoint.succeeded(hash),
+      traces: (number) => endpoint.traceBlock(BigInt(number)),
+    };
   }
 
   private contractReads(endpoint: EndpointReader, blockNumber: bigint, blockTimes: Map<number, number>): ContractReads {

@@ -42,4 +42,52 @@ export interface TargetCollector {
     events: readonly GovernanceEvent[],
     previous: Record<string, EventValue> | null,
   ): Promise<Record<string, EventValue>>;
+  /** Which decoded events are kept; absent: every one (a contract watch keeps those its matchers select). */
+  keep?(name: string, args: Record<string, EventValue>): boolean;
+  /**
+   * Calls to the target's contract found in blocks `from`…`to`, as events to store beside its logs (a contract
+   * watch's function matchers); absent: the kind reads logs only.
+   */
+  calls?(reads: CallReads, from: number, to: number): Promise<FoundCall[]>;
+}
+
+/** A transaction of a block, as the call scan reads it. */
+export interface BlockTransaction {
+  hash: Hex;
+  index: number;
+  from: Address;
+  to: Address | null;
+  input: Hex;
+}
+
+/** A frame of a node's `callTracer`. */
+export interface TracedCall {
+  type: string;
+  from: string;
+  to?: string;
+  input?: string;
+  error?: string;
+  calls?: TracedCall[];
+}
+
+/** What a call scan reads, block by block. */
+export interface CallReads {
+  /** The block's hash and time, with its transactions. */
+  block(number: number): Promise<{ hash: Hex; timestampMs: number; transactions: BlockTransaction[] }>;
+  /** Whether the transaction succeeded (its receipt's status). */
+  succeeded(hash: Hex): Promise<boolean>;
+  /** Every transaction's call tree (`debug_traceBlockByNumber` with `callTracer`). */
+  traces(number: number): Promise<{ txHash: Hex; result: TracedCall }[]>;
+}
+
+/** A call found, stored as an event of the target: `logIndex` is past any log's, unique in its block. */
+export interface FoundCall {
+  blockNumber: number;
+  blockHash: Hex;
+  blockTimeMs: number;
+  txHash: Hex;
+  logIndex: number;
+  /** The called function's signature, `pause()`. */
+  name: string;
+  args: Record<string, EventValue>;
 }

@@ -2,7 +2,8 @@
 // its kind inside the closures made here, so the tracker, metrics, alerts and API never cast a state or a
 // view: they go through TrackedTarget, TargetReading and the kind's own routes.
 
-import type { GovernanceSnapshot, GovernanceTarget } from '../../domain/governance.js';
+import type { EventValue, GovernanceSnapshot, GovernanceTarget } from '../../domain/governance.js';
+import type { CallReads } from '../ingest/kind.js';
 import { GovernanceDecoder } from '../decode/governance-decoder.js';
 import { GovernanceNotFoundError, type KindTargets } from './api.js';
 import type {
@@ -56,7 +57,13 @@ function trackedTarget<Target extends GovernanceTarget, State, View>(
   return {
     target,
     collector: {
-      events: spec.events,
+      events: typeof spec.events === 'function' ? spec.events(target) : spec.events,
+      ...(spec.keep
+        ? { keep: (name: string, args: Record<string, EventValue>) => spec.keep!(target, name, args) }
+        : {}),
+      ...(spec.calls
+        ? { calls: (reads: CallReads, from: number, to: number) => spec.calls!(target, reads, from, to) }
+        : {}),
       addresses: (reads, previous) => spec.addresses(target, reads, previous),
       keyOf: (name, args) => spec.keyOf(name, args),
       argsBefore: async (name, reads) => (spec.argsBefore ? spec.argsBefore(target, name, reads) : {}),
@@ -72,7 +79,7 @@ function trackedTarget<Target extends GovernanceTarget, State, View>(
       record.state = spec.initial();
     },
     apply(event) {
-      spec.apply(record.state, event);
+      spec.apply(record.state, event, target);
     },
     decisions(snapshot, atMs) {
       if (!spec.decisions || snapshot === null) return noDecisions();

@@ -18,20 +18,23 @@ import type {
 import type { GovernanceDecoder } from '../decode/governance-decoder.js';
 import type { ExecutionPlan } from '../simulate/simulate.js';
 import type { GovernanceStore } from '../governance-store.js';
-import type { ContractReads, TargetCollector } from '../ingest/kind.js';
+import type { CallReads, ContractReads, FoundCall, TargetCollector } from '../ingest/kind.js';
 import type { GovernanceRoute, KindTargets } from './api.js';
 
 /** A gauge labelled chain and target; with `label`, one series per value of a fixed set (state, status). */
 export interface GovernanceGauge {
   name: string;
   help: string;
-  label?: 'state' | 'status';
+  label?: 'state' | 'status' | 'matcher';
 }
 
 /** A kind's value of a gauge, from its view: a number (null: absent), or counts for a labelled gauge. */
 export type GaugeContribution<View> =
   | { gauge: GovernanceGauge & { label?: undefined }; value(view: View, nowMs: number): number | null }
-  | { gauge: GovernanceGauge & { label: 'state' | 'status' }; counts(view: View): Readonly<Record<string, number>> };
+  | {
+      gauge: GovernanceGauge & { label: 'state' | 'status' | 'matcher' };
+      counts(view: View): Readonly<Record<string, number>>;
+    };
 
 /** One series of an alert rule, as the alerting engine judges it. */
 export interface GovernanceSignal {
@@ -128,10 +131,17 @@ export interface GovernanceKindSpec<Target extends GovernanceTarget, State, View
   name: Target['kind'];
   /** Its keys in the config, and the settings they give. */
   config: GovernanceKindConfig<Target['settings']>;
-  /** Every event the kind decodes; variants of one event (indexed or not) may be listed side by side. */
-  events: readonly AbiEvent[];
+  /**
+   * Every event the kind decodes; variants of one event (indexed or not) may be listed side by side. A kind
+   * whose events depend on the target's config (a contract watch's matchers) gives them per target.
+   */
+  events: readonly AbiEvent[] | ((target: Target) => readonly AbiEvent[]);
   /** The contracts whose logs belong to the target: the target itself, and e.g. a governor's token. */
   addresses(target: Target, reads: ContractReads, previous: Record<string, EventValue> | null): Promise<Address[]>;
+  /** Which decoded events are stored; absent: every one. */
+  keep?(target: Target, name: string, args: Record<string, EventValue>): boolean;
+  /** Calls to the target found in blocks `from`…`to`, stored as its events; absent: logs only. */
+  calls?(target: Target, reads: CallReads, from: number, to: number): Promise<FoundCall[]>;
   /** What an event is about, for lookups (a proposal id, an operation id, an owner), or null. */
   keyOf(name: string, args: Record<string, EventValue>): string | null;
   /** What an event's meaning needs from the state just before it (see TargetCollector); absent: nothing. */
@@ -148,7 +158,7 @@ export interface GovernanceKindSpec<Target extends GovernanceTarget, State, View
   ): Promise<Record<string, EventValue>>;
   initial(): State;
   /** Folds one event into the state (mutating it); events arrive in (block, log index) order. Pure. */
-  apply(state: State, event: GovernanceEvent): void;
+  apply(state: State, event: GovernanceEvent, target: Target): void;
   /** What the API, metrics and alerts show, at `nowMs`. Pure. */
   view(target: Target, state: State, snapshot: GovernanceSnapshot | null, nowMs: number): View;
   /** The proposal transitions and SLI outcomes the view decides at `atMs`; absent: the kind decides none. */

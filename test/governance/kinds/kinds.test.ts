@@ -23,11 +23,12 @@ const targets: GovernanceTarget[] = [
   { ...base, id: 'delay', kind: 'timelock', settings: { flavor: 'compound', executionGraceMs: 1 } },
   { ...base, id: 'council', kind: 'safe', settings: { minThreshold: undefined, minThresholdRatio: undefined } },
   { ...base, id: 'vault', kind: 'proxy', settings: {} },
+  { ...base, id: 'watch', kind: 'contract', settings: { matchers: [], calls: 'transactions' } },
 ];
 
 describe('the list of governance kinds', () => {
   it('has one kind per target kind of the config, in its order', () => {
-    expect(governanceKinds.map((kind) => kind.name)).toEqual(['governor', 'timelock', 'safe', 'proxy']);
+    expect(governanceKinds.map((kind) => kind.name)).toEqual(['governor', 'timelock', 'safe', 'proxy', 'contract']);
     expect(() => governanceKind('nope' as never)).toThrow('no governance kind "nope"');
   });
 

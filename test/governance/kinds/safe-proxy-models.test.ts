@@ -170,7 +170,8 @@ describe('safeModel', () => {
 
   function fold(list: readonly GovernanceEvent[]) {
     const state = safeModel.initial();
-    for (const event of list) safeModel.apply(state, event);
+    for (const event of list)
+      safeModel.apply(state, event, safeTarget({ minThreshold: undefined, minThresholdRatio: undefined }));
     return state;
   }
 
@@ -265,7 +266,7 @@ describe('proxyModel', () => {
 
   function fold(list: readonly GovernanceEvent[]) {
     const state = proxyModel.initial();
-    for (const event of list) proxyModel.apply(state, event);
+    for (const event of list) proxyModel.apply(state, event, proxyTarget);
     return state;
   }
 

@@ -206,7 +206,7 @@ describe('Safe kind', () => {
     expect(await client.readContract({ ...safe, functionName: 'getOwners' })).toEqual(owners);
 
     const state = safeModel.initial();
-    for (const event of events) safeModel.apply(state, event);
+    for (const event of events) safeModel.apply(state, event, target);
     const short = (address: string) => `${address.slice(0, 6)}…${address.slice(-4)}`;
     const expected = {
       owners,
@@ -272,7 +272,7 @@ describe('Safe kind', () => {
       ['ChangedThreshold', 2],
     ]);
     const state = safeModel.initial();
-    for (const event of events) safeModel.apply(state, event);
+    for (const event of events) safeModel.apply(state, event, target);
     expect(
       safeModel
         .view(target, state, null, Date.now())
@@ -338,7 +338,7 @@ describe('proxy kind', () => {
     expect(getAddress(`0x${slot!.slice(-40)}`)).toBe(second);
 
     const state = proxyModel.initial();
-    for (const event of events) proxyModel.apply(state, event);
+    for (const event of events) proxyModel.apply(state, event, target);
     const view = proxyModel.view(target, state, snapshot, Date.now());
     const short = (address: string) => `${address.slice(0, 6)}…${address.slice(-4)}`;
     expect(view).toMatchObject({
@@ -362,7 +362,7 @@ describe('proxy kind', () => {
     expect(events.map((event) => [event.name, event.key])).toEqual([['BeaconUpgraded', beacon]]);
     expect(snapshot.state).toEqual({ implementation: null, admin: null, beacon, beaconImplementation: implementation });
     const state = proxyModel.initial();
-    for (const event of events) proxyModel.apply(state, event);
+    for (const event of events) proxyModel.apply(state, event, target);
     expect(proxyModel.view(target, state, snapshot, Date.now())).toMatchObject({
       implementation: null,
       beacon,
