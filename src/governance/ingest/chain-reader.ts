@@ -217,9 +217,9 @@ export class EndpointReader {
     );
   }
 
-  async transaction(hash: Hex): Promise<{ from: Address; to: Address | null }> {
+  async transaction(hash: Hex): Promise<{ from: Address; to: Address | null; input: Hex }> {
     const transaction = await this.request('eth_getTransactionByHash', () => this.client.getTransaction({ hash }));
-    return { from: transaction.from, to: transaction.to };
+    return { from: transaction.from, to: transaction.to, input: transaction.input };
   }
 
   chainId(): Promise<number> {

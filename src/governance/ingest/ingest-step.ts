@@ -171,7 +171,10 @@ export class TargetIngestion {
         key: this.kind.keyOf(decoded.name, decoded.args),
         args:
           blockNumber > 0
-            ? { ...decoded.args, ...(await this.argsBefore(decoded.name, endpoint, blockNumber, blockTimes)) }
+            ? {
+                ...decoded.args,
+                ...(await this.argsBefore(decoded.name, endpoint, blockNumber, blockTimes, log.transactionHash!)),
+              }
             : decoded.args,
       });
     }
@@ -254,8 +257,14 @@ export class TargetIngestion {
   }
 
   /** What the kind adds to an event's args from the block before it; nothing for most events. */
-  private argsBefore(name: string, endpoint: EndpointReader, blockNumber: number, blockTimes: Map<number, number>) {
-    return this.kind.argsBefore(name, this.contractReads(endpoint, BigInt(blockNumber - 1), blockTimes));
+  private argsBefore(
+    name: string,
+    endpoint: EndpointReader,
+    blockNumber: number,
+    blockTimes: Map<number, number>,
+    txHash: Hex,
+  ) {
+    return this.kind.argsBefore(name, this.contractReads(endpoint, BigInt(blockNumber - 1), blockTimes), txHash);
   }
 
   private callReads(endpoint: EndpointReader): CallReads {

@@ -15,8 +15,8 @@ export interface ContractReads {
   storageAt(address: Address, slot: Hex): Promise<Hex>;
   /** A block's timestamp in ms (at most one request per block per step). */
   blockTimeMs(blockNumber: bigint): Promise<number>;
-  /** Who sent a transaction, and to what (null: a contract creation). */
-  transaction(hash: Hex): Promise<{ from: Address; to: Address | null }>;
+  /** Who sent a transaction, to what (null: a contract creation), with what input. */
+  transaction(hash: Hex): Promise<{ from: Address; to: Address | null; input: Hex }>;
 }
 
 /** What ingestion asks one target's contracts, bound to that target. */
@@ -32,7 +32,7 @@ export interface TargetCollector {
    * Safe's threshold before a ChangedThreshold, which the events alone cannot tell when ingestion starts
    * after the Safe's setup. `reads` are at the block before the event's.
    */
-  argsBefore(name: string, reads: ContractReads): Promise<Record<string, EventValue>>;
+  argsBefore(name: string, reads: ContractReads, txHash: Hex): Promise<Record<string, EventValue>>;
   /**
    * The state read directly at `reads.blockNumber`, as JSON. `events` are the step's, not folded yet (a
    * proposal created in them is open); `previous` is the last snapshot, if any.

@@ -66,7 +66,7 @@ function trackedTarget<Target extends GovernanceTarget, State, View>(
         : {}),
       addresses: (reads, previous) => spec.addresses(target, reads, previous),
       keyOf: (name, args) => spec.keyOf(name, args),
-      argsBefore: async (name, reads) => (spec.argsBefore ? spec.argsBefore(target, name, reads) : {}),
+      argsBefore: async (name, reads, txHash) => (spec.argsBefore ? spec.argsBefore(target, name, reads, txHash) : {}),
       snapshot: (reads, events, previous) => spec.snapshot(target, reads, { state: record.state, events }, previous),
     },
     get snapshot() {

@@ -4,7 +4,7 @@
 // state and derives its view (the model, pure), and says what the generic code takes from that view: the
 // proposal transitions and SLI outcomes it decides, its gauges, its alert rules and its API routes.
 
-import type { AbiEvent, Address } from 'viem';
+import type { AbiEvent, Address, Hex } from 'viem';
 import type { z } from 'zod';
 import type { Severity } from '../../domain/alert.js';
 import type {
@@ -145,7 +145,7 @@ export interface GovernanceKindSpec<Target extends GovernanceTarget, State, View
   /** What an event is about, for lookups (a proposal id, an operation id, an owner), or null. */
   keyOf(name: string, args: Record<string, EventValue>): string | null;
   /** What an event's meaning needs from the state just before it (see TargetCollector); absent: nothing. */
-  argsBefore?(target: Target, name: string, reads: ContractReads): Promise<Record<string, EventValue>>;
+  argsBefore?(target: Target, name: string, reads: ContractReads, txHash: Hex): Promise<Record<string, EventValue>>;
   /**
    * The state read directly at `reads.blockNumber`, as JSON. `state` is folded up to the step, whose
    * `events` are not folded yet; `previous` is the last snapshot, if any.

@@ -24,7 +24,8 @@ import { decodeGovernanceLog, eventsByTopic } from '../../../src/governance/inge
 import { TargetIngestion } from '../../../src/governance/ingest/ingest-step.js';
 import type { GovernanceKind } from '../../../src/governance/kinds/kind.js';
 import { eip1967Slots, proxyKind } from '../../../src/governance/kinds/proxy.js';
-import { safeKind } from '../../../src/governance/kinds/safe/index.js';
+import { safeJson, safeKind } from '../../../src/governance/kinds/safe/index.js';
+import { GovernanceDecoder } from '../../../src/governance/decode/governance-decoder.js';
 import { safeEvents, safeKeyOf } from '../../../src/governance/kinds/safe/ingest.js';
 import { systemClock } from '../../../src/domain/clock.js';
 import type {
@@ -169,9 +170,12 @@ describe('Safe kind', () => {
       settings: { minThreshold: 2, minThresholdRatio: undefined },
     };
     const { events, skipped, snapshot } = await ingest(target, safeKind);
-    // Every watched event decodes (SafeL2's per-transaction events are not watched).
+    // Every watched event decodes.
     expect(skipped.filter((reason) => reason !== 'unknown_event')).toEqual([]);
-    expect(events.map((event) => event.name)).toEqual([
+    // SafeL2 records each transaction before its outcome.
+    const recorded = events.filter((event) => event.name === 'SafeMultiSigTransaction');
+    expect(recorded.length).toBe(6);
+    expect(events.filter((event) => event.name !== 'SafeMultiSigTransaction').map((event) => event.name)).toEqual([
       'SafeSetup',
       'AddedOwner',
       'ExecutionSuccess',
@@ -233,6 +237,39 @@ describe('Safe kind', () => {
       ['AddedOwner', `owner ${short(dave.address)} added`],
       ['SafeSetup', 'set up with 3 owners, threshold 2'],
     ]);
+
+    // Each executed transaction decoded, from SafeL2's record or, without it, from the executing input: the
+    // calls the test made, in order, and what the API shows of them.
+    const made = [
+      [true, selfCall('addOwnerWithThreshold', [dave.address, 2n]).data, 'addOwnerWithThreshold'],
+      [true, selfCall('changeThreshold', [1n]).data, 'changeThreshold'],
+      [true, selfCall('enableModule', [module.address]).data, 'enableModule'],
+      [false, selfCall('changeThreshold', [9n]).data, 'changeThreshold'],
+      [true, selfCall('removeOwner', [bob.address, carol.address, 1n]).data, 'removeOwner'],
+      [true, selfCall('setGuard', [guard]).data, 'setGuard'],
+    ];
+    const withoutL2 = safeModel.initial();
+    for (const event of events) if (event.name !== 'SafeMultiSigTransaction') safeModel.apply(withoutL2, event, target);
+    for (const folded of [state, withoutL2]) {
+      const json = safeJson(
+        target,
+        safeModel.view(target, folded, snapshot, Date.now()),
+        new GovernanceDecoder([target], []),
+      );
+      expect(
+        [...json.transactions]
+          .reverse()
+          .map((transaction) => [
+            transaction.success,
+            transaction.call?.data,
+            transaction.call?.decoded[0]?.functionName,
+          ]),
+      ).toEqual(made);
+      expect(json.transactions.every((transaction) => transaction.call?.to === safe.address)).toBe(true);
+      expect(json.transactions.at(-1)?.call?.summary).toBe(
+        `treasury.addOwnerWithThreshold(owner=${short(dave.address)}, _threshold=2)`,
+      );
+    }
   });
 
   it('reads the threshold before a change from the chain when ingestion starts after the Safe was set up', async () => {

@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import type { GovernanceTarget } from '../../../domain/governance.js';
 import { changeRule, changesNamed, targetLabels } from '../alerts.js';
-import { changeSchema, changeView, governanceRoute, iso, targetParams } from '../api.js';
+import type { GovernanceDecoder } from '../../decode/governance-decoder.js';
+import { changeSchema, changeView, decodedCallFields, governanceRoute, iso, targetParams } from '../api.js';
 import { defineGovernanceKind } from '../define-kind.js';
 import { argsBeforeSafeEvent, readSafe, safeEvents, safeKeyOf } from './ingest.js';
 import { safeModel, type SafeState, type SafeTarget, type SafeView, thresholdPolicy } from './model.js';
@@ -35,10 +36,34 @@ export const safeSchema = z.object({
   lastExecutionAt: z.string().nullable(),
   lastModuleExecutionAt: z.string().nullable(),
   history: z.array(changeSchema).describe('Owner, threshold, module and guard changes, newest first.'),
+  transactions: z
+    .array(
+      z.object({
+        safeTxHash: z.string(),
+        success: z.boolean(),
+        tx: z.string().describe('The transaction that executed it.'),
+        block: z.number().int(),
+        at: z.string(),
+        call: z
+          .object({
+            to: z.string(),
+            value: z.string(),
+            operation: z.enum(['call', 'delegatecall']),
+            ...decodedCallFields,
+          })
+          .nullable()
+          .describe('What it called; null when executed through another contract by a Safe without SafeL2 events.'),
+      }),
+    )
+    .describe('The newest executed transactions (at most 100), newest first, each decoded.'),
 });
 
-export function safeJson(target: GovernanceTarget, view: SafeView): z.infer<typeof safeSchema> {
-  const { changes, lastExecutionMs, lastModuleExecutionMs, ...rest } = view;
+export function safeJson(
+  target: GovernanceTarget,
+  view: SafeView,
+  decoder: GovernanceDecoder,
+): z.infer<typeof safeSchema> {
+  const { changes, lastExecutionMs, lastModuleExecutionMs, transactions, ...rest } = view;
   return {
     target: target.id,
     chain: target.chain,
@@ -47,6 +72,30 @@ export function safeJson(target: GovernanceTarget, view: SafeView): z.infer<type
     lastExecutionAt: iso(lastExecutionMs),
     lastModuleExecutionAt: iso(lastModuleExecutionMs),
     history: changes.map(changeView),
+    transactions: transactions.map((transaction) => {
+      const { call } = transaction;
+      const operation = call?.operation === 1 ? ('delegatecall' as const) : ('call' as const);
+      const decoded =
+        call && decoder.decode(target.chain, { to: call.to, value: call.value, data: call.data, operation });
+      return {
+        safeTxHash: transaction.safeTxHash,
+        success: transaction.success,
+        tx: transaction.txHash,
+        block: transaction.blockNumber,
+        at: iso(transaction.blockTimeMs)!,
+        call:
+          call && decoded
+            ? {
+                to: call.to,
+                value: call.value,
+                operation,
+                data: call.data,
+                summary: decoder.summarize(target.chain, decoded),
+                decoded: decoder.rows(target.chain, decoded),
+              }
+            : null,
+      };
+    }),
   };
 }
 
@@ -59,7 +108,7 @@ export const safeKind = defineGovernanceKind<SafeTarget, SafeState, SafeView>({
   events: safeEvents,
   addresses: async (target) => [target.address],
   keyOf: safeKeyOf,
-  argsBefore: (target, name, reads) => argsBeforeSafeEvent(target.address, name, reads),
+  argsBefore: (target, name, reads, txHash) => argsBeforeSafeEvent(target.address, name, reads, txHash),
   snapshot: (target, reads) => readSafe(target.address, reads),
   ...safeModel,
   signers: (target, view) =>
@@ -134,7 +183,7 @@ export const safeKind = defineGovernanceKind<SafeTarget, SafeState, SafeView>({
       notFound: 'No Safe target with that id.',
       handler: ({ params }) => {
         const target = targets.one(params.target);
-        return safeJson(target, targets.view(target));
+        return safeJson(target, targets.view(target), targets.decoder);
       },
     }),
   ],

@@ -3,7 +3,7 @@
 // 1.4.0 onwards indexes them; both variants share a topic, so both are listed and the decoder tries the
 // indexed one first, as it is the one current deployments emit.
 
-import { getAddress, parseAbi, type Address } from 'viem';
+import { decodeFunctionData, getAddress, parseAbi, type Address, type Hex } from 'viem';
 import type { EventValue } from '../../../domain/governance.js';
 import { GovernanceReadError } from '../../ingest/chain-reader.js';
 import type { ContractReads } from '../../ingest/kind.js';
@@ -28,6 +28,10 @@ export const safeEvents = parseAbi([
   'event ChangedFallbackHandler(address indexed handler)',
   // Safe 1.5.0 only: the guard of module transactions.
   'event ChangedModuleGuard(address indexed moduleGuard)',
+  // SafeL2 (1.3.0 on): each transaction as executed, before its ExecutionSuccess or ExecutionFailure.
+  'event SafeMultiSigTransaction(address to, uint256 value, bytes data, uint8 operation, uint256 safeTxGas, ' +
+    'uint256 baseGas, uint256 gasPrice, address gasToken, address refundReceiver, bytes signatures, ' +
+    'bytes additionalInfo)',
   // Safe 1.3.0's unindexed declarations of the same events.
   'event AddedOwner(address owner)',
   'event RemovedOwner(address owner)',
@@ -109,7 +113,9 @@ export async function argsBeforeSafeEvent(
   safe: Address,
   name: string,
   reads: ContractReads,
+  txHash: Hex,
 ): Promise<Record<string, EventValue>> {
+  if (executionEvents.has(name)) return executedCall(safe, reads, txHash);
   if (name !== 'ChangedThreshold') return {};
   try {
     return { previousThreshold: jsonInteger((await reads.call(safe, safeAbi, 'getThreshold')) as bigint) };
@@ -122,6 +128,30 @@ export async function argsBeforeSafeEvent(
     )
       return {};
     throw error;
+  }
+}
+
+const execTransactionAbi = parseAbi([
+  'function execTransaction(address to, uint256 value, bytes data, uint8 operation, uint256 safeTxGas, ' +
+    'uint256 baseGas, uint256 gasPrice, address gasToken, address refundReceiver, bytes signatures) ' +
+    'payable returns (bool success)',
+]);
+
+/**
+ * What an executed Safe transaction called, from the transaction that executed it when that transaction was
+ * sent to the Safe's `execTransaction` (an owner's or a relayer's): `to`, `value`, `data` and `operation`.
+ * Executed through another contract, the transaction's input says nothing of it: SafeL2's
+ * SafeMultiSigTransaction then tells, and a Safe without it leaves the call unknown.
+ */
+async function executedCall(safe: Address, reads: ContractReads, txHash: Hex): Promise<Record<string, EventValue>> {
+  const transaction = await reads.transaction(txHash);
+  if (transaction.to?.toLowerCase() !== safe.toLowerCase()) return {};
+  try {
+    const { args } = decodeFunctionData({ abi: execTransactionAbi, data: transaction.input });
+    const [to, value, data, operation] = (args ?? []) as readonly [Address, bigint, Hex, number];
+    return { to: getAddress(to), value: value.toString(), data, operation: Number(operation) };
+  } catch {
+    return {};
   }
 }
 

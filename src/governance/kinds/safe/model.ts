@@ -28,7 +28,33 @@ export interface SafeState {
   moduleFailed: number;
   lastExecutionMs: number | null;
   lastModuleExecutionMs: number | null;
+  /** The newest executed transactions, oldest first, at most `keptTransactions`. */
+  transactions: SafeTransaction[];
+  /** SafeL2's record of each transaction, by the hash of the transaction executing it, until its outcome. */
+  recorded: Map<string, SafeCall[]>;
 }
+
+/** What a Safe transaction called: `operation` 0 is a call, 1 a delegatecall. */
+export interface SafeCall {
+  to: string;
+  value: string;
+  data: string;
+  operation: number;
+}
+
+/** An executed Safe transaction: its outcome, and what it called when known. */
+export interface SafeTransaction {
+  safeTxHash: string;
+  success: boolean;
+  txHash: string;
+  blockNumber: number;
+  blockTimeMs: number;
+  /** null when neither the executing transaction nor a SafeL2 event tells (executed through another contract). */
+  call: SafeCall | null;
+}
+
+/** Executed transactions kept per Safe for the API; all of them are counted. */
+const keptTransactions = 100;
 
 export interface ThresholdPolicy {
   ok: boolean;
@@ -57,6 +83,8 @@ export interface SafeView {
   moduleFailed: number;
   lastExecutionMs: number | null;
   lastModuleExecutionMs: number | null;
+  /** The newest executed transactions, newest first, each with what it called when known. */
+  transactions: SafeTransaction[];
 }
 
 export type SafeTarget = GovernanceTarget<'safe', SafeSettings>;
@@ -172,14 +200,39 @@ function applyConfiguration(state: SafeState, event: GovernanceEvent): void {
   }
 }
 
+function callOf(args: Record<string, EventValue>): SafeCall | null {
+  const { to, value, data, operation } = args;
+  if (typeof to !== 'string' || typeof data !== 'string') return null;
+  return { to, value: String(value ?? '0'), data, operation: Number(operation ?? 0) };
+}
+
 function applyExecution(state: SafeState, event: GovernanceEvent): void {
   switch (event.name) {
+    case 'SafeMultiSigTransaction': {
+      const call = callOf(event.args);
+      if (call) state.recorded.set(event.txHash, [...(state.recorded.get(event.txHash) ?? []), call]);
+      return;
+    }
     case 'ExecutionSuccess':
-    case 'ExecutionFailure':
+    case 'ExecutionFailure': {
       if (event.name === 'ExecutionSuccess') state.executed += 1;
       else state.failed += 1;
       state.lastExecutionMs = event.blockTimeMs;
+      // SafeL2's record first (it is the transaction's own, however it was sent); else the executing input.
+      const recorded = state.recorded.get(event.txHash);
+      const call = recorded?.shift() ?? callOf(event.args);
+      if (recorded?.length === 0) state.recorded.delete(event.txHash);
+      state.transactions.push({
+        safeTxHash: String(event.args.txHash),
+        success: event.name === 'ExecutionSuccess',
+        txHash: event.txHash,
+        blockNumber: event.blockNumber,
+        blockTimeMs: event.blockTimeMs,
+        call,
+      });
+      if (state.transactions.length > keptTransactions) state.transactions.shift();
       return;
+    }
     case 'ExecutionFromModuleSuccess':
     case 'ExecutionFromModuleFailure':
       if (event.name === 'ExecutionFromModuleSuccess') state.moduleExecuted += 1;
@@ -218,6 +271,8 @@ export const safeModel: GovernanceModel<SafeTarget, SafeState, SafeView> = {
     moduleFailed: 0,
     lastExecutionMs: null,
     lastModuleExecutionMs: null,
+    transactions: [],
+    recorded: new Map(),
   }),
   apply(state, event) {
     applyConfiguration(state, event);
@@ -246,6 +301,7 @@ export const safeModel: GovernanceModel<SafeTarget, SafeState, SafeView> = {
       moduleFailed: state.moduleFailed,
       lastExecutionMs: state.lastExecutionMs,
       lastModuleExecutionMs: state.lastModuleExecutionMs,
+      transactions: [...state.transactions].reverse(),
     };
   },
 };
