@@ -12,8 +12,9 @@
 //
 // Flags: --events 100000, --per-tx 2000, --blocks-per-tx 400, --max-block-range 2000, --phases baseline,ere,
 // --quick (10,000 events, 1,000 per transaction), --profile <dir> (V8 CPU profile of each phase, summarised),
-// --json <file>.
+// --json <file>, --simulation-runs 5 (then the simulation part, bench/governance-simulation.ts; 0 skips it).
 
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +35,7 @@ const { values } = parseArgs({
     'max-block-range': { type: 'string', default: '2000' },
     phases: { type: 'string', default: 'baseline,ere' },
     quick: { type: 'boolean', default: false },
+    'simulation-runs': { type: 'string', default: '5' },
     profile: { type: 'string' },
     json: { type: 'string' },
   },
@@ -182,5 +184,16 @@ try {
   await children.stopAll();
   await chain?.stop();
   rmSync(dataDir, { recursive: true, force: true });
+}
+// Then decoding and simulating a proposal of 10 actions on a fork (bench/governance-simulation.ts), in its own
+// process, so that the two parts do not share a heap.
+const simulationRuns = Number(values['simulation-runs']);
+if (!failed && simulationRuns > 0) {
+  const simulation = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', 'bench/governance-simulation.ts', '--runs', String(simulationRuns)],
+    { stdio: 'inherit' },
+  );
+  failed = simulation.status !== 0;
 }
 process.exitCode = failed ? 1 : 0;

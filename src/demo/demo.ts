@@ -22,11 +22,12 @@ import {
   type DemoGovernance,
   type DemoGovernanceAddresses,
   demoGovernanceAddresses,
+  demoGovernanceIds,
   demoGovernanceSlosYaml,
   demoGovernanceYaml,
   deployDemoGovernance,
 } from './governance/setup.js';
-import { startGovernanceStory } from './governance/story.js';
+import { type DecisionVerdict, startGovernanceStory } from './governance/story.js';
 
 export interface DemoOptions {
   host: string;
@@ -322,7 +323,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
   output.out(lines.join('\n'));
   const unfollow = beacon.follow(service, (line) => output.out(line));
   const story = governance
-    ? startGovernanceStory({ client, deployment: governance, say: (line) => output.out(line) })
+    ? startGovernanceStory({
+        client,
+        deployment: governance,
+        say: (line) => output.out(line),
+        verdict: (proposal) => verdictFromApi(service.url, proposal.id),
+      })
     : undefined;
 
   const faultMs = (options.faultSeconds ?? 20) * 1_000;
@@ -371,4 +377,31 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
         logger.flush();
       })()),
   };
+}
+
+/**
+ * ERE's verdict on a proposal, from the running service's API: its actions decoded and the findings of its
+ * newest simulation; null when none has run within a minute (ingestion waits for 2 confirmations).
+ */
+async function verdictFromApi(url: string, proposalId: bigint): Promise<DecisionVerdict | null> {
+  const id = encodeURIComponent(proposalId.toString());
+  const target = encodeURIComponent(demoGovernanceIds.governor);
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const answer = await fetch(`${url}/api/v1/governance/verifications/${target}/proposal/${id}`).catch(() => null);
+    const body = answer?.ok ? ((await answer.json()) as { verifications?: VerificationAnswer[] }) : null;
+    const newest = body?.verifications?.at(-1);
+    if (newest && newest.outcome !== 'error') {
+      const proposal = await fetch(`${url}/api/v1/governance/proposals/${target}/${id}`);
+      const { actions } = (await proposal.json()) as { actions: { summary: string }[] };
+      return { actions: actions.map((action) => action.summary), findings: newest.findings };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+  return null;
+}
+
+interface VerificationAnswer {
+  outcome: string;
+  findings: { check: string; severity: string; message: string }[];
 }

@@ -1,7 +1,8 @@
 // The demo's governance story on a fresh automining anvil, moved forward by mining and increaseTime rather
 // than waited for: its contracts, watched as the demo config watches them, end a round with a proposal
-// executed, one defeated, one queued past its ETA, the Safe's threshold lowered and raised back, and the
-// proxy upgraded; the next round executes the overdue proposal late.
+// executed, one defeated, one queued past its ETA, a hostile upgrade flagged from its simulation before the
+// vote (and defeated), the Safe's threshold lowered and raised back, and the proxy upgraded; the next round
+// executes the overdue proposal late.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChainReader } from '../../src/governance/ingest/chain-reader.js';
 import { resolveGovernanceTarget } from '../../src/governance/governance-schema.js';
@@ -16,6 +17,7 @@ import {
   deployDemoGovernance,
 } from '../../src/demo/governance/setup.js';
 import {
+  type DecisionVerdict,
   type RoundResult,
   fastForwardPace,
   playGovernanceRound,
@@ -26,6 +28,11 @@ import type { ProxyView } from '../../src/governance/kinds/proxy.js';
 import type { SafeView } from '../../src/governance/kinds/safe/model.js';
 import { GovernanceTracker } from '../../src/governance/governance-tracker.js';
 import { openDatabase } from '../../src/store/database.js';
+import { keccak256 } from 'viem';
+import type { Proposal } from '../../src/demo/governance/driver.js';
+import { defaultPolicy } from '../../src/governance/policy/findings.js';
+import { VerificationStore } from '../../src/governance/verify/verification-store.js';
+import { DecisionVerifier } from '../../src/governance/verify/verifier.js';
 import { waitFor } from '../helpers/service.js';
 
 let node: AnvilNode;
@@ -100,14 +107,64 @@ describe('the demo governance story', () => {
     timeout: 120_000,
   }, async () => {
     const lines: string[] = [];
+    // ERE's verdict as the demo's service reaches it: ingested with the demo config, then simulated on a fork.
+    const watcher = demoTracker();
+    const verifier = new DecisionVerifier(
+      {
+        clock: { now: () => Date.now() },
+        store: new VerificationStore(openDatabase(':memory:').db),
+        decoder: watcher.decoder,
+        decisions: () =>
+          watcher.targets().map((target) => ({
+            target,
+            decisions: watcher.verifiable(target.id),
+            forkBlock: watcher.status(target.id)?.cursorBlock ?? null,
+          })),
+        decisionsOf: (id) => watcher.verifiable(id),
+        upstream: () => ({ url: node.url, timeoutMs: 10_000, chainId: node.chainId }),
+        policy: () => defaultPolicy,
+      },
+      { beforeEtaMs: 0, timeoutMs: 60_000 },
+    );
+    const verdict = async (proposal: Proposal): Promise<DecisionVerdict | null> => {
+      await pollAll(watcher);
+      await verifier.run();
+      const verification = verifier.latestOf(demoGovernanceIds.governor, 'proposal', proposal.id.toString());
+      if (!verification) return null;
+      const actions = proposal.targets.map((target, index) =>
+        watcher.decoder.summarize(
+          'demo',
+          watcher.decoder.decode('demo', {
+            to: target,
+            value: proposal.values[index]!,
+            data: proposal.calldatas[index]!,
+          }),
+        ),
+      );
+      return { actions, findings: verification.findings };
+    };
     const deps = {
       client,
       deployment,
       pace: fastForwardPace(client),
       say: (line: string) => lines.push(line),
       restSeconds: 5,
+      verdict,
     };
     const first: RoundResult = await playGovernanceRound(deps, 1, null);
+    await verifier.stop();
+    // The hostile proposal, flagged from its simulation before anyone voted, with its action decoded.
+    const { vault } = deployment;
+    const short = (address: string) => `${address.slice(0, 6)}…${address.slice(-4)}`;
+    const flagged = lines.find((line) => line.includes('ERE\'s verdict on "Upgrade the vault to v2 (round 1)"'));
+    expect(flagged).toBe(
+      `[governance] ERE's verdict on "Upgrade the vault to v2 (round 1)" before the vote: ` +
+        `${short(vault.proxy.proxyAdmin.address)}.upgradeAndCall(proxy=${short(vault.proxy.proxy.address)}, ` +
+        `implementation=${short(vault.rogue)}, data=0x); flagged: implementation (critical): proxy ` +
+        `${short(vault.proxy.proxy.address)} is pointed at implementation ${short(vault.rogue)}, whose code ` +
+        `(${keccak256((await client.getCode({ address: vault.rogue }))!).slice(0, 10)}…) is not on the ` +
+        'implementation allowlist; that code holds SELFDESTRUCT and DELEGATECALL',
+    );
     expect(lines.every((line) => line.startsWith('[governance] '))).toBe(true);
     expect(lines.join('\n')).toMatch(
       new RegExp(
@@ -146,7 +203,17 @@ describe('the demo governance story', () => {
     expect(
       after.proposals.find((proposal) => proposal.title === 'Grant 2 ETH to the audit reserve (round 1)'),
     ).toMatchObject({ state: 'Executed' });
-    expect(after.byState).toMatchObject({ Executed: 3, Defeated: 2, Queued: 1 });
+    // Two rounds, each with a grant that misses quorum and a hostile upgrade nobody voted for.
+    expect(after.byState).toMatchObject({ Executed: 3, Defeated: 4, Queued: 1 });
+    expect(
+      after.proposals.filter((proposal) => proposal.title.startsWith('Upgrade the vault')).map((p) => p.state),
+    ).toEqual(['Defeated', 'Defeated']);
+    // Flagged, never run: the vault still runs its first implementation.
+    const slot = await client.getStorageAt({
+      address: deployment.vault.proxy.proxy.address,
+      slot: '0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc',
+    });
+    expect(`0x${slot!.slice(-40)}`.toLowerCase()).toBe(deployment.vault.proxy.implementations[0].toLowerCase());
     expect((tracker.view(demoGovernanceIds.proxy) as ProxyView).implementation?.toLowerCase()).toBe(
       deployment.proxy.implementations[0].toLowerCase(),
     );

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type Abi, type Account, type Address, type Hex, keccak256, toBytes } from 'viem';
 import { type AnvilClient, deployContract, writeContract } from './client.js';
-import { governanceSources } from './sources.js';
+import { governanceSources, rogueVaultSource } from './sources.js';
 
 export interface ContractArtifact {
   abi: Abi;
@@ -45,6 +45,16 @@ const SOLC_SETTINGS = {
 };
 
 let compiled: GovernanceArtifacts | undefined;
+let rogue: ContractArtifact | undefined;
+
+/** The rogue implementation of the demo's hostile proposal, compiled at most once per process. */
+export function rogueVaultArtifact(): ContractArtifact {
+  rogue ??= compileSolidity(
+    { 'RogueVault.sol': rogueVaultSource },
+    { rogue: { source: 'RogueVault.sol', name: 'RogueVault' } },
+  ).rogue;
+  return rogue;
+}
 
 /** The compiled token, governor and timelock; compiles at most once per process and per source change. */
 export function governanceArtifacts(): GovernanceArtifacts {

@@ -1,12 +1,13 @@
 // The demo's DAO on its anvil chain: a token, a TimelockController holding a treasury and a Governor with
-// settings short enough for a chain of one block a second, a 2-of-3 Safe, and a transparent proxy; and the
+// settings short enough for a chain of one block a second, a 2-of-3 Safe, a transparent proxy, and a vault
+// (another proxy, upgraded only by proposals) with the rogue implementation a hostile proposal points it at; and the
 // `governance:` section and SLOs that watch them. Deployed while anvil still mines a block per transaction,
 // so that setting up takes a moment rather than a block a transaction.
 
-import { parseEther, type Address } from 'viem';
+import { getAddress, parseEther, type Address } from 'viem';
 import type { HDAccount } from 'viem/accounts';
-import { type AnvilClient, anvilAccount, sendTransaction } from './client.js';
-import { type Governance, deployGovernance } from './contracts.js';
+import { type AnvilClient, anvilAccount, deployContract, sendTransaction, writeContract } from './client.js';
+import { type Governance, deployGovernance, rogueVaultArtifact } from './contracts.js';
 import { fundVoter } from './driver.js';
 import { type TransparentProxyDeployment, deployTransparentProxy } from './proxy.js';
 import { type SafeDeployment, deploySafe } from './safe.js';
@@ -27,6 +28,11 @@ export interface DemoGovernance {
   gov: Governance;
   safe: SafeDeployment;
   proxy: TransparentProxyDeployment;
+  /**
+   * The DAO's vault: a transparent proxy whose ProxyAdmin the timelock owns, so that only a proposal can
+   * upgrade it, and the rogue implementation the hostile proposal points it at.
+   */
+  vault: { proxy: TransparentProxyDeployment; rogue: Address };
   /** The first block after the contracts were deployed and wired: ingestion starts there. */
   startBlock: number;
 }
@@ -73,6 +79,13 @@ export async function deployDemoGovernance(client: AnvilClient): Promise<DemoGov
   const gov = await deployGovernance(client, deployer, demoGovernanceSettings);
   const safe = await deploySafe(client, deployer, [alice.address, bob.address, carol.address], 2n);
   const proxy = await deployTransparentProxy(client, deployer);
+  const vaultProxy = await deployTransparentProxy(client, deployer);
+  await writeContract(client, deployer, {
+    ...vaultProxy.proxyAdmin,
+    functionName: 'transferOwnership',
+    args: [gov.timelock.address],
+  });
+  const rogue = getAddress(await deployContract(client, deployer, rogueVaultArtifact()));
   // Ingesting from here leaves out the wiring (roles, settings, the Safe's setup, the proxy's first
   // implementation), which the direct reads show anyway and which would otherwise open the demo with a
   // screenful of "changed" alerts; the voters' delegations come after, so that delegates are counted.
@@ -81,7 +94,7 @@ export async function deployDemoGovernance(client: AnvilClient): Promise<DemoGov
   await fundVoter(client, gov, deployer, bob, 50_000n);
   await fundVoter(client, gov, deployer, carol, 30_000n);
   await sendTransaction(client, deployer, { to: gov.timelock.address, data: '0x', value: TREASURY });
-  return { people, gov, safe, proxy, startBlock };
+  return { people, gov, safe, proxy, vault: { proxy: vaultProxy, rogue }, startBlock };
 }
 
 /** Where the demo's contracts are, and the block the monitor starts reading at. */

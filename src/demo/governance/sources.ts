@@ -123,3 +123,26 @@ contract Gov is
 }
 `,
 };
+
+/**
+ * The implementation the demo's hostile proposal points its vault at: it looks like a vault, and can run any
+ * code as itself (delegatecall) or destroy itself, which is what ERE's simulation and policy flag.
+ */
+export const rogueVaultSource = `// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+contract RogueVault {
+    function version() external pure returns (string memory) {
+        return "2.0.0";
+    }
+
+    function sweep(address target, bytes calldata data) external {
+        (bool ok, ) = target.delegatecall(data);
+        require(ok, "sweep failed");
+    }
+
+    function retire() external {
+        selfdestruct(payable(msg.sender));
+    }
+}
+`;

@@ -1,7 +1,8 @@
 // The demo's governance story, told round after round on the demo chain and printed one "[governance]" line
 // per step: a proposal passes, is queued and executed after the timelock delay; one is defeated for lack of
-// quorum; one is queued and left past its ETA (overdue), to be executed late in the next round; the Safe's
-// owners lower its threshold below policy and raise it back; the proxy is upgraded. The demo waits for its
+// quorum; one is queued and left past its ETA (overdue), to be executed late in the next round; a hostile
+// proposal would point the DAO's vault at a rogue implementation, and ERE's verdict on it is told before the
+// vote; the Safe's owners lower its threshold below policy and raise it back; the proxy is upgraded. The demo waits for its
 // blocks in real time; tests move an automining chain forward instead (the ChainPace).
 
 import {
@@ -69,6 +70,14 @@ export interface GovernanceStoryDeps {
   say(line: string): void;
   /** Seconds the overdue proposal stays overdue before the next round executes it; 30 unless told. */
   restSeconds?: number;
+  /** What ERE says a proposal will do, once it has simulated it: null when it has not yet. */
+  verdict?(proposal: Proposal): Promise<DecisionVerdict | null>;
+}
+
+/** ERE's verdict on a decision: its actions decoded, one line each, and what its policy found. */
+export interface DecisionVerdict {
+  actions: string[];
+  findings: { check: string; severity: string; message: string }[];
 }
 
 /**
@@ -142,6 +151,7 @@ export async function playGovernanceRound(
       `${demoGovernanceSettings.votingDelayBlocks} blocks and lasts ${demoGovernanceSettings.votingPeriodBlocks}`,
   );
 
+  await proposeHostileUpgrade(deps, round);
   await setSafeThreshold(deps, 1);
 
   const proposals = [passes, defeated, overdue];
@@ -235,6 +245,49 @@ export function startGovernanceStory(deps: Omit<GovernanceStoryDeps, 'pace'> & {
       await Promise.race([playing, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
     },
   };
+}
+
+/**
+ * The hostile round: carol proposes to point the DAO's vault at a rogue implementation (one that can
+ * delegatecall anything and destroy itself), dressed as a routine upgrade; nobody votes for it, and ERE flags
+ * it from its simulation before anyone votes.
+ */
+async function proposeHostileUpgrade(deps: GovernanceStoryDeps, round: number): Promise<Proposal> {
+  const { client, deployment, say } = deps;
+  const { vault } = deployment;
+  const title = `Upgrade the vault to v2 (round ${round})`;
+  const hostile = await proposeActions(
+    client,
+    deployment.gov,
+    deployment.people.carol,
+    `# ${title}\n\nA routine upgrade of the DAO's vault.`,
+    [
+      {
+        target: vault.proxy.proxyAdmin.address,
+        value: 0n,
+        calldata: encodeFunctionData({
+          abi: vault.proxy.proxyAdmin.abi,
+          functionName: 'upgradeAndCall',
+          args: [vault.proxy.proxy.address, vault.rogue, '0x'],
+        }),
+      },
+    ],
+  );
+  say(
+    `[governance] hostile round: carol proposes "${title}", which points the DAO's vault at a new ` +
+      'implementation; ERE simulates it on a fork before anyone votes',
+  );
+  if (!deps.verdict) return hostile;
+  const verdict = await deps.verdict(hostile);
+  if (verdict === null) say(`[governance] no verdict on "${title}" yet: see /api/v1/governance/verifications`);
+  else {
+    const findings = verdict.findings.map((finding) => `${finding.check} (${finding.severity}): ${finding.message}`);
+    say(
+      `[governance] ERE's verdict on "${title}" before the vote: ${verdict.actions.join('; ')}; ` +
+        (findings.length > 0 ? `flagged: ${findings.join('; ')}` : 'nothing flagged'),
+    );
+  }
+  return hostile;
 }
 
 /** Changes the Safe's threshold through a Safe transaction signed by as many owners as it currently needs. */
