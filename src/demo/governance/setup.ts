@@ -1,7 +1,7 @@
 // The demo's DAO on its anvil chain: a token, a TimelockController holding a treasury and a Governor with
 // settings short enough for a chain of one block a second, a 2-of-3 Safe, a transparent proxy, and a vault
-// (another proxy, upgraded only by proposals) with the rogue implementation a hostile proposal points it at; and the
-// `governance:` section and SLOs that watch them. Deployed while anvil still mines a block per transaction,
+// (another proxy, upgraded only by proposals) with the rogue implementation a hostile proposal points it
+// at; and the `governance:` section and SLOs that watch them. Deployed while anvil still mines a block per transaction,
 // so that setting up takes a moment rather than a block a transaction.
 
 import { getAddress, parseEther, type Address } from 'viem';

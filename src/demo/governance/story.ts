@@ -2,8 +2,8 @@
 // per step: a proposal passes, is queued and executed after the timelock delay; one is defeated for lack of
 // quorum; one is queued and left past its ETA (overdue), to be executed late in the next round; a hostile
 // proposal would point the DAO's vault at a rogue implementation, and ERE's verdict on it is told before the
-// vote; the Safe's owners lower its threshold below policy and raise it back; the proxy is upgraded. The demo waits for its
-// blocks in real time; tests move an automining chain forward instead (the ChainPace).
+// vote; the Safe's owners lower its threshold below policy and raise it back; the proxy is upgraded. The
+// demo waits for its blocks in real time; tests move an automining chain forward instead (the ChainPace).
 
 import {
   type Address,
