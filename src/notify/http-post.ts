@@ -36,23 +36,9 @@ export function retryAfterMs(header: string | null, nowMs: number): number | und
   return Number.isFinite(date) ? Math.max(0, date - nowMs) : undefined;
 }
 
-/** `Basic <base64>` for a user and password. */
-export function basicAuthorization(username: string, password: string): string {
-  return `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
-}
+import { splitUrlCredentials } from '../domain/url-credentials.js';
 
-/**
- * The URL without its `user:pass@`, and those credentials as an Authorization header: fetch refuses a URL
- * that holds credentials, so a receiver URL written that way would never deliver.
- */
-export function splitUrlCredentials(value: string): { url: string; authorization: string | undefined } {
-  const url = new URL(value);
-  if (!url.username && !url.password) return { url: value, authorization: undefined };
-  const authorization = basicAuthorization(decodeURIComponent(url.username), decodeURIComponent(url.password));
-  url.username = '';
-  url.password = '';
-  return { url: url.toString(), authorization };
-}
+export { basicAuthorization, splitUrlCredentials } from '../domain/url-credentials.js';
 
 /** Printable text only, scrubbed, then shortened (scrubbing first, so that no cut leaves half a secret). */
 function excerpt(text: string, scrubber: SecretScrubber, max: number): string {

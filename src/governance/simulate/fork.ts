@@ -7,6 +7,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { AnvilError, type AnvilNode, startAnvil } from '../../anvil/anvil.js';
 import { EreError } from '../../domain/errors.js';
+import { scrubberOf, urlSecrets } from '../../log/redact.js';
 import { startUpstreamProxy, type UpstreamProxy } from './upstream-proxy.js';
 
 export type SimulationErrorCode =
@@ -44,6 +45,10 @@ export interface ForkOptions {
   requestTimeoutMs?: number;
 }
 
+/** Masks the upstream's secrets (its URL's key, path and credentials, its header values) in a text. */
+const secretsOf = (upstream: ForkUpstream) =>
+  scrubberOf([...urlSecrets(upstream.url), ...Object.values(upstream.headers ?? {})]);
+
 /**
  * What anvil answers when the state it needs could not be read from the upstream: a node without archive
  * state, a rate limit, an upstream failing or slow. The loopback proxy's own "upstream unreachable" (no
@@ -78,7 +83,9 @@ export class Fork {
       });
     } catch (error) {
       await proxy.close();
-      const reason = error instanceof AnvilError ? error.shortMessage : String(error);
+      const reason = secretsOf(options.upstream).scrub(
+        error instanceof AnvilError ? error.shortMessage : String(error),
+      );
       // anvil reads its accounts from the upstream as it starts: an upstream without the state fails it here.
       const code = error instanceof AnvilError ? codeOf(error.details ?? '') : 'fork_failed';
       throw new SimulationError(code, `the fork at block ${options.blockNumber} did not start: ${reason}`, {
@@ -123,7 +130,7 @@ export class Fork {
     if (body.error || !response.ok) {
       const message = body.error?.message ?? `HTTP ${response.status}`;
       throw new SimulationError(codeOf(message), `${method} failed on the fork at block ${this.blockNumber}`, {
-        details: message.slice(0, 300),
+        details: secretsOf(this.options.upstream).scrub(message).slice(0, 300),
       });
     }
     return body.result as T;

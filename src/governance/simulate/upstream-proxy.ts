@@ -1,9 +1,13 @@
 // The loopback door a fork reads its upstream through: anvil is given this proxy's URL, never the
 // provider's, so that no API key shows in `ps`, in anvil's banner or in its errors. It forwards each JSON-RPC
-// request to the upstream with the endpoint's headers, counts them, and refuses anything but a POST.
+// request to the upstream with the endpoint's headers, counts them, and refuses anything but a POST. An error
+// answer has the endpoint's secrets (its URL's key, path and credentials, its header values) masked before
+// anvil sees it, as a provider may echo them back; results are passed on untouched.
 
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { splitUrlCredentials } from '../../domain/url-credentials.js';
+import { scrubberOf, urlSecrets } from '../../log/redact.js';
 
 export interface UpstreamProxy {
   /** The loopback URL to give anvil. */
@@ -32,6 +36,15 @@ export async function startUpstreamProxy(upstream: {
   timeoutMs: number;
 }): Promise<UpstreamProxy> {
   let requests = 0;
+  const scrubber = scrubberOf([...urlSecrets(upstream.url), ...Object.values(upstream.headers ?? {})]);
+  // fetch refuses a URL with `user:pass@`: those go as basic auth, unless the endpoint sets the header.
+  const target = splitUrlCredentials(upstream.url);
+  const hasAuthorization = Object.keys(upstream.headers ?? {}).some((name) => name.toLowerCase() === 'authorization');
+  const headers = {
+    'content-type': 'application/json',
+    ...(target.authorization && !hasAuthorization ? { authorization: target.authorization } : {}),
+    ...upstream.headers,
+  };
   const server: Server = createServer((request, response) => {
     if (request.method !== 'POST') {
       response.writeHead(405).end();
@@ -48,15 +61,18 @@ export async function startUpstreamProxy(upstream: {
       const body = Buffer.concat(chunks).toString('utf8');
       requests += callsIn(body);
       try {
-        const answer = await fetch(upstream.url, {
+        const answer = await fetch(target.url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', ...upstream.headers },
+          headers,
           body,
           redirect: 'manual',
           signal: AbortSignal.timeout(upstream.timeoutMs),
         });
         const text = await answer.text();
-        response.writeHead(answer.status, { 'content-type': 'application/json' }).end(text);
+        const failed = !answer.ok || /"error"\s*:/.test(text);
+        response
+          .writeHead(answer.status, { 'content-type': 'application/json' })
+          .end(failed ? scrubber.scrub(text) : text);
       } catch {
         // The upstream's own error text may name it: anvil only learns that the read failed.
         response.writeHead(502, { 'content-type': 'application/json' }).end('{"error":"upstream unreachable"}');
