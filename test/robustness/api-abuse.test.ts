@@ -168,7 +168,7 @@ function plausibleValues(fingerprints: string[], silenceIds: string[], runbooks:
     id: ['a', 'b', 'avail', '1', ...silenceIds],
     fingerprint: fingerprints,
     name: runbooks,
-    target: ['dao', 'council', 'dao-timelock', 'bridge'],
+    target: ['dao', 'council', 'dao-timelock', 'bridge', 'whales'],
     index: ['0', '3', '9'],
     type: ['proposal', 'operation'],
   };
@@ -189,6 +189,7 @@ function plausibleValues(fingerprints: string[], silenceIds: string[], runbooks:
     target: ['dao', 'council', 'dao,council'],
     fingerprint: fingerprints,
     receiver: ['hook'],
+    matcher: ['large', 'none'],
   };
   return { path, query };
 }
@@ -378,6 +379,14 @@ beforeAll(async () => {
         { kind: 'timelock', id: 'dao-timelock', chain: 'c', address: address('22'), startBlock: 1 },
         { kind: 'safe', id: 'council', chain: 'c', address: address('33'), startBlock: 1 },
         { kind: 'proxy', id: 'bridge', chain: 'c', address: address('44'), startBlock: 1 },
+        {
+          kind: 'contract',
+          id: 'whales',
+          chain: 'c',
+          address: address('55'),
+          startBlock: 1,
+          matchers: [{ name: 'large', event: 'Transfer(address,address,uint256)', where: 'value > 1e24' }],
+        },
       ],
       alerting: {
         evaluationInterval: '1s',

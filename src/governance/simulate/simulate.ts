@@ -7,7 +7,7 @@
 import { type Abi, type Address, type Hex, keccak256, toHex, zeroAddress } from 'viem';
 import { type CallFrame, type PrestateDiff, type SimulationEffects, simulationEffects } from './effects.js';
 import { type RiskyOpcode, riskyOpcodes } from './bytecode.js';
-import type { Fork } from './fork.js';
+import { type Fork, SimulationError } from './fork.js';
 
 export interface PlannedCall {
   from: Address;
@@ -66,6 +66,16 @@ async function latestTimestamp(fork: Fork): Promise<number> {
   return Number(block.timestamp);
 }
 
+/** The receipt of a transaction sent to the fork, once mined (automine: within moments). */
+async function minedReceipt(fork: Fork, hash: Hex): Promise<{ status: Hex }> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const receipt = await fork.rpc<{ status: Hex } | null>('eth_getTransactionReceipt', [hash]);
+    if (receipt) return receipt;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new SimulationError('timeout', `the fork did not mine a step's transaction (${hash.slice(0, 10)}…)`);
+}
+
 export async function simulateOnFork(
   fork: Fork,
   plan: ExecutionPlan,
@@ -88,7 +98,20 @@ export async function simulateOnFork(
           implementationCodeHashes: {},
         };
       }
-      await fork.rpc('eth_sendTransaction', [txOf(step)]);
+      const hash = await fork.rpc<Hex>('eth_sendTransaction', [txOf(step)]);
+      // anvil may answer before it has mined the transaction: what comes next (the ETA, read from the chain's
+      // clock) must see its block.
+      const receipt = await minedReceipt(fork, hash);
+      if (receipt.status !== '0x1') {
+        return {
+          ...simulationEffects({ ...trace, error: 'reverted' }, { pre: {}, post: {} }, abis),
+          forkBlock: fork.blockNumber,
+          executedAt: await latestTimestamp(fork),
+          note: plan.note,
+          failedStep: `${step.what}: reverted when sent`,
+          implementationCodeHashes: {},
+        };
+      }
     }
     const executeAt = await prepared.executeAt(fork);
     if (executeAt !== null && executeAt > (await latestTimestamp(fork))) {
