@@ -78,6 +78,7 @@ export function checkGovernanceReferences(
     governance: GovernanceTargetConfig[];
     abis?: { chain?: string | undefined }[];
     slos: { sli: { kind: string; chain: string; targets?: unknown } }[];
+    simulation?: { enabled: boolean };
   },
   problem: (path: (string | number)[], message: string) => void,
 ): void {
@@ -108,6 +109,11 @@ export function checkGovernanceReferences(
   config.slos.forEach((slo, index) => {
     if (!slo.sli.kind.startsWith('governance_')) return;
     const kinds = slo.sli.kind === 'governance_verification' ? ['governor', 'timelock'] : ['governor'];
+    if (slo.sli.kind === 'governance_verification' && config.simulation?.enabled === false)
+      problem(
+        ['slos', index, 'sli', 'kind'],
+        'governance_verification counts simulations: simulation.enabled is false',
+      );
     const what = kinds.join(' or ');
     const counted = config.governance.filter((target) => kinds.includes(target.kind) && target.chain === slo.sli.chain);
     if (counted.length === 0)

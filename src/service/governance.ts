@@ -8,6 +8,7 @@ import { GovernanceTracker, type GovernanceTrackerHooks } from '../governance/go
 import { governanceReaders } from '../governance/ingest/readers.js';
 import type { Config } from '../config/schema.js';
 import { decisionPolicy } from '../governance/policy/policy-schema.js';
+import { AnvilError, resolveAnvilBinary } from '../anvil/anvil.js';
 import { reapOrphanForks } from '../governance/simulate/fork.js';
 import { VerificationStore } from '../governance/verify/verification-store.js';
 import { DecisionVerifier, type VerifierDeps } from '../governance/verify/verifier.js';
@@ -37,9 +38,19 @@ function createVerifier(
   tracker: GovernanceTracker,
   chains: ChainTracker,
   log: Logger,
-): DecisionVerifier | null {
+): { verifier: DecisionVerifier; store: VerificationStore } | null {
   const { config, clock } = context;
   if (!config.simulation.enabled) return null;
+  try {
+    resolveAnvilBinary();
+  } catch (error) {
+    // No anvil for this platform: every simulation would fail and burn the verification SLO.
+    log.warn(
+      { reason: error instanceof AnvilError ? `${error.shortMessage}; ${error.details ?? ''}` : String(error) },
+      'governance simulation is off: no anvil binary to fork with',
+    );
+    return null;
+  }
   const policies = new Map(config.governance.map((target) => [target.id, decisionPolicy(target.policy)]));
   const metrics = createVerifierMetrics(context.registry);
   const pidDir = config.storage.path === ':memory:' ? undefined : `${config.storage.path}-forks`;
@@ -47,16 +58,27 @@ function createVerifier(
     const reaped = reapOrphanForks(pidDir);
     if (reaped.length > 0) log.warn({ pids: reaped }, 'reaped governance forks left by a previous run');
   }
-  const decisions = () =>
-    tracker.targets().map((target) => ({
+  // Only targets caught up with their chain: while history is ingested, a decision that has long run (its
+  // execution not ingested yet) would be simulated at an old block, alerted on and counted. One fork block
+  // per chain (the newest cursor of its caught-up targets), so that one fork serves them all.
+  const decisions = () => {
+    const caughtUp = tracker.targets().filter((target) => tracker.status(target.id)?.caughtUp === true);
+    const forkBlocks = new Map<string, number>();
+    for (const target of caughtUp) {
+      const block = tracker.status(target.id)?.cursorBlock;
+      if (block != null) forkBlocks.set(target.chain, Math.max(block, forkBlocks.get(target.chain) ?? 0));
+    }
+    return caughtUp.map((target) => ({
       target,
       decisions: tracker.verifiable(target.id),
-      forkBlock: tracker.status(target.id)?.cursorBlock ?? null,
+      forkBlock: forkBlocks.get(target.chain) ?? null,
     }));
+  };
+  const store = new VerificationStore(context.db);
   const verifier = new DecisionVerifier(
     {
       clock,
-      store: new VerificationStore(context.db),
+      store,
       decoder: tracker.decoder,
       decisions,
       decisionsOf: (target) => tracker.verifiable(target),
@@ -93,7 +115,7 @@ function createVerifier(
         .map((entry) => entry.decision.id),
     })),
   );
-  return verifier;
+  return { verifier, store };
 }
 
 function governanceLogging(log: Logger): GovernanceTrackerHooks {
@@ -141,7 +163,8 @@ export function createGovernance(
     hooks: everyHook(governanceLogging(log), metrics.hooks),
   });
   createGovernanceMetrics(registry, tracker, clock);
-  const verifier = targets.length > 0 ? createVerifier(context, tracker, chains, log) : null;
+  const verification = targets.length > 0 ? createVerifier(context, tracker, chains, log) : null;
+  const verifier = verification?.verifier ?? null;
   for (const target of targets) {
     const { id, kind, chain, address } = target;
     log.info(
@@ -172,7 +195,10 @@ export function createGovernance(
     tasks: [...ingestion, ...simulation],
     http: { governance: tracker, ...(verifier ? { verifier } : {}) },
     alertRules: governanceAlertRules(config, tracker, clock, verifier, externalUrl),
-    prune: () => ({}),
+    prune: (nowMs): Record<string, number> => {
+      if (!verification) return {};
+      return { governance_verifications: verification.store.prune(nowMs - config.simulation.retention) };
+    },
     stop: () => verifier?.stop(),
   };
 }

@@ -162,7 +162,7 @@ describe('the demo governance story', () => {
         `${short(vault.proxy.proxyAdmin.address)}.upgradeAndCall(proxy=${short(vault.proxy.proxy.address)}, ` +
         `implementation=${short(vault.rogue)}, data=0x); flagged: implementation (critical): proxy ` +
         `${short(vault.proxy.proxy.address)} is pointed at implementation ${short(vault.rogue)}, whose code ` +
-        `(${keccak256((await client.getCode({ address: vault.rogue }))!).slice(0, 10)}…) is not on the ` +
+        `(code hash ${keccak256((await client.getCode({ address: vault.rogue }))!)}) is not on the ` +
         'implementation allowlist; that code holds SELFDESTRUCT and DELEGATECALL',
     );
     expect(lines.every((line) => line.startsWith('[governance] '))).toBe(true);

@@ -14,6 +14,8 @@ import {
   getAddress,
   type Hex,
   isHex,
+  keccak256,
+  toBytes,
   toFunctionSelector,
   toFunctionSignature,
 } from 'viem';
@@ -217,8 +219,13 @@ function decodeOne(call: InnerCall, context: DecodeContext, depth: number, budge
   let data = (isHex(call.data) ? call.data : '0x') as Hex;
   let problem: string | null = null;
   if (call.signature) {
+    // Compound's Timelock hashes the signature as written: `transfer(address, uint256)` (with a space) calls a
+    // selector no `transfer` has, whatever it reads as.
+    data = `${keccak256(toBytes(call.signature)).slice(0, 10)}${data.slice(2)}` as Hex;
     try {
-      data = `${toFunctionSelector(`function ${call.signature}`)}${data.slice(2)}` as Hex;
+      const canonical = toFunctionSelector(`function ${call.signature}`);
+      if (canonical !== data.slice(0, 10))
+        problem = `the signature "${call.signature}" is not canonical: it calls ${data.slice(0, 10)}, not ${canonical}`;
     } catch {
       problem = `the signature "${call.signature}" is not a function signature`;
     }

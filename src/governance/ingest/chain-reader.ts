@@ -217,9 +217,17 @@ export class EndpointReader {
     );
   }
 
-  async transaction(hash: Hex): Promise<{ from: Address; to: Address | null; input: Hex }> {
-    const transaction = await this.request('eth_getTransactionByHash', () => this.client.getTransaction({ hash }));
-    return { from: transaction.from, to: transaction.to, input: transaction.input };
+  /** null when the node does not know it (geth keeps a transaction index of recent blocks only). */
+  async transaction(hash: Hex): Promise<{ from: Address; to: Address | null; input: Hex } | null> {
+    const transaction = await this.request('eth_getTransactionByHash', async () => {
+      try {
+        return await this.client.getTransaction({ hash });
+      } catch (error) {
+        if ((error as { name?: string }).name === 'TransactionNotFoundError') return null;
+        throw error;
+      }
+    });
+    return transaction && { from: transaction.from, to: transaction.to, input: transaction.input };
   }
 
   chainId(): Promise<number> {

@@ -15,8 +15,8 @@ export interface ContractReads {
   storageAt(address: Address, slot: Hex): Promise<Hex>;
   /** A block's timestamp in ms (at most one request per block per step). */
   blockTimeMs(blockNumber: bigint): Promise<number>;
-  /** Who sent a transaction, to what (null: a contract creation), with what input. */
-  transaction(hash: Hex): Promise<{ from: Address; to: Address | null; input: Hex }>;
+  /** Who sent a transaction, to what (null: a contract creation), with what input; null when the node lost it. */
+  transaction(hash: Hex): Promise<{ from: Address; to: Address | null; input: Hex } | null>;
 }
 
 /** What ingestion asks one target's contracts, bound to that target. */

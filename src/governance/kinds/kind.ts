@@ -123,6 +123,7 @@ export interface VerifiableDecision {
 /** A multisig's owners now, and the threshold its policy asks of a count of owners (null: no policy). */
 export interface SignerPolicy {
   owners: number;
+  threshold: number;
   required(owners: number): number | null;
 }
 

@@ -62,7 +62,7 @@ export interface DecisionContext {
   /** The accounts whose funds the decision spends and whose code runs it: the timelock, the Safe, the governor. */
   treasury: readonly Address[];
   /** A watched Safe's threshold policy and its owners now, for a Safe the decision changes. */
-  safe?(address: Address): { owners: number; required(owners: number): number | null } | undefined;
+  safe?(address: Address): { owners: number; threshold: number; required(owners: number): number | null } | undefined;
 }
 
 const roleNames = new Map<string, string>([
@@ -154,7 +154,7 @@ const checks: Record<FindingCheck, Check> = {
             action: actionTo(actions, change.proxy),
             message:
               `proxy ${shortAddress(change.proxy)} is pointed at ${change.slot} ${shortAddress(change.after)}, ` +
-              `whose code (${codeHash === null ? 'none' : `${codeHash.slice(0, 10)}…`}) ` +
+              `whose code (${codeHash === null ? 'none' : `code hash ${codeHash}`}) ` +
               'is not on the implementation allowlist' +
               (risky.length > 0 ? `; that code holds ${risky.join(' and ')}` : ''),
           },
@@ -225,9 +225,9 @@ const checks: Record<FindingCheck, Check> = {
     ),
   safe_threshold: ({ simulation, context, actions }) => {
     const events = simulation?.events ?? [];
-    const safes = [
-      ...new Set(events.filter((event) => event.name === 'ChangedThreshold').map((event) => event.address)),
-    ];
+    // A threshold changed, or owners added or removed under the same threshold (a ratio policy can break).
+    const changes = new Set(['ChangedThreshold', 'AddedOwner', 'RemovedOwner']);
+    const safes = [...new Set(events.filter((event) => changes.has(event.name ?? '')).map((event) => event.address))];
     return safes.flatMap((safe) => {
       const watched = context.safe?.(safe);
       if (!watched) return [];
@@ -236,7 +236,8 @@ const checks: Record<FindingCheck, Check> = {
         watched.owners +
         ofSafe.filter((event) => event.name === 'AddedOwner').length -
         ofSafe.filter((event) => event.name === 'RemovedOwner').length;
-      const threshold = Number(ofSafe.filter((event) => event.name === 'ChangedThreshold').at(-1)!.args.threshold);
+      const changed = ofSafe.filter((event) => event.name === 'ChangedThreshold').at(-1);
+      const threshold = changed ? Number(changed.args.threshold) : watched.threshold;
       const required = watched.required(owners);
       if (required === null || threshold >= required) return [];
       return [

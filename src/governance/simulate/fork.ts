@@ -7,8 +7,8 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { AnvilError, type AnvilNode, startAnvil } from '../../anvil/anvil.js';
 import { EreError } from '../../domain/errors.js';
-import { scrubberOf, urlSecrets } from '../../log/redact.js';
-import { startUpstreamProxy, type UpstreamProxy } from './upstream-proxy.js';
+import { scrubberOf } from '../../log/redact.js';
+import { startUpstreamProxy, type UpstreamProxy, upstreamSecrets } from './upstream-proxy.js';
 
 export type SimulationErrorCode =
   /** anvil could not start, or did not answer. */
@@ -46,8 +46,7 @@ export interface ForkOptions {
 }
 
 /** Masks the upstream's secrets (its URL's key, path and credentials, its header values) in a text. */
-const secretsOf = (upstream: ForkUpstream) =>
-  scrubberOf([...urlSecrets(upstream.url), ...Object.values(upstream.headers ?? {})]);
+const secretsOf = (upstream: ForkUpstream) => scrubberOf(upstreamSecrets(upstream));
 
 /**
  * What anvil answers when the state it needs could not be read from the upstream: a node without archive
@@ -136,13 +135,17 @@ export class Fork {
     return body.result as T;
   }
 
+  /** A fork whose state could not be put back: not to be used again. */
+  broken = false;
+
   /** Runs `fn` on the fork and puts the fork back as it was, whatever `fn` did. */
   async isolated<T>(fn: () => Promise<T>): Promise<T> {
     const snapshot = await this.rpc<string>('evm_snapshot', []);
     try {
       return await fn();
     } finally {
-      await this.rpc('evm_revert', [snapshot]).catch(() => undefined);
+      const reverted = await this.rpc<boolean>('evm_revert', [snapshot]).catch(() => false);
+      if (reverted !== true) this.broken = true;
     }
   }
 

@@ -18,7 +18,6 @@ import {
   pad,
   parseAbi,
   toBytes,
-  toFunctionSelector,
   toHex,
   zeroAddress,
 } from 'viem';
@@ -120,8 +119,9 @@ export function compoundTransactionPlan(transaction: {
   etaSeconds: number;
 }): ExecutionPlan {
   const { signature, data } = transaction;
-  // What the target receives: the data as given, or behind the signature's selector.
-  const calldata = signature === '' ? data : (`${toFunctionSelector(`function ${signature}`)}${data.slice(2)}` as Hex);
+  // What the target receives: the data as given, or behind the selector of the signature as written (the
+  // timelock hashes the string itself, canonical or not).
+  const calldata = signature === '' ? data : (`${keccak256(toBytes(signature)).slice(0, 10)}${data.slice(2)}` as Hex);
   return {
     note: null,
     calls: [{ to: transaction.target, data: calldata }],

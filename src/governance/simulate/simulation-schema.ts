@@ -17,8 +17,11 @@ export const simulationSchema = z
       'A decision is simulated once more this long before its ETA: chain state moves between queue and execution.',
     ),
     timeout: duration('60s', { min: 1_000, max: 3_600_000 }).describe(
-      'The longest one simulation may take, fork start included; past it the fork is stopped and the ' +
-        'simulation retried with backoff.',
+      'The longest one simulation may take once its fork is up (a fork has 30 s to start); past it the fork ' +
+        'is stopped and the simulation retried with backoff.',
+    ),
+    retention: duration('90d', { min: 86_400_000, max: 3_650 * 86_400_000 }).describe(
+      'How long each simulation run is kept (governance_verifications); a decision still to run keeps its newest.',
     ),
     interval: duration('15s', { min: 100, max: 3_600_000 }).describe(
       'How often decisions due for a simulation are looked for.',

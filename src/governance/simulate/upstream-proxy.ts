@@ -5,6 +5,7 @@
 // anvil sees it, as a provider may echo them back; results are passed on untouched.
 
 import { createServer, type Server } from 'node:http';
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { splitUrlCredentials } from '../../domain/url-credentials.js';
 import { scrubberOf, urlSecrets } from '../../log/redact.js';
@@ -30,13 +31,31 @@ function callsIn(body: string): number {
   }
 }
 
+/**
+ * The secrets of an upstream, as a provider might echo them: its URL's key, path and credentials, the basic
+ * auth those credentials become, and each header value with and without its scheme (`Bearer …`).
+ */
+export function upstreamSecrets(upstream: { url: string; headers?: Record<string, string> }): string[] {
+  const { authorization } = splitUrlCredentials(upstream.url);
+  const values = [...Object.values(upstream.headers ?? {}), ...(authorization ? [authorization] : [])];
+  return [
+    ...urlSecrets(upstream.url),
+    ...values.flatMap((value) => {
+      const token = /^[A-Za-z]+\s+(\S+)$/.exec(value)?.[1];
+      return token ? [value, token] : [value];
+    }),
+  ];
+}
+
 export async function startUpstreamProxy(upstream: {
   url: string;
   headers?: Record<string, string>;
   timeoutMs: number;
 }): Promise<UpstreamProxy> {
   let requests = 0;
-  const scrubber = scrubberOf([...urlSecrets(upstream.url), ...Object.values(upstream.headers ?? {})]);
+  const scrubber = scrubberOf(upstreamSecrets(upstream));
+  // The path anvil is given: another local process that finds the port cannot borrow the provider's key.
+  const door = `/${randomBytes(16).toString('hex')}`;
   // fetch refuses a URL with `user:pass@`: those go as basic auth, unless the endpoint sets the header.
   const target = splitUrlCredentials(upstream.url);
   const hasAuthorization = Object.keys(upstream.headers ?? {}).some((name) => name.toLowerCase() === 'authorization');
@@ -48,6 +67,10 @@ export async function startUpstreamProxy(upstream: {
   const server: Server = createServer((request, response) => {
     if (request.method !== 'POST') {
       response.writeHead(405).end();
+      return;
+    }
+    if (request.url !== door) {
+      response.writeHead(404).end();
       return;
     }
     const chunks: Buffer[] = [];
@@ -73,9 +96,12 @@ export async function startUpstreamProxy(upstream: {
         response
           .writeHead(answer.status, { 'content-type': 'application/json' })
           .end(failed ? scrubber.scrub(text) : text);
-      } catch {
-        // The upstream's own error text may name it: anvil only learns that the read failed.
-        response.writeHead(502, { 'content-type': 'application/json' }).end('{"error":"upstream unreachable"}');
+      } catch (error) {
+        // The upstream's own error text may name it: anvil only learns that the read failed, or took too long.
+        const timedOut = (error as Error).name === 'TimeoutError';
+        response
+          .writeHead(timedOut ? 504 : 502, { 'content-type': 'application/json' })
+          .end(timedOut ? '{"error":"upstream timed out"}' : '{"error":"upstream unreachable"}');
       }
     });
   });
@@ -85,7 +111,7 @@ export async function startUpstreamProxy(upstream: {
   });
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${port}${door}`,
     get requests() {
       return requests;
     },

@@ -66,6 +66,8 @@ export class VerificationStore {
   private readonly insert;
   private readonly ofDecision;
   private readonly latestAll;
+  private readonly latestSimulatedAll;
+  private readonly pruneBefore;
 
   constructor(db: Database) {
     this.insert = db.prepare(
@@ -81,6 +83,17 @@ export class VerificationStore {
       `SELECT v.* FROM governance_verifications v
          JOIN (SELECT MAX(id) AS id FROM governance_verifications GROUP BY target, decision_type, decision_id) m
            ON v.id = m.id`,
+    );
+    this.latestSimulatedAll = db.prepare<[], Row>(
+      `SELECT v.* FROM governance_verifications v
+         JOIN (SELECT MAX(id) AS id FROM governance_verifications WHERE outcome IN ('success', 'revert', 'unsupported')
+           GROUP BY target, decision_type, decision_id) m
+           ON v.id = m.id`,
+    );
+    // The newest run of each decision stays: a decision still to run is not simulated again for it.
+    this.pruneBefore = db.prepare<[number]>(
+      `DELETE FROM governance_verifications WHERE at_ms < ? AND id NOT IN
+         (SELECT MAX(id) FROM governance_verifications GROUP BY target, decision_type, decision_id)`,
     );
   }
 
@@ -101,5 +114,15 @@ export class VerificationStore {
   /** The newest simulation of every decision. */
   latest(): Verification[] {
     return this.latestAll.all().map(ofRow);
+  }
+
+  /** The newest run of every decision that did not fail: what its findings are, whatever failed since. */
+  latestSimulated(): Verification[] {
+    return this.latestSimulatedAll.all().map(ofRow);
+  }
+
+  /** Deletes runs older than the retention; returns how many. */
+  prune(beforeMs: number): number {
+    return this.pruneBefore.run(beforeMs).changes;
   }
 }

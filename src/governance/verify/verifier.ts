@@ -12,6 +12,8 @@ import type { SignerPolicy, VerifiableDecision } from '../kinds/kind.js';
 import { type DecisionPolicy, decisionFindings, defaultPolicy, type Finding } from '../policy/findings.js';
 import { Fork, type ForkUpstream, SimulationError } from '../simulate/fork.js';
 import { simulateOnFork } from '../simulate/simulate.js';
+import { upstreamSecrets } from '../simulate/upstream-proxy.js';
+import { scrubberOf } from '../../log/redact.js';
 import { verificationDeadline, verifiedInTime } from './verification-outcome.js';
 import type { Verification, VerificationStore, VerificationTrigger } from './verification-store.js';
 
@@ -63,6 +65,8 @@ const retryMaxMs = 30 * 60_000;
 
 export class DecisionVerifier {
   private readonly latest = new Map<string, Verification>();
+  /** The newest run of each decision that did not fail: its findings stand until another such run. */
+  private readonly latestSimulated = new Map<string, Verification>();
   private readonly failures = new Map<string, number>();
   private readonly forks = new Map<string, Fork>();
   private running = false;
@@ -79,6 +83,11 @@ export class DecisionVerifier {
   ) {
     for (const verification of deps.store.latest())
       this.latest.set(keyOf(verification.target, verification.decisionType, verification.decisionId), verification);
+    for (const verification of deps.store.latestSimulated())
+      this.latestSimulated.set(
+        keyOf(verification.target, verification.decisionType, verification.decisionId),
+        verification,
+      );
   }
 
   /** Every simulation of a decision, oldest first. */
@@ -91,10 +100,14 @@ export class DecisionVerifier {
     return this.latest.get(keyOf(target, type, id));
   }
 
-  /** The findings of the newest simulation of each decision of the target still to run. */
+  /**
+   * The findings of the newest simulation of each decision of the target still to run. A run that failed
+   * since (a fork that did not start) leaves them standing: an alert is not resolved by a failure to look.
+   */
   currentFindings(target: string): { decision: VerifiableDecision; verification: Verification; finding: Finding }[] {
     return this.deps.decisionsOf(target).flatMap((decision) => {
-      const verification = this.latestOf(target, decision.type, decision.id);
+      const key = keyOf(target, decision.type, decision.id);
+      const verification = this.latestSimulated.get(key) ?? this.latest.get(key);
       return verification ? verification.findings.map((finding) => ({ decision, verification, finding })) : [];
     });
   }
@@ -262,7 +275,9 @@ export class DecisionVerifier {
           forkBlock: fork?.blockNumber ?? forkBlock,
           outcome: 'error',
           errorCode: simulation?.code ?? 'fork_failed',
-          errorMessage: simulation?.shortMessage ?? 'the simulation failed unexpectedly',
+          errorMessage:
+            simulation?.shortMessage ??
+            `the simulation failed unexpectedly: ${this.scrub(target.chain, String((error as Error)?.message ?? error)).slice(0, 200)}`,
           durationMs: Math.round(performance.now() - startedAt),
           upstreamRequests: 0,
           findings: decisionFindings({ actions, simulation: null, policy, context }),
@@ -275,6 +290,7 @@ export class DecisionVerifier {
     }
     const stored = this.deps.store.add(verification);
     this.latest.set(key, stored);
+    if (stored.outcome !== 'error') this.latestSimulated.set(key, stored);
     this.deps.hooks?.onVerified?.(target, stored);
     return stored;
   }
@@ -284,7 +300,7 @@ export class DecisionVerifier {
     if (upstream === null) throw new SimulationError('fork_failed', `no endpoint of chain "${chain}" to fork from`);
     if (block === null) throw new SimulationError('fork_failed', 'no confirmed block to fork at yet');
     const current = this.forks.get(chain);
-    if (current?.blockNumber === block) return current;
+    if (current?.blockNumber === block && !current.broken) return current;
     if (current) {
       this.forks.delete(chain);
       await current.stop();
@@ -321,6 +337,12 @@ export class DecisionVerifier {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** A text with the secrets of the chain's upstream masked. */
+  private scrub(chain: string, text: string): string {
+    const upstream = this.deps.upstream(chain);
+    return upstream ? scrubberOf(upstreamSecrets(upstream)).scrub(text) : text;
   }
 
   private async drop(fork: Fork): Promise<void> {

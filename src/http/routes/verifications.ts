@@ -48,6 +48,12 @@ export const verificationSchema = z.object({
       proxyChanges: listed,
       codeChanges: listed,
       delegatecalls: listed,
+      implementations: z
+        .record(z.string(), z.object({ codeHash: z.string().nullable(), opcodes: z.array(z.string()) }))
+        .describe(
+          'Each implementation a proxy is pointed at: its code hash (for `implementationAllowlist`) and the ' +
+            'SELFDESTRUCT and DELEGATECALL its code holds.',
+        ),
     })
     .nullable(),
 });
@@ -83,6 +89,12 @@ function verificationView(verification: Verification): z.infer<typeof verificati
       proxyChanges: result.proxyChanges,
       codeChanges: result.codeChanges,
       delegatecalls: result.delegatecalls,
+      implementations: Object.fromEntries(
+        Object.entries(result.implementationCodeHashes).map(([address, codeHash]) => [
+          address,
+          { codeHash, opcodes: result.implementationOpcodes?.[address as `0x${string}`] ?? [] },
+        ]),
+      ),
     },
   };
 }

@@ -47,7 +47,7 @@ const event = (name: string, at: string, args: Record<string, string>) => ({
 const context = {
   treasury: [safe!, timelock!],
   safe: (at: string) =>
-    at === safe ? { owners: 3, required: (owners: number) => Math.ceil(owners * 0.5) } : undefined,
+    at === safe ? { owners: 3, threshold: 2, required: (owners: number) => Math.ceil(owners * 0.5) } : undefined,
 };
 const checksOf = (input: { simulation?: SimulationResult; policy?: Partial<DecisionPolicy>; actions?: Hex[] }) =>
   decisionFindings({
@@ -224,6 +224,16 @@ describe('decision findings', () => {
         }),
       },
       ['safe_owner/critical', 'safe_threshold/critical'],
+    ],
+    [
+      'owners added under the same threshold, past what the ratio allows',
+      {
+        simulation: simulation({
+          events: [event('AddedOwner', safe!, { owner: stranger! }), event('AddedOwner', safe!, { owner: rogue! })],
+        }),
+        policy: { ownerAllowlist: [stranger!, rogue!] },
+      },
+      ['safe_threshold/critical'],
     ],
     [
       'an allowlisted owner, the threshold within policy',

@@ -124,11 +124,11 @@ const proposalPlan = (proposal: Proposal) =>
   });
 
 const safeSettings = { minThreshold: undefined, minThresholdRatio: 0.5 };
-const safeContext = (owners: number) => ({
+const safeContext = (owners: number, threshold: number) => ({
   treasury: [safe.safe.address],
   safe: (address: Address) =>
     address === safe.safe.address
-      ? { owners, required: (count: number) => thresholdPolicy(count, 0, safeSettings).required }
+      ? { owners, threshold, required: (count: number) => thresholdPolicy(count, 0, safeSettings).required }
       : undefined,
 });
 
@@ -325,7 +325,7 @@ describe('risky decisions, predicted and then run for real', () => {
       await fork.stop();
     }
     expect([predicted.success, predicted.failedStep]).toEqual([true, null]);
-    const findings = decisionFindings({ actions: [action], simulation: predicted, policy, context: safeContext(3) });
+    const findings = decisionFindings({ actions: [action], simulation: predicted, policy, context: safeContext(3, 2) });
     expect(checks(findings)).toEqual(['safe_owner/critical@1', 'safe_threshold/critical@1.1']);
     expect(findings.map((finding) => finding.message)).toEqual([
       `Safe ${short(safe.safe.address)} gets owner ${short(stranger)}, who is not on the owner allowlist`,
@@ -333,7 +333,7 @@ describe('risky decisions, predicted and then run for real', () => {
     ]);
     // Without MultiSend on the allowlist, the Safe's delegatecall to it is flagged too; its forwarding to
     // its singleton never is.
-    expect(checks(decisionFindings({ actions: [action], simulation: predicted, context: safeContext(3) }))).toEqual([
+    expect(checks(decisionFindings({ actions: [action], simulation: predicted, context: safeContext(3, 2) }))).toEqual([
       'delegatecall/critical@1',
       'safe_owner/critical@1',
       'safe_threshold/critical@1.1',
@@ -383,7 +383,7 @@ describe('risky decisions, predicted and then run for real', () => {
       await fork.stop();
     }
     const policy: DecisionPolicy = { ...defaultPolicy, delegatecallAllowlist: [multiSend] };
-    const findings = decisionFindings({ actions: [action], simulation: predicted, policy, context: safeContext(4) });
+    const findings = decisionFindings({ actions: [action], simulation: predicted, policy, context: safeContext(4, 1) });
     expect(checks(findings)).toEqual(['delegatecall/critical@1.1']);
     expect(findings[0]!.message).toBe(
       `a delegatecall runs ${short(rogue)}'s code as the Safe, with its funds and storage, ` +

@@ -5,6 +5,7 @@ import type { Clock } from '../../../domain/clock.js';
 import type { ChainReader } from '../../ingest/chain-reader.js';
 import { type SkippedLog, TargetIngestion } from '../../ingest/ingest-step.js';
 import { type ContractMatch, type ContractTarget, type ContractView, contractKind } from './index.js';
+import { matchersMet } from './matchers.js';
 
 export async function testMatch(
   target: ContractTarget,
@@ -18,5 +19,20 @@ export async function testMatch(
   const { events, skipped } = await ingestion.scan(range.from, range.to);
   for (const event of events) tracked.apply(event);
   const view = tracked.reading(clock.now()).view as ContractView;
-  return { matches: [...view.matches].reverse(), counts: view.counts, skipped };
+  // Every match, not only the newest the view keeps.
+  const matches = events.flatMap((event) =>
+    matchersMet(target.settings.matchers, event).map(
+      (matcher): ContractMatch => ({
+        matcher: matcher.name,
+        name: event.name,
+        kind: matcher.kind,
+        blockNumber: event.blockNumber,
+        blockTimeMs: event.blockTimeMs,
+        txHash: event.txHash,
+        logIndex: event.logIndex,
+        args: event.args,
+      }),
+    ),
+  );
+  return { matches, counts: view.counts, skipped };
 }

@@ -52,7 +52,8 @@ export function governorVerifiable(
         id: proposal.id,
         stage,
         executableAtMs: proposal.etaMs,
-        voteEndsAtMs: proposal.voteEndMs,
+        // Behind a Compound Timelock the vote cannot be simulated: ETA is the verification deadline.
+        voteEndsAtMs: timelockFlavor === 'compound' ? null : proposal.voteEndMs,
         calls,
         treasury: executor === null ? [target.address] : [executor, target.address],
         plan:

@@ -112,9 +112,13 @@ export const safeKind = defineGovernanceKind<SafeTarget, SafeState, SafeView>({
   snapshot: (target, reads) => readSafe(target.address, reads),
   ...safeModel,
   signers: (target, view) =>
-    view.owners === null
+    view.owners === null || view.threshold === null
       ? undefined
-      : { owners: view.owners.length, required: (owners) => thresholdPolicy(owners, 0, target.settings).required },
+      : {
+          owners: view.owners.length,
+          threshold: view.threshold,
+          required: (owners) => thresholdPolicy(owners, 0, target.settings).required,
+        },
   gauges: [
     {
       gauge: { name: 'ere_governance_safe_threshold', help: 'Signatures a Safe transaction needs.' },

@@ -145,7 +145,7 @@ const execTransactionAbi = parseAbi([
  */
 async function executedCall(safe: Address, reads: ContractReads, txHash: Hex): Promise<Record<string, EventValue>> {
   const transaction = await reads.transaction(txHash);
-  if (transaction.to?.toLowerCase() !== safe.toLowerCase()) return {};
+  if (transaction?.to?.toLowerCase() !== safe.toLowerCase()) return {};
   try {
     const { args } = decodeFunctionData({ abi: execTransactionAbi, data: transaction.input });
     const [to, value, data, operation] = (args ?? []) as readonly [Address, bigint, Hex, number];

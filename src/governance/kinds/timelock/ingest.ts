@@ -73,6 +73,7 @@ const roleIds = new Map<string, Hex>(
 /** At most this many members per role are enumerated, and this many transactions looked up per snapshot. */
 const maxMembers = 50;
 const maxLookups = 20;
+const maxCandidates = 100;
 const roleChanges = new Set(['RoleGranted', 'RoleRevoked', 'RoleAdminChanged']);
 
 const addresses = (value: EventValue | undefined): string[] =>
@@ -94,7 +95,9 @@ async function readRoles(
   previous: Record<string, EventValue> | null,
 ): Promise<Record<string, EventValue>> {
   const known = new Set(addresses(previous?.roleCandidates).map((account) => account.toLowerCase()));
-  const candidates = new Set([zeroAddress, target.address.toLowerCase(), ...known]);
+  // In the order they matter: the open role, the timelock, today's holders, what this step names; then the
+  // accounts of earlier reads. At most `maxCandidates` are read, so that the reads stay bounded.
+  const candidates = new Set<string>([zeroAddress, target.address.toLowerCase()]);
   for (const holders of step.state.roles.values()) for (const holder of holders) candidates.add(holder.toLowerCase());
   const lookups: Hex[] = [];
   for (const event of step.events) {
@@ -109,9 +112,12 @@ async function readRoles(
     for (const operation of step.state.operations.values()) lookups.push(operation.scheduledTx as Hex);
   for (const hash of [...new Set(lookups)].slice(-maxLookups)) {
     const transaction = await reads.transaction(hash);
+    if (!transaction) continue;
     candidates.add(transaction.from.toLowerCase());
     if (transaction.to) candidates.add(transaction.to.toLowerCase());
   }
+  for (const account of known) candidates.add(account);
+  for (const account of [...candidates].slice(maxCandidates)) candidates.delete(account);
   const changed =
     previous?.roles === undefined ||
     step.events.some((event) => roleChanges.has(event.name)) ||

@@ -37,7 +37,7 @@ export function timelockVerifiable(
           ? 'the admin of the Compound Timelock is not read yet'
           : null
         : executor === null
-          ? 'no holder of the executor role is known from the events since the start block'
+          ? 'no holder of the executor role is known: none of the accounts read holds it'
           : null;
       return {
         type: 'operation',
