@@ -102,6 +102,21 @@ slos:
     );
   });
 
+  it('refuses a governance_verification SLO when simulation is off: it would never count anything', () => {
+    const problems = problemsOf(`${chains}simulation: { enabled: false }
+governance:
+  - { kind: governor, id: dao, chain: mainnet, address: "${governor}", startBlock: 1 }
+slos:
+  - { id: verify, service: dao, objective: 99, sli: { kind: governance_verification, chain: mainnet } }
+`);
+    expect(problems).toEqual([
+      {
+        path: 'slos[0].sli.kind',
+        message: 'governance_verification counts simulations: simulation.enabled is false',
+      },
+    ]);
+  });
+
   it('resolves governance SLOs to the outcomes table, filtered by SLI and targets', () => {
     const config = parseConfig(
       `${chains}governance:

@@ -104,8 +104,19 @@ describe('a fork behind a provider with keys', () => {
     const fork = await Fork.start({ upstream: upstream(), chainId: anvil.chainId, blockNumber: 1 });
     try {
       const commandLine = readFileSync(join('/proc', String(fork.pid), 'cmdline'), 'utf8').replaceAll('\0', ' ');
-      expect(commandLine).toMatch(/--fork-url http:\/\/127\.0\.0\.1:\d+/);
+      expect(commandLine).toMatch(/--fork-url http:\/\/127\.0\.0\.1:\d+\/[0-9a-f]{32} /);
       expect(leaks(commandLine)).toEqual([]);
+      // The door: another local process that finds the proxy's port cannot use the provider's key.
+      const door = /--fork-url (\S+)/.exec(commandLine)![1]!;
+      const ask = (url: string) =>
+        fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}',
+        });
+      expect((await ask(new URL(door).origin)).status).toBe(404);
+      expect((await ask(`${new URL(door).origin}/0000`)).status).toBe(404);
+      expect(await (await ask(door)).json()).toMatchObject({ result: `0x${anvil.chainId.toString(16)}` });
       const result = await simulateOnFork(fork, transferPlan(token));
       expect(result.success).toBe(true);
       expect(fork.upstreamRequests).toBeGreaterThan(0);
