@@ -12,8 +12,6 @@ import type { SignerPolicy, VerifiableDecision } from '../kinds/kind.js';
 import { type DecisionPolicy, decisionFindings, defaultPolicy, type Finding } from '../policy/findings.js';
 import { Fork, type ForkUpstream, SimulationError } from '../simulate/fork.js';
 import { simulateOnFork } from '../simulate/simulate.js';
-import { upstreamSecrets } from '../simulate/upstream-proxy.js';
-import { scrubberOf } from '../../log/redact.js';
 import { verificationDeadline, verifiedInTime } from './verification-outcome.js';
 import type { Verification, VerificationStore, VerificationTrigger } from './verification-store.js';
 
@@ -275,9 +273,9 @@ export class DecisionVerifier {
           forkBlock: fork?.blockNumber ?? forkBlock,
           outcome: 'error',
           errorCode: simulation?.code ?? 'fork_failed',
+          // An unexpected error's text may hold anything (an endpoint's URL): only its kind is stored.
           errorMessage:
-            simulation?.shortMessage ??
-            `the simulation failed unexpectedly: ${this.scrub(target.chain, String((error as Error)?.message ?? error)).slice(0, 200)}`,
+            simulation?.shortMessage ?? `the simulation failed unexpectedly (${(error as Error)?.name ?? 'error'})`,
           durationMs: Math.round(performance.now() - startedAt),
           upstreamRequests: 0,
           findings: decisionFindings({ actions, simulation: null, policy, context }),
@@ -337,12 +335,6 @@ export class DecisionVerifier {
     } finally {
       clearTimeout(timer);
     }
-  }
-
-  /** A text with the secrets of the chain's upstream masked. */
-  private scrub(chain: string, text: string): string {
-    const upstream = this.deps.upstream(chain);
-    return upstream ? scrubberOf(upstreamSecrets(upstream)).scrub(text) : text;
   }
 
   private async drop(fork: Fork): Promise<void> {

@@ -59,21 +59,26 @@ export function matchSummary(match: Pick<ContractMatch, 'name' | 'args'>): strin
   return `${name}(${args.join(', ')})`.slice(0, 200);
 }
 
+/** The matches of one stored event or call: one per matcher it meets. */
+export function matchesOf(target: ContractTarget, event: GovernanceEvent): ContractMatch[] {
+  return matchersMet(target.settings.matchers, event).map((matcher) => ({
+    matcher: matcher.name,
+    name: event.name,
+    kind: matcher.kind,
+    blockNumber: event.blockNumber,
+    blockTimeMs: event.blockTimeMs,
+    txHash: event.txHash,
+    logIndex: event.logIndex,
+    args: event.args,
+  }));
+}
+
 export const contractModel: GovernanceModel<ContractTarget, ContractState, ContractView> = {
   initial: (): ContractState => ({ matches: [], counts: {} }),
   apply(state, event: GovernanceEvent, target) {
-    for (const matcher of matchersMet(target.settings.matchers, event)) {
-      state.counts[matcher.name] = (state.counts[matcher.name] ?? 0) + 1;
-      state.matches.push({
-        matcher: matcher.name,
-        name: event.name,
-        kind: matcher.kind,
-        blockNumber: event.blockNumber,
-        blockTimeMs: event.blockTimeMs,
-        txHash: event.txHash,
-        logIndex: event.logIndex,
-        args: event.args,
-      });
+    for (const match of matchesOf(target, event)) {
+      state.counts[match.matcher] = (state.counts[match.matcher] ?? 0) + 1;
+      state.matches.push(match);
     }
     if (state.matches.length > keptMatches) state.matches.splice(0, state.matches.length - keptMatches);
   },

@@ -4,8 +4,7 @@
 import type { Clock } from '../../../domain/clock.js';
 import type { ChainReader } from '../../ingest/chain-reader.js';
 import { type SkippedLog, TargetIngestion } from '../../ingest/ingest-step.js';
-import { type ContractMatch, type ContractTarget, type ContractView, contractKind } from './index.js';
-import { matchersMet } from './matchers.js';
+import { type ContractMatch, type ContractTarget, type ContractView, contractKind, matchesOf } from './index.js';
 
 export async function testMatch(
   target: ContractTarget,
@@ -20,19 +19,6 @@ export async function testMatch(
   for (const event of events) tracked.apply(event);
   const view = tracked.reading(clock.now()).view as ContractView;
   // Every match, not only the newest the view keeps.
-  const matches = events.flatMap((event) =>
-    matchersMet(target.settings.matchers, event).map(
-      (matcher): ContractMatch => ({
-        matcher: matcher.name,
-        name: event.name,
-        kind: matcher.kind,
-        blockNumber: event.blockNumber,
-        blockTimeMs: event.blockTimeMs,
-        txHash: event.txHash,
-        logIndex: event.logIndex,
-        args: event.args,
-      }),
-    ),
-  );
+  const matches = events.flatMap((event) => matchesOf(target, event));
   return { matches, counts: view.counts, skipped };
 }
