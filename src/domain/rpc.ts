@@ -27,6 +27,49 @@ export interface RpcEndpointTarget {
   labels: Record<string, string>;
   /** The heights at which the next probe asks the endpoint's block hashes (see `ancestorHashes`); none when absent. */
   ancestorHeights?: () => readonly number[];
+  /** Whether the next probe asks the `finalized` and `safe` blocks (see `tags`); never when absent. */
+  askTags?: () => boolean;
+}
+
+/**
+ * The data checks run against RPC endpoints (chains[].correctness): a closed union, safe as a metric label.
+ * `block`, `finalized` and `safe` come from the block agreement rounds, the others from their own checks.
+ */
+export const correctnessChecks = ['block', 'finalized', 'safe', 'logs', 'state', 'transaction'] as const;
+export type CorrectnessCheck = (typeof correctnessChecks)[number];
+
+/** A check's result for one endpoint: it agreed, it disagreed, or nothing could be said. */
+export const checkOutcomes = ['agree', 'disagree', 'unknown'] as const;
+export type CheckOutcome = (typeof checkOutcomes)[number];
+
+/** What a disagreeing endpoint disagreed with: the other endpoints, the beacon chain, or its own receipts. */
+export type DisagreedWith = 'majority' | 'beacon' | 'receipts' | 'bloom';
+
+/** The last disagreement that keeps an endpoint unhealthy: error class `incorrect_data`. */
+export interface IncorrectData {
+  check: CorrectnessCheck;
+  /** The block checked, when the check reads one. */
+  block: number | null;
+  against: DisagreedWith;
+  /** Bounded, without URLs: what the endpoint answered beside what was expected. */
+  message: string;
+  /** When the disagreement was found, ms since the epoch. */
+  at: number;
+}
+
+/** A block named by a tag (`finalized`, `safe`), as an endpoint answered it. */
+export interface TagBlock {
+  number: number;
+  hash: string;
+}
+
+/**
+ * An endpoint's `finalized` and `safe` blocks, asked once per block agreement round: null where the endpoint
+ * knows no such tag (a chain without them), absent from the observation when they were not asked.
+ */
+export interface TagBlocks {
+  finalized: TagBlock | null;
+  safe: TagBlock | null;
 }
 
 /** An endpoint's block at a lower height, as that endpoint answered it. */
@@ -60,6 +103,8 @@ export interface RpcObservation {
    * of them, so that its head can be corroborated; empty otherwise. A null hash: it has no block there.
    */
   ancestorHashes: readonly AncestorHash[];
+  /** The `finalized` and `safe` blocks, when this probe asked them for a block agreement round; else null. */
+  tags: TagBlocks | null;
   syncing: boolean | null;
   /** null when the endpoint refuses `net_peerCount`: no data, not a failure. */
   peerCount: number | null;
@@ -91,6 +136,8 @@ export interface EndpointHealth {
   lagBlocks: number | null;
   lagSeconds: number | null;
   lastObservedAt: number | null;
+  /** The disagreement that keeps the endpoint unhealthy, if any (error class `incorrect_data`). */
+  incorrectData: IncorrectData | null;
 }
 
 export interface ChainHealth {

@@ -26,6 +26,7 @@ export function sample(fields: Partial<RpcSample> = {}): RpcSample {
     batched: true,
     headHash: null,
     ancestorHashes: [],
+    tags: null,
     headAgeSeconds: 2,
     lagBlocks: 0,
     lagSeconds: 0,

@@ -46,6 +46,7 @@ function statusWithHeadAge(ageSeconds: number, healthyHeads: [number, number] = 
       batched: true,
       headHash: null,
       ancestorHashes: [],
+      tags: null,
     };
     tracker.observe(observation);
   });

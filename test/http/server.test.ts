@@ -85,6 +85,7 @@ function observe(tracker: ChainTracker, rpcMetrics: ReturnType<typeof createRpcM
     batched: true,
     headHash: null,
     ancestorHashes: [],
+    tags: null,
   };
   for (const observation of [
     {

@@ -1,23 +1,32 @@
 // The RPC endpoint collector: one probe per endpoint per tick, sent with viem's HTTP JSON-RPC client as one
 // batch where the endpoint accepts batches: chain id, head, latest block, syncing, peers, and the client
 // version at start and hourly; while the endpoint is ahead of others, its blocks at their heads too, in the
-// same batch, so that its head can be corroborated (rules/chain-health.ts). The probe's requests are known
-// before it starts, so it sends its batch itself rather than through viem's per-call batch scheduler, and
-// matches the answers by id.
+// same batch, so that its head can be corroborated (head-corroboration.ts); and once per block agreement
+// round (correctness/), its block at the round's height and its `finalized` and `safe` blocks. The probe's
+// requests are known before it starts, so it sends its batch itself rather than through viem's per-call
+// batch scheduler, and matches the answers by id.
 
 import { hexToNumber, isHex, numberToHex, ResponseBodyTooLargeError, type Hex } from 'viem';
 import { getHttpRpcClient, type HttpRpcClient } from 'viem/utils';
 import { isRedirect, redirectHost } from '../redirect.js';
 import { ProbeAbortedError, type Collector, type Probe, type ProbeContext } from '../collector.js';
-import type { AncestorHash, RpcEndpointTarget, RpcErrorClass, RpcObservation } from '../../domain/rpc.js';
+import type {
+  AncestorHash,
+  RpcEndpointTarget,
+  RpcErrorClass,
+  RpcObservation,
+  TagBlock,
+  TagBlocks,
+} from '../../domain/rpc.js';
 import { answersById, type RpcAnswer } from './batch-answers.js';
 import { RpcProbeError, classifyRpcFailure, jsonRpcFailure, type PartialRpcAnswer } from './rpc-probe-error.js';
 
 const clientVersionEveryMs = 3_600_000;
 /** After an endpoint refuses a batch, ask single requests for this long before trying a batch again. */
 const batchRetryAfterMs = 3_600_000;
-/** Ancestor blocks asked in one probe at most: one per other endpoint of a chain of five. */
+/** Ancestor blocks asked in one probe at most: one per other endpoint of a chain of five (a round's height first). */
 const maxAncestorCalls = 4;
+const tagNames = ['finalized', 'safe'] as const;
 const noAncestors: readonly AncestorHash[] = Object.freeze([]);
 const blockHash = /^0x[0-9a-fA-F]{64}$/;
 
@@ -96,6 +105,7 @@ function observation(
     headTimestamp: answer?.headTimestamp ?? failure?.partial.headTimestamp ?? null,
     headHash: answer?.headHash ?? null,
     ancestorHashes: answer?.ancestorHashes ?? noAncestors,
+    tags: answer?.tags ?? null,
     syncing: answer?.syncing ?? null,
     peerCount: answer?.peerCount ?? null,
     gasUsed: answer?.gasUsed ?? null,
@@ -148,6 +158,10 @@ class RpcEndpointProbe implements Probe<RpcObservation> {
     for (const height of (this.target.ancestorHeights?.() ?? []).slice(0, maxAncestorCalls)) {
       requests.push({ id: requests.length + 1, method: 'eth_getBlockByNumber', params: [numberToHex(height), false] });
     }
+    const ancestorCalls = requests.length;
+    if (this.target.askTags?.())
+      for (const tag of tagNames)
+        requests.push({ id: requests.length + 1, method: 'eth_getBlockByNumber', params: [tag, false] });
     this.httpStatuses.clear();
     this.redirect = null;
     this.deadline = AbortSignal.timeout(this.target.timeoutMs);
@@ -169,7 +183,8 @@ class RpcEndpointProbe implements Probe<RpcObservation> {
         batched,
         requests.map((request) => request.id),
       );
-      answer.ancestorHashes = ancestorHashes(requests.slice(baseCalls), answers);
+      answer.ancestorHashes = ancestorHashes(requests.slice(baseCalls, ancestorCalls), answers);
+      if (requests.length > ancestorCalls) answer.tags = tagBlocks(requests.slice(ancestorCalls), answers);
       if (wantClientVersion) this.clientVersionReadAt = at;
       return observation(this.target, at, performance.now() - started, null, answer);
     } catch (error) {
@@ -244,6 +259,7 @@ class RpcEndpointProbe implements Probe<RpcObservation> {
       headTimestamp,
       headHash,
       ancestorHashes: noAncestors,
+      tags: null as TagBlocks | null,
       syncing: syncing === null || syncing === undefined ? null : syncing !== false,
       peerCount: peerCount === null || peerCount === undefined ? null : quantity(peerCount, 'net_peerCount'),
       gasUsed: quantity(block.gasUsed, 'block.gasUsed'),
@@ -273,6 +289,23 @@ function ancestorHashes(requests: readonly RpcCall[], answers: readonly RpcAnswe
       found.push({ number, hash: answer.result.hash.toLowerCase() });
   }
   return found;
+}
+
+/**
+ * The endpoint's `finalized` and `safe` blocks. A tag refused or answered with no block is one the endpoint
+ * does not know (a chain without finality); a malformed block is left out the same way, as no evidence.
+ */
+function tagBlocks(requests: readonly RpcCall[], answers: readonly RpcAnswer[]): TagBlocks {
+  const read = (request: RpcCall | undefined): TagBlock | null => {
+    const answer = answers.find(
+      (candidate) => candidate !== null && typeof candidate === 'object' && candidate.id === request?.id,
+    );
+    const block = answer?.error ? null : answer?.result;
+    if (!isBlock(block) || typeof block.hash !== 'string' || !blockHash.test(block.hash)) return null;
+    if (typeof block.number !== 'string' || !isHex(block.number) || block.number === '0x') return null;
+    return { number: hexToNumber(block.number), hash: block.hash.toLowerCase() };
+  };
+  return { finalized: read(requests[0]), safe: read(requests[1]) };
 }
 
 /** The endpoint answered a batch with something other than a JSON array. */

@@ -1,7 +1,7 @@
 // Pure derivation of a chain's state from the latest observation of each of its endpoints: the consensus
 // head, each endpoint's lag behind it, and how many endpoints are healthy (redundancy).
 
-import type { ChainHealth, EndpointHealth, RpcObservation } from '../../domain/rpc.js';
+import type { ChainHealth, EndpointHealth, IncorrectData, RpcObservation } from '../../domain/rpc.js';
 import { judgeHead, type CorroborationPolicy, type HeadReport } from './head-corroboration.js';
 
 export interface ChainHealthPolicy extends CorroborationPolicy {
@@ -81,6 +81,8 @@ export function endpointHealth(
   consensus: { head: number | null; timestamp: number | null },
   nowMs: number,
   policy: ChainHealthPolicy,
+  /** The data check disagreement that holds the endpoint unhealthy (correctness/), if any. */
+  incorrectData: IncorrectData | null = null,
 ): EndpointHealth {
   const fresh = isFresh(observation, nowMs, policy);
   const up = fresh && observation.ok;
@@ -103,6 +105,10 @@ export function endpointHealth(
     unhealthyReasons.push(`${lagBlocks} blocks behind the consensus head`);
   if (lagBlocks !== null && -lagBlocks > policy.maxLagBlocks)
     unhealthyReasons.push(`${-lagBlocks} blocks ahead of the consensus head`);
+  if (incorrectData)
+    unhealthyReasons.push(
+      `incorrect data: ${incorrectData.check}${incorrectData.block === null ? '' : ` at block ${incorrectData.block}`}`,
+    );
 
   return {
     endpoint,
@@ -114,6 +120,7 @@ export function endpointHealth(
     lagBlocks,
     lagSeconds,
     lastObservedAt: observation?.at ?? null,
+    incorrectData,
   };
 }
 
@@ -125,6 +132,7 @@ export function deriveChainHealth(
   nowMs: number,
   policy: ChainHealthPolicy,
   earlier: ReadonlyMap<string, RpcObservation> = new Map(),
+  incorrect: (endpoint: string) => IncorrectData | null = () => null,
 ): ChainHealth {
   const { head, timestamp } = consensusOf(
     endpoints.map((endpoint) => latest.get(endpoint)),
@@ -133,7 +141,7 @@ export function deriveChainHealth(
     earlier.values(),
   );
   const endpointStates = endpoints.map((endpoint) =>
-    endpointHealth(endpoint, latest.get(endpoint), { head, timestamp }, nowMs, policy),
+    endpointHealth(endpoint, latest.get(endpoint), { head, timestamp }, nowMs, policy, incorrect(endpoint)),
   );
   const healthyEndpoints = endpointStates.filter((state) => state.healthy).length;
   return {

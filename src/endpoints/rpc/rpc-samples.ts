@@ -56,6 +56,7 @@ function fromRow(row: SampleRow): RpcSample {
     // Hashes are not stored: after a restart, heads are corroborated again from new probes.
     headHash: null,
     ancestorHashes: [],
+    tags: null,
     headAgeSeconds: row.head_age_seconds,
     lagBlocks: row.lag_blocks,
     lagSeconds: row.lag_seconds,

@@ -41,7 +41,13 @@ export const endpointStateSchema = z.object({
   syncing: z.boolean().nullable(),
   peerCount: z.number().int().nullable().describe('null when the endpoint refuses net_peerCount.'),
   latencyMs: z.number().nullable(),
-  errorClass: z.enum(rpcErrorClasses).nullable(),
+  errorClass: z
+    .enum([...rpcErrorClasses, 'incorrect_data'])
+    .nullable()
+    .describe(
+      "The last probe's failure; `incorrect_data` when probes answer but a data check holds the endpoint " +
+        'unhealthy (chains[].correctness), with the check and block in errorMessage.',
+    ),
   errorMessage: z.string().nullable(),
   client: z.string().nullable(),
   clientVersion: z.string().nullable(),
@@ -83,6 +89,12 @@ function status(health: ChainHealth): ChainSummary['status'] {
   if (health.headAgeSeconds !== null && health.headAgeSeconds > haltedAfterSeconds) return 'halted';
   if (health.singlePointOfFailure) return 'single_point_of_failure';
   return health.healthyEndpoints < health.configuredEndpoints ? 'degraded' : 'ok';
+}
+
+function incorrectDataMessage({ incorrectData }: EndpointHealth): string | null {
+  if (!incorrectData) return null;
+  const at = incorrectData.block === null ? '' : ` at block ${incorrectData.block}`;
+  return `${incorrectData.check}${at}: ${incorrectData.message}`;
 }
 
 export function sampleView(sample: RpcSample): z.infer<typeof sampleSchema> {
@@ -164,8 +176,8 @@ export class ChainView {
       syncing: answered?.syncing ?? null,
       peerCount: answered?.peerCount ?? null,
       latencyMs: observation?.latencyMs ?? null,
-      errorClass: observation?.errorClass ?? null,
-      errorMessage: observation?.errorMessage ?? null,
+      errorClass: observation?.errorClass ?? (state.incorrectData ? 'incorrect_data' : null),
+      errorMessage: observation?.errorMessage ?? incorrectDataMessage(state),
       client: version?.client ?? null,
       clientVersion: version?.version ?? null,
       gasUtilizationRatio: answered?.gasUsed != null && answered.gasLimit ? answered.gasUsed / answered.gasLimit : null,

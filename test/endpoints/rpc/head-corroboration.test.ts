@@ -76,6 +76,7 @@ function report(endpoint: string, kind: Kind, ancestorHashes: readonly AncestorH
     headTimestamp: ok ? timestamp : null,
     headHash: ok ? headHash : null,
     ancestorHashes,
+    tags: null,
     syncing: false,
     peerCount: null,
     gasUsed: null,

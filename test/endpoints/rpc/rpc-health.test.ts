@@ -28,6 +28,7 @@ function observation(endpoint: string, fields: Partial<RpcObservation> = {}): Rp
     batched: true,
     headHash: null,
     ancestorHashes: [],
+    tags: null,
     ...fields,
   };
 }

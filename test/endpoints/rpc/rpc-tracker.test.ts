@@ -31,6 +31,7 @@ describe('ChainTracker.observe', () => {
       batched: true,
       headHash: null,
       ancestorHashes: [],
+      tags: null,
     };
     expect(tracker.observe({ ...base, endpoint: 'a' }).chain).toBeNull();
     expect(tracker.observe({ ...base, endpoint: 'b' }).chain).toMatchObject({
@@ -79,6 +80,7 @@ describe('ChainTracker.observe', () => {
               batched: true,
               headHash: null,
               ancestorHashes: [],
+              tags: null,
             };
             latest.set(step.endpoint, observation);
             const { sample, chain } = tracker.observe(observation);
