@@ -200,7 +200,7 @@ export const configSchema = z
   });
 
 /** SLI kinds counted over a chain's RPC endpoints. */
-const rpcSliKinds = ['availability', 'latency', 'freshness', 'redundancy'];
+const rpcSliKinds = ['availability', 'latency', 'freshness', 'redundancy', 'correctness'];
 
 /** SLO ids are unique and their SLIs select endpoints that exist. */
 export function checkSloReferences(

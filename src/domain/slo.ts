@@ -32,10 +32,16 @@ export interface SliSelection {
 /** One SQL aggregate per minute over a rollup table: `good` and `valid` expressions, summed. */
 export interface SliQuery {
   /**
-   * Endpoint-minutes, chain-minutes, governance outcomes (one row per decided subject), or validator outcomes (one row
+   * Endpoint-minutes, endpoint checks (one row per endpoint, check and minute), chain-minutes, governance
+   * outcomes (one row per decided subject), or validator outcomes (one row
    * per scope and epoch).
    */
-  table: 'rpc_rollups_1m' | 'chain_rollups_1m' | 'governance_sli_outcomes' | 'validator_sli_outcomes';
+  table:
+    | 'rpc_rollups_1m'
+    | 'rpc_correctness_1m'
+    | 'chain_rollups_1m'
+    | 'governance_sli_outcomes'
+    | 'validator_sli_outcomes';
   /**
    * Further equality filters on the table's columns (column → accepted values), set by the kind, never by users' SQL.
    */

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { endpointConnectionFields } from './endpoint-schema.js';
 import { duration, durationText, httpUrl, id, labels } from '../domain/fields.js';
 import { beaconSchema } from './beacon/beacon-schema.js';
+import { correctnessSchema } from './rpc/correctness/correctness-schema.js';
 
 export const defaultProbeTimeoutMs = 10_000;
 
@@ -63,6 +64,11 @@ export const chainSchema = z.strictObject({
   labels: labels.describe(
     "Labels of the chain's endpoints, which SLO selectors match; they " +
       'go on the alerts of the chain and of its endpoints.',
+  ),
+  correctness: correctnessSchema.describe(
+    "Data checks of the chain's RPC endpoints: block hashes, `finalized` and `safe` blocks, logs, state and " +
+      'transactions compared across endpoints (and with the beacon chain). An endpoint that disagrees is ' +
+      'unhealthy, with error class `incorrect_data`.',
   ),
   beacon: beaconSchema
     .optional()

@@ -16,11 +16,14 @@ import type { AlertStore } from '../alerting/alert-store.js';
 import type { Outbox } from '../notify/outbox.js';
 import type { RpcSampleStore } from '../endpoints/rpc/rpc-samples.js';
 import type { BeaconStateReader } from '../endpoints/beacon/beacon-view.js';
+import type { CorrectnessReader, CorrectnessStore } from '../endpoints/rpc/correctness/index.js';
+import type { ChainTracker } from '../endpoints/rpc/rpc-tracker.js';
 import type { ChainView } from '../endpoints/rpc/rpc-view.js';
 import { answerClientError, frameworkError, maxParamLength } from './framework-errors.js';
 import { HttpError, registerRoutes, type AuthSettings, type RouteDefinition } from './route.js';
 import { alertRoutes } from './routes/alerts.js';
 import { beaconRoutes } from './routes/beacon.js';
+import { correctnessRoutes } from './routes/correctness.js';
 import { chainRoutes } from './routes/chains.js';
 import { endpointRoutes } from './routes/endpoints.js';
 import { governanceRoutes } from './routes/governance.js';
@@ -51,6 +54,8 @@ export interface HttpDeps {
   governance?: GovernanceTracker;
   /** Simulates governance decisions before they run; without it the verification routes are absent. */
   verifier?: DecisionVerifier;
+  /** The data checks of RPC endpoints; without it their route is absent. */
+  correctness?: { reader: CorrectnessReader; store: CorrectnessStore; tracker: ChainTracker };
   /** Beacon endpoints and their health; without it the beacon routes are absent. */
   beacon?: { tracker: BeaconStateReader; targets: readonly BeaconEndpointTarget[] };
   /** Watched validators; without it the validator routes are absent. */
@@ -96,6 +101,7 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
       ...governanceRoutes({ tracker: deps.governance, clock: deps.clock }),
       ...(deps.verifier ? verificationRoutes({ tracker: deps.governance, verifier: deps.verifier }) : []),
     );
+  if (deps.correctness) routes.push(...correctnessRoutes(deps.correctness));
   if (deps.beacon) routes.push(...beaconRoutes(deps.beacon));
   if (deps.validators) routes.push(...validatorRoutes({ tracker: deps.validators }));
   registerRoutes(app, routes, deps.auth);

@@ -7,6 +7,7 @@ import type { AnyEndpointKind, WiredEndpointKind } from '../endpoints/endpoint-k
 import { seedFromStore } from '../endpoints/endpoint-tracker.js';
 import { type EndpointKindName, endpointKinds } from '../endpoints/index.js';
 import { observationPipeline } from '../endpoints/observation-pipeline.js';
+import { wireCorrectness, type CorrectnessReader } from '../endpoints/rpc/correctness/index.js';
 import { ChainView } from '../endpoints/rpc/rpc-view.js';
 import { collectorRun } from '../endpoints/runner.js';
 import { SampleWriters, meteredWriterOptions } from '../endpoints/sample-writer.js';
@@ -20,6 +21,8 @@ export interface EndpointsCapability extends Capability {
   kinds: WiredKinds;
   rpc: WiredKinds['rpc'];
   beacon: WiredKinds['beacon'] & { clients: WiredKinds['beacon']['shared']['clients'] };
+  /** The data checks' latest outcomes per endpoint and check. */
+  correctness: CorrectnessReader;
   /** Writes buffered samples now (tests read the store right after). */
   flush(): void;
 }
@@ -61,21 +64,38 @@ export function createEndpoints(context: ServiceContext): EndpointsCapability {
   const built = names.map((name) => [name, wireKind(endpointKinds[name], context, writers)] as const);
   const kinds = Object.fromEntries(built.map(([name, { wired }]) => [name, wired])) as WiredKinds;
   const { rpc, beacon } = kinds;
+  const correctness = wireCorrectness({
+    chains: config.chains,
+    targets: rpc.targets,
+    tracker: rpc.tracker,
+    db,
+    clock: context.clock,
+    registry: context.registry,
+    logger: context.logger,
+    shutdownSignal: context.shutdownSignal,
+  });
   const retention = { rawRetentionMs: config.storage.rawRetention, rollupRetentionMs: config.storage.rollupRetention };
   return {
     name: 'endpoints',
     kinds,
     rpc,
     beacon: { ...beacon, clients: beacon.shared.clients },
-    tasks: built.flatMap(([, { tasks }]) => tasks),
+    correctness: correctness.engine,
+    tasks: [...built.flatMap(([, { tasks }]) => tasks), ...correctness.tasks],
     http: {
       view: new ChainView(config, rpc.tracker),
+      correctness: { reader: correctness.engine, store: correctness.store, tracker: rpc.tracker },
       samples: rpc.store,
       ...(beacon.targets.length > 0 ? { beacon: { tracker: beacon.tracker, targets: beacon.targets } } : {}),
     },
     alertRules: [],
-    thresholdReaders: { tracker: rpc.tracker, beacon: beacon.tracker },
-    prune: (nowMs) => Object.assign({}, ...names.map((name) => endpointKinds[name].prune(db, retention, nowMs))),
+    thresholdReaders: { tracker: rpc.tracker, beacon: beacon.tracker, correctness: correctness.engine },
+    prune: (nowMs) =>
+      Object.assign(
+        {},
+        ...names.map((name) => endpointKinds[name].prune(db, retention, nowMs)),
+        correctness.store.prune(retention, nowMs),
+      ),
     flush: () => writers.flush(),
     start: () => writers.start(),
     stop: () => {

@@ -70,6 +70,7 @@ describe('SLI kinds', () => {
       'latency',
       'freshness',
       'redundancy',
+      'correctness',
       'governance_execution',
       'governance_participation',
       'governance_verification',

@@ -2,6 +2,7 @@
 
 import { attestationEffectiveness } from './attestation-effectiveness.js';
 import { availability } from './availability.js';
+import { correctness } from './correctness.js';
 import { freshness } from './freshness.js';
 import { governanceExecution } from './governance-execution.js';
 import { governanceParticipation } from './governance-participation.js';
@@ -16,6 +17,7 @@ export const sliKinds: readonly SliKind[] = [
   latency,
   freshness,
   redundancy,
+  correctness,
   governanceExecution,
   governanceParticipation,
   governanceVerification,
