@@ -211,5 +211,27 @@ export function withBuiltInRules(
   );
 }
 
+/**
+ * The data check alert: one per endpoint and check, firing at the first disagreement and resolving when the
+ * check agrees again; critical, since the endpoint answers, and its users get wrong data without an error. A
+ * rule of `alerting.rules` with its name and source replaces it.
+ */
+export const correctnessBuiltInRules: readonly ThresholdRuleConfig[] = [
+  {
+    name: 'EndpointIncorrectData',
+    source: 'endpoint_check',
+    metric: 'disagreeing',
+    op: '==',
+    threshold: 1,
+    for: 0,
+    keepFiringFor: 0,
+    severity: 'critical',
+    labels: {},
+    annotations: {
+      summary: 'RPC endpoint {{ $labels.endpoint }} on {{ $labels.chain }} serves incorrect data ({{ $labels.check }})',
+    },
+  },
+];
+
 /** Every validator alert's name, the events' and the thresholds'. */
 export const validatorAlertNames = [...validatorEventAlertNames, ...Object.keys(validatorThresholdSeverities)];

@@ -10,6 +10,7 @@ import { parseTemplate, type Template } from './template.js';
 /** The runbook page of each rule source. */
 export const runbookPages: Readonly<Record<string, string>> = {
   endpoint: 'rpc',
+  endpoint_check: 'rpc',
   chain: 'rpc',
   beacon_endpoint: 'consensus',
   beacon_chain: 'consensus',

@@ -5,11 +5,13 @@
 import type { Severity } from '../domain/alert.js';
 import { beaconTargets } from '../endpoints/beacon/beacon-schema.js';
 import type { ChainConfig } from '../endpoints/chain-schema.js';
+import type { CorrectnessReader } from '../endpoints/rpc/correctness/index.js';
 import type { ChainTracker } from '../endpoints/rpc/rpc-tracker.js';
 import type { AlertRule } from './alert-rule.js';
 import {
   beaconAlertNames,
   beaconBuiltInRules,
+  correctnessBuiltInRules,
   validatorBuiltInRules,
   validatorThresholdSeverities,
   withBuiltInRules,
@@ -52,6 +54,7 @@ export interface ThresholdAlertsConfig {
 export function builtInThresholdRules(alerting: ThresholdAlertsConfig['alerting']): ThresholdRuleConfig[] {
   const { beacon, validators } = alerting;
   return [
+    ...correctnessBuiltInRules,
     ...beaconBuiltInRules({ ...beacon, unhealthyForMs: beacon.unhealthyFor }),
     ...validatorBuiltInRules({ ...validators, eventHoldMs: validators.eventHold }),
   ];
@@ -60,6 +63,7 @@ export function builtInThresholdRules(alerting: ThresholdAlertsConfig['alerting'
 /** The readers of what the rules watch; a source whose reader is absent (no beacon endpoints) makes no rules. */
 export interface ThresholdReaders {
   tracker: ChainTracker;
+  correctness?: CorrectnessReader | undefined;
   beacon?: BeaconHealthReader | undefined;
   validators?: ValidatorAlertReader | undefined;
 }
@@ -67,7 +71,7 @@ export interface ThresholdReaders {
 export function thresholdAlertRules(config: ThresholdAlertsConfig, readers: ThresholdReaders): AlertRule[] {
   const rules = withBuiltInRules(config.alerting.rules, builtInThresholdRules(config.alerting));
   return thresholdRulesOf(rules, {
-    rpc: { chains: config.chains, tracker: readers.tracker },
+    rpc: { chains: config.chains, tracker: readers.tracker, correctness: readers.correctness },
     beacon: readers.beacon && { reader: readers.beacon, targets: beaconTargets(config.chains) },
     validators: readers.validators && { reader: readers.validators, minDuties: config.alerting.validators.minDuties },
   });
@@ -82,6 +86,7 @@ const thresholdSourceNames = new Set<string>(thresholdSources.map((source) => so
 const shippedThresholdNames = new Set<string>([
   ...defaultAlertRules.map((rule) => rule.name),
   ...beaconAlertNames,
+  ...correctnessBuiltInRules.map((rule) => rule.name),
   ...Object.keys(validatorThresholdSeverities),
 ]);
 

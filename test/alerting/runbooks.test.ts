@@ -57,6 +57,7 @@ describe('runbook links of the alerts ERE raises', () => {
     expect(new Set(shippedRules.map((rule) => rule.source))).toEqual(
       new Set([
         'endpoint',
+        'endpoint_check',
         'chain',
         'beacon_endpoint',
         'beacon_chain',

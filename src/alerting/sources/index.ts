@@ -5,11 +5,13 @@ import { beaconChainSource } from './beacon-chain.js';
 import { beaconEndpointSource } from './beacon-endpoint.js';
 import { chainSource } from './chain.js';
 import { endpointSource } from './endpoint.js';
+import { endpointCheckSource } from './endpoint-check.js';
 import { validatorChainSource } from './validator-chain.js';
 import { validatorScopeSource } from './validator-scope.js';
 
 export const thresholdSources = [
   endpointSource,
+  endpointCheckSource,
   chainSource,
   beaconEndpointSource,
   beaconChainSource,
@@ -30,6 +32,6 @@ export const thresholdMetrics: Record<string, readonly string[]> = Object.fromEn
 );
 
 /** The sources whose series are endpoints, which a rule's `endpoints:` selects among. */
-export const endpointSources: readonly ThresholdSource[] = ['endpoint', 'beacon_endpoint'];
+export const endpointSources: readonly ThresholdSource[] = ['endpoint', 'endpoint_check', 'beacon_endpoint'];
 
 export { sloSource, sloAlertName } from './slo.js';

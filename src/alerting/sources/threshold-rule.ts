@@ -5,6 +5,7 @@
 import type { Severity } from '../../domain/alert.js';
 import type { BeaconChainHealth, BeaconEndpointTarget } from '../../domain/beacon.js';
 import type { ChainConfig } from '../../endpoints/chain-schema.js';
+import type { CorrectnessReader } from '../../endpoints/rpc/correctness/index.js';
 import type { ChainTracker } from '../../endpoints/rpc/rpc-tracker.js';
 import type { ValidatorTracker } from '../../validators/validator-tracker.js';
 import type { AlertRule, AlertSignal } from '../alert-rule.js';
@@ -45,7 +46,9 @@ export type ValidatorAlertReader = Pick<
 
 /** What the threshold sources read; a source whose part is absent makes no rules. */
 export interface ThresholdSourceDeps {
-  rpc?: { chains: readonly ChainConfig[]; tracker: ChainTracker } | undefined;
+  rpc?:
+    | { chains: readonly ChainConfig[]; tracker: ChainTracker; correctness?: CorrectnessReader | undefined }
+    | undefined;
   beacon?: { reader: BeaconHealthReader; targets: readonly BeaconEndpointTarget[] } | undefined;
   /** `minDuties`: attestation duties with a reading a scope needs in an epoch for its miss rate to be known. */
   validators?: { reader: ValidatorAlertReader; minDuties: number } | undefined;
@@ -86,6 +89,8 @@ export interface ThresholdSeries<Reading> {
   chain: string;
   /** Set on the series of an endpoint source: a rule's `endpoints:` selects among them. */
   endpoint?: string;
+  /** Tells apart several series of one endpoint (one per data check). */
+  key?: string;
   labels: Record<string, string>;
   /** What the metrics read now; null when unknown (no recent probe, no processed epoch). */
   read(): Reading | null;
@@ -104,7 +109,7 @@ export interface ThresholdSourceSpec<Source extends string, Reading, Series exte
   describe?(series: Series | undefined): string;
 }
 
-const seriesKey = (series: ThresholdSeries<unknown>) => `${series.chain}/${series.endpoint ?? ''}`;
+const seriesKey = (series: ThresholdSeries<unknown>) => `${series.chain}/${series.endpoint ?? ''}/${series.key ?? ''}`;
 
 /** A template with no actions: text the engine renders as it is. */
 const literal = (text: string): Template => ({ source: text, nodes: [text] });
