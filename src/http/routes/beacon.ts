@@ -9,9 +9,8 @@ import {
   beaconChainSummarySchema,
   type BeaconStateReader,
 } from '../../endpoints/beacon/beacon-view.js';
+import { chainParams } from './chains.js';
 import { defineRoute, errorBodySchema, notFound, type RouteDefinition } from '../route.js';
-
-const chainParams = z.strictObject({ chain: z.string().min(1).describe('Chain id from the config.') });
 
 export function beaconRoutes(deps: {
   tracker: BeaconStateReader;

@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { chainDetailSchema, chainSummarySchema, type ChainView } from '../../endpoints/rpc/rpc-view.js';
 import { defineRoute, errorBodySchema, notFound, type RouteDefinition } from '../route.js';
 
-const chainParams = z.strictObject({ chain: z.string().min(1).describe('Chain id from the config.') });
+/** The `:chain` of every route under a chain. */
+export const chainParams = z.strictObject({ chain: z.string().min(1).describe('Chain id from the config.') });
 
 export function chainRoutes(view: ChainView): RouteDefinition[] {
   return [

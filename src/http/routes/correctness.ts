@@ -1,12 +1,10 @@
 // The data checks of a chain's RPC endpoints (chains[].correctness): what each found, per endpoint.
 
-import { z } from 'zod';
 import { chainCorrectness, chainCorrectnessSchema } from '../../endpoints/rpc/correctness/correctness-view.js';
 import type { CorrectnessReader, CorrectnessStore } from '../../endpoints/rpc/correctness/index.js';
 import type { ChainTracker } from '../../endpoints/rpc/rpc-tracker.js';
+import { chainParams } from './chains.js';
 import { defineRoute, errorBodySchema, notFound, type RouteDefinition } from '../route.js';
-
-const chainParams = z.strictObject({ chain: z.string().min(1).describe('Chain id from the config.') });
 
 export function correctnessRoutes(deps: {
   reader: CorrectnessReader;

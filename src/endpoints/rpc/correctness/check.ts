@@ -78,6 +78,4 @@ export function askAll(
   return Promise.all(endpoints.map((endpoint) => endpoint.call(calls, signal)));
 }
 
-export const hex = (value: number): string => `0x${value.toString(16)}`;
-
 export const short = (digest: string | undefined): string => (digest === undefined ? 'none' : digest.slice(0, 18));

@@ -4,9 +4,10 @@
 // and every log must be in its block's logsBloom and carry that block's hash. A provider whose log index
 // misses some logs fails the first; one that mixes forks fails the others, even with no majority.
 
+import { numberToHex } from 'viem';
 import { digestLogs, inBloom, isLogList, receiptLogs, type RpcLog } from '../logs-digest.js';
 import type { RpcCall } from '../rpc-calls.js';
-import { askAll, checkedBlock, hex, noRun, type CorrectnessCheckKind, type JudgedVerdict } from '../check.js';
+import { askAll, checkedBlock, noRun, type CorrectnessCheckKind, type JudgedVerdict } from '../check.js';
 import { judgeAnswers } from '../verdict.js';
 
 interface BlockHeader {
@@ -30,8 +31,8 @@ export const logsCompleteness: CorrectnessCheckKind = {
         if (endpoints.length < 2 && !section.receipts)
           return { results: [], skipped: [{ check: 'logs', reason: 'one endpoint: nothing to compare with' }] };
         const filter = {
-          fromBlock: hex(from),
-          toBlock: hex(to),
+          fromBlock: numberToHex(from),
+          toBlock: numberToHex(to),
           ...(addresses.size > 0 ? { address: [...addresses] } : {}),
         };
         const blocks = Array.from({ length: to - from + 1 }, (_, index) => from + index);
@@ -39,8 +40,8 @@ export const logsCompleteness: CorrectnessCheckKind = {
         if (section.receipts)
           for (const block of blocks)
             calls.push(
-              { method: 'eth_getBlockByNumber', params: [hex(block), false] },
-              { method: 'eth_getBlockReceipts', params: [hex(block)] },
+              { method: 'eth_getBlockByNumber', params: [numberToHex(block), false] },
+              { method: 'eth_getBlockReceipts', params: [numberToHex(block)] },
             );
         const answers = await askAll(endpoints, calls, signal);
         const range = from === to ? `block ${from}` : `blocks ${from}-${to}`;
@@ -84,7 +85,7 @@ function ownDataProblem(
   let receiptsComplete = true;
   for (const [index, number] of blocks.entries()) {
     const header = answers[index * 2] as BlockHeader | null | undefined;
-    const inBlock = logs.filter((log) => log.blockNumber === hex(number) || Number(log.blockNumber) === number);
+    const inBlock = logs.filter((log) => log.blockNumber === numberToHex(number) || Number(log.blockNumber) === number);
     if (header && typeof header.hash === 'string') {
       const hash = header.hash.toLowerCase();
       const foreign = inBlock.find((log) => typeof log.blockHash === 'string' && log.blockHash.toLowerCase() !== hash);

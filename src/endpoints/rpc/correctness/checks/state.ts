@@ -3,8 +3,9 @@
 // compared across endpoints. An endpoint disagrees when any item it answered differs from the majority's,
 // agrees when every item with a majority matched, and is unknown otherwise.
 
+import { numberToHex } from 'viem';
 import type { RpcCall } from '../rpc-calls.js';
-import { askAll, checkedBlock, hex, noRun, short, type CorrectnessCheckKind, type JudgedVerdict } from '../check.js';
+import { askAll, checkedBlock, noRun, short, type CorrectnessCheckKind, type JudgedVerdict } from '../check.js';
 import { judgeAnswers } from '../verdict.js';
 
 const hexAnswer = (value: unknown): string | undefined =>
@@ -35,7 +36,10 @@ export const stateAgreement: CorrectnessCheckKind = {
         if (block === null) return noRun;
         if (endpoints.length < 2)
           return { results: [], skipped: [{ check: 'state', reason: 'one endpoint: nothing to compare with' }] };
-        const calls: RpcCall[] = items.map((item) => ({ method: item.method, params: [...item.params, hex(block)] }));
+        const calls: RpcCall[] = items.map((item) => ({
+          method: item.method,
+          params: [...item.params, numberToHex(block)],
+        }));
         const answers = await askAll(endpoints, calls, signal);
         const byItem = items.map((_, index) =>
           judgeAnswers(

@@ -3,8 +3,9 @@
 // sampled moves through the block's list from one run to the next. An endpoint on another block there is
 // left to block agreement: this check says nothing of it.
 
+import { numberToHex } from 'viem';
 import type { RpcCall } from '../rpc-calls.js';
-import { askAll, checkedBlock, hex, noRun, type CorrectnessCheckKind, type JudgedVerdict } from '../check.js';
+import { askAll, checkedBlock, noRun, type CorrectnessCheckKind, type JudgedVerdict } from '../check.js';
 import { judgeAnswers, majorityDigest } from '../verdict.js';
 
 interface RpcBlockWithHashes {
@@ -43,7 +44,7 @@ export const transactionByHash: CorrectnessCheckKind = {
           return { results: [], skipped: [{ check: 'transaction', reason: 'one endpoint: nothing to compare with' }] };
         const blocks = await askAll(
           endpoints,
-          [{ method: 'eth_getBlockByNumber', params: [hex(block), false] }],
+          [{ method: 'eth_getBlockByNumber', params: [numberToHex(block), false] }],
           signal,
         );
         const hashes = blocks.map(([answer]) => lower((answer as RpcBlockWithHashes | null | undefined)?.hash));
