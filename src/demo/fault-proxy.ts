@@ -1,9 +1,12 @@
 // A JSON-RPC proxy in front of a real upstream (usually anvil) whose behaviour can be switched at
 // run time, so the demo and the tests can show how the monitor sees a misbehaving RPC provider:
-// slow, hanging, erroring, lying about the head or the chain, or refusing batches.
+// slow, hanging, erroring, lying about the head or the chain, or refusing batches; or, at the right height,
+// serving wrong data: another block's hash, a log short, a frozen `finalized`, a wrong eth_call, a
+// transaction accepted and never sent on, receipts late.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { keccak256, type Hex } from 'viem';
 
 export type Fault =
   | { kind: 'none' }
@@ -20,7 +23,19 @@ export type Fault =
   | { kind: 'no_batch' }
   | { kind: 'refuse_peer_count' }
   /** eth_getLogs over more than `maxBlocks` blocks is refused, as hosted providers cap log queries. */
-  | { kind: 'log_range_limit'; maxBlocks: number };
+  | { kind: 'log_range_limit'; maxBlocks: number }
+  /** The block at `height` is answered with another hash, as a provider on another fork there would. */
+  | { kind: 'fork_hash'; height: number }
+  /** eth_getLogs leaves out the first log of `address` it would return; receipts still hold it. */
+  | { kind: 'drop_log'; address: string }
+  /** The `finalized` and `safe` tags stay at the blocks they named when the fault was set. */
+  | { kind: 'freeze_finalized' }
+  /** eth_call answers with its result's last byte changed. */
+  | { kind: 'wrong_call' }
+  /** eth_sendRawTransaction is answered with the transaction's hash and never sent upstream. */
+  | { kind: 'swallow_send' }
+  /** A receipt is answered as not found until `delayMs` after this proxy first saw it upstream. */
+  | { kind: 'delay_receipts'; delayMs: number };
 
 export type FaultKind = Fault['kind'];
 
@@ -63,7 +78,14 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   // Aborted by close() so pending delays and upstream fetches stop with the server.
   const lifetime = new AbortController();
   const post: Post = (payload) => postUpstream(options.upstreamUrl, payload, lifetime.signal);
-  const frozenHead = createHeadFreezer(post);
+  const frozenHead = createFreezer(() => readHead(post));
+  const frozenTags = createFreezer(() => readTags(post));
+  const receiptsSeen = new Map<string, number>();
+  const state = (fault: Fault): Promise<ProxyState> =>
+    Promise.all([
+      fault.kind === 'stale' ? frozenHead.get() : undefined,
+      fault.kind === 'freeze_finalized' ? frozenTags.get() : undefined,
+    ]).then(([head, tags]) => ({ head, tags, receiptsSeen }));
   let fault: Fault = { kind: 'none' };
   let requestCount = 0;
 
@@ -75,7 +97,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     if (current.kind === 'hang') return;
     if (body === undefined) return send(res, { status: 413, body: 'request body too large' });
     if (current.kind === 'slow') await sleep(current.delayMs, undefined, { signal: lifetime.signal });
-    send(res, await replyTo(body, current, post, frozenHead.get));
+    send(res, await replyTo(body, current, post, () => state(current)));
   };
   const server = createServer((req, res) => {
     handle(req, res).catch(() => {
@@ -98,6 +120,8 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     setFault(next: Fault) {
       fault = next;
       frozenHead.reset(next.kind === 'stale');
+      frozenTags.reset(next.kind === 'freeze_finalized');
+      receiptsSeen.clear();
     },
     close: () =>
       (closing ??= new Promise<void>((resolve) => {
@@ -118,26 +142,39 @@ async function listen(server: Server, host: string, port: number): Promise<{ url
   return { url: `http://${urlHost}:${address.port}`, port: address.port };
 }
 
-/** The head a `stale` fault freezes at: read when the fault is set, re-read on demand if that failed. */
-function createHeadFreezer(post: Post): { reset(freezeNow: boolean): void; get(): Promise<bigint> } {
-  let head: Promise<bigint> | undefined;
-  const get = (): Promise<bigint> => {
-    const pending = (head ??= readHead(post));
+/**
+ * What a fault freezes (the head for `stale`, the tags for `freeze_finalized`): read when the fault is set,
+ * re-read on demand if that failed.
+ */
+function createFreezer<T>(read: () => Promise<T>): { reset(freezeNow: boolean): void; get(): Promise<T> } {
+  let value: Promise<T> | undefined;
+  const get = (): Promise<T> => {
+    const pending = (value ??= read());
     pending.catch(() => {
-      if (head === pending) head = undefined; // so the next request under the fault tries again
+      if (value === pending) value = undefined; // so the next request under the fault tries again
     });
     return pending;
   };
   return {
     reset(freezeNow) {
-      head = undefined;
+      value = undefined;
       if (freezeNow) get().catch(() => undefined);
     },
     get,
   };
 }
 
-async function replyTo(body: string, fault: Fault, post: Post, staleHead: () => Promise<bigint>): Promise<Reply> {
+/** What some faults need beyond the request: the frozen head or tags, and when each receipt was first seen. */
+interface ProxyState {
+  head: bigint | undefined;
+  tags: FrozenTags | undefined;
+  receiptsSeen: Map<string, number>;
+}
+
+/** The block numbers `finalized` and `safe` named when frozen; null where the upstream has no such tag. */
+type FrozenTags = { finalized: string | null; safe: string | null };
+
+async function replyTo(body: string, fault: Fault, post: Post, proxyState: () => Promise<ProxyState>): Promise<Reply> {
   const early = httpFaultReply(fault);
   if (early) return early;
   const parsed = parseCalls(body);
@@ -146,8 +183,8 @@ async function replyTo(body: string, fault: Fault, post: Post, staleHead: () => 
   if (fault.kind === 'no_batch' && parsed.batch) {
     return json(400, errorResponse(null, -32600, 'batch requests are not supported'));
   }
-  const head = fault.kind === 'stale' ? await staleHead() : undefined;
-  const plans = parsed.calls.map((call) => planCall(call, fault, head));
+  const state = await proxyState();
+  const plans = parsed.calls.map((call) => planCall(call, fault, state));
   const answer = await forwardPlans(plans, parsed.batch, post);
   if ('raw' in answer) return answer.raw;
   const responses = plans.map((plan, index) =>
@@ -170,7 +207,7 @@ function httpFaultReply(fault: Fault): Reply | undefined {
   }
 }
 
-function planCall(call: JsonRpcRequest, fault: Fault, frozenHead: bigint | undefined): CallPlan {
+function planCall(call: JsonRpcRequest, fault: Fault, state: ProxyState): CallPlan {
   switch (fault.kind) {
     case 'jsonrpc_error':
       return { answer: errorResponse(call.id, -32603, 'internal error') };
@@ -188,7 +225,7 @@ function planCall(call: JsonRpcRequest, fault: Fault, frozenHead: bigint | undef
         ? { forward: { ...call, method: 'eth_blockNumber', params: [] }, adjust: syncingStatus }
         : { forward: call };
     case 'stale':
-      return planStale(call, frozenHead ?? 0n);
+      return planStale(call, state.head ?? 0n);
     case 'log_range_limit':
       return logRangeBlocks(call) > fault.maxBlocks
         ? { answer: errorResponse(call.id, -32005, `query exceeds max block range ${fault.maxBlocks}`) }
@@ -196,8 +233,72 @@ function planCall(call: JsonRpcRequest, fault: Fault, frozenHead: bigint | undef
     case 'ahead':
       return planAhead(call, BigInt(fault.blocks));
     default:
+      return planWrongData(call, fault, state);
+  }
+}
+
+/** The faults that serve wrong data for the calls that ask for it, and forward every other call. */
+function planWrongData(call: JsonRpcRequest, fault: Fault, state: ProxyState): CallPlan {
+  const params = Array.isArray(call.params) ? (call.params as unknown[]) : [];
+  switch (fault.kind) {
+    case 'fork_hash':
+      return call.method === 'eth_getBlockByNumber' && params[0] === toHex(BigInt(fault.height))
+        ? { forward: call, adjust: forkedBlock }
+        : { forward: call };
+    case 'drop_log':
+      return call.method === 'eth_getLogs'
+        ? { forward: call, adjust: (logs) => withoutFirstLogOf(logs, fault.address.toLowerCase()) }
+        : { forward: call };
+    case 'freeze_finalized': {
+      const tag = params[0];
+      if (call.method !== 'eth_getBlockByNumber' || (tag !== 'finalized' && tag !== 'safe')) return { forward: call };
+      const frozen = state.tags?.[tag];
+      return frozen ? { forward: { ...call, params: [frozen, ...params.slice(1)] } } : { forward: call };
+    }
+    case 'wrong_call':
+      return call.method === 'eth_call' ? { forward: call, adjust: changedCallResult } : { forward: call };
+    case 'swallow_send':
+      return call.method === 'eth_sendRawTransaction' && typeof params[0] === 'string'
+        ? { answer: resultResponse(call.id, keccak256(params[0] as Hex)) }
+        : { forward: call };
+    case 'delay_receipts':
+      return call.method === 'eth_getTransactionReceipt' && typeof params[0] === 'string'
+        ? { forward: call, adjust: (receipt) => delayedReceipt(receipt, params[0] as string, fault.delayMs, state) }
+        : { forward: call };
+    default:
       return { forward: call };
   }
+}
+
+function forkedBlock(block: unknown): unknown {
+  if (typeof block !== 'object' || block === null || typeof (block as { hash?: unknown }).hash !== 'string')
+    return block;
+  const { hash } = block as { hash: Hex };
+  return { ...block, hash: keccak256(hash) };
+}
+
+function withoutFirstLogOf(logs: unknown, address: string): unknown {
+  if (!Array.isArray(logs)) return logs;
+  const index = logs.findIndex(
+    (log) => typeof log?.address === 'string' && (log.address as string).toLowerCase() === address,
+  );
+  return index < 0 ? logs : logs.filter((_, at) => at !== index);
+}
+
+function changedCallResult(result: unknown): unknown {
+  if (typeof result !== 'string' || !result.startsWith('0x')) return result;
+  if (result.length < 4) return '0x01';
+  const last = Number.parseInt(result.slice(-2), 16);
+  return `${result.slice(0, -2)}${((last + 1) % 256).toString(16).padStart(2, '0')}`;
+}
+
+function delayedReceipt(receipt: unknown, hash: string, delayMs: number, state: ProxyState): unknown {
+  if (receipt === null || receipt === undefined) return receipt;
+  const key = hash.toLowerCase();
+  const now = Date.now();
+  const firstSeen = state.receiptsSeen.get(key) ?? now;
+  state.receiptsSeen.set(key, firstSeen);
+  return now - firstSeen < delayMs ? null : receipt;
 }
 
 /** How many blocks an eth_getLogs call spans (0 for other calls, or when it names no numbered range). */
@@ -274,6 +375,19 @@ async function readHead(post: Post): Promise<bigint> {
   const head = 'byIndex' in answer ? answer.byIndex.get(0)?.result : undefined;
   if (typeof head !== 'string') throw new Error('upstream eth_blockNumber failed');
   return BigInt(head);
+}
+
+async function readTags(post: Post): Promise<FrozenTags> {
+  const calls: CallPlan[] = (['finalized', 'safe'] as const).map((tag) => ({
+    forward: { jsonrpc: '2.0', method: 'eth_getBlockByNumber', params: [tag, false] },
+  }));
+  const answer = await forwardPlans(calls, true, post);
+  if (!('byIndex' in answer)) throw new Error('upstream tags failed');
+  const numberAt = (index: number): string | null => {
+    const block = answer.byIndex.get(index)?.result as { number?: unknown } | null | undefined;
+    return typeof block?.number === 'string' ? block.number : null;
+  };
+  return { finalized: numberAt(0), safe: numberAt(1) };
 }
 
 async function postUpstream(url: string, payload: unknown, signal: AbortSignal): Promise<Reply> {

@@ -4,17 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAnvil, type AnvilNode } from '../../../../src/anvil/anvil.js';
 import { startFaultProxy, type FaultProxy } from '../../../../src/demo/fault-proxy.js';
-import { systemClock } from '../../../../src/domain/clock.js';
-import type { RpcEndpointTarget } from '../../../../src/domain/rpc.js';
 import { blockAgreement } from '../../../../src/endpoints/rpc/correctness/checks/block-agreement.js';
-import { CorrectnessEngine } from '../../../../src/endpoints/rpc/correctness/correctness-engine.js';
-import { correctnessSchema } from '../../../../src/endpoints/rpc/correctness/correctness-schema.js';
-import { CorrectnessStore } from '../../../../src/endpoints/rpc/correctness/correctness-store.js';
-import { endpointCaller } from '../../../../src/endpoints/rpc/correctness/rpc-calls.js';
-import { rpcEndpointCollector } from '../../../../src/endpoints/rpc/rpc-endpoint.js';
-import { ChainTracker } from '../../../../src/endpoints/rpc/rpc-tracker.js';
-import { openDatabase } from '../../../../src/store/database.js';
-import { Registry } from 'prom-client';
+import { checkedChain } from './correctness-fixture.js';
 
 let honest: AnvilNode;
 let fork: AnvilNode;
@@ -36,41 +27,18 @@ afterAll(async () => {
 
 describe('block agreement rounds over real probes', () => {
   it('flags the endpoint on another chain with the same chain id, and only that one', async () => {
-    const urls = { a: proxies[0]!.url, b: proxies[1]!.url, f: fork.url };
-    const tracker = new ChainTracker(
-      [{ chain: 'local', endpoints: ['a', 'b', 'f'], policy: { maxLagBlocks: 5, staleAfterMs: 60_000 } }],
-      systemClock,
-    );
-    const targets: RpcEndpointTarget[] = Object.entries(urls).map(([endpoint, url]) => ({
-      chain: 'local',
-      endpoint,
-      url,
-      headers: {},
-      expectedChainId: 31337,
-      timeoutMs: 2_000,
-      labels: {},
-      ancestorHeights: () => tracker.ancestorHeights(endpoint),
-      askTags: () => tracker.askTags(endpoint),
-    }));
-    const context = { clock: systemClock, shutdownSignal: new AbortController().signal };
-    const probes = targets.map((target) => rpcEndpointCollector.createProbe(target, context));
-    const probeAll = async () => {
-      for (const probe of probes) tracker.observe(await probe.run());
-    };
-    const config = correctnessSchema.parse({ enabled: true, blocks: { interval: '1s', depth: 5, tagLagBlocks: 3 } });
-    const check = blockAgreement.create({
-      chain: 'local',
-      config,
-      endpoints: targets.map(endpointCaller),
+    const {
       tracker,
-      pollIntervalMs: 200,
-    })!;
-    const { db } = openDatabase(':memory:');
-    const store = new CorrectnessStore(db);
-    const engine = new CorrectnessEngine(
-      [{ chain: 'local', endpoints: ['a', 'b', 'f'], holdMs: 60_000, checks: check.checks }],
-      { tracker, store, clock: systemClock, registry: new Registry() },
-    );
+      probeAll,
+      check: make,
+      engine: makeEngine,
+    } = checkedChain('local', {
+      a: proxies[0]!.url,
+      b: proxies[1]!.url,
+      f: fork.url,
+    });
+    const check = make(blockAgreement, { blocks: { interval: '1s', depth: 5, tagLagBlocks: 3 } });
+    const { engine, store, db, close } = makeEngine([check]);
 
     await probeAll();
     expect(tracker.consensusHead('local')).toBe(30);
@@ -113,6 +81,6 @@ describe('block agreement rounds over real probes', () => {
       { endpoint: 'b', agree: 1, disagree: 0 },
       { endpoint: 'f', agree: 0, disagree: 1 },
     ]);
-    db.close();
+    close();
   });
 });
