@@ -233,5 +233,51 @@ export const correctnessBuiltInRules: readonly ThresholdRuleConfig[] = [
   },
 ];
 
+/**
+ * The canary's alerts: an endpoint whose last canary was not mined before its timeout (or was dropped), an
+ * endpoint that refuses canaries, and a key whose balance is running out. Off where no chain has a canary.
+ */
+export const canaryBuiltInRules: readonly ThresholdRuleConfig[] = [
+  {
+    name: 'CanaryNotIncluded',
+    source: 'canary',
+    metric: 'not_included',
+    op: '==',
+    threshold: 1,
+    for: 0,
+    keepFiringFor: 0,
+    severity: 'critical',
+    labels: {},
+    annotations: {
+      summary:
+        'A canary transaction sent through {{ $labels.endpoint }} on {{ $labels.chain }} was not included in time',
+    },
+  },
+  {
+    name: 'CanaryEndpointRejecting',
+    source: 'canary',
+    metric: 'rejecting',
+    op: '==',
+    threshold: 1,
+    for: 0,
+    keepFiringFor: 0,
+    severity: 'warning',
+    labels: {},
+    annotations: { summary: 'RPC endpoint {{ $labels.endpoint }} on {{ $labels.chain }} refuses canary transactions' },
+  },
+  {
+    name: 'CanaryBalanceLow',
+    source: 'canary',
+    metric: 'balance_low',
+    op: '==',
+    threshold: 1,
+    for: 0,
+    keepFiringFor: 0,
+    severity: 'warning',
+    labels: {},
+    annotations: { summary: 'The canary key on {{ $labels.chain }} is running out of funds for gas' },
+  },
+];
+
 /** Every validator alert's name, the events' and the thresholds'. */
 export const validatorAlertNames = [...validatorEventAlertNames, ...Object.keys(validatorThresholdSeverities)];

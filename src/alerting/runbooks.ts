@@ -11,6 +11,7 @@ import { parseTemplate, type Template } from './template.js';
 export const runbookPages: Readonly<Record<string, string>> = {
   endpoint: 'rpc',
   endpoint_check: 'rpc',
+  canary: 'rpc',
   chain: 'rpc',
   beacon_endpoint: 'consensus',
   beacon_chain: 'consensus',

@@ -5,12 +5,14 @@
 import type { Severity } from '../domain/alert.js';
 import { beaconTargets } from '../endpoints/beacon/beacon-schema.js';
 import type { ChainConfig } from '../endpoints/chain-schema.js';
+import type { CanaryReader } from '../endpoints/rpc/canary/index.js';
 import type { CorrectnessReader } from '../endpoints/rpc/correctness/index.js';
 import type { ChainTracker } from '../endpoints/rpc/rpc-tracker.js';
 import type { AlertRule } from './alert-rule.js';
 import {
   beaconAlertNames,
   beaconBuiltInRules,
+  canaryBuiltInRules,
   correctnessBuiltInRules,
   validatorBuiltInRules,
   validatorThresholdSeverities,
@@ -55,6 +57,7 @@ export function builtInThresholdRules(alerting: ThresholdAlertsConfig['alerting'
   const { beacon, validators } = alerting;
   return [
     ...correctnessBuiltInRules,
+    ...canaryBuiltInRules,
     ...beaconBuiltInRules({ ...beacon, unhealthyForMs: beacon.unhealthyFor }),
     ...validatorBuiltInRules({ ...validators, eventHoldMs: validators.eventHold }),
   ];
@@ -64,6 +67,7 @@ export function builtInThresholdRules(alerting: ThresholdAlertsConfig['alerting'
 export interface ThresholdReaders {
   tracker: ChainTracker;
   correctness?: CorrectnessReader | undefined;
+  canary?: CanaryReader | undefined;
   beacon?: BeaconHealthReader | undefined;
   validators?: ValidatorAlertReader | undefined;
 }
@@ -73,6 +77,7 @@ export function thresholdAlertRules(config: ThresholdAlertsConfig, readers: Thre
   return thresholdRulesOf(rules, {
     rpc: { chains: config.chains, tracker: readers.tracker, correctness: readers.correctness },
     beacon: readers.beacon && { reader: readers.beacon, targets: beaconTargets(config.chains) },
+    canary: readers.canary,
     validators: readers.validators && { reader: readers.validators, minDuties: config.alerting.validators.minDuties },
   });
 }
@@ -87,6 +92,7 @@ const shippedThresholdNames = new Set<string>([
   ...defaultAlertRules.map((rule) => rule.name),
   ...beaconAlertNames,
   ...correctnessBuiltInRules.map((rule) => rule.name),
+  ...canaryBuiltInRules.map((rule) => rule.name),
   ...Object.keys(validatorThresholdSeverities),
 ]);
 

@@ -193,6 +193,21 @@ export const configSchema = z
         });
       }
     });
+    config.chains.forEach((chain, chainIndex) => {
+      const canary = chain.canary;
+      if (!canary) return;
+      const path = ['chains', chainIndex, 'canary'];
+      if (chain.rpc.length === 0)
+        ctx.addIssue({ code: 'custom', path, message: 'needs RPC endpoints (chains[].rpc) to send through' });
+      canary.endpoints?.forEach((endpoint, index) => {
+        if (!chain.rpc.some((candidate) => candidate.id === endpoint))
+          ctx.addIssue({
+            code: 'custom',
+            path: [...path, 'endpoints', index],
+            message: `no endpoint "${endpoint}" on chain "${chain.id}"`,
+          });
+      });
+    });
     checkSloReferences(config, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
     checkAlertingReferences(config, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
     checkGovernanceReferences(config, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
@@ -200,12 +215,17 @@ export const configSchema = z
   });
 
 /** SLI kinds counted over a chain's RPC endpoints. */
-const rpcSliKinds = ['availability', 'latency', 'freshness', 'redundancy', 'correctness'];
+const rpcSliKinds = ['availability', 'latency', 'freshness', 'redundancy', 'correctness', 'tx_inclusion'];
 
 /** SLO ids are unique and their SLIs select endpoints that exist. */
 export function checkSloReferences(
   config: {
-    chains: { id: string; rpc: { id: string; labels: Record<string, string> }[]; labels: Record<string, string> }[];
+    chains: {
+      id: string;
+      rpc: { id: string; labels: Record<string, string> }[];
+      labels: Record<string, string>;
+      canary?: unknown;
+    }[];
     slos: {
       id: string;
       sli: {
@@ -230,6 +250,13 @@ export function checkSloReferences(
     if (rpcSliKinds.includes(slo.sli.kind) && chain.rpc.length === 0) {
       const message = `chain "${chain.id}" has no RPC endpoints (chains[].rpc) for an SLI of kind ${slo.sli.kind}`;
       problem(['slos', index, 'sli', 'chain'], message);
+      return;
+    }
+    if (slo.sli.kind === 'tx_inclusion' && !chain.canary) {
+      problem(
+        ['slos', index, 'sli', 'chain'],
+        `chain "${chain.id}" has no canary (chains[].canary) for an SLI of kind tx_inclusion`,
+      );
       return;
     }
     slo.sli.endpoints?.forEach((endpoint, endpointIndex) => {

@@ -39,6 +39,7 @@ export interface SliQuery {
   table:
     | 'rpc_rollups_1m'
     | 'rpc_correctness_1m'
+    | 'canary_1m'
     | 'chain_rollups_1m'
     | 'governance_sli_outcomes'
     | 'validator_sli_outcomes';

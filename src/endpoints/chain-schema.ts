@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { endpointConnectionFields } from './endpoint-schema.js';
 import { duration, durationText, httpUrl, id, labels } from '../domain/fields.js';
 import { beaconSchema } from './beacon/beacon-schema.js';
+import { canarySchema } from './rpc/canary/canary-schema.js';
 import { correctnessSchema } from './rpc/correctness/correctness-schema.js';
 
 export const defaultProbeTimeoutMs = 10_000;
@@ -70,6 +71,12 @@ export const chainSchema = z.strictObject({
       'transactions compared across endpoints (and with the beacon chain). An endpoint that disagrees is ' +
       'unhealthy, with error class `incorrect_data`.',
   ),
+  canary: canarySchema
+    .optional()
+    .describe(
+      'A real transaction sent on the chain every `interval` through its RPC endpoints, timed to inclusion ' +
+        'and to each endpoint returning its receipt: the `tx_inclusion` SLI and the canary alerts. None when absent.',
+    ),
   beacon: beaconSchema
     .optional()
     .describe(

@@ -16,6 +16,8 @@ import type { AlertStore } from '../alerting/alert-store.js';
 import type { Outbox } from '../notify/outbox.js';
 import type { RpcSampleStore } from '../endpoints/rpc/rpc-samples.js';
 import type { BeaconStateReader } from '../endpoints/beacon/beacon-view.js';
+import type { ChainConfig } from '../endpoints/chain-schema.js';
+import type { CanaryReader } from '../endpoints/rpc/canary/index.js';
 import type { CorrectnessReader, CorrectnessStore } from '../endpoints/rpc/correctness/index.js';
 import type { ChainTracker } from '../endpoints/rpc/rpc-tracker.js';
 import type { ChainView } from '../endpoints/rpc/rpc-view.js';
@@ -23,6 +25,7 @@ import { answerClientError, frameworkError, maxParamLength } from './framework-e
 import { HttpError, registerRoutes, type AuthSettings, type RouteDefinition } from './route.js';
 import { alertRoutes } from './routes/alerts.js';
 import { beaconRoutes } from './routes/beacon.js';
+import { canaryRoutes } from './routes/canary.js';
 import { correctnessRoutes } from './routes/correctness.js';
 import { chainRoutes } from './routes/chains.js';
 import { endpointRoutes } from './routes/endpoints.js';
@@ -56,6 +59,8 @@ export interface HttpDeps {
   verifier?: DecisionVerifier;
   /** The data checks of RPC endpoints; without it their route is absent. */
   correctness?: { reader: CorrectnessReader; store: CorrectnessStore; tracker: ChainTracker };
+  /** Each chain's canary transactions; without it their route is absent. */
+  canary?: { reader: CanaryReader; chains: readonly ChainConfig[] };
   /** Beacon endpoints and their health; without it the beacon routes are absent. */
   beacon?: { tracker: BeaconStateReader; targets: readonly BeaconEndpointTarget[] };
   /** Watched validators; without it the validator routes are absent. */
@@ -102,6 +107,7 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
       ...(deps.verifier ? verificationRoutes({ tracker: deps.governance, verifier: deps.verifier }) : []),
     );
   if (deps.correctness) routes.push(...correctnessRoutes(deps.correctness));
+  if (deps.canary) routes.push(...canaryRoutes(deps.canary));
   if (deps.beacon) routes.push(...beaconRoutes(deps.beacon));
   if (deps.validators) routes.push(...validatorRoutes({ tracker: deps.validators }));
   registerRoutes(app, routes, deps.auth);

@@ -21,7 +21,7 @@ export interface ServiceOptions {
   scrubber?: SecretScrubber;
 }
 
-/** Every secret the config holds: RPC URLs and header values, receiver URLs and keys, the API token. */
+/** Every secret the config holds: RPC URLs and header values, receiver URLs and keys, the API token, canary keys. */
 export function secretsScrubber(config: Config): SecretScrubber {
   const scrubber = new SecretScrubber();
   scrubber.add(...receiverSecrets(config));
@@ -31,6 +31,7 @@ export function secretsScrubber(config: Config): SecretScrubber {
       scrubber.addUrl(endpoint.url, { showPath: endpoint.showPath });
       scrubber.add(...Object.values(endpoint.headers));
     }
+    if (chain.canary) scrubber.add(chain.canary.privateKey, chain.canary.privateKey.slice(2));
   }
   return scrubber;
 }

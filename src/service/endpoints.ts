@@ -7,6 +7,7 @@ import type { AnyEndpointKind, WiredEndpointKind } from '../endpoints/endpoint-k
 import { seedFromStore } from '../endpoints/endpoint-tracker.js';
 import { type EndpointKindName, endpointKinds } from '../endpoints/index.js';
 import { observationPipeline } from '../endpoints/observation-pipeline.js';
+import { wireCanary, type CanaryReader } from '../endpoints/rpc/canary/index.js';
 import { wireCorrectness, type CorrectnessReader } from '../endpoints/rpc/correctness/index.js';
 import { ChainView } from '../endpoints/rpc/rpc-view.js';
 import { collectorRun } from '../endpoints/runner.js';
@@ -23,6 +24,8 @@ export interface EndpointsCapability extends Capability {
   beacon: WiredKinds['beacon'] & { clients: WiredKinds['beacon']['shared']['clients'] };
   /** The data checks' latest outcomes per endpoint and check. */
   correctness: CorrectnessReader;
+  /** Each chain's canary transactions. */
+  canary: CanaryReader;
   /** Writes buffered samples now (tests read the store right after). */
   flush(): void;
 }
@@ -74,6 +77,15 @@ export function createEndpoints(context: ServiceContext): EndpointsCapability {
     logger: context.logger,
     shutdownSignal: context.shutdownSignal,
   });
+  const canary = wireCanary({
+    chains: config.chains,
+    targets: rpc.targets,
+    db,
+    clock: context.clock,
+    registry: context.registry,
+    logger: context.logger,
+    shutdownSignal: context.shutdownSignal,
+  });
   const retention = { rawRetentionMs: config.storage.rawRetention, rollupRetentionMs: config.storage.rollupRetention };
   return {
     name: 'endpoints',
@@ -81,20 +93,28 @@ export function createEndpoints(context: ServiceContext): EndpointsCapability {
     rpc,
     beacon: { ...beacon, clients: beacon.shared.clients },
     correctness: correctness.engine,
-    tasks: [...built.flatMap(([, { tasks }]) => tasks), ...correctness.tasks],
+    canary: canary.reader,
+    tasks: [...built.flatMap(([, { tasks }]) => tasks), ...correctness.tasks, ...canary.tasks],
     http: {
       view: new ChainView(config, rpc.tracker),
       correctness: { reader: correctness.engine, store: correctness.store, tracker: rpc.tracker },
+      canary: { reader: canary.reader, chains: config.chains },
       samples: rpc.store,
       ...(beacon.targets.length > 0 ? { beacon: { tracker: beacon.tracker, targets: beacon.targets } } : {}),
     },
     alertRules: [],
-    thresholdReaders: { tracker: rpc.tracker, beacon: beacon.tracker, correctness: correctness.engine },
+    thresholdReaders: {
+      tracker: rpc.tracker,
+      beacon: beacon.tracker,
+      correctness: correctness.engine,
+      canary: canary.reader,
+    },
     prune: (nowMs) =>
       Object.assign(
         {},
         ...names.map((name) => endpointKinds[name].prune(db, retention, nowMs)),
         correctness.store.prune(retention, nowMs),
+        canary.reader.store.prune(retention, nowMs),
       ),
     flush: () => writers.flush(),
     start: () => writers.start(),

@@ -23,7 +23,7 @@ export class SliCounter {
     selection: SliSelection,
     private readonly query: SliQuery,
   ) {
-    const byEndpoint = query.table === 'rpc_rollups_1m' || query.table === 'rpc_correctness_1m';
+    const byEndpoint = ['rpc_rollups_1m', 'rpc_correctness_1m', 'canary_1m'].includes(query.table);
     const filters = Object.entries(query.filters ?? {});
     for (const [column] of filters) if (!/^[a-z_]+$/.test(column)) throw new Error(`not a column name: ${column}`);
     const where = [

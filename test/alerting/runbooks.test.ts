@@ -58,6 +58,7 @@ describe('runbook links of the alerts ERE raises', () => {
       new Set([
         'endpoint',
         'endpoint_check',
+        'canary',
         'chain',
         'beacon_endpoint',
         'beacon_chain',

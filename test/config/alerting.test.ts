@@ -214,7 +214,10 @@ const problemCases: ProblemCase[] = [
         path: 'alerting.rules[0].name',
         message: 'must be an alert name: letters, digits and "_", not starting with a digit',
       },
-      { path: 'alerting.rules[0].source', message: expect.stringContaining('"endpoint"|"endpoint_check"|"chain"') },
+      {
+        path: 'alerting.rules[0].source',
+        message: expect.stringContaining('"endpoint"|"endpoint_check"|"canary"|"chain"'),
+      },
       { path: 'alerting.rules[0].op', message: expect.stringContaining('">"|">="') },
       { path: 'alerting.rules[0].threshold', message: 'Invalid input: expected number, received string' },
       {

@@ -71,6 +71,7 @@ describe('SLI kinds', () => {
       'freshness',
       'redundancy',
       'correctness',
+      'tx_inclusion',
       'governance_execution',
       'governance_participation',
       'governance_verification',

@@ -3,6 +3,7 @@
 
 import { beaconChainSource } from './beacon-chain.js';
 import { beaconEndpointSource } from './beacon-endpoint.js';
+import { canarySource } from './canary.js';
 import { chainSource } from './chain.js';
 import { endpointSource } from './endpoint.js';
 import { endpointCheckSource } from './endpoint-check.js';
@@ -12,6 +13,7 @@ import { validatorScopeSource } from './validator-scope.js';
 export const thresholdSources = [
   endpointSource,
   endpointCheckSource,
+  canarySource,
   chainSource,
   beaconEndpointSource,
   beaconChainSource,
@@ -32,6 +34,6 @@ export const thresholdMetrics: Record<string, readonly string[]> = Object.fromEn
 );
 
 /** The sources whose series are endpoints, which a rule's `endpoints:` selects among. */
-export const endpointSources: readonly ThresholdSource[] = ['endpoint', 'endpoint_check', 'beacon_endpoint'];
+export const endpointSources: readonly ThresholdSource[] = ['endpoint', 'endpoint_check', 'canary', 'beacon_endpoint'];
 
 export { sloSource, sloAlertName } from './slo.js';

@@ -5,6 +5,7 @@
 import type { Severity } from '../../domain/alert.js';
 import type { BeaconChainHealth, BeaconEndpointTarget } from '../../domain/beacon.js';
 import type { ChainConfig } from '../../endpoints/chain-schema.js';
+import type { CanaryReader } from '../../endpoints/rpc/canary/index.js';
 import type { CorrectnessReader } from '../../endpoints/rpc/correctness/index.js';
 import type { ChainTracker } from '../../endpoints/rpc/rpc-tracker.js';
 import type { ValidatorTracker } from '../../validators/validator-tracker.js';
@@ -50,6 +51,7 @@ export interface ThresholdSourceDeps {
     | { chains: readonly ChainConfig[]; tracker: ChainTracker; correctness?: CorrectnessReader | undefined }
     | undefined;
   beacon?: { reader: BeaconHealthReader; targets: readonly BeaconEndpointTarget[] } | undefined;
+  canary?: CanaryReader | undefined;
   /** `minDuties`: attestation duties with a reading a scope needs in an epoch for its miss rate to be known. */
   validators?: { reader: ValidatorAlertReader; minDuties: number } | undefined;
 }

@@ -11,6 +11,7 @@ import { latency } from './latency.js';
 import { proposalSuccess } from './proposal-success.js';
 import { redundancy } from './redundancy.js';
 import type { SliKind } from './sli-kind.js';
+import { txInclusion } from './tx-inclusion.js';
 
 export const sliKinds: readonly SliKind[] = [
   availability,
@@ -18,6 +19,7 @@ export const sliKinds: readonly SliKind[] = [
   freshness,
   redundancy,
   correctness,
+  txInclusion,
   governanceExecution,
   governanceParticipation,
   governanceVerification,

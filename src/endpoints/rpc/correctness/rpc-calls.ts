@@ -17,10 +17,15 @@ export interface RpcCall {
 /** A call's result, or undefined when it failed or was refused. */
 export type CallResult = unknown;
 
+/** One call's answer with its JSON-RPC error told apart from a failed request; the error's words are for classing. */
+export type CallReply = { result: unknown } | { error: { code: number; message: string } } | { failed: true };
+
 export interface EndpointCaller {
   readonly endpoint: string;
   /** The results in the order of the calls; every result undefined when the request as a whole failed. */
   call(calls: readonly RpcCall[], signal: AbortSignal): Promise<CallResult[]>;
+  /** One call, with its error: for eth_sendRawTransaction, whose refusal says why. */
+  ask(call: RpcCall, signal: AbortSignal): Promise<CallReply>;
 }
 
 export function endpointCaller(target: RpcEndpointTarget): EndpointCaller {
@@ -43,6 +48,17 @@ export function endpointCaller(target: RpcEndpointTarget): EndpointCaller {
     );
   return {
     endpoint: target.endpoint,
+    async ask(call, parent) {
+      const signal = AbortSignal.any([parent, AbortSignal.timeout(target.timeoutMs)]);
+      try {
+        const answer = (await rpc.request({ body: { id: 1, ...call }, fetchOptions: { signal } })) as RpcAnswer;
+        if (!answer.error) return { result: answer.result };
+        const { code, message } = answer.error as { code?: unknown; message?: unknown };
+        return { error: { code: typeof code === 'number' ? code : 0, message: String(message ?? '') } };
+      } catch {
+        return { failed: true };
+      }
+    },
     async call(calls, parent) {
       if (calls.length === 0) return [];
       const signal = AbortSignal.any([parent, AbortSignal.timeout(target.timeoutMs)]);
