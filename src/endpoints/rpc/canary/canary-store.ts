@@ -78,7 +78,14 @@ const fromRow = (row: AttemptRow): CanaryAttempt => ({
 
 export type NewAttempt = Omit<
   CanaryAttempt,
-  'id' | 'status' | 'reason' | 'blockNumber' | 'includedAtMs' | 'inclusionSeconds' | 'inclusionBlockSeconds'
+  | 'id'
+  | 'status'
+  | 'reason'
+  | 'blockNumber'
+  | 'includedAtMs'
+  | 'inclusionSeconds'
+  | 'inclusionBlockSeconds'
+  | 'propagation'
 > & { propagation?: null };
 
 export class CanaryStore {
