@@ -4,6 +4,7 @@
 // small DAO (governor, timelock, Safe, proxy) plays its governance story, watched by the same service, and a
 // simulated beacon node serves the consensus layer, with six watched validators, one of them flaky.
 
+import { toHex } from 'viem';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +18,7 @@ import { startAlertLogReceiver } from './alert-log-receiver.js';
 import { startAnvil, type AnvilNode } from '../anvil/anvil.js';
 import { demoBeaconYaml, demoValidatorSlosYaml, demoValidatorsYaml, startDemoBeacon } from './beacon.js';
 import { startFaultProxy, type Fault, type FaultProxy } from './fault-proxy.js';
-import { type AnvilClient, createAnvilClient } from './governance/client.js';
+import { type AnvilClient, anvilAccount, createAnvilClient } from './governance/client.js';
 import {
   type DemoGovernance,
   type DemoGovernanceAddresses,
@@ -55,6 +56,9 @@ interface Scenario {
   says: string;
 }
 
+/** anvil's account 5, funded on every anvil chain: the demo canary's key, public and worthless elsewhere. */
+const demoCanaryKey = toHex(anvilAccount(5).getHdKey().privateKey!);
+
 /** The faults the demo cycles through, one at a time. */
 export const demoScenarios: readonly Scenario[] = [
   { endpoint: 'provider-a', fault: { kind: 'stale' }, says: 'falls behind (its head stops moving)' },
@@ -71,6 +75,11 @@ export const demoScenarios: readonly Scenario[] = [
     endpoint: 'provider-a',
     fault: { kind: 'wrong_chain_id', chainId: 1 },
     says: 'serves the wrong chain (chain id 1)',
+  },
+  {
+    endpoint: 'provider-b',
+    fault: { kind: 'drop_log' },
+    says: 'drops a log from eth_getLogs (its probes still succeed: the data checks catch it)',
   },
 ];
 
@@ -114,6 +123,23 @@ chains:
       - id: provider-b
         url: ${options.proxyB}
         labels: { provider: proxy-b }
+    # Data checks: the endpoints' blocks, tags and logs compared, each endpoint's logs held to its own receipts.
+    # Short intervals and a long logs range, so that a 20-second fault is caught; the defaults are gentler.
+    correctness:
+      enabled: true
+      for: 1m
+      blocks: { interval: 10s, depth: 3, tagLagBlocks: 8 }
+      logs: { interval: 10s, depth: 3, blocks: 30 }
+      transactions: { interval: 10s, depth: 3 }
+    # A real transaction every 15 s. The key is anvil's well-known account 5; give your own from the
+    # environment, as privateKey: \${CANARY_KEY}, and never write it in a file.
+    canary:
+      privateKey: "${demoCanaryKey}"
+      interval: 15s
+      maxFeePerGas: 10
+      timeout: 20s
+      includedWithin: 5s
+      watchInterval: 250ms
 ${options.beaconUrl ? demoBeaconYaml(options.beaconUrl) : ''}slos:
   - id: provider-a-availability
     service: demo-rpc
@@ -121,6 +147,12 @@ ${options.beaconUrl ? demoBeaconYaml(options.beaconUrl) : ''}slos:
     objective: 99
     window: 7d
     sli: { kind: availability, chain: demo, endpoints: [provider-a] }
+  - id: demo-inclusion
+    service: demo-rpc
+    description: canary transactions are mined within 5 s
+    objective: 99
+    window: 7d
+    sli: { kind: tx_inclusion, chain: demo }
   - id: demo-redundancy
     service: demo-rpc
     description: at least two healthy endpoints
@@ -307,6 +339,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
     `  metrics:  ${service.url}/metrics`,
     `  chain:    ${service.url}/api/v1/chains/demo`,
     `  samples:  ${service.url}/api/v1/endpoints/provider-a/samples?limit=10`,
+    `  data:     ${service.url}/api/v1/chains/demo/correctness (the data checks); ` +
+      `${service.url}/api/v1/chains/demo/canary (the canary transactions)`,
     `  SLOs:     ${service.url}/api/v1/slos (evaluated every minute, from the first minute that has settled)`,
     `  alerts:   ${service.url}/api/v1/alerts (and /api/v1/notifications); ` +
       '"[webhook]" lines are what the demo\'s receiver got',

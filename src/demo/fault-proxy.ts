@@ -26,8 +26,8 @@ export type Fault =
   | { kind: 'log_range_limit'; maxBlocks: number }
   /** The block at `height` is answered with another hash, as a provider on another fork there would. */
   | { kind: 'fork_hash'; height: number }
-  /** eth_getLogs leaves out the first log of `address` it would return; receipts still hold it. */
-  | { kind: 'drop_log'; address: string }
+  /** eth_getLogs leaves out the first log (of `address`, when given) it would return; receipts still hold it. */
+  | { kind: 'drop_log'; address?: string }
   /** The `finalized` and `safe` tags stay at the blocks they named when the fault was set. */
   | { kind: 'freeze_finalized' }
   /** eth_call answers with its result's last byte changed. */
@@ -247,7 +247,7 @@ function planWrongData(call: JsonRpcRequest, fault: Fault, state: ProxyState): C
         : { forward: call };
     case 'drop_log':
       return call.method === 'eth_getLogs'
-        ? { forward: call, adjust: (logs) => withoutFirstLogOf(logs, fault.address.toLowerCase()) }
+        ? { forward: call, adjust: (logs) => withoutFirstLogOf(logs, fault.address?.toLowerCase()) }
         : { forward: call };
     case 'freeze_finalized': {
       const tag = params[0];
@@ -277,10 +277,11 @@ function forkedBlock(block: unknown): unknown {
   return { ...block, hash: keccak256(hash) };
 }
 
-function withoutFirstLogOf(logs: unknown, address: string): unknown {
+function withoutFirstLogOf(logs: unknown, address: string | undefined): unknown {
   if (!Array.isArray(logs)) return logs;
   const index = logs.findIndex(
-    (log) => typeof log?.address === 'string' && (log.address as string).toLowerCase() === address,
+    (log) =>
+      address === undefined || (typeof log?.address === 'string' && (log.address as string).toLowerCase() === address),
   );
   return index < 0 ? logs : logs.filter((_, at) => at !== index);
 }

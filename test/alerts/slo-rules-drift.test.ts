@@ -31,6 +31,7 @@ describe('alerts/slo.rules.yml', () => {
       'dao-execution',
       'dao-participation',
       'demo-a-attestations',
+      'demo-inclusion',
       'demo-redundancy',
       'provider-a-availability',
     ]);
