@@ -138,13 +138,13 @@ export async function startAnvil(options: AnvilOptions = {}): Promise<AnvilNode>
     chainId,
     pid: child.pid as number,
     mine: async (blocks = 1) => {
-      await rpc(url, 'anvil_mine', [toHex(blocks)]);
+      await anvilRpc(url, 'anvil_mine', [toHex(blocks)]);
     },
     setAutomine: async (enabled) => {
-      await rpc(url, 'evm_setAutomine', [enabled]);
+      await anvilRpc(url, 'evm_setAutomine', [enabled]);
     },
     setIntervalMining: async (seconds) => {
-      await rpc(url, 'evm_setIntervalMining', [seconds]);
+      await anvilRpc(url, 'evm_setIntervalMining', [seconds]);
     },
     stop,
   };
@@ -189,7 +189,7 @@ async function waitForChainId(url: string, chainId: number, deadline: number): P
   let lastError: unknown;
   while (Date.now() < deadline) {
     try {
-      const answer = await rpc(url, 'eth_chainId', [], AbortSignal.timeout(1_000));
+      const answer = await anvilRpc(url, 'eth_chainId', [], AbortSignal.timeout(1_000));
       if (answer === toHex(chainId)) return;
       lastError = new Error(`eth_chainId answered ${String(answer)}, expected ${toHex(chainId)}`);
     } catch (error) {
@@ -212,7 +212,8 @@ async function terminate(child: ChildProcess, exited: Promise<void>): Promise<vo
   }
 }
 
-async function rpc(url: string, method: string, params: unknown[], signal?: AbortSignal): Promise<unknown> {
+/** One JSON-RPC call to an anvil node; a transport or JSON-RPC error is an `AnvilError` (`rpc_failed`). */
+export async function anvilRpc(url: string, method: string, params: unknown[], signal?: AbortSignal): Promise<unknown> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

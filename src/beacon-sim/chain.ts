@@ -5,6 +5,7 @@
 
 import type { Clock } from '../domain/clock.js';
 import { systemClock } from '../domain/clock.js';
+import type { ExecutionChain } from './execution.js';
 import { hash, hexOf, seedOf, Tag, unit, zeroRoot } from './hash.js';
 import {
   type AttestationRewardParts,
@@ -45,9 +46,14 @@ export interface BeaconSimOptions {
   restartDownMs?: number;
   configName?: string;
   version?: string;
+  /** The execution chain the blocks' payloads come from; a synthetic one drawn from the seed by default. */
+  executionChain?: ExecutionChain;
 }
 
-export type ResolvedOptions = Required<Omit<BeaconSimOptions, 'seed' | 'clock'>> & { seed: number; clock: Clock };
+export type ResolvedOptions = Required<Omit<BeaconSimOptions, 'seed' | 'clock' | 'executionChain'>> & {
+  seed: number;
+  clock: Clock;
+};
 
 export interface BlockHeaderView {
   slot: number;

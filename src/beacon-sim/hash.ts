@@ -20,6 +20,9 @@ export const Tag = {
   SyncMiss: 13,
   InitialBalance: 14,
   GenesisRoot: 15,
+  ExecutionBlockHash: 16,
+  ExecutionPayload: 17,
+  BlockBody: 18,
 } as const;
 export type Tag = (typeof Tag)[keyof typeof Tag];
 

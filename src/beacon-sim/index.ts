@@ -5,3 +5,5 @@ export type { BeaconSimOptions } from './chain.js';
 export { BeaconSim } from './sim.js';
 export { startBeaconSim, type RunningBeaconSim, type StartBeaconSimOptions } from './server.js';
 export { STREAM_CHUNK_ENTRIES } from './encode.js';
+export type { ExecutionBlock, ExecutionChain } from './execution.js';
+export { anvilExecutionChain } from './anvil-execution.js';

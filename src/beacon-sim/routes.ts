@@ -1,12 +1,15 @@
 // The Beacon API routes the simulated node serves, declared as data (method, template, handler): exactly
-// those the monitor's `BeaconApi` uses. Handlers throw `ApiError` for the spec's error answers.
+// those the monitor's Beacon API client uses. Handlers throw `ApiError` for the spec's error answers.
 
 import type { ServerResponse } from 'node:http';
 import type { BeaconChain } from './chain.js';
 import { SYNC_COMMITTEE_SUBNET_COUNT } from './chain.js';
+import { consensusFork, forks, signedBlockJson } from './block.js';
 import { headerJson, sendJson, streamJson, validatorJson } from './encode.js';
+import { executionBlockAt } from './execution.js';
 import { indexOfPubkey, pubkeyOf } from './hash.js';
 import type { BeaconSim } from './sim.js';
+import { FAR_FUTURE_EPOCH_TEXT } from './validators.js';
 
 export class ApiError extends Error {
   constructor(
@@ -82,6 +85,12 @@ export const routes: Route[] = [
           MAX_EFFECTIVE_BALANCE: '32000000000',
           EFFECTIVE_BALANCE_INCREMENT: '1000000000',
           GENESIS_FORK_VERSION: '0x00000000',
+          ...Object.fromEntries(
+            forks.flatMap((fork, index) => [
+              [`${fork.toUpperCase()}_FORK_VERSION`, `0x0${index + 1}000000`],
+              [`${fork.toUpperCase()}_FORK_EPOCH`, index <= forks.indexOf(consensusFork) ? '0' : FAR_FUTURE_EPOCH_TEXT],
+            ]),
+          ),
         },
       });
     },
@@ -131,7 +140,19 @@ export const routes: Route[] = [
     needsSync: true,
     handle: ({ chain, params, res }) => {
       const slot = blockSlot(chain, params.block_id ?? '');
-      sendJson(res, 200, headerJson(chain.header(slot), slot <= chain.startSlot(chain.finalizedEpoch())));
+      sendJson(res, 200, headerJson(chain.header(slot), isFinalized(chain, slot)));
+    },
+  },
+  {
+    method: 'GET',
+    template: '/eth/v2/beacon/blocks/{block_id}',
+    needsSync: true,
+    handle: async ({ sim, chain, params, res }) => {
+      const slot = blockSlot(chain, params.block_id ?? '');
+      const execution = await executionBlockAt(chain, slot, sim.executionChain());
+      sendJson(res, 200, signedBlockJson(chain, slot, execution, isFinalized(chain, slot)), {
+        'eth-consensus-version': consensusFork,
+      });
     },
   },
   {
@@ -284,7 +305,7 @@ export const routes: Route[] = [
         }));
       sendJson(res, 200, {
         execution_optimistic: false,
-        finalized: slot <= chain.startSlot(chain.finalizedEpoch()),
+        finalized: isFinalized(chain, slot),
         data,
       });
     },
@@ -389,6 +410,11 @@ function blockSlot(chain: BeaconChain, blockId: string): number {
   if (slot > chain.headSlot() || !chain.hasBlock(slot))
     throw new ApiError(404, `Block not found: no block at slot ${slot}`);
   return slot;
+}
+
+/** Whether the block at `slot` is at or before the finalized checkpoint. */
+function isFinalized(chain: BeaconChain, slot: number): boolean {
+  return slot <= chain.startSlot(chain.finalizedEpoch());
 }
 
 /** The epoch of a state id (head, finalized, justified, genesis or a slot) and whether it is finalized. */

@@ -1,8 +1,9 @@
 // The simulated beacon node as tests, the demo and benchmarks drive it: one method per scenario or fault,
-// each deterministic, plus the node's own controls (syncing, lag, down, restart, peers) and the count of
-// requests it served per route.
+// each deterministic, plus the node's own controls (syncing, lag, down, restart, peers), the execution
+// chain its payloads are linked to, and the count of requests it served per route.
 
 import { BeaconChain, type BeaconSimOptions } from './chain.js';
+import type { ExecutionChain } from './execution.js';
 import { pubkeyOf } from './hash.js';
 import { FAR } from './validators.js';
 
@@ -11,8 +12,11 @@ export class BeaconSim {
   private readonly counts = new Map<string, number>();
   private readonly downListeners = new Set<(down: boolean) => void>();
 
+  private execution: ExecutionChain | null;
+
   constructor(options: BeaconSimOptions = {}) {
     this.chain = new BeaconChain(options);
+    this.execution = options.executionChain ?? null;
   }
 
   // --- reading the chain ------------------------------------------------------------------------
@@ -44,6 +48,18 @@ export class BeaconSim {
   /** The proposer scheduled at `slot` as the duties now stand. */
   proposerOf(slot: number): number | null {
     return this.chain.proposerOf(slot);
+  }
+
+  // --- the execution chain ---------------------------------------------------------------------
+
+  /** Links the blocks' payloads to an execution chain (e.g. `anvilExecutionChain(anvil.url)`); null unlinks. */
+  linkExecution(chain: ExecutionChain | null): void {
+    this.execution = chain;
+  }
+
+  /** The linked execution chain; null while the payloads are synthetic. */
+  executionChain(): ExecutionChain | null {
+    return this.execution;
   }
 
   // --- validators' faults -----------------------------------------------------------------------

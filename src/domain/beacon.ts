@@ -184,6 +184,22 @@ export interface BeaconBlockHeader {
   finalized: boolean | null;
 }
 
+/** An execution block as a beacon block's payload names it. */
+export interface ExecutionBlockRef {
+  number: number;
+  /** 0x-prefixed, lower case. */
+  hash: string;
+}
+
+/**
+ * The execution blocks of the beacon chain's finalized and head blocks: a truth about which execution blocks
+ * are canonical that no execution endpoint gives. null where the block names none (before the merge).
+ */
+export interface BeaconExecutionBlocks {
+  finalized: ExecutionBlockRef | null;
+  head: ExecutionBlockRef | null;
+}
+
 export interface SyncCommitteeReward {
   validatorIndex: number;
   /** gwei; negative when the member did not sign the block's sync aggregate. */

@@ -47,6 +47,7 @@ export interface Answer {
   status: number;
   body: unknown;
   text: string;
+  headers: Headers;
 }
 
 export async function call(url: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<Answer> {
@@ -56,7 +57,8 @@ export async function call(url: string, method: 'GET' | 'POST', path: string, bo
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
-  return { method, path, status: res.status, body: text === '' ? undefined : (JSON.parse(text) as unknown), text };
+  const parsed = text === '' ? undefined : (JSON.parse(text) as unknown);
+  return { method, path, status: res.status, body: parsed, text, headers: res.headers };
 }
 
 /** `data` of a 200 answer, typed loosely for assertions. */

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { beaconSpec, specAvailable, validateResponse } from '../helpers/beacon-spec.js';
 import { type Answer, call, data, startTestSim, type TestSim } from './sim-fixture.js';
 
-/** The routes the simulator serves: exactly those of the monitor's `BeaconApi`. */
+/** The routes the simulator serves: exactly those of the monitor's Beacon API client. */
 const servedRoutes = [
   'GET /eth/v1/beacon/genesis',
   'GET /eth/v1/beacon/headers/{block_id}',
@@ -17,6 +17,7 @@ const servedRoutes = [
   'GET /eth/v1/node/syncing',
   'GET /eth/v1/node/version',
   'GET /eth/v1/validator/duties/proposer/{epoch}',
+  'GET /eth/v2/beacon/blocks/{block_id}',
   'POST /eth/v1/beacon/rewards/attestations/{epoch}',
   'POST /eth/v1/beacon/rewards/sync_committee/{block_id}',
   'POST /eth/v1/beacon/states/{state_id}/validators',
@@ -32,6 +33,7 @@ const undocumented503 = [
   'GET /eth/v1/beacon/states/{state_id}/finality_checkpoints',
   'GET /eth/v1/beacon/states/{state_id}/sync_committees',
   'GET /eth/v1/beacon/states/{state_id}/validators',
+  'GET /eth/v2/beacon/blocks/{block_id}',
   'POST /eth/v1/beacon/rewards/attestations/{epoch}',
   'POST /eth/v1/beacon/rewards/sync_committee/{block_id}',
   'POST /eth/v1/beacon/states/{state_id}/validators',
@@ -55,6 +57,14 @@ async function exercise({ url, sim }: TestSim): Promise<Answer[]> {
     ['GET', `/eth/v1/beacon/headers/${head - 1}`],
     ['GET', `/eth/v1/beacon/headers/${head + 5}`],
     ['GET', '/eth/v1/beacon/headers/current'],
+    ['GET', '/eth/v2/beacon/blocks/head'],
+    ['GET', '/eth/v2/beacon/blocks/finalized'],
+    ['GET', '/eth/v2/beacon/blocks/genesis'],
+    ['GET', `/eth/v2/beacon/blocks/${headRoot}`],
+    ['GET', `/eth/v2/beacon/blocks/${head - 1}`],
+    ['GET', `/eth/v2/beacon/blocks/${head + 5}`],
+    ['GET', `/eth/v2/beacon/blocks/0x${'ab'.repeat(32)}`],
+    ['GET', '/eth/v2/beacon/blocks/current'],
     ['GET', '/eth/v1/beacon/states/head/finality_checkpoints'],
     ['GET', '/eth/v1/beacon/states/finalized/finality_checkpoints'],
     ['GET', `/eth/v1/beacon/states/${head - 3}/finality_checkpoints`],
@@ -100,8 +110,26 @@ function problemsOf(answers: Answer[]): string[] {
         .validateSchema('types/http.yaml#/CurrentlySyncing/content/application~1json/schema', answer.body)
         .map((problem) => `${route} 503: ${problem}`);
     }
-    return validateResponse(answer.method, answer.path, answer.status, answer.body);
+    const problems = validateResponse(answer.method, answer.path, answer.status, answer.body);
+    if (route === 'GET /eth/v2/beacon/blocks/{block_id}' && answer.status === 200)
+      problems.push(...forkProblems(answer).map((problem) => `${route} 200: ${problem}`));
+    return problems;
   });
+}
+
+/**
+ * The route's schema takes a block of any fork (`anyOf`, and the spec's objects are open), so that a block
+ * missing its Electra fields still passes as a Phase0 one: its `data` is checked again against the schema of
+ * the fork its `version` and `Eth-Consensus-Version` header claim.
+ */
+function forkProblems(answer: Answer): string[] {
+  const { version, data: block } = answer.body as { version: string; data: unknown };
+  const header = answer.headers.get('eth-consensus-version');
+  const schema = `types/${version}/block.yaml#/${version.charAt(0).toUpperCase()}${version.slice(1)}/SignedBeaconBlock`;
+  return [
+    ...(header === version ? [] : [`Eth-Consensus-Version ${header} is not the version ${version}`]),
+    ...beaconSpec().validateSchema(schema, block),
+  ];
 }
 
 const statuses = (answers: Answer[]) => answers.map((answer) => answer.status);
@@ -259,6 +287,18 @@ describe.skipIf(!specAvailable())('simulated beacon node against the Beacon API 
     expect(problemsOf(answers)).toEqual([]);
     expect(Object.keys(running.sim.requests())).toEqual(servedRoutes);
     check?.(answers);
+  });
+
+  it('a block is checked against its fork: one without its execution payload fails that check alone', async () => {
+    running = await startTestSim();
+    const answer = await call(running.url, 'GET', '/eth/v2/beacon/blocks/head');
+    expect(answer.headers.get('eth-consensus-version')).toBe('electra');
+    expect(problemsOf([answer])).toEqual([]);
+    const body = structuredClone(answer.body) as { data: { message: { body: Record<string, unknown> } } };
+    delete body.data.message.body.execution_payload;
+    const stripped = { ...answer, body };
+    expect(validateResponse('GET', answer.path, 200, body)).toEqual([]);
+    expect(problemsOf([stripped]).join('\n')).toContain("must have required property 'execution_payload'");
   });
 
   it(

@@ -10,6 +10,7 @@ import type {
   BeaconBlockHeader,
   BeaconErrorClass,
   BeaconTiming,
+  ExecutionBlockRef,
   FinalityCheckpoints,
   IdealAttestationReward,
   Liveness,
@@ -27,6 +28,7 @@ import { BeaconRequestError, classifyBeaconFailure, httpFailure } from './beacon
 import type { BeaconRoute } from './beacon-routes.js';
 import {
   decodeAttestationReward,
+  decodeBlockExecution,
   decodeFinalityCheckpoints,
   decodeGenesisTime,
   decodeHeader,
@@ -152,6 +154,8 @@ export class BeaconClient implements BeaconApi {
         `Basic ` +
         `${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
     Object.assign(this.headers, lowerCaseKeys(options.headers ?? {}));
+    // A node echoing a header it was sent (an API key) in an error must not put it in the error's details.
+    this.scrubber.add(...Object.values(options.headers ?? {}));
     this.timeoutMs = options.timeoutMs;
     this.bulkTimeoutMs = options.bulkTimeoutMs;
     this.livenessChunkSize = options.livenessChunkSize ?? 10_000;
@@ -190,6 +194,18 @@ export class BeaconClient implements BeaconApi {
   peerCount(options?: RequestOptions): Promise<number | null> {
     const exchange: Exchange = { route: 'GET /eth/v1/node/peer_count', path: '/eth/v1/node/peer_count' };
     return this.request(exchange, [404, 405, 501], (chunks) => readJson(chunks).then(decodePeerCount), options);
+  }
+
+  /**
+   * GET /eth/v2/beacon/blocks/{block_id} → the execution block the block's payload names; null when it names
+   * none. Outside `BeaconApi`: the beacon trackers read headers, and only the RPC checks want the payload.
+   */
+  executionBlock(blockId: 'head' | 'finalized', options?: RequestOptions): Promise<ExecutionBlockRef | null> {
+    return this.json(
+      { route: 'GET /eth/v2/beacon/blocks/{block_id}', path: `/eth/v2/beacon/blocks/${blockId}` },
+      decodeBlockExecution,
+      options,
+    );
   }
 
   /** null for a slot without a block (404); a 404 for `head` or `finalized` is a failure. */

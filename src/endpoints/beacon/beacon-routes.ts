@@ -15,5 +15,6 @@ export const beaconRoutes = [
   'GET /eth/v1/validator/duties/proposer/{epoch}',
   'GET /eth/v1/beacon/states/{state_id}/sync_committees',
   'POST /eth/v1/beacon/rewards/sync_committee/{block_id}',
+  'GET /eth/v2/beacon/blocks/{block_id}',
 ] as const;
 export type BeaconRoute = (typeof beaconRoutes)[number];

@@ -9,6 +9,7 @@ import {
   type AttestationReward,
   type BeaconBlockHeader,
   type BeaconTiming,
+  type ExecutionBlockRef,
   type FinalityCheckpoints,
   type IdealAttestationReward,
   type Liveness,
@@ -88,6 +89,28 @@ export function decodeHeader(body: unknown): BeaconBlockHeader {
     canonical: bool(data.canonical, 'data.canonical'),
     finalized: optionalBool(answer.finalized, 'finalized'),
   };
+}
+
+/** Forks whose blocks hold no `execution_payload`: before Bellatrix, and from Gloas on (a bid names the block). */
+const forksWithoutPayload: readonly string[] = ['phase0', 'altair', 'gloas'];
+const zeroHash = `0x${'0'.repeat(64)}`;
+
+/**
+ * `/eth/v2/beacon/blocks/{block_id}` → the execution block its payload names; null when it names none: a fork
+ * without a payload, or the default payload of a block before the merge.
+ */
+export function decodeBlockExecution(body: unknown): ExecutionBlockRef | null {
+  const answer = object(body, '');
+  const message = object(object(answer.data, 'data').message, 'data.message');
+  const blockBody = object(message.body, 'data.message.body');
+  if (blockBody.execution_payload === undefined && answer.version !== undefined) {
+    if (forksWithoutPayload.includes(string(answer.version, 'version'))) return null;
+  }
+  const path = 'data.message.body.execution_payload';
+  const payload = object(blockBody.execution_payload, path);
+  const hash = hex(payload.block_hash, `${path}.block_hash`, root);
+  const number = uint(payload.block_number, `${path}.block_number`);
+  return hash === zeroHash ? null : { number, hash };
 }
 
 /** `/eth/v1/beacon/states/{state_id}/finality_checkpoints`. */
