@@ -7,6 +7,7 @@ import type { AnyEndpointKind, WiredEndpointKind } from '../endpoints/endpoint-k
 import { seedFromStore } from '../endpoints/endpoint-tracker.js';
 import { type EndpointKindName, endpointKinds } from '../endpoints/index.js';
 import { observationPipeline } from '../endpoints/observation-pipeline.js';
+import { readBeaconExecutionBlocks } from '../endpoints/beacon/beacon-execution-blocks.js';
 import { wireCanary, type CanaryReader } from '../endpoints/rpc/canary/index.js';
 import { wireCorrectness, type CorrectnessReader } from '../endpoints/rpc/correctness/index.js';
 import { ChainView } from '../endpoints/rpc/rpc-view.js';
@@ -76,6 +77,21 @@ export function createEndpoints(context: ServiceContext): EndpointsCapability {
     registry: context.registry,
     logger: context.logger,
     shutdownSignal: context.shutdownSignal,
+    beaconBlocks: (chain) => {
+      const sources = beacon.targets.filter((target) => target.chain === chain);
+      if (sources.length === 0) return undefined;
+      // The first beacon endpoint that answers; none answering leaves the round to the majority.
+      return async (signal) => {
+        for (const source of sources) {
+          try {
+            return await readBeaconExecutionBlocks(source, signal);
+          } catch {
+            if (signal.aborted) return null;
+          }
+        }
+        return null;
+      };
+    },
   });
   const canary = wireCanary({
     chains: config.chains,

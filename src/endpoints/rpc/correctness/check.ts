@@ -9,10 +9,8 @@ import type { EndpointCaller } from './rpc-calls.js';
 import type { Verdict } from './verdict.js';
 
 /** The execution blocks the beacon chain names: an independent truth for block agreement. */
-export interface BeaconBlocks {
-  finalized: { number: number; hash: string } | null;
-  head: { number: number; hash: string } | null;
-}
+export type { BeaconExecutionBlocks as BeaconBlocks } from '../../../domain/beacon.js';
+import type { BeaconExecutionBlocks as BeaconBlocks } from '../../../domain/beacon.js';
 
 export interface CheckChain {
   chain: string;
