@@ -1,5 +1,5 @@
 // Planted secrets: keys of every shape (short, word-like, UUID, hex; in the path, in user:pass@, in the
-// query, in headers) configured for RPC endpoints, a beacon endpoint and a receiver of every kind, all
+// query, in headers) configured for RPC endpoints, a canary key, a beacon endpoint and a receiver of every kind, all
 // pointing at a server that echoes back everything it was sent, as Express's default 404 does. The
 // service runs until its endpoints are down, its alerts fire and every receiver has failed; then every
 // GET route of the OpenAPI document, /metrics, the logs at trace, every row of every table of the SQLite
@@ -38,6 +38,8 @@ const planted = {
   alertmanagerUser: 'amuser',
   alertmanagerPassword: 'AmPassSecret7',
   apiToken: 'ApiBearerTokenSecret0123',
+  canaryKey: `0x${'5eed'.repeat(16)}`,
+  canaryKeyDigits: '5eed'.repeat(16),
 };
 const secrets = Object.values(planted);
 
@@ -120,6 +122,7 @@ beforeAll(async () => {
           },
           { id: 'plain', url: `http://${host}/${planted.rpcPath}` },
         ],
+        canary: { privateKey: planted.canaryKey, interval: '1s', watchInterval: '300ms', maxFeePerGas: 1 },
         beacon: {
           endpoints: [
             {

@@ -365,6 +365,8 @@ beforeAll(async () => {
             { id: 'a', url: `${dead}/a` },
             { id: 'b', url: `${dead}/b` },
           ],
+          // So that the canary route has a canary to answer with.
+          canary: { privateKey: `0x${'11'.repeat(32)}`, maxFeePerGas: 1 },
           beacon: { endpoints: [{ id: 'bn', url: `${dead}/bn` }] },
         },
       ],
