@@ -11,6 +11,8 @@ export interface PollTargets {
   serverUrl: string;
   endpoints: number;
   intervalMs: number;
+  /** Block agreement on: every second poll of an endpoint carries a round's three calls. */
+  agreement: boolean;
 }
 
 const everyPollMethods = [
@@ -21,13 +23,27 @@ const everyPollMethods = [
   '"method":"net_peerCount","params":[]',
 ];
 const clientVersionMethod = '"method":"web3_clientVersion","params":[]';
+/**
+ * A block agreement round's calls, as ERE's probe adds them once per round (a round every two polls): the
+ * block at the round's height (ERE's is 5 below the head; any recent number costs the node the same) and
+ * the `finalized` and `safe` blocks.
+ */
+const roundMethods = [
+  '"method":"eth_getBlockByNumber","params":["0x100",false]',
+  '"method":"eth_getBlockByNumber","params":["finalized",false]',
+  '"method":"eth_getBlockByNumber","params":["safe",false]',
+];
 
 /** viem numbers JSON-RPC ids from one counter for the whole process; so does the baseline. */
 let nextId = 0;
 
 /** The probe's batch as viem serialises it; the client version is only asked on an endpoint's first poll. */
-function batchBody(withClientVersion: boolean): string {
-  const methods = withClientVersion ? [...everyPollMethods, clientVersionMethod] : everyPollMethods;
+function batchBody(withClientVersion: boolean, withRound: boolean): string {
+  const methods = [
+    ...everyPollMethods,
+    ...(withClientVersion ? [clientVersionMethod] : []),
+    ...(withRound ? roundMethods : []),
+  ];
   return `[${methods.map((method) => `{"jsonrpc":"2.0","id":${nextId++},${method}}`).join(',')}]`;
 }
 
@@ -39,12 +55,13 @@ export function startBaselinePoller(targets: PollTargets, recorder: PollRecorder
   for (let index = 0; index < targets.endpoints; index++) {
     const url = `${targets.serverUrl}/ep/${index}`;
     let firstPoll = true;
+    let polls = 0;
     scheduler.add({
       id: `ep-${index}`,
       kind: 'rpc',
       intervalMs: targets.intervalMs,
       run: async () => {
-        const body = batchBody(firstPoll);
+        const body = batchBody(firstPoll, targets.agreement && polls++ % 2 === 1);
         firstPoll = false;
         try {
           const response = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });

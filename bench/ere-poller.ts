@@ -35,6 +35,15 @@ export function benchConfig(targets: EreTargets) {
       const index = chainIndex * perChain + offset;
       return { id: `ep-${index}`, url: `${targets.serverUrl}/ep/${index}` };
     }),
+    // Block agreement as often as it may run (a round every two polls), and the other data checks off:
+    // they are not part of polling, and the logs check has a benchmark of its own.
+    correctness: targets.agreement
+      ? {
+          blocks: { interval: `${2 * targets.intervalMs}ms` },
+          logs: { enabled: false },
+          transactions: { enabled: false },
+        }
+      : { enabled: false },
   })).filter((chain) => chain.rpc.length > 0);
   return parseConfig(
     JSON.stringify({

@@ -11,6 +11,7 @@ export interface PhaseOptions {
   endpoints: number;
   chains: number;
   intervalMs: number;
+  agreement: boolean;
   warmupMs: number;
   durationMs: number;
   /** Where ERE keeps its SQLite file; made and removed by the parent. */

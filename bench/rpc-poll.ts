@@ -37,6 +37,8 @@ interface BenchOptions {
   warmupMs: number;
   chains: number;
   blockTxs: number;
+  /** Block agreement on: a round every two poll intervals, its calls in the probe batch (and the baseline's). */
+  agreement: boolean;
   phases: PhaseMode[];
   /** The phases run this many times, alternating, and the verdict takes the median ratio: this VM is noisy. */
   rounds: number;
@@ -58,6 +60,7 @@ function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
       warmup: { type: 'string' },
       chains: { type: 'string' },
       'block-txs': { type: 'string' },
+      agreement: { type: 'string' },
       phases: { type: 'string' },
       rounds: { type: 'string' },
       quick: { type: 'boolean' },
@@ -78,6 +81,11 @@ function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
       throw new Error(`--${name} must be a duration such as 500ms, 5s or 1m, got ${text}`);
     return value;
   };
+  const onOff = (name: string, text: string | undefined, fallback: boolean) => {
+    if (text === undefined) return fallback;
+    if (text !== 'on' && text !== 'off') throw new Error(`--${name} is on or off, got ${text}`);
+    return text === 'on';
+  };
   const phases = (values.phases ?? env.BENCH_PHASES ?? 'baseline,ere').split(',').map((phase) => phase.trim());
   if (phases.length === 0 || phases.some((phase) => phase !== 'baseline' && phase !== 'ere'))
     throw new Error('--phases is a list of baseline and ere');
@@ -89,6 +97,7 @@ function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
     warmupMs: duration('warmup', values.warmup ?? env.BENCH_WARMUP, quick ? '2s' : '15s'),
     chains: Math.min(endpoints, count('chains', values.chains ?? env.BENCH_CHAINS, 1, 1)),
     blockTxs: count('block-txs', values['block-txs'] ?? env.BENCH_BLOCK_TXS, 150, 0),
+    agreement: onOff('agreement', values.agreement ?? env.BENCH_AGREEMENT, true),
     phases: phases as PhaseMode[],
     rounds: count('rounds', values.rounds ?? env.BENCH_ROUNDS, quick ? 1 : 3, 1),
     // Absolute: the phases run with the repository as their working directory.
@@ -194,6 +203,7 @@ async function main(): Promise<number> {
             endpoints: options.endpoints,
             chains: options.chains,
             intervalMs: options.intervalMs,
+            agreement: options.agreement,
             warmupMs: options.warmupMs,
             durationMs: options.durationMs,
             dataDir,

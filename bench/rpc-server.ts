@@ -72,38 +72,67 @@ function blockJson(number: number, timestamp: number, shape: ChainShape): string
   });
 }
 
-/** The chain's head, advancing every block time; the block's JSON is built once per block. */
-function chainHead(shape: ChainShape) {
+/** Blocks kept, by number: the head and the recent blocks that block agreement and the tags ask for. */
+const KEPT_BLOCKS = 256;
+/** `finalized` and `safe` trail the head as on Ethereum: two epochs and one. */
+const FINALIZED_BEHIND = 64;
+const SAFE_BEHIND = 32;
+
+/**
+ * The chain, its head advancing every block time; each block's JSON is built once, so every endpoint and
+ * every question (the head, a number, a tag) gets the same block, with the same hash, for one number.
+ */
+function chainBlocks(shape: ChainShape) {
   const genesisSeconds = Math.floor(Date.now() / 1_000) - 1_000 * shape.blockTimeSeconds;
-  let cached: { number: number; json: string } | undefined;
-  return () => {
-    const number = Math.floor((Date.now() / 1_000 - genesisSeconds) / shape.blockTimeSeconds);
-    if (cached?.number !== number)
-      cached = { number, json: blockJson(number, genesisSeconds + number * shape.blockTimeSeconds, shape) };
-    return cached;
+  const built = new Map<number, string>();
+  const headNumber = () => Math.floor((Date.now() / 1_000 - genesisSeconds) / shape.blockTimeSeconds);
+  const at = (number: number): string => {
+    let json = built.get(number);
+    if (json === undefined) {
+      json = blockJson(number, genesisSeconds + number * shape.blockTimeSeconds, shape);
+      built.set(number, json);
+      if (built.size > KEPT_BLOCKS) built.delete(built.keys().next().value as number);
+    }
+    return json;
+  };
+  return {
+    head: () => ({ number: headNumber(), json: at(headNumber()) }),
+    /** eth_getBlockByNumber's answer for its first parameter: a tag or a hex number (null beyond the head). */
+    byTag(tag: unknown): string {
+      const head = headNumber();
+      if (tag === 'finalized') return at(Math.max(0, head - FINALIZED_BEHIND));
+      if (tag === 'safe') return at(Math.max(0, head - SAFE_BEHIND));
+      if (typeof tag === 'string' && /^0x[0-9a-f]+$/i.test(tag)) {
+        const number = Number(BigInt(tag));
+        return number > head ? 'null' : at(number);
+      }
+      return at(head);
+    },
   };
 }
 
 interface JsonRpcCall {
   id?: unknown;
   method?: unknown;
+  params?: unknown;
 }
 
 export function startRpcServer(shape: ChainShape, onListening: (port: number) => void) {
-  const head = chainHead(shape);
+  const blocks = chainBlocks(shape);
+  const head = blocks.head;
   const emptyStats = (): ServerStats => ({ requests: 0, requestBytes: 0, responseBytes: 0, methods: {}, rejected: 0 });
   let stats = emptyStats();
   const clientVersion = JSON.stringify('Geth/v1.14.12-stable-293a300d/linux-amd64/go1.23.4');
 
   /** The result's JSON text, or undefined for a method this node does not serve. */
-  function resultJson(method: string): string | undefined {
+  function resultJson(method: string, params: unknown): string | undefined {
     switch (method) {
       case 'eth_chainId':
         return JSON.stringify(hex(shape.chainId));
       case 'eth_blockNumber':
         return JSON.stringify(hex(head().number));
       case 'eth_getBlockByNumber':
-        return head().json;
+        return blocks.byTag(Array.isArray(params) ? params[0] : undefined);
       case 'eth_syncing':
         return 'false';
       case 'net_peerCount':
@@ -119,7 +148,7 @@ export function startRpcServer(shape: ChainShape, onListening: (port: number) =>
     const method = typeof call.method === 'string' ? call.method : '';
     stats.methods[method] = (stats.methods[method] ?? 0) + 1;
     const id = JSON.stringify(call.id ?? null);
-    const result = resultJson(method);
+    const result = resultJson(method, call.params);
     if (result === undefined)
       return (
         `{"jsonrpc":"2.0","id":${id},"error":{"code":-32601,"message":"the ` +
