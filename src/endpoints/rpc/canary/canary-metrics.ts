@@ -70,7 +70,9 @@ export function createCanaryMetrics(registry: Registry, reader: CanaryGaugeReade
     }),
     rejections: new Counter<'chain' | 'endpoint' | 'reason'>({
       name: 'ere_canary_rejections_total',
-      help: 'Canary transactions an endpoint refused, by reason: nonce_too_low, underpriced, insufficient_funds, other.',
+      help:
+        'Canary transactions an endpoint refused, by reason: nonce_too_low, underpriced, ' +
+        'insufficient_funds, other.',
       labelNames: ['chain', 'endpoint', 'reason'],
       registers,
     }),

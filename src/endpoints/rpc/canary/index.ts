@@ -11,7 +11,7 @@ import type { Database } from '../../../store/database.js';
 import type { ChainConfig } from '../../chain-schema.js';
 import { endpointCaller } from '../correctness/rpc-calls.js';
 import { CanaryEngine } from './canary-engine.js';
-import { createCanaryMetrics } from './canary-metrics.js';
+import { type CanaryGaugeReader, createCanaryMetrics } from './canary-metrics.js';
 import { CanaryStore } from './canary-store.js';
 
 export { CanaryEngine } from './canary-engine.js';
@@ -22,6 +22,20 @@ export interface CanaryReader {
   engines: readonly CanaryEngine[];
   engine(chain: string): CanaryEngine | undefined;
   store: CanaryStore;
+}
+
+/** What the scrape-time gauges read of the engines (read at each scrape, so engines added later count). */
+export function canaryGauges(engines: readonly CanaryEngine[]): CanaryGaugeReader {
+  return {
+    chains: () =>
+      engines.map((engine) => ({
+        chain: engine.chain,
+        balanceWei: engine.balanceWei,
+        inFlight: engine.inFlight.length > 0,
+        inclusion: engine.inclusion,
+        propagation: engine.propagation,
+      })),
+  };
 }
 
 export interface CanaryWiringDeps {
@@ -38,16 +52,7 @@ export function wireCanary(deps: CanaryWiringDeps): { reader: CanaryReader; task
   const store = new CanaryStore(deps.db);
   const logger = deps.logger.child({ module: 'canary' });
   const engines: CanaryEngine[] = [];
-  const metrics = createCanaryMetrics(deps.registry, {
-    chains: () =>
-      engines.map((engine) => ({
-        chain: engine.chain,
-        balanceWei: engine.balanceWei,
-        inFlight: engine.inFlight.length > 0,
-        inclusion: engine.inclusion,
-        propagation: engine.propagation,
-      })),
-  });
+  const metrics = createCanaryMetrics(deps.registry, canaryGauges(engines));
   for (const chain of deps.chains) {
     const endpoints = deps.targets.filter((target) => target.chain === chain.id).map(endpointCaller);
     if (!chain.canary || endpoints.length === 0) continue;

@@ -15,6 +15,7 @@ import { CanaryEngine } from '../../../../src/endpoints/rpc/canary/canary-engine
 import { createCanaryMetrics } from '../../../../src/endpoints/rpc/canary/canary-metrics.js';
 import { canarySchema } from '../../../../src/endpoints/rpc/canary/canary-schema.js';
 import { CanaryStore } from '../../../../src/endpoints/rpc/canary/canary-store.js';
+import { canaryGauges } from '../../../../src/endpoints/rpc/canary/index.js';
 import { endpointCaller } from '../../../../src/endpoints/rpc/correctness/rpc-calls.js';
 import { createLogger } from '../../../../src/log/logger.js';
 import { SecretScrubber } from '../../../../src/log/redact.js';
@@ -57,16 +58,7 @@ function canaryOf(db: Database, config: Record<string, unknown>, privateKey = ke
   });
   const registry = new Registry();
   const engines: CanaryEngine[] = [];
-  const metrics = createCanaryMetrics(registry, {
-    chains: () =>
-      engines.map((engine) => ({
-        chain: engine.chain,
-        balanceWei: engine.balanceWei,
-        inFlight: engine.inFlight.length > 0,
-        inclusion: engine.inclusion,
-        propagation: engine.propagation,
-      })),
-  });
+  const metrics = createCanaryMetrics(registry, canaryGauges(engines));
   const endpoints = (['a', 'b', 'c'] as const).map((endpoint) =>
     endpointCaller({
       chain: 'local',

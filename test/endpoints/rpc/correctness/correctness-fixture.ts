@@ -85,3 +85,15 @@ export function checkedChain(chain: string, urls: Record<string, string>, chainI
 /** Each endpoint's outcome in a check's result, as [endpoint, outcome] pairs. */
 export const outcomes = (result: { verdicts: readonly { endpoint: string; outcome: string }[] } | undefined) =>
   result?.verdicts.map((verdict) => [verdict.endpoint, verdict.outcome]);
+
+/** A contract whose `tick()` emits 18 logs and adds 18 to `total`: a block of logs to compare, and a state to read. */
+export const emitterSource = `// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.20;
+contract Emitter {
+  uint256 public total;
+  event Tick(uint256 indexed index, uint256 value);
+  function tick() external {
+    for (uint256 i = 0; i < 18; i++) emit Tick(i, total + i);
+    total += 18;
+  }
+}`;

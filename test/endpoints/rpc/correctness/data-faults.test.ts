@@ -16,18 +16,7 @@ import { blockAgreement } from '../../../../src/endpoints/rpc/correctness/checks
 import { logsCompleteness } from '../../../../src/endpoints/rpc/correctness/checks/logs.js';
 import { stateAgreement } from '../../../../src/endpoints/rpc/correctness/checks/state.js';
 import { transactionByHash } from '../../../../src/endpoints/rpc/correctness/checks/transaction.js';
-import { type CheckedChain, checkedChain, outcomes } from './correctness-fixture.js';
-
-const emitterSource = `// SPDX-License-Identifier: MIT
-pragma solidity ^0.8.20;
-contract Emitter {
-  uint256 public total;
-  event Tick(uint256 indexed index, uint256 value);
-  function tick() external {
-    for (uint256 i = 0; i < 18; i++) emit Tick(i, total + i);
-    total += 18;
-  }
-}`;
+import { type CheckedChain, checkedChain, outcomes, emitterSource } from './correctness-fixture.js';
 
 let node: AnvilNode;
 let emitter: Address;

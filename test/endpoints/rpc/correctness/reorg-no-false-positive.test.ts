@@ -15,18 +15,7 @@ import {
 } from '../../../../src/demo/governance/client.js';
 import { compileSolidity } from '../../../../src/demo/governance/contracts.js';
 import { correctnessCheckKinds } from '../../../../src/endpoints/rpc/correctness/checks/index.js';
-import { checkedChain } from './correctness-fixture.js';
-
-const emitterSource = `// SPDX-License-Identifier: MIT
-pragma solidity ^0.8.20;
-contract Emitter {
-  uint256 public total;
-  event Tick(uint256 indexed index, uint256 value);
-  function tick() external {
-    for (uint256 i = 0; i < 18; i++) emit Tick(i, total + i);
-    total += 18;
-  }
-}`;
+import { checkedChain, emitterSource } from './correctness-fixture.js';
 
 const RUN_MS = 75_000;
 const DEPTH = 5;
